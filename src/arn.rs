@@ -1,0 +1,410 @@
+//! ARN parsing and partition facts. Pure: no AWS calls.
+//!
+//! Every ARN the provider builds starts from a partition (`aws`, `aws-cn`,
+//! `aws-us-gov`, ...), never from a hard-coded `arn:aws:`.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// The AWS partitions an ARN may name.
+pub const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"];
+
+/// The shape users are told to supply when an OIDC provider ARN is wrong.
+const OIDC_PROVIDER_ARN_SHAPE: &str = "arn:<partition>:iam::<account>:oidc-provider/<issuer host>";
+
+/// The partition a region belongs to (`cn-north-1` -> `aws-cn`).
+pub fn partition_for_region(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else {
+        "aws"
+    }
+}
+
+/// Whether `s` is an AWS account id: exactly 12 ASCII digits.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Why a string is not the ARN that was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArnError {
+    input: String,
+    /// Completes the sentence "`<input>` ...".
+    problem: String,
+}
+
+impl ArnError {
+    fn invalid(input: &str, reason: &str) -> Self {
+        ArnError {
+            input: input.to_string(),
+            problem: format!("is not a valid ARN: {reason}"),
+        }
+    }
+
+    fn not_oidc_provider(input: &str, what_it_is: &str) -> Self {
+        ArnError {
+            input: input.to_string(),
+            problem: format!(
+                "is {what_it_is}, expected an OIDC provider ARN ({OIDC_PROVIDER_ARN_SHAPE})"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for ArnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` {}", self.input, self.problem)
+    }
+}
+
+impl std::error::Error for ArnError {}
+
+/// `arn:<partition>:<service>:<region>:<account>:<resource>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Arn {
+    pub partition: String,
+    pub service: String,
+    pub region: String,
+    /// Empty for ARNs without an account (S3 buckets, AWS managed policies).
+    pub account: String,
+    /// Everything after the fifth colon; may itself contain colons and slashes.
+    pub resource: String,
+}
+
+impl FromStr for Arn {
+    type Err = ArnError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let parts: Vec<&str> = s.splitn(6, ':').collect();
+        let [prefix, partition, service, region, account, resource] = parts[..] else {
+            return Err(ArnError::invalid(
+                s,
+                "expected arn:<partition>:<service>:<region>:<account>:<resource>",
+            ));
+        };
+        if prefix != "arn" {
+            return Err(ArnError::invalid(s, "it must start with `arn:`"));
+        }
+        if !PARTITIONS.contains(&partition) {
+            return Err(ArnError::invalid(
+                s,
+                &format!(
+                    "unknown partition `{partition}` (expected one of {})",
+                    PARTITIONS.join(", ")
+                ),
+            ));
+        }
+        if service.is_empty() {
+            return Err(ArnError::invalid(s, "service is empty"));
+        }
+        if !account.is_empty() && !is_account_id(account) {
+            return Err(ArnError::invalid(s, "account id must be 12 digits"));
+        }
+        if resource.is_empty() {
+            return Err(ArnError::invalid(s, "resource is empty"));
+        }
+        Ok(Arn {
+            partition: partition.to_string(),
+            service: service.to_string(),
+            region: region.to_string(),
+            account: account.to_string(),
+            resource: resource.to_string(),
+        })
+    }
+}
+
+impl fmt::Display for Arn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "arn:{}:{}:{}:{}:{}",
+            self.partition, self.service, self.region, self.account, self.resource
+        )
+    }
+}
+
+/// The ARN of an IAM OIDC identity provider, e.g.
+/// `arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OidcProviderArn {
+    arn: String,
+    partition: String,
+    account: String,
+    issuer: String,
+}
+
+impl OidcProviderArn {
+    /// The ARN an OIDC provider for `issuer_url` has (or would have) in `account`.
+    /// Accepts the issuer as EKS reports it (`https://oidc.eks...`) or bare.
+    pub fn for_issuer(partition: &str, account: &str, issuer_url: &str) -> Result<Self, ArnError> {
+        let issuer = issuer_url.trim();
+        let issuer = issuer.strip_prefix("https://").unwrap_or(issuer);
+        let issuer = issuer.trim_end_matches('/');
+        format!("arn:{partition}:iam::{account}:oidc-provider/{issuer}").parse()
+    }
+
+    /// The whole ARN.
+    pub fn arn(&self) -> &str {
+        &self.arn
+    }
+
+    pub fn partition(&self) -> &str {
+        &self.partition
+    }
+
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    /// The issuer host and path without scheme, e.g.
+    /// `oidc.eks.us-east-1.amazonaws.com/id/ABC`: the prefix of the
+    /// `<issuer>:sub` and `<issuer>:aud` condition keys.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+}
+
+impl FromStr for OidcProviderArn {
+    type Err = ArnError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let arn: Arn = s.parse()?;
+        if arn.service != "iam" {
+            return Err(ArnError::not_oidc_provider(
+                s,
+                &format!("an ARN of service `{}`", arn.service),
+            ));
+        }
+        let Some(issuer) = arn.resource.strip_prefix("oidc-provider/") else {
+            let resource_type = arn.resource.split('/').next().unwrap_or_default();
+            let what_it_is = match resource_type {
+                "role" => "an IAM role ARN".to_string(),
+                "user" => "an IAM user ARN".to_string(),
+                "policy" => "an IAM policy ARN".to_string(),
+                "saml-provider" => "a SAML provider ARN".to_string(),
+                other => format!("an IAM `{other}` ARN"),
+            };
+            return Err(ArnError::not_oidc_provider(s, &what_it_is));
+        };
+        if !arn.region.is_empty() {
+            return Err(ArnError::invalid(
+                s,
+                "IAM ARNs have no region (expected `iam::`)",
+            ));
+        }
+        if arn.account.is_empty() {
+            return Err(ArnError::invalid(
+                s,
+                "an OIDC provider ARN needs a 12-digit account id",
+            ));
+        }
+        if issuer.contains("://") {
+            return Err(ArnError::invalid(
+                s,
+                "the issuer after `oidc-provider/` must not include a scheme such as https://",
+            ));
+        }
+        if issuer.is_empty() || issuer.starts_with('/') || issuer.ends_with('/') {
+            return Err(ArnError::invalid(
+                s,
+                "expected an issuer host (and optional path) after `oidc-provider/`",
+            ));
+        }
+        Ok(OidcProviderArn {
+            arn: s.to_string(),
+            issuer: issuer.to_string(),
+            partition: arn.partition,
+            account: arn.account,
+        })
+    }
+}
+
+impl fmt::Display for OidcProviderArn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.arn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EKS_OIDC: &str = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+
+    #[test]
+    fn parses_and_round_trips() {
+        for text in [
+            "arn:aws:iam::123456789012:role/rancher-cp",
+            "arn:aws-cn:eks:cn-north-1:123456789012:cluster/x",
+            "arn:aws-us-gov:s3:::bucket/key:with:colons",
+            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/A",
+            "arn:aws-iso:iam::123456789012:role/a",
+            "arn:aws-iso-b:iam::123456789012:role/a",
+        ] {
+            let arn: Arn = text.parse().unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(arn.to_string(), text);
+        }
+        let arn: Arn = "arn:aws-us-gov:s3:::bucket/key:with:colons"
+            .parse()
+            .unwrap();
+        assert_eq!(arn.partition, "aws-us-gov");
+        assert_eq!(arn.service, "s3");
+        assert_eq!(arn.region, "");
+        assert_eq!(arn.account, "");
+        assert_eq!(arn.resource, "bucket/key:with:colons");
+    }
+
+    #[test]
+    fn rejects_bad_shapes() {
+        let cases = [
+            ("arn:aws:iam::12:role/x", "account id must be 12 digits"),
+            (
+                "arn:aws:iam::1234567890:role/x",
+                "account id must be 12 digits",
+            ),
+            (
+                "arn:aws:iam::12345678901a:role/x",
+                "account id must be 12 digits",
+            ),
+            // An IAM resource pattern, not an ARN.
+            ("arn:aws:eks:*:*:cluster/*", "account id must be 12 digits"),
+            ("arn:aws:iam::123456789012", "expected arn:<partition>"),
+            ("", "expected arn:<partition>"),
+            ("urn:aws:iam::123456789012:role/x", "must start with `arn:`"),
+            (
+                "arn:azure:iam::123456789012:role/x",
+                "unknown partition `azure`",
+            ),
+            ("arn:aws:::123456789012:role/x", "service is empty"),
+            ("arn:aws:iam::123456789012:", "resource is empty"),
+        ];
+        for (text, reason) in cases {
+            let err = text.parse::<Arn>().expect_err(text).to_string();
+            assert!(
+                err.starts_with(&format!("`{text}` is not a valid ARN: ")),
+                "{err}"
+            );
+            assert!(err.contains(reason), "{text}: {err}");
+        }
+        assert_eq!(
+            "arn:aws:iam::12:role/x"
+                .parse::<Arn>()
+                .unwrap_err()
+                .to_string(),
+            "`arn:aws:iam::12:role/x` is not a valid ARN: account id must be 12 digits"
+        );
+    }
+
+    #[test]
+    fn oidc_provider_issuer_is_extracted() {
+        let oidc: OidcProviderArn = EKS_OIDC.parse().unwrap();
+        assert_eq!(oidc.arn(), EKS_OIDC);
+        assert_eq!(oidc.to_string(), EKS_OIDC);
+        assert_eq!(oidc.partition(), "aws");
+        assert_eq!(oidc.account(), "111122223333");
+        assert_eq!(
+            oidc.issuer(),
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+        );
+
+        let gov: OidcProviderArn =
+            "arn:aws-us-gov:iam::123456789012:oidc-provider/token.actions.example.com"
+                .parse()
+                .unwrap();
+        assert_eq!(gov.partition(), "aws-us-gov");
+        assert_eq!(gov.issuer(), "token.actions.example.com");
+    }
+
+    #[test]
+    fn oidc_provider_for_issuer_url() {
+        let oidc = OidcProviderArn::for_issuer(
+            "aws-cn",
+            "123456789012",
+            "https://oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC/",
+        )
+        .unwrap();
+        assert_eq!(
+            oidc.arn(),
+            "arn:aws-cn:iam::123456789012:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC"
+        );
+        assert_eq!(oidc.issuer(), "oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC");
+        assert!(OidcProviderArn::for_issuer("aws", "", "https://x").is_err());
+    }
+
+    #[test]
+    fn oidc_provider_errors_say_what_is_wrong() {
+        let role = "arn:aws:iam::123456789012:role/x";
+        assert_eq!(
+            role.parse::<OidcProviderArn>().unwrap_err().to_string(),
+            format!(
+                "`{role}` is an IAM role ARN, expected an OIDC provider ARN \
+                 (arn:<partition>:iam::<account>:oidc-provider/<issuer host>)"
+            )
+        );
+        let cases = [
+            (
+                "arn:aws:eks:us-east-1:123456789012:cluster/x",
+                "an ARN of service `eks`",
+            ),
+            (
+                "arn:aws:iam::123456789012:saml-provider/x",
+                "a SAML provider ARN",
+            ),
+            ("arn:aws:iam::123456789012:user/x", "an IAM user ARN"),
+            (
+                "arn:aws:iam:us-east-1:123456789012:oidc-provider/x",
+                "no region",
+            ),
+            ("arn:aws:iam:::oidc-provider/x", "12-digit account id"),
+            ("arn:aws:iam::123456789012:oidc-provider/", "issuer host"),
+            ("arn:aws:iam::123456789012:oidc-provider/x/", "issuer host"),
+            (
+                "arn:aws:iam::123456789012:oidc-provider/https://x",
+                "scheme",
+            ),
+            ("oidc.eks.us-east-1.amazonaws.com/id/X", "not a valid ARN"),
+        ];
+        for (text, reason) in cases {
+            let err = text.parse::<OidcProviderArn>().expect_err(text).to_string();
+            assert!(err.contains(reason), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn partitions_for_regions() {
+        assert_eq!(partition_for_region("us-east-1"), "aws");
+        assert_eq!(partition_for_region("eu-central-1"), "aws");
+        assert_eq!(partition_for_region("cn-north-1"), "aws-cn");
+        assert_eq!(partition_for_region("cn-northwest-1"), "aws-cn");
+        assert_eq!(partition_for_region("us-gov-west-1"), "aws-us-gov");
+        assert_eq!(partition_for_region("us-iso-east-1"), "aws-iso");
+        assert_eq!(partition_for_region("us-isob-east-1"), "aws-iso-b");
+        for region in [
+            "us-east-1",
+            "cn-north-1",
+            "us-gov-west-1",
+            "us-iso-east-1",
+            "us-isob-east-1",
+        ] {
+            assert!(PARTITIONS.contains(&partition_for_region(region)));
+        }
+    }
+
+    #[test]
+    fn account_ids() {
+        assert!(is_account_id("123456789012"));
+        assert!(is_account_id("000000000000"));
+        assert!(!is_account_id("12345678901"));
+        assert!(!is_account_id("1234567890123"));
+        assert!(!is_account_id("12345678901x"));
+        assert!(!is_account_id("１２３４５６７８９０１２"));
+        assert!(!is_account_id(""));
+    }
+}

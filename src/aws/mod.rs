@@ -1,0 +1,96 @@
+//! The only place that talks to AWS: SDK clients built from the provider
+//! settings, the caller's identity, and typed finders that report NotFound as
+//! a value. No SDK type leaves this module.
+
+mod connect;
+mod eks;
+mod iam;
+
+use std::fmt;
+use std::time::Duration;
+
+pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
+
+/// Configured clients and who we are, shared by every resource.
+pub struct Aws {
+    iam: aws_sdk_iam::Client,
+    eks: aws_sdk_eks::Client,
+    #[allow(dead_code)] // used by the EC2 resources
+    ec2: aws_sdk_ec2::Client,
+    pub region: String,
+    /// Partition of the caller (`aws`, `aws-cn`, `aws-us-gov`); every ARN is built from it.
+    pub partition: String,
+    /// The caller's account; None when credential validation was skipped.
+    pub account_id: Option<String>,
+    /// How long to wait for IAM's eventual consistency after a change.
+    pub propagation_timeout: Duration,
+}
+
+/// An AWS API error, shown as ``Code: message``.
+#[derive(Debug, Clone)]
+pub struct AwsError {
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl AwsError {
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self.code.as_deref(),
+            Some("NoSuchEntity" | "ResourceNotFoundException" | "NotFoundException")
+        )
+    }
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(code) => write!(f, "{code}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for AwsError {}
+
+impl<E, R> From<aws_sdk_iam::error::SdkError<E, R>> for AwsError
+where
+    E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: fmt::Debug + Send + Sync + 'static,
+{
+    fn from(err: aws_sdk_iam::error::SdkError<E, R>) -> Self {
+        use aws_sdk_iam::error::{DisplayErrorContext, SdkError};
+        match &err {
+            SdkError::ServiceError(service) => {
+                let meta = service.err();
+                AwsError {
+                    code: meta.code().map(str::to_string),
+                    message: meta.message().unwrap_or("no message").to_string(),
+                }
+            }
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => AwsError {
+                code: None,
+                message: format!(
+                    "could not reach the AWS endpoint: {}. Check the network and the `endpoints` \
+                     and `region` settings",
+                    DisplayErrorContext(&err)
+                ),
+            },
+            _ => AwsError {
+                code: None,
+                message: DisplayErrorContext(&err).to_string(),
+            },
+        }
+    }
+}
+
+/// Result of a lookup: `Ok(None)` when the object does not exist.
+pub type Found<T> = Result<Option<T>, AwsError>;
+
+fn found<T>(result: Result<T, AwsError>) -> Found<T> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}

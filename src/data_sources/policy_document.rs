@@ -1,0 +1,217 @@
+//! `clusteriam_policy_document`: the documented IAM documents as JSON, for
+//! users who feed them to other tools.
+
+use async_trait::async_trait;
+
+use crate::arn::{OidcProviderArn, is_account_id};
+use crate::policy::{Preset, PresetArgs};
+use crate::provider::Clients;
+use crate::tfplugin::{Attribute, Block, Ctx, DataSource, Diagnostics, Schema, Type, Value};
+use crate::validate::{check_attr, is_dns1123_label, is_dns1123_subdomain};
+
+pub struct PolicyDocument;
+
+const PARAMETERS: [&str; 4] = [
+    "account_id",
+    "oidc_provider_arn",
+    "namespace",
+    "service_account",
+];
+
+#[async_trait]
+impl DataSource<Clients> for PolicyDocument {
+    fn type_name(&self) -> &'static str {
+        "clusteriam_policy_document"
+    }
+
+    fn schema(&self) -> Schema {
+        let presets: Vec<String> = Preset::ALL
+            .iter()
+            .map(|p| format!("`{}` ({})", p.name(), p.description().trim_end_matches('.')))
+            .collect();
+        Schema::new(
+            0,
+            Block::new(
+                "Renders one of the IAM documents the platforms' documentation prints, with its \
+                 placeholders filled in and every ARN in the caller's partition, as canonical JSON.",
+            )
+            .attribute(Attribute::required(
+                "preset",
+                Type::String,
+                &format!("Which document to render: {}.", presets.join("; ")),
+            ))
+            .attribute(Attribute::optional(
+                "account_id",
+                Type::String,
+                "The 12-digit AWS account the document refers to (`kkp_account`). Defaults to the caller's account.",
+            ))
+            .attribute(Attribute::optional(
+                "oidc_provider_arn",
+                Type::String,
+                "The ARN of the cluster's IAM OIDC provider that a web-identity trust names (`rancher_csp_adapter_trust`, `irsa_trust`).",
+            ))
+            .attribute(Attribute::optional(
+                "namespace",
+                Type::String,
+                "The Kubernetes namespace of the service account a web-identity trust admits (`irsa_trust`).",
+            ))
+            .attribute(Attribute::optional(
+                "service_account",
+                Type::String,
+                "The name of the Kubernetes service account a web-identity trust admits (`irsa_trust`).",
+            ))
+            .attribute(Attribute::computed(
+                "json",
+                Type::String,
+                "The document as canonical JSON, ready for `aws_iam_policy`, `aws iam` commands or any other tool.",
+            )),
+        )
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        let preset = match config.get("preset") {
+            Value::String(name) => match name.parse::<Preset>() {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    let names: Vec<&str> = Preset::ALL.iter().map(Preset::name).collect();
+                    diags.attribute_error(
+                        "preset",
+                        "Invalid `preset`",
+                        format!("`preset` must be one of {}; got `{name}`", names.join(", ")),
+                    );
+                    None
+                }
+            },
+            _ => None,
+        };
+        if let Some(preset) = preset {
+            for param in PARAMETERS {
+                let value = config.get(param);
+                let needed = preset.parameters().contains(&param);
+                if !needed && !value.is_null() {
+                    diags.attribute_error(
+                        param,
+                        format!("`{param}` is not used by preset `{}`", preset.name()),
+                        format!(
+                            "Remove `{param}`; preset `{}` takes {}.",
+                            preset.name(),
+                            describe(preset.parameters())
+                        ),
+                    );
+                }
+                // account_id falls back to the caller's account.
+                if needed && value.is_null() && param != "account_id" {
+                    diags.attribute_error(
+                        param,
+                        format!("Missing `{param}`"),
+                        format!("Preset `{}` needs `{param}`.", preset.name()),
+                    );
+                }
+            }
+        }
+        check_attr(config, "account_id", diags, |a| {
+            if is_account_id(a) {
+                Ok(())
+            } else {
+                Err(format!("`account_id` must be 12 digits; got `{a}`"))
+            }
+        });
+        check_attr(config, "oidc_provider_arn", diags, |a| {
+            a.parse::<OidcProviderArn>()
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        });
+        check_attr(config, "namespace", diags, |n| {
+            if is_dns1123_label(n) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "`namespace` must be a Kubernetes namespace name (lower-case letters, digits and '-', at most 63); got `{n}`"
+                ))
+            }
+        });
+        check_attr(config, "service_account", diags, |n| {
+            if is_dns1123_subdomain(n) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "`service_account` must be a Kubernetes service account name (lower-case letters, digits, '-' and '.'); got `{n}`"
+                ))
+            }
+        });
+    }
+
+    async fn read(&self, ctx: &Ctx<Clients>, config: &Value, diags: &mut Diagnostics) -> Value {
+        let Some(clients) = ctx.client(diags) else {
+            return Value::Null;
+        };
+        let Some(preset) = config
+            .get_str("preset")
+            .and_then(|p| p.parse::<Preset>().ok())
+        else {
+            return Value::Null;
+        };
+        let oidc = config
+            .get_str("oidc_provider_arn")
+            .and_then(|a| a.parse::<OidcProviderArn>().ok());
+        if let Some(oidc) = &oidc {
+            if oidc.partition() != clients.aws.partition {
+                diags.attribute_error(
+                    "oidc_provider_arn",
+                    "OIDC provider in another partition",
+                    format!(
+                        "`oidc_provider_arn` is in partition `{}`, but the provider works in `{}`. Use the \
+                         OIDC provider of this partition's account.",
+                        oidc.partition(),
+                        clients.aws.partition
+                    ),
+                );
+                return Value::Null;
+            }
+        }
+        let account_id = config
+            .get_str("account_id")
+            .or(clients.aws.account_id.as_deref());
+        if preset.parameters().contains(&"account_id") && account_id.is_none() {
+            diags.attribute_error(
+                "account_id",
+                "Missing `account_id`",
+                "The caller's account is unknown because `skip_credentials_validation` is set; give `account_id`.",
+            );
+            return Value::Null;
+        }
+        let args = PresetArgs {
+            partition: &clients.aws.partition,
+            account_id,
+            oidc_provider_arn: oidc.as_ref(),
+            namespace: config.get_str("namespace"),
+            service_account: config.get_str("service_account"),
+        };
+        match preset.build(&args) {
+            Ok(document) => {
+                let mut state = config.clone();
+                state.set("json", Value::string(document.to_canonical_json()));
+                state
+            }
+            Err(e) => {
+                diags.error(
+                    format!("rendering preset `{}`", preset.name()),
+                    e.to_string(),
+                );
+                Value::Null
+            }
+        }
+    }
+}
+
+fn describe(params: &[&str]) -> String {
+    if params.is_empty() {
+        "no parameters".to_string()
+    } else {
+        params
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

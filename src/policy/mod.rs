@@ -1,0 +1,11 @@
+//! Pure IAM policy logic: the document model, canonical JSON, semantic
+//! equivalence, and the documented presets (one function per seed document).
+
+pub mod document;
+pub mod presets;
+
+pub use document::{
+    Condition, Document, Effect, POLICY_VERSION, PolicyError, Principal, Statement, canonical_json,
+    equivalent, from_iam,
+};
+pub use presets::{Preset, PresetArgs, PresetError};

@@ -1,0 +1,327 @@
+//! The provider block: the AWS provider's names, so users' habits carry over,
+//! plus `propagation_timeout` for IAM's eventual consistency.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::aws::{self, Aws, ConnectError};
+use crate::data_sources;
+use crate::tfplugin::{
+    Attribute, AttributePath, Block, DataSource, Diagnostics, Nesting, Resource, Schema, Type,
+    Value,
+};
+use crate::validate::{check_attr, check_value, parse_duration};
+
+/// What every resource and data source works with once the provider is configured.
+pub struct Clients {
+    pub aws: Aws,
+    /// Tags from `default_tags`, merged under each resource's own `tags`.
+    pub default_tags: BTreeMap<String, String>,
+}
+
+pub struct ClusterIam;
+
+const DEFAULT_PROPAGATION_TIMEOUT: Duration = Duration::from_secs(120);
+const ASSUME_ROLE_MIN: Duration = Duration::from_secs(15 * 60);
+const ASSUME_ROLE_MAX: Duration = Duration::from_secs(12 * 3600);
+
+fn schema() -> Schema {
+    let s = |name, description| Attribute::optional(name, Type::String, description);
+    let endpoint = |name, service: &str| {
+        Attribute::optional(
+            name,
+            Type::String,
+            &format!(
+                "Use this URL for {service} API calls instead of the region's default endpoint, e.g. a local emulator such as `http://127.0.0.1:5000`."
+            ),
+        )
+    };
+    Schema::new(
+        0,
+        Block::new(
+            "The clusteriam provider creates the documented AWS prerequisites of Kubernetes platforms \
+             (Rancher, Kubermatic KKP, Torque agents, the Amazon EKS Connector). It authenticates like \
+             the AWS provider: settings here, then the `AWS_*` environment variables, then shared \
+             config and credentials files.",
+        )
+        .attributes([
+            s("region", "The AWS region to work in, e.g. `us-east-1`. Defaults to the `AWS_REGION` or `AWS_DEFAULT_REGION` environment variable, then the profile's region."),
+            s("profile", "The named profile from the shared config and credentials files to use. Defaults to the `AWS_PROFILE` environment variable, then `default`."),
+            Attribute::optional("shared_config_files", Type::list(Type::String), "Paths of shared config files to read instead of `~/.aws/config`."),
+            Attribute::optional("shared_credentials_files", Type::list(Type::String), "Paths of shared credentials files to read instead of `~/.aws/credentials`."),
+            s("access_key", "The AWS access key id. Prefer the `AWS_ACCESS_KEY_ID` environment variable or a profile over writing keys into configuration. Requires `secret_key`."),
+            s("secret_key", "The AWS secret access key. Prefer the `AWS_SECRET_ACCESS_KEY` environment variable or a profile. Requires `access_key`.").sensitive(),
+            s("token", "The session token that goes with temporary credentials in `access_key` and `secret_key`.").sensitive(),
+            Attribute::optional("max_retries", Type::Number, "How many times to retry an AWS call that was throttled or failed with a server error before giving up. Defaults to the SDK's standard retry policy (2 retries)."),
+            Attribute::optional("skip_credentials_validation", Type::Bool, "Skip the `sts:GetCallerIdentity` call at configuration. The account id is then unknown, so resources that build ARNs from it need it spelled out. Defaults to `false`."),
+            s("propagation_timeout", "How long to wait for IAM's eventual consistency after a change, such as a new role becoming assumable or a new OIDC provider becoming usable in a trust policy, written like `\"2m\"` or `\"90s\"`. Defaults to `\"2m\"`."),
+        ])
+        .block(
+            "assume_role",
+            Nesting::Single,
+            Block::new("Assume this IAM role, with the credentials found as above, for every call the provider makes. Use one provider alias per target account.")
+                .attribute(Attribute::required("role_arn", Type::String, "The ARN of the role to assume, e.g. `arn:aws:iam::111122223333:role/terraform`."))
+                .attribute(s("session_name", "The session name, shown in CloudTrail. Defaults to `terraform-provider-clusteriam`."))
+                .attribute(s("external_id", "The external id the role's trust policy requires, if any."))
+                .attribute(s("duration", "How long the assumed-role session lasts, between `\"15m\"` and `\"12h\"`. Defaults to one hour.")),
+        )
+        .block(
+            "endpoints",
+            Nesting::Single,
+            Block::new("Custom API endpoints, e.g. for a local AWS emulator or a VPC endpoint.")
+                .attribute(endpoint("iam", "IAM"))
+                .attribute(endpoint("sts", "STS"))
+                .attribute(endpoint("ec2", "EC2"))
+                .attribute(endpoint("eks", "EKS")),
+        )
+        .block(
+            "default_tags",
+            Nesting::Single,
+            Block::new("Tags applied to every taggable object the provider creates. A resource's own `tags` win over these for the same key.")
+                .attribute(Attribute::optional("tags", Type::map(Type::String), "The tags to apply.")),
+        ),
+    )
+}
+
+#[async_trait]
+impl crate::tfplugin::Provider for ClusterIam {
+    type Client = Clients;
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        let key = config.get("access_key");
+        let secret = config.get("secret_key");
+        if !key.is_null() && secret.is_null() {
+            diags.attribute_error(
+                "secret_key",
+                "Missing `secret_key`",
+                "`access_key` is set, so `secret_key` must be set too.",
+            );
+        }
+        if key.is_null() && !secret.is_null() {
+            diags.attribute_error(
+                "access_key",
+                "Missing `access_key`",
+                "`secret_key` is set, so `access_key` must be set too.",
+            );
+        }
+        check_attr(config, "region", diags, |r| {
+            let ok = !r.is_empty()
+                && r.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if ok {
+                Ok(())
+            } else {
+                Err(format!(
+                    "`region` must be an AWS region name such as `us-east-1`; got `{r}`"
+                ))
+            }
+        });
+        check_attr(config, "propagation_timeout", diags, |t| {
+            let d = parse_duration(t)?;
+            if d > Duration::from_secs(3600) {
+                return Err(format!(
+                    "`propagation_timeout` must be at most 1h; got `{t}`"
+                ));
+            }
+            Ok(())
+        });
+        if let Some(n) = config.get("max_retries").as_i64() {
+            if !(0..=100).contains(&n) {
+                diags.attribute_error(
+                    "max_retries",
+                    "Invalid `max_retries`",
+                    format!("`max_retries` must be between 0 and 100; got {n}"),
+                );
+            }
+        }
+        if let Some(assume) = config.get_block("assume_role") {
+            let path = AttributePath::root("assume_role");
+            check_value(
+                path.clone().attribute("role_arn"),
+                assume.get("role_arn"),
+                diags,
+                check_role_arn,
+            );
+            check_value(
+                path.attribute("duration"),
+                assume.get("duration"),
+                diags,
+                |t| {
+                    let d = parse_duration(t)?;
+                    if !(ASSUME_ROLE_MIN..=ASSUME_ROLE_MAX).contains(&d) {
+                        return Err(format!(
+                            "`assume_role.duration` must be between 15m and 12h; got `{t}`"
+                        ));
+                    }
+                    Ok(())
+                },
+            );
+        }
+        if let Some(endpoints) = config.get_block("endpoints") {
+            for service in ["iam", "sts", "ec2", "eks"] {
+                check_value(
+                    AttributePath::root("endpoints").attribute(service),
+                    endpoints.get(service),
+                    diags,
+                    |url| {
+                        if url.starts_with("https://") || url.starts_with("http://") {
+                            Ok(())
+                        } else {
+                            Err(format!(
+                                "`endpoints.{service}` must be an http:// or https:// URL; got `{url}`"
+                            ))
+                        }
+                    },
+                );
+            }
+        }
+    }
+
+    async fn configure(&self, config: &Value, diags: &mut Diagnostics) -> Option<Clients> {
+        if !config.is_wholly_known() {
+            diags.error(
+                "Provider configuration not known",
+                "Some provider settings are only known after apply. Use values known at plan time \
+                 (variables, locals, or attributes of resources applied earlier with -target).",
+            );
+            return None;
+        }
+        let settings = settings(config);
+        let sts_endpoint_set = settings.endpoints.sts.is_some();
+        match aws::connect(&settings).await {
+            Ok(aws) => {
+                let default_tags = config
+                    .get_block("default_tags")
+                    .map(|b| b.get_string_map("tags"))
+                    .unwrap_or_default();
+                Some(Clients { aws, default_tags })
+            }
+            Err(e) => {
+                report_connect_error(e, sts_endpoint_set, diags);
+                None
+            }
+        }
+    }
+
+    fn resources(&self) -> Vec<Box<dyn Resource<Clients>>> {
+        vec![]
+    }
+
+    fn data_sources(&self) -> Vec<Box<dyn DataSource<Clients>>> {
+        vec![
+            Box::new(data_sources::policy_document::PolicyDocument),
+            Box::new(data_sources::eks_cluster_oidc::EksClusterOidc),
+        ]
+    }
+}
+
+/// An IAM role ARN, e.g. for `assume_role.role_arn`.
+pub fn check_role_arn(text: &str) -> Result<(), String> {
+    let arn: crate::arn::Arn = text.parse().map_err(|e| format!("{e}"))?;
+    if arn.service != "iam" || !arn.resource.starts_with("role/") || arn.account.is_empty() {
+        return Err(format!(
+            "`{text}` is not an IAM role ARN; expected arn:<partition>:iam::<12-digit account>:role/<name>"
+        ));
+    }
+    Ok(())
+}
+
+fn settings(config: &Value) -> aws::Settings {
+    let string = |v: &Value, name: &str| v.get_str(name).map(str::to_string);
+    let assume_role = config.get_block("assume_role").map(|b| aws::AssumeRole {
+        role_arn: string(b, "role_arn").unwrap_or_default(),
+        session_name: string(b, "session_name"),
+        external_id: string(b, "external_id"),
+        duration: b.get_str("duration").and_then(|d| parse_duration(d).ok()),
+    });
+    let endpoints = config
+        .get_block("endpoints")
+        .map_or_else(Default::default, |b| aws::Endpoints {
+            iam: string(b, "iam"),
+            sts: string(b, "sts"),
+            ec2: string(b, "ec2"),
+            eks: string(b, "eks"),
+        });
+    aws::Settings {
+        region: string(config, "region"),
+        profile: string(config, "profile"),
+        shared_config_files: config.get_strings("shared_config_files"),
+        shared_credentials_files: config.get_strings("shared_credentials_files"),
+        access_key: string(config, "access_key"),
+        secret_key: string(config, "secret_key"),
+        token: string(config, "token"),
+        assume_role,
+        endpoints,
+        max_retries: config
+            .get("max_retries")
+            .as_i64()
+            .map(|n| n.clamp(0, 100) as u32),
+        skip_credentials_validation: config
+            .get("skip_credentials_validation")
+            .as_bool()
+            .unwrap_or(false),
+        propagation_timeout: config
+            .get_str("propagation_timeout")
+            .and_then(|t| parse_duration(t).ok())
+            .unwrap_or(DEFAULT_PROPAGATION_TIMEOUT),
+    }
+}
+
+fn report_connect_error(err: ConnectError, sts_endpoint_set: bool, diags: &mut Diagnostics) {
+    match err {
+        ConnectError::NoRegion => diags.attribute_error(
+            "region",
+            "No AWS region",
+            "The provider needs a region. Set `region` in the provider block, or the AWS_REGION \
+             environment variable, or a region in the selected profile.",
+        ),
+        ConnectError::NoCredentials(detail) => diags.attribute_error(
+            "access_key",
+            "No valid AWS credentials found",
+            format!(
+                "{detail}\n\nGive the provider credentials in one of the usual ways: the \
+                 AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables, `profile` (or \
+                 AWS_PROFILE) naming a profile in the shared files, or `access_key` and `secret_key`."
+            ),
+        ),
+        ConnectError::AssumeRole(detail) => diags.attribute_error(
+            AttributePath::root("assume_role").attribute("role_arn"),
+            "Cannot assume the role in `assume_role.role_arn`",
+            format!(
+                "{detail}\n\nCheck that the role exists, that its trust policy allows the caller \
+                 (and `external_id`, if it requires one), and that the base credentials are valid."
+            ),
+        ),
+        ConnectError::Unreachable(detail) => {
+            let path = if sts_endpoint_set {
+                AttributePath::root("endpoints").attribute("sts")
+            } else {
+                AttributePath::root("region")
+            };
+            diags.attribute_error(
+                path,
+                "Cannot reach the AWS STS endpoint",
+                format!(
+                    "validating credentials with sts:GetCallerIdentity: {detail}\n\nCheck `endpoints.sts` \
+                     (if set), `region` and the network. To configure without any call to STS, set \
+                     `skip_credentials_validation = true`."
+                ),
+            )
+        }
+        ConnectError::InvalidCredentials(err) => diags.attribute_error(
+            "access_key",
+            "Invalid AWS credentials",
+            format!(
+                "validating credentials with sts:GetCallerIdentity: {err}\n\nThe credentials the \
+                 provider found were refused; check the access key, secret key and session token, \
+                 or the selected profile."
+            ),
+        ),
+    }
+}

@@ -1,0 +1,166 @@
+//! Schemas: what attributes and blocks a provider, resource or data source
+//! has, described well enough for Terraform to validate and for docs/ to be
+//! generated from.
+
+use std::collections::BTreeMap;
+
+use super::value::{Type, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Required,
+    Optional,
+    /// Set by the provider only.
+    Computed,
+    /// Set by the user, or by the provider when the user leaves it out.
+    OptionalComputed,
+}
+
+#[derive(Clone, Debug)]
+pub struct Attribute {
+    pub name: &'static str,
+    pub ty: Type,
+    pub description: String,
+    pub mode: Mode,
+    pub sensitive: bool,
+    /// A change to this attribute replaces the resource.
+    pub requires_replace: bool,
+    /// A computed value that only changes when the provider says so: planned
+    /// as its prior value rather than unknown when something else changes.
+    pub stable: bool,
+    /// Planned when the configuration leaves an optional+computed attribute out.
+    pub default: Option<Value>,
+}
+
+impl Attribute {
+    fn new(name: &'static str, ty: Type, mode: Mode, description: &str) -> Self {
+        Attribute {
+            name,
+            ty,
+            description: description.to_string(),
+            mode,
+            sensitive: false,
+            requires_replace: false,
+            stable: false,
+            default: None,
+        }
+    }
+    pub fn required(name: &'static str, ty: Type, description: &str) -> Self {
+        Self::new(name, ty, Mode::Required, description)
+    }
+    pub fn optional(name: &'static str, ty: Type, description: &str) -> Self {
+        Self::new(name, ty, Mode::Optional, description)
+    }
+    pub fn computed(name: &'static str, ty: Type, description: &str) -> Self {
+        Self::new(name, ty, Mode::Computed, description)
+    }
+    pub fn optional_computed(name: &'static str, ty: Type, description: &str) -> Self {
+        Self::new(name, ty, Mode::OptionalComputed, description)
+    }
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+    pub fn requires_replace(mut self) -> Self {
+        self.requires_replace = true;
+        self
+    }
+    pub fn stable(mut self) -> Self {
+        self.stable = true;
+        self
+    }
+    /// A default for an optional+computed attribute.
+    pub fn default(mut self, value: Value) -> Self {
+        debug_assert_eq!(
+            self.mode,
+            Mode::OptionalComputed,
+            "{}: defaults need optional+computed",
+            self.name
+        );
+        self.default = Some(value);
+        self
+    }
+    pub fn is_computed(&self) -> bool {
+        matches!(self.mode, Mode::Computed | Mode::OptionalComputed)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nesting {
+    /// At most one block, e.g. `assume_role { ... }`.
+    Single,
+    List,
+}
+
+#[derive(Clone, Debug)]
+pub struct NestedBlock {
+    pub name: &'static str,
+    pub nesting: Nesting,
+    pub block: Block,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Block {
+    pub description: String,
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<NestedBlock>,
+}
+
+impl Block {
+    pub fn new(description: &str) -> Self {
+        Block {
+            description: description.to_string(),
+            ..Default::default()
+        }
+    }
+    pub fn attribute(mut self, attribute: Attribute) -> Self {
+        self.attributes.push(attribute);
+        self
+    }
+    pub fn attributes(mut self, attributes: impl IntoIterator<Item = Attribute>) -> Self {
+        self.attributes.extend(attributes);
+        self
+    }
+    pub fn block(mut self, name: &'static str, nesting: Nesting, block: Block) -> Self {
+        self.blocks.push(NestedBlock {
+            name,
+            nesting,
+            block,
+        });
+        self
+    }
+    pub fn get(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    /// The cty object type of values conforming to this block.
+    pub fn value_type(&self) -> Type {
+        let mut attrs: BTreeMap<String, Type> = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), a.ty.clone()))
+            .collect();
+        for nested in &self.blocks {
+            let ty = nested.block.value_type();
+            let ty = match nested.nesting {
+                Nesting::Single => ty,
+                Nesting::List => Type::list(ty),
+            };
+            attrs.insert(nested.name.to_string(), ty);
+        }
+        Type::Object(attrs)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    /// Bumped whenever stored state changes shape; see `Resource::upgrade_state`.
+    pub version: i64,
+    pub block: Block,
+}
+
+impl Schema {
+    pub fn new(version: i64, block: Block) -> Self {
+        Schema { version, block }
+    }
+}

@@ -1,0 +1,118 @@
+//! Plan-time checks shared by the provider block, resources and data
+//! sources. Each check names the attribute it is about and says what would
+//! be accepted; unknown values (known only at apply) are left alone.
+
+use std::time::Duration;
+
+use crate::tfplugin::{AttributePath, Diagnostics, Value};
+
+/// Parses a Go-style duration as Terraform users write them: "90s", "2m", "1h30m".
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("`{text}` is not a duration; write it like \"90s\", \"2m\" or \"1h30m\"");
+    if text.is_empty() {
+        return Err(bad());
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(rest.len());
+        let (number, tail) = rest.split_at(digits);
+        let number: f64 = number.parse().map_err(|_| bad())?;
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(tail.len());
+        let (unit, tail) = tail.split_at(unit_len);
+        let seconds = match unit {
+            "ms" => number / 1000.0,
+            "s" => number,
+            "m" => number * 60.0,
+            "h" => number * 3600.0,
+            _ => return Err(bad()),
+        };
+        total += Duration::from_secs_f64(seconds);
+        rest = tail;
+    }
+    Ok(total)
+}
+
+/// A Kubernetes DNS-1123 label (namespaces): 1-63 of [a-z0-9-], alphanumeric at both ends.
+pub fn is_dns1123_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// A Kubernetes DNS-1123 subdomain (service account names): dot-separated labels, at most 253.
+pub fn is_dns1123_subdomain(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns1123_label)
+}
+
+/// Reports an attribute whose known string value fails `check`; `check`
+/// returns the reason.
+pub fn check_value(
+    path: impl Into<AttributePath>,
+    value: &Value,
+    diags: &mut Diagnostics,
+    check: impl FnOnce(&str) -> Result<(), String>,
+) {
+    if let Some(s) = value.as_str() {
+        if let Err(reason) = check(s) {
+            let path = path.into();
+            diags.attribute_error(path.clone(), format!("Invalid `{path}`"), reason);
+        }
+    }
+}
+
+/// A string attribute of `config`, checked when known.
+pub fn check_attr(
+    config: &Value,
+    name: &str,
+    diags: &mut Diagnostics,
+    check: impl FnOnce(&str) -> Result<(), String>,
+) {
+    check_value(name, config.get(name), diags, check);
+}
+
+/// Builds the reason for a value outside a fixed set.
+pub fn one_of(name: &str, allowed: &[&str], got: &str) -> Result<(), String> {
+    if allowed.contains(&got) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` must be one of {}; got `{got}`",
+            allowed.join(", ")
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse_duration("90s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        for bad in ["", "2", "m", "2 minutes", "-1s", "1d"] {
+            assert!(parse_duration(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn kubernetes_names() {
+        assert!(is_dns1123_label("cattle-csp-adapter-system"));
+        assert!(!is_dns1123_label("Torque"));
+        assert!(!is_dns1123_label("-a"));
+        assert!(!is_dns1123_label(&"a".repeat(64)));
+        assert!(is_dns1123_subdomain("torque.agent-sa"));
+        assert!(!is_dns1123_subdomain("a..b"));
+    }
+}
