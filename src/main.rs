@@ -1,16 +1,8 @@
-//! terraform-provider-clusteriam: the documented AWS prerequisites of
-//! Kubernetes platforms as Terraform resources.
-
-mod arn;
-mod aws;
-mod data_sources;
-mod logging;
-mod policy;
-mod provider;
-mod tfplugin;
-mod validate;
+//! The plugin binary: refuse to run by hand, else serve the provider.
 
 use std::process::ExitCode;
+
+use terraform_provider_clusteriam::{logging, provider, tfplugin};
 
 fn main() -> ExitCode {
     if std::env::var(tfplugin::MAGIC_COOKIE_KEY).as_deref() != Ok(tfplugin::MAGIC_COOKIE_VALUE) {

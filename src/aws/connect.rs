@@ -73,14 +73,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
         loader = loader.profile_name(profile);
     }
     if !settings.shared_config_files.is_empty() || !settings.shared_credentials_files.is_empty() {
-        let mut files = ProfileFiles::builder();
-        for path in &settings.shared_config_files {
-            files = files.with_file(ProfileFileKind::Config, path);
-        }
-        for path in &settings.shared_credentials_files {
-            files = files.with_file(ProfileFileKind::Credentials, path);
-        }
-        loader = loader.profile_files(files.build());
+        loader = loader.profile_files(profile_files(settings));
     }
     if let (Some(access_key), Some(secret_key)) = (&settings.access_key, &settings.secret_key) {
         loader = loader.credentials_provider(Credentials::new(
@@ -218,6 +211,18 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
         account_id,
         propagation_timeout: settings.propagation_timeout,
     })
+}
+
+#[allow(deprecated)] // the replacement types live in aws-runtime, which aws-config does not re-export
+fn profile_files(settings: &Settings) -> ProfileFiles {
+    let mut files = ProfileFiles::builder();
+    for path in &settings.shared_config_files {
+        files = files.with_file(ProfileFileKind::Config, path);
+    }
+    for path in &settings.shared_credentials_files {
+        files = files.with_file(ProfileFileKind::Credentials, path);
+    }
+    files.build()
 }
 
 fn with_endpoint<B>(builder: B, endpoint: Option<&str>, set: impl FnOnce(B, &str) -> B) -> B {

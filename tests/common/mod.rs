@@ -1,0 +1,390 @@
+//! The acceptance test harness: a local AWS emulator (moto's server) per test,
+//! a Terraform workspace wired to the built provider through `dev_overrides`
+//! (no `terraform init`: the registry is unreachable), and SDK clients to
+//! check what really exists in the emulator.
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const REGION: &str = "us-east-1";
+/// moto's fixed account.
+pub const ACCOUNT: &str = "123456789012";
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A moto server on a free loopback port, stopped when dropped (also when
+/// the test panics).
+pub struct Emulator {
+    child: Child,
+    pub url: String,
+    _log: tempfile::NamedTempFile,
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        let server = repo_root().join(".venv/bin/moto_server");
+        assert!(
+            server.exists(),
+            "the AWS emulator is not installed: {} is missing. Run `scripts/setup` (the README's \
+             test command `scripts/test` does it for you).",
+            server.display()
+        );
+        let port = free_port();
+        let log = tempfile::NamedTempFile::new().expect("temp file for the emulator log");
+        let child = Command::new(&server)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(log.reopen().expect("emulator log"))
+            .spawn()
+            .expect("starting moto_server");
+        let emulator = Emulator {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            _log: log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !http_ok(port, "/moto-api/") {
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not start within 60s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        emulator
+    }
+
+    /// An SDK config pointed at the emulator, for checking AWS from tests.
+    pub fn sdk_config(&self) -> aws_config::SdkConfig {
+        block_on(
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .region(aws_config::Region::new(REGION))
+                .endpoint_url(&self.url)
+                .credentials_provider(aws_credential_types::Credentials::new(
+                    "testing", "testing", None, None, "test",
+                ))
+                .load(),
+        )
+    }
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.sdk_config())
+    }
+    pub fn ec2(&self) -> aws_sdk_ec2::Client {
+        aws_sdk_ec2::Client::new(&self.sdk_config())
+    }
+    pub fn eks(&self) -> aws_sdk_eks::Client {
+        aws_sdk_eks::Client::new(&self.sdk_config())
+    }
+
+    /// The provider block every test configuration starts from.
+    pub fn provider_block(&self) -> String {
+        format!(
+            r#"
+terraform {{
+  required_providers {{
+    clusteriam = {{ source = "clusteriam/clusteriam" }}
+  }}
+}}
+
+provider "clusteriam" {{
+  region              = "{REGION}"
+  propagation_timeout = "20s"
+  endpoints {{
+    iam = "{url}"
+    sts = "{url}"
+    ec2 = "{url}"
+    eks = "{url}"
+  }}
+}}
+"#,
+            url = self.url
+        )
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn http_ok(port: u16, path: &str) -> bool {
+    let Ok(mut conn) = TcpStream::connect((Ipv4Addr::LOCALHOST, port)) else {
+        return false;
+    };
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+    if conn
+        .write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
+        .is_err()
+    {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    conn.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.") && &head[9..12] == b"200"
+}
+
+pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(fut)
+}
+
+/// The outcome of one terraform command.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn output(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Self {
+        assert_eq!(self.code, 0, "terraform failed:\n{}", self.output());
+        self
+    }
+    /// Asserts failure whose output contains every one of `needles`.
+    #[track_caller]
+    pub fn assert_error(&self, needles: &[&str]) -> &Self {
+        assert_ne!(
+            self.code,
+            0,
+            "terraform should have failed:\n{}",
+            self.output()
+        );
+        // Terraform wraps long diagnostics; compare with whitespace collapsed.
+        let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let out = flat(&self.output().replace('│', " "));
+        for needle in needles {
+            assert!(
+                out.contains(&flat(needle)),
+                "expected `{needle}` in:\n{}",
+                self.output()
+            );
+        }
+        self
+    }
+}
+
+/// A Terraform working directory using the freshly built provider.
+pub struct Workspace {
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+    removed_env: Vec<String>,
+}
+
+pub fn terraform_bin() -> String {
+    let bin = std::env::var("TF_BIN").unwrap_or_else(|_| "terraform".to_string());
+    let found = Command::new(&bin)
+        .arg("version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    assert!(
+        matches!(found, Ok(s) if s.success()),
+        "`{bin}` was not found or does not run: the acceptance tests need Terraform 1.x on PATH \
+         (or TF_BIN pointing at Terraform or OpenTofu)"
+    );
+    bin
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let plugin_dir = Path::new(env!("CARGO_BIN_EXE_terraform-provider-clusteriam"))
+            .parent()
+            .expect("binary dir")
+            .to_path_buf();
+        let cli_config = dir.path().join("terraform.rc");
+        std::fs::write(
+            &cli_config,
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    \"clusteriam/clusteriam\" = \"{}\"\n  }}\n  direct {{}}\n}}\n",
+                plugin_dir.display()
+            ),
+        )
+        .expect("writing the CLI config");
+        let env = vec![
+            (
+                "TF_CLI_CONFIG_FILE".to_string(),
+                cli_config.display().to_string(),
+            ),
+            ("TF_IN_AUTOMATION".to_string(), "1".to_string()),
+            ("CHECKPOINT_DISABLE".to_string(), "1".to_string()),
+            ("AWS_ACCESS_KEY_ID".to_string(), "testing".to_string()),
+            ("AWS_SECRET_ACCESS_KEY".to_string(), "testing".to_string()),
+            ("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string()),
+            // Never read the developer's own AWS files.
+            (
+                "AWS_CONFIG_FILE".to_string(),
+                dir.path().join("no-aws-config").display().to_string(),
+            ),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE".to_string(),
+                dir.path().join("no-aws-credentials").display().to_string(),
+            ),
+        ];
+        let removed_env = [
+            "AWS_PROFILE",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_SESSION_TOKEN",
+            "AWS_ENDPOINT_URL",
+            "TF_LOG",
+        ]
+        .map(String::from)
+        .to_vec();
+        Workspace {
+            dir,
+            env,
+            removed_env,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.to_string(), value.to_string()));
+    }
+
+    pub fn remove_env(&mut self, key: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.removed_env.push(key.to_string());
+    }
+
+    /// Replaces the configuration with `main.tf` = `hcl`.
+    pub fn write(&self, hcl: &str) {
+        std::fs::write(self.dir.path().join("main.tf"), hcl).expect("writing main.tf");
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(terraform_bin());
+        cmd.args(args).current_dir(self.dir.path());
+        for key in &self.removed_env {
+            cmd.env_remove(key);
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+        let out = cmd.output().expect("running terraform");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    pub fn apply(&self) -> Run {
+        self.run(&["apply", "-auto-approve", "-no-color", "-input=false"])
+    }
+    pub fn destroy(&self) -> Run {
+        self.run(&["destroy", "-auto-approve", "-no-color", "-input=false"])
+    }
+    pub fn validate(&self) -> Run {
+        self.run(&["validate", "-no-color"])
+    }
+    pub fn plan(&self) -> Run {
+        self.run(&["plan", "-no-color", "-input=false", "-detailed-exitcode"])
+    }
+    pub fn import(&self, address: &str, id: &str) -> Run {
+        self.run(&["import", "-no-color", "-input=false", address, id])
+    }
+
+    /// Asserts that a plan shows no changes.
+    #[track_caller]
+    pub fn assert_no_changes(&self) {
+        let run = self.plan();
+        assert_eq!(run.code, 0, "expected an empty plan:\n{}", run.output());
+    }
+
+    /// Asserts that a plan shows changes whose text contains every one of `needles`.
+    #[track_caller]
+    pub fn assert_changes(&self, needles: &[&str]) -> Run {
+        let run = self.plan();
+        assert_eq!(
+            run.code,
+            2,
+            "expected a plan with changes:\n{}",
+            run.output()
+        );
+        for needle in needles {
+            assert!(
+                run.stdout.contains(needle),
+                "expected `{needle}` in the plan:\n{}",
+                run.stdout
+            );
+        }
+        run
+    }
+
+    /// The value of a root module output.
+    #[track_caller]
+    pub fn output(&self, name: &str) -> serde_json::Value {
+        let run = self.run(&["output", "-json", name]);
+        run.assert_ok();
+        serde_json::from_str(&run.stdout).expect("terraform output -json")
+    }
+
+    /// The attributes of a resource or data source instance in state.
+    #[track_caller]
+    pub fn state_attributes(&self, address: &str) -> serde_json::Value {
+        let run = self.run(&["show", "-json"]);
+        run.assert_ok();
+        let state: serde_json::Value =
+            serde_json::from_str(&run.stdout).expect("terraform show -json");
+        state["values"]["root_module"]["resources"]
+            .as_array()
+            .and_then(|resources| resources.iter().find(|r| r["address"] == address))
+            .map(|r| r["values"].clone())
+            .unwrap_or_else(|| panic!("`{address}` is not in state:\n{}", run.stdout))
+    }
+}
+
+/// The JSON documents printed in a seed file whose name starts with `prefix`
+/// (e.g. "002"), in order: the fenced blocks that hold a policy `Statement`.
+pub fn seed_documents(prefix: &str) -> Vec<String> {
+    let dir = std::env::var("CLUSTERIAM_SEEDS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("../shared/seeds"));
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
+        panic!(
+            "the seeds directory is missing: looked for {} ({e}); set CLUSTERIAM_SEEDS_DIR",
+            dir.display()
+        )
+    });
+    let file = entries
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no seed file {prefix}_* in {}", dir.display()));
+    let text = std::fs::read_to_string(file.path()).expect("reading the seed");
+    text.split("```")
+        .skip(1)
+        .step_by(2)
+        .map(|block| {
+            block
+                .split_once('\n')
+                .map_or(block, |(_, body)| body)
+                .to_string()
+        })
+        .filter(|body| body.contains("\"Statement\"") && !body.contains("\"Role\""))
+        .collect()
+}
