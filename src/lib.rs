@@ -11,5 +11,6 @@ pub mod data_sources;
 pub mod logging;
 pub mod policy;
 pub mod provider;
+pub mod resources;
 pub mod tfplugin;
 pub mod validate;

@@ -1,0 +1,126 @@
+//! Resources, one file each. What several resources share lives here: tags
+//! merged with the provider's `default_tags`.
+
+use std::collections::BTreeMap;
+
+use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Plan, Type, Value};
+
+/// `tags` and `tags_all`, the AWS provider's pair.
+pub fn tag_attributes() -> [Attribute; 2] {
+    [
+        Attribute::optional(
+            "tags",
+            Type::map(Type::String),
+            "Tags to put on the object. They are merged over the provider's `default_tags`.",
+        ),
+        Attribute::computed(
+            "tags_all",
+            Type::map(Type::String),
+            "All tags on the object: the provider's `default_tags` merged with `tags`.",
+        ),
+    ]
+}
+
+/// Plans `tags_all` from `default_tags` and the configured `tags`.
+pub fn plan_tags_all(plan: &mut Plan<'_>, default_tags: &BTreeMap<String, String>) {
+    let tags = plan.config.get("tags");
+    let tags_all = match tags {
+        Value::Unknown => Value::Unknown,
+        Value::Map(m) if m.values().any(Value::is_unknown) => Value::Unknown,
+        _ => Value::string_map(merged_tags(
+            default_tags,
+            &plan.config.get_string_map("tags"),
+        )),
+    };
+    plan.planned.set("tags_all", tags_all);
+}
+
+/// `default_tags` overlaid with the resource's own tags.
+pub fn merged_tags(
+    default_tags: &BTreeMap<String, String>,
+    tags: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut all = default_tags.clone();
+    all.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+    all
+}
+
+/// The state's `tags` after a read: what AWS has minus what only
+/// `default_tags` put there (the AWS provider's convention).
+pub fn tags_from_aws(
+    aws_tags: &BTreeMap<String, String>,
+    default_tags: &BTreeMap<String, String>,
+    configured: &Value,
+) -> Value {
+    let own: BTreeMap<String, String> = aws_tags
+        .iter()
+        .filter(|(k, v)| {
+            default_tags.get(*k) != Some(*v) || configured.get(k).as_str() == Some(v.as_str())
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if own.is_empty() && configured.is_null() {
+        Value::Null
+    } else {
+        Value::string_map(own)
+    }
+}
+
+/// IAM and EC2 tag limits, checked at plan.
+pub fn validate_tags(config: &Value, diags: &mut Diagnostics) {
+    let Some(tags) = config.get("tags").as_map() else {
+        return;
+    };
+    for (key, value) in tags {
+        let path = AttributePath::root("tags").key(key);
+        if key.is_empty() || key.chars().count() > 128 {
+            diags.attribute_error(
+                path.clone(),
+                "Invalid tag key",
+                format!("Tag keys must be 1 to 128 characters; got `{key}`."),
+            );
+        }
+        if key.to_ascii_lowercase().starts_with("aws:") {
+            diags.attribute_error(
+                path.clone(),
+                "Invalid tag key",
+                format!("Tag keys starting with `aws:` are reserved by AWS; got `{key}`."),
+            );
+        }
+        if let Some(v) = value.as_str() {
+            if v.chars().count() > 256 {
+                diags.attribute_error(
+                    path,
+                    "Invalid tag value",
+                    format!(
+                        "Tag values must be at most 256 characters; the value of `{key}` has {}.",
+                        v.chars().count()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_tags_win_and_default_only_tags_stay_out_of_tags() {
+        let defaults = BTreeMap::from([
+            ("team".to_string(), "platform".to_string()),
+            ("env".to_string(), "dev".to_string()),
+        ]);
+        let own = BTreeMap::from([("env".to_string(), "prod".to_string())]);
+        let all = merged_tags(&defaults, &own);
+        assert_eq!(all["env"], "prod");
+        assert_eq!(all["team"], "platform");
+        let configured = Value::string_map([("env", "prod")]);
+        assert_eq!(tags_from_aws(&all, &defaults, &configured), configured);
+        assert_eq!(
+            tags_from_aws(&defaults, &defaults, &Value::Null),
+            Value::Null
+        );
+    }
+}
