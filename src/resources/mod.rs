@@ -104,6 +104,12 @@ pub fn validate_tags(config: &Value, diags: &mut Diagnostics) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn unique_names_differ_and_keep_the_prefix() {
+        let (a, b) = (unique_name("kkp-"), unique_name("kkp-"));
+        assert!(a.starts_with("kkp-") && a != b && a.len() <= 4 + 20);
+    }
+
     use super::*;
 
     #[test]
@@ -123,4 +129,17 @@ mod tests {
             Value::Null
         );
     }
+}
+
+/// A unique name for an object whose configuration gives only a prefix (or
+/// nothing): the prefix, then the time and a counter, as the AWS provider does.
+pub fn unique_name(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed) % 256;
+    format!("{prefix}{nanos:x}{count:02x}")
 }
