@@ -8,6 +8,7 @@
 pub mod arn;
 pub mod aws;
 pub mod data_sources;
+pub mod engine;
 pub mod logging;
 pub mod policy;
 pub mod provider;

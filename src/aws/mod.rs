@@ -5,10 +5,12 @@
 mod connect;
 mod eks;
 mod iam;
+mod role;
 
 use std::fmt;
 use std::time::Duration;
 
+pub use role::{NewRole, ObservedProfile, ObservedRole};
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 
 /// Configured clients and who we are, shared by every resource.
@@ -34,6 +36,20 @@ pub struct AwsError {
 }
 
 impl AwsError {
+    /// A NotFound of our own making, e.g. while waiting for IAM to show an object.
+    pub fn not_found(message: String) -> Self {
+        AwsError {
+            code: Some("NoSuchEntity".into()),
+            message,
+        }
+    }
+    /// Work stopped because Terraform asked the provider to stop.
+    pub fn cancelled() -> Self {
+        AwsError {
+            code: None,
+            message: "Terraform asked the provider to stop (interrupt); run apply again to finish".into(),
+        }
+    }
     pub fn is_not_found(&self) -> bool {
         matches!(
             self.code.as_deref(),
@@ -92,5 +108,33 @@ fn found<T>(result: Result<T, AwsError>) -> Found<T> {
         Ok(v) => Ok(Some(v)),
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+impl Aws {
+    /// Retries `op` while `retryable` says IAM has not caught up yet, until
+    /// `propagation_timeout`. Throttling and 5xx are the SDK's own retries.
+    pub(crate) async fn retry_propagation<T, F, Fut>(
+        &self,
+        operation: &str,
+        retryable: impl Fn(&AwsError) -> bool,
+        mut op: F,
+    ) -> Result<T, AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, AwsError>>,
+    {
+        let deadline = tokio::time::Instant::now() + self.propagation_timeout;
+        let mut delay = Duration::from_millis(250);
+        loop {
+            match op().await {
+                Err(e) if retryable(&e) && tokio::time::Instant::now() + delay < deadline => {
+                    tracing::debug!(operation, error = %e, delay_ms = delay.as_millis() as u64, "waiting for IAM to propagate");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+                result => return result,
+            }
+        }
     }
 }

@@ -1,0 +1,160 @@
+//! The role engine: every role-shaped resource describes what it wants as a
+//! [`RoleSpec`]; the engine observes AWS, works out the ordered steps that
+//! bring AWS to the spec (or tear it down), and runs them. The ordering rules
+//! live here and nowhere else.
+
+mod steps;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+pub use steps::{Step, converge_steps, teardown_steps};
+
+use crate::aws::{Aws, AwsError, NewRole, ObservedRole};
+
+/// The desired state of one IAM role and what hangs off it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RoleSpec {
+    pub name: String,
+    pub path: String,
+    pub description: Option<String>,
+    /// Canonical JSON of the trust policy.
+    pub trust: String,
+    /// Inline policy name -> canonical JSON. The role has exactly these.
+    pub inline_policies: BTreeMap<String, String>,
+    /// The role has exactly these managed policies attached.
+    pub managed_policies: BTreeSet<String>,
+    /// An instance profile of the role's name, holding the role.
+    pub instance_profile: bool,
+    /// All tags (the provider's default tags merged with the resource's).
+    pub tags: BTreeMap<String, String>,
+    pub permissions_boundary: Option<String>,
+    pub max_session_duration: i32,
+}
+
+/// A step that failed, with what exists afterwards so the caller can save it.
+#[derive(Debug)]
+pub struct Failure {
+    pub step: String,
+    pub error: AwsError,
+    /// The role as it is after the failure (None when it does not exist).
+    pub observed: Option<ObservedRole>,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.step, self.error)
+    }
+}
+
+/// Brings the role to `spec` — creating it when `observed` is None — and
+/// returns it as AWS now has it. Stops before the next step when `cancel`
+/// fires (Terraform's StopProvider), reporting what exists.
+pub async fn converge(
+    aws: &Aws,
+    spec: &RoleSpec,
+    observed: Option<&ObservedRole>,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Result<ObservedRole, Failure> {
+    for step in converge_steps(spec, observed) {
+        if cancel.is_cancelled() {
+            return Err(failure(aws, &spec.name, "stopping at Terraform's request".into(), AwsError::cancelled()).await);
+        }
+        if let Err(error) = run(aws, spec, &step).await {
+            return Err(failure(aws, &spec.name, step.to_string(), error).await);
+        }
+    }
+    // Dependants (an EC2 launch naming the profile, a pod assuming the role)
+    // need IAM to show the result everywhere: wait until it reads back whole.
+    let observed = aws
+        .retry_propagation("GetRole", AwsError::is_not_found, || async {
+            match aws.get_role(&spec.name).await? {
+                Some(role) if !spec.instance_profile || role.instance_profiles.iter().any(|p| p.name == spec.name) => Ok(role),
+                _ => Err(AwsError::not_found(format!("role {} not visible yet", spec.name))),
+            }
+        })
+        .await;
+    observed.map_err(|error| Failure {
+        step: format!("reading IAM role (`{}`) back", spec.name),
+        error,
+        observed: None,
+    })
+}
+
+/// Deletes the role and everything attached to it, in the order IAM
+/// requires. `owned_profile` is the instance profile the resource created.
+/// Anything already gone counts as done.
+pub async fn destroy(aws: &Aws, name: &str, owned_profile: Option<&str>) -> Result<(), Failure> {
+    let observed = match aws.get_role(name).await {
+        Ok(observed) => observed,
+        Err(error) => {
+            return Err(Failure {
+                step: format!("reading IAM role (`{name}`)"),
+                error,
+                observed: None,
+            });
+        }
+    };
+    let mut steps = match &observed {
+        Some(role) => teardown_steps(role, owned_profile),
+        None => Vec::new(),
+    };
+    // A profile left behind by an earlier failed destroy still goes.
+    if let Some(profile) = owned_profile {
+        let listed = steps.iter().any(|s| matches!(s, Step::DeleteInstanceProfile(p) if p == profile));
+        if !listed {
+            steps.insert(0, Step::DeleteInstanceProfile(profile.to_string()));
+        }
+    }
+    let spec = RoleSpec {
+        name: name.to_string(),
+        ..Default::default()
+    };
+    for step in steps {
+        if let Err(error) = run(aws, &spec, &step).await {
+            return Err(failure(aws, name, step.to_string(), error).await);
+        }
+    }
+    Ok(())
+}
+
+async fn failure(aws: &Aws, name: &str, step: String, error: AwsError) -> Failure {
+    let observed = aws.get_role(name).await.ok().flatten();
+    Failure { step, error, observed }
+}
+
+async fn run(aws: &Aws, spec: &RoleSpec, step: &Step) -> Result<(), AwsError> {
+    let name = spec.name.as_str();
+    match step {
+        Step::CreateRole => {
+            aws.create_role(&NewRole {
+                name,
+                path: &spec.path,
+                description: spec.description.as_deref(),
+                trust: &spec.trust,
+                max_session_duration: spec.max_session_duration,
+                permissions_boundary: spec.permissions_boundary.as_deref(),
+                tags: &spec.tags,
+            })
+            .await
+        }
+        Step::UpdateTrust => aws.update_role_trust(name, &spec.trust).await,
+        Step::UpdateRole => aws.update_role(name, spec.description.as_deref(), spec.max_session_duration).await,
+        Step::PutBoundary => aws.put_role_boundary(name, spec.permissions_boundary.as_deref().unwrap_or_default()).await,
+        Step::DeleteBoundary => aws.delete_role_boundary(name).await,
+        Step::Tag(tags) => aws.tag_role(name, tags).await,
+        Step::Untag(keys) => aws.untag_role(name, keys).await,
+        Step::PutInlinePolicy(policy) => aws.put_role_policy(name, policy, &spec.inline_policies[policy]).await,
+        Step::DeleteInlinePolicy(policy) => aws.delete_role_policy(name, policy).await,
+        Step::AttachPolicy(arn) => aws.attach_role_policy(name, arn).await,
+        Step::DetachPolicy(arn) => aws.detach_role_policy(name, arn).await,
+        Step::CreateInstanceProfile => match aws.create_instance_profile(name, &spec.path, &spec.tags).await {
+            Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => Ok(()),
+            other => other,
+        },
+        Step::AddRoleToInstanceProfile => aws.add_role_to_instance_profile(name, name).await,
+        Step::RemoveRoleFromInstanceProfile { profile, role } => aws.remove_role_from_instance_profile(profile, role).await,
+        Step::DeleteInstanceProfile(profile) => aws.delete_instance_profile(profile).await,
+        Step::DeleteRole => aws.delete_role(name).await,
+    }
+}
