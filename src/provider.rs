@@ -210,7 +210,11 @@ impl crate::tfplugin::Provider for ClusterIam {
     }
 
     fn resources(&self) -> Vec<Box<dyn Resource<Clients>>> {
-        vec![]
+        use crate::resources::*;
+        vec![
+            Box::new(rancher_node_role::resource()),
+            Box::new(rancher_csp_adapter_role::resource()),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Box<dyn DataSource<Clients>>> {

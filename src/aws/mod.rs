@@ -10,8 +10,8 @@ mod role;
 use std::fmt;
 use std::time::Duration;
 
-pub use role::{NewRole, ObservedProfile, ObservedRole};
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
+pub use role::{NewRole, ObservedProfile, ObservedRole};
 
 /// Configured clients and who we are, shared by every resource.
 pub struct Aws {
@@ -47,7 +47,8 @@ impl AwsError {
     pub fn cancelled() -> Self {
         AwsError {
             code: None,
-            message: "Terraform asked the provider to stop (interrupt); run apply again to finish".into(),
+            message: "Terraform asked the provider to stop (interrupt); run apply again to finish"
+                .into(),
         }
     }
     pub fn is_not_found(&self) -> bool {

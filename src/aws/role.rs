@@ -48,12 +48,15 @@ pub struct NewRole<'a> {
 
 /// IAM has not yet seen a principal (e.g. an OIDC provider) created moments ago.
 fn invalid_principal(e: &AwsError) -> bool {
-    e.code.as_deref() == Some("MalformedPolicyDocument") && e.message.to_ascii_lowercase().contains("principal")
+    e.code.as_deref() == Some("MalformedPolicyDocument")
+        && e.message.to_ascii_lowercase().contains("principal")
 }
 
 /// IAM has not yet seen a role or instance profile created moments ago.
 fn not_yet_visible(e: &AwsError) -> bool {
-    e.is_not_found() || (e.code.as_deref() == Some("InvalidParameterValue") && e.message.contains("nstance profile"))
+    e.is_not_found()
+        || (e.code.as_deref() == Some("InvalidParameterValue")
+            && e.message.contains("nstance profile"))
 }
 
 fn ok_if_gone(result: Result<(), AwsError>) -> Result<(), AwsError> {
@@ -65,7 +68,13 @@ fn ok_if_gone(result: Result<(), AwsError>) -> Result<(), AwsError> {
 
 fn iam_tags(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_iam::types::Tag> {
     tags.iter()
-        .filter_map(|(k, v)| aws_sdk_iam::types::Tag::builder().key(k).value(v).build().ok())
+        .filter_map(|(k, v)| {
+            aws_sdk_iam::types::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .ok()
+        })
         .collect()
 }
 
@@ -73,19 +82,35 @@ impl Aws {
     /// Everything about a role; `None` when it does not exist.
     pub async fn get_role(&self, name: &str) -> Found<ObservedRole> {
         tracing::debug!(service = "iam", operation = "GetRole", role = name);
-        let Some(out) = found(self.iam.get_role().role_name(name).send().await.map_err(AwsError::from))? else {
+        let Some(out) = found(
+            self.iam
+                .get_role()
+                .role_name(name)
+                .send()
+                .await
+                .map_err(AwsError::from),
+        )?
+        else {
             return Ok(None);
         };
-        let Some(role) = out.role else { return Ok(None) };
+        let Some(role) = out.role else {
+            return Ok(None);
+        };
         let mut observed = ObservedRole {
             name: role.role_name,
             path: role.path,
             arn: role.arn,
             unique_id: role.role_id,
             description: role.description.filter(|d| !d.is_empty()),
-            trust: role.assume_role_policy_document.as_deref().map(from_iam).unwrap_or_default(),
+            trust: role
+                .assume_role_policy_document
+                .as_deref()
+                .map(from_iam)
+                .unwrap_or_default(),
             max_session_duration: role.max_session_duration.unwrap_or(3600),
-            permissions_boundary: role.permissions_boundary.and_then(|b| b.permissions_boundary_arn),
+            permissions_boundary: role
+                .permissions_boundary
+                .and_then(|b| b.permissions_boundary_arn),
             ..Default::default()
         };
         // Gone between calls: report it as gone rather than half-observed.
@@ -99,24 +124,65 @@ impl Aws {
     async fn fill_role_details(&self, role: &mut ObservedRole) -> Result<(), AwsError> {
         let name = role.name.clone();
         tracing::debug!(service = "iam", operation = "ListRoleTags", role = %name);
-        let tags = self.iam.list_role_tags().role_name(&name).into_paginator().items().send();
-        role.tags = tags.try_collect().await?.into_iter().map(|t| (t.key, t.value)).collect();
+        let tags = self
+            .iam
+            .list_role_tags()
+            .role_name(&name)
+            .into_paginator()
+            .items()
+            .send();
+        role.tags = tags
+            .try_collect()
+            .await?
+            .into_iter()
+            .map(|t| (t.key, t.value))
+            .collect();
 
         tracing::debug!(service = "iam", operation = "ListRolePolicies", role = %name);
-        let names = self.iam.list_role_policies().role_name(&name).into_paginator().items().send();
+        let names = self
+            .iam
+            .list_role_policies()
+            .role_name(&name)
+            .into_paginator()
+            .items()
+            .send();
         let names = names.try_collect().await?;
         for policy in names {
             tracing::debug!(service = "iam", operation = "GetRolePolicy", role = %name, policy = %policy);
-            let out = self.iam.get_role_policy().role_name(&name).policy_name(&policy).send().await?;
-            role.inline_policies.insert(policy, from_iam(&out.policy_document));
+            let out = self
+                .iam
+                .get_role_policy()
+                .role_name(&name)
+                .policy_name(&policy)
+                .send()
+                .await?;
+            role.inline_policies
+                .insert(policy, from_iam(&out.policy_document));
         }
 
         tracing::debug!(service = "iam", operation = "ListAttachedRolePolicies", role = %name);
-        let attached = self.iam.list_attached_role_policies().role_name(&name).into_paginator().items().send();
-        role.managed_policies = attached.try_collect().await?.into_iter().filter_map(|p| p.policy_arn).collect();
+        let attached = self
+            .iam
+            .list_attached_role_policies()
+            .role_name(&name)
+            .into_paginator()
+            .items()
+            .send();
+        role.managed_policies = attached
+            .try_collect()
+            .await?
+            .into_iter()
+            .filter_map(|p| p.policy_arn)
+            .collect();
 
         tracing::debug!(service = "iam", operation = "ListInstanceProfilesForRole", role = %name);
-        let profiles = self.iam.list_instance_profiles_for_role().role_name(&name).into_paginator().items().send();
+        let profiles = self
+            .iam
+            .list_instance_profiles_for_role()
+            .role_name(&name)
+            .into_paginator()
+            .items()
+            .send();
         role.instance_profiles = profiles
             .try_collect()
             .await?
@@ -152,7 +218,11 @@ impl Aws {
 
     pub async fn update_role_trust(&self, name: &str, trust: &str) -> Result<(), AwsError> {
         self.retry_propagation("UpdateAssumeRolePolicy", invalid_principal, || async {
-            tracing::debug!(service = "iam", operation = "UpdateAssumeRolePolicy", role = name);
+            tracing::debug!(
+                service = "iam",
+                operation = "UpdateAssumeRolePolicy",
+                role = name
+            );
             self.iam
                 .update_assume_role_policy()
                 .role_name(name)
@@ -165,7 +235,12 @@ impl Aws {
         .await
     }
 
-    pub async fn update_role(&self, name: &str, description: Option<&str>, max_session_duration: i32) -> Result<(), AwsError> {
+    pub async fn update_role(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        max_session_duration: i32,
+    ) -> Result<(), AwsError> {
         tracing::debug!(service = "iam", operation = "UpdateRole", role = name);
         self.iam
             .update_role()
@@ -178,7 +253,11 @@ impl Aws {
     }
 
     pub async fn put_role_boundary(&self, name: &str, boundary: &str) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "PutRolePermissionsBoundary", role = name);
+        tracing::debug!(
+            service = "iam",
+            operation = "PutRolePermissionsBoundary",
+            role = name
+        );
         self.iam
             .put_role_permissions_boundary()
             .role_name(name)
@@ -189,23 +268,54 @@ impl Aws {
     }
 
     pub async fn delete_role_boundary(&self, name: &str) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "DeleteRolePermissionsBoundary", role = name);
-        ok_if_gone(self.iam.delete_role_permissions_boundary().role_name(name).send().await.map(|_| ()).map_err(AwsError::from))
+        tracing::debug!(
+            service = "iam",
+            operation = "DeleteRolePermissionsBoundary",
+            role = name
+        );
+        ok_if_gone(
+            self.iam
+                .delete_role_permissions_boundary()
+                .role_name(name)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(AwsError::from),
+        )
     }
 
-    pub async fn tag_role(&self, name: &str, tags: &BTreeMap<String, String>) -> Result<(), AwsError> {
+    pub async fn tag_role(
+        &self,
+        name: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<(), AwsError> {
         tracing::debug!(service = "iam", operation = "TagRole", role = name);
-        self.iam.tag_role().role_name(name).set_tags(Some(iam_tags(tags))).send().await?;
+        self.iam
+            .tag_role()
+            .role_name(name)
+            .set_tags(Some(iam_tags(tags)))
+            .send()
+            .await?;
         Ok(())
     }
 
     pub async fn untag_role(&self, name: &str, keys: &[String]) -> Result<(), AwsError> {
         tracing::debug!(service = "iam", operation = "UntagRole", role = name);
-        self.iam.untag_role().role_name(name).set_tag_keys(Some(keys.to_vec())).send().await?;
+        self.iam
+            .untag_role()
+            .role_name(name)
+            .set_tag_keys(Some(keys.to_vec()))
+            .send()
+            .await?;
         Ok(())
     }
 
-    pub async fn put_role_policy(&self, role: &str, policy: &str, document: &str) -> Result<(), AwsError> {
+    pub async fn put_role_policy(
+        &self,
+        role: &str,
+        policy: &str,
+        document: &str,
+    ) -> Result<(), AwsError> {
         self.retry_propagation("PutRolePolicy", not_yet_visible, || async {
             tracing::debug!(service = "iam", operation = "PutRolePolicy", role, policy);
             self.iam
@@ -222,42 +332,101 @@ impl Aws {
     }
 
     pub async fn delete_role_policy(&self, role: &str, policy: &str) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "DeleteRolePolicy", role, policy);
-        ok_if_gone(self.iam.delete_role_policy().role_name(role).policy_name(policy).send().await.map(|_| ()).map_err(AwsError::from))
+        tracing::debug!(
+            service = "iam",
+            operation = "DeleteRolePolicy",
+            role,
+            policy
+        );
+        ok_if_gone(
+            self.iam
+                .delete_role_policy()
+                .role_name(role)
+                .policy_name(policy)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(AwsError::from),
+        )
     }
 
     pub async fn attach_role_policy(&self, role: &str, policy_arn: &str) -> Result<(), AwsError> {
-        self.retry_propagation("AttachRolePolicy", |e| e.is_not_found() && e.message.contains("role"), || async {
-            tracing::debug!(service = "iam", operation = "AttachRolePolicy", role, policy_arn);
+        self.retry_propagation(
+            "AttachRolePolicy",
+            |e| e.is_not_found() && e.message.contains("role"),
+            || async {
+                tracing::debug!(
+                    service = "iam",
+                    operation = "AttachRolePolicy",
+                    role,
+                    policy_arn
+                );
+                self.iam
+                    .attach_role_policy()
+                    .role_name(role)
+                    .policy_arn(policy_arn)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(AwsError::from)
+            },
+        )
+        .await
+    }
+
+    pub async fn detach_role_policy(&self, role: &str, policy_arn: &str) -> Result<(), AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "DetachRolePolicy",
+            role,
+            policy_arn
+        );
+        ok_if_gone(
             self.iam
-                .attach_role_policy()
+                .detach_role_policy()
                 .role_name(role)
                 .policy_arn(policy_arn)
                 .send()
                 .await
                 .map(|_| ())
-                .map_err(AwsError::from)
-        })
-        .await
-    }
-
-    pub async fn detach_role_policy(&self, role: &str, policy_arn: &str) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "DetachRolePolicy", role, policy_arn);
-        ok_if_gone(self.iam.detach_role_policy().role_name(role).policy_arn(policy_arn).send().await.map(|_| ()).map_err(AwsError::from))
+                .map_err(AwsError::from),
+        )
     }
 
     pub async fn get_instance_profile(&self, name: &str) -> Found<ObservedProfile> {
-        tracing::debug!(service = "iam", operation = "GetInstanceProfile", profile = name);
-        let out = found(self.iam.get_instance_profile().instance_profile_name(name).send().await.map_err(AwsError::from))?;
-        Ok(out.and_then(|o| o.instance_profile).map(|p| ObservedProfile {
-            name: p.instance_profile_name,
-            arn: p.arn,
-            roles: p.roles.into_iter().map(|r| r.role_name).collect(),
-        }))
+        tracing::debug!(
+            service = "iam",
+            operation = "GetInstanceProfile",
+            profile = name
+        );
+        let out = found(
+            self.iam
+                .get_instance_profile()
+                .instance_profile_name(name)
+                .send()
+                .await
+                .map_err(AwsError::from),
+        )?;
+        Ok(out
+            .and_then(|o| o.instance_profile)
+            .map(|p| ObservedProfile {
+                name: p.instance_profile_name,
+                arn: p.arn,
+                roles: p.roles.into_iter().map(|r| r.role_name).collect(),
+            }))
     }
 
-    pub async fn create_instance_profile(&self, name: &str, path: &str, tags: &BTreeMap<String, String>) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "CreateInstanceProfile", profile = name);
+    pub async fn create_instance_profile(
+        &self,
+        name: &str,
+        path: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<(), AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "CreateInstanceProfile",
+            profile = name
+        );
         self.iam
             .create_instance_profile()
             .instance_profile_name(name)
@@ -268,9 +437,18 @@ impl Aws {
         Ok(())
     }
 
-    pub async fn add_role_to_instance_profile(&self, profile: &str, role: &str) -> Result<(), AwsError> {
+    pub async fn add_role_to_instance_profile(
+        &self,
+        profile: &str,
+        role: &str,
+    ) -> Result<(), AwsError> {
         self.retry_propagation("AddRoleToInstanceProfile", not_yet_visible, || async {
-            tracing::debug!(service = "iam", operation = "AddRoleToInstanceProfile", profile, role);
+            tracing::debug!(
+                service = "iam",
+                operation = "AddRoleToInstanceProfile",
+                profile,
+                role
+            );
             self.iam
                 .add_role_to_instance_profile()
                 .instance_profile_name(profile)
@@ -283,8 +461,17 @@ impl Aws {
         .await
     }
 
-    pub async fn remove_role_from_instance_profile(&self, profile: &str, role: &str) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "RemoveRoleFromInstanceProfile", profile, role);
+    pub async fn remove_role_from_instance_profile(
+        &self,
+        profile: &str,
+        role: &str,
+    ) -> Result<(), AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "RemoveRoleFromInstanceProfile",
+            profile,
+            role
+        );
         ok_if_gone(
             self.iam
                 .remove_role_from_instance_profile()
@@ -298,12 +485,32 @@ impl Aws {
     }
 
     pub async fn delete_instance_profile(&self, name: &str) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "DeleteInstanceProfile", profile = name);
-        ok_if_gone(self.iam.delete_instance_profile().instance_profile_name(name).send().await.map(|_| ()).map_err(AwsError::from))
+        tracing::debug!(
+            service = "iam",
+            operation = "DeleteInstanceProfile",
+            profile = name
+        );
+        ok_if_gone(
+            self.iam
+                .delete_instance_profile()
+                .instance_profile_name(name)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(AwsError::from),
+        )
     }
 
     pub async fn delete_role(&self, name: &str) -> Result<(), AwsError> {
         tracing::debug!(service = "iam", operation = "DeleteRole", role = name);
-        ok_if_gone(self.iam.delete_role().role_name(name).send().await.map(|_| ()).map_err(AwsError::from))
+        ok_if_gone(
+            self.iam
+                .delete_role()
+                .role_name(name)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(AwsError::from),
+        )
     }
 }

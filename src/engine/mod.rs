@@ -58,7 +58,13 @@ pub async fn converge(
 ) -> Result<ObservedRole, Failure> {
     for step in converge_steps(spec, observed) {
         if cancel.is_cancelled() {
-            return Err(failure(aws, &spec.name, "stopping at Terraform's request".into(), AwsError::cancelled()).await);
+            return Err(failure(
+                aws,
+                &spec.name,
+                "stopping at Terraform's request".into(),
+                AwsError::cancelled(),
+            )
+            .await);
         }
         if let Err(error) = run(aws, spec, &step).await {
             return Err(failure(aws, &spec.name, step.to_string(), error).await);
@@ -69,8 +75,16 @@ pub async fn converge(
     let observed = aws
         .retry_propagation("GetRole", AwsError::is_not_found, || async {
             match aws.get_role(&spec.name).await? {
-                Some(role) if !spec.instance_profile || role.instance_profiles.iter().any(|p| p.name == spec.name) => Ok(role),
-                _ => Err(AwsError::not_found(format!("role {} not visible yet", spec.name))),
+                Some(role)
+                    if !spec.instance_profile
+                        || role.instance_profiles.iter().any(|p| p.name == spec.name) =>
+                {
+                    Ok(role)
+                }
+                _ => Err(AwsError::not_found(format!(
+                    "role {} not visible yet",
+                    spec.name
+                ))),
             }
         })
         .await;
@@ -101,7 +115,9 @@ pub async fn destroy(aws: &Aws, name: &str, owned_profile: Option<&str>) -> Resu
     };
     // A profile left behind by an earlier failed destroy still goes.
     if let Some(profile) = owned_profile {
-        let listed = steps.iter().any(|s| matches!(s, Step::DeleteInstanceProfile(p) if p == profile));
+        let listed = steps
+            .iter()
+            .any(|s| matches!(s, Step::DeleteInstanceProfile(p) if p == profile));
         if !listed {
             steps.insert(0, Step::DeleteInstanceProfile(profile.to_string()));
         }
@@ -120,7 +136,11 @@ pub async fn destroy(aws: &Aws, name: &str, owned_profile: Option<&str>) -> Resu
 
 async fn failure(aws: &Aws, name: &str, step: String, error: AwsError) -> Failure {
     let observed = aws.get_role(name).await.ok().flatten();
-    Failure { step, error, observed }
+    Failure {
+        step,
+        error,
+        observed,
+    }
 }
 
 async fn run(aws: &Aws, spec: &RoleSpec, step: &Step) -> Result<(), AwsError> {
@@ -139,21 +159,38 @@ async fn run(aws: &Aws, spec: &RoleSpec, step: &Step) -> Result<(), AwsError> {
             .await
         }
         Step::UpdateTrust => aws.update_role_trust(name, &spec.trust).await,
-        Step::UpdateRole => aws.update_role(name, spec.description.as_deref(), spec.max_session_duration).await,
-        Step::PutBoundary => aws.put_role_boundary(name, spec.permissions_boundary.as_deref().unwrap_or_default()).await,
+        Step::UpdateRole => {
+            aws.update_role(name, spec.description.as_deref(), spec.max_session_duration)
+                .await
+        }
+        Step::PutBoundary => {
+            aws.put_role_boundary(
+                name,
+                spec.permissions_boundary.as_deref().unwrap_or_default(),
+            )
+            .await
+        }
         Step::DeleteBoundary => aws.delete_role_boundary(name).await,
         Step::Tag(tags) => aws.tag_role(name, tags).await,
         Step::Untag(keys) => aws.untag_role(name, keys).await,
-        Step::PutInlinePolicy(policy) => aws.put_role_policy(name, policy, &spec.inline_policies[policy]).await,
+        Step::PutInlinePolicy(policy) => {
+            aws.put_role_policy(name, policy, &spec.inline_policies[policy])
+                .await
+        }
         Step::DeleteInlinePolicy(policy) => aws.delete_role_policy(name, policy).await,
         Step::AttachPolicy(arn) => aws.attach_role_policy(name, arn).await,
         Step::DetachPolicy(arn) => aws.detach_role_policy(name, arn).await,
-        Step::CreateInstanceProfile => match aws.create_instance_profile(name, &spec.path, &spec.tags).await {
+        Step::CreateInstanceProfile => match aws
+            .create_instance_profile(name, &spec.path, &spec.tags)
+            .await
+        {
             Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => Ok(()),
             other => other,
         },
         Step::AddRoleToInstanceProfile => aws.add_role_to_instance_profile(name, name).await,
-        Step::RemoveRoleFromInstanceProfile { profile, role } => aws.remove_role_from_instance_profile(profile, role).await,
+        Step::RemoveRoleFromInstanceProfile { profile, role } => {
+            aws.remove_role_from_instance_profile(profile, role).await
+        }
         Step::DeleteInstanceProfile(profile) => aws.delete_instance_profile(profile).await,
         Step::DeleteRole => aws.delete_role(name).await,
     }

@@ -24,7 +24,10 @@ pub enum Step {
     /// The instance profile named like the role.
     CreateInstanceProfile,
     AddRoleToInstanceProfile,
-    RemoveRoleFromInstanceProfile { profile: String, role: String },
+    RemoveRoleFromInstanceProfile {
+        profile: String,
+        role: String,
+    },
     DeleteInstanceProfile(String),
     DeleteRole,
 }
@@ -47,9 +50,14 @@ impl fmt::Display for Step {
             Step::CreateInstanceProfile => write!(f, "creating the instance profile of IAM role"),
             Step::AddRoleToInstanceProfile => write!(f, "adding IAM role to its instance profile"),
             Step::RemoveRoleFromInstanceProfile { profile, role } => {
-                write!(f, "removing IAM role `{role}` from instance profile `{profile}` of IAM role")
+                write!(
+                    f,
+                    "removing IAM role `{role}` from instance profile `{profile}` of IAM role"
+                )
             }
-            Step::DeleteInstanceProfile(p) => write!(f, "deleting instance profile `{p}` of IAM role"),
+            Step::DeleteInstanceProfile(p) => {
+                write!(f, "deleting instance profile `{p}` of IAM role")
+            }
             Step::DeleteRole => write!(f, "deleting IAM role"),
         }
     }
@@ -80,7 +88,9 @@ pub fn converge_steps(spec: &RoleSpec, observed: Option<&ObservedRole>) -> Vec<S
     if !equivalent(&current.trust, &spec.trust) {
         steps.push(Step::UpdateTrust);
     }
-    if current.description != spec.description || current.max_session_duration != spec.max_session_duration {
+    if current.description != spec.description
+        || current.max_session_duration != spec.max_session_duration
+    {
         steps.push(Step::UpdateRole);
     }
     match (&current.permissions_boundary, &spec.permissions_boundary) {
@@ -88,7 +98,12 @@ pub fn converge_steps(spec: &RoleSpec, observed: Option<&ObservedRole>) -> Vec<S
         (Some(_), None) => steps.push(Step::DeleteBoundary),
         _ => {}
     }
-    let stale: Vec<String> = current.tags.keys().filter(|k| !spec.tags.contains_key(*k)).cloned().collect();
+    let stale: Vec<String> = current
+        .tags
+        .keys()
+        .filter(|k| !spec.tags.contains_key(*k))
+        .cloned()
+        .collect();
     if !stale.is_empty() {
         steps.push(Step::Untag(stale));
     }
@@ -103,7 +118,10 @@ pub fn converge_steps(spec: &RoleSpec, observed: Option<&ObservedRole>) -> Vec<S
     }
 
     for (name, document) in &spec.inline_policies {
-        let same = current.inline_policies.get(name).is_some_and(|have| equivalent(have, document));
+        let same = current
+            .inline_policies
+            .get(name)
+            .is_some_and(|have| equivalent(have, document));
         if !same {
             steps.push(Step::PutInlinePolicy(name.clone()));
         }
@@ -120,7 +138,12 @@ pub fn converge_steps(spec: &RoleSpec, observed: Option<&ObservedRole>) -> Vec<S
         steps.push(Step::DetachPolicy(arn.clone()));
     }
 
-    if spec.instance_profile && !current.instance_profiles.iter().any(|p| p.name == spec.name) {
+    if spec.instance_profile
+        && !current
+            .instance_profiles
+            .iter()
+            .any(|p| p.name == spec.name)
+    {
         // The profile may exist without the role (drift, or an earlier
         // failed apply): creating it then counts as done.
         steps.push(Step::CreateInstanceProfile);
@@ -143,8 +166,16 @@ pub fn teardown_steps(role: &ObservedRole, owned_profile: Option<&str>) -> Vec<S
             steps.push(Step::DeleteInstanceProfile(profile.name.clone()));
         }
     }
-    steps.extend(role.inline_policies.keys().map(|p| Step::DeleteInlinePolicy(p.clone())));
-    steps.extend(role.managed_policies.iter().map(|arn| Step::DetachPolicy(arn.clone())));
+    steps.extend(
+        role.inline_policies
+            .keys()
+            .map(|p| Step::DeleteInlinePolicy(p.clone())),
+    );
+    steps.extend(
+        role.managed_policies
+            .iter()
+            .map(|arn| Step::DetachPolicy(arn.clone())),
+    );
     steps.push(Step::DeleteRole);
     steps
 }
@@ -219,9 +250,15 @@ mod tests {
         drifted.trust = TRUST.replace("ec2.amazonaws.com", "lambda.amazonaws.com");
         drifted.tags.insert("extra".into(), "x".into());
         drifted.tags.insert("team".into(), "other".into());
-        drifted.inline_policies.insert("Added".into(), POLICY.into());
-        drifted.inline_policies.insert("RancherNodePolicy".into(), POLICY.replace("ec2:DescribeRegions", "ec2:*"));
-        drifted.managed_policies = BTreeSet::from(["arn:aws:iam::aws:policy/AdministratorAccess".into()]);
+        drifted
+            .inline_policies
+            .insert("Added".into(), POLICY.into());
+        drifted.inline_policies.insert(
+            "RancherNodePolicy".into(),
+            POLICY.replace("ec2:DescribeRegions", "ec2:*"),
+        );
+        drifted.managed_policies =
+            BTreeSet::from(["arn:aws:iam::aws:policy/AdministratorAccess".into()]);
         drifted.instance_profiles.clear();
         assert_eq!(
             converge_steps(&spec(), Some(&drifted)),
@@ -250,9 +287,15 @@ mod tests {
         assert_eq!(
             teardown_steps(&role, Some("rancher-cp")),
             vec![
-                Step::RemoveRoleFromInstanceProfile { profile: "rancher-cp".into(), role: "rancher-cp".into() },
+                Step::RemoveRoleFromInstanceProfile {
+                    profile: "rancher-cp".into(),
+                    role: "rancher-cp".into()
+                },
                 Step::DeleteInstanceProfile("rancher-cp".into()),
-                Step::RemoveRoleFromInstanceProfile { profile: "someone-elses".into(), role: "rancher-cp".into() },
+                Step::RemoveRoleFromInstanceProfile {
+                    profile: "someone-elses".into(),
+                    role: "rancher-cp".into()
+                },
                 Step::DeleteInlinePolicy("RancherNodePolicy".into()),
                 Step::DetachPolicy("arn:aws:iam::aws:policy/ReadOnlyAccess".into()),
                 Step::DeleteRole,

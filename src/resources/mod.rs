@@ -1,6 +1,10 @@
 //! Resources, one file each. What several resources share lives here: tags
 //! merged with the provider's `default_tags`.
 
+pub mod rancher_csp_adapter_role;
+pub mod rancher_node_role;
+pub mod role;
+
 use std::collections::BTreeMap;
 
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Plan, Type, Value};

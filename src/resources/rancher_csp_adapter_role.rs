@@ -1,0 +1,149 @@
+//! `clusteriam_rancher_csp_adapter_role` (seed 000): the web-identity role
+//! the Rancher CSP adapter uses to check licenses in and out.
+
+use super::role::{RoleKind, RoleResource};
+use crate::arn::OidcProviderArn;
+use crate::aws::{Aws, ObservedRole};
+use crate::policy::presets;
+use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
+use crate::validate::check_attr;
+
+pub struct RancherCspAdapterRole;
+
+pub fn resource() -> RoleResource<RancherCspAdapterRole> {
+    RoleResource(RancherCspAdapterRole)
+}
+
+const POLICY_NAME: &str = "RancherCSPAdapterPermissions";
+
+/// The OIDC provider named by `input`, checked against the caller's partition.
+pub fn oidc_provider(
+    input: &Value,
+    aws: &Aws,
+) -> Result<Option<OidcProviderArn>, (AttributePath, String)> {
+    let Some(text) = input.get_str("oidc_provider_arn") else {
+        return Ok(None);
+    };
+    let arn: OidcProviderArn = text
+        .parse()
+        .map_err(|e: crate::arn::ArnError| ("oidc_provider_arn".into(), e.to_string()))?;
+    if arn.partition() != aws.partition {
+        return Err((
+            "oidc_provider_arn".into(),
+            format!(
+                "`oidc_provider_arn` is in partition `{}`, but the provider works in `{}`",
+                arn.partition(),
+                aws.partition
+            ),
+        ));
+    }
+    Ok(Some(arn))
+}
+
+/// Validates `oidc_provider_arn` at plan.
+pub fn validate_oidc_provider_arn(config: &Value, diags: &mut Diagnostics) {
+    check_attr(config, "oidc_provider_arn", diags, |a| {
+        a.parse::<OidcProviderArn>()
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    });
+}
+
+/// The federated principal of a web-identity trust, for imports.
+pub fn federated_principal(trust: &str) -> Option<String> {
+    let doc: serde_json::Value = serde_json::from_str(trust).ok()?;
+    let statements = match &doc["Statement"] {
+        serde_json::Value::Array(items) => items.clone(),
+        single => vec![single.clone()],
+    };
+    statements
+        .iter()
+        .find_map(|s| match &s["Principal"]["Federated"] {
+            serde_json::Value::String(arn) => Some(arn.clone()),
+            serde_json::Value::Array(arns) => {
+                arns.first().and_then(|a| a.as_str()).map(str::to_string)
+            }
+            _ => None,
+        })
+}
+
+impl RoleKind for RancherCspAdapterRole {
+    fn type_name(&self) -> &'static str {
+        "clusteriam_rancher_csp_adapter_role"
+    }
+
+    fn description(&self) -> &'static str {
+        "The IAM role the Rancher CSP adapter (Rancher on the AWS Marketplace) uses to check entitlements in \
+         and out, as Rancher's adapter requirements page documents: trusted by the cluster's IAM OIDC provider \
+         for exactly the `cattle-csp-adapter-system:rancher-csp-adapter` service account and audience \
+         `sts.amazonaws.com`, with the documented license-manager policy. The adapter install asks for the \
+         role's name and `account_id`."
+    }
+
+    fn name_prefix_default(&self) -> &'static str {
+        "rancher-csp-adapter-"
+    }
+
+    fn attributes(&self) -> Vec<Attribute> {
+        vec![
+            Attribute::required(
+                "oidc_provider_arn",
+                Type::String,
+                "The ARN of the EKS cluster's IAM OIDC provider, e.g. from `clusteriam_oidc_provider`. Changing it updates the trust policy in place.",
+            ),
+            Attribute::computed(
+                "policy",
+                Type::String,
+                "The role's inline policy (`RancherCSPAdapterPermissions`), as canonical JSON: the documented license-manager permissions.",
+            ),
+            Attribute::computed(
+                "account_id",
+                Type::String,
+                "The AWS account id of the role, which the CSP adapter install asks for beside the role name.",
+            ),
+        ]
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        validate_oidc_provider_arn(config, diags);
+    }
+
+    fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
+        Ok(oidc_provider(input, aws)?
+            .map(|arn| presets::rancher_csp_adapter_trust(&arn).to_canonical_json()))
+    }
+
+    fn inline_policy_name(&self, _input: &Value) -> Option<String> {
+        Some(POLICY_NAME.to_string())
+    }
+
+    fn policy(
+        &self,
+        _input: &Value,
+        _aws: &Aws,
+    ) -> Result<Option<String>, (AttributePath, String)> {
+        Ok(Some(presets::rancher_csp_adapter().to_canonical_json()))
+    }
+
+    fn fill_computed(&self, state: &mut Value, aws: &Aws, role: Option<&ObservedRole>) {
+        let account = role
+            .and_then(|r| r.arn.split(':').nth(4).map(str::to_string))
+            .or_else(|| aws.account_id.clone());
+        state.set("account_id", account.map_or(Value::Unknown, Value::string));
+    }
+
+    fn import_inputs(
+        &self,
+        state: &mut Value,
+        role: &ObservedRole,
+        _hint: Option<&str>,
+    ) -> Result<(), String> {
+        if state.get("oidc_provider_arn").is_null() {
+            let arn = federated_principal(&role.trust).ok_or_else(|| {
+                format!("the trust policy of {} names no OIDC provider", role.name)
+            })?;
+            state.set("oidc_provider_arn", Value::string(arn));
+        }
+        Ok(())
+    }
+}
