@@ -1,0 +1,519 @@
+//! Acceptance: `clusteriam_rancher_node_role` and
+//! `clusteriam_rancher_csp_adapter_role` against the emulator, checking IAM
+//! through the SDK after every step.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{ACCOUNT, Emulator, Workspace, block_on, seed_documents};
+use terraform_provider_clusteriam::policy::{equivalent, from_iam};
+
+struct Role {
+    trust: String,
+    policies: BTreeMap<String, String>,
+    tags: BTreeMap<String, String>,
+    profiles: Vec<(String, Vec<String>)>,
+}
+
+/// The role as IAM has it, or None.
+fn role(aws: &Emulator, name: &str) -> Option<Role> {
+    let iam = aws.iam();
+    block_on(async {
+        let role = match iam.get_role().role_name(name).send().await {
+            Ok(out) => out.role.unwrap(),
+            Err(e) if format!("{e:?}").contains("NoSuchEntity") => return None,
+            Err(e) => panic!("GetRole: {e:?}"),
+        };
+        let mut policies = BTreeMap::new();
+        for policy in iam
+            .list_role_policies()
+            .role_name(name)
+            .send()
+            .await
+            .unwrap()
+            .policy_names
+        {
+            let doc = iam
+                .get_role_policy()
+                .role_name(name)
+                .policy_name(&policy)
+                .send()
+                .await
+                .unwrap()
+                .policy_document;
+            policies.insert(policy, from_iam(&doc));
+        }
+        let tags = iam
+            .list_role_tags()
+            .role_name(name)
+            .send()
+            .await
+            .unwrap()
+            .tags;
+        let profiles = iam
+            .list_instance_profiles_for_role()
+            .role_name(name)
+            .send()
+            .await
+            .unwrap()
+            .instance_profiles;
+        Some(Role {
+            trust: from_iam(role.assume_role_policy_document.as_deref().unwrap()),
+            policies,
+            tags: tags.into_iter().map(|t| (t.key, t.value)).collect(),
+            profiles: profiles
+                .into_iter()
+                .map(|p| {
+                    (
+                        p.instance_profile_name,
+                        p.roles.into_iter().map(|r| r.role_name).collect(),
+                    )
+                })
+                .collect(),
+        })
+    })
+}
+
+fn role_count(aws: &Emulator) -> usize {
+    block_on(aws.iam().list_roles().send()).unwrap().roles.len()
+}
+
+fn profile_count(aws: &Emulator) -> usize {
+    block_on(aws.iam().list_instance_profiles().send())
+        .unwrap()
+        .instance_profiles
+        .len()
+}
+
+const EC2_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+fn with_default_tags(aws: &Emulator) -> String {
+    aws.provider_block().replace(
+        "propagation_timeout = \"20s\"",
+        "propagation_timeout = \"20s\"\n  default_tags {\n    tags = { team = \"platform\" }\n  }",
+    )
+}
+
+fn node_roles(aws: &Emulator, controlplane_role: &str) -> String {
+    format!(
+        r#"{}
+resource "clusteriam_rancher_node_role" "controlplane" {{
+  name      = "rancher-controlplane"
+  node_role = "{controlplane_role}"
+  tags      = {{ cluster = "prod" }}
+}}
+
+resource "clusteriam_rancher_node_role" "worker" {{
+  name_prefix = "rancher-worker-"
+  node_role   = "worker"
+}}
+
+output "profile" {{ value = clusteriam_rancher_node_role.controlplane.instance_profile_name }}
+output "worker_name" {{ value = clusteriam_rancher_node_role.worker.name }}
+"#,
+        with_default_tags(aws)
+    )
+}
+
+#[test]
+fn rancher_node_role_basic() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&node_roles(&aws, "controlplane"));
+    ws.apply().assert_ok();
+
+    let seed = seed_documents("001");
+    let cp = role(&aws, "rancher-controlplane").expect("the controlplane role exists");
+    assert!(equivalent(&cp.trust, EC2_TRUST), "trust: {}", cp.trust);
+    assert!(
+        equivalent(&cp.policies["RancherNodePolicy"], &seed[0]),
+        "controlplane policy differs from seed 001"
+    );
+    assert_eq!(cp.policies.len(), 1);
+    assert_eq!(
+        cp.profiles,
+        vec![(
+            "rancher-controlplane".to_string(),
+            vec!["rancher-controlplane".to_string()]
+        )]
+    );
+    assert_eq!(
+        cp.tags.get("team").map(String::as_str),
+        Some("platform"),
+        "default_tags reach AWS"
+    );
+    assert_eq!(cp.tags.get("cluster").map(String::as_str), Some("prod"));
+    assert_eq!(ws.output("profile"), "rancher-controlplane");
+
+    let worker_name = ws.output("worker_name").as_str().unwrap().to_string();
+    assert!(worker_name.starts_with("rancher-worker-"), "{worker_name}");
+    let worker = role(&aws, &worker_name).expect("the worker role exists");
+    assert!(
+        equivalent(&worker.policies["RancherNodePolicy"], &seed[1]),
+        "worker policy differs from seed 001"
+    );
+
+    let state = ws.state_attributes("clusteriam_rancher_node_role.controlplane");
+    assert_eq!(
+        state["arn"],
+        format!("arn:aws:iam::{ACCOUNT}:role/rancher-controlplane")
+    );
+    assert_eq!(
+        state["instance_profile_arn"],
+        format!("arn:aws:iam::{ACCOUNT}:instance-profile/rancher-controlplane")
+    );
+    assert_eq!(state["tags_all"]["team"], "platform");
+    assert!(
+        state["tags"].get("team").is_none(),
+        "default tags stay out of `tags`"
+    );
+    assert!(equivalent(state["policy"].as_str().unwrap(), &seed[0]));
+
+    ws.assert_no_changes();
+    ws.destroy().assert_ok();
+    assert_eq!(role_count(&aws), 0, "destroy leaves no role");
+    assert_eq!(profile_count(&aws), 0, "destroy leaves no instance profile");
+}
+
+#[test]
+fn rancher_node_role_update_policy_in_place() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&node_roles(&aws, "controlplane"));
+    ws.apply().assert_ok();
+    let before =
+        ws.state_attributes("clusteriam_rancher_node_role.controlplane")["unique_id"].clone();
+
+    ws.write(&node_roles(&aws, "etcd"));
+    let plan = ws.assert_changes(&[
+        "update in-place",
+        "~ node_role",
+        "\"controlplane\" -> \"etcd\"",
+    ]);
+    assert!(!plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    ws.apply().assert_ok();
+
+    let cp = role(&aws, "rancher-controlplane").unwrap();
+    assert!(equivalent(
+        &cp.policies["RancherNodePolicy"],
+        &seed_documents("001")[1]
+    ));
+    assert_eq!(
+        ws.state_attributes("clusteriam_rancher_node_role.controlplane")["unique_id"],
+        before,
+        "same role, not replaced"
+    );
+    ws.assert_no_changes();
+}
+
+#[test]
+fn rancher_node_role_drift_is_shown_and_repaired() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&node_roles(&aws, "controlplane"));
+    ws.apply().assert_ok();
+
+    let iam = aws.iam();
+    block_on(async {
+        iam.put_role_policy()
+            .role_name("rancher-controlplane")
+            .policy_name("RancherNodePolicy")
+            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#)
+            .send()
+            .await
+            .unwrap();
+        iam.put_role_policy()
+            .role_name("rancher-controlplane")
+            .policy_name("Sneaky")
+            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#)
+            .send()
+            .await
+            .unwrap();
+        iam.tag_role()
+            .role_name("rancher-controlplane")
+            .tags(
+                aws_sdk_iam::types::Tag::builder()
+                    .key("cluster")
+                    .value("dev")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        iam.update_assume_role_policy()
+            .role_name("rancher-controlplane")
+            .policy_document(EC2_TRUST.replace("ec2.amazonaws.com", "lambda.amazonaws.com"))
+            .send()
+            .await
+            .unwrap();
+        iam.remove_role_from_instance_profile()
+            .instance_profile_name("rancher-controlplane")
+            .role_name("rancher-controlplane")
+            .send()
+            .await
+            .unwrap();
+        iam.delete_instance_profile()
+            .instance_profile_name("rancher-controlplane")
+            .send()
+            .await
+            .unwrap();
+    });
+
+    ws.assert_changes(&[
+        "~ policy",
+        "~ assume_role_policy",
+        "~ tags",
+        "instance_profile_name",
+        "lambda.amazonaws.com",
+    ]);
+    ws.apply().assert_ok();
+    let cp = role(&aws, "rancher-controlplane").unwrap();
+    assert!(equivalent(&cp.trust, EC2_TRUST));
+    assert_eq!(
+        cp.policies.keys().collect::<Vec<_>>(),
+        vec!["RancherNodePolicy"],
+        "the extra inline policy is removed"
+    );
+    assert!(equivalent(
+        &cp.policies["RancherNodePolicy"],
+        &seed_documents("001")[0]
+    ));
+    assert_eq!(cp.tags["cluster"], "prod");
+    assert_eq!(
+        cp.profiles,
+        vec![(
+            "rancher-controlplane".to_string(),
+            vec!["rancher-controlplane".to_string()]
+        )]
+    );
+    ws.assert_no_changes();
+}
+
+#[test]
+fn rancher_node_role_disappears_and_is_recreated() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&node_roles(&aws, "controlplane"));
+    ws.apply().assert_ok();
+    let iam = aws.iam();
+    block_on(async {
+        iam.remove_role_from_instance_profile()
+            .instance_profile_name("rancher-controlplane")
+            .role_name("rancher-controlplane")
+            .send()
+            .await
+            .unwrap();
+        iam.delete_instance_profile()
+            .instance_profile_name("rancher-controlplane")
+            .send()
+            .await
+            .unwrap();
+        iam.delete_role_policy()
+            .role_name("rancher-controlplane")
+            .policy_name("RancherNodePolicy")
+            .send()
+            .await
+            .unwrap();
+        iam.delete_role()
+            .role_name("rancher-controlplane")
+            .send()
+            .await
+            .unwrap();
+    });
+    ws.assert_changes(&["clusteriam_rancher_node_role.controlplane will be created"]);
+    ws.apply().assert_ok();
+    assert!(role(&aws, "rancher-controlplane").is_some());
+    ws.assert_no_changes();
+}
+
+#[test]
+fn rancher_node_role_import() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&node_roles(&aws, "etcd"));
+    ws.apply().assert_ok();
+    let worker = ws.output("worker_name").as_str().unwrap().to_string();
+    ws.run(&[
+        "state",
+        "rm",
+        "clusteriam_rancher_node_role.controlplane",
+        "clusteriam_rancher_node_role.worker",
+    ])
+    .assert_ok();
+
+    // etcd and worker share a policy: the import id says which one.
+    ws.import(
+        "clusteriam_rancher_node_role.controlplane",
+        "rancher-controlplane/etcd",
+    )
+    .assert_ok();
+    ws.import("clusteriam_rancher_node_role.worker", &worker)
+        .assert_ok();
+    // The worker was made from a prefix; after import its name is fixed.
+    ws.write(&node_roles(&aws, "etcd").replace(
+        "name_prefix = \"rancher-worker-\"",
+        &format!("name = \"{worker}\""),
+    ));
+    ws.assert_no_changes();
+
+    ws.import("clusteriam_rancher_node_role.controlplane", "no-such-role")
+        .assert_error(&["importing IAM role (`no-such-role`)", "NoSuchEntity"]);
+}
+
+#[test]
+fn rancher_node_role_rejects_bad_input_before_creating_anything() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "node_role = \"master\"",
+            &[
+                "Invalid `node_role`",
+                "`node_role` must be one of controlplane, etcd, worker; got `master`",
+            ],
+        ),
+        (
+            "node_role = \"etcd\"\n name = \"a-name-that-is-far-too-long-for-iam-because-iam-allows-sixty-four\"",
+            &["Invalid `name`", "1 to 64"],
+        ),
+        (
+            "node_role = \"etcd\"\n name = \"has space\"",
+            &["Invalid `name`"],
+        ),
+        (
+            "node_role = \"etcd\"\n name = \"x\"\n name_prefix = \"y\"",
+            &["Conflicting `name` and `name_prefix`"],
+        ),
+        (
+            "node_role = \"etcd\"\n path = \"rancher\"",
+            &["Invalid `path`", "begin and end with `/`"],
+        ),
+        (
+            "node_role = \"etcd\"\n max_session_duration = 60",
+            &["Invalid `max_session_duration`", "between 3600 and 43200"],
+        ),
+        (
+            "node_role = \"etcd\"\n permissions_boundary = \"arn:aws:iam::123456789012:role/x\"",
+            &["Invalid `permissions_boundary`"],
+        ),
+        (
+            "node_role = \"etcd\"\n tags = { \"aws:reserved\" = \"x\" }",
+            &["Invalid tag key", "reserved by AWS"],
+        ),
+    ];
+    for (body, needles) in cases {
+        ws.write(&format!(
+            "{}\nresource \"clusteriam_rancher_node_role\" \"bad\" {{\n {body}\n}}\n",
+            aws.provider_block()
+        ));
+        ws.validate().assert_error(needles);
+        ws.apply().assert_error(needles);
+    }
+    assert_eq!(role_count(&aws), 0, "nothing was created");
+}
+
+fn csp_adapter(aws: &Emulator, provider_arn: &str) -> String {
+    format!(
+        r#"{}
+resource "clusteriam_rancher_csp_adapter_role" "this" {{
+  name              = "rancher-csp-adapter"
+  oidc_provider_arn = "{provider_arn}"
+}}
+output "account_id" {{ value = clusteriam_rancher_csp_adapter_role.this.account_id }}
+"#,
+        aws.provider_block()
+    )
+}
+
+fn oidc_provider(aws: &Emulator, id: &str) -> String {
+    let out = block_on(
+        aws.iam()
+            .create_open_id_connect_provider()
+            .url(format!("https://oidc.eks.us-east-1.amazonaws.com/id/{id}"))
+            .client_id_list("sts.amazonaws.com")
+            .thumbprint_list("9e99a48a9960b14926bb7f3b02e22da2b0ab7280")
+            .send(),
+    )
+    .unwrap();
+    out.open_id_connect_provider_arn.unwrap()
+}
+
+#[test]
+fn rancher_csp_adapter_role_basic_update_import_destroy() {
+    let aws = Emulator::start();
+    let first = oidc_provider(&aws, "EXAMPLED539D4633E53DE1B71EXAMPLE");
+    let ws = Workspace::new();
+    ws.write(&csp_adapter(&aws, &first));
+    ws.apply().assert_ok();
+
+    let seed = seed_documents("000");
+    let expected_trust = seed[0]
+        .replace("${MY_AWS_ACC}", ACCOUNT)
+        .replace("${MY_AWS_REGION}", "us-east-1")
+        .replace("${MY_OIDC_PROVIDER}", "EXAMPLED539D4633E53DE1B71EXAMPLE");
+    let r = role(&aws, "rancher-csp-adapter").unwrap();
+    assert!(
+        equivalent(&r.trust, &expected_trust),
+        "trust differs from seed 000: {}",
+        r.trust
+    );
+    assert!(equivalent(
+        &r.policies["RancherCSPAdapterPermissions"],
+        &seed[1]
+    ));
+    assert!(
+        !r.trust.contains('*'),
+        "no wildcard in a web-identity trust: {}",
+        r.trust
+    );
+    assert_eq!(ws.output("account_id"), ACCOUNT);
+    ws.assert_no_changes();
+
+    // Another cluster's provider: the trust is updated in place.
+    let second = oidc_provider(&aws, "SECONDCLUSTER000000000000000000");
+    ws.write(&csp_adapter(&aws, &second));
+    ws.assert_changes(&["update in-place", "~ oidc_provider_arn"]);
+    ws.apply().assert_ok();
+    assert!(
+        role(&aws, "rancher-csp-adapter")
+            .unwrap()
+            .trust
+            .contains("SECONDCLUSTER000000000000000000")
+    );
+    ws.assert_no_changes();
+
+    ws.run(&["state", "rm", "clusteriam_rancher_csp_adapter_role.this"])
+        .assert_ok();
+    ws.import(
+        "clusteriam_rancher_csp_adapter_role.this",
+        "rancher-csp-adapter",
+    )
+    .assert_ok();
+    ws.assert_no_changes();
+
+    ws.destroy().assert_ok();
+    assert_eq!(role_count(&aws), 0);
+}
+
+#[test]
+fn rancher_csp_adapter_role_rejects_a_non_oidc_arn() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&csp_adapter(
+        &aws,
+        "arn:aws:iam::123456789012:role/not-a-provider",
+    ));
+    ws.validate().assert_error(&[
+        "Invalid `oidc_provider_arn`",
+        "expected an OIDC provider ARN",
+    ]);
+    ws.write(&csp_adapter(
+        &aws,
+        "arn:aws-cn:iam::123456789012:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/X",
+    ));
+    ws.apply()
+        .assert_error(&["Invalid `oidc_provider_arn`", "partition `aws-cn`"]);
+    assert_eq!(role_count(&aws), 0);
+}
