@@ -214,6 +214,9 @@ impl crate::tfplugin::Provider for ClusterIam {
         vec![
             Box::new(rancher_node_role::resource()),
             Box::new(rancher_csp_adapter_role::resource()),
+            Box::new(torque_agent_role::resource()),
+            Box::new(eks_connector_agent_role::resource()),
+            Box::new(eks_connector_service_linked_role::EksConnectorServiceLinkedRole),
         ]
     }
 

@@ -6,12 +6,14 @@ mod connect;
 mod eks;
 mod iam;
 mod role;
+mod service_linked_role;
 
 use std::fmt;
 use std::time::Duration;
 
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use role::{NewRole, ObservedProfile, ObservedRole};
+pub use service_linked_role::{Created, ServiceLinkedRole};
 
 /// Configured clients and who we are, shared by every resource.
 pub struct Aws {

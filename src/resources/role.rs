@@ -12,7 +12,7 @@ use super::{
 };
 use crate::aws::{Aws, ObservedRole};
 use crate::engine::{self, RoleSpec};
-use crate::policy::{canonical_json, equivalent};
+use crate::policy::equivalent;
 use crate::provider::Clients;
 use crate::tfplugin::{
     Attribute, AttributePath, Block, Ctx, Diagnostics, Mode, Plan, Resource, Schema, Type, Value,
@@ -41,7 +41,13 @@ pub trait RoleKind: Send + Sync + 'static {
     /// The inline policy, when `policy` is a computed attribute (Ok(None)
     /// while an input is unknown). Kinds whose `policy` the user writes are
     /// never asked.
-    fn policy(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)>;
+    fn policy(
+        &self,
+        _input: &Value,
+        _aws: &Aws,
+    ) -> Result<Option<String>, (AttributePath, String)> {
+        Ok(None)
+    }
     /// The attribute holding the managed policy ARNs the role has, if any.
     fn managed_policies_attribute(&self) -> Option<&'static str> {
         None
@@ -179,13 +185,15 @@ pub fn role_name_error(name: &str, max: usize, attr: &str) -> Result<(), String>
 }
 
 /// Keeps the stored text of a document while AWS's is equivalent, so IAM's
-/// rewriting never shows as a change; otherwise AWS's, canonical.
+/// rewriting never shows as a change; otherwise AWS's text as it was sent
+/// (IAM returns what it was given), which after an import is the text the
+/// configuration wrote.
 fn observed_document(stored: &Value, aws_doc: Option<&String>) -> Value {
     match aws_doc {
         None => Value::Null,
         Some(doc) => match stored.as_str() {
             Some(s) if equivalent(s, doc) => stored.clone(),
-            _ => Value::string(canonical_json(doc).unwrap_or_else(|_| doc.clone())),
+            _ => Value::string(doc.trim()),
         },
     }
 }

@@ -1,0 +1,161 @@
+//! Service-linked roles: created by AWS for a service, found by the service's
+//! path, deleted through an asynchronous deletion task.
+
+use std::time::Duration;
+
+use super::{Aws, AwsError};
+
+/// A service-linked role as IAM has it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceLinkedRole {
+    pub name: String,
+    pub path: String,
+    pub arn: String,
+}
+
+/// The outcome of asking AWS for a service-linked role.
+pub enum Created {
+    New(ServiceLinkedRole),
+    /// One already existed (AWS allows one per service and account).
+    Existing(ServiceLinkedRole),
+}
+
+fn service_path(service: &str) -> String {
+    format!("/aws-service-role/{service}/")
+}
+
+impl Aws {
+    /// Creates the service's linked role, or finds the one that exists.
+    pub async fn create_service_linked_role(&self, service: &str) -> Result<Created, AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "CreateServiceLinkedRole",
+            aws_service = service
+        );
+        let created = self
+            .iam
+            .create_service_linked_role()
+            .aws_service_name(service)
+            .send()
+            .await;
+        match created {
+            Ok(out) => {
+                let role = out.role.ok_or_else(|| {
+                    AwsError::not_found("CreateServiceLinkedRole returned no role".into())
+                })?;
+                Ok(Created::New(ServiceLinkedRole {
+                    name: role.role_name,
+                    path: role.path,
+                    arn: role.arn,
+                }))
+            }
+            Err(e) => {
+                let err = AwsError::from(e);
+                // AWS answers InvalidInput ("... has been taken in this account"),
+                // others EntityAlreadyExists: either way, look it up by its path.
+                if matches!(
+                    err.code.as_deref(),
+                    Some("InvalidInput" | "EntityAlreadyExists")
+                ) {
+                    if let Some(role) = self.find_service_linked_role(service).await? {
+                        return Ok(Created::Existing(role));
+                    }
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// The service's linked role, found by the service's path.
+    pub async fn find_service_linked_role(
+        &self,
+        service: &str,
+    ) -> Result<Option<ServiceLinkedRole>, AwsError> {
+        tracing::debug!(service = "iam", operation = "ListRoles", path_prefix = %service_path(service));
+        let roles = self
+            .iam
+            .list_roles()
+            .path_prefix(service_path(service))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?;
+        Ok(roles.into_iter().next().map(|r| ServiceLinkedRole {
+            name: r.role_name,
+            path: r.path,
+            arn: r.arn,
+        }))
+    }
+
+    /// A role by name, as a service-linked role (None when it does not exist).
+    pub async fn get_service_linked_role(
+        &self,
+        name: &str,
+    ) -> Result<Option<ServiceLinkedRole>, AwsError> {
+        Ok(self.get_role(name).await?.map(|r| ServiceLinkedRole {
+            name: r.name,
+            path: r.path,
+            arn: r.arn,
+        }))
+    }
+
+    /// Deletes a service-linked role and waits for AWS's deletion task.
+    pub async fn delete_service_linked_role(
+        &self,
+        name: &str,
+        timeout: Duration,
+    ) -> Result<(), AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "DeleteServiceLinkedRole",
+            role = name
+        );
+        let task = match self
+            .iam
+            .delete_service_linked_role()
+            .role_name(name)
+            .send()
+            .await
+            .map_err(AwsError::from)
+        {
+            Ok(out) => out.deletion_task_id,
+            Err(e) if e.is_not_found() => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            tracing::debug!(
+                service = "iam",
+                operation = "GetServiceLinkedRoleDeletionStatus",
+                role = name
+            );
+            let status = self
+                .iam
+                .get_service_linked_role_deletion_status()
+                .deletion_task_id(&task)
+                .send()
+                .await?;
+            match status.status.as_str() {
+                "SUCCEEDED" => return Ok(()),
+                "FAILED" => {
+                    let reason = status
+                        .reason
+                        .and_then(|r| r.reason)
+                        .unwrap_or_else(|| "the role is still in use by the service".to_string());
+                    return Err(AwsError {
+                        code: Some("DeletionTaskFailed".into()),
+                        message: reason,
+                    });
+                }
+                _ if tokio::time::Instant::now() >= deadline => {
+                    return Err(AwsError {
+                        code: Some("DeletionTaskTimeout".into()),
+                        message: format!("the deletion task {task} did not finish in time"),
+                    });
+                }
+                _ => tokio::time::sleep(Duration::from_secs(2)).await,
+            }
+        }
+    }
+}

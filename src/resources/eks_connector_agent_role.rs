@@ -1,0 +1,87 @@
+//! `clusteriam_eks_connector_agent_role` (seed 004): the IAM role the Amazon
+//! EKS Connector agent assumes through Systems Manager.
+
+use super::role::{RoleKind, RoleResource};
+use crate::aws::{Aws, ObservedRole};
+use crate::policy::presets;
+use crate::tfplugin::{Attribute, AttributePath, Type, Value};
+
+pub struct EksConnectorAgentRole;
+
+pub fn resource() -> RoleResource<EksConnectorAgentRole> {
+    RoleResource(EksConnectorAgentRole)
+}
+
+const DEFAULT_NAME: &str = "AmazonEKSConnectorAgentRole";
+const DEFAULT_POLICY_NAME: &str = "AmazonEKSConnectorAgentPolicy";
+
+impl RoleKind for EksConnectorAgentRole {
+    fn type_name(&self) -> &'static str {
+        "clusteriam_eks_connector_agent_role"
+    }
+
+    fn description(&self) -> &'static str {
+        "The IAM role for the Amazon EKS Connector agent, as the EKS Connector documentation creates it: \
+         `AmazonEKSConnectorAgentRole`, trusted by `ssm.amazonaws.com`, with the inline \
+         `AmazonEKSConnectorAgentPolicy` that opens Systems Manager channels for connected clusters."
+    }
+
+    fn default_name(&self) -> Option<&'static str> {
+        Some(DEFAULT_NAME)
+    }
+
+    fn name_prefix_default(&self) -> &'static str {
+        "eks-connector-agent-"
+    }
+
+    fn attributes(&self) -> Vec<Attribute> {
+        vec![
+            Attribute::optional_computed("policy_name", Type::String, "The name of the role's inline policy. Defaults to `AmazonEKSConnectorAgentPolicy`, as documented.")
+                .default(Value::string(DEFAULT_POLICY_NAME)),
+            Attribute::computed("policy", Type::String, "The role's inline policy, as canonical JSON: the documented agent policy with ARNs in the caller's partition."),
+        ]
+    }
+
+    fn validate(&self, config: &Value, diags: &mut crate::tfplugin::Diagnostics) {
+        crate::validate::check_attr(config, "policy_name", diags, |n| {
+            super::role::role_name_error(n, 128, "policy_name")
+        });
+    }
+
+    fn trust(&self, _input: &Value, _aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
+        Ok(Some(
+            presets::eks_connector_agent_trust().to_canonical_json(),
+        ))
+    }
+
+    fn inline_policy_name(&self, input: &Value) -> Option<String> {
+        Some(
+            input
+                .get_str("policy_name")
+                .unwrap_or(DEFAULT_POLICY_NAME)
+                .to_string(),
+        )
+    }
+
+    fn policy(&self, _input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
+        Ok(Some(
+            presets::eks_connector_agent(&aws.partition).to_canonical_json(),
+        ))
+    }
+
+    fn import_inputs(
+        &self,
+        state: &mut Value,
+        role: &ObservedRole,
+        _hint: Option<&str>,
+    ) -> Result<(), String> {
+        if state.get("policy_name").is_null() {
+            let name = match role.inline_policies.keys().collect::<Vec<_>>().as_slice() {
+                [only] => only.to_string(),
+                _ => DEFAULT_POLICY_NAME.to_string(),
+            };
+            state.set("policy_name", Value::string(name));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,237 @@
+//! `clusteriam_torque_agent_role` (seed 003): the IAM role a Torque agent's
+//! runner pods assume through their Kubernetes service account (IRSA), and
+//! the annotated ServiceAccount manifest that goes with it.
+
+use super::rancher_csp_adapter_role::{
+    federated_principal, oidc_provider, validate_oidc_provider_arn,
+};
+use super::role::{RoleKind, RoleResource};
+use crate::aws::{Aws, ObservedRole};
+use crate::policy::{canonical_json, presets};
+use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
+use crate::validate::{check_attr, check_value, is_dns1123_label, is_dns1123_subdomain};
+
+pub struct TorqueAgentRole;
+
+pub fn resource() -> RoleResource<TorqueAgentRole> {
+    RoleResource(TorqueAgentRole)
+}
+
+const POLICY_NAME: &str = "TorqueAgentPolicy";
+const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
+
+/// The SA.yaml of the Torque documentation, with the role ARN filled in.
+fn manifest(namespace: &str, service_account: &str, role_arn: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    {ROLE_ARN_ANNOTATION}: {role_arn}\n  name: {service_account}\n  namespace: {namespace}\n"
+    )
+}
+
+/// The namespace and service account a web-identity trust admits, from its
+/// `<issuer>:sub` condition.
+fn subject(trust: &str) -> Option<(String, String)> {
+    let doc: serde_json::Value = serde_json::from_str(trust).ok()?;
+    let statements = match &doc["Statement"] {
+        serde_json::Value::Array(items) => items.clone(),
+        single => vec![single.clone()],
+    };
+    statements.iter().find_map(|s| {
+        let conditions = s["Condition"]["StringEquals"].as_object()?;
+        conditions.iter().find_map(|(key, value)| {
+            let value = value
+                .as_str()
+                .or_else(|| value.get(0).and_then(|v| v.as_str()))?;
+            let rest = value.strip_prefix("system:serviceaccount:")?;
+            let (ns, sa) = rest.split_once(':')?;
+            key.ends_with(":sub")
+                .then(|| (ns.to_string(), sa.to_string()))
+        })
+    })
+}
+
+impl RoleKind for TorqueAgentRole {
+    fn type_name(&self) -> &'static str {
+        "clusteriam_torque_agent_role"
+    }
+
+    fn description(&self) -> &'static str {
+        "The IAM role a Torque agent's runner pods assume, as Torque's \"Agents on AWS\" page documents: a \
+         web-identity trust on the cluster's IAM OIDC provider for exactly one Kubernetes service account \
+         (audience `sts.amazonaws.com`), the IAM policies the IaC runs need, and the annotated ServiceAccount \
+         manifest to apply in the cluster. Create one in every target account, with a provider alias each."
+    }
+
+    fn name_prefix_default(&self) -> &'static str {
+        "torque-agent-"
+    }
+
+    fn attributes(&self) -> Vec<Attribute> {
+        vec![
+            Attribute::required(
+                "oidc_provider_arn",
+                Type::String,
+                "The ARN of the cluster's IAM OIDC provider in this account, e.g. from `clusteriam_oidc_provider`.",
+            ),
+            Attribute::required(
+                "namespace",
+                Type::String,
+                "The Kubernetes namespace of the agent's service account: the environment namespace of the Torque blueprint.",
+            ),
+            Attribute::required(
+                "service_account",
+                Type::String,
+                "The name of the Kubernetes service account the runner pods use, as the blueprint's agent section names it.",
+            ),
+            Attribute::optional(
+                "policy_arns",
+                Type::set(Type::String),
+                "The ARNs of the managed IAM policies the IaC runs need. The role has exactly these attached: others are detached.",
+            ),
+            Attribute::optional(
+                "policy",
+                Type::String,
+                "An inline IAM policy (JSON) for the role, e.g. from `jsonencode(...)`. The role has exactly this inline policy (`TorqueAgentPolicy`), or none when unset.",
+            ),
+            Attribute::computed(
+                "service_account_manifest",
+                Type::String,
+                "The ServiceAccount manifest (SA.yaml) of the Torque documentation with the role ARN filled in, ready for `kubectl apply -f` or the kubernetes provider.",
+            ),
+            Attribute::computed(
+                "service_account_annotations",
+                Type::map(Type::String),
+                "The annotations the ServiceAccount needs (`eks.amazonaws.com/role-arn`), for a ServiceAccount managed elsewhere.",
+            ),
+        ]
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        validate_oidc_provider_arn(config, diags);
+        check_attr(config, "namespace", diags, |n| {
+            if is_dns1123_label(n) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "`namespace` must be a Kubernetes namespace name (lower-case letters, digits and '-', at most 63); got `{n}`"
+                ))
+            }
+        });
+        check_attr(config, "service_account", diags, |n| {
+            if is_dns1123_subdomain(n) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "`service_account` must be a Kubernetes service account name (lower-case letters, digits, '-' and '.'); got `{n}`"
+                ))
+            }
+        });
+        check_attr(config, "policy", diags, |p| {
+            canonical_json(p)
+                .map(|_| ())
+                .map_err(|e| format!("`policy` must be an IAM policy document: {e}"))
+        });
+        if let Some(arns) = config.get("policy_arns").as_list() {
+            for (i, arn) in arns.iter().enumerate() {
+                let path = AttributePath::root("policy_arns");
+                check_value(path, arn, diags, |a| match a.parse::<crate::arn::Arn>() {
+                    Ok(parsed)
+                        if parsed.service == "iam" && parsed.resource.starts_with("policy/") =>
+                    {
+                        Ok(())
+                    }
+                    _ => Err(format!(
+                        "element {i} of `policy_arns` must be the ARN of a managed IAM policy (arn:<partition>:iam::<account or aws>:policy/<name>); got `{a}`"
+                    )),
+                });
+            }
+        }
+    }
+
+    fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
+        let oidc = oidc_provider(input, aws)?;
+        Ok(
+            match (
+                oidc,
+                input.get_str("namespace"),
+                input.get_str("service_account"),
+            ) {
+                (Some(oidc), Some(ns), Some(sa)) => {
+                    Some(presets::irsa_trust(&oidc, ns, sa).to_canonical_json())
+                }
+                _ => None,
+            },
+        )
+    }
+
+    fn inline_policy_name(&self, _input: &Value) -> Option<String> {
+        Some(POLICY_NAME.to_string())
+    }
+
+    fn managed_policies_attribute(&self) -> Option<&'static str> {
+        Some("policy_arns")
+    }
+
+    fn fill_computed(&self, state: &mut Value, _aws: &Aws, _role: Option<&ObservedRole>) {
+        let (manifest, annotations) = match (
+            state.get_str("arn"),
+            state.get_str("namespace"),
+            state.get_str("service_account"),
+        ) {
+            (Some(arn), Some(ns), Some(sa)) => (
+                Value::string(manifest(ns, sa, arn)),
+                Value::string_map([(ROLE_ARN_ANNOTATION, arn)]),
+            ),
+            _ => (Value::Unknown, Value::Unknown),
+        };
+        state.set("service_account_manifest", manifest);
+        state.set("service_account_annotations", annotations);
+    }
+
+    fn import_inputs(
+        &self,
+        state: &mut Value,
+        role: &ObservedRole,
+        _hint: Option<&str>,
+    ) -> Result<(), String> {
+        if state.get("oidc_provider_arn").is_null() {
+            let arn = federated_principal(&role.trust).ok_or_else(|| {
+                format!("the trust policy of {} names no OIDC provider", role.name)
+            })?;
+            state.set("oidc_provider_arn", Value::string(arn));
+        }
+        if state.get("namespace").is_null() || state.get("service_account").is_null() {
+            let (ns, sa) = subject(&role.trust)
+                .ok_or_else(|| format!("the trust policy of {} names no `system:serviceaccount:<namespace>:<name>` subject", role.name))?;
+            state.set("namespace", Value::string(ns));
+            state.set("service_account", Value::string(sa));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_is_the_documented_service_account() {
+        let yaml = manifest(
+            "torque-envs",
+            "torque-runner",
+            "arn:aws:iam::123456789012:role/torque",
+        );
+        assert_eq!(
+            yaml,
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/torque\n  name: torque-runner\n  namespace: torque-envs\n"
+        );
+    }
+
+    #[test]
+    fn subject_is_read_back_from_a_trust() {
+        let oidc = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X"
+            .parse()
+            .unwrap();
+        let trust = presets::irsa_trust(&oidc, "ns", "sa").to_canonical_json();
+        assert_eq!(subject(&trust), Some(("ns".to_string(), "sa".to_string())));
+    }
+}
