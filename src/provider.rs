@@ -8,6 +8,7 @@ use async_trait::async_trait;
 
 use crate::aws::{self, Aws, ConnectError};
 use crate::data_sources;
+use crate::resources;
 use crate::tfplugin::{
     Attribute, AttributePath, Block, DataSource, Diagnostics, Nesting, Resource, Schema, Type,
     Value,
@@ -212,6 +213,7 @@ impl crate::tfplugin::Provider for ClusterIam {
     fn resources(&self) -> Vec<Box<dyn Resource<Clients>>> {
         use crate::resources::*;
         vec![
+            Box::new(cluster_tags::ClusterTags),
             Box::new(rancher_node_role::resource()),
             Box::new(rancher_csp_adapter_role::resource()),
             Box::new(torque_agent_role::resource()),

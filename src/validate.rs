@@ -52,6 +52,16 @@ pub fn is_dns1123_subdomain(s: &str) -> bool {
     !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns1123_label)
 }
 
+/// An EC2 resource id: `prefix` (e.g. `i-`) then 8 or 17 lowercase hex digits.
+pub fn is_ec2_id(prefix: &str, s: &str) -> bool {
+    s.strip_prefix(prefix).is_some_and(|hex| {
+        matches!(hex.len(), 8 | 17)
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
 /// Reports an attribute whose known string value fails `check`; `check`
 /// returns the reason.
 pub fn check_value(
@@ -114,5 +124,21 @@ mod tests {
         assert!(!is_dns1123_label(&"a".repeat(64)));
         assert!(is_dns1123_subdomain("torque.agent-sa"));
         assert!(!is_dns1123_subdomain("a..b"));
+    }
+
+    #[test]
+    fn ec2_ids() {
+        assert!(is_ec2_id("i-", "i-0123abcd"));
+        assert!(is_ec2_id("i-", "i-0123456789abcdef0"));
+        assert!(is_ec2_id("sg-", "sg-0123456789abcdef0"));
+        for bad in [
+            "i-0123ABCD",
+            "i-0123abc",
+            "i-0123456789abcdef",
+            "subnet-0123abcd",
+            "i-0123abcg",
+        ] {
+            assert!(!is_ec2_id("i-", bad), "{bad} should be rejected");
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! a value. No SDK type leaves this module.
 
 mod connect;
+mod ec2;
 mod eks;
 mod iam;
 mod role;
@@ -12,6 +13,7 @@ use std::fmt;
 use std::time::Duration;
 
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
+pub use ec2::ResourceTag;
 pub use role::{NewRole, ObservedProfile, ObservedRole};
 pub use service_linked_role::{Created, ServiceLinkedRole};
 
@@ -19,7 +21,6 @@ pub use service_linked_role::{Created, ServiceLinkedRole};
 pub struct Aws {
     iam: aws_sdk_iam::Client,
     eks: aws_sdk_eks::Client,
-    #[allow(dead_code)] // used by the EC2 resources
     ec2: aws_sdk_ec2::Client,
     pub region: String,
     /// Partition of the caller (`aws`, `aws-cn`, `aws-us-gov`); every ARN is built from it.

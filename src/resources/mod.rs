@@ -1,6 +1,7 @@
 //! Resources, one file each. What several resources share lives here: tags
 //! merged with the provider's `default_tags`.
 
+pub mod cluster_tags;
 pub mod eks_connector_agent_role;
 pub mod eks_connector_service_linked_role;
 pub mod rancher_csp_adapter_role;

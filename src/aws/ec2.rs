@@ -1,0 +1,202 @@
+//! EC2 finders and tag mutators.
+
+use std::collections::BTreeSet;
+
+use aws_sdk_ec2::types::{Filter, Tag};
+
+use super::{Aws, AwsError};
+
+/// How many values one EC2 filter takes (the API's limit is 200).
+const FILTER_CHUNK: usize = 200;
+/// How many resources one CreateTags / DeleteTags call takes (the API's limit is 1000).
+const TAG_CHUNK: usize = 1000;
+
+/// One tag on one EC2 resource, as DescribeTags lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceTag {
+    pub resource_id: String,
+    /// `instance`, `subnet`, `security-group`, ...
+    pub resource_type: String,
+    pub value: String,
+}
+
+fn filter(name: &str, values: &[String]) -> Filter {
+    Filter::builder()
+        .name(name)
+        .set_values(Some(values.to_vec()))
+        .build()
+}
+
+impl Aws {
+    /// The resources carrying the tag `key`: among `resource_ids` when given
+    /// (none when the list is empty), else everywhere, optionally only of
+    /// `resource_type`.
+    pub async fn ec2_resources_with_tag(
+        &self,
+        key: &str,
+        resource_type: Option<&str>,
+        resource_ids: Option<&[String]>,
+    ) -> Result<Vec<ResourceTag>, AwsError> {
+        let chunks: Vec<Option<&[String]>> = match resource_ids {
+            Some(ids) => ids.chunks(FILTER_CHUNK).map(Some).collect(),
+            None => vec![None],
+        };
+        let mut found = Vec::new();
+        for ids in chunks {
+            tracing::debug!(
+                service = "ec2",
+                operation = "DescribeTags",
+                key,
+                resource_type,
+                resource_ids = ?ids
+            );
+            let mut filters = vec![filter("key", &[key.to_string()])];
+            if let Some(t) = resource_type {
+                filters.push(filter("resource-type", &[t.to_string()]));
+            }
+            if let Some(ids) = ids {
+                filters.push(filter("resource-id", ids));
+            }
+            let tags = self
+                .ec2
+                .describe_tags()
+                .set_filters(Some(filters))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await?;
+            // The filter is a pattern (`*`, `?`), so keep only the exact key.
+            found.extend(tags.into_iter().filter(|t| t.key() == Some(key)).map(|t| {
+                ResourceTag {
+                    resource_id: t.resource_id().unwrap_or_default().to_string(),
+                    resource_type: t
+                        .resource_type()
+                        .map(|r| r.as_str().to_string())
+                        .unwrap_or_default(),
+                    value: t.value().unwrap_or_default().to_string(),
+                }
+            }));
+        }
+        Ok(found)
+    }
+
+    /// Sets the tag `key` = `value` on every resource in `resource_ids`,
+    /// leaving their other tags alone.
+    pub async fn ec2_tag(
+        &self,
+        resource_ids: &[String],
+        key: &str,
+        value: &str,
+    ) -> Result<(), AwsError> {
+        for ids in resource_ids.chunks(TAG_CHUNK) {
+            tracing::debug!(service = "ec2", operation = "CreateTags", key, value, resource_ids = ?ids);
+            self.ec2
+                .create_tags()
+                .set_resources(Some(ids.to_vec()))
+                .tags(Tag::builder().key(key).value(value).build())
+                .send()
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Removes the tag `key`, whatever its value, from every resource in
+    /// `resource_ids`, leaving their other tags alone.
+    pub async fn ec2_untag(&self, resource_ids: &[String], key: &str) -> Result<(), AwsError> {
+        for ids in resource_ids.chunks(TAG_CHUNK) {
+            tracing::debug!(service = "ec2", operation = "DeleteTags", key, resource_ids = ?ids);
+            self.ec2
+                .delete_tags()
+                .set_resources(Some(ids.to_vec()))
+                // No value: delete the key whatever its value.
+                .tags(Tag::builder().key(key).build())
+                .send()
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Which of these instances exist and are not terminated.
+    pub async fn ec2_existing_instances(
+        &self,
+        ids: &[String],
+    ) -> Result<BTreeSet<String>, AwsError> {
+        let mut existing = BTreeSet::new();
+        for ids in ids.chunks(FILTER_CHUNK) {
+            tracing::debug!(service = "ec2", operation = "DescribeInstances", instance_ids = ?ids);
+            // A filter, unlike InstanceIds, leaves unknown ids out instead of failing.
+            let reservations = self
+                .ec2
+                .describe_instances()
+                .filters(filter("instance-id", ids))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await?;
+            existing.extend(
+                reservations
+                    .iter()
+                    .flat_map(|r| r.instances())
+                    .filter(|i| {
+                        !matches!(
+                            i.state().and_then(|s| s.name()).map(|n| n.as_str()),
+                            Some("terminated" | "shutting-down")
+                        )
+                    })
+                    .filter_map(|i| i.instance_id().map(str::to_string)),
+            );
+        }
+        Ok(existing)
+    }
+
+    /// Which of these subnets exist.
+    pub async fn ec2_existing_subnets(&self, ids: &[String]) -> Result<BTreeSet<String>, AwsError> {
+        let mut existing = BTreeSet::new();
+        for ids in ids.chunks(FILTER_CHUNK) {
+            tracing::debug!(service = "ec2", operation = "DescribeSubnets", subnet_ids = ?ids);
+            let subnets = self
+                .ec2
+                .describe_subnets()
+                .filters(filter("subnet-id", ids))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await?;
+            existing.extend(
+                subnets
+                    .iter()
+                    .filter_map(|s| s.subnet_id().map(str::to_string)),
+            );
+        }
+        Ok(existing)
+    }
+
+    /// Which of these security groups exist.
+    pub async fn ec2_existing_security_groups(
+        &self,
+        ids: &[String],
+    ) -> Result<BTreeSet<String>, AwsError> {
+        let mut existing = BTreeSet::new();
+        for ids in ids.chunks(FILTER_CHUNK) {
+            tracing::debug!(service = "ec2", operation = "DescribeSecurityGroups", group_ids = ?ids);
+            let groups = self
+                .ec2
+                .describe_security_groups()
+                .filters(filter("group-id", ids))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await?;
+            existing.extend(
+                groups
+                    .iter()
+                    .filter_map(|g| g.group_id().map(str::to_string)),
+            );
+        }
+        Ok(existing)
+    }
+}

@@ -1,0 +1,623 @@
+//! `clusteriam_cluster_tags`: the tag `kubernetes.io/cluster/<cluster_id>` on
+//! a cluster's instances, subnets and its one security group (seed 001,
+//! "2. Configure the ClusterID").
+//!
+//! The resource owns that one key on exactly the resources in its state.
+//! Other resources carrying the key (e.g. nodes Rancher tagged itself) are
+//! left alone, except that a second security group is refused.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use async_trait::async_trait;
+
+use crate::aws::{Aws, AwsError};
+use crate::provider::Clients;
+use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
+use crate::validate::{check_attr, check_value, is_ec2_id, one_of};
+
+const KEY_PREFIX: &str = "kubernetes.io/cluster/";
+/// EC2 tag keys have at most 128 characters.
+const MAX_CLUSTER_ID: usize = 128 - KEY_PREFIX.len();
+const OWNERSHIPS: [&str; 2] = ["owned", "shared"];
+
+pub struct ClusterTags;
+
+/// What the resource owns: one key, with one value, on a set of resources.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Tagging {
+    cluster_id: String,
+    ownership: String,
+    instance_ids: BTreeSet<String>,
+    subnet_ids: BTreeSet<String>,
+    security_group_id: Option<String>,
+}
+
+impl Tagging {
+    fn from_value(v: &Value) -> Tagging {
+        Tagging {
+            cluster_id: v.get_str("cluster_id").unwrap_or_default().to_string(),
+            ownership: v.get_str("ownership").unwrap_or("owned").to_string(),
+            instance_ids: v.get_strings("instance_ids").into_iter().collect(),
+            subnet_ids: v.get_strings("subnet_ids").into_iter().collect(),
+            security_group_id: v.get_str("security_group_id").map(str::to_string),
+        }
+    }
+
+    fn key(&self) -> String {
+        tag_key(&self.cluster_id)
+    }
+
+    fn ids(&self) -> BTreeSet<String> {
+        let mut ids = self.instance_ids.clone();
+        ids.extend(self.subnet_ids.iter().cloned());
+        ids.extend(self.security_group_id.iter().cloned());
+        ids
+    }
+
+    /// The same tagging on only the resources for which `keep` holds.
+    fn retain(&self, keep: impl Fn(&str) -> bool) -> Tagging {
+        Tagging {
+            cluster_id: self.cluster_id.clone(),
+            ownership: self.ownership.clone(),
+            instance_ids: self
+                .instance_ids
+                .iter()
+                .filter(|id| keep(id))
+                .cloned()
+                .collect(),
+            subnet_ids: self
+                .subnet_ids
+                .iter()
+                .filter(|id| keep(id))
+                .cloned()
+                .collect(),
+            security_group_id: self.security_group_id.clone().filter(|id| keep(id)),
+        }
+    }
+
+    /// The state value. An empty set is stored as `like` had it (null or
+    /// empty), so that what the configuration said shows no diff.
+    fn to_value(&self, like: &Value) -> Value {
+        let set = |name: &str, ids: &BTreeSet<String>| {
+            if ids.is_empty() && like.get(name).is_null() {
+                Value::Null
+            } else {
+                Value::string_list(ids.iter().cloned())
+            }
+        };
+        let mut v = Value::Map(BTreeMap::new());
+        v.set("id", Value::string(&self.cluster_id));
+        v.set("cluster_id", Value::string(&self.cluster_id));
+        v.set("tag_key", Value::string(self.key()));
+        v.set("ownership", Value::string(&self.ownership));
+        v.set("instance_ids", set("instance_ids", &self.instance_ids));
+        v.set("subnet_ids", set("subnet_ids", &self.subnet_ids));
+        v.set(
+            "security_group_id",
+            Value::opt_string(self.security_group_id.clone()),
+        );
+        v
+    }
+}
+
+fn tag_key(cluster_id: &str) -> String {
+    format!("{KEY_PREFIX}{cluster_id}")
+}
+
+fn check_cluster_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= MAX_CLUSTER_ID
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:=+@".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`cluster_id` must be 1 to {MAX_CLUSTER_ID} letters, digits or `-_.:=+@`, so that \
+             `{KEY_PREFIX}<cluster_id>` is a valid EC2 tag key of at most 128 characters; got `{id}`"
+        ))
+    }
+}
+
+fn check_ec2_id(attr: &str, prefix: &str, id: &str) -> Result<(), String> {
+    if is_ec2_id(prefix, id) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{attr}` takes EC2 ids like `{prefix}0123456789abcdef0` (`{prefix}` then 8 or 17 \
+             lowercase hex digits); got `{id}`"
+        ))
+    }
+}
+
+fn summary(cluster_id: &str) -> String {
+    format!("tagging EC2 resources for cluster (`{cluster_id}`)")
+}
+
+/// The AWS error, with a remedy when there is one.
+fn detail(err: &AwsError) -> String {
+    match err.code.as_deref() {
+        Some("UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException") => format!(
+            "{err}\n\nThe provider's credentials need ec2:CreateTags, ec2:DeleteTags, \
+             ec2:DescribeTags, ec2:DescribeInstances, ec2:DescribeSubnets and \
+             ec2:DescribeSecurityGroups."
+        ),
+        _ => err.to_string(),
+    }
+}
+
+/// The checks made before anything is written, at plan when the values are
+/// known and again at apply: every resource exists, and no other security
+/// group carries the key. `prior_group` is the group in state, which is ours.
+async fn check_before_write(
+    aws: &Aws,
+    desired: &Tagging,
+    prior_group: Option<&str>,
+    diags: &mut Diagnostics,
+) {
+    let summary = summary(&desired.cluster_id);
+    let groups: BTreeSet<String> = desired.security_group_id.iter().cloned().collect();
+    let kinds = [
+        ("instance_ids", "instance", &desired.instance_ids),
+        ("subnet_ids", "subnet", &desired.subnet_ids),
+        ("security_group_id", "security group", &groups),
+    ];
+    for (attr, kind, ids) in kinds {
+        if ids.is_empty() {
+            continue;
+        }
+        let ids: Vec<String> = ids.iter().cloned().collect();
+        let existing = match attr {
+            "instance_ids" => aws.ec2_existing_instances(&ids).await,
+            "subnet_ids" => aws.ec2_existing_subnets(&ids).await,
+            _ => aws.ec2_existing_security_groups(&ids).await,
+        };
+        let existing = match existing {
+            Ok(existing) => existing,
+            Err(e) => return diags.error(&summary, detail(&e)),
+        };
+        let missing: Vec<String> = ids
+            .iter()
+            .filter(|id| !existing.contains(*id))
+            .map(|id| format!("`{id}`"))
+            .collect();
+        if !missing.is_empty() {
+            let terminated = if kind == "instance" {
+                " (a terminated instance counts as not found)"
+            } else {
+                ""
+            };
+            diags.attribute_error(
+                attr,
+                &summary,
+                format!(
+                    "No {kind} {} in region `{}`{terminated}. Check the id and the provider's \
+                     `region`, or remove it from `{attr}`.",
+                    missing.join(", "),
+                    aws.region
+                ),
+            );
+        }
+    }
+
+    let Some(own) = desired.security_group_id.as_deref() else {
+        return;
+    };
+    let key = desired.key();
+    let tagged = match aws
+        .ec2_resources_with_tag(&key, Some("security-group"), None)
+        .await
+    {
+        Ok(tagged) => tagged,
+        Err(e) => return diags.error(&summary, detail(&e)),
+    };
+    let others: BTreeSet<String> = tagged
+        .into_iter()
+        .map(|t| t.resource_id)
+        .filter(|id| id != own && Some(id.as_str()) != prior_group)
+        .collect();
+    if !others.is_empty() {
+        let others: Vec<String> = others.iter().map(|id| format!("`{id}`")).collect();
+        diags.attribute_error(
+            "security_group_id",
+            &summary,
+            format!(
+                "Security group {} already carries the tag `{key}`. A cluster must have exactly \
+                 one tagged security group: with two, creating a load balancer fails. Remove the \
+                 tag from {}, or use that group as `security_group_id`.",
+                others.join(", "),
+                others.join(", ")
+            ),
+        );
+    }
+}
+
+/// Brings AWS from `prior` (empty on create) to `desired`; returns the new
+/// state, or on failure the state of what was done.
+async fn apply(aws: &Aws, prior_state: &Value, planned: &Value, diags: &mut Diagnostics) -> Value {
+    let prior = Tagging::from_value(prior_state);
+    let desired = Tagging::from_value(planned);
+    let summary = summary(&desired.cluster_id);
+    check_before_write(aws, &desired, prior.security_group_id.as_deref(), diags).await;
+    if diags.has_errors() {
+        return prior_state.clone();
+    }
+
+    let key = desired.key();
+    let (prior_ids, desired_ids) = (prior.ids(), desired.ids());
+    let all: Vec<String> = prior_ids.union(&desired_ids).cloned().collect();
+    let carried: BTreeMap<String, String> =
+        match aws.ec2_resources_with_tag(&key, None, Some(&all)).await {
+            Ok(tags) => tags.into_iter().map(|t| (t.resource_id, t.value)).collect(),
+            Err(e) => {
+                diags.error(&summary, detail(&e));
+                return prior_state.clone();
+            }
+        };
+
+    // Untag first, so that two security groups never carry the key at once.
+    let untag: Vec<String> = prior_ids
+        .difference(&desired_ids)
+        .filter(|id| carried.contains_key(*id))
+        .cloned()
+        .collect();
+    if !untag.is_empty() {
+        if let Err(e) = aws.ec2_untag(&untag, &key).await {
+            diags.error(&summary, detail(&e));
+            return prior_state.clone();
+        }
+    }
+    let tag: Vec<String> = desired_ids
+        .into_iter()
+        .filter(|id| carried.get(id) != Some(&desired.ownership))
+        .collect();
+    if !tag.is_empty() {
+        if let Err(e) = aws.ec2_tag(&tag, &key, &desired.ownership).await {
+            diags.error(&summary, detail(&e));
+            // What was done: the removals. The next plan shows the rest again.
+            if prior_state.is_null() {
+                return Value::Null;
+            }
+            let untagged: BTreeSet<&str> = untag.iter().map(String::as_str).collect();
+            return prior
+                .retain(|id| !untagged.contains(id))
+                .to_value(prior_state);
+        }
+    }
+    desired.to_value(planned)
+}
+
+#[async_trait]
+impl Resource<Clients> for ClusterTags {
+    fn type_name(&self) -> &'static str {
+        "clusteriam_cluster_tags"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new(
+                "Puts the tag `kubernetes.io/cluster/<cluster_id>` = `owned` or `shared` on a \
+                 Kubernetes cluster's EC2 instances, subnets and its one security group, as the \
+                 Amazon cloud provider needs (Rancher, \"Configure the ClusterID\"). The resource \
+                 owns that one key on exactly the listed resources: it adds and removes the key as \
+                 the lists change, repairs a removed or changed tag, never touches other tags, and \
+                 removes its key on destroy. Other resources carrying the key, such as nodes \
+                 Rancher tagged itself, are left alone.",
+            )
+            .attribute(Attribute::computed(
+                "id",
+                Type::String,
+                "The cluster id, the same as `cluster_id`.",
+            ))
+            .attribute(
+                Attribute::required(
+                    "cluster_id",
+                    Type::String,
+                    "The cluster id (`CLUSTERID` in the Rancher documentation): any string that is \
+                     the same across all the cluster's tags. It becomes part of the tag key, so it \
+                     may hold at most 106 letters, digits and `-_.:=+@`. Changing it replaces the \
+                     resource.",
+                )
+                .requires_replace(),
+            )
+            .attribute(
+                Attribute::optional_computed(
+                    "ownership",
+                    Type::String,
+                    "The tag value: `owned` when the resources belong to this cluster alone, \
+                     `shared` when they are shared between clusters. Defaults to `owned`. A change \
+                     updates the tags in place.",
+                )
+                .default(Value::string("owned")),
+            )
+            .attribute(Attribute::optional(
+                "instance_ids",
+                Type::set(Type::String),
+                "The ids of the cluster's EC2 instances (all hosts added to the cluster) to tag, \
+                 e.g. `i-0123456789abcdef0`.",
+            ))
+            .attribute(Attribute::optional(
+                "subnet_ids",
+                Type::set(Type::String),
+                "The ids of the subnets the cluster uses to tag, e.g. `subnet-0123456789abcdef0`.",
+            ))
+            .attribute(Attribute::optional(
+                "security_group_id",
+                Type::String,
+                "The id of the one security group the cluster uses to tag, e.g. \
+                 `sg-0123456789abcdef0`. Only one group may carry the tag, since two tagged groups \
+                 make load balancer creation fail: the resource refuses, at plan and again before \
+                 any change, when another security group already carries it.",
+            ))
+            .attribute(
+                Attribute::computed(
+                    "tag_key",
+                    Type::String,
+                    "The tag key, `kubernetes.io/cluster/<cluster_id>`, known at plan.",
+                )
+                .stable(),
+            ),
+        )
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        check_attr(config, "cluster_id", diags, check_cluster_id);
+        check_attr(config, "ownership", diags, |o| {
+            one_of("ownership", &OWNERSHIPS, o)
+        });
+        for (attr, prefix) in [("instance_ids", "i-"), ("subnet_ids", "subnet-")] {
+            for id in config.get_strings(attr) {
+                check_value(attr, &Value::string(&id), diags, |s| {
+                    check_ec2_id(attr, prefix, s)
+                });
+            }
+        }
+        check_attr(config, "security_group_id", diags, |s| {
+            check_ec2_id("security_group_id", "sg-", s)
+        });
+    }
+
+    async fn plan(&self, ctx: &Ctx<Clients>, plan: &mut Plan<'_>, diags: &mut Diagnostics) {
+        let (id, key) = match plan.config.get_str("cluster_id") {
+            Some(c) => (Value::string(c), Value::string(tag_key(c))),
+            None => (Value::Unknown, Value::Unknown),
+        };
+        plan.planned.set("id", id);
+        plan.planned.set("tag_key", key);
+        // Check only when something will be written, and once all is known
+        // (otherwise apply checks).
+        if &plan.planned == plan.prior || !plan.planned.is_wholly_known() {
+            return;
+        }
+        let Some(clients) = ctx.client(diags) else {
+            return;
+        };
+        let desired = Tagging::from_value(&plan.planned);
+        let prior_group = plan.prior.get_str("security_group_id");
+        check_before_write(&clients.aws, &desired, prior_group, diags).await;
+    }
+
+    async fn create(
+        &self,
+        ctx: &Ctx<Clients>,
+        planned: &Value,
+        _private: &mut Vec<u8>,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let Some(clients) = ctx.client(diags) else {
+            return Value::Null;
+        };
+        apply(&clients.aws, &Value::Null, planned, diags).await
+    }
+
+    async fn read(
+        &self,
+        ctx: &Ctx<Clients>,
+        state: &Value,
+        _private: &mut Vec<u8>,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let Some(clients) = ctx.client(diags) else {
+            return Value::Null;
+        };
+        let current = Tagging::from_value(state);
+        let ids: Vec<String> = current.ids().into_iter().collect();
+        let carried: BTreeMap<String, String> = match clients
+            .aws
+            .ec2_resources_with_tag(&current.key(), None, Some(&ids))
+            .await
+        {
+            Ok(tags) => tags.into_iter().map(|t| (t.resource_id, t.value)).collect(),
+            Err(e) => {
+                diags.error(
+                    format!("reading EC2 tags for cluster (`{}`)", current.cluster_id),
+                    detail(&e),
+                );
+                return Value::Null;
+            }
+        };
+        // A resource whose tag was removed or changed drops out of the state,
+        // so the plan shows it being tagged again.
+        current
+            .retain(|id| carried.get(id) == Some(&current.ownership))
+            .to_value(state)
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx<Clients>,
+        prior: &Value,
+        planned: &Value,
+        _private: &mut Vec<u8>,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let Some(clients) = ctx.client(diags) else {
+            return prior.clone();
+        };
+        apply(&clients.aws, prior, planned, diags).await
+    }
+
+    async fn delete(
+        &self,
+        ctx: &Ctx<Clients>,
+        prior: &Value,
+        _private: &[u8],
+        diags: &mut Diagnostics,
+    ) {
+        let Some(clients) = ctx.client(diags) else {
+            return;
+        };
+        let aws = &clients.aws;
+        let current = Tagging::from_value(prior);
+        let ids: Vec<String> = current.ids().into_iter().collect();
+        if ids.is_empty() {
+            return;
+        }
+        let key = current.key();
+        let summary = format!(
+            "untagging EC2 resources for cluster (`{}`)",
+            current.cluster_id
+        );
+        // Only where the key still is: a resource deleted meanwhile is done.
+        let carrying: Vec<String> = match aws.ec2_resources_with_tag(&key, None, Some(&ids)).await {
+            Ok(tags) => tags.into_iter().map(|t| t.resource_id).collect(),
+            Err(e) => return diags.error(summary, detail(&e)),
+        };
+        if carrying.is_empty() {
+            return;
+        }
+        if let Err(e) = aws.ec2_untag(&carrying, &key).await {
+            diags.error(summary, detail(&e));
+        }
+    }
+
+    async fn import(&self, ctx: &Ctx<Clients>, id: &str, diags: &mut Diagnostics) -> Value {
+        let summary = format!("importing EC2 tags for cluster (`{id}`)");
+        if let Err(reason) = check_cluster_id(id) {
+            diags.error(
+                summary,
+                format!(
+                    "{reason}. Import by cluster id, e.g. `terraform import \
+                     clusteriam_cluster_tags.example my-cluster`."
+                ),
+            );
+            return Value::Null;
+        }
+        let Some(clients) = ctx.client(diags) else {
+            return Value::Null;
+        };
+        let key = tag_key(id);
+        let tags = match clients.aws.ec2_resources_with_tag(&key, None, None).await {
+            Ok(tags) => tags,
+            Err(e) => {
+                diags.error(summary, detail(&e));
+                return Value::Null;
+            }
+        };
+        let of_type = |ty: &str| -> BTreeSet<String> {
+            tags.iter()
+                .filter(|t| t.resource_type == ty)
+                .map(|t| t.resource_id.clone())
+                .collect()
+        };
+        let (instances, subnets, groups) = (
+            of_type("instance"),
+            of_type("subnet"),
+            of_type("security-group"),
+        );
+        if groups.len() > 1 {
+            let list: Vec<String> = groups.iter().map(|g| format!("`{g}`")).collect();
+            diags.error(
+                summary,
+                format!(
+                    "Security groups {} all carry the tag `{key}`; a cluster must have exactly one. \
+                     Remove the tag from all but one of them, then import again.",
+                    list.join(", ")
+                ),
+            );
+            return Value::Null;
+        }
+        if instances.is_empty() && subnets.is_empty() && groups.is_empty() {
+            diags.error(
+                summary,
+                format!(
+                    "No instance, subnet or security group in region `{}` carries the tag \
+                     `{key}`. Check the cluster id and the provider's `region`.",
+                    clients.aws.region
+                ),
+            );
+            return Value::Null;
+        }
+        // The value most of them carry; those with another value then show
+        // in the plan as to be tagged again.
+        let shared = tags
+            .iter()
+            .filter(|t| {
+                matches!(
+                    t.resource_type.as_str(),
+                    "instance" | "subnet" | "security-group"
+                )
+            })
+            .fold(0i64, |n, t| match t.value.as_str() {
+                "shared" => n + 1,
+                _ => n - 1,
+            });
+        Tagging {
+            cluster_id: id.to_string(),
+            ownership: if shared > 0 { "shared" } else { "owned" }.to_string(),
+            instance_ids: instances,
+            subnet_ids: subnets,
+            security_group_id: groups.into_iter().next(),
+        }
+        .to_value(&Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_ids_make_valid_tag_keys() {
+        assert!(check_cluster_id("my-cluster").is_ok());
+        assert!(check_cluster_id("c-abc12:prod_1.x@y=z+w").is_ok());
+        assert!(check_cluster_id(&"a".repeat(106)).is_ok());
+        assert_eq!(tag_key(&"a".repeat(106)).len(), 128);
+        for bad in ["", "my cluster", "a/b", "a*", "é", &"a".repeat(107)] {
+            let err = check_cluster_id(bad).unwrap_err();
+            assert!(err.contains("`cluster_id`") && err.contains(&format!("got `{bad}`")));
+        }
+    }
+
+    #[test]
+    fn state_keeps_null_or_empty_sets_as_configured() {
+        let t = Tagging {
+            cluster_id: "c".into(),
+            ownership: "owned".into(),
+            ..Default::default()
+        };
+        let v = t.to_value(&Value::Null);
+        assert_eq!(v.get("instance_ids"), &Value::Null);
+        assert_eq!(v.get("tag_key"), &Value::string("kubernetes.io/cluster/c"));
+        let mut like = Value::Map(BTreeMap::new());
+        like.set("subnet_ids", Value::List(vec![]));
+        assert_eq!(t.to_value(&like).get("subnet_ids"), &Value::List(vec![]));
+        assert_eq!(Tagging::from_value(&v), t);
+    }
+
+    #[test]
+    fn retain_filters_every_kind() {
+        let t = Tagging {
+            cluster_id: "c".into(),
+            ownership: "owned".into(),
+            instance_ids: ["i-1".into(), "i-2".into()].into(),
+            subnet_ids: ["subnet-1".into()].into(),
+            security_group_id: Some("sg-1".into()),
+        };
+        let kept = t.retain(|id| id == "i-2");
+        assert_eq!(kept.ids(), ["i-2".to_string()].into());
+        assert_eq!(kept.security_group_id, None);
+    }
+}
