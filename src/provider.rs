@@ -8,7 +8,6 @@ use async_trait::async_trait;
 
 use crate::aws::{self, Aws, ConnectError};
 use crate::data_sources;
-use crate::resources;
 use crate::tfplugin::{
     Attribute, AttributePath, Block, DataSource, Diagnostics, Nesting, Resource, Schema, Type,
     Value,
