@@ -273,6 +273,11 @@ impl Workspace {
         self.removed_env.push(key.to_string());
     }
 
+    /// Copies the .tf files of `examples/<dir>` (and its subdirectories) here.
+    pub fn copy_example(&self, dir: &str) {
+        copy_tf(&repo_root().join("examples").join(dir), self.dir.path());
+    }
+
     /// Replaces the configuration with `main.tf` = `hcl`.
     pub fn write(&self, hcl: &str) {
         std::fs::write(self.dir.path().join("main.tf"), hcl).expect("writing main.tf");
@@ -357,6 +362,43 @@ impl Workspace {
             .map(|r| r["values"].clone())
             .unwrap_or_else(|| panic!("`{address}` is not in state:\n{}", run.stdout))
     }
+}
+
+fn copy_tf(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("creating a directory");
+    for entry in
+        std::fs::read_dir(from).unwrap_or_else(|e| panic!("reading {}: {e}", from.display()))
+    {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            copy_tf(&path, &to.join(path.file_name().unwrap()));
+        } else if path.extension().is_some_and(|e| e == "tf") {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).expect("copying an example");
+        }
+    }
+}
+
+/// The example directories that hold Terraform files, relative to `examples/`.
+pub fn example_dirs() -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        let mut has_tf = false;
+        for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else if path.extension().is_some_and(|e| e == "tf") {
+                has_tf = true;
+            }
+        }
+        if has_tf {
+            out.push(dir.strip_prefix(root).unwrap().display().to_string());
+        }
+    }
+    let root = repo_root().join("examples");
+    let mut out = Vec::new();
+    walk(&root, &root, &mut out);
+    out.sort();
+    out
 }
 
 /// The JSON documents printed in a seed file whose name starts with `prefix`

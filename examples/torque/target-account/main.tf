@@ -1,0 +1,50 @@
+# One target account: the cluster's OIDC provider (adopted if it exists, as
+# the documentation asks to check first) and the agent's role.
+
+terraform {
+  required_providers {
+    clusteriam = {
+      source = "clusteriam/clusteriam"
+    }
+  }
+}
+
+variable "issuer_url" {
+  description = "The cluster's OIDC issuer URL."
+  type        = string
+}
+
+variable "namespace" {
+  description = "The agent service account's namespace."
+  type        = string
+}
+
+variable "service_account" {
+  description = "The agent service account's name."
+  type        = string
+}
+
+variable "policy_arns" {
+  description = "The managed policies to attach to the role."
+  type        = list(string)
+}
+
+resource "clusteriam_oidc_provider" "cluster" {
+  url = var.issuer_url
+}
+
+resource "clusteriam_torque_agent_role" "agent" {
+  name              = "torque-agent"
+  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn
+  namespace         = var.namespace
+  service_account   = var.service_account
+  policy_arns       = var.policy_arns
+}
+
+output "role_arn" {
+  value = clusteriam_torque_agent_role.agent.arn
+}
+
+output "service_account_manifest" {
+  value = clusteriam_torque_agent_role.agent.service_account_manifest
+}
