@@ -8,6 +8,7 @@ use async_trait::async_trait;
 
 use crate::aws::{self, Aws, ConnectError};
 use crate::data_sources;
+use crate::resources;
 use crate::tfplugin::{
     Attribute, AttributePath, Block, DataSource, Diagnostics, Nesting, Resource, Schema, Type,
     Value,
@@ -210,7 +211,7 @@ impl crate::tfplugin::Provider for ClusterIam {
     }
 
     fn resources(&self) -> Vec<Box<dyn Resource<Clients>>> {
-        vec![]
+        vec![Box::new(resources::oidc_provider::OidcProvider)]
     }
 
     fn data_sources(&self) -> Vec<Box<dyn DataSource<Clients>>> {

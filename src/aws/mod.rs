@@ -5,11 +5,13 @@
 mod connect;
 mod eks;
 mod iam;
+mod oidc;
 
 use std::fmt;
 use std::time::Duration;
 
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
+pub use oidc::{Created, OidcProvider};
 
 /// Configured clients and who we are, shared by every resource.
 pub struct Aws {

@@ -1,6 +1,8 @@
 //! Resources, one file each. What several resources share lives here: tags
 //! merged with the provider's `default_tags`.
 
+pub mod oidc_provider;
+
 use std::collections::BTreeMap;
 
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Plan, Type, Value};
