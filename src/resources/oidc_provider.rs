@@ -628,7 +628,15 @@ impl Resource<Clients> for OidcProvider {
     async fn import(&self, _ctx: &Ctx<Clients>, id: &str, diags: &mut Diagnostics) -> Value {
         match id.parse::<OidcProviderArn>() {
             Ok(arn) => {
-                let mut state = Value::Map(BTreeMap::new());
+                // Every attribute must be present; `read` fills them in.
+                let mut state = Value::Map(
+                    schema()
+                        .block
+                        .attributes
+                        .iter()
+                        .map(|a| (a.name.to_string(), Value::Null))
+                        .collect(),
+                );
                 state.set("id", Value::string(arn.arn()));
                 state.set("arn", Value::string(arn.arn()));
                 // An imported provider is managed: destroy deletes it.
