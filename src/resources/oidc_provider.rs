@@ -155,16 +155,16 @@ fn validate_config(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    if let Some(n) = known_len(config.get("thumbprints")) {
-        if n == 0 || n > MAX_THUMBPRINTS {
-            diags.attribute_error(
-                "thumbprints",
-                "Invalid `thumbprints`",
-                format!(
-                    "`thumbprints` must hold 1 to {MAX_THUMBPRINTS} thumbprints; got {n}. Leave it out to let IAM manage them"
-                ),
-            );
-        }
+    if let Some(n) = known_len(config.get("thumbprints"))
+        && (n == 0 || n > MAX_THUMBPRINTS)
+    {
+        diags.attribute_error(
+            "thumbprints",
+            "Invalid `thumbprints`",
+            format!(
+                "`thumbprints` must hold 1 to {MAX_THUMBPRINTS} thumbprints; got {n}. Leave it out to let IAM manage them"
+            ),
+        );
     }
 
     validate_tags(config, diags);
@@ -257,17 +257,17 @@ async fn converge(
             })?;
         changed = true;
     }
-    if let Some(thumbprints) = &desired.thumbprints {
-        if !same_thumbprints(thumbprints, &observed.thumbprints) {
-            aws.set_oidc_thumbprints(arn, thumbprints)
-                .await
-                .map_err(|err| StepError {
-                    summary: format!("updating thumbprints of IAM OIDC provider (`{url}`)"),
-                    err,
-                    action: "UpdateOpenIDConnectProviderThumbprint",
-                })?;
-            changed = true;
-        }
+    if let Some(thumbprints) = &desired.thumbprints
+        && !same_thumbprints(thumbprints, &observed.thumbprints)
+    {
+        aws.set_oidc_thumbprints(arn, thumbprints)
+            .await
+            .map_err(|err| StepError {
+                summary: format!("updating thumbprints of IAM OIDC provider (`{url}`)"),
+                err,
+                action: "UpdateOpenIDConnectProviderThumbprint",
+            })?;
+        changed = true;
     }
     // Untag first: IAM tag keys are case-insensitive, so renaming `Env` to
     // `env` must remove the old key before adding the new one.
