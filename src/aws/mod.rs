@@ -11,7 +11,7 @@ use std::fmt;
 use std::time::Duration;
 
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
-pub use oidc::{Created, OidcProvider};
+pub use oidc::{OidcCreated, OidcProvider};
 
 /// Configured clients and who we are, shared by every resource.
 pub struct Aws {

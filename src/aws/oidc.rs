@@ -19,7 +19,7 @@ pub struct OidcProvider {
 
 /// What CreateOpenIDConnectProvider did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Created {
+pub enum OidcCreated {
     /// A new provider with this ARN.
     New(String),
     /// A provider for that URL was already there (EntityAlreadyExists).
@@ -50,7 +50,7 @@ impl Aws {
         client_ids: &[String],
         thumbprints: &[String],
         tags: &BTreeMap<String, String>,
-    ) -> Result<Created, AwsError> {
+    ) -> Result<OidcCreated, AwsError> {
         tracing::debug!(
             service = "iam",
             operation = "CreateOpenIDConnectProvider",
@@ -69,13 +69,13 @@ impl Aws {
             .await
             .map_err(AwsError::from);
         match result {
-            Ok(out) => Ok(Created::New(
+            Ok(out) => Ok(OidcCreated::New(
                 out.open_id_connect_provider_arn()
                     .unwrap_or_default()
                     .to_string(),
             )),
             Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
-                Ok(Created::AlreadyExists)
+                Ok(OidcCreated::AlreadyExists)
             }
             Err(e) => Err(e),
         }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 
 use crate::arn::OidcProviderArn;
-use crate::aws::{Aws, AwsError, Created, OidcProvider as Observed};
+use crate::aws::{Aws, AwsError, OidcCreated, OidcProvider as Observed};
 use crate::provider::Clients;
 use crate::resources::{plan_tags_all, tag_attributes, tags_from_aws, validate_tags};
 use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
@@ -466,8 +466,8 @@ impl Resource<Clients> for OidcProvider {
             )
             .await;
         let (arn, adopted) = match created {
-            Ok(Created::New(arn)) => (arn, false),
-            Ok(Created::AlreadyExists) => {
+            Ok(OidcCreated::New(arn)) => (arn, false),
+            Ok(OidcCreated::AlreadyExists) => {
                 let Some(account) = aws.account_id.as_deref() else {
                     diags.error(
                         summary,
