@@ -213,6 +213,7 @@ impl crate::tfplugin::Provider for ClusterIam {
         use crate::resources::*;
         vec![
             Box::new(cluster_tags::ClusterTags),
+            Box::new(oidc_provider::OidcProvider),
             Box::new(rancher_node_role::resource()),
             Box::new(rancher_csp_adapter_role::resource()),
             Box::new(torque_agent_role::resource()),

@@ -6,6 +6,7 @@ mod connect;
 mod ec2;
 mod eks;
 mod iam;
+mod oidc;
 mod role;
 mod service_linked_role;
 
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use ec2::ResourceTag;
+pub use oidc::{OidcCreated, OidcProvider};
 pub use role::{NewRole, ObservedProfile, ObservedRole};
 pub use service_linked_role::{Created, ServiceLinkedRole};
 

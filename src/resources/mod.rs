@@ -4,6 +4,7 @@
 pub mod cluster_tags;
 pub mod eks_connector_agent_role;
 pub mod eks_connector_service_linked_role;
+pub mod oidc_provider;
 pub mod rancher_csp_adapter_role;
 pub mod rancher_node_role;
 pub mod role;

@@ -1,0 +1,214 @@
+//! IAM OIDC identity providers: create, observe, converge, delete.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_iam::types::Tag;
+
+use super::{Aws, AwsError, Found, found};
+
+/// An IAM OIDC provider as AWS reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcProvider {
+    pub arn: String,
+    /// The issuer without its scheme, as IAM returns it (`oidc.eks.../id/X`).
+    pub url: String,
+    pub client_ids: Vec<String>,
+    pub thumbprints: Vec<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// What CreateOpenIDConnectProvider did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OidcCreated {
+    /// A new provider with this ARN.
+    New(String),
+    /// A provider for that URL was already there (EntityAlreadyExists).
+    AlreadyExists,
+}
+
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, AwsError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| AwsError {
+                    code: None,
+                    message: e.to_string(),
+                })
+        })
+        .collect()
+}
+
+impl Aws {
+    /// Creates an OIDC provider. An empty `thumbprints` leaves them to IAM,
+    /// which then uses the issuer's certificate chain itself.
+    pub async fn create_oidc_provider(
+        &self,
+        url: &str,
+        client_ids: &[String],
+        thumbprints: &[String],
+        tags: &BTreeMap<String, String>,
+    ) -> Result<OidcCreated, AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "CreateOpenIDConnectProvider",
+            url,
+            ?client_ids,
+            ?thumbprints
+        );
+        let result = self
+            .iam
+            .create_open_id_connect_provider()
+            .url(url)
+            .set_client_id_list(Some(client_ids.to_vec()))
+            .set_thumbprint_list((!thumbprints.is_empty()).then(|| thumbprints.to_vec()))
+            .set_tags((!tags.is_empty()).then(|| sdk_tags(tags)).transpose()?)
+            .send()
+            .await
+            .map_err(AwsError::from);
+        match result {
+            Ok(out) => Ok(OidcCreated::New(
+                out.open_id_connect_provider_arn()
+                    .unwrap_or_default()
+                    .to_string(),
+            )),
+            Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
+                Ok(OidcCreated::AlreadyExists)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The OIDC provider with this ARN, tags included; None when it does not exist.
+    pub async fn oidc_provider(&self, arn: &str) -> Found<OidcProvider> {
+        tracing::debug!(service = "iam", operation = "GetOpenIDConnectProvider", arn);
+        let result = self
+            .iam
+            .get_open_id_connect_provider()
+            .open_id_connect_provider_arn(arn)
+            .send()
+            .await
+            .map_err(AwsError::from);
+        found(result).map(|out| {
+            out.map(|p| OidcProvider {
+                arn: arn.to_string(),
+                url: p.url().unwrap_or_default().to_string(),
+                client_ids: p.client_id_list().to_vec(),
+                thumbprints: p.thumbprint_list().to_vec(),
+                tags: p
+                    .tags()
+                    .iter()
+                    .map(|t| (t.key().to_string(), t.value().to_string()))
+                    .collect(),
+            })
+        })
+    }
+
+    pub async fn add_oidc_client_id(&self, arn: &str, client_id: &str) -> Result<(), AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "AddClientIDToOpenIDConnectProvider",
+            arn,
+            client_id
+        );
+        self.iam
+            .add_client_id_to_open_id_connect_provider()
+            .open_id_connect_provider_arn(arn)
+            .client_id(client_id)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn remove_oidc_client_id(&self, arn: &str, client_id: &str) -> Result<(), AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "RemoveClientIDFromOpenIDConnectProvider",
+            arn,
+            client_id
+        );
+        self.iam
+            .remove_client_id_from_open_id_connect_provider()
+            .open_id_connect_provider_arn(arn)
+            .client_id(client_id)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_oidc_thumbprints(
+        &self,
+        arn: &str,
+        thumbprints: &[String],
+    ) -> Result<(), AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "UpdateOpenIDConnectProviderThumbprint",
+            arn,
+            ?thumbprints
+        );
+        self.iam
+            .update_open_id_connect_provider_thumbprint()
+            .open_id_connect_provider_arn(arn)
+            .set_thumbprint_list(Some(thumbprints.to_vec()))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Adds or overwrites these tags.
+    pub async fn tag_oidc_provider(
+        &self,
+        arn: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<(), AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "TagOpenIDConnectProvider",
+            arn,
+            keys = ?tags.keys().collect::<Vec<_>>()
+        );
+        self.iam
+            .tag_open_id_connect_provider()
+            .open_id_connect_provider_arn(arn)
+            .set_tags(Some(sdk_tags(tags)?))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn untag_oidc_provider(&self, arn: &str, keys: &[String]) -> Result<(), AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "UntagOpenIDConnectProvider",
+            arn,
+            ?keys
+        );
+        self.iam
+            .untag_open_id_connect_provider()
+            .open_id_connect_provider_arn(arn)
+            .set_tag_keys(Some(keys.to_vec()))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes the provider; one that is already gone counts as deleted.
+    pub async fn delete_oidc_provider(&self, arn: &str) -> Result<(), AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "DeleteOpenIDConnectProvider",
+            arn
+        );
+        let result = self
+            .iam
+            .delete_open_id_connect_provider()
+            .open_id_connect_provider_arn(arn)
+            .send()
+            .await
+            .map_err(AwsError::from);
+        found(result).map(|_| ())
+    }
+}
