@@ -7,12 +7,12 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::aws::{self, Aws, ConnectError};
-use crate::data_sources;
 use crate::tfplugin::{
     Attribute, AttributePath, Block, DataSource, Diagnostics, Nesting, Resource, Schema, Type,
     Value,
 };
 use crate::validate::{check_attr, check_value, parse_duration};
+use crate::{data_sources, resources};
 
 /// What every resource and data source works with once the provider is configured.
 pub struct Clients {
@@ -210,7 +210,10 @@ impl crate::tfplugin::Provider for ClusterIam {
     }
 
     fn resources(&self) -> Vec<Box<dyn Resource<Clients>>> {
-        vec![]
+        vec![
+            Box::new(resources::kkp_account_policy::KkpAccountPolicy),
+            Box::new(resources::vpc_dns_hostnames::VpcDnsHostnames),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Box<dyn DataSource<Clients>>> {

@@ -5,17 +5,20 @@
 mod connect;
 mod eks;
 mod iam;
+mod iam_policy;
+mod vpc;
 
 use std::fmt;
 use std::time::Duration;
 
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
+pub use iam_policy::{MAX_POLICY_VERSIONS, ManagedPolicy, PolicyVersion};
+pub use vpc::{DnsAttribute, VpcDns};
 
 /// Configured clients and who we are, shared by every resource.
 pub struct Aws {
     iam: aws_sdk_iam::Client,
     eks: aws_sdk_eks::Client,
-    #[allow(dead_code)] // used by the EC2 resources
     ec2: aws_sdk_ec2::Client,
     pub region: String,
     /// Partition of the caller (`aws`, `aws-cn`, `aws-us-gov`); every ARN is built from it.
@@ -35,10 +38,12 @@ pub struct AwsError {
 
 impl AwsError {
     pub fn is_not_found(&self) -> bool {
-        matches!(
-            self.code.as_deref(),
-            Some("NoSuchEntity" | "ResourceNotFoundException" | "NotFoundException")
-        )
+        match self.code.as_deref() {
+            Some("NoSuchEntity" | "ResourceNotFoundException" | "NotFoundException") => true,
+            // EC2 names the kind of object: InvalidVpcID.NotFound, ...
+            Some(code) => code.ends_with(".NotFound"),
+            None => false,
+        }
     }
 }
 

@@ -1,6 +1,9 @@
 //! Resources, one file each. What several resources share lives here: tags
 //! merged with the provider's `default_tags`.
 
+pub mod kkp_account_policy;
+pub mod vpc_dns_hostnames;
+
 use std::collections::BTreeMap;
 
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Plan, Type, Value};
