@@ -505,7 +505,15 @@ impl Resource<Clients> for KkpAccountPolicy {
                 return Value::Null;
             }
         };
-        let mut state = Value::Map(Default::default());
+        // Every attribute, null until `read` fills it in.
+        let mut state = Value::Map(
+            self.schema()
+                .block
+                .attributes
+                .iter()
+                .map(|a| (a.name.to_string(), Value::Null))
+                .collect(),
+        );
         state.set("id", Value::string(id));
         state.set("arn", Value::string(id));
         // The document names the account whose roles KKP manages: the owner's.
