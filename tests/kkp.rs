@@ -309,6 +309,35 @@ fn kkp_account_policy_prunes_versions_past_five() {
     assert!(local_policies(&aws).is_empty());
 }
 
+#[test]
+fn kkp_account_policy_failed_attach_keeps_the_policy_and_the_next_apply_converges() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&policy_config(
+        &aws,
+        "  name      = \"kkp\"\n  user_name = \"not-yet\"",
+    ));
+    // The user does not exist: the attachment fails after the propagation wait.
+    ws.apply().assert_error(&[
+        "attaching IAM policy (`kkp`) to user (`not-yet`)",
+        "NoSuchEntity",
+    ]);
+    let arn = policy_arn("kkp");
+    assert_eq!(local_policies(&aws), vec![arn.clone()]);
+    let state = ws.state_attributes("clusteriam_kkp_account_policy.kkp");
+    assert_eq!(
+        state["arn"],
+        arn.as_str(),
+        "the policy that exists is in state"
+    );
+
+    create_user(&aws, "not-yet");
+    ws.apply().assert_ok();
+    assert_eq!(local_policies(&aws), vec![arn.clone()], "nothing orphaned");
+    assert_eq!(attached_to_user(&aws, "not-yet"), vec![arn]);
+    ws.assert_no_changes();
+}
+
 // --- clusteriam_vpc_dns_hostnames ---
 
 fn create_vpc(aws: &Emulator, cidr: &str) -> String {
