@@ -57,7 +57,8 @@ impl Resource<Clients> for KkpAccountPolicy {
                  documented in KKP's AWS requirements, with `YOUR_ACCOUNT_ID` filled in and every ARN \
                  in the caller's partition. Optionally attaches it to that user. A change of the \
                  document becomes a new default policy version; the oldest one is deleted when IAM's \
-                 limit of five versions is reached.",
+                 limit of five versions is reached. Destroy detaches it from that user, deletes its \
+                 other versions and deletes it.",
             )
             .attribute(Attribute::computed("id", Type::String, "The ARN of the policy.").stable())
             .attribute(
@@ -274,17 +275,17 @@ impl Resource<Clients> for KkpAccountPolicy {
             Value::string(&policy.default_version_id),
         );
         state.set("tags_all", Value::string_map(tags));
-        if let Some(user) = planned.get_str("user_name") {
-            if let Err(e) = aws.attach_user_policy(user, &policy.arn).await {
-                // The policy exists: keep it in state so the next apply
-                // only retries the attachment.
-                state.set("user_name", Value::Null);
-                diags.attribute_error(
-                    "user_name",
-                    format!("attaching IAM policy (`{name}`) to user (`{user}`)"),
-                    format!("{e}\n\nCheck that the IAM user `{user}` exists; the next apply attaches the policy."),
-                );
-            }
+        if let Some(user) = planned.get_str("user_name")
+            && let Err(e) = aws.attach_user_policy(user, &policy.arn).await
+        {
+            // The policy exists: return it with the error so Terraform keeps
+            // track of it (as tainted, replaced by the next apply), never orphaned.
+            state.set("user_name", Value::Null);
+            diags.attribute_error(
+                "user_name",
+                format!("attaching IAM policy (`{name}`) to user (`{user}`)"),
+                format!("{e}\n\nCheck that the IAM user `{user}` exists, then apply again."),
+            );
         }
         state
     }
@@ -414,36 +415,37 @@ impl Resource<Clients> for KkpAccountPolicy {
         let (old_user, new_user) = (prior.get_str("user_name"), planned.get_str("user_name"));
         if old_user != new_user {
             let mut detached = true;
-            if let Some(old) = old_user {
-                if let Err(e) = aws.detach_user_policy(old, arn).await {
-                    detached = false;
-                    state.set("user_name", Value::string(old));
-                    diags.error(
-                        format!("detaching IAM policy (`{name}`) from user (`{old}`)"),
-                        e.to_string(),
-                    );
-                }
+            if let Some(old) = old_user
+                && let Err(e) = aws.detach_user_policy(old, arn).await
+            {
+                detached = false;
+                state.set("user_name", Value::string(old));
+                diags.error(
+                    format!("detaching IAM policy (`{name}`) from user (`{old}`)"),
+                    e.to_string(),
+                );
             }
-            if let (true, Some(new)) = (detached, new_user) {
-                if let Err(e) = aws.attach_user_policy(new, arn).await {
-                    state.set("user_name", Value::Null);
-                    diags.attribute_error(
-                        "user_name",
-                        format!("attaching IAM policy (`{name}`) to user (`{new}`)"),
-                        format!("{e}\n\nCheck that the IAM user `{new}` exists; the next apply attaches the policy."),
-                    );
-                }
+            if detached
+                && let Some(new) = new_user
+                && let Err(e) = aws.attach_user_policy(new, arn).await
+            {
+                state.set("user_name", Value::Null);
+                diags.attribute_error(
+                    "user_name",
+                    format!("attaching IAM policy (`{name}`) to user (`{new}`)"),
+                    format!("{e}\n\nCheck that the IAM user `{new}` exists; the next apply attaches the policy."),
+                );
             }
         }
 
         let current = prior.get_string_map("tags_all");
         let wanted_tags = planned.get_string_map("tags_all");
-        if current != wanted_tags {
-            if let Err(e) = aws.set_policy_tags(arn, &current, &wanted_tags).await {
-                state.set("tags", prior.get("tags").clone());
-                state.set("tags_all", prior.get("tags_all").clone());
-                diags.error(format!("tagging IAM policy (`{name}`)"), e.to_string());
-            }
+        if current != wanted_tags
+            && let Err(e) = aws.set_policy_tags(arn, &current, &wanted_tags).await
+        {
+            state.set("tags", prior.get("tags").clone());
+            state.set("tags_all", prior.get("tags_all").clone());
+            diags.error(format!("tagging IAM policy (`{name}`)"), e.to_string());
         }
         state
     }
@@ -463,14 +465,14 @@ impl Resource<Clients> for KkpAccountPolicy {
         let Some(arn) = prior.get_str("arn") else {
             return;
         };
-        if let Some(user) = prior.get_str("user_name") {
-            if let Err(e) = aws.detach_user_policy(user, arn).await {
-                diags.error(
-                    format!("detaching IAM policy (`{name}`) from user (`{user}`)"),
-                    e.to_string(),
-                );
-                return;
-            }
+        if let Some(user) = prior.get_str("user_name")
+            && let Err(e) = aws.detach_user_policy(user, arn).await
+        {
+            diags.error(
+                format!("detaching IAM policy (`{name}`) from user (`{user}`)"),
+                e.to_string(),
+            );
+            return;
         }
         if let Err(e) = aws.delete_policy(arn).await {
             let remedy = if e.code.as_deref() == Some("DeleteConflict") {
