@@ -219,6 +219,8 @@ impl crate::tfplugin::Provider for ClusterIam {
             Box::new(torque_agent_role::resource()),
             Box::new(eks_connector_agent_role::resource()),
             Box::new(eks_connector_service_linked_role::EksConnectorServiceLinkedRole),
+            Box::new(kkp_account_policy::KkpAccountPolicy),
+            Box::new(vpc_dns_hostnames::VpcDnsHostnames),
         ]
     }
 

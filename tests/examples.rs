@@ -29,6 +29,21 @@ fn examples_are_formatted_and_valid() {
         }
         let ws = Workspace::new();
         ws.copy_example(&dir);
+        // Resource and data source examples are snippets, as on the registry;
+        // they need the provider's source address to validate.
+        let has_terraform_block = std::fs::read_dir(ws.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| {
+                std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("required_providers"))
+            });
+        if !has_terraform_block {
+            std::fs::write(
+                ws.path().join("terraform.tf"),
+                "terraform {\n  required_providers {\n    clusteriam = { source = \"clusteriam/clusteriam\" }\n  }\n}\n",
+            )
+            .unwrap();
+        }
         // `get` installs local modules only; providers come from dev_overrides.
         ws.run(&["get", "-no-color"]).assert_ok();
         let run = ws.validate();

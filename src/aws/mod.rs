@@ -6,18 +6,22 @@ mod connect;
 mod ec2;
 mod eks;
 mod iam;
+mod iam_policy;
 mod oidc;
 mod role;
 mod service_linked_role;
+mod vpc;
 
 use std::fmt;
 use std::time::Duration;
 
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use ec2::ResourceTag;
+pub use iam_policy::{MAX_POLICY_VERSIONS, ManagedPolicy, PolicyVersion};
 pub use oidc::{OidcCreated, OidcProvider};
 pub use role::{NewRole, ObservedProfile, ObservedRole};
 pub use service_linked_role::{Created, ServiceLinkedRole};
+pub use vpc::{DnsAttribute, VpcDns};
 
 /// Configured clients and who we are, shared by every resource.
 pub struct Aws {
@@ -57,10 +61,12 @@ impl AwsError {
         }
     }
     pub fn is_not_found(&self) -> bool {
-        matches!(
-            self.code.as_deref(),
-            Some("NoSuchEntity" | "ResourceNotFoundException" | "NotFoundException")
-        )
+        match self.code.as_deref() {
+            Some("NoSuchEntity" | "ResourceNotFoundException" | "NotFoundException") => true,
+            // EC2 names the kind of object: InvalidVpcID.NotFound, ...
+            Some(code) => code.ends_with(".NotFound"),
+            None => false,
+        }
     }
 }
 

@@ -4,11 +4,13 @@
 pub mod cluster_tags;
 pub mod eks_connector_agent_role;
 pub mod eks_connector_service_linked_role;
+pub mod kkp_account_policy;
 pub mod oidc_provider;
 pub mod rancher_csp_adapter_role;
 pub mod rancher_node_role;
 pub mod role;
 pub mod torque_agent_role;
+pub mod vpc_dns_hostnames;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,360 @@
+//! IAM customer managed policies: the policy, its versions, its tags and its
+//! attachment to users.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use aws_sdk_iam::types::{EntityType, Tag};
+
+use super::{Aws, AwsError, Found, found};
+
+/// IAM keeps at most this many versions of a managed policy.
+pub const MAX_POLICY_VERSIONS: usize = 5;
+
+/// A customer managed policy as IAM describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManagedPolicy {
+    pub arn: String,
+    pub name: String,
+    pub path: String,
+    pub description: Option<String>,
+    pub default_version_id: String,
+}
+
+/// One version of a managed policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyVersion {
+    pub version_id: String,
+    pub is_default: bool,
+}
+
+impl PolicyVersion {
+    /// IAM numbers versions `v1`, `v2`, ... in creation order.
+    fn number(&self) -> u64 {
+        self.version_id
+            .trim_start_matches('v')
+            .parse()
+            .unwrap_or(u64::MAX)
+    }
+}
+
+fn policy_from_sdk(p: &aws_sdk_iam::types::Policy) -> ManagedPolicy {
+    ManagedPolicy {
+        arn: p.arn().unwrap_or_default().to_string(),
+        name: p.policy_name().unwrap_or_default().to_string(),
+        path: p.path().unwrap_or("/").to_string(),
+        description: p
+            .description()
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
+        default_version_id: p.default_version_id().unwrap_or_default().to_string(),
+    }
+}
+
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, AwsError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| AwsError {
+                    code: None,
+                    message: e.to_string(),
+                })
+        })
+        .collect()
+}
+
+impl Aws {
+    pub async fn create_policy(
+        &self,
+        name: &str,
+        path: &str,
+        description: Option<&str>,
+        document: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<ManagedPolicy, AwsError> {
+        tracing::debug!(service = "iam", operation = "CreatePolicy", name, path);
+        let mut request = self
+            .iam
+            .create_policy()
+            .policy_name(name)
+            .path(path)
+            .set_description(description.map(str::to_string))
+            .policy_document(document);
+        if !tags.is_empty() {
+            request = request.set_tags(Some(sdk_tags(tags)?));
+        }
+        let out = request.send().await.map_err(AwsError::from)?;
+        out.policy().map(policy_from_sdk).ok_or_else(|| AwsError {
+            code: None,
+            message: "CreatePolicy returned no policy".to_string(),
+        })
+    }
+
+    pub async fn get_policy(&self, arn: &str) -> Found<ManagedPolicy> {
+        tracing::debug!(service = "iam", operation = "GetPolicy", arn);
+        let result = self
+            .iam
+            .get_policy()
+            .policy_arn(arn)
+            .send()
+            .await
+            .map_err(AwsError::from);
+        Ok(found(result)?.and_then(|out| out.policy().map(policy_from_sdk)))
+    }
+
+    /// The document of one version, as IAM returns it (possibly URL-encoded).
+    pub async fn policy_version_document(&self, arn: &str, version_id: &str) -> Found<String> {
+        tracing::debug!(
+            service = "iam",
+            operation = "GetPolicyVersion",
+            arn,
+            version_id
+        );
+        let result = self
+            .iam
+            .get_policy_version()
+            .policy_arn(arn)
+            .version_id(version_id)
+            .send()
+            .await
+            .map_err(AwsError::from);
+        Ok(found(result)?.and_then(|out| {
+            out.policy_version()
+                .and_then(|v| v.document())
+                .map(str::to_string)
+        }))
+    }
+
+    pub async fn list_policy_versions(&self, arn: &str) -> Result<Vec<PolicyVersion>, AwsError> {
+        tracing::debug!(service = "iam", operation = "ListPolicyVersions", arn);
+        let out = self
+            .iam
+            .list_policy_versions()
+            .policy_arn(arn)
+            .send()
+            .await
+            .map_err(AwsError::from)?;
+        Ok(out
+            .versions()
+            .iter()
+            .map(|v| PolicyVersion {
+                version_id: v.version_id().unwrap_or_default().to_string(),
+                is_default: v.is_default_version(),
+            })
+            .collect())
+    }
+
+    pub async fn delete_policy_version(&self, arn: &str, version_id: &str) -> Found<()> {
+        tracing::debug!(
+            service = "iam",
+            operation = "DeletePolicyVersion",
+            arn,
+            version_id
+        );
+        let result = self
+            .iam
+            .delete_policy_version()
+            .policy_arn(arn)
+            .version_id(version_id)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from);
+        found(result)
+    }
+
+    /// Makes `document` the policy's default version and returns its id. At
+    /// IAM's limit of five versions the oldest non-default one goes first.
+    pub async fn new_default_policy_version(
+        &self,
+        arn: &str,
+        document: &str,
+    ) -> Result<String, AwsError> {
+        let versions = self.list_policy_versions(arn).await?;
+        if versions.len() >= MAX_POLICY_VERSIONS {
+            let oldest = versions
+                .iter()
+                .filter(|v| !v.is_default)
+                .min_by_key(|v| v.number());
+            if let Some(oldest) = oldest {
+                self.delete_policy_version(arn, &oldest.version_id).await?;
+            }
+        }
+        tracing::debug!(service = "iam", operation = "CreatePolicyVersion", arn);
+        let out = self
+            .iam
+            .create_policy_version()
+            .policy_arn(arn)
+            .policy_document(document)
+            .set_as_default(true)
+            .send()
+            .await
+            .map_err(AwsError::from)?;
+        Ok(out
+            .policy_version()
+            .and_then(|v| v.version_id())
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    /// Deletes the policy after its non-default versions, as IAM requires.
+    /// Ok when it is already gone.
+    pub async fn delete_policy(&self, arn: &str) -> Result<(), AwsError> {
+        let versions = match found(self.list_policy_versions(arn).await)? {
+            Some(versions) => versions,
+            None => return Ok(()),
+        };
+        for version in versions.iter().filter(|v| !v.is_default) {
+            self.delete_policy_version(arn, &version.version_id).await?;
+        }
+        tracing::debug!(service = "iam", operation = "DeletePolicy", arn);
+        let result = self
+            .iam
+            .delete_policy()
+            .policy_arn(arn)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from);
+        found(result).map(|_| ())
+    }
+
+    pub async fn policy_tags(&self, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
+        tracing::debug!(service = "iam", operation = "ListPolicyTags", arn);
+        let out = self
+            .iam
+            .list_policy_tags()
+            .policy_arn(arn)
+            .send()
+            .await
+            .map_err(AwsError::from)?;
+        Ok(out
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect())
+    }
+
+    /// Makes the policy's tags exactly `wanted`, given that it has `current`.
+    pub async fn set_policy_tags(
+        &self,
+        arn: &str,
+        current: &BTreeMap<String, String>,
+        wanted: &BTreeMap<String, String>,
+    ) -> Result<(), AwsError> {
+        let removed: Vec<String> = current
+            .keys()
+            .filter(|k| !wanted.contains_key(*k))
+            .cloned()
+            .collect();
+        if !removed.is_empty() {
+            tracing::debug!(service = "iam", operation = "UntagPolicy", arn);
+            self.iam
+                .untag_policy()
+                .policy_arn(arn)
+                .set_tag_keys(Some(removed))
+                .send()
+                .await
+                .map_err(AwsError::from)?;
+        }
+        let changed: BTreeMap<String, String> = wanted
+            .iter()
+            .filter(|(k, v)| current.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !changed.is_empty() {
+            tracing::debug!(service = "iam", operation = "TagPolicy", arn);
+            self.iam
+                .tag_policy()
+                .policy_arn(arn)
+                .set_tags(Some(sdk_tags(&changed)?))
+                .send()
+                .await
+                .map_err(AwsError::from)?;
+        }
+        Ok(())
+    }
+
+    /// The names of the IAM users the policy is attached to.
+    pub async fn policy_users(&self, arn: &str) -> Result<Vec<String>, AwsError> {
+        let mut users = Vec::new();
+        let mut marker = None;
+        loop {
+            tracing::debug!(service = "iam", operation = "ListEntitiesForPolicy", arn);
+            let out = self
+                .iam
+                .list_entities_for_policy()
+                .policy_arn(arn)
+                .entity_filter(EntityType::User)
+                .set_marker(marker)
+                .send()
+                .await
+                .map_err(AwsError::from)?;
+            users.extend(
+                out.policy_users()
+                    .iter()
+                    .filter_map(|u| u.user_name().map(str::to_string)),
+            );
+            marker = out.marker().map(str::to_string);
+            if !out.is_truncated() || marker.is_none() {
+                return Ok(users);
+            }
+        }
+    }
+
+    /// Attaches the policy to a user. A policy or user created moments ago
+    /// may not be visible to IAM yet, so NoSuchEntity is retried until the
+    /// provider's `propagation_timeout`.
+    pub async fn attach_user_policy(&self, user_name: &str, arn: &str) -> Result<(), AwsError> {
+        let deadline = Instant::now() + self.propagation_timeout;
+        let mut pause = Duration::from_millis(500);
+        loop {
+            tracing::debug!(
+                service = "iam",
+                operation = "AttachUserPolicy",
+                user_name,
+                arn
+            );
+            let result = self
+                .iam
+                .attach_user_policy()
+                .user_name(user_name)
+                .policy_arn(arn)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(AwsError::from);
+            match result {
+                Err(e) if e.is_not_found() && Instant::now() + pause < deadline => {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Detaches the policy from a user; Ok(None) when it was not attached or
+    /// the user is gone.
+    pub async fn detach_user_policy(&self, user_name: &str, arn: &str) -> Found<()> {
+        tracing::debug!(
+            service = "iam",
+            operation = "DetachUserPolicy",
+            user_name,
+            arn
+        );
+        let result = self
+            .iam
+            .detach_user_policy()
+            .user_name(user_name)
+            .policy_arn(arn)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from);
+        found(result)
+    }
+}

@@ -1,0 +1,495 @@
+//! Acceptance: seed 002 (Kubermatic KKP on AWS) — `clusteriam_kkp_account_policy`
+//! and `clusteriam_vpc_dns_hostnames` through real Terraform against the emulator,
+//! checking AWS through the SDK after every step.
+
+mod common;
+
+use common::{ACCOUNT, Emulator, Workspace, block_on, seed_documents};
+use terraform_provider_clusteriam::policy::equivalent;
+
+const USER: &str = "kubermatic";
+
+/// Seed 002's policy with `YOUR_ACCOUNT_ID` filled in.
+fn seed_policy(account: &str) -> String {
+    seed_documents("002")[0].replace("YOUR_ACCOUNT_ID", account)
+}
+
+fn create_user(aws: &Emulator, name: &str) {
+    block_on(aws.iam().create_user().user_name(name).send()).expect("creating an IAM user");
+}
+
+fn policy_arn(name: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:policy/{name}")
+}
+
+/// The policy's default version id and its document, or None when it is gone.
+fn default_document(aws: &Emulator, arn: &str) -> Option<(String, String)> {
+    let iam = aws.iam();
+    let policy = block_on(iam.get_policy().policy_arn(arn).send())
+        .ok()?
+        .policy?;
+    let version = policy.default_version_id?;
+    let document = block_on(
+        iam.get_policy_version()
+            .policy_arn(arn)
+            .version_id(&version)
+            .send(),
+    )
+    .expect("GetPolicyVersion")
+    .policy_version?
+    .document?;
+    Some((version, document))
+}
+
+fn version_ids(aws: &Emulator, arn: &str) -> Vec<String> {
+    block_on(aws.iam().list_policy_versions().policy_arn(arn).send())
+        .expect("ListPolicyVersions")
+        .versions()
+        .iter()
+        .filter_map(|v| v.version_id().map(str::to_string))
+        .collect()
+}
+
+fn attached_to_user(aws: &Emulator, user: &str) -> Vec<String> {
+    block_on(
+        aws.iam()
+            .list_attached_user_policies()
+            .user_name(user)
+            .send(),
+    )
+    .expect("ListAttachedUserPolicies")
+    .attached_policies()
+    .iter()
+    .filter_map(|p| p.policy_arn().map(str::to_string))
+    .collect()
+}
+
+fn local_policies(aws: &Emulator) -> Vec<String> {
+    block_on(
+        aws.iam()
+            .list_policies()
+            .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+            .send(),
+    )
+    .expect("ListPolicies")
+    .policies()
+    .iter()
+    .filter_map(|p| p.arn().map(str::to_string))
+    .collect()
+}
+
+fn policy_config(aws: &Emulator, body: &str) -> String {
+    format!(
+        "{}\nresource \"clusteriam_kkp_account_policy\" \"kkp\" {{\n{body}\n}}\n",
+        aws.provider_block()
+    )
+}
+
+#[test]
+fn kkp_account_policy_matches_the_seed_and_destroy_removes_everything() {
+    let aws = Emulator::start();
+    create_user(&aws, USER);
+    let ws = Workspace::new();
+    ws.write(&policy_config(
+        &aws,
+        &format!(
+            r#"  name        = "kkp"
+  path        = "/kubermatic/"
+  description = "Kubermatic KKP"
+  user_name   = "{USER}"
+  tags        = {{ team = "platform" }}"#
+        ),
+    ));
+    ws.apply().assert_ok();
+
+    let arn = format!("arn:aws:iam::{ACCOUNT}:policy/kubermatic/kkp");
+    let (version, document) = default_document(&aws, &arn).expect("the policy exists");
+    assert_eq!(version, "v1");
+    assert!(
+        equivalent(&document, &seed_policy(ACCOUNT)),
+        "AWS differs from seed 002:\n{document}"
+    );
+    assert_eq!(attached_to_user(&aws, USER), vec![arn.clone()]);
+
+    let state = ws.state_attributes("clusteriam_kkp_account_policy.kkp");
+    assert_eq!(state["arn"], arn.as_str());
+    assert_eq!(state["id"], arn.as_str());
+    assert_eq!(state["account_id"], ACCOUNT);
+    assert_eq!(state["default_version_id"], "v1");
+    assert_eq!(state["tags_all"]["team"], "platform");
+    let stored = state["policy"].as_str().unwrap();
+    assert!(equivalent(stored, &seed_policy(ACCOUNT)));
+    assert!(!stored.contains('\n'), "state holds canonical JSON");
+    ws.assert_no_changes();
+
+    ws.destroy().assert_ok();
+    assert!(default_document(&aws, &arn).is_none(), "the policy is gone");
+    assert!(attached_to_user(&aws, USER).is_empty());
+    assert!(local_policies(&aws).is_empty());
+}
+
+#[test]
+fn kkp_account_policy_repairs_a_detached_user_and_an_edited_default_version() {
+    let aws = Emulator::start();
+    create_user(&aws, USER);
+    let ws = Workspace::new();
+    ws.write(&policy_config(
+        &aws,
+        &format!("  name      = \"kkp\"\n  user_name = \"{USER}\""),
+    ));
+    ws.apply().assert_ok();
+    let arn = policy_arn("kkp");
+    let iam = aws.iam();
+
+    // Detached out of band: the plan attaches it again.
+    block_on(
+        iam.detach_user_policy()
+            .user_name(USER)
+            .policy_arn(&arn)
+            .send(),
+    )
+    .expect("detaching");
+    ws.assert_changes(&["user_name", USER]);
+    ws.apply().assert_ok();
+    assert_eq!(attached_to_user(&aws, USER), vec![arn.clone()]);
+    ws.assert_no_changes();
+
+    // A new default version out of band: the plan restores the document.
+    let edited = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#;
+    block_on(
+        iam.create_policy_version()
+            .policy_arn(&arn)
+            .policy_document(edited)
+            .set_as_default(true)
+            .send(),
+    )
+    .expect("creating a version out of band");
+    ws.assert_changes(&["policy"]);
+    ws.apply().assert_ok();
+    let (version, document) = default_document(&aws, &arn).unwrap();
+    assert_eq!(version, "v3");
+    assert!(equivalent(&document, &seed_policy(ACCOUNT)), "{document}");
+    ws.assert_no_changes();
+
+    // Moving the attachment to another user.
+    create_user(&aws, "kubermatic-2");
+    ws.write(&policy_config(
+        &aws,
+        "  name      = \"kkp\"\n  user_name = \"kubermatic-2\"",
+    ));
+    ws.apply().assert_ok();
+    assert!(attached_to_user(&aws, USER).is_empty());
+    assert_eq!(attached_to_user(&aws, "kubermatic-2"), vec![arn.clone()]);
+    ws.assert_no_changes();
+
+    ws.destroy().assert_ok();
+    assert!(attached_to_user(&aws, "kubermatic-2").is_empty());
+    assert!(local_policies(&aws).is_empty());
+}
+
+#[test]
+fn kkp_account_policy_import_by_arn_then_empty_plan() {
+    let aws = Emulator::start();
+    create_user(&aws, USER);
+    let iam = aws.iam();
+    // Made by hand as the documentation says: the seed's JSON as printed.
+    block_on(
+        iam.create_policy()
+            .policy_name("kkp-by-hand")
+            .policy_document(seed_policy(ACCOUNT))
+            .send(),
+    )
+    .expect("creating the policy by hand");
+    let arn = policy_arn("kkp-by-hand");
+    block_on(
+        iam.attach_user_policy()
+            .user_name(USER)
+            .policy_arn(&arn)
+            .send(),
+    )
+    .expect("attaching by hand");
+
+    let ws = Workspace::new();
+    ws.write(&policy_config(
+        &aws,
+        &format!("  name      = \"kkp-by-hand\"\n  user_name = \"{USER}\""),
+    ));
+    ws.import("clusteriam_kkp_account_policy.kkp", &arn)
+        .assert_ok();
+    ws.assert_no_changes();
+    let state = ws.state_attributes("clusteriam_kkp_account_policy.kkp");
+    assert_eq!(state["user_name"], USER);
+    assert_eq!(state["account_id"], ACCOUNT);
+
+    ws.import("clusteriam_kkp_account_policy.kkp", "kkp-by-hand")
+        .assert_error(&["Import by the policy's ARN"]);
+
+    ws.destroy().assert_ok();
+    assert!(local_policies(&aws).is_empty());
+    assert!(attached_to_user(&aws, USER).is_empty());
+}
+
+#[test]
+fn kkp_account_policy_rejects_bad_inputs_at_validate_and_plan() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    let cases: &[(&str, &[&str])] = &[
+        (
+            r#"account_id = "1234""#,
+            &[
+                "Invalid `account_id`",
+                "`account_id` must be 12 digits; got `1234`",
+            ],
+        ),
+        (
+            r#"name = "kkp"
+  name_prefix = "kkp-""#,
+            &["Conflicting `name` and `name_prefix`"],
+        ),
+        (
+            r#"name = "kkp policy""#,
+            &["Invalid `name`", "got `kkp policy`"],
+        ),
+        (
+            r#"user_name = "kube matic""#,
+            &["Invalid `user_name`", "IAM user name"],
+        ),
+        (r#"path = "kubermatic""#, &["Invalid `path`"]),
+        (
+            r#"tags = { "aws:owner" = "me" }"#,
+            &["Invalid tag key", "reserved by AWS"],
+        ),
+    ];
+    for (body, needles) in cases {
+        ws.write(&policy_config(&aws, &format!("  {body}")));
+        ws.validate().assert_error(needles);
+        ws.plan().assert_error(needles);
+    }
+    assert!(local_policies(&aws).is_empty(), "nothing was created");
+}
+
+#[test]
+fn kkp_account_policy_prunes_versions_past_five() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    // No name: a generated one.
+    let accounts: Vec<String> = (0..7).map(|i| format!("11112222333{i}")).collect();
+    ws.write(&policy_config(
+        &aws,
+        &format!("  account_id = \"{}\"", accounts[0]),
+    ));
+    ws.apply().assert_ok();
+    let state = ws.state_attributes("clusteriam_kkp_account_policy.kkp");
+    let name = state["name"].as_str().unwrap().to_string();
+    assert!(name.starts_with("kkp-"), "{name}");
+    let arn = policy_arn(&name);
+
+    for account in &accounts[1..] {
+        ws.write(&policy_config(
+            &aws,
+            &format!("  account_id = \"{account}\""),
+        ));
+        ws.assert_changes(&["policy", "default_version_id"]);
+        ws.apply().assert_ok();
+        let versions = version_ids(&aws, &arn);
+        assert!(versions.len() <= 5, "{versions:?}");
+        let (version, document) = default_document(&aws, &arn).unwrap();
+        assert!(equivalent(&document, &seed_policy(account)), "{document}");
+        let state = ws.state_attributes("clusteriam_kkp_account_policy.kkp");
+        assert_eq!(state["default_version_id"], version.as_str());
+        ws.assert_no_changes();
+    }
+    // Seven documents: v1 and v2 were pruned, v7 is the default.
+    let mut versions = version_ids(&aws, &arn);
+    versions.sort();
+    assert_eq!(versions, ["v3", "v4", "v5", "v6", "v7"]);
+    assert_eq!(default_document(&aws, &arn).unwrap().0, "v7");
+
+    ws.destroy().assert_ok();
+    assert!(local_policies(&aws).is_empty());
+}
+
+#[test]
+fn kkp_account_policy_failed_attach_keeps_the_policy_and_the_next_apply_converges() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&policy_config(
+        &aws,
+        "  name      = \"kkp\"\n  user_name = \"not-yet\"",
+    ));
+    // The user does not exist: the attachment fails after the propagation wait.
+    ws.apply().assert_error(&[
+        "attaching IAM policy (`kkp`) to user (`not-yet`)",
+        "NoSuchEntity",
+    ]);
+    let arn = policy_arn("kkp");
+    assert_eq!(local_policies(&aws), vec![arn.clone()]);
+    let state = ws.state_attributes("clusteriam_kkp_account_policy.kkp");
+    assert_eq!(
+        state["arn"],
+        arn.as_str(),
+        "the policy that exists is in state"
+    );
+
+    create_user(&aws, "not-yet");
+    ws.apply().assert_ok();
+    assert_eq!(local_policies(&aws), vec![arn.clone()], "nothing orphaned");
+    assert_eq!(attached_to_user(&aws, "not-yet"), vec![arn]);
+    ws.assert_no_changes();
+}
+
+// --- clusteriam_vpc_dns_hostnames ---
+
+fn create_vpc(aws: &Emulator, cidr: &str) -> String {
+    block_on(aws.ec2().create_vpc().cidr_block(cidr).send())
+        .expect("creating a VPC")
+        .vpc
+        .and_then(|v| v.vpc_id)
+        .expect("a VPC id")
+}
+
+/// (enableDnsSupport, enableDnsHostnames) as EC2 reports them.
+fn vpc_dns(aws: &Emulator, vpc_id: &str) -> (bool, bool) {
+    use aws_sdk_ec2::types::VpcAttributeName;
+    let ec2 = aws.ec2();
+    let get = |attribute: VpcAttributeName| {
+        block_on(
+            ec2.describe_vpc_attribute()
+                .vpc_id(vpc_id)
+                .attribute(attribute)
+                .send(),
+        )
+        .expect("DescribeVpcAttribute")
+    };
+    let support = get(VpcAttributeName::EnableDnsSupport)
+        .enable_dns_support
+        .and_then(|v| v.value)
+        .unwrap_or(false);
+    let hostnames = get(VpcAttributeName::EnableDnsHostnames)
+        .enable_dns_hostnames
+        .and_then(|v| v.value)
+        .unwrap_or(false);
+    (support, hostnames)
+}
+
+fn set_vpc_dns(aws: &Emulator, vpc_id: &str, support: Option<bool>, hostnames: Option<bool>) {
+    use aws_sdk_ec2::types::AttributeBooleanValue;
+    let ec2 = aws.ec2();
+    let value = |on| AttributeBooleanValue::builder().value(on).build();
+    if let Some(on) = support {
+        block_on(
+            ec2.modify_vpc_attribute()
+                .vpc_id(vpc_id)
+                .enable_dns_support(value(on))
+                .send(),
+        )
+        .expect("ModifyVpcAttribute");
+    }
+    if let Some(on) = hostnames {
+        block_on(
+            ec2.modify_vpc_attribute()
+                .vpc_id(vpc_id)
+                .enable_dns_hostnames(value(on))
+                .send(),
+        )
+        .expect("ModifyVpcAttribute");
+    }
+}
+
+fn vpc_config(aws: &Emulator, vpc_ids: &[&str]) -> String {
+    let mut hcl = aws.provider_block();
+    for (i, id) in vpc_ids.iter().enumerate() {
+        hcl.push_str(&format!(
+            "\nresource \"clusteriam_vpc_dns_hostnames\" \"vpc{i}\" {{\n  vpc_id = \"{id}\"\n}}\n"
+        ));
+    }
+    hcl
+}
+
+#[test]
+fn vpc_dns_hostnames_turns_both_on_and_destroy_restores_only_what_it_changed() {
+    let aws = Emulator::start();
+    // One VPC as EC2 makes them (DNS support on, hostnames off), one with both off.
+    let usual = create_vpc(&aws, "10.1.0.0/16");
+    let bare = create_vpc(&aws, "10.2.0.0/16");
+    set_vpc_dns(&aws, &usual, Some(true), Some(false));
+    set_vpc_dns(&aws, &bare, Some(false), Some(false));
+
+    let ws = Workspace::new();
+    ws.write(&vpc_config(&aws, &[&usual, &bare]));
+    ws.apply().assert_ok();
+    assert_eq!(vpc_dns(&aws, &usual), (true, true));
+    assert_eq!(vpc_dns(&aws, &bare), (true, true));
+    let state = ws.state_attributes("clusteriam_vpc_dns_hostnames.vpc0");
+    assert_eq!(state["id"], usual.as_str());
+    assert_eq!(state["enable_dns_support"], true);
+    assert_eq!(state["enable_dns_hostnames"], true);
+    ws.assert_no_changes();
+
+    ws.destroy().assert_ok();
+    assert_eq!(
+        vpc_dns(&aws, &usual),
+        (true, false),
+        "support was already on"
+    );
+    assert_eq!(vpc_dns(&aws, &bare), (false, false));
+}
+
+#[test]
+fn vpc_dns_hostnames_repairs_drift() {
+    let aws = Emulator::start();
+    let vpc = create_vpc(&aws, "10.3.0.0/16");
+    let ws = Workspace::new();
+    ws.write(&vpc_config(&aws, &[&vpc]));
+    ws.apply().assert_ok();
+
+    set_vpc_dns(&aws, &vpc, None, Some(false));
+    ws.assert_changes(&["enable_dns_hostnames"]);
+    ws.apply().assert_ok();
+    assert_eq!(vpc_dns(&aws, &vpc), (true, true));
+    ws.assert_no_changes();
+
+    set_vpc_dns(&aws, &vpc, Some(false), Some(false));
+    ws.assert_changes(&["enable_dns_support", "enable_dns_hostnames"]);
+    ws.apply().assert_ok();
+    assert_eq!(vpc_dns(&aws, &vpc), (true, true));
+    ws.assert_no_changes();
+}
+
+#[test]
+fn vpc_dns_hostnames_import_by_vpc_id_then_empty_plan() {
+    let aws = Emulator::start();
+    let vpc = create_vpc(&aws, "10.4.0.0/16");
+    set_vpc_dns(&aws, &vpc, Some(true), Some(true));
+    let ws = Workspace::new();
+    ws.write(&vpc_config(&aws, &[&vpc]));
+    ws.import("clusteriam_vpc_dns_hostnames.vpc0", &vpc)
+        .assert_ok();
+    ws.assert_no_changes();
+    // It changed nothing, so destroy leaves the VPC as it was.
+    ws.destroy().assert_ok();
+    assert_eq!(vpc_dns(&aws, &vpc), (true, true));
+}
+
+#[test]
+fn vpc_dns_hostnames_rejects_bad_and_missing_vpcs() {
+    let aws = Emulator::start();
+    let vpc = create_vpc(&aws, "10.5.0.0/16");
+    set_vpc_dns(&aws, &vpc, Some(true), Some(false));
+    let ws = Workspace::new();
+    ws.write(&vpc_config(&aws, &["subnet-12345678"]));
+    let needles = [
+        "Invalid `vpc_id`",
+        "`vpc_id` must be a VPC id such as `vpc-0123456789abcdef0`; got `subnet-12345678`",
+    ];
+    ws.validate().assert_error(&needles);
+    ws.plan().assert_error(&needles);
+
+    ws.write(&vpc_config(&aws, &["vpc-0000000000000000f"]));
+    ws.plan().assert_error(&[
+        "reading VPC (`vpc-0000000000000000f`)",
+        "InvalidVpcID.NotFound",
+    ]);
+    ws.apply().assert_error(&["vpc-0000000000000000f"]);
+    assert_eq!(vpc_dns(&aws, &vpc), (true, false), "nothing was changed");
+}
