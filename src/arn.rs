@@ -72,7 +72,7 @@ pub struct Arn {
     pub partition: String,
     pub service: String,
     pub region: String,
-    /// Empty for ARNs without an account (S3 buckets, AWS managed policies).
+    /// Empty for ARNs without an account (S3 buckets); `aws` for AWS managed policies.
     pub account: String,
     /// Everything after the fifth colon; may itself contain colons and slashes.
     pub resource: String,
@@ -104,7 +104,9 @@ impl FromStr for Arn {
         if service.is_empty() {
             return Err(ArnError::invalid(s, "service is empty"));
         }
-        if !account.is_empty() && !is_account_id(account) {
+        // AWS managed policies carry `aws` where an account would be.
+        let aws_managed = account == "aws" && service == "iam";
+        if !account.is_empty() && !aws_managed && !is_account_id(account) {
             return Err(ArnError::invalid(s, "account id must be 12 digits"));
         }
         if resource.is_empty() {
@@ -401,6 +403,9 @@ mod tests {
     fn account_ids() {
         assert!(is_account_id("123456789012"));
         assert!(is_account_id("000000000000"));
+        let managed: Arn = "arn:aws:iam::aws:policy/PowerUserAccess".parse().unwrap();
+        assert_eq!(managed.account, "aws");
+        assert!("arn:aws:s3::aws:bucket".parse::<Arn>().is_err());
         assert!(!is_account_id("12345678901"));
         assert!(!is_account_id("1234567890123"));
         assert!(!is_account_id("12345678901x"));

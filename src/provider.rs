@@ -235,7 +235,10 @@ impl crate::tfplugin::Provider for ClusterIam {
 /// An IAM role ARN, e.g. for `assume_role.role_arn`.
 pub fn check_role_arn(text: &str) -> Result<(), String> {
     let arn: crate::arn::Arn = text.parse().map_err(|e| format!("{e}"))?;
-    if arn.service != "iam" || !arn.resource.starts_with("role/") || arn.account.is_empty() {
+    if arn.service != "iam"
+        || !arn.resource.starts_with("role/")
+        || !crate::arn::is_account_id(&arn.account)
+    {
         return Err(format!(
             "`{text}` is not an IAM role ARN; expected arn:<partition>:iam::<12-digit account>:role/<name>"
         ));

@@ -270,3 +270,51 @@ fn eks_connector_scenario_applies_and_destroys() {
     let roles = block_on(aws.iam().list_roles().send()).unwrap().roles;
     assert!(roles.is_empty(), "destroy left roles behind: {roles:?}");
 }
+
+#[test]
+fn kkp_scenario_applies_and_destroys() {
+    let aws = Emulator::start();
+    let (iam, ec2) = (aws.iam(), aws.ec2());
+    let vpc = block_on(async {
+        iam.create_user()
+            .user_name("kubermatic")
+            .send()
+            .await
+            .unwrap();
+        ec2.create_vpc()
+            .cidr_block("10.1.0.0/16")
+            .send()
+            .await
+            .unwrap()
+            .vpc
+            .unwrap()
+            .vpc_id
+            .unwrap()
+    });
+    let ws = scenario(&aws, "kkp");
+    apply_plan_destroy(&ws, &["region=us-east-1".into(), format!("vpc_id={vpc}")]);
+    let policies = block_on(
+        aws.iam()
+            .list_policies()
+            .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+            .send(),
+    )
+    .unwrap();
+    assert!(
+        policies.policies.unwrap_or_default().is_empty(),
+        "destroy left the KKP policy behind"
+    );
+    let hostnames = block_on(
+        aws.ec2()
+            .describe_vpc_attribute()
+            .vpc_id(&vpc)
+            .attribute(aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames)
+            .send(),
+    )
+    .unwrap();
+    assert_eq!(
+        hostnames.enable_dns_hostnames.unwrap().value,
+        Some(false),
+        "destroy restores DNS hostnames"
+    );
+}

@@ -495,7 +495,7 @@ impl Resource<Clients> for KkpAccountPolicy {
             Ok(arn)
                 if arn.service == "iam"
                     && arn.resource.starts_with("policy/")
-                    && !arn.account.is_empty() =>
+                    && crate::arn::is_account_id(&arn.account) =>
             {
                 arn
             }
