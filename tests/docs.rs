@@ -1,0 +1,202 @@
+//! docs/ is generated from the schema and examples/ and must not go stale.
+//! `scripts/gendocs` regenerates it (CLUSTERIAM_WRITE_DOCS=1); otherwise this
+//! test fails when a page differs from what the schema says now.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use terraform_provider_clusteriam::arn::OidcProviderArn;
+use terraform_provider_clusteriam::policy::{Document, presets};
+use terraform_provider_clusteriam::provider::ClusterIam;
+use terraform_provider_clusteriam::tfplugin::{Block, Mode, Nesting, Provider, Type};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path).ok()
+}
+
+fn type_name(ty: &Type) -> String {
+    match ty {
+        Type::Bool => "Boolean".into(),
+        Type::Number => "Number".into(),
+        Type::String => "String".into(),
+        Type::List(e) => format!("List of {}", type_name(e)),
+        Type::Set(e) => format!("Set of {}", type_name(e)),
+        Type::Map(e) => format!("Map of {}", type_name(e)),
+        Type::Object(_) => "Object".into(),
+    }
+}
+
+/// The schema section: Required, Optional, Read-Only, then nested blocks.
+fn schema_markdown(block: &Block, heading: &str) -> String {
+    let mut out = String::new();
+    let groups = [
+        ("Required", &[Mode::Required][..]),
+        ("Optional", &[Mode::Optional, Mode::OptionalComputed][..]),
+        ("Read-Only", &[Mode::Computed][..]),
+    ];
+    for (title, modes) in groups {
+        let mut attrs: Vec<_> = block.attributes.iter().filter(|a| modes.contains(&a.mode)).collect();
+        let blocks: Vec<_> = if title == "Optional" { block.blocks.iter().collect() } else { Vec::new() };
+        if attrs.is_empty() && blocks.is_empty() {
+            continue;
+        }
+        attrs.sort_by_key(|a| a.name);
+        let _ = writeln!(out, "{heading} {title}\n");
+        for a in attrs {
+            let sensitive = if a.sensitive { ", Sensitive" } else { "" };
+            let _ = writeln!(out, "- `{}` ({}{sensitive}) {}", a.name, type_name(&a.ty), a.description);
+        }
+        for b in blocks {
+            let nesting = match b.nesting {
+                Nesting::Single => "Block",
+                Nesting::List => "Block List",
+            };
+            let _ = writeln!(out, "- `{}` ({nesting}) {} (see [below for nested schema](#nested-schema-for-{}))", b.name, b.block.description, b.name);
+        }
+        out.push('\n');
+    }
+    for b in &block.blocks {
+        let _ = writeln!(out, "<a id=\"nested-schema-for-{}\"></a>\n{heading} Nested Schema for `{}`\n", b.name, b.name);
+        out.push_str(&schema_markdown(&b.block, heading));
+    }
+    out
+}
+
+fn front_matter(title: &str, description: &str) -> String {
+    let first = description.split(". ").next().unwrap_or(description).trim_end_matches('.');
+    format!("---\npage_title: \"{title}\"\nsubcategory: \"\"\ndescription: |-\n  {first}.\n---\n\n")
+}
+
+fn code(lang: &str, text: &str) -> String {
+    format!("```{lang}\n{}\n```\n", text.trim_end())
+}
+
+fn pretty(doc: &Document) -> String {
+    let value: serde_json::Value = serde_json::from_str(&doc.to_canonical_json()).expect("canonical JSON");
+    serde_json::to_string_pretty(&value).expect("JSON")
+}
+
+/// The IAM documents a resource renders, shown on its page so readers see
+/// exactly what is created (with example values for the placeholders).
+fn documents(type_name: &str) -> Vec<(&'static str, String)> {
+    let oidc: OidcProviderArn = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+        .parse()
+        .expect("example OIDC provider ARN");
+    match type_name {
+        "clusteriam_rancher_node_role" => vec![
+            ("Trust policy", pretty(&presets::ec2_trust())),
+            ("Inline policy for `node_role = \"controlplane\"`", pretty(&presets::rancher_controlplane())),
+            ("Inline policy for `node_role = \"etcd\"` or `\"worker\"`", pretty(&presets::rancher_etcd_worker())),
+        ],
+        "clusteriam_rancher_csp_adapter_role" => vec![
+            ("Trust policy (for an example OIDC provider)", pretty(&presets::rancher_csp_adapter_trust(&oidc))),
+            ("Inline policy", pretty(&presets::rancher_csp_adapter())),
+        ],
+        "clusteriam_torque_agent_role" => vec![(
+            "Trust policy (for an example OIDC provider, `namespace = \"torque-envs\"`, `service_account = \"torque-runner\"`)",
+            pretty(&presets::irsa_trust(&oidc, "torque-envs", "torque-runner")),
+        )],
+        "clusteriam_eks_connector_agent_role" => vec![
+            ("Trust policy", pretty(&presets::eks_connector_agent_trust())),
+            ("Inline policy (partition `aws`)", pretty(&presets::eks_connector_agent("aws"))),
+        ],
+        "clusteriam_kkp_account_policy" => vec![(
+            "Policy (for `account_id = \"111122223333\"`, partition `aws`)",
+            pretty(&presets::kkp_account("aws", "111122223333")),
+        )],
+        _ => vec![],
+    }
+}
+
+fn page(kind: &str, type_name: &str, block: &Block, example: Option<String>, import: Option<String>) -> String {
+    let mut out = front_matter(&format!("{type_name} {kind} - clusteriam"), &block.description);
+    let _ = writeln!(out, "# {type_name} ({kind})\n\n{}\n", block.description);
+    if let Some(example) = example {
+        let _ = writeln!(out, "## Example Usage\n\n{}", code("terraform", &example));
+    }
+    let _ = writeln!(out, "## Schema\n\n{}", schema_markdown(block, "###").trim_end());
+    let docs = documents(type_name);
+    if !docs.is_empty() {
+        out.push_str("\n## Documents\n\nThe IAM documents this resource creates, as the platform's documentation prints them.\n");
+        for (title, json) in docs {
+            let _ = write!(out, "\n### {title}\n\n{}", code("json", &json));
+        }
+    }
+    if let Some(import) = import {
+        let _ = write!(out, "\n## Import\n\nImport is supported using the following syntax:\n\n{}", code("shell", &import));
+    }
+    out
+}
+
+/// Every page of docs/, by path relative to the repository.
+fn render() -> BTreeMap<PathBuf, String> {
+    let examples = root().join("examples");
+    let provider = ClusterIam;
+    let mut pages = BTreeMap::new();
+    for resource in provider.resources() {
+        let name = resource.type_name();
+        let dir = examples.join("resources").join(name);
+        let body = page("Resource", name, &resource.schema().block, read(&dir.join("resource.tf")), read(&dir.join("import.sh")));
+        pages.insert(PathBuf::from(format!("docs/resources/{}.md", name.trim_start_matches("clusteriam_"))), body);
+    }
+    for data_source in provider.data_sources() {
+        let name = data_source.type_name();
+        let dir = examples.join("data-sources").join(name);
+        let body = page("Data Source", name, &data_source.schema().block, read(&dir.join("data-source.tf")), None);
+        pages.insert(PathBuf::from(format!("docs/data-sources/{}.md", name.trim_start_matches("clusteriam_"))), body);
+    }
+    let template = read(&root().join("templates/index.md.tmpl")).expect("templates/index.md.tmpl");
+    let example = read(&examples.join("provider/provider.tf")).expect("examples/provider/provider.tf");
+    let schema = format!("## Schema\n\n{}", schema_markdown(&provider.schema().block, "###").trim_end());
+    let index = template.replace("{{example}}", code("terraform", &example).trim_end()).replace("{{schema}}", &schema);
+    pages.insert(PathBuf::from("docs/index.md"), format!("{}\n", index.trim_end()));
+    pages
+}
+
+#[test]
+fn docs_are_generated_from_the_schema_and_examples() {
+    let pages = render();
+    if std::env::var_os("CLUSTERIAM_WRITE_DOCS").is_some() {
+        let _ = std::fs::remove_dir_all(root().join("docs"));
+        for (path, body) in &pages {
+            let path = root().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, body).unwrap();
+        }
+        return;
+    }
+    let mut stale = Vec::new();
+    for (path, body) in &pages {
+        if read(&root().join(path)).as_deref() != Some(body.as_str()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    for dir in ["docs/resources", "docs/data-sources"] {
+        for entry in std::fs::read_dir(root().join(dir)).into_iter().flatten().flatten() {
+            let path = PathBuf::from(dir).join(entry.file_name());
+            if !pages.contains_key(&path) {
+                stale.push(format!("{} (no such resource)", path.display()));
+            }
+        }
+    }
+    assert!(stale.is_empty(), "docs/ is stale: run scripts/gendocs. Differs: {stale:?}");
+}
+
+#[test]
+fn every_resource_has_an_example_and_an_import_command() {
+    let examples = root().join("examples");
+    for resource in ClusterIam.resources() {
+        let dir = examples.join("resources").join(resource.type_name());
+        assert!(dir.join("resource.tf").exists(), "{} has no examples/resources/.../resource.tf", resource.type_name());
+        assert!(dir.join("import.sh").exists(), "{} has no import.sh", resource.type_name());
+    }
+    for data_source in ClusterIam.data_sources() {
+        let file = examples.join("data-sources").join(data_source.type_name()).join("data-source.tf");
+        assert!(file.exists(), "{} has no example", data_source.type_name());
+    }
+}
