@@ -40,8 +40,16 @@ fn schema_markdown(block: &Block, heading: &str) -> String {
         ("Read-Only", &[Mode::Computed][..]),
     ];
     for (title, modes) in groups {
-        let mut attrs: Vec<_> = block.attributes.iter().filter(|a| modes.contains(&a.mode)).collect();
-        let blocks: Vec<_> = if title == "Optional" { block.blocks.iter().collect() } else { Vec::new() };
+        let mut attrs: Vec<_> = block
+            .attributes
+            .iter()
+            .filter(|a| modes.contains(&a.mode))
+            .collect();
+        let blocks: Vec<_> = if title == "Optional" {
+            block.blocks.iter().collect()
+        } else {
+            Vec::new()
+        };
         if attrs.is_empty() && blocks.is_empty() {
             continue;
         }
@@ -49,26 +57,44 @@ fn schema_markdown(block: &Block, heading: &str) -> String {
         let _ = writeln!(out, "{heading} {title}\n");
         for a in attrs {
             let sensitive = if a.sensitive { ", Sensitive" } else { "" };
-            let _ = writeln!(out, "- `{}` ({}{sensitive}) {}", a.name, type_name(&a.ty), a.description);
+            let _ = writeln!(
+                out,
+                "- `{}` ({}{sensitive}) {}",
+                a.name,
+                type_name(&a.ty),
+                a.description
+            );
         }
         for b in blocks {
             let nesting = match b.nesting {
                 Nesting::Single => "Block",
                 Nesting::List => "Block List",
             };
-            let _ = writeln!(out, "- `{}` ({nesting}) {} (see [below for nested schema](#nested-schema-for-{}))", b.name, b.block.description, b.name);
+            let _ = writeln!(
+                out,
+                "- `{}` ({nesting}) {} (see [below for nested schema](#nested-schema-for-{}))",
+                b.name, b.block.description, b.name
+            );
         }
         out.push('\n');
     }
     for b in &block.blocks {
-        let _ = writeln!(out, "<a id=\"nested-schema-for-{}\"></a>\n{heading} Nested Schema for `{}`\n", b.name, b.name);
+        let _ = writeln!(
+            out,
+            "<a id=\"nested-schema-for-{}\"></a>\n{heading} Nested Schema for `{}`\n",
+            b.name, b.name
+        );
         out.push_str(&schema_markdown(&b.block, heading));
     }
     out
 }
 
 fn front_matter(title: &str, description: &str) -> String {
-    let first = description.split(". ").next().unwrap_or(description).trim_end_matches('.');
+    let first = description
+        .split(". ")
+        .next()
+        .unwrap_or(description)
+        .trim_end_matches('.');
     format!("---\npage_title: \"{title}\"\nsubcategory: \"\"\ndescription: |-\n  {first}.\n---\n\n")
 }
 
@@ -77,7 +103,8 @@ fn code(lang: &str, text: &str) -> String {
 }
 
 fn pretty(doc: &Document) -> String {
-    let value: serde_json::Value = serde_json::from_str(&doc.to_canonical_json()).expect("canonical JSON");
+    let value: serde_json::Value =
+        serde_json::from_str(&doc.to_canonical_json()).expect("canonical JSON");
     serde_json::to_string_pretty(&value).expect("JSON")
 }
 
@@ -90,11 +117,20 @@ fn documents(type_name: &str) -> Vec<(&'static str, String)> {
     match type_name {
         "clusteriam_rancher_node_role" => vec![
             ("Trust policy", pretty(&presets::ec2_trust())),
-            ("Inline policy for `node_role = \"controlplane\"`", pretty(&presets::rancher_controlplane())),
-            ("Inline policy for `node_role = \"etcd\"` or `\"worker\"`", pretty(&presets::rancher_etcd_worker())),
+            (
+                "Inline policy for `node_role = \"controlplane\"`",
+                pretty(&presets::rancher_controlplane()),
+            ),
+            (
+                "Inline policy for `node_role = \"etcd\"` or `\"worker\"`",
+                pretty(&presets::rancher_etcd_worker()),
+            ),
         ],
         "clusteriam_rancher_csp_adapter_role" => vec![
-            ("Trust policy (for an example OIDC provider)", pretty(&presets::rancher_csp_adapter_trust(&oidc))),
+            (
+                "Trust policy (for an example OIDC provider)",
+                pretty(&presets::rancher_csp_adapter_trust(&oidc)),
+            ),
             ("Inline policy", pretty(&presets::rancher_csp_adapter())),
         ],
         "clusteriam_torque_agent_role" => vec![(
@@ -102,8 +138,14 @@ fn documents(type_name: &str) -> Vec<(&'static str, String)> {
             pretty(&presets::irsa_trust(&oidc, "torque-envs", "torque-runner")),
         )],
         "clusteriam_eks_connector_agent_role" => vec![
-            ("Trust policy", pretty(&presets::eks_connector_agent_trust())),
-            ("Inline policy (partition `aws`)", pretty(&presets::eks_connector_agent("aws"))),
+            (
+                "Trust policy",
+                pretty(&presets::eks_connector_agent_trust()),
+            ),
+            (
+                "Inline policy (partition `aws`)",
+                pretty(&presets::eks_connector_agent("aws")),
+            ),
         ],
         "clusteriam_kkp_account_policy" => vec![(
             "Policy (for `account_id = \"111122223333\"`, partition `aws`)",
@@ -113,13 +155,26 @@ fn documents(type_name: &str) -> Vec<(&'static str, String)> {
     }
 }
 
-fn page(kind: &str, type_name: &str, block: &Block, example: Option<String>, import: Option<String>) -> String {
-    let mut out = front_matter(&format!("{type_name} {kind} - clusteriam"), &block.description);
+fn page(
+    kind: &str,
+    type_name: &str,
+    block: &Block,
+    example: Option<String>,
+    import: Option<String>,
+) -> String {
+    let mut out = front_matter(
+        &format!("{type_name} {kind} - clusteriam"),
+        &block.description,
+    );
     let _ = writeln!(out, "# {type_name} ({kind})\n\n{}\n", block.description);
     if let Some(example) = example {
         let _ = writeln!(out, "## Example Usage\n\n{}", code("terraform", &example));
     }
-    let _ = writeln!(out, "## Schema\n\n{}", schema_markdown(block, "###").trim_end());
+    let _ = writeln!(
+        out,
+        "## Schema\n\n{}",
+        schema_markdown(block, "###").trim_end()
+    );
     let docs = documents(type_name);
     if !docs.is_empty() {
         out.push_str("\n## Documents\n\nThe IAM documents this resource creates, as the platform's documentation prints them.\n");
@@ -128,7 +183,11 @@ fn page(kind: &str, type_name: &str, block: &Block, example: Option<String>, imp
         }
     }
     if let Some(import) = import {
-        let _ = write!(out, "\n## Import\n\nImport is supported using the following syntax:\n\n{}", code("shell", &import));
+        let _ = write!(
+            out,
+            "\n## Import\n\nImport is supported using the following syntax:\n\n{}",
+            code("shell", &import)
+        );
     }
     out
 }
@@ -141,20 +200,53 @@ fn render() -> BTreeMap<PathBuf, String> {
     for resource in provider.resources() {
         let name = resource.type_name();
         let dir = examples.join("resources").join(name);
-        let body = page("Resource", name, &resource.schema().block, read(&dir.join("resource.tf")), read(&dir.join("import.sh")));
-        pages.insert(PathBuf::from(format!("docs/resources/{}.md", name.trim_start_matches("clusteriam_"))), body);
+        let body = page(
+            "Resource",
+            name,
+            &resource.schema().block,
+            read(&dir.join("resource.tf")),
+            read(&dir.join("import.sh")),
+        );
+        pages.insert(
+            PathBuf::from(format!(
+                "docs/resources/{}.md",
+                name.trim_start_matches("clusteriam_")
+            )),
+            body,
+        );
     }
     for data_source in provider.data_sources() {
         let name = data_source.type_name();
         let dir = examples.join("data-sources").join(name);
-        let body = page("Data Source", name, &data_source.schema().block, read(&dir.join("data-source.tf")), None);
-        pages.insert(PathBuf::from(format!("docs/data-sources/{}.md", name.trim_start_matches("clusteriam_"))), body);
+        let body = page(
+            "Data Source",
+            name,
+            &data_source.schema().block,
+            read(&dir.join("data-source.tf")),
+            None,
+        );
+        pages.insert(
+            PathBuf::from(format!(
+                "docs/data-sources/{}.md",
+                name.trim_start_matches("clusteriam_")
+            )),
+            body,
+        );
     }
     let template = read(&root().join("templates/index.md.tmpl")).expect("templates/index.md.tmpl");
-    let example = read(&examples.join("provider/provider.tf")).expect("examples/provider/provider.tf");
-    let schema = format!("## Schema\n\n{}", schema_markdown(&provider.schema().block, "###").trim_end());
-    let index = template.replace("{{example}}", code("terraform", &example).trim_end()).replace("{{schema}}", &schema);
-    pages.insert(PathBuf::from("docs/index.md"), format!("{}\n", index.trim_end()));
+    let example =
+        read(&examples.join("provider/provider.tf")).expect("examples/provider/provider.tf");
+    let schema = format!(
+        "## Schema\n\n{}",
+        schema_markdown(&provider.schema().block, "###").trim_end()
+    );
+    let index = template
+        .replace("{{example}}", code("terraform", &example).trim_end())
+        .replace("{{schema}}", &schema);
+    pages.insert(
+        PathBuf::from("docs/index.md"),
+        format!("{}\n", index.trim_end()),
+    );
     pages
 }
 
@@ -177,14 +269,21 @@ fn docs_are_generated_from_the_schema_and_examples() {
         }
     }
     for dir in ["docs/resources", "docs/data-sources"] {
-        for entry in std::fs::read_dir(root().join(dir)).into_iter().flatten().flatten() {
+        for entry in std::fs::read_dir(root().join(dir))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let path = PathBuf::from(dir).join(entry.file_name());
             if !pages.contains_key(&path) {
                 stale.push(format!("{} (no such resource)", path.display()));
             }
         }
     }
-    assert!(stale.is_empty(), "docs/ is stale: run scripts/gendocs. Differs: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "docs/ is stale: run scripts/gendocs. Differs: {stale:?}"
+    );
 }
 
 #[test]
@@ -192,11 +291,22 @@ fn every_resource_has_an_example_and_an_import_command() {
     let examples = root().join("examples");
     for resource in ClusterIam.resources() {
         let dir = examples.join("resources").join(resource.type_name());
-        assert!(dir.join("resource.tf").exists(), "{} has no examples/resources/.../resource.tf", resource.type_name());
-        assert!(dir.join("import.sh").exists(), "{} has no import.sh", resource.type_name());
+        assert!(
+            dir.join("resource.tf").exists(),
+            "{} has no examples/resources/.../resource.tf",
+            resource.type_name()
+        );
+        assert!(
+            dir.join("import.sh").exists(),
+            "{} has no import.sh",
+            resource.type_name()
+        );
     }
     for data_source in ClusterIam.data_sources() {
-        let file = examples.join("data-sources").join(data_source.type_name()).join("data-source.tf");
+        let file = examples
+            .join("data-sources")
+            .join(data_source.type_name())
+            .join("data-source.tf");
         assert!(file.exists(), "{} has no example", data_source.type_name());
     }
 }

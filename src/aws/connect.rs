@@ -13,6 +13,7 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 
+use super::log::LogCalls;
 use super::{Aws, AwsError};
 
 /// The provider block, as plain data.
@@ -133,7 +134,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     let endpoints = &settings.endpoints;
     let iam = aws_sdk_iam::Client::from_conf(
         with_endpoint(
-            aws_sdk_iam::config::Builder::from(&config),
+            aws_sdk_iam::config::Builder::from(&config).interceptor(LogCalls),
             endpoints.iam.as_deref(),
             |b, u| b.endpoint_url(u),
         )
@@ -141,7 +142,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     );
     let sts = aws_sdk_sts::Client::from_conf(
         with_endpoint(
-            aws_sdk_sts::config::Builder::from(&config),
+            aws_sdk_sts::config::Builder::from(&config).interceptor(LogCalls),
             endpoints.sts.as_deref(),
             |b, u| b.endpoint_url(u),
         )
@@ -149,7 +150,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     );
     let ec2 = aws_sdk_ec2::Client::from_conf(
         with_endpoint(
-            aws_sdk_ec2::config::Builder::from(&config),
+            aws_sdk_ec2::config::Builder::from(&config).interceptor(LogCalls),
             endpoints.ec2.as_deref(),
             |b, u| b.endpoint_url(u),
         )
@@ -157,7 +158,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     );
     let eks = aws_sdk_eks::Client::from_conf(
         with_endpoint(
-            aws_sdk_eks::config::Builder::from(&config),
+            aws_sdk_eks::config::Builder::from(&config).interceptor(LogCalls),
             endpoints.eks.as_deref(),
             |b, u| b.endpoint_url(u),
         )

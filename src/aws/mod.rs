@@ -7,6 +7,7 @@ mod ec2;
 mod eks;
 mod iam;
 mod iam_policy;
+mod log;
 mod oidc;
 mod role;
 mod service_linked_role;

@@ -1,0 +1,71 @@
+//! One DEBUG line per AWS call, whatever the service: operation, duration,
+//! attempts and outcome, from an SDK interceptor. Nothing from the request or
+//! its signature is logged, so no credential can leak through here.
+
+use std::time::Instant;
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextRef, FinalizerInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::retries::RequestAttempts;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
+
+#[derive(Debug)]
+pub struct LogCalls;
+
+#[derive(Debug, Clone)]
+struct Started(Instant);
+
+impl Storable for Started {
+    type Storer = StoreReplace<Self>;
+}
+
+impl Intercept for LogCalls {
+    fn name(&self) -> &'static str {
+        "LogCalls"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        cfg.interceptor_state().store_put(Started(Instant::now()));
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let (service, operation) = cfg
+            .load::<Metadata>()
+            .map_or(("unknown", "unknown"), |m| (m.service(), m.name()));
+        let attempts = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
+        let duration_ms = cfg
+            .load::<Started>()
+            .map_or(0, |s| s.0.elapsed().as_millis() as u64);
+        let status = context.response().map(|r| r.status().as_u16());
+        let outcome = match context.output_or_error() {
+            Some(Ok(_)) => "ok",
+            _ => "error",
+        };
+        tracing::debug!(
+            service,
+            operation,
+            duration_ms,
+            attempts,
+            retries = attempts.saturating_sub(1),
+            http_status = status,
+            outcome,
+            "AWS call"
+        );
+        Ok(())
+    }
+}

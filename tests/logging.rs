@@ -1,0 +1,74 @@
+//! Provider logs reach Terraform's log (TF_LOG) at their own levels, and
+//! DEBUG shows every AWS call with its operation, duration and retries.
+
+mod common;
+
+use common::{Emulator, Workspace};
+
+fn config(aws: &Emulator) -> String {
+    format!(
+        "{}\nresource \"clusteriam_rancher_node_role\" \"worker\" {{\n  name      = \"logged-worker\"\n  node_role = \"worker\"\n}}\n",
+        aws.provider_block()
+    )
+}
+
+#[test]
+fn debug_log_shows_each_aws_call_at_debug_level() {
+    let aws = Emulator::start();
+    let mut ws = Workspace::new();
+    let log = ws.path().join("terraform.log");
+    ws.set_env("TF_LOG", "DEBUG");
+    ws.set_env("TF_LOG_PATH", log.to_str().unwrap());
+    ws.write(&config(&aws));
+    ws.apply().assert_ok();
+    let text = std::fs::read_to_string(&log).expect("terraform wrote its log");
+    let calls: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            l.contains("[DEBUG] provider.terraform-provider-clusteriam") && l.contains("AWS call")
+        })
+        .collect();
+    for operation in [
+        "GetCallerIdentity",
+        "CreateRole",
+        "PutRolePolicy",
+        "CreateInstanceProfile",
+        "AddRoleToInstanceProfile",
+        "GetRole",
+    ] {
+        let line = calls
+            .iter()
+            .find(|l| l.contains(&format!("operation={operation} ")) && l.contains("outcome=ok"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no DEBUG line for {operation} in the log:\n{}",
+                    calls.join("\n")
+                )
+            });
+        for field in ["service=", "duration_ms=", "attempts=", "retries="] {
+            assert!(line.contains(field), "`{field}` missing from: {line}");
+        }
+    }
+    assert!(
+        text.contains("role=logged-worker"),
+        "the resource name appears in the call logs"
+    );
+    ws.destroy().assert_ok();
+}
+
+#[test]
+fn info_log_leaves_out_debug_lines() {
+    let aws = Emulator::start();
+    let mut ws = Workspace::new();
+    let log = ws.path().join("terraform.log");
+    ws.set_env("TF_LOG", "INFO");
+    ws.set_env("TF_LOG_PATH", log.to_str().unwrap());
+    ws.write(&config(&aws));
+    ws.apply().assert_ok();
+    let text = std::fs::read_to_string(&log).expect("terraform wrote its log");
+    assert!(
+        !text.contains("AWS call"),
+        "DEBUG lines leaked into an INFO log"
+    );
+    ws.destroy().assert_ok();
+}
