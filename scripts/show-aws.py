@@ -4,10 +4,14 @@
 import json
 import urllib.parse
 
+import os
+
 import boto3
 
-iam = boto3.client("iam")
-ec2 = boto3.client("ec2")
+session = boto3.session.Session(region_name=os.environ.get("AWS_REGION", "us-east-1"))
+
+iam = session.client("iam")
+ec2 = session.client("ec2")
 
 
 def doc(text):
