@@ -52,6 +52,22 @@ pub fn is_dns1123_subdomain(s: &str) -> bool {
     !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns1123_label)
 }
 
+/// IAM role, user and policy names: 1 to `max` letters, digits and `+=,.@_-`.
+pub fn is_iam_name(s: &str, max: usize) -> bool {
+    !s.is_empty()
+        && s.len() <= max
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
+/// An IAM path: `/` or `/a/b/`, printable ASCII without spaces, at most 512 characters.
+pub fn is_iam_path(s: &str) -> bool {
+    s.starts_with('/')
+        && s.ends_with('/')
+        && s.len() <= 512
+        && s.bytes().all(|b| (0x21..=0x7e).contains(&b))
+}
+
 /// An EC2 resource id: `prefix` (e.g. `i-`) then 8 or 17 lowercase hex digits.
 pub fn is_ec2_id(prefix: &str, s: &str) -> bool {
     s.strip_prefix(prefix).is_some_and(|hex| {
@@ -114,6 +130,18 @@ mod tests {
         for bad in ["", "2", "m", "2 minutes", "-1s", "1d"] {
             assert!(parse_duration(bad).is_err(), "{bad} should be rejected");
         }
+    }
+
+    #[test]
+    fn iam_names_and_paths() {
+        assert!(is_iam_name("kkp-policy_1+=,.@", 128));
+        assert!(!is_iam_name("kkp policy", 128));
+        assert!(!is_iam_name("", 128));
+        assert!(!is_iam_name(&"a".repeat(65), 64));
+        assert!(is_iam_path("/"));
+        assert!(is_iam_path("/kubermatic/"));
+        assert!(!is_iam_path("kubermatic"));
+        assert!(!is_iam_path("/a b/"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::provider::Clients;
 use crate::tfplugin::{
     Attribute, AttributePath, Block, Ctx, Diagnostics, Mode, Plan, Resource, Schema, Type, Value,
 };
-use crate::validate::check_attr;
+use crate::validate::{check_attr, is_iam_name, is_iam_path};
 
 /// One platform's role: its attributes and documents.
 pub trait RoleKind: Send + Sync + 'static {
@@ -128,11 +128,7 @@ fn validate_common(config: &Value, diags: &mut Diagnostics) {
         role_name_error(n, 46, "name_prefix")
     });
     check_attr(config, "path", diags, |p| {
-        let ok = p.starts_with('/')
-            && p.ends_with('/')
-            && p.len() <= 512
-            && p.chars().all(|c| ('!'..='~').contains(&c));
-        if ok {
+        if is_iam_path(p) {
             Ok(())
         } else {
             Err(format!(
@@ -170,12 +166,7 @@ fn validate_common(config: &Value, diags: &mut Diagnostics) {
 
 /// Why `name` is not a valid IAM role name (or prefix), if it is not.
 pub fn role_name_error(name: &str, max: usize, attr: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name.len() <= max
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
-    if ok {
+    if is_iam_name(name, max) {
         Ok(())
     } else {
         Err(format!(

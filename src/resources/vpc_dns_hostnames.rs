@@ -30,12 +30,7 @@ impl Changed {
 
 /// `vpc-` and 8 or 17 lower-case hex digits.
 fn is_vpc_id(s: &str) -> bool {
-    s.strip_prefix("vpc-").is_some_and(|hex| {
-        matches!(hex.len(), 8 | 17)
-            && hex
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
+    crate::validate::is_ec2_id("vpc-", s)
 }
 
 fn not_found(vpc_id: &str, region: &str) -> String {
