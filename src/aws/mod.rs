@@ -131,23 +131,112 @@ impl Aws {
         &self,
         operation: &str,
         retryable: impl Fn(&AwsError) -> bool,
-        mut op: F,
+        op: F,
     ) -> Result<T, AwsError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, AwsError>>,
     {
-        let deadline = tokio::time::Instant::now() + self.propagation_timeout;
-        let mut delay = Duration::from_millis(250);
-        loop {
-            match op().await {
-                Err(e) if retryable(&e) && tokio::time::Instant::now() + delay < deadline => {
-                    tracing::debug!(operation, error = %e, delay_ms = delay.as_millis() as u64, "waiting for IAM to propagate");
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(5));
-                }
-                result => return result,
+        retry_until(self.propagation_timeout, operation, retryable, op).await
+    }
+}
+
+/// Runs `op` until it succeeds, fails in a way `retryable` rejects, or the
+/// next wait would pass `timeout`; waits double from 250 ms up to 5 s.
+async fn retry_until<T, F, Fut>(
+    timeout: Duration,
+    operation: &str,
+    retryable: impl Fn(&AwsError) -> bool,
+    mut op: F,
+) -> Result<T, AwsError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AwsError>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut delay = Duration::from_millis(250);
+    loop {
+        match op().await {
+            Err(e) if retryable(&e) && tokio::time::Instant::now() + delay < deadline => {
+                tracing::debug!(operation, error = %e, delay_ms = delay.as_millis() as u64, "waiting for IAM to propagate");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
             }
+            result => return result,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn invalid_principal() -> AwsError {
+        AwsError {
+            code: Some("MalformedPolicyDocument".into()),
+            message: "Invalid principal in policy: \"arn:aws:iam::123456789012:oidc-provider/x\""
+                .into(),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn propagation_errors_are_retried_until_iam_catches_up() {
+        let calls = Cell::new(0);
+        let result = retry_until(
+            Duration::from_secs(120),
+            "CreateRole",
+            |e| e.code.as_deref() == Some("MalformedPolicyDocument"),
+            || {
+                calls.set(calls.get() + 1);
+                let n = calls.get();
+                async move {
+                    if n < 4 {
+                        Err(invalid_principal())
+                    } else {
+                        Ok(n)
+                    }
+                }
+            },
+        )
+        .await;
+        assert_eq!(result.unwrap(), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn other_errors_and_the_timeout_end_the_wait() {
+        let calls = Cell::new(0);
+        let denied = retry_until(
+            Duration::from_secs(120),
+            "CreateRole",
+            |e| e.is_not_found(),
+            || {
+                calls.set(calls.get() + 1);
+                async {
+                    Err::<(), _>(AwsError {
+                        code: Some("AccessDenied".into()),
+                        message: "no".into(),
+                    })
+                }
+            },
+        )
+        .await;
+        assert_eq!(denied.unwrap_err().code.as_deref(), Some("AccessDenied"));
+        assert_eq!(calls.get(), 1, "a non-retryable error is not retried");
+
+        let started = tokio::time::Instant::now();
+        let gone = retry_until(
+            Duration::from_secs(10),
+            "GetRole",
+            AwsError::is_not_found,
+            || async { Err::<(), _>(AwsError::not_found("role r not visible yet".into())) },
+        )
+        .await;
+        assert!(gone.unwrap_err().is_not_found());
+        assert!(
+            started.elapsed() <= Duration::from_secs(10),
+            "gave up within the timeout: {:?}",
+            started.elapsed()
+        );
     }
 }
