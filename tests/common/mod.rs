@@ -4,6 +4,9 @@
 //! check what really exists in the emulator.
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod faults;
+pub mod scenarios;
+
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
