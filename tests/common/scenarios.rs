@@ -392,14 +392,18 @@ pub fn state_inventory(ws: &Workspace) -> BTreeSet<String> {
 /// leaked (in AWS, not in state), nothing lost (in state, not in AWS).
 #[track_caller]
 pub fn assert_emulator_matches_state(aws: &Emulator, scenario: &Scenario) {
-    let in_aws = emulator_inventory(aws, &scenario.accounts);
-    let in_state = state_inventory(&scenario.ws);
+    assert_workspace_matches(aws, &scenario.ws, &scenario.accounts, scenario.name);
+}
+
+#[track_caller]
+pub fn assert_workspace_matches(aws: &Emulator, ws: &Workspace, accounts: &[&str], label: &str) {
+    let in_aws = emulator_inventory(aws, accounts);
+    let in_state = state_inventory(ws);
     let leaked: Vec<_> = in_aws.difference(&in_state).collect();
     let lost: Vec<_> = in_state.difference(&in_aws).collect();
     assert!(
         leaked.is_empty() && lost.is_empty(),
-        "{}: the emulator and the state disagree.\nin AWS, not in state (leaked): {leaked:?}\n\
-         in state, not in AWS (lost): {lost:?}",
-        scenario.name
+        "{label}: the emulator and the state disagree.\nin AWS, not in state (leaked): {leaked:?}\n\
+         in state, not in AWS (lost): {lost:?}"
     );
 }
