@@ -408,6 +408,7 @@ fn interrupt(pid: u32) {
 #[test]
 fn interrupted_apply_leaves_consistent_state_and_converges() {
     const ROLES: usize = 12;
+    let started = Instant::now();
     let aws = Emulator::start();
     // Slow AWS: every answer takes 150ms, so the apply is mid-way when interrupted.
     let proxy = FaultProxy::start(
@@ -500,7 +501,8 @@ resource "clusteriam_rancher_node_role" "node" {{
     assert_workspace_matches(&aws, &ws, &[common::ACCOUNT], "after destroy");
     println!(
         "interruption: SIGINT after {interrupted_after} AWS calls; {in_state} of {ROLES} roles in state \
-         after the interrupt, state matched the emulator; the next apply converged, destroy left nothing"
+         after the interrupt, state matched the emulator; the next apply converged, destroy left nothing ({:.1}s)",
+        started.elapsed().as_secs_f64()
     );
 }
 
