@@ -4,7 +4,8 @@
 
 mod common;
 
-use common::{ACCOUNT, Emulator, Workspace, block_on, example_dirs};
+use common::scenarios::Scenario;
+use common::{Emulator, Workspace, block_on, example_dirs};
 
 #[test]
 fn examples_are_formatted_and_valid() {
@@ -56,56 +57,16 @@ fn examples_are_formatted_and_valid() {
     }
 }
 
-/// A workspace for a scenario: AWS calls go to the emulator through the
-/// standard AWS_ENDPOINT_URL, so the examples stay free of test settings.
-fn scenario(aws: &Emulator, dir: &str) -> Workspace {
-    let mut ws = Workspace::new();
-    ws.copy_example(dir);
-    ws.set_env("AWS_ENDPOINT_URL", &aws.url);
-    ws.set_env("AWS_REGION", common::REGION);
-    ws.run(&["get", "-no-color"]).assert_ok();
-    ws
-}
-
-fn apply_plan_destroy(ws: &Workspace, vars: &[String]) {
-    let mut args = vec![
-        "apply".to_string(),
-        "-auto-approve".into(),
-        "-no-color".into(),
-        "-input=false".into(),
-    ];
-    args.extend(vars.iter().flat_map(|v| ["-var".to_string(), v.clone()]));
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    ws.run(&refs).assert_ok();
-    let mut plan = refs.clone();
-    plan[0] = "plan";
-    plan[1] = "-detailed-exitcode";
-    let run = ws.run(&plan);
+fn apply_plan_destroy(scenario: &Scenario) {
+    scenario.apply().assert_ok();
+    let run = scenario.plan();
     assert_eq!(
         run.code,
         0,
         "the plan after apply must be empty:\n{}",
         run.output()
     );
-    let mut destroy = refs.clone();
-    destroy[0] = "destroy";
-    ws.run(&destroy).assert_ok();
-}
-
-fn eks_cluster(aws: &Emulator, name: &str) {
-    block_on(
-        aws.eks()
-            .create_cluster()
-            .name(name)
-            .role_arn(format!("arn:aws:iam::{ACCOUNT}:role/eks"))
-            .resources_vpc_config(
-                aws_sdk_eks::types::VpcConfigRequest::builder()
-                    .subnet_ids("subnet-11111111")
-                    .build(),
-            )
-            .send(),
-    )
-    .expect("creating an EKS cluster in the emulator");
+    scenario.destroy().assert_ok();
 }
 
 fn iam_is_empty(aws: &Emulator) -> bool {
@@ -139,74 +100,12 @@ fn iam_is_empty(aws: &Emulator) -> bool {
 #[test]
 fn rancher_scenario_applies_and_destroys() {
     let aws = Emulator::start();
-    eks_cluster(&aws, "rancher-mgmt");
-    let ec2 = aws.ec2();
-    let (subnet, group, instance) = block_on(async {
-        let vpc = ec2
-            .create_vpc()
-            .cidr_block("10.0.0.0/16")
-            .send()
-            .await
-            .unwrap()
-            .vpc
-            .unwrap()
-            .vpc_id
-            .unwrap();
-        let subnet = ec2
-            .create_subnet()
-            .vpc_id(&vpc)
-            .cidr_block("10.0.1.0/24")
-            .send()
-            .await
-            .unwrap()
-            .subnet
-            .unwrap()
-            .subnet_id
-            .unwrap();
-        let group = ec2
-            .create_security_group()
-            .group_name("rancher")
-            .description("rancher")
-            .vpc_id(&vpc)
-            .send()
-            .await
-            .unwrap()
-            .group_id
-            .unwrap();
-        let image = ec2.describe_images().send().await.unwrap().images.unwrap()[0]
-            .image_id
-            .clone()
-            .unwrap();
-        let instance = ec2
-            .run_instances()
-            .image_id(image)
-            .min_count(1)
-            .max_count(1)
-            .subnet_id(&subnet)
-            .send()
-            .await
-            .unwrap()
-            .instances
-            .unwrap()[0]
-            .instance_id
-            .clone()
-            .unwrap();
-        (subnet, group, instance)
-    });
-    let ws = scenario(&aws, "rancher");
-    apply_plan_destroy(
-        &ws,
-        &[
-            "eks_cluster_name=rancher-mgmt".into(),
-            "cluster_id=prod".into(),
-            format!("subnet_id={subnet}"),
-            format!("security_group_id={group}"),
-            format!("instance_ids=[\"{instance}\"]"),
-        ],
-    );
+    let scenario = Scenario::prepare("rancher", &aws, &aws.url);
+    apply_plan_destroy(&scenario);
     assert!(iam_is_empty(&aws), "destroy left IAM objects behind");
     let tags = block_on(
-        ec2.describe_tags()
+        aws.ec2()
+            .describe_tags()
             .filters(
                 aws_sdk_ec2::types::Filter::builder()
                     .name("key")
@@ -225,18 +124,9 @@ fn rancher_scenario_applies_and_destroys() {
 #[test]
 fn torque_scenario_applies_in_two_target_accounts() {
     let aws = Emulator::start();
-    eks_cluster(&aws, "torque-agents");
-    let ws = scenario(&aws, "torque");
-    let mut args = vec!["apply", "-auto-approve", "-no-color", "-input=false"];
-    let vars = [
-        "cluster_name=torque-agents".to_string(),
-        "target_a_role_arn=arn:aws:iam::111111111111:role/terraform".to_string(),
-        "target_b_role_arn=arn:aws:iam::222222222222:role/terraform".to_string(),
-    ];
-    for v in &vars {
-        args.extend(["-var", v.as_str()]);
-    }
-    ws.run(&args).assert_ok();
+    let scenario = Scenario::prepare("torque", &aws, &aws.url);
+    let ws = &scenario.ws;
+    scenario.apply().assert_ok();
     let arns = ws.output("role_arns");
     assert_eq!(
         arns["target_a"],
@@ -259,14 +149,14 @@ fn torque_scenario_applies_in_two_target_accounts() {
         iam_is_empty(&aws),
         "nothing was created in the cluster account"
     );
-    apply_plan_destroy(&ws, &vars);
+    apply_plan_destroy(&scenario);
 }
 
 #[test]
 fn eks_connector_scenario_applies_and_destroys() {
     let aws = Emulator::start();
-    let ws = scenario(&aws, "eks-connector");
-    apply_plan_destroy(&ws, &[]);
+    let scenario = Scenario::prepare("eks-connector", &aws, &aws.url);
+    apply_plan_destroy(&scenario);
     let roles = block_on(aws.iam().list_roles().send()).unwrap().roles;
     assert!(roles.is_empty(), "destroy left roles behind: {roles:?}");
 }
@@ -274,25 +164,9 @@ fn eks_connector_scenario_applies_and_destroys() {
 #[test]
 fn kkp_scenario_applies_and_destroys() {
     let aws = Emulator::start();
-    let (iam, ec2) = (aws.iam(), aws.ec2());
-    let vpc = block_on(async {
-        iam.create_user()
-            .user_name("kubermatic")
-            .send()
-            .await
-            .unwrap();
-        ec2.create_vpc()
-            .cidr_block("10.1.0.0/16")
-            .send()
-            .await
-            .unwrap()
-            .vpc
-            .unwrap()
-            .vpc_id
-            .unwrap()
-    });
-    let ws = scenario(&aws, "kkp");
-    apply_plan_destroy(&ws, &["region=us-east-1".into(), format!("vpc_id={vpc}")]);
+    let scenario = Scenario::prepare("kkp", &aws, &aws.url);
+    let vpc = scenario.vars[1].trim_start_matches("vpc_id=").to_string();
+    apply_plan_destroy(&scenario);
     let policies = block_on(
         aws.iam()
             .list_policies()

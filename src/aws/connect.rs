@@ -169,16 +169,11 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
         (crate::arn::partition_for_region(&region).to_string(), None)
     } else {
         tracing::debug!(service = "sts", operation = "GetCallerIdentity");
-        // Fail fast on an unreachable endpoint rather than retrying for minutes.
-        let identity = sts
-            .get_caller_identity()
-            .customize()
-            .config_override(
-                aws_sdk_sts::config::Builder::default()
-                    .retry_config(RetryConfig::standard().with_max_attempts(2)),
-            )
-            .send()
-            .await;
+        // The configured retries apply here too: STS throttles like any other
+        // service, and failing the whole run on one throttled call at
+        // configuration would make `max_retries` useless. An unreachable
+        // endpoint still fails after those few attempts.
+        let identity = sts.get_caller_identity().send().await;
         match identity {
             Ok(identity) => {
                 let arn = identity.arn().unwrap_or_default();

@@ -4,6 +4,9 @@
 //! check what really exists in the emulator.
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod faults;
+pub mod scenarios;
+
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -83,8 +86,15 @@ impl Emulator {
 
     /// The provider block every test configuration starts from.
     pub fn provider_block(&self) -> String {
-        format!(
-            r#"
+        provider_block_for(&self.url)
+    }
+}
+
+/// The provider block with every endpoint at `url` (the emulator, or a
+/// proxy in front of it).
+pub fn provider_block_for(url: &str) -> String {
+    format!(
+        r#"
 terraform {{
   required_providers {{
     clusteriam = {{ source = "clusteriam/clusteriam" }}
@@ -101,10 +111,8 @@ provider "clusteriam" {{
     eks = "{url}"
   }}
 }}
-"#,
-            url = self.url
-        )
-    }
+"#
+    )
 }
 
 impl Drop for Emulator {
@@ -283,13 +291,18 @@ impl Workspace {
         std::fs::write(self.dir.path().join("main.tf"), hcl).expect("writing main.tf");
     }
 
-    pub fn run(&self, args: &[&str]) -> Run {
-        let mut cmd = Command::new(terraform_bin());
-        cmd.args(args).current_dir(self.dir.path());
+    /// Gives `cmd` this workspace's environment.
+    pub fn configure(&self, cmd: &mut Command) {
         for key in &self.removed_env {
             cmd.env_remove(key);
         }
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(terraform_bin());
+        cmd.args(args).current_dir(self.dir.path());
+        self.configure(&mut cmd);
         let out = cmd.output().expect("running terraform");
         Run {
             code: out.status.code().unwrap_or(-1),

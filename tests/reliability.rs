@@ -1,0 +1,589 @@
+//! Reliability: what AWS does on a bad day must never leave an orphaned
+//! role, a half-tagged cluster or a lost state entry.
+//!
+//! - fault injection: every platform scenario of `examples/` applies,
+//!   re-plans empty, repairs drift and destroys with 20% of AWS calls failing
+//!   the way AWS fails them (throttling, 500/503, dropped connections);
+//! - partial failure: one step of a multi-step resource denied for good;
+//! - interruption: SIGINT to Terraform in the middle of an apply;
+//! - concurrency: 100+ resources at `-parallelism=20`.
+//!
+//! Each test prints its figures (`cargo test --test reliability -- --nocapture`);
+//! RELIABILITY.md records them.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::faults::{FaultProxy, Faults};
+use common::scenarios::{
+    Scenario, assert_emulator_matches_state, assert_workspace_matches, iam_in, state_resources,
+};
+use common::{Emulator, block_on};
+
+/// The fraction of AWS calls the fault tests fail.
+const FAULT_RATE: f64 = 0.2;
+/// Attempts per call the provider's SDK makes under faults: at 20% a call
+/// fails all 10 with probability 1e-7.
+const MAX_ATTEMPTS: &str = "10";
+
+/// A scenario with every AWS call going through a proxy that fails 20% of them.
+fn faulty_scenario(name: &'static str, aws: &Emulator, seed: u64) -> (Scenario, FaultProxy) {
+    let proxy = FaultProxy::start(
+        &aws.url,
+        Faults {
+            rate: FAULT_RATE,
+            seed,
+            ..Default::default()
+        },
+    );
+    let mut scenario = Scenario::prepare(name, aws, &proxy.url);
+    // The standard AWS variable sets the SDK's retries: the examples stay as users see them.
+    scenario.ws.set_env("AWS_MAX_ATTEMPTS", MAX_ATTEMPTS);
+    (scenario, proxy)
+}
+
+/// Changes made behind Terraform's back, which the next apply must repair.
+fn make_drift(aws: &Emulator, scenario: &Scenario) {
+    for (kind, values) in state_resources(&scenario.ws) {
+        if kind.ends_with("_role") && kind != "clusteriam_eks_connector_service_linked_role" {
+            let arn = values["arn"].as_str().unwrap();
+            let account = arn.split(':').nth(4).unwrap();
+            let iam = iam_in(aws, account);
+            block_on(
+                iam.tag_role()
+                    .role_name(values["name"].as_str().unwrap())
+                    .tags(
+                        aws_sdk_iam::types::Tag::builder()
+                            .key("drift")
+                            .value("out-of-band")
+                            .build()
+                            .unwrap(),
+                    )
+                    .send(),
+            )
+            .expect("tagging a role out of band");
+        }
+        if kind == "clusteriam_cluster_tags" {
+            let subnet = values["subnet_ids"][0].as_str().unwrap();
+            block_on(
+                aws.ec2()
+                    .delete_tags()
+                    .resources(subnet)
+                    .tags(
+                        aws_sdk_ec2::types::Tag::builder()
+                            .key(values["tag_key"].as_str().unwrap())
+                            .build(),
+                    )
+                    .send(),
+            )
+            .expect("removing a cluster tag out of band");
+        }
+        if kind == "clusteriam_vpc_dns_hostnames" {
+            block_on(
+                aws.ec2()
+                    .modify_vpc_attribute()
+                    .vpc_id(values["vpc_id"].as_str().unwrap())
+                    .enable_dns_hostnames(
+                        aws_sdk_ec2::types::AttributeBooleanValue::builder()
+                            .value(false)
+                            .build(),
+                    )
+                    .send(),
+            )
+            .expect("turning DNS hostnames off out of band");
+        }
+    }
+}
+
+/// Apply, empty re-plan, drift repair and destroy under 20% faults; after
+/// each step the emulator holds exactly what the state says.
+fn scenario_survives_faults(name: &'static str, seed: u64) {
+    let started = Instant::now();
+    let aws = Emulator::start();
+    let (scenario, proxy) = faulty_scenario(name, &aws, seed);
+    let mut report = Vec::new();
+    let mut phase = |label: &str, proxy: &FaultProxy| {
+        report.push(format!("  {label:<14} {}", proxy.counts()));
+        proxy.reset_counts();
+    };
+
+    scenario.apply().assert_ok();
+    assert_emulator_matches_state(&aws, &scenario);
+    phase("apply", &proxy);
+
+    let run = scenario.plan();
+    assert_eq!(run.code, 0, "the re-plan must be empty:\n{}", run.output());
+    phase("re-plan", &proxy);
+
+    make_drift(&aws, &scenario);
+    let run = scenario.plan();
+    assert_eq!(
+        run.code,
+        2,
+        "the drift must show in the plan:\n{}",
+        run.output()
+    );
+    scenario.apply().assert_ok();
+    let run = scenario.plan();
+    assert_eq!(run.code, 0, "the drift must be repaired:\n{}", run.output());
+    assert_emulator_matches_state(&aws, &scenario);
+    phase("drift repair", &proxy);
+
+    scenario.destroy().assert_ok();
+    assert_emulator_matches_state(&aws, &scenario);
+    assert!(
+        state_resources(&scenario.ws).is_empty(),
+        "destroy left resources in state"
+    );
+    phase("destroy", &proxy);
+
+    println!(
+        "faults: scenario {name}, {:.0}% of calls failing (seed {seed}), AWS_MAX_ATTEMPTS={MAX_ATTEMPTS}, {:.1}s\n{}",
+        FAULT_RATE * 100.0,
+        started.elapsed().as_secs_f64(),
+        report.join("\n")
+    );
+}
+
+#[test]
+fn rancher_scenario_survives_20_percent_faults() {
+    scenario_survives_faults("rancher", 1);
+}
+
+#[test]
+fn kkp_scenario_survives_20_percent_faults() {
+    scenario_survives_faults("kkp", 2);
+}
+
+#[test]
+fn torque_scenario_survives_20_percent_faults() {
+    scenario_survives_faults("torque", 3);
+}
+
+#[test]
+fn eks_connector_scenario_survives_20_percent_faults() {
+    scenario_survives_faults("eks-connector", 4);
+}
+
+// --- Partial failure ---------------------------------------------------------
+
+/// Every multi-step IAM resource, with each step its own AWS operation.
+fn multi_step_config(endpoint: &str) -> String {
+    format!(
+        r#"{}
+resource "clusteriam_oidc_provider" "this" {{
+  url  = "https://oidc.eks.us-east-1.amazonaws.com/id/PARTIALFAILURE0000000000000000001"
+  tags = {{ team = "platform" }}
+}}
+
+resource "clusteriam_rancher_node_role" "node" {{
+  name      = "pf-node"
+  node_role = "worker"
+}}
+
+resource "clusteriam_torque_agent_role" "agent" {{
+  name              = "pf-agent"
+  oidc_provider_arn = clusteriam_oidc_provider.this.arn
+  namespace         = "torque"
+  service_account   = "torque-agent"
+  policy_arns       = [clusteriam_kkp_account_policy.kkp.arn]
+}}
+
+resource "clusteriam_kkp_account_policy" "kkp" {{
+  name      = "pf-kkp"
+  user_name = "pf-user"
+}}
+"#,
+        common::provider_block_for(endpoint)
+    )
+}
+
+/// For each operation: deny it for good, apply (fails naming the step, the
+/// state records what exists), allow it again, apply (converges, empty
+/// re-plan), destroy (nothing left).
+fn each_step_failing_for_good(steps: &[(&str, &[&str])]) {
+    let started = Instant::now();
+    let aws = Emulator::start();
+    block_on(aws.iam().create_user().user_name("pf-user").send()).unwrap();
+    let proxy = FaultProxy::start(&aws.url, Faults::default());
+    let ws = common::Workspace::new();
+    ws.write(&multi_step_config(&proxy.url));
+    for (operation, needles) in steps {
+        proxy.configure(|f| f.deny = [operation.to_string()].into());
+        let run = ws.apply();
+        run.assert_error(needles);
+        assert!(
+            run.output().contains("AccessDenied"),
+            "the AWS error code is shown:\n{}",
+            run.output()
+        );
+        assert!(proxy.counts().denied > 0, "{operation} was never called");
+        assert_matches_allowing_orphan_profile(&aws, &ws, operation);
+
+        proxy.configure(|f| f.deny.clear());
+        ws.apply().assert_ok();
+        ws.assert_no_changes();
+        assert_workspace_matches(&aws, &ws, &[common::ACCOUNT], operation);
+        ws.destroy().assert_ok();
+        assert_workspace_matches(&aws, &ws, &[common::ACCOUNT], operation);
+        assert!(state_resources(&ws).is_empty());
+        proxy.reset_counts();
+    }
+    println!(
+        "partial failure: {} operations denied in turn, each failed, converged and destroyed cleanly ({:.1}s)",
+        steps.len(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Like [`assert_workspace_matches`], except that an instance profile that
+/// was created but never got its role is not in state: the node role owns
+/// the profile of its own name, so the next apply takes it over and destroy
+/// deletes it (both checked by the caller).
+#[track_caller]
+fn assert_matches_allowing_orphan_profile(aws: &Emulator, ws: &common::Workspace, label: &str) {
+    let in_aws = common::scenarios::emulator_inventory(aws, &[common::ACCOUNT]);
+    let in_state = common::scenarios::state_inventory(ws);
+    let leaked: Vec<_> = in_aws
+        .difference(&in_state)
+        .filter(|line| {
+            let role = line.replacen("profile:", "role:", 1);
+            !(line.starts_with("profile:") && in_state.contains(&role))
+        })
+        .collect();
+    let lost: Vec<_> = in_state.difference(&in_aws).collect();
+    assert!(
+        leaked.is_empty() && lost.is_empty(),
+        "{label}: the emulator and the state disagree.\nleaked: {leaked:?}\nlost: {lost:?}"
+    );
+}
+
+#[test]
+fn role_create_failing_at_each_step_keeps_what_exists_and_converges() {
+    each_step_failing_for_good(&[
+        ("CreateRole", &["creating IAM role (`pf-node`)"]),
+        (
+            "PutRolePolicy",
+            &["putting inline policy", "on IAM role (`pf-node`)"],
+        ),
+        (
+            "AttachRolePolicy",
+            &[
+                "attaching policy `arn:aws:iam::123456789012:policy/pf-kkp` to IAM role (`pf-agent`)",
+            ],
+        ),
+        (
+            "CreateInstanceProfile",
+            &["creating the instance profile of IAM role (`pf-node`)"],
+        ),
+        (
+            "AddRoleToInstanceProfile",
+            &["adding IAM role to its instance profile (`pf-node`)"],
+        ),
+    ]);
+}
+
+#[test]
+fn policy_and_oidc_create_failing_at_each_step_keeps_what_exists_and_converges() {
+    each_step_failing_for_good(&[
+        ("CreatePolicy", &["creating IAM policy (`pf-kkp`)"]),
+        (
+            "AttachUserPolicy",
+            &["attaching IAM policy (`pf-kkp`) to user (`pf-user`)"],
+        ),
+        (
+            "CreateOpenIDConnectProvider",
+            &["creating IAM OIDC provider"],
+        ),
+        ("GetOpenIDConnectProvider", &["creating IAM OIDC provider"]),
+    ]);
+}
+
+#[test]
+fn cluster_tags_failing_half_way_keeps_what_exists_and_converges() {
+    let aws = Emulator::start();
+    let (subnet, group_a, instance) = common::scenarios::rancher_network(&aws);
+    let ec2 = aws.ec2();
+    let group_b = block_on(async {
+        let vpc = ec2
+            .describe_subnets()
+            .subnet_ids(&subnet)
+            .send()
+            .await
+            .unwrap()
+            .subnets
+            .unwrap()[0]
+            .vpc_id
+            .clone()
+            .unwrap();
+        ec2.create_security_group()
+            .group_name("rancher-b")
+            .description("rancher-b")
+            .vpc_id(vpc)
+            .send()
+            .await
+            .unwrap()
+            .group_id
+            .unwrap()
+    });
+    let proxy = FaultProxy::start(&aws.url, Faults::default());
+    let ws = common::Workspace::new();
+    let config = |group: &str| {
+        format!(
+            r#"{}
+resource "clusteriam_cluster_tags" "this" {{
+  cluster_id        = "pf"
+  instance_ids      = ["{instance}"]
+  subnet_ids        = ["{subnet}"]
+  security_group_id = "{group}"
+}}
+"#,
+            common::provider_block_for(&proxy.url)
+        )
+    };
+    let accounts = [common::ACCOUNT];
+
+    // Create: the tagging call is refused; nothing is tagged, nothing is in state.
+    ws.write(&config(&group_a));
+    proxy.configure(|f| f.deny = ["CreateTags".to_string()].into());
+    ws.apply().assert_error(&[
+        "tagging EC2 resources for cluster (`pf`)",
+        "UnauthorizedOperation",
+        "ec2:CreateTags",
+    ]);
+    assert_workspace_matches(&aws, &ws, &accounts, "create");
+    proxy.configure(|f| f.deny.clear());
+    ws.apply().assert_ok();
+    assert_workspace_matches(&aws, &ws, &accounts, "create");
+
+    // Moving the tag to another group: the old group is untagged first, then
+    // tagging the new one is refused; the state says what carries the tag.
+    ws.write(&config(&group_b));
+    proxy.configure(|f| f.deny = ["CreateTags".to_string()].into());
+    ws.apply()
+        .assert_error(&["tagging EC2 resources for cluster (`pf`)"]);
+    assert_workspace_matches(&aws, &ws, &accounts, "update");
+    proxy.configure(|f| f.deny.clear());
+    ws.apply().assert_ok();
+    ws.assert_no_changes();
+    assert_workspace_matches(&aws, &ws, &accounts, "update");
+
+    // Destroy refused half-way keeps the state; the next destroy finishes.
+    proxy.configure(|f| f.deny = ["DeleteTags".to_string()].into());
+    ws.destroy()
+        .assert_error(&["untagging EC2 resources for cluster (`pf`)"]);
+    assert_workspace_matches(&aws, &ws, &accounts, "destroy");
+    proxy.configure(|f| f.deny.clear());
+    ws.destroy().assert_ok();
+    assert_workspace_matches(&aws, &ws, &accounts, "destroy");
+    assert!(state_resources(&ws).is_empty());
+}
+
+// --- Interruption ------------------------------------------------------------
+
+/// A terraform process, interrupted or killed if still running when dropped.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            interrupt(self.0.id());
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while matches!(self.0.try_wait(), Ok(None)) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+fn interrupt(pid: u32) {
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status();
+}
+
+#[test]
+fn interrupted_apply_leaves_consistent_state_and_converges() {
+    const ROLES: usize = 12;
+    let started = Instant::now();
+    let aws = Emulator::start();
+    // Slow AWS: every answer takes 150ms, so the apply is mid-way when interrupted.
+    let proxy = FaultProxy::start(
+        &aws.url,
+        Faults {
+            delay: Duration::from_millis(150),
+            ..Default::default()
+        },
+    );
+    let ws = common::Workspace::new();
+    ws.write(&format!(
+        r#"{}
+resource "clusteriam_rancher_node_role" "node" {{
+  count     = {ROLES}
+  name      = "interrupted-${{count.index}}"
+  node_role = "worker"
+}}
+"#,
+        common::provider_block_for(&proxy.url)
+    ));
+
+    let mut command = std::process::Command::new(common::terraform_bin());
+    command
+        .args([
+            "apply",
+            "-auto-approve",
+            "-no-color",
+            "-input=false",
+            "-parallelism=4",
+        ])
+        .current_dir(ws.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    ws.configure(&mut command);
+    let mut child = Running(command.spawn().expect("starting terraform apply"));
+    // Interrupt once some roles are being created, well before all are.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while proxy.counts().forwarded < 30 {
+        assert!(Instant::now() < deadline, "the apply never got going");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let interrupted_after = proxy.counts().forwarded;
+    interrupt(child.0.id());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "terraform did not stop within 60s of SIGINT"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut output = String::new();
+    use std::io::Read;
+    child
+        .0
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut output)
+        .unwrap();
+    child
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut output)
+        .unwrap();
+    assert!(!status.success(), "the apply was interrupted:\n{output}");
+    assert!(
+        output.contains("Interrupt received") || output.contains("interrupt"),
+        "{output}"
+    );
+
+    let in_state = state_resources(&ws).len();
+    assert!(
+        in_state < ROLES,
+        "the interrupt came too late to test anything: {in_state} roles done\n{output}"
+    );
+    assert_matches_allowing_orphan_profile(&aws, &ws, "after the interrupt");
+
+    proxy.configure(|f| f.delay = Duration::ZERO);
+    ws.apply().assert_ok();
+    ws.assert_no_changes();
+    assert_workspace_matches(&aws, &ws, &[common::ACCOUNT], "after the next apply");
+    assert_eq!(state_resources(&ws).len(), ROLES);
+    ws.destroy().assert_ok();
+    assert_workspace_matches(&aws, &ws, &[common::ACCOUNT], "after destroy");
+    println!(
+        "interruption: SIGINT after {interrupted_after} AWS calls; {in_state} of {ROLES} roles in state \
+         after the interrupt, state matched the emulator; the next apply converged, destroy left nothing ({:.1}s)",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+// --- Concurrency -------------------------------------------------------------
+
+#[test]
+fn hundred_resources_apply_in_parallel_and_destroy_cleanly() {
+    let started = Instant::now();
+    let aws = Emulator::start();
+    block_on(aws.iam().create_user().user_name("kkp").send()).unwrap();
+    let proxy = FaultProxy::start(&aws.url, Faults::default());
+    let ws = common::Workspace::new();
+    ws.write(&format!(
+        r#"{}
+locals {{
+  ids = [for i in range(10) : format("CONCURRENT%022d", i)]
+}}
+
+resource "clusteriam_oidc_provider" "cluster" {{
+  count = 10
+  url   = "https://oidc.eks.us-east-1.amazonaws.com/id/${{local.ids[count.index]}}"
+}}
+
+resource "clusteriam_rancher_node_role" "node" {{
+  count     = 30
+  name      = "node-${{count.index}}"
+  node_role = ["controlplane", "etcd", "worker"][count.index % 3]
+}}
+
+resource "clusteriam_rancher_csp_adapter_role" "csp" {{
+  count             = 20
+  name              = "csp-${{count.index}}"
+  oidc_provider_arn = clusteriam_oidc_provider.cluster[count.index % 10].arn
+}}
+
+resource "clusteriam_torque_agent_role" "agent" {{
+  count             = 25
+  name              = "agent-${{count.index}}"
+  oidc_provider_arn = clusteriam_oidc_provider.cluster[count.index % 10].arn
+  namespace         = "torque-${{count.index}}"
+  service_account   = "runner"
+  policy_arns       = [clusteriam_kkp_account_policy.kkp[count.index % 20].arn]
+}}
+
+resource "clusteriam_kkp_account_policy" "kkp" {{
+  count       = 20
+  name        = "kkp-${{count.index}}"
+  user_name   = count.index == 0 ? "kkp" : null
+}}
+"#,
+        common::provider_block_for(&proxy.url)
+    ));
+    let parallel = |command: &str, extra: &[&str]| {
+        let mut args = vec![command, "-no-color", "-input=false", "-parallelism=20"];
+        args.extend(extra);
+        ws.run(&args)
+    };
+
+    let t = Instant::now();
+    parallel("apply", &["-auto-approve"]).assert_ok();
+    let apply_time = t.elapsed();
+    let apply_calls = proxy.counts().seen;
+    let resources = state_resources(&ws).len();
+    assert!(resources >= 100, "{resources} resources");
+    assert_workspace_matches(&aws, &ws, &[common::ACCOUNT], "after apply");
+
+    let run = parallel("plan", &["-detailed-exitcode"]);
+    assert_eq!(run.code, 0, "the re-plan must be empty:\n{}", run.output());
+
+    proxy.reset_counts();
+    let t = Instant::now();
+    parallel("destroy", &["-auto-approve"]).assert_ok();
+    let destroy_time = t.elapsed();
+    let destroy_calls = proxy.counts().seen;
+    assert_workspace_matches(&aws, &ws, &[common::ACCOUNT], "after destroy");
+    assert!(state_resources(&ws).is_empty());
+    println!(
+        "concurrency: {resources} resources at -parallelism=20: apply {:.1}s ({apply_calls} AWS calls), \
+         empty re-plan, destroy {:.1}s ({destroy_calls} AWS calls), nothing left; {:.1}s in all",
+        apply_time.as_secs_f64(),
+        destroy_time.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+}
