@@ -224,13 +224,16 @@ fn sorted_keys(value: Value) -> Value {
     }
 }
 
-/// `["x"]` becomes `"x"` at any depth, as IAM does.
+/// `["x"]` becomes `"x"` at any depth, as IAM does. Inner values first, so
+/// `[["x"]]` becomes `"x"` in one pass and the result is canonical.
 fn collapse_single_strings(value: &mut Value) {
     match value {
-        Value::Array(items) if items.len() == 1 && items[0].is_string() => {
-            *value = items.remove(0);
+        Value::Array(items) => {
+            items.iter_mut().for_each(collapse_single_strings);
+            if items.len() == 1 && items[0].is_string() {
+                *value = items.remove(0);
+            }
         }
-        Value::Array(items) => items.iter_mut().for_each(collapse_single_strings),
         Value::Object(map) => map.values_mut().for_each(collapse_single_strings),
         _ => {}
     }
@@ -637,6 +640,22 @@ mod tests {
             "policy statement 2 is not a JSON object"
         );
         assert!(error(r#"{"Statement":[}"#).starts_with("policy is not valid JSON: "));
+    }
+
+    #[test]
+    fn canonical_json_is_idempotent_on_nested_single_lists() {
+        // Found by tests/fuzz.rs: collapsing top-down left `["x"]` behind.
+        let source = r#"{"Statement":[{"Effect":"Allow","X":[[["x"]]],"Y":[[1.1]]}]}"#;
+        let canonical = canonical_json(source).unwrap();
+        assert_eq!(
+            canonical,
+            r#"{"Statement":[{"Effect":"Allow","X":"x","Y":[[1.1]]}]}"#
+        );
+        assert_eq!(canonical_json(&canonical).unwrap(), canonical);
+        // Floats keep every digit (serde_json's `float_roundtrip`).
+        let float = r#"{"Statement":[{"Effect":"Allow","N":4.2066275042656156e-61}]}"#;
+        let once = canonical_json(float).unwrap();
+        assert_eq!(canonical_json(&once).unwrap(), once);
     }
 
     #[test]
