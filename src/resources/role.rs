@@ -281,10 +281,13 @@ impl<K: RoleKind> RoleResource<K> {
             .and_then(|n| role.inline_policies.get(n));
         state.set("policy", observed_document(prior.get("policy"), aws_policy));
         if let Some(attr) = self.0.managed_policies_attribute() {
-            state.set(
-                attr,
-                Value::string_list(role.managed_policies.iter().cloned()),
-            );
+            // Unset stays null while nothing is attached, as Terraform requires.
+            let attached = if role.managed_policies.is_empty() && prior.get(attr).is_null() {
+                Value::Null
+            } else {
+                Value::string_list(role.managed_policies.iter().cloned())
+            };
+            state.set(attr, attached);
         }
         self.0.fill_computed(&mut state, &clients.aws, Some(role));
         state
