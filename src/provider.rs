@@ -149,6 +149,18 @@ impl crate::tfplugin::Provider for ClusterIam {
                 check_role_arn,
             );
             check_value(
+                path.clone().attribute("session_name"),
+                assume.get("session_name"),
+                diags,
+                |n| sts_text(n, "assume_role.session_name", 64, "+=,.@-"),
+            );
+            check_value(
+                path.clone().attribute("external_id"),
+                assume.get("external_id"),
+                diags,
+                |id| sts_text(id, "assume_role.external_id", 1224, "+=,.@:/-"),
+            );
+            check_value(
                 path.attribute("duration"),
                 assume.get("duration"),
                 diags,
@@ -163,6 +175,13 @@ impl crate::tfplugin::Provider for ClusterIam {
                 },
             );
         }
+        if let Some(default_tags) = config.get_block("default_tags") {
+            crate::resources::validate_tag_map(
+                AttributePath::root("default_tags").attribute("tags"),
+                default_tags.get("tags"),
+                diags,
+            );
+        }
         if let Some(endpoints) = config.get_block("endpoints") {
             for service in ["iam", "sts", "ec2", "eks"] {
                 check_value(
@@ -170,11 +189,15 @@ impl crate::tfplugin::Provider for ClusterIam {
                     endpoints.get(service),
                     diags,
                     |url| {
-                        if url.starts_with("https://") || url.starts_with("http://") {
+                        let host = url
+                            .strip_prefix("https://")
+                            .or_else(|| url.strip_prefix("http://"))
+                            .and_then(|rest| rest.split('/').next());
+                        if host.is_some_and(|h| !h.is_empty()) {
                             Ok(())
                         } else {
                             Err(format!(
-                                "`endpoints.{service}` must be an http:// or https:// URL; got `{url}`"
+                                "`endpoints.{service}` must be an http:// or https:// URL with a host, such as `http://127.0.0.1:5000`; got `{url}`"
                             ))
                         }
                     },
@@ -233,6 +256,22 @@ impl crate::tfplugin::Provider for ClusterIam {
 }
 
 /// An IAM role ARN, e.g. for `assume_role.role_arn`.
+/// STS's rule for session names and external ids: 2 to `max` characters,
+/// letters, digits, `_` and `extra`.
+fn sts_text(text: &str, attr: &str, max: usize, extra: &str) -> Result<(), String> {
+    let ok = (2..=max).contains(&text.chars().count())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || extra.contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{attr}` must be 2 to {max} letters, digits and `_{extra}`, as STS accepts; got `{text}`"
+        ))
+    }
+}
+
 pub fn check_role_arn(text: &str) -> Result<(), String> {
     let arn: crate::arn::Arn = text.parse().map_err(|e| format!("{e}"))?;
     if arn.service != "iam"

@@ -72,6 +72,50 @@ pub fn canonical_json(s: &str) -> Result<String, PolicyError> {
     Ok(Value::Object(canonical_document(document, statements)).to_string())
 }
 
+/// Checks what IAM checks of an identity-based policy (one attached to a
+/// role or user) before it is sent: every statement has `Effect` `Allow` or
+/// `Deny`, an `Action` or `NotAction`, a `Resource` or `NotResource`, and no
+/// `Principal` (only trust and resource policies name one).
+pub fn check_identity_policy(s: &str) -> Result<(), PolicyError> {
+    let (_, statements) = parse_policy(s)?;
+    if statements.is_empty() {
+        return Err(PolicyError::new("policy `Statement` is empty"));
+    }
+    for (index, statement) in statements.iter().enumerate() {
+        let n = index + 1;
+        let has = |key: &str| statement.contains_key(key);
+        match statement.get("Effect").and_then(Value::as_str) {
+            Some("Allow" | "Deny") => {}
+            Some(other) => {
+                return Err(PolicyError::new(format!(
+                    "statement {n}: `Effect` must be `Allow` or `Deny`; got `{other}`"
+                )));
+            }
+            None => {
+                return Err(PolicyError::new(format!(
+                    "statement {n}: `Effect` must be `Allow` or `Deny`, and it is missing"
+                )));
+            }
+        }
+        if !has("Action") && !has("NotAction") {
+            return Err(PolicyError::new(format!(
+                "statement {n} needs `Action` or `NotAction`"
+            )));
+        }
+        if !has("Resource") && !has("NotResource") {
+            return Err(PolicyError::new(format!(
+                "statement {n} needs `Resource` or `NotResource`"
+            )));
+        }
+        if has("Principal") || has("NotPrincipal") {
+            return Err(PolicyError::new(format!(
+                "statement {n} names a `Principal`, which only trust and resource policies may"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Whether two documents (plain or URL-encoded JSON) mean the same to IAM:
 /// statement order, list order, duplicates, one-element lists versus strings,
 /// key order and the case of condition keys do not matter. Text that is not a
@@ -180,13 +224,16 @@ fn sorted_keys(value: Value) -> Value {
     }
 }
 
-/// `["x"]` becomes `"x"` at any depth, as IAM does.
+/// `["x"]` becomes `"x"` at any depth, as IAM does. Inner values first, so
+/// `[["x"]]` becomes `"x"` in one pass and the result is canonical.
 fn collapse_single_strings(value: &mut Value) {
     match value {
-        Value::Array(items) if items.len() == 1 && items[0].is_string() => {
-            *value = items.remove(0);
+        Value::Array(items) => {
+            items.iter_mut().for_each(collapse_single_strings);
+            if items.len() == 1 && items[0].is_string() {
+                *value = items.remove(0);
+            }
         }
-        Value::Array(items) => items.iter_mut().for_each(collapse_single_strings),
         Value::Object(map) => map.values_mut().for_each(collapse_single_strings),
         _ => {}
     }
@@ -593,6 +640,57 @@ mod tests {
             "policy statement 2 is not a JSON object"
         );
         assert!(error(r#"{"Statement":[}"#).starts_with("policy is not valid JSON: "));
+    }
+
+    #[test]
+    fn canonical_json_is_idempotent_on_nested_single_lists() {
+        // Found by tests/fuzz.rs: collapsing top-down left `["x"]` behind.
+        let source = r#"{"Statement":[{"Effect":"Allow","X":[[["x"]]],"Y":[[1.1]]}]}"#;
+        let canonical = canonical_json(source).unwrap();
+        assert_eq!(
+            canonical,
+            r#"{"Statement":[{"Effect":"Allow","X":"x","Y":[[1.1]]}]}"#
+        );
+        assert_eq!(canonical_json(&canonical).unwrap(), canonical);
+        // Floats keep every digit (serde_json's `float_roundtrip`).
+        let float = r#"{"Statement":[{"Effect":"Allow","N":4.2066275042656156e-61}]}"#;
+        let once = canonical_json(float).unwrap();
+        assert_eq!(canonical_json(&once).unwrap(), once);
+    }
+
+    #[test]
+    fn identity_policy_checks() {
+        let check = |s: &str| check_identity_policy(s).map_err(|e| e.to_string());
+        assert_eq!(check(TWO_STATEMENTS), Ok(()));
+        let cases = [
+            (r#"{"Statement":[]}"#, "`Statement` is empty"),
+            (
+                r#"{"Statement":{"Effect":"Permit","Action":"a","Resource":"*"}}"#,
+                "statement 1: `Effect` must be `Allow` or `Deny`; got `Permit`",
+            ),
+            (
+                r#"{"Statement":[{"Action":"a","Resource":"*"}]}"#,
+                "and it is missing",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"a","Resource":"*"},{"Effect":"Allow","Resource":"*"}]}"#,
+                "statement 2 needs `Action` or `NotAction`",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"a"}]}"#,
+                "needs `Resource` or `NotResource`",
+            ),
+            (TRUST, "needs `Resource`"),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"a","Resource":"*"}]}"#,
+                "names a `Principal`",
+            ),
+            ("{", "not valid JSON"),
+        ];
+        for (doc, reason) in cases {
+            let err = check(doc).expect_err(doc);
+            assert!(err.contains(reason), "{doc}: {err}");
+        }
     }
 
     #[test]

@@ -131,6 +131,30 @@ fn check_ec2_id(attr: &str, prefix: &str, id: &str) -> Result<(), String> {
     }
 }
 
+/// Refuses a configuration whose targets are all known and empty: it would
+/// tag nothing, which is always a mistake (an id list that came out empty).
+fn check_something_to_tag(config: &Value, diags: &mut Diagnostics) {
+    let empty = |attr: &str| match config.get(attr) {
+        Value::Null => true,
+        Value::List(items) => items.is_empty(),
+        _ => false,
+    };
+    if !(empty("instance_ids") && empty("subnet_ids") && empty("security_group_id")) {
+        return;
+    }
+    let summary = "Nothing to tag";
+    let detail = "`instance_ids`, `subnet_ids` and `security_group_id` are all empty, so no EC2 \
+                  resource would carry the cluster tag. Give at least one instance, subnet or \
+                  security group id.";
+    match ["subnet_ids", "instance_ids"]
+        .into_iter()
+        .find(|attr| !config.get(attr).is_null())
+    {
+        Some(attr) => diags.attribute_error(attr, summary, detail),
+        None => diags.error(summary, detail),
+    }
+}
+
 fn summary(cluster_id: &str) -> String {
     format!("tagging EC2 resources for cluster (`{cluster_id}`)")
 }
@@ -377,6 +401,7 @@ impl Resource<Clients> for ClusterTags {
         check_attr(config, "security_group_id", diags, |s| {
             check_ec2_id("security_group_id", "sg-", s)
         });
+        check_something_to_tag(config, diags);
     }
 
     async fn plan(&self, ctx: &Ctx<Clients>, plan: &mut Plan<'_>, diags: &mut Diagnostics) {

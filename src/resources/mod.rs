@@ -79,11 +79,16 @@ pub fn tags_from_aws(
 
 /// IAM and EC2 tag limits, checked at plan.
 pub fn validate_tags(config: &Value, diags: &mut Diagnostics) {
-    let Some(tags) = config.get("tags").as_map() else {
+    validate_tag_map(AttributePath::root("tags"), config.get("tags"), diags);
+}
+
+/// IAM and EC2 tag limits for the tag map at `path`.
+pub fn validate_tag_map(path: AttributePath, tags: &Value, diags: &mut Diagnostics) {
+    let Some(tags) = tags.as_map() else {
         return;
     };
     for (key, value) in tags {
-        let path = AttributePath::root("tags").key(key);
+        let path = path.clone().key(key);
         if key.is_empty() || key.chars().count() > 128 {
             diags.attribute_error(
                 path.clone(),

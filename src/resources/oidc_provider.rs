@@ -136,6 +136,14 @@ fn validate_config(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
+    if known_len(config.get("client_ids")) == Some(0) {
+        diags.attribute_error(
+            "client_ids",
+            "Invalid `client_ids`",
+            "`client_ids` must hold at least one client id (the audience of the tokens, such as \
+             `sts.amazonaws.com`); leave it out for the default `[\"sts.amazonaws.com\"]`",
+        );
+    }
     if known_len(config.get("client_ids")).is_some_and(|n| n > MAX_CLIENT_IDS) {
         diags.attribute_error(
             "client_ids",

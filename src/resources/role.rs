@@ -281,6 +281,42 @@ impl<K: RoleKind> RoleResource<K> {
         state
     }
 
+    /// Reports policy ARNs (the boundary, the attached policies) from another
+    /// partition than the caller's, which IAM would refuse only at apply.
+    /// Returns whether all are in the caller's partition.
+    fn check_partitions(&self, config: &Value, aws: &Aws, diags: &mut Diagnostics) -> bool {
+        let mut ok = true;
+        let mut check = |attr: &str, arn: &str, what: String| {
+            if let Ok(parsed) = arn.parse::<crate::arn::Arn>()
+                && parsed.partition != aws.partition
+            {
+                diags.attribute_error(
+                    attr,
+                    format!("Invalid `{attr}`"),
+                    format!(
+                        "{what} is in partition `{}`, but the provider works in `{}`; use the \
+                         ARN of the policy in `{}`",
+                        parsed.partition, aws.partition, aws.partition
+                    ),
+                );
+                ok = false;
+            }
+        };
+        if let Some(arn) = config.get_str("permissions_boundary") {
+            check(
+                "permissions_boundary",
+                arn,
+                "`permissions_boundary`".to_string(),
+            );
+        }
+        if let Some(attr) = self.0.managed_policies_attribute() {
+            for arn in config.get_strings(attr) {
+                check(attr, &arn, format!("`{arn}` in `{attr}`"));
+            }
+        }
+        ok
+    }
+
     fn report(diags: &mut Diagnostics, failure: &engine::Failure, name: &str) {
         diags.error(
             format!("{} (`{name}`)", failure.step),
@@ -336,6 +372,9 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             plan.planned.set("arn", arn);
         }
         plan_tags_all(plan, &clients.default_tags);
+        if !self.check_partitions(plan.config, aws, diags) {
+            return;
+        }
         match self.0.trust(plan.config, aws) {
             Ok(trust) => plan.planned.set(
                 "assume_role_policy",

@@ -7,7 +7,7 @@ use super::rancher_csp_adapter_role::{
 };
 use super::role::{RoleKind, RoleResource};
 use crate::aws::{Aws, ObservedRole};
-use crate::policy::{canonical_json, presets};
+use crate::policy::{check_identity_policy, presets};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
 use crate::validate::{check_attr, check_value, is_dns1123_label, is_dns1123_subdomain};
 
@@ -126,8 +126,7 @@ impl RoleKind for TorqueAgentRole {
             }
         });
         check_attr(config, "policy", diags, |p| {
-            canonical_json(p)
-                .map(|_| ())
+            check_identity_policy(p)
                 .map_err(|e| format!("`policy` must be an IAM policy document: {e}"))
         });
         if let Some(arns) = config.get("policy_arns").as_list() {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::diagnostics::Diagnostics;
 use super::value::{Type, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,6 +134,24 @@ impl Block {
         self.attributes.iter().find(|a| a.name == name)
     }
 
+    /// Reports each attribute only the provider sets (computed, not
+    /// optional) that `config` gives a value: Terraform itself accepts them.
+    pub fn check_read_only(&self, config: &Value, diags: &mut Diagnostics) {
+        for attribute in &self.attributes {
+            if attribute.mode == Mode::Computed && !config.get(attribute.name).is_null() {
+                let name = attribute.name;
+                diags.attribute_error(
+                    name,
+                    format!("Can't configure a value for `{name}`"),
+                    format!(
+                        "`{name}` is set by the provider and cannot be configured; remove it. \
+                         Read it as an attribute of the resource instead."
+                    ),
+                );
+            }
+        }
+    }
+
     /// The cty object type of values conforming to this block.
     pub fn value_type(&self) -> Type {
         let mut attrs: BTreeMap<String, Type> = self
@@ -162,5 +181,46 @@ pub struct Schema {
 impl Schema {
     pub fn new(version: i64, block: Block) -> Self {
         Schema { version, block }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configured_read_only_attributes_are_reported_on_their_path() {
+        let block = Block::new("A thing.")
+            .attribute(Attribute::required("name", Type::String, "The name."))
+            .attribute(Attribute::optional_computed(
+                "path",
+                Type::String,
+                "The path.",
+            ))
+            .attribute(Attribute::computed("arn", Type::String, "The ARN."));
+        let config = |arn: Value| {
+            Value::Map(BTreeMap::from([
+                ("name".to_string(), Value::string("n")),
+                ("path".to_string(), Value::string("/")),
+                ("arn".to_string(), arn),
+            ]))
+        };
+        let mut diags = Diagnostics::default();
+        block.check_read_only(&config(Value::Null), &mut diags);
+        assert!(diags.0.is_empty(), "{diags:?}");
+        for arn in [
+            Value::string("arn:aws:iam::123456789012:role/x"),
+            Value::Unknown,
+        ] {
+            let mut diags = Diagnostics::default();
+            block.check_read_only(&config(arn), &mut diags);
+            assert_eq!(diags.0.len(), 1);
+            assert_eq!(diags.0[0].path, Some("arn".into()));
+            assert!(
+                diags.0[0]
+                    .summary
+                    .contains("Can't configure a value for `arn`")
+            );
+        }
     }
 }

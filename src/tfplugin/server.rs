@@ -357,6 +357,7 @@ impl<P: Provider> Server<P> {
                 &mut diags,
             );
             if !diags.has_errors() {
+                schema.block.check_read_only(&config, &mut diags);
                 resource.validate(&config, &mut diags);
             }
         }
@@ -378,6 +379,7 @@ impl<P: Provider> Server<P> {
                 &mut diags,
             );
             if !diags.has_errors() {
+                schema.block.check_read_only(&config, &mut diags);
                 data_source.validate(&config, &mut diags);
             }
         }

@@ -1,0 +1,260 @@
+//! Security: credentials never reach a log, the terminal or state; the
+//! schema marks them sensitive; and web-identity trusts admit exactly one
+//! subject and audience, never a wildcard.
+//!
+//! That a client without Terraform's AutoMTLS certificate is refused is
+//! tested in `tests/protocol.rs` (`a_client_without_terraforms_certificate_is_refused`).
+
+mod common;
+
+use common::{Emulator, Run, Workspace};
+
+/// Unique values no code path would produce by itself.
+const ACCESS_KEY: &str = "AKIDMARKERQX7ACCESS1";
+const SECRET_KEY: &str = "sEcReTmArKeR/Zq9+wX4vB2nK7pL0tY";
+const TOKEN: &str = "ToKeNmArKeRzZ81kQ3jF6hS0dA5gM2bR";
+
+/// Everything a run leaves behind that someone might read.
+fn leaks(ws: &Workspace, runs: &[Run]) -> Vec<String> {
+    let mut texts: Vec<(String, String)> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (format!("output of run {i}"), r.output()))
+        .collect();
+    for file in ["trace.log", "terraform.tfstate", "terraform.tfstate.backup"] {
+        if let Ok(text) = std::fs::read_to_string(ws.path().join(file)) {
+            texts.push((file.to_string(), text));
+        }
+    }
+    let log = std::fs::read_to_string(ws.path().join("trace.log")).unwrap_or_default();
+    assert!(
+        log.contains("clusteriam") && log.contains("[TRACE]"),
+        "the trace log holds no provider trace: TF_LOG_PATH was not honoured"
+    );
+    let mut found = Vec::new();
+    for marker in [ACCESS_KEY, SECRET_KEY, TOKEN] {
+        // Also a distinctive part, in case of truncation or escaping.
+        let part = &marker[4..16];
+        for (name, text) in &texts {
+            if text.contains(marker) || text.contains(part) {
+                found.push(format!("`{part}` (from `{marker}`) in {name}"));
+            }
+        }
+    }
+    found
+}
+
+/// Roles of every trust kind, an OIDC provider and the trust presets.
+fn resources() -> &'static str {
+    r#"
+resource "clusteriam_oidc_provider" "eks" {
+  url = "https://oidc.eks.us-east-1.amazonaws.com/id/SECURITYTEST"
+}
+resource "clusteriam_rancher_node_role" "worker" {
+  name      = "sec-worker"
+  node_role = "worker"
+}
+resource "clusteriam_rancher_csp_adapter_role" "csp" {
+  name              = "sec-csp"
+  oidc_provider_arn = clusteriam_oidc_provider.eks.arn
+}
+resource "clusteriam_torque_agent_role" "torque" {
+  name              = "sec-torque"
+  oidc_provider_arn = clusteriam_oidc_provider.eks.arn
+  namespace         = "torque"
+  service_account   = "runner"
+}
+data "clusteriam_policy_document" "irsa" {
+  preset            = "irsa_trust"
+  oidc_provider_arn = clusteriam_oidc_provider.eks.arn
+  namespace         = "torque"
+  service_account   = "runner"
+}
+data "clusteriam_policy_document" "csp" {
+  preset            = "rancher_csp_adapter_trust"
+  oidc_provider_arn = clusteriam_oidc_provider.eks.arn
+}
+output "irsa_trust" { value = data.clusteriam_policy_document.irsa.json }
+output "csp_trust" { value = data.clusteriam_policy_document.csp.json }
+"#
+}
+
+fn provider_block(aws: &Emulator, credentials: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    clusteriam = {{ source = "clusteriam/clusteriam" }}
+  }}
+}}
+provider "clusteriam" {{
+  region              = "us-east-1"
+  propagation_timeout = "20s"
+{credentials}
+  endpoints {{
+    iam = "{url}"
+    sts = "{url}"
+    ec2 = "{url}"
+    eks = "{url}"
+  }}
+}}
+"#,
+        url = aws.url
+    )
+}
+
+/// Apply, re-plan, destroy at TF_LOG=TRACE, checking for the markers after
+/// each, and the trusts in AWS while the roles exist.
+fn full_cycle_leaks_nothing(aws: &Emulator, ws: &mut Workspace, credentials: &str) {
+    ws.set_env("TF_LOG", "TRACE");
+    ws.set_env(
+        "TF_LOG_PATH",
+        &ws.path().join("trace.log").display().to_string(),
+    );
+    ws.write(&(provider_block(aws, credentials) + resources()));
+    let mut runs = vec![ws.apply()];
+    runs[0].assert_ok();
+    assert_trusts_are_exact(aws, ws);
+    runs.push(ws.plan());
+    assert_eq!(
+        runs[1].code,
+        0,
+        "expected an empty plan:\n{}",
+        runs[1].output()
+    );
+    runs.push(ws.destroy());
+    runs[2].assert_ok();
+    let found = leaks(ws, &runs);
+    assert!(
+        found.is_empty(),
+        "credentials leaked:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn credentials_in_the_provider_block_never_reach_logs_output_or_state() {
+    let aws = Emulator::start();
+    let mut ws = Workspace::new();
+    ws.remove_env("AWS_ACCESS_KEY_ID");
+    ws.remove_env("AWS_SECRET_ACCESS_KEY");
+    let credentials = format!(
+        "  access_key = \"{ACCESS_KEY}\"\n  secret_key = \"{SECRET_KEY}\"\n  token = \"{TOKEN}\"\n"
+    );
+    full_cycle_leaks_nothing(&aws, &mut ws, &credentials);
+}
+
+#[test]
+fn credentials_in_the_environment_never_reach_logs_output_or_state() {
+    let aws = Emulator::start();
+    let mut ws = Workspace::new();
+    ws.set_env("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+    ws.set_env("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    ws.set_env("AWS_SESSION_TOKEN", TOKEN);
+    full_cycle_leaks_nothing(&aws, &mut ws, "");
+}
+
+#[test]
+fn secret_key_and_token_are_sensitive_in_the_schema() {
+    let ws = Workspace::new();
+    ws.write(
+        "terraform {\n  required_providers {\n    clusteriam = { source = \"clusteriam/clusteriam\" }\n  }\n}\n",
+    );
+    let run = ws.run(&["providers", "schema", "-json"]);
+    run.assert_ok();
+    let schema: serde_json::Value = serde_json::from_str(&run.stdout).expect("schema JSON");
+    let provider = schema["provider_schemas"]
+        .as_object()
+        .and_then(|p| p.values().next())
+        .expect("the clusteriam provider's schema");
+    let attributes = &provider["provider"]["block"]["attributes"];
+    for name in ["secret_key", "token"] {
+        assert_eq!(
+            attributes[name]["sensitive"], true,
+            "`{name}` is not marked sensitive: {}",
+            attributes[name]
+        );
+    }
+    // Nothing else anywhere looks like a secret and is left unmarked.
+    let mut unmarked = Vec::new();
+    let mut check = |owner: &str, attrs: &serde_json::Value| {
+        for (name, attr) in attrs.as_object().into_iter().flatten() {
+            let secretish = ["secret", "token", "password", "private_key"]
+                .iter()
+                .any(|w| name.contains(w));
+            if secretish && attr["sensitive"] != true {
+                unmarked.push(format!("{owner}.{name}"));
+            }
+        }
+    };
+    check("provider", attributes);
+    for kind in ["resource_schemas", "data_source_schemas"] {
+        for (ty, s) in provider[kind].as_object().into_iter().flatten() {
+            check(ty, &s["block"]["attributes"]);
+        }
+    }
+    assert!(unmarked.is_empty(), "unmarked secrets: {unmarked:?}");
+}
+
+/// The web-identity conditions of a trust document: each must be an exact
+/// `StringEquals` on `<issuer>:sub` and `<issuer>:aud`, without wildcards.
+#[track_caller]
+fn assert_exact_web_identity(what: &str, document: &str) {
+    let doc: serde_json::Value = serde_json::from_str(document)
+        .unwrap_or_else(|e| panic!("{what}: trust is not JSON ({e}): {document}"));
+    let statements = match &doc["Statement"] {
+        serde_json::Value::Array(items) => items.clone(),
+        single => vec![single.clone()],
+    };
+    assert!(!statements.is_empty(), "{what}: no statement");
+    for statement in &statements {
+        assert_eq!(
+            statement["Action"], "sts:AssumeRoleWithWebIdentity",
+            "{what}: {document}"
+        );
+        let conditions = statement["Condition"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{what}: a statement without conditions: {document}"));
+        let operators: Vec<&String> = conditions.keys().collect();
+        assert_eq!(operators, ["StringEquals"], "{what}: {document}");
+        let keys = conditions["StringEquals"].as_object().unwrap();
+        let suffixes: Vec<&str> = keys
+            .keys()
+            .map(|k| k.rsplit(':').next().unwrap_or_default())
+            .collect();
+        assert!(
+            suffixes.contains(&"sub") && suffixes.contains(&"aud"),
+            "{what}: both `sub` and `aud` must be pinned: {document}"
+        );
+        for (key, value) in keys {
+            let values = match value {
+                serde_json::Value::Array(items) => items.clone(),
+                single => vec![single.clone()],
+            };
+            assert_eq!(values.len(), 1, "{what}: `{key}` admits several values");
+            let value = values[0].as_str().unwrap_or_default();
+            assert!(
+                !value.is_empty() && !value.contains(['*', '?']),
+                "{what}: `{key}` = `{value}` is a wildcard"
+            );
+        }
+    }
+}
+
+/// The trusts as AWS holds them, and the presets as the data source renders them.
+fn assert_trusts_are_exact(aws: &Emulator, ws: &Workspace) {
+    let iam = aws.iam();
+    for role in ["sec-csp", "sec-torque"] {
+        let trust = common::block_on(iam.get_role().role_name(role).send())
+            .unwrap_or_else(|e| panic!("GetRole {role}: {e:?}"))
+            .role
+            .and_then(|r| r.assume_role_policy_document)
+            .expect("a trust policy");
+        let trust = terraform_provider_clusteriam::policy::from_iam(&trust);
+        assert_exact_web_identity(role, &trust);
+    }
+    for output in ["irsa_trust", "csp_trust"] {
+        let json = ws.output(output);
+        assert_exact_web_identity(output, json.as_str().expect("a JSON string"));
+    }
+}
