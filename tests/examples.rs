@@ -193,32 +193,12 @@ fn kkp_scenario_applies_and_destroys() {
     );
 }
 
-/// The demo's quick-start, on the fixtures the demo creates (which also
-/// checks `scripts/demo-fixtures.py` against the emulator).
+/// The demo's quick-start, on the fixtures the demo creates.
 #[test]
 fn quickstart_applies_on_the_demo_fixtures() {
     let aws = Emulator::start();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = std::process::Command::new(root.join(".venv/bin/python"))
-        .arg(root.join("scripts/demo-fixtures.py"))
-        .env("AWS_ENDPOINT_URL", &aws.url)
-        .env("AWS_REGION", common::REGION)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .output()
-        .expect("running scripts/demo-fixtures.py");
-    assert!(
-        out.status.success(),
-        "demo fixtures failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let vars: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect();
-    assert_eq!(vars.len(), 6, "{vars:?}");
-    let ws = scenario(&aws, "quickstart");
-    apply_plan_destroy(&ws, &vars);
+    let scenario = Scenario::prepare("quickstart", &aws, &aws.url);
+    assert_eq!(scenario.vars.len(), 6, "{:?}", scenario.vars);
+    apply_plan_destroy(&scenario);
     assert!(iam_is_empty(&aws), "destroy left IAM objects behind");
 }

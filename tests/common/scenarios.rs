@@ -57,6 +57,7 @@ impl Scenario {
                 )
             }
             "eks-connector" => (Vec::new(), vec![ACCOUNT]),
+            "quickstart" => (demo_fixtures(aws), vec![ACCOUNT]),
             other => panic!("no scenario `{other}`"),
         };
         let mut ws = Workspace::new();
@@ -91,6 +92,30 @@ impl Scenario {
     pub fn plan(&self) -> super::Run {
         self.run("plan", &["-detailed-exitcode"])
     }
+}
+
+/// The demo's own fixtures (`scripts/demo-fixtures.py`), as `-var`s; running
+/// it here also checks the script against the emulator.
+fn demo_fixtures(aws: &Emulator) -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new(root.join(".venv/bin/python"))
+        .arg(root.join("scripts/demo-fixtures.py"))
+        .env("AWS_ENDPOINT_URL", &aws.url)
+        .env("AWS_REGION", REGION)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .output()
+        .expect("running scripts/demo-fixtures.py");
+    assert!(
+        out.status.success(),
+        "demo fixtures failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 pub fn eks_cluster(aws: &Emulator, name: &str) {
