@@ -875,9 +875,13 @@ def main():
                         help="run only these parts (repeatable)")
     parser.add_argument("--out", type=Path, default=ROOT / "target/bench/results.md",
                         help="where to write the markdown report (also printed)")
+    parser.add_argument("--sizes", help="comma-separated N for the scale part (default 10,100,500; "
+                        "quick: 10,100)")
+    parser.add_argument("--reps", type=int, help="repetitions (default 3; quick: 1)")
     args = parser.parse_args()
-    args.sizes = [10, 100] if args.quick else [10, 100, 500]
-    args.reps = 1 if args.quick else 3
+    args.sizes = ([int(n) for n in args.sizes.split(",")] if args.sizes
+                  else [10, 100] if args.quick else [10, 100, 500])
+    args.reps = args.reps or (1 if args.quick else 3)
     args.starts = 50 if args.quick else 200
     args.schema_runs = 5 if args.quick else 15
     parts = set(args.only or ["footprint", "scale", "calls", "cli"])
