@@ -260,7 +260,9 @@ class Workspace:
     def run(self, *args, ok=(0,), emulator=None):
         """Runs terraform; returns wall seconds, the provider's peak RSS (MB)
         and CPU seconds, and the emulator's CPU seconds."""
-        cmd = [TF, *args, "-no-color", "-input=false"]
+        cmd = [TF, *args]
+        if args[0] in ("plan", "apply", "destroy"):
+            cmd += ["-no-color", "-input=false"]
         moto_before = emulator.cpu() if emulator else 0
         start = time.perf_counter()
         proc = subprocess.Popen(
