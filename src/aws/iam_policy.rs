@@ -19,6 +19,8 @@ pub struct ManagedPolicy {
     pub path: String,
     pub description: Option<String>,
     pub default_version_id: String,
+    /// GetPolicy returns all of a policy's tags, so a read needs no ListPolicyTags.
+    pub tags: BTreeMap<String, String>,
 }
 
 /// One version of a managed policy.
@@ -48,6 +50,11 @@ fn policy_from_sdk(p: &aws_sdk_iam::types::Policy) -> ManagedPolicy {
             .filter(|d| !d.is_empty())
             .map(str::to_string),
         default_version_id: p.default_version_id().unwrap_or_default().to_string(),
+        tags: p
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect(),
     }
 }
 
@@ -220,22 +227,6 @@ impl Aws {
             .map(|_| ())
             .map_err(AwsError::from);
         found(result).map(|_| ())
-    }
-
-    pub async fn policy_tags(&self, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
-        tracing::debug!(service = "iam", operation = "ListPolicyTags", arn);
-        let out = self
-            .iam
-            .list_policy_tags()
-            .policy_arn(arn)
-            .send()
-            .await
-            .map_err(AwsError::from)?;
-        Ok(out
-            .tags()
-            .iter()
-            .map(|t| (t.key().to_string(), t.value().to_string()))
-            .collect())
     }
 
     /// Makes the policy's tags exactly `wanted`, given that it has `current`.

@@ -89,11 +89,12 @@ impl Aws {
     }
 
     /// A role by name, as a service-linked role (None when it does not exist).
+    /// AWS manages its policies, so GetRole alone says all we need.
     pub async fn get_service_linked_role(
         &self,
         name: &str,
     ) -> Result<Option<ServiceLinkedRole>, AwsError> {
-        Ok(self.get_role(name).await?.map(|r| ServiceLinkedRole {
+        Ok(self.get_role_only(name).await?.map(|r| ServiceLinkedRole {
             name: r.name,
             path: r.path,
             arn: r.arn,

@@ -308,13 +308,7 @@ impl Resource<Clients> for KkpAccountPolicy {
                 return Value::Null;
             }
         };
-        let aws_tags = match aws.policy_tags(arn).await {
-            Ok(tags) => tags,
-            Err(e) => {
-                diags.error(summary(), e.to_string());
-                return Value::Null;
-            }
-        };
+        let aws_tags = policy.tags.clone();
 
         let mut new = state.clone();
         new.set("id", Value::string(&policy.arn));

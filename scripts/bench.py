@@ -1,0 +1,908 @@
+"""The benchmark behind BENCHMARKS.md. Run it through `scripts/bench`, which
+installs and builds what it needs; this file only measures and reports.
+
+Four parts, one run, one emulator (moto's server on a free loopback port):
+  1. footprint: binary size, exec-to-handshake time, RSS after the handshake,
+     peak RSS while Terraform plans 500 resources, GetProviderSchema latency;
+  2. scale: plan, apply, re-plan, destroy of N mixed resources next to N of
+     Terraform's built-in terraform_data;
+  3. AWS calls per resource type and phase, counted at the emulator with
+     moto's request recorder, next to the documented minimum;
+  4. the documented AWS CLI steps of each platform against `terraform apply`.
+
+Targets are checked and printed PASS/MISS; nothing fails on a MISS.
+"""
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import boto3
+
+ROOT = Path(__file__).resolve().parent.parent
+# BENCH_PROVIDER: another build to measure (e.g. the one before a fix).
+PROVIDER = Path(os.environ.get("BENCH_PROVIDER", ROOT / "target/release/terraform-provider-clusteriam")).resolve()
+TF = os.environ.get("TF_BIN", "terraform")
+AWS_CLI = ROOT / ".venv-bench/bin/aws"
+MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
+REGION = "us-east-1"
+ACCOUNT = "123456789012"  # moto's fixed account
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+# The issuer in rendered IRSA trust documents, replaced by the real one.
+ISSUER_PLACEHOLDER = "oidc.eks.us-east-1.amazonaws.com/id/PLACEHOLDER"
+
+TARGETS = []  # (what, measured, target, passed)
+
+
+def target(what, measured, limit, passed):
+    TARGETS.append((what, measured, limit, passed))
+
+
+def log(msg):
+    print(f"==> {msg}", file=sys.stderr, flush=True)
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+# --- processes --------------------------------------------------------------
+
+
+def proc_status(pid, field):
+    """A /proc/<pid>/status field in kB (VmRSS, VmHWM), or None when gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def proc_cpu(pid):
+    """User + system CPU seconds of a process (all its threads)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    except OSError:
+        return None
+
+
+def children(pid):
+    out = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out.extend(int(c) for c in f.read().split())
+    except OSError:
+        pass
+    return out
+
+
+class PluginSampler(threading.Thread):
+    """Watches the provider processes Terraform starts (its direct children
+    named terraform-provider-clusteriam) while a command runs: the highest
+    VmHWM seen and the last CPU time read of each. A process is sampled every
+    20 ms, so the CPU of its last few milliseconds can be missed."""
+
+    def __init__(self, parent_pid):
+        super().__init__(daemon=True)
+        self.parent = parent_pid
+        self.stop = threading.Event()
+        self.hwm_kb = {}
+        self.cpu = {}
+
+    def run(self):
+        while not self.stop.is_set():
+            for pid in children(self.parent):
+                try:
+                    with open(f"/proc/{pid}/comm") as f:
+                        if not f.read().startswith("terraform-provi"):
+                            continue
+                except OSError:
+                    continue
+                hwm = proc_status(pid, "VmHWM")
+                cpu = proc_cpu(pid)
+                if hwm is not None:
+                    self.hwm_kb[pid] = max(hwm, self.hwm_kb.get(pid, 0))
+                if cpu is not None:
+                    self.cpu[pid] = cpu
+            self.stop.wait(0.02)
+
+    def finish(self):
+        self.stop.set()
+        self.join()
+        return (max(self.hwm_kb.values(), default=0) / 1024, sum(self.cpu.values()))
+
+
+# --- the emulator -----------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Emulator:
+    def __init__(self, workdir):
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.recording = Path(workdir) / "moto-recording.jsonl"
+        env = dict(os.environ, MOTO_RECORDER_FILEPATH=str(self.recording))
+        self.log = open(Path(workdir) / "moto.log", "w")
+        self.proc = subprocess.Popen(
+            [str(ROOT / ".venv/bin/moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+            env=env,
+        )
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(self.url + "/moto-api/", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.1)
+        sys.exit("the AWS emulator did not start")
+
+    def post(self, path):
+        req = urllib.request.Request(self.url + path, data=b"", method="POST")
+        return urllib.request.urlopen(req, timeout=60).read()
+
+    def reset(self):
+        self.post("/moto-api/reset")
+
+    def cpu(self):
+        return proc_cpu(self.proc.pid)
+
+    def start_recording(self):
+        self.post("/moto-api/recorder/reset-recording")
+        self.post("/moto-api/recorder/start-recording")
+
+    def stop_recording(self):
+        """The operations called since start_recording, as (service, operation)."""
+        self.post("/moto-api/recorder/stop-recording")
+        calls = []
+        for line in self.recording.read_text().splitlines():
+            calls.append(classify(json.loads(line)))
+        return calls
+
+    def client(self, service, **kw):
+        return boto3.client(
+            service,
+            region_name=REGION,
+            endpoint_url=self.url,
+            aws_access_key_id="bench",
+            aws_secret_access_key="bench",
+            **kw,
+        )
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.log.close()
+
+
+def classify(entry):
+    """(service, operation) of one recorded request. Only the signing scope
+    of the Authorization header is read (never the signature)."""
+    auth = entry["headers"].get("Authorization", "")
+    service = "?"
+    if "Credential=" in auth:
+        scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+        if len(scope) >= 4:
+            service = scope[3]
+    body = entry.get("body") or ""
+    if entry.get("body_encoded"):
+        body = base64.b64decode(body).decode("utf-8", "replace")
+    action = urllib.parse.parse_qs(body).get("Action", [None])[0]
+    if action is None:
+        # REST protocols (EKS): the method and path name the operation.
+        path = urllib.parse.urlparse(entry["url"]).path
+        action = f"{entry['method']} {path}"
+        if service == "eks" and entry["method"] == "GET" and path.startswith("/clusters/"):
+            action = "DescribeCluster"
+    return service, action
+
+
+def is_write(operation):
+    return not operation.startswith(("Get", "List", "Describe"))
+
+
+# --- Terraform workspaces ---------------------------------------------------
+
+
+class Workspace:
+    """A directory Terraform runs in, wired to the release build through
+    dev_overrides (no `terraform init`) and to the emulator through the
+    standard AWS_* variables."""
+
+    def __init__(self, parent, name, emulator):
+        self.dir = Path(parent) / name
+        self.dir.mkdir(parents=True)
+        rc = self.dir / "terraform.rc"
+        rc.write_text(
+            'provider_installation {\n  dev_overrides {\n'
+            f'    "clusteriam/clusteriam" = "{PROVIDER.parent}"\n  }}\n  direct {{}}\n}}\n'
+        )
+        self.env = dict(
+            os.environ,
+            TF_CLI_CONFIG_FILE=str(rc),
+            TF_IN_AUTOMATION="1",
+            CHECKPOINT_DISABLE="1",
+            AWS_ACCESS_KEY_ID="bench",
+            AWS_SECRET_ACCESS_KEY="bench",
+            AWS_REGION=REGION,
+            AWS_EC2_METADATA_DISABLED="true",
+            AWS_ENDPOINT_URL=emulator.url,
+        )
+        for var in ("TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_CLUSTERIAM"):
+            self.env.pop(var, None)
+
+    def write(self, text, name="main.tf"):
+        (self.dir / name).write_text(text)
+
+    def run(self, *args, ok=(0,), emulator=None):
+        """Runs terraform; returns wall seconds, the provider's peak RSS (MB)
+        and CPU seconds, and the emulator's CPU seconds."""
+        cmd = [TF, *args]
+        if args[0] in ("plan", "apply", "destroy"):
+            cmd += ["-no-color", "-input=false"]
+        moto_before = emulator.cpu() if emulator else 0
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, cwd=self.dir, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        sampler = PluginSampler(proc.pid)
+        sampler.start()
+        out, _ = proc.communicate()
+        wall = time.perf_counter() - start
+        hwm, cpu = sampler.finish()
+        if proc.returncode not in ok:
+            sys.exit(f"terraform {' '.join(args)} failed ({proc.returncode}) in {self.dir}:\n"
+                     + out.decode(errors="replace")[-4000:])
+        moto = (emulator.cpu() - moto_before) if emulator else 0
+        return {"wall": wall, "rss_mb": hwm, "provider_cpu": cpu, "moto_cpu": moto,
+                "code": proc.returncode}
+
+
+PROVIDER_BLOCK = """
+terraform {
+  required_providers {
+    clusteriam = { source = "clusteriam/clusteriam" }
+  }
+}
+
+provider "clusteriam" {
+  region = "us-east-1"
+}
+"""
+
+
+# --- 1. footprint -----------------------------------------------------------
+
+
+def client_cert_pem():
+    """A certificate shaped like the one Terraform passes in PLUGIN_CLIENT_CERT."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP521R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(seconds=30))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA512())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def handshake_once(cmd, env):
+    """Seconds from exec to the first stdout line, and RSS (kB) right after."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - start
+    rss = proc_status(proc.pid, "VmRSS")
+    proc.kill()
+    proc.wait()
+    proc.stdout.close()
+    return elapsed, rss, line
+
+
+def footprint(args, work, emulator):
+    log("footprint: binary size, handshake, RSS, GetProviderSchema")
+    result = {"size_mb": PROVIDER.stat().st_size / 1e6}
+    env = dict(
+        os.environ,
+        TF_PLUGIN_MAGIC_COOKIE=MAGIC_COOKIE,
+        PLUGIN_PROTOCOL_VERSIONS="6",
+        PLUGIN_CLIENT_CERT=client_cert_pem(),
+    )
+    for var in ("TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_CLUSTERIAM"):
+        env.pop(var, None)
+    times, rss = [], []
+    for _ in range(args.starts):
+        t, r, line = handshake_once([str(PROVIDER)], env)
+        if not line.startswith(b"1|6|tcp|127.0.0.1:"):
+            sys.exit(f"unexpected handshake line: {line!r}")
+        times.append(t)
+        rss.append(r)
+    # The floor of this measurement: starting a process and reading a line.
+    floor = [handshake_once(["/bin/echo", "x"], env)[0] for _ in range(args.starts)]
+    result.update(
+        handshake_ms=median(times) * 1e3,
+        handshake_p90_ms=sorted(times)[int(len(times) * 0.9)] * 1e3,
+        spawn_floor_ms=median(floor) * 1e3,
+        rss_handshake_mb=median(rss) / 1024,
+        starts=args.starts,
+    )
+
+    # GetProviderSchema, as Terraform sees it: `terraform providers schema
+    # -json` with this provider, minus the same command with no provider
+    # to start (only the built-in terraform_data). The difference is the
+    # provider's start, handshake, GetProviderSchema and shutdown.
+    ours = Workspace(work, "schema-ours", emulator)
+    ours.write(PROVIDER_BLOCK + '\nresource "clusteriam_eks_connector_agent_role" "x" {}\n')
+    bare = Workspace(work, "schema-bare", emulator)
+    bare.write('resource "terraform_data" "x" {}\n')
+    with_p, without = [], []
+    for _ in range(args.schema_runs):
+        with_p.append(ours.run("providers", "schema", "-json")["wall"])
+        without.append(bare.run("providers", "schema", "-json")["wall"])
+    result.update(
+        schema_with_ms=median(with_p) * 1e3,
+        schema_without_ms=median(without) * 1e3,
+        schema_ms=(median(with_p) - median(without)) * 1e3,
+        schema_runs=args.schema_runs,
+    )
+
+    # Peak RSS while Terraform plans 500 new resources (plan only: the scale
+    # part measures it again with state, during the refresh).
+    emulator.reset()
+    ws = Workspace(work, "plan500", emulator)
+    prerequisites(emulator, ws)
+    ws.write(scale_config(500))
+    r = ws.run("plan", "-refresh=false", emulator=emulator)
+    result["rss_plan500_mb"] = r["rss_mb"]
+
+    target("release binary size", f"{result['size_mb']:.1f} MB", "< 40 MB", result["size_mb"] < 40)
+    target("exec to handshake, median", f"{result['handshake_ms']:.2f} ms", "< 10 ms",
+           result["handshake_ms"] < 10)
+    target("RSS after the handshake", f"{result['rss_handshake_mb']:.1f} MB", "< 15 MB",
+           result["rss_handshake_mb"] < 15)
+    target("peak RSS, 500-resource plan", f"{result['rss_plan500_mb']:.1f} MB", "< 60 MB",
+           result["rss_plan500_mb"] < 60)
+    return result
+
+
+# --- 2. scale ---------------------------------------------------------------
+
+# The mix the scale configurations cycle through: every resource type that
+# runs against the emulator without a cluster, one in seven an OIDC provider
+# the IRSA roles trust.
+MIX = [
+    ("clusteriam_rancher_node_role", lambda i: f'name = "bench-node-{i}"\n  node_role = "{["controlplane", "etcd", "worker"][i % 3]}"'),
+    ("clusteriam_eks_connector_agent_role", lambda i: f'name = "bench-agent-{i}"'),
+    ("clusteriam_kkp_account_policy", lambda i: f'name = "bench-kkp-{i}"'),
+    ("clusteriam_torque_agent_role", lambda i: f'name = "bench-torque-{i}"\n  oidc_provider_arn = clusteriam_oidc_provider.r5.arn\n  namespace = "torque"\n  service_account = "runner-{i}"\n  policy_arns = [var.policy_arn]'),
+    ("clusteriam_rancher_csp_adapter_role", lambda i: f'name = "bench-csp-{i}"\n  oidc_provider_arn = clusteriam_oidc_provider.r5.arn'),
+    ("clusteriam_oidc_provider", lambda i: f'url = "https://oidc.eks.us-east-1.amazonaws.com/id/BENCH{i:05d}"'),
+    ("clusteriam_cluster_tags", lambda i: f'cluster_id = "bench-{i}"\n  subnet_ids = [var.subnet_id]\n  security_group_id = var.security_group_id'),
+]
+
+
+def scale_config(n):
+    parts = [PROVIDER_BLOCK,
+             'variable "subnet_id" { type = string }\nvariable "security_group_id" { type = string }\n'
+             'variable "policy_arn" { type = string }\n']
+    for i in range(n):
+        kind, body = MIX[i % len(MIX)]
+        parts.append(f'resource "{kind}" "r{i}" {{\n  {body(i)}\n}}\n')
+    return "\n".join(parts)
+
+
+def data_config(n):
+    return f'resource "terraform_data" "r" {{\n  count = {n}\n  input = "r-${{count.index}}"\n}}\n'
+
+
+def prerequisites(emulator, ws):
+    """The EC2 objects cluster_tags tags and the managed policy the Torque
+    roles attach, made out of band (not measured). moto has no AWS managed
+    policies unless told to load them all, hence a customer one."""
+    ec2 = emulator.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="bench", Description="bench", VpcId=vpc)["GroupId"]
+    policy = emulator.client("iam").create_policy(
+        PolicyName="bench-iac", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
+    )["Policy"]["Arn"]
+    ws.write(f'subnet_id = "{subnet}"\nsecurity_group_id = "{group}"\npolicy_arn = "{policy}"\n',
+             "terraform.tfvars")
+    return vpc, subnet, group, policy
+
+
+PHASES = [
+    ("plan", ["plan"], (0,)),
+    ("apply", ["apply", "-auto-approve"], (0,)),
+    # -detailed-exitcode: 0 only when the plan after apply is empty.
+    ("re-plan", ["plan", "-detailed-exitcode"], (0,)),
+    ("destroy", ["destroy", "-auto-approve"], (0,)),
+]
+
+
+def scale(args, work, emulator):
+    results = {}  # (n, kind, phase) -> list of runs
+    for n in args.sizes:
+        for rep in range(args.reps):
+            for kind in ("clusteriam", "terraform_data"):
+                log(f"scale: N={n} {kind} (repetition {rep + 1}/{args.reps})")
+                emulator.reset()
+                ws = Workspace(work, f"scale-{n}-{kind}-{rep}", emulator)
+                if kind == "clusteriam":
+                    prerequisites(emulator, ws)
+                    ws.write(scale_config(n))
+                else:
+                    ws.write(data_config(n))
+                for phase, cmd, ok in PHASES:
+                    r = ws.run(*cmd, ok=ok, emulator=emulator)
+                    results.setdefault((n, kind, phase), []).append(r)
+                shutil.rmtree(ws.dir)
+    biggest = max(args.sizes)
+    ours = median([r["wall"] for r in results[(biggest, "clusteriam", "re-plan")]])
+    floor = median([r["wall"] for r in results[(biggest, "terraform_data", "re-plan")]])
+    target(f"{biggest}-resource refresh (re-plan) vs terraform_data",
+           f"{ours / floor:.2f}x ({ours:.1f} s vs {floor:.1f} s)", "<= 1.5x", ours / floor <= 1.5)
+    if biggest >= 500:
+        rss = max(r["rss_mb"] for r in results[(biggest, "clusteriam", "re-plan")])
+        target(f"peak RSS, {biggest}-resource refresh + plan", f"{rss:.1f} MB", "< 60 MB", rss < 60)
+    return results
+
+
+# --- 3. AWS calls -----------------------------------------------------------
+
+# One resource of each type, and the documented minimum for each phase:
+# writes for create and destroy (the documented commands), reads for a
+# refresh (what observing everything the resource owns needs), no writes on
+# refresh or a no-op plan.
+CALL_CASES = [
+    ("clusteriam_rancher_node_role", 'name = "calls-node"\n  node_role = "worker"',
+     {"create": ["CreateRole", "PutRolePolicy", "CreateInstanceProfile", "AddRoleToInstanceProfile"],
+      "destroy": ["RemoveRoleFromInstanceProfile", "DeleteInstanceProfile", "DeleteRolePolicy", "DeleteRole"],
+      "refresh": ["GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "ListInstanceProfilesForRole"]}),
+    ("clusteriam_eks_connector_agent_role", 'name = "calls-agent"',
+     {"create": ["CreateRole", "PutRolePolicy"],
+      "destroy": ["DeleteRolePolicy", "DeleteRole"],
+      "refresh": ["GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "ListInstanceProfilesForRole"]}),
+    ("clusteriam_rancher_csp_adapter_role", 'name = "calls-csp"\n  oidc_provider_arn = var.oidc_arn',
+     {"create": ["CreateRole", "PutRolePolicy"],
+      "destroy": ["DeleteRolePolicy", "DeleteRole"],
+      "refresh": ["GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "ListInstanceProfilesForRole"]}),
+    ("clusteriam_torque_agent_role", f'name = "calls-torque"\n  oidc_provider_arn = var.oidc_arn\n  namespace = "torque"\n  service_account = "runner"\n  policy_arns = [var.policy_arn]',
+     {"create": ["CreateRole", "AttachRolePolicy"],
+      "destroy": ["DetachRolePolicy", "DeleteRole"],
+      "refresh": ["GetRole", "ListRolePolicies", "ListAttachedRolePolicies", "ListInstanceProfilesForRole"]}),
+    ("clusteriam_eks_connector_service_linked_role", "",
+     {"create": ["CreateServiceLinkedRole"],
+      "destroy": ["DeleteServiceLinkedRole"],
+      "refresh": ["GetRole"]}),
+    ("clusteriam_oidc_provider", 'url = "https://oidc.eks.us-east-1.amazonaws.com/id/CALLS"',
+     {"create": ["CreateOpenIDConnectProvider"],
+      "destroy": ["DeleteOpenIDConnectProvider"],
+      "refresh": ["GetOpenIDConnectProvider"]}),
+    ("clusteriam_kkp_account_policy", 'name = "calls-kkp"\n  user_name = var.user_name',
+     {"create": ["CreatePolicy", "AttachUserPolicy"],
+      "destroy": ["DetachUserPolicy", "DeletePolicy"],
+      "refresh": ["GetPolicy", "GetPolicyVersion", "ListEntitiesForPolicy"]}),
+    ("clusteriam_vpc_dns_hostnames", "vpc_id = var.vpc_id",
+     {"create": ["ModifyVpcAttribute"],  # DNS support is on already; hostnames only
+      "destroy": ["ModifyVpcAttribute"],
+      "refresh": ["DescribeVpcAttribute", "DescribeVpcAttribute"]}),
+    ("clusteriam_cluster_tags", 'cluster_id = "calls"\n  subnet_ids = [var.subnet_id]\n  security_group_id = var.security_group_id',
+     {"create": ["CreateTags"],
+      "destroy": ["DeleteTags"],
+      "refresh": ["DescribeTags"]}),
+]
+
+CALL_PHASES = [
+    ("create", ["apply", "-auto-approve"]),
+    # (-refresh-only with -detailed-exitcode exits 2 even when it reports no
+    # changes, so the empty plan is checked by the no-op plan only.)
+    ("refresh", ["plan", "-refresh-only"]),
+    ("no-op plan", ["plan", "-detailed-exitcode"]),
+    ("destroy", ["destroy", "-auto-approve"]),
+]
+
+CALLS_VARS = """
+variable "oidc_arn" { type = string }
+variable "user_name" { type = string }
+variable "vpc_id" { type = string }
+variable "subnet_id" { type = string }
+variable "security_group_id" { type = string }
+variable "policy_arn" { type = string }
+"""
+
+
+def aws_calls(args, work, emulator):
+    table = {}
+    for kind, body, minimum in CALL_CASES:
+        log(f"AWS calls: {kind}")
+        emulator.reset()
+        ws = Workspace(work, f"calls-{kind}", emulator)
+        vpc, subnet, group, policy = prerequisites(emulator, ws)
+        iam = emulator.client("iam")
+        oidc = iam.create_open_id_connect_provider(
+            Url="https://oidc.eks.us-east-1.amazonaws.com/id/TRUSTED",
+            ClientIDList=["sts.amazonaws.com"], ThumbprintList=["9" * 40])["OpenIDConnectProviderArn"]
+        iam.create_user(UserName="kubermatic")
+        ws.write(f'subnet_id = "{subnet}"\nsecurity_group_id = "{group}"\npolicy_arn = "{policy}"\n'
+                 f'oidc_arn = "{oidc}"\nuser_name = "kubermatic"\nvpc_id = "{vpc}"\n',
+                 "terraform.tfvars")
+        ws.write(PROVIDER_BLOCK + CALLS_VARS + f'resource "{kind}" "this" {{\n  {body}\n}}\n')
+        row = {}
+        for phase, cmd in CALL_PHASES:
+            emulator.start_recording()
+            ws.run(*cmd)
+            calls = emulator.stop_recording()
+            # Each provider process asks STS who the caller is once, when
+            # Terraform configures it: the provider's cost, not the resource's.
+            configure = [c for c in calls if c == ("sts", "GetCallerIdentity")]
+            ops = [op for svc, op in calls if (svc, op) != ("sts", "GetCallerIdentity")]
+            row[phase] = {
+                "reads": [op for op in ops if not is_write(op)],
+                "writes": [op for op in ops if is_write(op)],
+                "configure": len(configure),
+            }
+        table[kind] = (row, minimum)
+        shutil.rmtree(ws.dir)
+
+    for kind, (row, minimum) in table.items():
+        short = kind.removeprefix("clusteriam_")
+        for phase in ("create", "destroy"):
+            got, want = len(row[phase]["writes"]), len(minimum[phase])
+            target(f"{short}: {phase} writes", str(got), f"= {want} (documented)", got == want)
+        for phase in ("refresh", "no-op plan"):
+            writes = row[phase]["writes"]
+            target(f"{short}: {phase} writes", str(len(writes)), "= 0", not writes)
+        got, want = len(row["refresh"]["reads"]), len(minimum["refresh"])
+        target(f"{short}: refresh reads", str(got), f"<= {want}", got <= want)
+    return table
+
+
+# --- 4. the documented way --------------------------------------------------
+
+
+def render_documents(work, emulator):
+    """The seed documents' JSON, rendered once by clusteriam_policy_document
+    (the unit tests check the presets equal the seeds) so the CLI steps use
+    exactly the documented text. Not timed."""
+    ws = Workspace(work, "documents", emulator)
+    oidc = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER_PLACEHOLDER}"
+    presets = {
+        "rancher_controlplane": {}, "rancher_etcd_worker": {}, "rancher_node_trust": {},
+        "rancher_csp_adapter": {}, "rancher_csp_adapter_trust": {"oidc_provider_arn": oidc},
+        "kkp_account": {"account_id": ACCOUNT}, "eks_connector_agent": {},
+        "eks_connector_agent_trust": {},
+        "irsa_trust": {"oidc_provider_arn": oidc, "namespace": "torque-envs",
+                       "service_account": "torque-runner"},
+    }
+    text = PROVIDER_BLOCK
+    for name, params in presets.items():
+        attrs = "".join(f'\n  {k} = "{v}"' for k, v in params.items())
+        text += f'data "clusteriam_policy_document" "{name}" {{\n  preset = "{name}"{attrs}\n}}\n'
+        text += f'output "{name}" {{ value = data.clusteriam_policy_document.{name}.json }}\n'
+    ws.write(text)
+    ws.run("apply", "-auto-approve")
+    out = subprocess.run([TF, "output", "-json"], cwd=ws.dir, env=ws.env, check=True,
+                         capture_output=True).stdout
+    return {k: v["value"] for k, v in json.loads(out).items()}
+
+
+class Cli:
+    """Runs `aws` commands as a user following the documents would, each
+    one a new process; collects the wall time of all of them."""
+
+    def __init__(self, emulator, workdir, docs):
+        self.env = dict(os.environ, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
+                        AWS_DEFAULT_REGION=REGION, AWS_ENDPOINT_URL=emulator.url,
+                        AWS_PAGER="", AWS_EC2_METADATA_DISABLED="true")
+        self.dir = Path(workdir)
+        self.docs = docs
+        self.commands = 0
+
+    def doc(self, name, replace=None):
+        """file:// of a rendered document, with the user's edits applied."""
+        text = self.docs[name]
+        for old, new in (replace or {}).items():
+            text = text.replace(old, new)
+        path = self.dir / f"{name}-{self.commands}.json"
+        path.write_text(text)
+        return f"file://{path}"
+
+    def __call__(self, *args, env=None):
+        self.commands += 1
+        out = subprocess.run([str(AWS_CLI), *args, "--output", "json"], env=env or self.env,
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"aws {' '.join(args)} failed: {out.stderr}")
+        return json.loads(out.stdout) if out.stdout.strip() else {}
+
+
+def cli_rancher(cli, setup):
+    # Seed 000 (CSP adapter): the cluster's issuer, the OIDC provider if
+    # missing, the role with the license-manager policy.
+    issuer = cli("eks", "describe-cluster", "--name", "rancher-mgmt")["cluster"]["identity"]["oidc"]["issuer"]
+    host = issuer.removeprefix("https://")
+    listed = cli("iam", "list-open-id-connect-providers")["OpenIDConnectProviderList"]
+    if not any(p["Arn"].endswith(host) for p in listed):
+        cli("iam", "create-open-id-connect-provider", "--url", issuer,
+            "--client-id-list", "sts.amazonaws.com", "--thumbprint-list", "9" * 40)
+    cli("iam", "create-role", "--role-name", "rancher-csp-adapter", "--assume-role-policy-document",
+        cli.doc("rancher_csp_adapter_trust", {ISSUER_PLACEHOLDER: host}))
+    cli("iam", "put-role-policy", "--role-name", "rancher-csp-adapter", "--policy-name",
+        "rancher-csp-adapter", "--policy-document", cli.doc("rancher_csp_adapter"))
+    # Seed 001: a role + instance profile per node role, then the ClusterID tag.
+    for role, policy in (("controlplane", "rancher_controlplane"), ("etcd", "rancher_etcd_worker"),
+                         ("worker", "rancher_etcd_worker")):
+        name = f"prod-{role}"
+        cli("iam", "create-role", "--role-name", name, "--assume-role-policy-document",
+            cli.doc("rancher_node_trust"))
+        cli("iam", "put-role-policy", "--role-name", name, "--policy-name", name,
+            "--policy-document", cli.doc(policy))
+        cli("iam", "create-instance-profile", "--instance-profile-name", name)
+        cli("iam", "add-role-to-instance-profile", "--instance-profile-name", name,
+            "--role-name", name)
+    cli("ec2", "create-tags", "--resources", setup["instance"], setup["subnet"], setup["group"],
+        "--tags", "Key=kubernetes.io/cluster/prod,Value=owned")
+
+
+def cli_kkp(cli, setup):
+    # Seed 002: the policy for the KKP user, DNS support and hostnames on.
+    arn = cli("iam", "create-policy", "--policy-name", "kubermatic-kkp", "--policy-document",
+              cli.doc("kkp_account"))["Policy"]["Arn"]
+    cli("iam", "attach-user-policy", "--user-name", "kubermatic", "--policy-arn", arn)
+    cli("ec2", "modify-vpc-attribute", "--vpc-id", setup["vpc"], "--enable-dns-support",
+        '{"Value":true}')
+    cli("ec2", "modify-vpc-attribute", "--vpc-id", setup["vpc"], "--enable-dns-hostnames",
+        '{"Value":true}')
+
+
+def cli_torque(cli, setup):
+    # Seed 003: the issuer from the cluster account, then in each target
+    # account: check for the OIDC provider, create it, create the role.
+    issuer = cli("eks", "describe-cluster", "--name", "torque-agents")["cluster"]["identity"]["oidc"]["issuer"]
+    host = issuer.removeprefix("https://")
+    for account in ("111111111111", "222222222222"):
+        creds = cli("sts", "assume-role", "--role-arn", f"arn:aws:iam::{account}:role/terraform",
+                    "--role-session-name", "torque")["Credentials"]
+        env = dict(cli.env, AWS_ACCESS_KEY_ID=creds["AccessKeyId"],
+                   AWS_SECRET_ACCESS_KEY=creds["SecretAccessKey"],
+                   AWS_SESSION_TOKEN=creds["SessionToken"])
+        listed = cli("iam", "list-open-id-connect-providers", env=env)["OpenIDConnectProviderList"]
+        if not any(p["Arn"].endswith(host) for p in listed):
+            cli("iam", "create-open-id-connect-provider", "--url", issuer, "--client-id-list",
+                "sts.amazonaws.com", "--thumbprint-list", "9" * 40, env=env)
+        trust = cli.doc("irsa_trust", {ISSUER_PLACEHOLDER: host, ACCOUNT: account})
+        cli("iam", "create-role", "--role-name", "torque-agent", "--assume-role-policy-document",
+            trust, env=env)
+
+
+def cli_connector(cli, setup):
+    # Seed 004: the service-linked role, the agent role and its policy.
+    cli("iam", "create-service-linked-role", "--aws-service-name", "eks-connector.amazonaws.com")
+    cli("iam", "create-role", "--role-name", "AmazonEKSConnectorAgentRole",
+        "--assume-role-policy-document", cli.doc("eks_connector_agent_trust"))
+    cli("iam", "put-role-policy", "--role-name", "AmazonEKSConnectorAgentRole", "--policy-name",
+        "AmazonEKSConnectorAgentPolicy", "--policy-document", cli.doc("eks_connector_agent"))
+
+
+def scenario_setup(emulator, name):
+    """What each example expects to exist already (not timed)."""
+    ec2, eks, iam = emulator.client("ec2"), emulator.client("eks"), emulator.client("iam")
+    setup = {}
+    if name in ("rancher", "torque"):
+        cluster = "rancher-mgmt" if name == "rancher" else "torque-agents"
+        eks.create_cluster(name=cluster, roleArn=f"arn:aws:iam::{ACCOUNT}:role/eks",
+                           resourcesVpcConfig={"subnetIds": ["subnet-11111111"]})
+    if name in ("rancher", "kkp"):
+        setup["vpc"] = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    if name == "rancher":
+        setup["subnet"] = ec2.create_subnet(VpcId=setup["vpc"], CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+        setup["group"] = ec2.create_security_group(GroupName="rancher", Description="rancher",
+                                                   VpcId=setup["vpc"])["GroupId"]
+        image = ec2.describe_images()["Images"][0]["ImageId"]
+        setup["instance"] = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1,
+                                              SubnetId=setup["subnet"])["Instances"][0]["InstanceId"]
+    if name == "kkp":
+        iam.create_user(UserName="kubermatic")
+    return setup
+
+
+SCENARIOS = [
+    ("rancher", cli_rancher, lambda s: ["eks_cluster_name=rancher-mgmt", "cluster_id=prod",
+                                        f"subnet_id={s['subnet']}", f"security_group_id={s['group']}",
+                                        f'instance_ids=["{s["instance"]}"]']),
+    ("kkp", cli_kkp, lambda s: ["region=us-east-1", f"vpc_id={s['vpc']}"]),
+    ("torque", cli_torque, lambda s: ["cluster_name=torque-agents",
+                                      "target_a_role_arn=arn:aws:iam::111111111111:role/terraform",
+                                      "target_b_role_arn=arn:aws:iam::222222222222:role/terraform"]),
+    ("eks-connector", cli_connector, lambda s: []),
+]
+
+
+def documented_way(args, work, emulator):
+    docs = render_documents(work, emulator)
+    results = {}
+    for name, steps, tfvars in SCENARIOS:
+        for rep in range(args.reps):
+            log(f"documented way: {name} (repetition {rep + 1}/{args.reps})")
+            emulator.reset()
+            setup = scenario_setup(emulator, name)
+            cli = Cli(emulator, work, docs)
+            start = time.perf_counter()
+            steps(cli, setup)
+            cli_wall = time.perf_counter() - start
+
+            emulator.reset()
+            setup = scenario_setup(emulator, name)
+            ws = Workspace(work, f"scenario-{name}-{rep}", emulator)
+            shutil.copytree(ROOT / "examples" / name, ws.dir, dirs_exist_ok=True)
+            subprocess.run([TF, "get", "-no-color"], cwd=ws.dir, env=ws.env, check=True,
+                           capture_output=True)
+            var_args = [a for v in tfvars(setup) for a in ("-var", v)]
+            r = ws.run("apply", "-auto-approve", *var_args, emulator=emulator)
+            entry = results.setdefault(name, {"cli": [], "tf": [], "commands": cli.commands})
+            entry["cli"].append(cli_wall)
+            entry["tf"].append(r["wall"])
+            shutil.rmtree(ws.dir)
+    for name, entry in results.items():
+        tf, cli = median(entry["tf"]), median(entry["cli"])
+        target(f"{name}: terraform apply vs AWS CLI steps", f"{tf:.1f} s vs {cli:.1f} s",
+               "faster", tf < cli)
+    return results
+
+
+# --- report -----------------------------------------------------------------
+
+
+def report(args, fp, sc, calls, doc):
+    out = []
+    p = out.append
+    load = os.getloadavg()
+    p(f"Run: {time.strftime('%Y-%m-%d %H:%M %Z')}, mode {'quick' if args.quick else 'full'}, "
+      f"{os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+      f"(1 / 5 / 15 min). Times are medians of {args.reps} repetition(s) unless stated.\n")
+    if fp:
+        p("### 1. Footprint\n")
+        p("| measure | value |\n|---|---|")
+        p(f"| release binary size | {fp['size_mb']:.1f} MB |")
+        p(f"| exec to handshake line, median of {fp['starts']} starts | {fp['handshake_ms']:.2f} ms "
+          f"(p90 {fp['handshake_p90_ms']:.2f} ms; spawning `/bin/echo` and reading its line: "
+          f"{fp['spawn_floor_ms']:.2f} ms) |")
+        p(f"| RSS right after the handshake, median | {fp['rss_handshake_mb']:.1f} MB |")
+        p(f"| peak RSS (VmHWM) of the provider while Terraform plans 500 new resources | "
+          f"{fp['rss_plan500_mb']:.1f} MB |")
+        p(f"| GetProviderSchema as Terraform sees it: `terraform providers schema -json` with the "
+          f"provider minus without it, median of {fp['schema_runs']} | {fp['schema_ms']:.0f} ms "
+          f"({fp['schema_with_ms']:.0f} ms - {fp['schema_without_ms']:.0f} ms) |")
+        p("")
+    if sc:
+        p("### 2. Scale: clusteriam (mixed types) vs terraform_data\n")
+        p("Wall seconds per phase. *overhead/resource* = (clusteriam - terraform_data) / N. "
+          "*emulator CPU* = CPU seconds moto spent serving the phase (moto serves one request "
+          "at a time under the GIL, so this is close to the emulator's share of the wall time). "
+          "*provider* = CPU seconds and peak RSS of the provider processes.\n")
+        p("| N | phase | clusteriam s | terraform_data s | ratio | overhead/resource ms | "
+          "emulator CPU s | provider CPU s | provider peak RSS MB |")
+        p("|---|---|---|---|---|---|---|---|---|")
+        for n in args.sizes:
+            for phase, _, _ in PHASES:
+                ours = sc[(n, "clusteriam", phase)]
+                base = sc[(n, "terraform_data", phase)]
+                o, b = median([r["wall"] for r in ours]), median([r["wall"] for r in base])
+                p(f"| {n} | {phase} | {o:.2f} | {b:.2f} | {o / b:.1f}x | {(o - b) / n * 1e3:.0f} | "
+                  f"{median([r['moto_cpu'] for r in ours]):.2f} | "
+                  f"{median([r['provider_cpu'] for r in ours]):.2f} | "
+                  f"{max(r['rss_mb'] for r in ours):.1f} |")
+        p("")
+    if calls:
+        p("### 3. AWS calls per resource, counted at the emulator\n")
+        p("One resource of each type. reads / writes per phase, excluding the one STS "
+          "GetCallerIdentity each provider process makes when Terraform configures it "
+          "(*configure*). *minimum* is what the documented steps need: their commands for create "
+          "and destroy, and for a refresh the reads that observe everything the resource owns.\n")
+        p("| resource | phase | reads | writes | configure | minimum | operations |")
+        p("|---|---|---|---|---|---|---|")
+        for kind, (row, minimum) in calls.items():
+            for phase, _ in CALL_PHASES:
+                c = row[phase]
+                want = minimum.get("refresh" if phase == "no-op plan" else phase)
+                want_text = (f"{len(want)} {'reads' if phase in ('refresh', 'no-op plan') else 'writes'}"
+                             if want else "")
+                ops = ", ".join(f"{op}" for op in c["reads"] + c["writes"])
+                p(f"| {kind.removeprefix('clusteriam_')} | {phase} | {len(c['reads'])} | "
+                  f"{len(c['writes'])} | {c['configure']} | {want_text} | {ops} |")
+        p("")
+    if doc:
+        p("### 4. The documented way: AWS CLI steps vs `terraform apply`\n")
+        p("The seeds' steps as `aws` commands (one process each, awscli from PyPI) against the "
+          "same emulator, vs `terraform apply` of the scenario in examples/ (which plans, "
+          "applies, waits for IAM and reads everything back).\n")
+        p("| scenario | aws commands | AWS CLI s | terraform apply s | ratio |")
+        p("|---|---|---|---|---|")
+        for name, e in doc.items():
+            tf, cli = median(e["tf"]), median(e["cli"])
+            p(f"| {name} | {e['commands']} | {cli:.1f} | {tf:.1f} | {tf / cli:.2f}x |")
+        p("")
+    p("### Targets\n")
+    p("| target | measured | limit | result |\n|---|---|---|---|")
+    for what, measured, limit, passed in TARGETS:
+        p(f"| {what} | {measured} | {limit} | {'PASS' if passed else 'MISS'} |")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small N, one repetition")
+    parser.add_argument("--only", choices=["footprint", "scale", "calls", "cli"], action="append",
+                        help="run only these parts (repeatable)")
+    parser.add_argument("--out", type=Path, default=ROOT / "target/bench/results.md",
+                        help="where to write the markdown report (also printed)")
+    parser.add_argument("--sizes", help="comma-separated N for the scale part (default 10,100,500; "
+                        "quick: 10,100)")
+    parser.add_argument("--reps", type=int, help="repetitions (default 3; quick: 1)")
+    args = parser.parse_args()
+    args.sizes = ([int(n) for n in args.sizes.split(",")] if args.sizes
+                  else [10, 100] if args.quick else [10, 100, 500])
+    args.reps = args.reps or (1 if args.quick else 3)
+    args.starts = 50 if args.quick else 200
+    args.schema_runs = 5 if args.quick else 15
+    parts = set(args.only or ["footprint", "scale", "calls", "cli"])
+
+    with tempfile.TemporaryDirectory(prefix="clusteriam-bench-") as work:
+        emulator = Emulator(work)
+        try:
+            fp = footprint(args, work, emulator) if "footprint" in parts else None
+            sc = scale(args, work, emulator) if "scale" in parts else None
+            calls = aws_calls(args, work, emulator) if "calls" in parts else None
+            doc = documented_way(args, work, emulator) if "cli" in parts else None
+        finally:
+            emulator.close()
+    text = report(args, fp, sc, calls, doc)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    print(text)
+    log(f"report written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
