@@ -35,6 +35,13 @@ pub struct ObservedProfile {
     pub roles: Vec<String>,
 }
 
+/// Whether reading a role also lists the instance profiles that hold it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profiles {
+    Include,
+    Skip,
+}
+
 /// What CreateRole needs.
 pub struct NewRole<'a> {
     pub name: &'a str,
@@ -81,11 +88,18 @@ fn iam_tags(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_iam::types::Tag> {
 impl Aws {
     /// Everything about a role; `None` when it does not exist.
     pub async fn get_role(&self, name: &str) -> Found<ObservedRole> {
+        self.get_role_observing(name, Profiles::Include).await
+    }
+
+    /// The role with its policies, and its instance profiles only when asked:
+    /// a role that owns none need not pay for ListInstanceProfilesForRole
+    /// on every refresh. Deleting a role always needs them ([`Aws::get_role`]).
+    pub async fn get_role_observing(&self, name: &str, profiles: Profiles) -> Found<ObservedRole> {
         let Some(mut observed) = self.get_role_only(name).await? else {
             return Ok(None);
         };
         // Gone between calls: report it as gone rather than half-observed.
-        match self.fill_role_details(&mut observed).await {
+        match self.fill_role_details(&mut observed, profiles).await {
             Ok(()) => Ok(Some(observed)),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
@@ -138,64 +152,98 @@ impl Aws {
         Ok(Some(observed))
     }
 
-    async fn fill_role_details(&self, role: &mut ObservedRole) -> Result<(), AwsError> {
-        let name = role.name.clone();
-        tracing::debug!(service = "iam", operation = "ListRolePolicies", role = %name);
-        let names = self
+    /// The role's inline policies, attachments and (when asked) instance
+    /// profiles, read concurrently: on real AWS each call is a round trip.
+    async fn fill_role_details(
+        &self,
+        role: &mut ObservedRole,
+        profiles: Profiles,
+    ) -> Result<(), AwsError> {
+        let name = role.name.as_str();
+        let (inline_policies, managed_policies, instance_profiles) = tokio::try_join!(
+            self.role_inline_policies(name),
+            self.role_managed_policies(name),
+            async {
+                match profiles {
+                    Profiles::Include => self.role_instance_profiles(name).await,
+                    Profiles::Skip => Ok(Vec::new()),
+                }
+            },
+        )?;
+        role.inline_policies = inline_policies;
+        role.managed_policies = managed_policies;
+        role.instance_profiles = instance_profiles;
+        Ok(())
+    }
+
+    async fn role_inline_policies(&self, name: &str) -> Result<BTreeMap<String, String>, AwsError> {
+        tracing::debug!(service = "iam", operation = "ListRolePolicies", role = name);
+        let names: Vec<String> = self
             .iam
             .list_role_policies()
-            .role_name(&name)
+            .role_name(name)
             .into_paginator()
             .items()
-            .send();
-        let names = names.try_collect().await?;
-        for policy in names {
-            tracing::debug!(service = "iam", operation = "GetRolePolicy", role = %name, policy = %policy);
+            .send()
+            .try_collect()
+            .await?;
+        let documents = names.into_iter().map(|policy| async move {
+            tracing::debug!(service = "iam", operation = "GetRolePolicy", role = name, policy = %policy);
             let out = self
                 .iam
                 .get_role_policy()
-                .role_name(&name)
+                .role_name(name)
                 .policy_name(&policy)
                 .send()
                 .await?;
-            role.inline_policies
-                .insert(policy, from_iam(&out.policy_document));
-        }
+            Ok::<_, AwsError>((policy, from_iam(&out.policy_document)))
+        });
+        futures::future::try_join_all(documents)
+            .await
+            .map(|pairs| pairs.into_iter().collect())
+    }
 
-        tracing::debug!(service = "iam", operation = "ListAttachedRolePolicies", role = %name);
-        let attached = self
+    async fn role_managed_policies(&self, name: &str) -> Result<BTreeSet<String>, AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "ListAttachedRolePolicies",
+            role = name
+        );
+        let attached: Vec<_> = self
             .iam
             .list_attached_role_policies()
-            .role_name(&name)
+            .role_name(name)
             .into_paginator()
             .items()
-            .send();
-        role.managed_policies = attached
+            .send()
             .try_collect()
-            .await?
-            .into_iter()
-            .filter_map(|p| p.policy_arn)
-            .collect();
+            .await?;
+        Ok(attached.into_iter().filter_map(|p| p.policy_arn).collect())
+    }
 
-        tracing::debug!(service = "iam", operation = "ListInstanceProfilesForRole", role = %name);
-        let profiles = self
+    async fn role_instance_profiles(&self, name: &str) -> Result<Vec<ObservedProfile>, AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "ListInstanceProfilesForRole",
+            role = name
+        );
+        let profiles: Vec<_> = self
             .iam
             .list_instance_profiles_for_role()
-            .role_name(&name)
+            .role_name(name)
             .into_paginator()
             .items()
-            .send();
-        role.instance_profiles = profiles
+            .send()
             .try_collect()
-            .await?
+            .await?;
+        Ok(profiles
             .into_iter()
             .map(|p| ObservedProfile {
                 name: p.instance_profile_name,
                 arn: p.arn,
                 roles: p.roles.into_iter().map(|r| r.role_name).collect(),
             })
-            .collect();
-        Ok(())
+            .collect())
     }
 
     pub async fn create_role(&self, role: &NewRole<'_>) -> Result<(), AwsError> {

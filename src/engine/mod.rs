@@ -10,7 +10,7 @@ use std::fmt;
 
 pub use steps::{Step, converge_steps, teardown_steps};
 
-use crate::aws::{Aws, AwsError, NewRole, ObservedRole};
+use crate::aws::{Aws, AwsError, NewRole, ObservedRole, Profiles};
 
 /// The desired state of one IAM role and what hangs off it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -74,7 +74,12 @@ pub async fn converge(
     // need IAM to show the result everywhere: wait until it reads back whole.
     let observed = aws
         .retry_propagation("GetRole", AwsError::is_not_found, || async {
-            match aws.get_role(&spec.name).await? {
+            let profiles = if spec.instance_profile {
+                Profiles::Include
+            } else {
+                Profiles::Skip
+            };
+            match aws.get_role_observing(&spec.name, profiles).await? {
                 Some(role)
                     if !spec.instance_profile
                         || role.instance_profiles.iter().any(|p| p.name == spec.name) =>
