@@ -218,6 +218,12 @@ fn each_step_failing_for_good(steps: &[(&str, &[&str])]) {
             "the AWS error code is shown:\n{}",
             run.output()
         );
+        assert!(
+            run.mentions("Grant it to the caller")
+                || run.mentions("permission on this OIDC provider"),
+            "the error says how to fix it:\n{}",
+            run.output()
+        );
         assert!(proxy.counts().denied > 0, "{operation} was never called");
         assert_matches_allowing_orphan_profile(&aws, &ws, operation);
 

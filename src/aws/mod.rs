@@ -20,7 +20,7 @@ pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use ec2::ResourceTag;
 pub use iam_policy::{MAX_POLICY_VERSIONS, ManagedPolicy, PolicyVersion};
 pub use oidc::{OidcCreated, OidcProvider};
-pub use role::{NewRole, ObservedProfile, ObservedRole};
+pub use role::{NewRole, ObservedProfile, ObservedRole, Profiles};
 pub use service_linked_role::{Created, ServiceLinkedRole};
 pub use vpc::{DnsAttribute, VpcDns};
 
@@ -59,6 +59,27 @@ impl AwsError {
             code: None,
             message: "Terraform asked the provider to stop (interrupt); run apply again to finish"
                 .into(),
+        }
+    }
+    /// A sentence telling the user what to do about this error, when the code says.
+    pub fn remedy(&self) -> Option<&'static str> {
+        match self.code.as_deref()? {
+            "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => Some(
+                "The provider's credentials may not do this; the message names the missing \
+                 action. Grant it to the caller (or to the role in `assume_role`) and apply again.",
+            ),
+            "LimitExceeded" | "LimitExceededException" => Some(
+                "An IAM quota of the account is reached; remove unused objects or ask AWS for a \
+                 higher quota, then apply again.",
+            ),
+            _ => None,
+        }
+    }
+    /// ``Code: message``, then the remedy when there is one: a diagnostic's detail.
+    pub fn detail(&self) -> String {
+        match self.remedy() {
+            Some(remedy) => format!("{self}\n\n{remedy}"),
+            None => self.to_string(),
         }
     }
     pub fn is_not_found(&self) -> bool {

@@ -77,7 +77,7 @@ impl DataSource<Clients> for EksClusterOidc {
                 return Value::Null;
             }
             Err(e) => {
-                diags.error(format!("reading EKS cluster (`{name}`)"), e.to_string());
+                diags.error(format!("reading EKS cluster (`{name}`)"), e.detail());
                 return Value::Null;
             }
         };
@@ -104,7 +104,7 @@ impl DataSource<Clients> for EksClusterOidc {
             Err(e) => {
                 diags.error(
                     format!("reading IAM OIDC provider (`{}`)", provider_arn.arn()),
-                    e.to_string(),
+                    e.detail(),
                 );
                 return Value::Null;
             }

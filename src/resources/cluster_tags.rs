@@ -288,7 +288,11 @@ async fn apply(aws: &Aws, prior_state: &Value, planned: &Value, diags: &mut Diag
         .collect();
     if !untag.is_empty() {
         if let Err(e) = aws.ec2_untag(&untag, &key).await {
-            diags.error(&summary, detail(&e));
+            let summary = format!(
+                "untagging EC2 resources for cluster (`{}`)",
+                desired.cluster_id
+            );
+            diags.error(summary, detail(&e));
             return prior_state.clone();
         }
     }

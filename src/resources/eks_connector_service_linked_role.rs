@@ -67,7 +67,7 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
             Err(e) => {
                 diags.error(
                     format!("creating IAM service-linked role (`{SERVICE}`)"),
-                    e.to_string(),
+                    e.detail(),
                 );
                 Value::Null
             }
@@ -93,7 +93,7 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
             Err(e) => {
                 diags.error(
                     format!("reading IAM service-linked role (`{name}`)"),
-                    e.to_string(),
+                    e.detail(),
                 );
                 prior.clone()
             }
@@ -166,7 +166,7 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
             Err(e) => {
                 diags.error(
                     format!("importing IAM service-linked role (`{id}`)"),
-                    e.to_string(),
+                    e.detail(),
                 );
                 Value::Null
             }

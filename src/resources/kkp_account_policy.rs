@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 
 use crate::arn::{Arn, is_account_id};
+use crate::aws::AwsError;
 use crate::policy::{canonical_json, equivalent, presets};
 use crate::provider::Clients;
 use crate::resources::{
@@ -245,7 +246,7 @@ impl Resource<Clients> for KkpAccountPolicy {
         {
             Ok(policy) => policy,
             Err(e) => {
-                diags.error(format!("creating IAM policy (`{name}`)"), e.to_string());
+                diags.error(format!("creating IAM policy (`{name}`)"), e.detail());
                 return Value::Null;
             }
         };
@@ -268,7 +269,7 @@ impl Resource<Clients> for KkpAccountPolicy {
             diags.attribute_error(
                 "user_name",
                 format!("attaching IAM policy (`{name}`) to user (`{user}`)"),
-                format!("{e}\n\nCheck that the IAM user `{user}` exists, then apply again."),
+                attach_detail(&e, user),
             );
         }
         state
@@ -293,7 +294,7 @@ impl Resource<Clients> for KkpAccountPolicy {
             Ok(Some(policy)) => policy,
             Ok(None) => return Value::Null,
             Err(e) => {
-                diags.error(summary(), e.to_string());
+                diags.error(summary(), e.detail());
                 return Value::Null;
             }
         };
@@ -304,7 +305,7 @@ impl Resource<Clients> for KkpAccountPolicy {
             Ok(Some(document)) => document,
             Ok(None) => return Value::Null,
             Err(e) => {
-                diags.error(summary(), e.to_string());
+                diags.error(summary(), e.detail());
                 return Value::Null;
             }
         };
@@ -340,7 +341,7 @@ impl Resource<Clients> for KkpAccountPolicy {
                 Ok(users) if users.iter().any(|u| u == user) => {}
                 Ok(_) => new.set("user_name", Value::Null),
                 Err(e) => {
-                    diags.error(summary(), e.to_string());
+                    diags.error(summary(), e.detail());
                     return Value::Null;
                 }
             }
@@ -384,7 +385,7 @@ impl Resource<Clients> for KkpAccountPolicy {
                     );
                     diags.error(
                         format!("creating IAM policy version (`{name}`)"),
-                        e.to_string(),
+                        e.detail(),
                     );
                 }
             }
@@ -400,7 +401,7 @@ impl Resource<Clients> for KkpAccountPolicy {
                 state.set("user_name", Value::string(old));
                 diags.error(
                     format!("detaching IAM policy (`{name}`) from user (`{old}`)"),
-                    e.to_string(),
+                    e.detail(),
                 );
             }
             if detached
@@ -411,7 +412,7 @@ impl Resource<Clients> for KkpAccountPolicy {
                 diags.attribute_error(
                     "user_name",
                     format!("attaching IAM policy (`{name}`) to user (`{new}`)"),
-                    format!("{e}\n\nCheck that the IAM user `{new}` exists; the next apply attaches the policy."),
+                    attach_detail(&e, new),
                 );
             }
         }
@@ -423,7 +424,7 @@ impl Resource<Clients> for KkpAccountPolicy {
         {
             state.set("tags", prior.get("tags").clone());
             state.set("tags_all", prior.get("tags_all").clone());
-            diags.error(format!("tagging IAM policy (`{name}`)"), e.to_string());
+            diags.error(format!("tagging IAM policy (`{name}`)"), e.detail());
         }
         state
     }
@@ -448,7 +449,7 @@ impl Resource<Clients> for KkpAccountPolicy {
         {
             diags.error(
                 format!("detaching IAM policy (`{name}`) from user (`{user}`)"),
-                e.to_string(),
+                e.detail(),
             );
             return;
         }
@@ -510,11 +511,20 @@ impl Resource<Clients> for KkpAccountPolicy {
                 return Value::Null;
             }
             Err(e) => {
-                diags.error(format!("importing IAM policy (`{id}`)"), e.to_string());
+                diags.error(format!("importing IAM policy (`{id}`)"), e.detail());
                 return Value::Null;
             }
         }
         state
+    }
+}
+
+/// Why attaching to the user failed, and what to do about it.
+fn attach_detail(err: &AwsError, user: &str) -> String {
+    if err.is_not_found() {
+        format!("{err}\n\nCheck that the IAM user `{user}` exists, then apply again.")
+    } else {
+        err.detail()
     }
 }
 

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use super::{
     merged_tags, plan_tags_all, tag_attributes, tags_from_aws, unique_name, validate_tags,
 };
-use crate::aws::{Aws, ObservedRole};
+use crate::aws::{Aws, ObservedRole, Profiles};
 use crate::engine::{self, RoleSpec};
 use crate::policy::equivalent;
 use crate::provider::Clients;
@@ -317,10 +317,19 @@ impl<K: RoleKind> RoleResource<K> {
         ok
     }
 
+    /// Only a kind that owns an instance profile reads the role's profiles.
+    fn profiles(&self) -> Profiles {
+        if self.0.instance_profile() {
+            Profiles::Include
+        } else {
+            Profiles::Skip
+        }
+    }
+
     fn report(diags: &mut Diagnostics, failure: &engine::Failure, name: &str) {
         diags.error(
             format!("{} (`{name}`)", failure.step),
-            failure.error.to_string(),
+            failure.error.detail(),
         );
     }
 }
@@ -423,7 +432,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                     .unwrap_or(self.0.name_prefix_default()),
             ),
         };
-        match aws.get_role(&name).await {
+        match aws.get_role_only(&name).await {
             Ok(None) => {}
             Ok(Some(_)) => {
                 diags.attribute_error(
@@ -438,7 +447,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                 return Value::Null;
             }
             Err(e) => {
-                diags.error(format!("reading IAM role (`{name}`)"), e.to_string());
+                diags.error(format!("reading IAM role (`{name}`)"), e.detail());
                 return Value::Null;
             }
         }
@@ -468,7 +477,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let Some(name) = state.get_str("name").or(state.get_str("id")) else {
             return Value::Null;
         };
-        match clients.aws.get_role(name).await {
+        match clients.aws.get_role_observing(name, self.profiles()).await {
             Ok(Some(role)) => {
                 let mut prior = state.clone();
                 if let Err(e) = self.0.import_inputs(&mut prior, &role, None) {
@@ -478,7 +487,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             }
             Ok(None) => Value::Null,
             Err(e) => {
-                diags.error(format!("reading IAM role (`{name}`)"), e.to_string());
+                diags.error(format!("reading IAM role (`{name}`)"), e.detail());
                 state.clone()
             }
         }
@@ -497,10 +506,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         };
         let aws = &clients.aws;
         let name = planned.get_str("name").unwrap_or_default().to_string();
-        let observed = match aws.get_role(&name).await {
+        let observed = match aws.get_role_observing(&name, self.profiles()).await {
             Ok(observed) => observed,
             Err(e) => {
-                diags.error(format!("reading IAM role (`{name}`)"), e.to_string());
+                diags.error(format!("reading IAM role (`{name}`)"), e.detail());
                 return prior.clone();
             }
         };
@@ -544,7 +553,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             );
             return Value::Null;
         }
-        let role = match clients.aws.get_role(name).await {
+        let role = match clients.aws.get_role_observing(name, self.profiles()).await {
             Ok(Some(role)) => role,
             Ok(None) => {
                 diags.error(
@@ -554,7 +563,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                 return Value::Null;
             }
             Err(e) => {
-                diags.error(format!("importing IAM role (`{name}`)"), e.to_string());
+                diags.error(format!("importing IAM role (`{name}`)"), e.detail());
                 return Value::Null;
             }
         };

@@ -143,7 +143,7 @@ impl Resource<Clients> for VpcDnsHostnames {
                 not_found(vpc_id, &clients.aws.region),
             ),
             Err(e) => {
-                diags.attribute_error("vpc_id", format!("reading VPC (`{vpc_id}`)"), e.to_string())
+                diags.attribute_error("vpc_id", format!("reading VPC (`{vpc_id}`)"), e.detail())
             }
         }
     }
@@ -173,7 +173,7 @@ impl Resource<Clients> for VpcDnsHostnames {
                 return Value::Null;
             }
             Err(e) => {
-                diags.error(format!("reading VPC (`{vpc_id}`)"), e.to_string());
+                diags.error(format!("reading VPC (`{vpc_id}`)"), e.detail());
                 return Value::Null;
             }
         };
@@ -186,7 +186,7 @@ impl Resource<Clients> for VpcDnsHostnames {
         if let Some((attribute, e)) = failure {
             diags.error(
                 format!("enabling {} of VPC (`{vpc_id}`)", attribute.api_name()),
-                e.to_string(),
+                e.detail(),
             );
             // Nothing changed: nothing to keep in state.
             if !changed.support && !changed.hostnames {
@@ -213,7 +213,7 @@ impl Resource<Clients> for VpcDnsHostnames {
             Ok(Some(dns)) => state_for(vpc_id, dns),
             Ok(None) => Value::Null,
             Err(e) => {
-                diags.error(format!("reading VPC (`{vpc_id}`)"), e.to_string());
+                diags.error(format!("reading VPC (`{vpc_id}`)"), e.detail());
                 Value::Null
             }
         }
@@ -243,7 +243,7 @@ impl Resource<Clients> for VpcDnsHostnames {
         if let Some((attribute, e)) = failure {
             diags.error(
                 format!("enabling {} of VPC (`{vpc_id}`)", attribute.api_name()),
-                e.to_string(),
+                e.detail(),
             );
             return match clients.aws.vpc_dns(vpc_id).await {
                 Ok(Some(dns)) => state_for(vpc_id, dns),
@@ -289,7 +289,7 @@ impl Resource<Clients> for VpcDnsHostnames {
                 Err(e) => {
                     diags.error(
                         format!("restoring {} of VPC (`{vpc_id}`)", attribute.api_name()),
-                        e.to_string(),
+                        e.detail(),
                     );
                     return;
                 }
@@ -318,7 +318,7 @@ impl Resource<Clients> for VpcDnsHostnames {
                 Value::Null
             }
             Err(e) => {
-                diags.error(format!("importing VPC (`{id}`)"), e.to_string());
+                diags.error(format!("importing VPC (`{id}`)"), e.detail());
                 Value::Null
             }
         }

@@ -164,6 +164,12 @@ impl Run {
     pub fn output(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
     }
+    /// Whether the output contains `needle`, ignoring how Terraform wrapped
+    /// and framed its diagnostics.
+    pub fn mentions(&self, needle: &str) -> bool {
+        let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        flat(&self.output().replace('│', " ")).contains(&flat(needle))
+    }
     #[track_caller]
     pub fn assert_ok(&self) -> &Self {
         assert_eq!(self.code, 0, "terraform failed:\n{}", self.output());
@@ -178,12 +184,9 @@ impl Run {
             "terraform should have failed:\n{}",
             self.output()
         );
-        // Terraform wraps long diagnostics; compare with whitespace collapsed.
-        let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-        let out = flat(&self.output().replace('│', " "));
         for needle in needles {
             assert!(
-                out.contains(&flat(needle)),
+                self.mentions(needle),
                 "expected `{needle}` in:\n{}",
                 self.output()
             );
