@@ -51,6 +51,17 @@ for provider in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"
     found += 1
     detail = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=provider["Arn"])
     print(f"IAM OIDC provider {provider['Arn']} (client ids: {', '.join(detail['ClientIDList'])})")
+# The default VPC has DNS hostnames on from the start; the others only when
+# turned on (clusteriam_vpc_dns_hostnames).
+for vpc in ec2.describe_vpcs()["Vpcs"]:
+    if vpc.get("IsDefault"):
+        continue
+    hostnames = ec2.describe_vpc_attribute(VpcId=vpc["VpcId"], Attribute="enableDnsHostnames")
+    if hostnames["EnableDnsHostnames"]["Value"]:
+        found += 1
+        support = ec2.describe_vpc_attribute(VpcId=vpc["VpcId"], Attribute="enableDnsSupport")
+        print(f"EC2 VPC {vpc['VpcId']}: DNS hostnames on, DNS support "
+              f"{'on' if support['EnableDnsSupport']['Value'] else 'off'}")
 tags = ec2.describe_tags(Filters=[{"Name": "key", "Values": ["kubernetes.io/cluster/*"]}])["Tags"]
 for tag in tags:
     found += 1
