@@ -388,7 +388,7 @@ def footprint(args, work, emulator):
     # part measures it again with state, during the refresh).
     emulator.reset()
     ws = Workspace(work, "plan500", emulator)
-    prerequisites(emulator, ws)
+    scale_prerequisites(emulator, ws, 500)
     ws.write(scale_config(500))
     r = ws.run("plan", "-refresh=false", emulator=emulator)
     result["rss_plan500_mb"] = r["rss_mb"]
@@ -415,13 +415,16 @@ MIX = [
     ("clusteriam_torque_agent_role", lambda i: f'name = "bench-torque-{i}"\n  oidc_provider_arn = clusteriam_oidc_provider.r5.arn\n  namespace = "torque"\n  service_account = "runner-{i}"\n  policy_arns = [var.policy_arn]'),
     ("clusteriam_rancher_csp_adapter_role", lambda i: f'name = "bench-csp-{i}"\n  oidc_provider_arn = clusteriam_oidc_provider.r5.arn'),
     ("clusteriam_oidc_provider", lambda i: f'url = "https://oidc.eks.us-east-1.amazonaws.com/id/BENCH{i:05d}"'),
-    ("clusteriam_cluster_tags", lambda i: f'cluster_id = "bench-{i}"\n  subnet_ids = [var.subnet_id]\n  security_group_id = var.security_group_id'),
+    # Each cluster its own subnet and security group, as in real accounts (an
+    # EC2 resource holds at most 50 tags).
+    ("clusteriam_cluster_tags", lambda i: f'cluster_id = "bench-{i}"\n  subnet_ids = [var.subnet_ids[{i // 7}]]\n  security_group_id = var.security_group_ids[{i // 7}]'),
 ]
 
 
 def scale_config(n):
     parts = [PROVIDER_BLOCK,
-             'variable "subnet_id" { type = string }\nvariable "security_group_id" { type = string }\n'
+             'variable "subnet_ids" { type = list(string) }\n'
+             'variable "security_group_ids" { type = list(string) }\n'
              'variable "policy_arn" { type = string }\n']
     for i in range(n):
         kind, body = MIX[i % len(MIX)]
@@ -433,22 +436,31 @@ def data_config(n):
     return f'resource "terraform_data" "r" {{\n  count = {n}\n  input = "r-${{count.index}}"\n}}\n'
 
 
-def prerequisites(emulator, ws):
-    """The EC2 objects cluster_tags tags and the managed policy the Torque
-    roles attach, made out of band (not measured). moto has no AWS managed
-    policies unless told to load them all, hence a customer one."""
+def prerequisites(emulator, ws, clusters=1):
+    """The EC2 objects cluster_tags tags (a subnet and a security group per
+    cluster) and the managed policy the Torque roles attach, made out of band
+    (not measured). moto has no AWS managed policies unless told to load them
+    all, hence a customer one."""
     ec2 = emulator.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-    group = ec2.create_security_group(GroupName="bench", Description="bench", VpcId=vpc)["GroupId"]
+    subnets, groups = [], []
+    for k in range(clusters):
+        subnets.append(ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{k}.0/24")["Subnet"]["SubnetId"])
+        groups.append(ec2.create_security_group(GroupName=f"bench-{k}", Description="bench",
+                                                VpcId=vpc)["GroupId"])
     policy = emulator.client("iam").create_policy(
         PolicyName="bench-iac", PolicyDocument=json.dumps({
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
     )["Policy"]["Arn"]
-    ws.write(f'subnet_id = "{subnet}"\nsecurity_group_id = "{group}"\npolicy_arn = "{policy}"\n',
-             "terraform.tfvars")
-    return vpc, subnet, group, policy
+    ws.write(f'subnet_ids = {json.dumps(subnets)}\nsecurity_group_ids = {json.dumps(groups)}\n'
+             f'policy_arn = "{policy}"\n', "terraform.tfvars")
+    return vpc, subnets[0], groups[0], policy
+
+
+def scale_prerequisites(emulator, ws, n):
+    """prerequisites() for scale_config(n): one cluster per cluster_tags."""
+    prerequisites(emulator, ws, clusters=n // len(MIX) + 1)
 
 
 PHASES = [
@@ -469,7 +481,7 @@ def scale(args, work, emulator):
                 emulator.reset()
                 ws = Workspace(work, f"scale-{n}-{kind}-{rep}", emulator)
                 if kind == "clusteriam":
-                    prerequisites(emulator, ws)
+                    scale_prerequisites(emulator, ws, n)
                     ws.write(scale_config(n))
                 else:
                     ws.write(data_config(n))
@@ -502,15 +514,15 @@ CALL_CASES = [
     ("clusteriam_eks_connector_agent_role", 'name = "calls-agent"',
      {"create": ["CreateRole", "PutRolePolicy"],
       "destroy": ["DeleteRolePolicy", "DeleteRole"],
-      "refresh": ["GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "ListInstanceProfilesForRole"]}),
+      "refresh": ["GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies"]}),
     ("clusteriam_rancher_csp_adapter_role", 'name = "calls-csp"\n  oidc_provider_arn = var.oidc_arn',
      {"create": ["CreateRole", "PutRolePolicy"],
       "destroy": ["DeleteRolePolicy", "DeleteRole"],
-      "refresh": ["GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies", "ListInstanceProfilesForRole"]}),
+      "refresh": ["GetRole", "ListRolePolicies", "GetRolePolicy", "ListAttachedRolePolicies"]}),
     ("clusteriam_torque_agent_role", f'name = "calls-torque"\n  oidc_provider_arn = var.oidc_arn\n  namespace = "torque"\n  service_account = "runner"\n  policy_arns = [var.policy_arn]',
      {"create": ["CreateRole", "AttachRolePolicy"],
       "destroy": ["DetachRolePolicy", "DeleteRole"],
-      "refresh": ["GetRole", "ListRolePolicies", "ListAttachedRolePolicies", "ListInstanceProfilesForRole"]}),
+      "refresh": ["GetRole", "ListRolePolicies", "ListAttachedRolePolicies"]}),
     ("clusteriam_eks_connector_service_linked_role", "",
      {"create": ["CreateServiceLinkedRole"],
       "destroy": ["DeleteServiceLinkedRole"],

@@ -72,6 +72,10 @@ impl AwsError {
                 "An IAM quota of the account is reached; remove unused objects or ask AWS for a \
                  higher quota, then apply again.",
             ),
+            "TagLimitExceeded" => Some(
+                "An AWS resource holds at most 50 tags; remove tags it no longer needs, then \
+                 apply again.",
+            ),
             _ => None,
         }
     }

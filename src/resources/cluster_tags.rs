@@ -167,7 +167,7 @@ fn detail(err: &AwsError) -> String {
              ec2:DescribeTags, ec2:DescribeInstances, ec2:DescribeSubnets and \
              ec2:DescribeSecurityGroups."
         ),
-        _ => err.to_string(),
+        _ => err.detail(),
     }
 }
 
