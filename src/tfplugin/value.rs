@@ -178,15 +178,12 @@ fn to_rmpv(value: &Value) -> rmpv::Value {
         Value::Null => rmpv::Value::Nil,
         Value::Unknown => rmpv::Value::Ext(UNKNOWN_EXT, vec![0]),
         Value::Bool(b) => rmpv::Value::Boolean(*b),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                rmpv::Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                rmpv::Value::from(u)
-            } else {
-                rmpv::Value::F64(n.as_f64().unwrap_or_default())
-            }
-        }
+        // Numbers travel as decimal strings, which cty parses exactly as it
+        // parses numbers in JSON state. A msgpack integer decodes to a
+        // number of another precision; Terraform then sees the refreshed
+        // state differ from the stored one, and `plan -refresh-only
+        // -detailed-exitcode` reports changes where there are none.
+        Value::Number(n) => rmpv::Value::from(n.to_string().as_str()),
         Value::String(s) => rmpv::Value::from(s.as_str()),
         Value::List(items) => rmpv::Value::Array(items.iter().map(to_rmpv).collect()),
         Value::Map(items) => rmpv::Value::Map(
@@ -436,6 +433,17 @@ mod tests {
             from_msgpack(&f, &Type::Number).unwrap().to_owned(),
             Value::Number(Number::from_f64(0.25).unwrap())
         );
+    }
+
+    #[test]
+    fn numbers_are_sent_as_decimal_strings() {
+        // As cty reads JSON state; see `to_rmpv`.
+        assert_eq!(
+            to_msgpack(&Value::int(3600)),
+            to_msgpack(&Value::string("3600"))
+        );
+        let quarter = to_msgpack(&Value::Number(Number::from_f64(0.25).unwrap()));
+        assert_eq!(quarter, to_msgpack(&Value::string("0.25")));
     }
 
     #[test]

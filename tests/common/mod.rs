@@ -330,11 +330,26 @@ impl Workspace {
         self.run(&["import", "-no-color", "-input=false", address, id])
     }
 
-    /// Asserts that a plan shows no changes.
+    /// Asserts that a plan shows no changes, and that a drift check
+    /// (`plan -refresh-only -detailed-exitcode`, as CI pipelines run it)
+    /// finds none either.
     #[track_caller]
     pub fn assert_no_changes(&self) {
         let run = self.plan();
         assert_eq!(run.code, 0, "expected an empty plan:\n{}", run.output());
+        let drift = self.run(&[
+            "plan",
+            "-no-color",
+            "-input=false",
+            "-refresh-only",
+            "-detailed-exitcode",
+        ]);
+        assert_eq!(
+            drift.code,
+            0,
+            "expected a refresh-only plan without changes:\n{}",
+            drift.output()
+        );
     }
 
     /// Asserts that a plan shows changes whose text contains every one of `needles`.
