@@ -547,9 +547,8 @@ CALL_CASES = [
 
 CALL_PHASES = [
     ("create", ["apply", "-auto-approve"]),
-    # (-refresh-only with -detailed-exitcode exits 2 even when it reports no
-    # changes, so the empty plan is checked by the no-op plan only.)
-    ("refresh", ["plan", "-refresh-only"]),
+    # -detailed-exitcode: a refresh of unchanged resources finds no drift.
+    ("refresh", ["plan", "-refresh-only", "-detailed-exitcode"]),
     ("no-op plan", ["plan", "-detailed-exitcode"]),
     ("destroy", ["destroy", "-auto-approve"]),
 ]
