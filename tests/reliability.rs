@@ -593,3 +593,56 @@ resource "clusteriam_kkp_account_policy" "kkp" {{
         started.elapsed().as_secs_f64()
     );
 }
+
+// --- Lost answers ------------------------------------------------------------
+
+/// IAM makes the object but its answer is lost: the SDK's retry meets
+/// EntityAlreadyExists for what the first attempt made. For every create
+/// that is not idempotent, that object is ours: the apply succeeds without
+/// adopting it, the state matches AWS, and destroy removes it.
+#[test]
+fn creates_whose_answer_is_lost_are_ours_and_destroyed() {
+    let aws = Emulator::start();
+    block_on(aws.iam().create_user().user_name("pf-user").send()).unwrap();
+    let lost = [
+        "CreateOpenIDConnectProvider",
+        "CreateRole",
+        "CreateInstanceProfile",
+        "CreatePolicy",
+        "CreateServiceLinkedRole",
+    ];
+    let proxy = FaultProxy::start(
+        &aws.url,
+        Faults {
+            lose_response: lost.iter().map(|op| op.to_string()).collect(),
+            ..Default::default()
+        },
+    );
+    let ws = common::Workspace::new();
+    ws.write(&format!(
+        "{}\nresource \"clusteriam_eks_connector_service_linked_role\" \"this\" {{}}\n",
+        multi_step_config(&proxy.url)
+    ));
+    ws.apply().assert_ok();
+    assert_eq!(
+        proxy.counts().failed.get("lost response"),
+        Some(&(lost.len() as u64)),
+        "{}",
+        proxy.counts()
+    );
+    for address in [
+        "clusteriam_oidc_provider.this",
+        "clusteriam_eks_connector_service_linked_role.this",
+    ] {
+        assert_eq!(
+            ws.state_attributes(address)["adopted"],
+            false,
+            "{address} was made by this apply"
+        );
+    }
+    ws.assert_no_changes();
+    assert_workspace_matches(&aws, &ws, &[common::ACCOUNT], "after apply");
+    ws.destroy().assert_ok();
+    assert_workspace_matches(&aws, &ws, &[common::ACCOUNT], "after destroy");
+    assert!(state_resources(&ws).is_empty());
+}

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_iam::types::{EntityType, Tag};
 
-use super::{Aws, AwsError, Found, found};
+use super::{Attempts, Aws, AwsError, Found, found};
 
 /// IAM keeps at most this many versions of a managed policy.
 pub const MAX_POLICY_VERSIONS: usize = 5;
@@ -93,11 +93,39 @@ impl Aws {
         if !tags.is_empty() {
             request = request.set_tags(Some(sdk_tags(tags)?));
         }
-        let out = request.send().await.map_err(AwsError::from)?;
+        let attempts = Attempts::default();
+        let out = match request
+            .customize()
+            .interceptor(attempts.counter())
+            .send()
+            .await
+            .map_err(AwsError::from)
+        {
+            // The policy a retried attempt finds is the one the first made.
+            Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") && attempts.retried() => {
+                return self.created_policy(name, path).await;
+            }
+            other => other?,
+        };
         out.policy().map(policy_from_sdk).ok_or_else(|| AwsError {
             code: None,
             message: "CreatePolicy returned no policy".to_string(),
         })
+    }
+
+    /// The customer managed policy `name` under `path`, by its ARN.
+    async fn created_policy(&self, name: &str, path: &str) -> Result<ManagedPolicy, AwsError> {
+        let account = self.account_id.as_deref().ok_or_else(|| AwsError {
+            code: Some("EntityAlreadyExists".into()),
+            message: format!(
+                "a policy called {name} exists, and the caller's account is unknown \
+                 (`skip_credentials_validation`); import it by its ARN"
+            ),
+        })?;
+        let arn = format!("arn:{}:iam::{account}:policy{path}{name}", self.partition);
+        self.get_policy(&arn)
+            .await?
+            .ok_or_else(|| AwsError::not_found(format!("policy {arn} not visible yet")))
     }
 
     pub async fn get_policy(&self, arn: &str) -> Found<ManagedPolicy> {

@@ -2,6 +2,8 @@
 //! attempts and outcome, from an SDK interceptor. Nothing from the request or
 //! its signature is logged, so no credential can leak through here.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -66,6 +68,43 @@ impl Intercept for LogCalls {
             outcome,
             "AWS call"
         );
+        Ok(())
+    }
+}
+
+/// How many attempts the SDK made for one call, for the non-idempotent
+/// creates: when IAM's answer to the first attempt is lost, the retry meets
+/// EntityAlreadyExists for the object that attempt made.
+#[derive(Clone, Debug, Default)]
+pub struct Attempts(Arc<AtomicU32>);
+
+impl Attempts {
+    /// The interceptor to add to the one call (`.customize().interceptor(..)`).
+    pub fn counter(&self) -> CountAttempts {
+        CountAttempts(self.0.clone())
+    }
+    /// Whether the SDK sent the call more than once.
+    pub fn retried(&self) -> bool {
+        self.0.load(Ordering::Relaxed) > 1
+    }
+}
+
+#[derive(Debug)]
+pub struct CountAttempts(Arc<AtomicU32>);
+
+impl Intercept for CountAttempts {
+    fn name(&self) -> &'static str {
+        "CountAttempts"
+    }
+
+    fn read_after_execution(
+        &self,
+        _context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let attempts = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
+        self.0.store(attempts as u32, Ordering::Relaxed);
         Ok(())
     }
 }

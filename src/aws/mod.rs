@@ -19,6 +19,7 @@ use std::time::Duration;
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use ec2::ResourceTag;
 pub use iam_policy::{MAX_POLICY_VERSIONS, ManagedPolicy, PolicyVersion};
+use log::Attempts;
 pub use oidc::{OidcCreated, OidcProvider};
 pub use role::{NewRole, ObservedProfile, ObservedRole, Profiles};
 pub use service_linked_role::{Created, ServiceLinkedRole};

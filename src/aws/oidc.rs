@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use aws_sdk_iam::types::Tag;
 
-use super::{Aws, AwsError, Found, found};
+use super::{Attempts, Aws, AwsError, Found, found};
 
 /// An IAM OIDC provider as AWS reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,9 @@ pub enum OidcCreated {
     New(String),
     /// A provider for that URL was already there (EntityAlreadyExists).
     AlreadyExists,
+    /// EntityAlreadyExists on a retry: the provider is the one an earlier
+    /// attempt created, whose answer was lost. Ours, not adopted.
+    CreatedByLostAttempt,
 }
 
 fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, AwsError> {
@@ -58,6 +61,10 @@ impl Aws {
             ?client_ids,
             ?thumbprints
         );
+        // Create is not idempotent: when IAM's answer is lost, the SDK's
+        // retry meets the provider the first attempt made. Count attempts to
+        // tell that apart from a provider that was there before.
+        let attempts = Attempts::default();
         let result = self
             .iam
             .create_open_id_connect_provider()
@@ -65,6 +72,8 @@ impl Aws {
             .set_client_id_list(Some(client_ids.to_vec()))
             .set_thumbprint_list((!thumbprints.is_empty()).then(|| thumbprints.to_vec()))
             .set_tags((!tags.is_empty()).then(|| sdk_tags(tags)).transpose()?)
+            .customize()
+            .interceptor(attempts.counter())
             .send()
             .await
             .map_err(AwsError::from);
@@ -75,7 +84,11 @@ impl Aws {
                     .to_string(),
             )),
             Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
-                Ok(OidcCreated::AlreadyExists)
+                if attempts.retried() {
+                    Ok(OidcCreated::CreatedByLostAttempt)
+                } else {
+                    Ok(OidcCreated::AlreadyExists)
+                }
             }
             Err(e) => Err(e),
         }

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Aws, AwsError, Found, found};
+use super::{Attempts, Aws, AwsError, Found, found};
 use crate::policy::from_iam;
 
 /// A role as IAM has it, with everything attached to it.
@@ -249,7 +249,9 @@ impl Aws {
     pub async fn create_role(&self, role: &NewRole<'_>) -> Result<(), AwsError> {
         self.retry_propagation("CreateRole", invalid_principal, || async {
             tracing::debug!(service = "iam", operation = "CreateRole", role = role.name);
-            self.iam
+            let attempts = Attempts::default();
+            match self
+                .iam
                 .create_role()
                 .role_name(role.name)
                 .path(role.path)
@@ -258,10 +260,20 @@ impl Aws {
                 .max_session_duration(role.max_session_duration)
                 .set_permissions_boundary(role.permissions_boundary.map(str::to_string))
                 .set_tags(Some(iam_tags(role.tags)).filter(|t| !t.is_empty()))
+                .customize()
+                .interceptor(attempts.counter())
                 .send()
                 .await
-                .map(|_| ())
                 .map_err(AwsError::from)
+            {
+                // The role a retried attempt finds is the one the first made.
+                Err(e)
+                    if e.code.as_deref() == Some("EntityAlreadyExists") && attempts.retried() =>
+                {
+                    Ok(())
+                }
+                other => other.map(|_| ()),
+            }
         })
         .await
     }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{Aws, AwsError};
+use super::{Attempts, Aws, AwsError};
 
 /// A service-linked role as IAM has it.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,10 +32,13 @@ impl Aws {
             operation = "CreateServiceLinkedRole",
             aws_service = service
         );
+        let attempts = Attempts::default();
         let created = self
             .iam
             .create_service_linked_role()
             .aws_service_name(service)
+            .customize()
+            .interceptor(attempts.counter())
             .send()
             .await;
         match created {
@@ -58,7 +61,12 @@ impl Aws {
                     Some("InvalidInput" | "EntityAlreadyExists")
                 ) {
                     if let Some(role) = self.find_service_linked_role(service).await? {
-                        return Ok(Created::Existing(role));
+                        // Found by a retried attempt: the first one made it.
+                        return Ok(if attempts.retried() {
+                            Created::New(role)
+                        } else {
+                            Created::Existing(role)
+                        });
                     }
                 }
                 Err(err)

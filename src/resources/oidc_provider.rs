@@ -475,7 +475,8 @@ impl Resource<Clients> for OidcProvider {
             .await;
         let (arn, adopted) = match created {
             Ok(OidcCreated::New(arn)) => (arn, false),
-            Ok(OidcCreated::AlreadyExists) => {
+            Ok(found @ (OidcCreated::AlreadyExists | OidcCreated::CreatedByLostAttempt)) => {
+                let adopted = found == OidcCreated::AlreadyExists;
                 let Some(account) = aws.account_id.as_deref() else {
                     diags.error(
                         summary,
@@ -487,7 +488,7 @@ impl Resource<Clients> for OidcProvider {
                     return Value::Null;
                 };
                 match OidcProviderArn::for_issuer(&aws.partition, account, url) {
-                    Ok(arn) => (arn.arn().to_string(), true),
+                    Ok(arn) => (arn.arn().to_string(), adopted),
                     Err(e) => {
                         diags.error(summary, format!("EntityAlreadyExists: {e}"));
                         return Value::Null;

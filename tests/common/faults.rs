@@ -36,6 +36,9 @@ pub struct Faults {
     pub deny: BTreeSet<String>,
     /// Added before each forwarded response: a slow AWS.
     pub delay: Duration,
+    /// Operations whose first call reaches the emulator (so takes effect)
+    /// but whose answer is lost: the connection closes instead.
+    pub lose_response: BTreeSet<String>,
 }
 
 /// What the proxy has seen so far.
@@ -80,6 +83,8 @@ struct Shared {
     counts: Mutex<Counts>,
     /// How often each distinct request (by hash) has been seen.
     repeats: Mutex<HashMap<u64, u64>>,
+    /// Operations whose answer has been lost once already.
+    lost: Mutex<BTreeSet<String>>,
     connections: AtomicU64,
 }
 
@@ -295,6 +300,16 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
             Err(_) => return,
         };
         shared.counts.lock().unwrap().forwarded += 1;
+        if faults.lose_response.contains(&action) && shared.lost.lock().unwrap().insert(action) {
+            *shared
+                .counts
+                .lock()
+                .unwrap()
+                .failed
+                .entry("lost response".into())
+                .or_default() += 1;
+            return;
+        }
         if !faults.delay.is_zero() {
             tokio::time::sleep(faults.delay).await;
         }
