@@ -102,7 +102,7 @@ impl Aws {
             .map_err(AwsError::from)
         {
             // The policy a retried attempt finds is the one the first made.
-            Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") && attempts.retried() => {
+            Err(e) if attempts.met_own_object(&e) => {
                 return self.created_policy(name, path).await;
             }
             other => other?,

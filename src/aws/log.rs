@@ -16,6 +16,8 @@ use aws_smithy_runtime_api::client::retries::RequestAttempts;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 
+use super::AwsError;
+
 #[derive(Debug)]
 pub struct LogCalls;
 
@@ -86,6 +88,11 @@ impl Attempts {
     /// Whether the SDK sent the call more than once.
     pub fn retried(&self) -> bool {
         self.0.load(Ordering::Relaxed) > 1
+    }
+    /// Whether `err` is EntityAlreadyExists for the object an earlier
+    /// attempt of this call made (its answer lost).
+    pub fn met_own_object(&self, err: &AwsError) -> bool {
+        err.code.as_deref() == Some("EntityAlreadyExists") && self.retried()
     }
 }
 

@@ -83,12 +83,9 @@ impl Aws {
                     .unwrap_or_default()
                     .to_string(),
             )),
+            Err(e) if attempts.met_own_object(&e) => Ok(OidcCreated::CreatedByLostAttempt),
             Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
-                if attempts.retried() {
-                    Ok(OidcCreated::CreatedByLostAttempt)
-                } else {
-                    Ok(OidcCreated::AlreadyExists)
-                }
+                Ok(OidcCreated::AlreadyExists)
             }
             Err(e) => Err(e),
         }

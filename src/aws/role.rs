@@ -42,6 +42,17 @@ pub enum Profiles {
     Skip,
 }
 
+impl Profiles {
+    /// Only a role that owns an instance profile needs its profiles read.
+    pub fn for_role_owning_profile(owns_profile: bool) -> Self {
+        if owns_profile {
+            Profiles::Include
+        } else {
+            Profiles::Skip
+        }
+    }
+}
+
 /// What CreateRole needs.
 pub struct NewRole<'a> {
     pub name: &'a str,
@@ -267,11 +278,7 @@ impl Aws {
                 .map_err(AwsError::from)
             {
                 // The role a retried attempt finds is the one the first made.
-                Err(e)
-                    if e.code.as_deref() == Some("EntityAlreadyExists") && attempts.retried() =>
-                {
-                    Ok(())
-                }
+                Err(e) if attempts.met_own_object(&e) => Ok(()),
                 other => other.map(|_| ()),
             }
         })

@@ -74,11 +74,7 @@ pub async fn converge(
     // need IAM to show the result everywhere: wait until it reads back whole.
     let observed = aws
         .retry_propagation("GetRole", AwsError::is_not_found, || async {
-            let profiles = if spec.instance_profile {
-                Profiles::Include
-            } else {
-                Profiles::Skip
-            };
+            let profiles = Profiles::for_role_owning_profile(spec.instance_profile);
             match aws.get_role_observing(&spec.name, profiles).await? {
                 Some(role)
                     if !spec.instance_profile

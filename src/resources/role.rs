@@ -317,13 +317,8 @@ impl<K: RoleKind> RoleResource<K> {
         ok
     }
 
-    /// Only a kind that owns an instance profile reads the role's profiles.
     fn profiles(&self) -> Profiles {
-        if self.0.instance_profile() {
-            Profiles::Include
-        } else {
-            Profiles::Skip
-        }
+        Profiles::for_role_owning_profile(self.0.instance_profile())
     }
 
     fn report(diags: &mut Diagnostics, failure: &engine::Failure, name: &str) {
