@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_iam::types::{EntityType, Tag};
 
-use super::{Attempts, Aws, AwsError, Found, found};
+use super::{Attempts, Aws, AwsError, Found, found, split_ownership_mark, with_ownership_mark};
 
 /// IAM keeps at most this many versions of a managed policy.
 pub const MAX_POLICY_VERSIONS: usize = 5;
@@ -19,8 +19,10 @@ pub struct ManagedPolicy {
     pub path: String,
     pub description: Option<String>,
     pub default_version_id: String,
-    /// GetPolicy returns all of a policy's tags, so a read needs no ListPolicyTags.
+    /// GetPolicy returns all of a policy's tags, so a read needs no
+    /// ListPolicyTags. Without the ownership mark.
     pub tags: BTreeMap<String, String>,
+    pub mark: Option<String>,
 }
 
 /// One version of a managed policy.
@@ -41,6 +43,12 @@ impl PolicyVersion {
 }
 
 fn policy_from_sdk(p: &aws_sdk_iam::types::Policy) -> ManagedPolicy {
+    let (tags, mark) = split_ownership_mark(
+        p.tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect(),
+    );
     ManagedPolicy {
         arn: p.arn().unwrap_or_default().to_string(),
         name: p.policy_name().unwrap_or_default().to_string(),
@@ -50,11 +58,8 @@ fn policy_from_sdk(p: &aws_sdk_iam::types::Policy) -> ManagedPolicy {
             .filter(|d| !d.is_empty())
             .map(str::to_string),
         default_version_id: p.default_version_id().unwrap_or_default().to_string(),
-        tags: p
-            .tags()
-            .iter()
-            .map(|t| (t.key().to_string(), t.value().to_string()))
-            .collect(),
+        tags,
+        mark,
     }
 }
 
@@ -81,8 +86,10 @@ impl Aws {
         description: Option<&str>,
         document: &str,
         tags: &BTreeMap<String, String>,
+        mark: &str,
     ) -> Result<ManagedPolicy, AwsError> {
         tracing::debug!(service = "iam", operation = "CreatePolicy", name, path);
+        let tags = with_ownership_mark(tags, mark);
         let mut request = self
             .iam
             .create_policy()
@@ -90,9 +97,7 @@ impl Aws {
             .path(path)
             .set_description(description.map(str::to_string))
             .policy_document(document);
-        if !tags.is_empty() {
-            request = request.set_tags(Some(sdk_tags(tags)?));
-        }
+        request = request.set_tags(Some(sdk_tags(&tags)?));
         let attempts = Attempts::default();
         let out = match request
             .customize()
@@ -101,9 +106,13 @@ impl Aws {
             .await
             .map_err(AwsError::from)
         {
-            // The policy a retried attempt finds is the one the first made.
-            Err(e) if attempts.met_own_object(&e) => {
-                return self.created_policy(name, path).await;
+            // The policy a retry meets after a lost answer is ours only
+            // when it carries this create's mark.
+            Err(e) if attempts.may_have_met_own_object(&e) => {
+                return match self.created_policy(name, path).await {
+                    Ok(policy) if policy.mark.as_deref() == Some(mark) => Ok(policy),
+                    _ => Err(e),
+                };
             }
             other => other?,
         };

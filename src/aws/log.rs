@@ -3,7 +3,7 @@
 //! its signature is logged, so no credential can leak through here.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -74,44 +74,71 @@ impl Intercept for LogCalls {
     }
 }
 
-/// How many attempts the SDK made for one call, for the non-idempotent
-/// creates: when IAM's answer to the first attempt is lost, the retry meets
-/// EntityAlreadyExists for the object that attempt made.
+/// What the SDK's attempts at one call met, for the non-idempotent creates.
+/// When an attempt fails in a way that leaves open whether AWS acted on it
+/// (no answer, a timeout, a 5xx), a retry may meet EntityAlreadyExists for
+/// the object that attempt made. A throttle or any other 4xx is an answer
+/// that AWS did nothing, so EntityAlreadyExists after it is someone else's.
 #[derive(Clone, Debug, Default)]
-pub struct Attempts(Arc<AtomicU32>);
+pub struct Attempts(Arc<Mutex<AttemptLog>>);
+
+#[derive(Debug, Default)]
+struct AttemptLog {
+    attempts: u32,
+    /// An attempt failed without a definite answer: AWS may have acted on it.
+    ambiguous: bool,
+}
 
 impl Attempts {
     /// The interceptor to add to the one call (`.customize().interceptor(..)`).
     pub fn counter(&self) -> CountAttempts {
         CountAttempts(self.0.clone())
     }
-    /// Whether the SDK sent the call more than once.
-    pub fn retried(&self) -> bool {
-        self.0.load(Ordering::Relaxed) > 1
+    /// Whether an earlier attempt may have been carried out although its
+    /// answer never arrived.
+    pub fn may_have_acted_unseen(&self) -> bool {
+        let log = self.log();
+        log.attempts > 1 && log.ambiguous
     }
-    /// Whether `err` is EntityAlreadyExists for the object an earlier
-    /// attempt of this call made (its answer lost).
-    pub fn met_own_object(&self, err: &AwsError) -> bool {
-        err.code.as_deref() == Some("EntityAlreadyExists") && self.retried()
+    /// Whether `err` may be EntityAlreadyExists for the object an earlier
+    /// attempt of this call made. Callers confirm with the ownership mark.
+    pub fn may_have_met_own_object(&self, err: &AwsError) -> bool {
+        err.code.as_deref() == Some("EntityAlreadyExists") && self.may_have_acted_unseen()
+    }
+    fn log(&self) -> std::sync::MutexGuard<'_, AttemptLog> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
 #[derive(Debug)]
-pub struct CountAttempts(Arc<AtomicU32>);
+pub struct CountAttempts(Arc<Mutex<AttemptLog>>);
 
 impl Intercept for CountAttempts {
     fn name(&self) -> &'static str {
         "CountAttempts"
     }
 
-    fn read_after_execution(
+    fn read_after_attempt(
         &self,
-        _context: &FinalizerInterceptorContextRef<'_>,
+        context: &FinalizerInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
+        _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let attempts = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
-        self.0.store(attempts as u32, Ordering::Relaxed);
+        let ambiguous = match context.response() {
+            // AWS answered: a 5xx may come after the work was done, anything
+            // else (a throttle, a 4xx, success) says what happened.
+            Some(response) => response.status().is_server_error(),
+            // No answer at all: a dropped connection or a timeout.
+            None => matches!(context.output_or_error(), Some(Err(_)) | None),
+        };
+        let mut log = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        log.attempts += 1;
+        log.ambiguous |= ambiguous;
         Ok(())
     }
 }

@@ -21,7 +21,7 @@ pub use ec2::ResourceTag;
 pub use iam_policy::{MAX_POLICY_VERSIONS, ManagedPolicy, PolicyVersion};
 use log::Attempts;
 pub use oidc::{OidcCreated, OidcProvider};
-pub use role::{NewRole, ObservedProfile, ObservedRole, Profiles};
+pub use role::{Creation, NewRole, ObservedProfile, ObservedRole, Profiles};
 pub use service_linked_role::{Created, ServiceLinkedRole};
 pub use vpc::{DnsAttribute, VpcDns};
 
@@ -139,6 +139,58 @@ where
     }
 }
 
+/// The tag that marks an IAM object as made by this provider, written in the
+/// create call itself. Its value is unique to that create, so a retried
+/// create can tell the object its own lost attempt made from one someone
+/// else made meanwhile, and an import can tell an object a clusteriam
+/// configuration created (owned) from one it found (adopted). It is never
+/// shown in `tags` or `tags_all` and never removed.
+pub const OWNERSHIP_TAG: &str = "clusteriam:created-by";
+
+/// A new ownership mark, unique to one create (the tag's value).
+pub fn new_ownership_mark() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    // RandomState is seeded from the OS's random source: two of them give
+    // 128 unpredictable bits without another crate.
+    let half = |salt: u64| {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(salt);
+        h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos(),
+        );
+        h.finish()
+    };
+    format!(
+        "terraform-provider-clusteriam/{:016x}{:016x}",
+        half(1),
+        half(2)
+    )
+}
+
+/// Splits the ownership mark out of an object's tags.
+fn split_ownership_mark(
+    mut tags: std::collections::BTreeMap<String, String>,
+) -> (std::collections::BTreeMap<String, String>, Option<String>) {
+    let mark = tags.remove(OWNERSHIP_TAG);
+    (tags, mark)
+}
+
+/// `tags` with the ownership mark added, for a create call.
+fn with_ownership_mark(
+    tags: &std::collections::BTreeMap<String, String>,
+    mark: &str,
+) -> std::collections::BTreeMap<String, String> {
+    let mut all = tags.clone();
+    all.insert(OWNERSHIP_TAG.to_string(), mark.to_string());
+    all
+}
+
 /// Result of a lookup: `Ok(None)` when the object does not exist.
 pub type Found<T> = Result<Option<T>, AwsError>;
 
@@ -204,6 +256,20 @@ mod tests {
             message: "Invalid principal in policy: \"arn:aws:iam::123456789012:oidc-provider/x\""
                 .into(),
         }
+    }
+
+    #[test]
+    fn ownership_marks_are_unique_and_valid_tag_values() {
+        let (a, b) = (new_ownership_mark(), new_ownership_mark());
+        assert_ne!(a, b);
+        // IAM tag values: at most 256 of letters, digits, spaces and _.:/=+-@
+        assert!(a.len() <= 256);
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.:/=+-@ ".contains(c))
+        );
+        let tags = with_ownership_mark(&Default::default(), &a);
+        assert_eq!(split_ownership_mark(tags), (Default::default(), Some(a)));
     }
 
     #[tokio::test(start_paused = true)]

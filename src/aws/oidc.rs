@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use aws_sdk_iam::types::Tag;
 
-use super::{Attempts, Aws, AwsError, Found, found};
+use super::{Attempts, Aws, AwsError, Found, found, split_ownership_mark, with_ownership_mark};
 
 /// An IAM OIDC provider as AWS reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,7 +14,11 @@ pub struct OidcProvider {
     pub url: String,
     pub client_ids: Vec<String>,
     pub thumbprints: Vec<String>,
+    /// Tags without the ownership mark.
     pub tags: BTreeMap<String, String>,
+    /// The ownership mark it was created with: present when a clusteriam
+    /// configuration created it.
+    pub mark: Option<String>,
 }
 
 /// What CreateOpenIDConnectProvider did.
@@ -22,11 +26,10 @@ pub struct OidcProvider {
 pub enum OidcCreated {
     /// A new provider with this ARN.
     New(String),
-    /// A provider for that URL was already there (EntityAlreadyExists).
-    AlreadyExists,
-    /// EntityAlreadyExists on a retry: the provider is the one an earlier
-    /// attempt created, whose answer was lost. Ours, not adopted.
-    CreatedByLostAttempt,
+    /// A provider for that URL exists (EntityAlreadyExists). After an
+    /// attempt whose answer was lost, it may be the one that attempt made:
+    /// then it carries this create's mark.
+    AlreadyExists { after_lost_answer: bool },
 }
 
 fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, AwsError> {
@@ -53,6 +56,7 @@ impl Aws {
         client_ids: &[String],
         thumbprints: &[String],
         tags: &BTreeMap<String, String>,
+        mark: &str,
     ) -> Result<OidcCreated, AwsError> {
         tracing::debug!(
             service = "iam",
@@ -62,16 +66,17 @@ impl Aws {
             ?thumbprints
         );
         // Create is not idempotent: when IAM's answer is lost, the SDK's
-        // retry meets the provider the first attempt made. Count attempts to
-        // tell that apart from a provider that was there before.
+        // retry meets the provider the first attempt made. The attempts and
+        // the mark tell that apart from a provider someone else made.
         let attempts = Attempts::default();
+        let tags = with_ownership_mark(tags, mark);
         let result = self
             .iam
             .create_open_id_connect_provider()
             .url(url)
             .set_client_id_list(Some(client_ids.to_vec()))
             .set_thumbprint_list((!thumbprints.is_empty()).then(|| thumbprints.to_vec()))
-            .set_tags((!tags.is_empty()).then(|| sdk_tags(tags)).transpose()?)
+            .set_tags(Some(sdk_tags(&tags)?))
             .customize()
             .interceptor(attempts.counter())
             .send()
@@ -83,9 +88,10 @@ impl Aws {
                     .unwrap_or_default()
                     .to_string(),
             )),
-            Err(e) if attempts.met_own_object(&e) => Ok(OidcCreated::CreatedByLostAttempt),
             Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
-                Ok(OidcCreated::AlreadyExists)
+                Ok(OidcCreated::AlreadyExists {
+                    after_lost_answer: attempts.may_have_acted_unseen(),
+                })
             }
             Err(e) => Err(e),
         }
@@ -102,16 +108,21 @@ impl Aws {
             .await
             .map_err(AwsError::from);
         found(result).map(|out| {
-            out.map(|p| OidcProvider {
-                arn: arn.to_string(),
-                url: p.url().unwrap_or_default().to_string(),
-                client_ids: p.client_id_list().to_vec(),
-                thumbprints: p.thumbprint_list().to_vec(),
-                tags: p
-                    .tags()
-                    .iter()
-                    .map(|t| (t.key().to_string(), t.value().to_string()))
-                    .collect(),
+            out.map(|p| {
+                let (tags, mark) = split_ownership_mark(
+                    p.tags()
+                        .iter()
+                        .map(|t| (t.key().to_string(), t.value().to_string()))
+                        .collect(),
+                );
+                OidcProvider {
+                    arn: arn.to_string(),
+                    url: p.url().unwrap_or_default().to_string(),
+                    client_ids: p.client_id_list().to_vec(),
+                    thumbprints: p.thumbprint_list().to_vec(),
+                    tags,
+                    mark,
+                }
             })
         })
     }
@@ -203,6 +214,30 @@ impl Aws {
             .send()
             .await?;
         Ok(())
+    }
+
+    /// The names of the roles whose trust policy names `principal` (an OIDC
+    /// provider ARN) as a federated principal: who would lose access if it
+    /// went away.
+    pub async fn roles_trusting(&self, principal: &str) -> Result<Vec<String>, AwsError> {
+        tracing::debug!(service = "iam", operation = "ListRoles", principal);
+        let roles: Vec<_> = self
+            .iam
+            .list_roles()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?;
+        Ok(roles
+            .into_iter()
+            .filter(|r| {
+                r.assume_role_policy_document.as_deref().is_some_and(|doc| {
+                    crate::policy::trusts_federated(&crate::policy::from_iam(doc), principal)
+                })
+            })
+            .map(|r| r.role_name)
+            .collect())
     }
 
     /// Deletes the provider; one that is already gone counts as deleted.

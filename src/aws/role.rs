@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Attempts, Aws, AwsError, Found, found};
+use super::{Attempts, Aws, AwsError, Found, found, split_ownership_mark, with_ownership_mark};
 use crate::policy::from_iam;
 
 /// A role as IAM has it, with everything attached to it.
@@ -20,12 +20,27 @@ pub struct ObservedRole {
     pub trust: String,
     pub max_session_duration: i32,
     pub permissions_boundary: Option<String>,
+    /// The role's tags, without the ownership mark.
     pub tags: BTreeMap<String, String>,
+    /// The ownership mark the role was created with, if any.
+    pub mark: Option<String>,
     /// Inline policy name -> decoded document.
     pub inline_policies: BTreeMap<String, String>,
     pub managed_policies: BTreeSet<String>,
-    /// The instance profiles that contain this role.
+    /// With [`Profiles::All`]: every instance profile that holds this role.
     pub instance_profiles: Vec<ObservedProfile>,
+    /// With [`Profiles::Own`]: the instance profile named like the role,
+    /// whether or not it holds the role.
+    pub own_profile: Option<ObservedProfile>,
+}
+
+impl ObservedRole {
+    /// The instance profile named like the role, when it holds the role.
+    pub fn own_profile_holding_role(&self) -> Option<&ObservedProfile> {
+        self.own_profile
+            .as_ref()
+            .filter(|p| p.roles.iter().any(|r| r == &self.name))
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,20 +48,29 @@ pub struct ObservedProfile {
     pub name: String,
     pub arn: String,
     pub roles: Vec<String>,
+    /// Tags without the ownership mark (read by GetInstanceProfile only:
+    /// IAM's list calls leave tags out).
+    pub tags: BTreeMap<String, String>,
+    pub mark: Option<String>,
 }
 
-/// Whether reading a role also lists the instance profiles that hold it.
+/// Which instance profiles reading a role also reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Profiles {
-    Include,
+    /// None: the role owns no instance profile.
     Skip,
+    /// The one named like the role, with its tags (GetInstanceProfile).
+    Own,
+    /// Every profile holding the role, which deleting it needs
+    /// (ListInstanceProfilesForRole).
+    All,
 }
 
 impl Profiles {
-    /// Only a role that owns an instance profile needs its profiles read.
+    /// Only a role that owns an instance profile needs it read.
     pub fn for_role_owning_profile(owns_profile: bool) -> Self {
         if owns_profile {
-            Profiles::Include
+            Profiles::Own
         } else {
             Profiles::Skip
         }
@@ -62,6 +86,18 @@ pub struct NewRole<'a> {
     pub max_session_duration: i32,
     pub permissions_boundary: Option<&'a str>,
     pub tags: &'a BTreeMap<String, String>,
+    /// The ownership mark written with the role.
+    pub mark: &'a str,
+}
+
+/// How a create ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Creation {
+    /// AWS made the object as asked.
+    Created,
+    /// An attempt whose answer was lost made it: it carries our mark, but
+    /// nothing says it still matches what was asked, so read it again.
+    MadeByLostAttempt,
 }
 
 /// IAM has not yet seen a principal (e.g. an OIDC provider) created moments ago.
@@ -99,7 +135,7 @@ fn iam_tags(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_iam::types::Tag> {
 impl Aws {
     /// Everything about a role; `None` when it does not exist.
     pub async fn get_role(&self, name: &str) -> Found<ObservedRole> {
-        self.get_role_observing(name, Profiles::Include).await
+        self.get_role_observing(name, Profiles::All).await
     }
 
     /// The role with its policies, and its instance profiles only when asked:
@@ -135,6 +171,15 @@ impl Aws {
         let Some(role) = out.role else {
             return Ok(None);
         };
+        // GetRole returns all of a role's tags (at most 50), so no
+        // ListRoleTags: one call fewer on every refresh (BENCHMARKS.md).
+        let (tags, mark) = split_ownership_mark(
+            role.tags
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| (t.key, t.value))
+                .collect(),
+        );
         let observed = ObservedRole {
             name: role.role_name,
             path: role.path,
@@ -150,14 +195,8 @@ impl Aws {
             permissions_boundary: role
                 .permissions_boundary
                 .and_then(|b| b.permissions_boundary_arn),
-            // GetRole returns all of a role's tags (at most 50), so no
-            // ListRoleTags: one call fewer on every refresh (BENCHMARKS.md).
-            tags: role
-                .tags
-                .unwrap_or_default()
-                .into_iter()
-                .map(|t| (t.key, t.value))
-                .collect(),
+            tags,
+            mark,
             ..Default::default()
         };
         Ok(Some(observed))
@@ -171,19 +210,21 @@ impl Aws {
         profiles: Profiles,
     ) -> Result<(), AwsError> {
         let name = role.name.as_str();
-        let (inline_policies, managed_policies, instance_profiles) = tokio::try_join!(
+        let (inline_policies, managed_policies, (instance_profiles, own_profile)) = tokio::try_join!(
             self.role_inline_policies(name),
             self.role_managed_policies(name),
             async {
                 match profiles {
-                    Profiles::Include => self.role_instance_profiles(name).await,
-                    Profiles::Skip => Ok(Vec::new()),
+                    Profiles::All => Ok((self.role_instance_profiles(name).await?, None)),
+                    Profiles::Own => Ok((Vec::new(), self.get_instance_profile(name).await?)),
+                    Profiles::Skip => Ok((Vec::new(), None)),
                 }
             },
         )?;
         role.inline_policies = inline_policies;
         role.managed_policies = managed_policies;
         role.instance_profiles = instance_profiles;
+        role.own_profile = own_profile;
         Ok(())
     }
 
@@ -253,36 +294,49 @@ impl Aws {
                 name: p.instance_profile_name,
                 arn: p.arn,
                 roles: p.roles.into_iter().map(|r| r.role_name).collect(),
+                ..Default::default()
             })
             .collect())
     }
 
-    pub async fn create_role(&self, role: &NewRole<'_>) -> Result<(), AwsError> {
-        self.retry_propagation("CreateRole", invalid_principal, || async {
-            tracing::debug!(service = "iam", operation = "CreateRole", role = role.name);
-            let attempts = Attempts::default();
-            match self
-                .iam
-                .create_role()
-                .role_name(role.name)
-                .path(role.path)
-                .set_description(role.description.map(str::to_string))
-                .assume_role_policy_document(role.trust)
-                .max_session_duration(role.max_session_duration)
-                .set_permissions_boundary(role.permissions_boundary.map(str::to_string))
-                .set_tags(Some(iam_tags(role.tags)).filter(|t| !t.is_empty()))
-                .customize()
-                .interceptor(attempts.counter())
-                .send()
-                .await
-                .map_err(AwsError::from)
-            {
-                // The role a retried attempt finds is the one the first made.
-                Err(e) if attempts.met_own_object(&e) => Ok(()),
-                other => other.map(|_| ()),
+    /// Creates the role, marked as ours. When an attempt's answer was lost
+    /// and the retry meets the role, it is claimed only if it carries this
+    /// create's mark; any other role of that name is someone else's.
+    pub async fn create_role(&self, role: &NewRole<'_>) -> Result<Creation, AwsError> {
+        let tags = with_ownership_mark(role.tags, role.mark);
+        let attempts = Attempts::default();
+        let created = self
+            .retry_propagation("CreateRole", invalid_principal, || async {
+                tracing::debug!(service = "iam", operation = "CreateRole", role = role.name);
+                self.iam
+                    .create_role()
+                    .role_name(role.name)
+                    .path(role.path)
+                    .set_description(role.description.map(str::to_string))
+                    .assume_role_policy_document(role.trust)
+                    .max_session_duration(role.max_session_duration)
+                    .set_permissions_boundary(role.permissions_boundary.map(str::to_string))
+                    .set_tags(Some(iam_tags(&tags)))
+                    .customize()
+                    .interceptor(attempts.counter())
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(AwsError::from)
+            })
+            .await;
+        match created {
+            Ok(()) => Ok(Creation::Created),
+            Err(e) if attempts.may_have_met_own_object(&e) => {
+                match self.get_role_only(role.name).await? {
+                    Some(found) if found.mark.as_deref() == Some(role.mark) => {
+                        Ok(Creation::MadeByLostAttempt)
+                    }
+                    _ => Err(e),
+                }
             }
-        })
-        .await
+            Err(e) => Err(e),
+        }
     }
 
     pub async fn update_role_trust(&self, name: &str, trust: &str) -> Result<(), AwsError> {
@@ -476,31 +530,103 @@ impl Aws {
                 .await
                 .map_err(AwsError::from),
         )?;
-        Ok(out
-            .and_then(|o| o.instance_profile)
-            .map(|p| ObservedProfile {
+        Ok(out.and_then(|o| o.instance_profile).map(|p| {
+            let (tags, mark) = split_ownership_mark(
+                p.tags
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|t| (t.key, t.value))
+                    .collect(),
+            );
+            ObservedProfile {
                 name: p.instance_profile_name,
                 arn: p.arn,
                 roles: p.roles.into_iter().map(|r| r.role_name).collect(),
-            }))
+                tags,
+                mark,
+            }
+        }))
     }
 
+    /// Creates the instance profile, marked as ours. One of that name that
+    /// already exists is ours only when it carries `mark` (made by an
+    /// earlier, interrupted apply of the same resource).
     pub async fn create_instance_profile(
         &self,
         name: &str,
         path: &str,
         tags: &BTreeMap<String, String>,
+        mark: &str,
     ) -> Result<(), AwsError> {
         tracing::debug!(
             service = "iam",
             operation = "CreateInstanceProfile",
             profile = name
         );
-        self.iam
+        let created = self
+            .iam
             .create_instance_profile()
             .instance_profile_name(name)
             .path(path)
-            .set_tags(Some(iam_tags(tags)).filter(|t| !t.is_empty()))
+            .set_tags(Some(iam_tags(&with_ownership_mark(tags, mark))))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from);
+        match created {
+            Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
+                match self.get_instance_profile(name).await? {
+                    Some(p) if p.mark.as_deref() == Some(mark) => Ok(()),
+                    // Gone again meanwhile: the next apply creates it.
+                    None => Err(e),
+                    Some(_) => Err(AwsError {
+                        code: e.code,
+                        message: format!(
+                            "an instance profile named {name} already exists, and this resource did not \
+                             create it. Delete it (`aws iam delete-instance-profile \
+                             --instance-profile-name {name}`) if nothing uses it, or choose another role name"
+                        ),
+                    }),
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Adds or overwrites tags of an instance profile.
+    pub async fn tag_instance_profile(
+        &self,
+        name: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<(), AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "TagInstanceProfile",
+            profile = name
+        );
+        self.iam
+            .tag_instance_profile()
+            .instance_profile_name(name)
+            .set_tags(Some(iam_tags(tags)))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn untag_instance_profile(
+        &self,
+        name: &str,
+        keys: &[String],
+    ) -> Result<(), AwsError> {
+        tracing::debug!(
+            service = "iam",
+            operation = "UntagInstanceProfile",
+            profile = name
+        );
+        self.iam
+            .untag_instance_profile()
+            .instance_profile_name(name)
+            .set_tag_keys(Some(keys.to_vec()))
             .send()
             .await?;
         Ok(())

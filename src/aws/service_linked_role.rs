@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{Attempts, Aws, AwsError};
+use super::{Attempts, Aws, AwsError, with_ownership_mark};
 
 /// A service-linked role as IAM has it.
 #[derive(Clone, Debug, PartialEq)]
@@ -11,6 +11,8 @@ pub struct ServiceLinkedRole {
     pub name: String,
     pub path: String,
     pub arn: String,
+    /// The ownership mark, when a clusteriam configuration created it.
+    pub mark: Option<String>,
 }
 
 /// The outcome of asking AWS for a service-linked role.
@@ -25,8 +27,25 @@ fn service_path(service: &str) -> String {
 }
 
 impl Aws {
-    /// Creates the service's linked role, or finds the one that exists.
-    pub async fn create_service_linked_role(&self, service: &str) -> Result<Created, AwsError> {
+    /// Creates the service's linked role and marks it as ours (it can't be
+    /// tagged in the create call itself), or finds the one that exists.
+    pub async fn create_service_linked_role(
+        &self,
+        service: &str,
+        mark: &str,
+    ) -> Result<Created, AwsError> {
+        let created = self.create_service_linked_role_unmarked(service).await?;
+        if let Created::New(role) = &created {
+            let mark = with_ownership_mark(&Default::default(), mark);
+            self.tag_role(&role.name, &mark).await?;
+        }
+        Ok(created)
+    }
+
+    async fn create_service_linked_role_unmarked(
+        &self,
+        service: &str,
+    ) -> Result<Created, AwsError> {
         tracing::debug!(
             service = "iam",
             operation = "CreateServiceLinkedRole",
@@ -50,6 +69,7 @@ impl Aws {
                     name: role.role_name,
                     path: role.path,
                     arn: role.arn,
+                    mark: None,
                 }))
             }
             Err(e) => {
@@ -61,8 +81,10 @@ impl Aws {
                     Some("InvalidInput" | "EntityAlreadyExists")
                 ) {
                     if let Some(role) = self.find_service_linked_role(service).await? {
-                        // Found by a retried attempt: the first one made it.
-                        return Ok(if attempts.retried() {
+                        // Found after an attempt whose answer was lost: that
+                        // attempt made it. After a throttle or any other
+                        // answer, it was someone else's.
+                        return Ok(if attempts.may_have_acted_unseen() {
                             Created::New(role)
                         } else {
                             Created::Existing(role)
@@ -89,10 +111,12 @@ impl Aws {
             .send()
             .try_collect()
             .await?;
+        // ListRoles leaves tags out: the mark is read with GetRole when needed.
         Ok(roles.into_iter().next().map(|r| ServiceLinkedRole {
             name: r.role_name,
             path: r.path,
             arn: r.arn,
+            mark: None,
         }))
     }
 
@@ -106,6 +130,7 @@ impl Aws {
             name: r.name,
             path: r.path,
             arn: r.arn,
+            mark: r.mark,
         }))
     }
 

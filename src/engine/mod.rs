@@ -3,14 +3,15 @@
 //! bring AWS to the spec (or tear it down), and runs them. The ordering rules
 //! live here and nowhere else.
 
+pub mod oidc;
 mod steps;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-pub use steps::{Step, converge_steps, teardown_steps};
+pub use steps::{Step, converge_steps, tag_diff, teardown_steps};
 
-use crate::aws::{Aws, AwsError, NewRole, ObservedRole, Profiles};
+use crate::aws::{Aws, AwsError, Creation, NewRole, ObservedRole, Profiles};
 
 /// The desired state of one IAM role and what hangs off it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30,6 +31,9 @@ pub struct RoleSpec {
     pub tags: BTreeMap<String, String>,
     pub permissions_boundary: Option<String>,
     pub max_session_duration: i32,
+    /// The ownership mark written on what this converge creates (the role
+    /// and its instance profile), so that a retried create recognises them.
+    pub mark: String,
 }
 
 /// A step that failed, with what exists afterwards so the caller can save it.
@@ -56,7 +60,8 @@ pub async fn converge(
     observed: Option<&ObservedRole>,
     cancel: &tokio_util::sync::CancellationToken,
 ) -> Result<ObservedRole, Failure> {
-    for step in converge_steps(spec, observed) {
+    let mut steps = converge_steps(spec, observed).into_iter();
+    while let Some(step) = steps.next() {
         if cancel.is_cancelled() {
             return Err(failure(
                 aws,
@@ -66,8 +71,22 @@ pub async fn converge(
             )
             .await);
         }
-        if let Err(error) = run(aws, spec, &step).await {
-            return Err(failure(aws, &spec.name, step.to_string(), error).await);
+        match run(aws, spec, &step).await {
+            Ok(Creation::Created) => {}
+            // The role an attempt with a lost answer made is ours, but AWS
+            // may hold something else by now: converge from what it holds,
+            // trust first, before granting anything.
+            Ok(Creation::MadeByLostAttempt) => {
+                let profiles = Profiles::for_role_owning_profile(spec.instance_profile);
+                let role = match aws.get_role_observing(&spec.name, profiles).await {
+                    Ok(role) => role,
+                    Err(error) => {
+                        return Err(failure(aws, &spec.name, step.to_string(), error).await);
+                    }
+                };
+                steps = converge_steps(spec, role.as_ref()).into_iter();
+            }
+            Err(error) => return Err(failure(aws, &spec.name, step.to_string(), error).await),
         }
     }
     // Dependants (an EC2 launch naming the profile, a pod assuming the role)
@@ -77,8 +96,7 @@ pub async fn converge(
             let profiles = Profiles::for_role_owning_profile(spec.instance_profile);
             match aws.get_role_observing(&spec.name, profiles).await? {
                 Some(role)
-                    if !spec.instance_profile
-                        || role.instance_profiles.iter().any(|p| p.name == spec.name) =>
+                    if !spec.instance_profile || role.own_profile_holding_role().is_some() =>
                 {
                     Ok(role)
                 }
@@ -144,8 +162,9 @@ async fn failure(aws: &Aws, name: &str, step: String, error: AwsError) -> Failur
     }
 }
 
-async fn run(aws: &Aws, spec: &RoleSpec, step: &Step) -> Result<(), AwsError> {
+async fn run(aws: &Aws, spec: &RoleSpec, step: &Step) -> Result<Creation, AwsError> {
     let name = spec.name.as_str();
+    let done = |result: Result<(), AwsError>| result.map(|()| Creation::Created);
     match step {
         Step::CreateRole => {
             aws.create_role(&NewRole {
@@ -156,43 +175,43 @@ async fn run(aws: &Aws, spec: &RoleSpec, step: &Step) -> Result<(), AwsError> {
                 max_session_duration: spec.max_session_duration,
                 permissions_boundary: spec.permissions_boundary.as_deref(),
                 tags: &spec.tags,
+                mark: &spec.mark,
             })
             .await
         }
-        Step::UpdateTrust => aws.update_role_trust(name, &spec.trust).await,
-        Step::UpdateRole => {
+        Step::UpdateTrust => done(aws.update_role_trust(name, &spec.trust).await),
+        Step::UpdateRole => done(
             aws.update_role(name, spec.description.as_deref(), spec.max_session_duration)
-                .await
-        }
-        Step::PutBoundary => {
+                .await,
+        ),
+        Step::PutBoundary => done(
             aws.put_role_boundary(
                 name,
                 spec.permissions_boundary.as_deref().unwrap_or_default(),
             )
-            .await
-        }
-        Step::DeleteBoundary => aws.delete_role_boundary(name).await,
-        Step::Tag(tags) => aws.tag_role(name, tags).await,
-        Step::Untag(keys) => aws.untag_role(name, keys).await,
-        Step::PutInlinePolicy(policy) => {
+            .await,
+        ),
+        Step::DeleteBoundary => done(aws.delete_role_boundary(name).await),
+        Step::Tag(tags) => done(aws.tag_role(name, tags).await),
+        Step::Untag(keys) => done(aws.untag_role(name, keys).await),
+        Step::PutInlinePolicy(policy) => done(
             aws.put_role_policy(name, policy, &spec.inline_policies[policy])
-                .await
-        }
-        Step::DeleteInlinePolicy(policy) => aws.delete_role_policy(name, policy).await,
-        Step::AttachPolicy(arn) => aws.attach_role_policy(name, arn).await,
-        Step::DetachPolicy(arn) => aws.detach_role_policy(name, arn).await,
-        Step::CreateInstanceProfile => match aws
-            .create_instance_profile(name, &spec.path, &spec.tags)
-            .await
-        {
-            Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => Ok(()),
-            other => other,
-        },
-        Step::AddRoleToInstanceProfile => aws.add_role_to_instance_profile(name, name).await,
+                .await,
+        ),
+        Step::DeleteInlinePolicy(policy) => done(aws.delete_role_policy(name, policy).await),
+        Step::AttachPolicy(arn) => done(aws.attach_role_policy(name, arn).await),
+        Step::DetachPolicy(arn) => done(aws.detach_role_policy(name, arn).await),
+        Step::CreateInstanceProfile => done(
+            aws.create_instance_profile(name, &spec.path, &spec.tags, &spec.mark)
+                .await,
+        ),
+        Step::AddRoleToInstanceProfile => done(aws.add_role_to_instance_profile(name, name).await),
+        Step::TagInstanceProfile(tags) => done(aws.tag_instance_profile(name, tags).await),
+        Step::UntagInstanceProfile(keys) => done(aws.untag_instance_profile(name, keys).await),
         Step::RemoveRoleFromInstanceProfile { profile, role } => {
-            aws.remove_role_from_instance_profile(profile, role).await
+            done(aws.remove_role_from_instance_profile(profile, role).await)
         }
-        Step::DeleteInstanceProfile(profile) => aws.delete_instance_profile(profile).await,
-        Step::DeleteRole => aws.delete_role(name).await,
+        Step::DeleteInstanceProfile(profile) => done(aws.delete_instance_profile(profile).await),
+        Step::DeleteRole => done(aws.delete_role(name).await),
     }
 }

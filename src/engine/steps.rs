@@ -24,6 +24,9 @@ pub enum Step {
     /// The instance profile named like the role.
     CreateInstanceProfile,
     AddRoleToInstanceProfile,
+    /// Tags of the instance profile named like the role.
+    TagInstanceProfile(std::collections::BTreeMap<String, String>),
+    UntagInstanceProfile(Vec<String>),
     RemoveRoleFromInstanceProfile {
         profile: String,
         role: String,
@@ -49,6 +52,10 @@ impl fmt::Display for Step {
             Step::DetachPolicy(arn) => write!(f, "detaching policy `{arn}` from IAM role"),
             Step::CreateInstanceProfile => write!(f, "creating the instance profile of IAM role"),
             Step::AddRoleToInstanceProfile => write!(f, "adding IAM role to its instance profile"),
+            Step::TagInstanceProfile(_) => write!(f, "tagging the instance profile of IAM role"),
+            Step::UntagInstanceProfile(_) => {
+                write!(f, "untagging the instance profile of IAM role")
+            }
             Step::RemoveRoleFromInstanceProfile { profile, role } => {
                 write!(
                     f,
@@ -98,23 +105,12 @@ pub fn converge_steps(spec: &RoleSpec, observed: Option<&ObservedRole>) -> Vec<S
         (Some(_), None) => steps.push(Step::DeleteBoundary),
         _ => {}
     }
-    let stale: Vec<String> = current
-        .tags
-        .keys()
-        .filter(|k| !spec.tags.contains_key(*k))
-        .cloned()
-        .collect();
-    if !stale.is_empty() {
-        steps.push(Step::Untag(stale));
+    let (untag, tag) = tag_diff(&current.tags, &spec.tags);
+    if !untag.is_empty() {
+        steps.push(Step::Untag(untag));
     }
-    let changed: std::collections::BTreeMap<String, String> = spec
-        .tags
-        .iter()
-        .filter(|(k, v)| current.tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if !changed.is_empty() {
-        steps.push(Step::Tag(changed));
+    if !tag.is_empty() {
+        steps.push(Step::Tag(tag));
     }
 
     for (name, document) in &spec.inline_policies {
@@ -138,18 +134,52 @@ pub fn converge_steps(spec: &RoleSpec, observed: Option<&ObservedRole>) -> Vec<S
         steps.push(Step::DetachPolicy(arn.clone()));
     }
 
-    if spec.instance_profile
-        && !current
-            .instance_profiles
-            .iter()
-            .any(|p| p.name == spec.name)
-    {
-        // The profile may exist without the role (drift, or an earlier
-        // failed apply): creating it then counts as done.
-        steps.push(Step::CreateInstanceProfile);
-        steps.push(Step::AddRoleToInstanceProfile);
+    if spec.instance_profile {
+        match (observed, &current.own_profile) {
+            // Created with the role's tags.
+            (None, _) | (Some(_), None) => {
+                // A profile of that name may exist without the role (an
+                // earlier apply stopped between the two): creating it then
+                // counts as done when it carries this resource's mark.
+                steps.push(Step::CreateInstanceProfile);
+                steps.push(Step::AddRoleToInstanceProfile);
+            }
+            (Some(_), Some(profile)) => {
+                if !profile.roles.contains(&spec.name) {
+                    steps.push(Step::AddRoleToInstanceProfile);
+                }
+                let (untag, tag) = tag_diff(&profile.tags, &spec.tags);
+                if !untag.is_empty() {
+                    steps.push(Step::UntagInstanceProfile(untag));
+                }
+                if !tag.is_empty() {
+                    steps.push(Step::TagInstanceProfile(tag));
+                }
+            }
+        }
     }
     steps
+}
+
+/// What changes `current` tags into `wanted`: the keys to remove, then the
+/// tags to add or overwrite. Removal comes first, because IAM tag keys are
+/// case-insensitive: renaming `Env` to `env` must remove `Env` before
+/// adding `env`.
+pub fn tag_diff(
+    current: &std::collections::BTreeMap<String, String>,
+    wanted: &std::collections::BTreeMap<String, String>,
+) -> (Vec<String>, std::collections::BTreeMap<String, String>) {
+    let untag = current
+        .keys()
+        .filter(|k| !wanted.contains_key(*k))
+        .cloned()
+        .collect();
+    let tag = wanted
+        .iter()
+        .filter(|(k, v)| current.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    (untag, tag)
 }
 
 /// The steps that delete a role: out of every instance profile, the owned
@@ -216,12 +246,19 @@ mod tests {
                 r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["ec2:DescribeRegions","ec2:DescribeInstances"],"Resource":["*"]}}"#.into(),
             )]),
             managed_policies: BTreeSet::from(["arn:aws:iam::aws:policy/ReadOnlyAccess".into()]),
-            instance_profiles: vec![ObservedProfile {
-                name: "rancher-cp".into(),
-                arn: "arn".into(),
-                roles: vec!["rancher-cp".into()],
-            }],
+            instance_profiles: vec![own_profile()],
+            own_profile: Some(own_profile()),
             ..Default::default()
+        }
+    }
+
+    fn own_profile() -> ObservedProfile {
+        ObservedProfile {
+            name: "rancher-cp".into(),
+            arn: "arn".into(),
+            roles: vec!["rancher-cp".into()],
+            tags: BTreeMap::from([("team".into(), "platform".into())]),
+            mark: Some("m".into()),
         }
     }
 
@@ -259,7 +296,7 @@ mod tests {
         );
         drifted.managed_policies =
             BTreeSet::from(["arn:aws:iam::aws:policy/AdministratorAccess".into()]);
-        drifted.instance_profiles.clear();
+        drifted.own_profile = None;
         assert_eq!(
             converge_steps(&spec(), Some(&drifted)),
             vec![
@@ -277,12 +314,53 @@ mod tests {
     }
 
     #[test]
+    fn instance_profile_tags_and_membership_are_repaired() {
+        let mut drifted = applied();
+        let profile = drifted.own_profile.as_mut().unwrap();
+        profile.roles.clear();
+        profile.tags.insert("Team".into(), "x".into());
+        profile.tags.remove("team");
+        assert_eq!(
+            converge_steps(&spec(), Some(&drifted)),
+            vec![
+                Step::AddRoleToInstanceProfile,
+                Step::UntagInstanceProfile(vec!["Team".into()]),
+                Step::TagInstanceProfile(BTreeMap::from([("team".into(), "platform".into())])),
+            ]
+        );
+    }
+
+    #[test]
+    fn tag_diff_removes_before_it_adds() {
+        let current = BTreeMap::from([
+            ("Env".to_string(), "a".to_string()),
+            ("k".into(), "1".into()),
+        ]);
+        let wanted = BTreeMap::from([
+            ("env".to_string(), "a".to_string()),
+            ("k".into(), "2".into()),
+        ]);
+        assert_eq!(
+            tag_diff(&current, &wanted),
+            (
+                vec!["Env".to_string()],
+                BTreeMap::from([
+                    ("env".to_string(), "a".to_string()),
+                    ("k".into(), "2".into())
+                ])
+            )
+        );
+        assert_eq!(tag_diff(&wanted, &wanted), (vec![], BTreeMap::new()));
+    }
+
+    #[test]
     fn teardown_empties_the_role_before_deleting_it() {
         let mut role = applied();
         role.instance_profiles.push(ObservedProfile {
             name: "someone-elses".into(),
             arn: "arn".into(),
             roles: vec!["rancher-cp".into()],
+            ..Default::default()
         });
         assert_eq!(
             teardown_steps(&role, Some("rancher-cp")),

@@ -127,6 +127,32 @@ pub fn equivalent(a: &str, b: &str) -> bool {
     }
 }
 
+/// The federated principals (identity provider ARNs) a trust policy's
+/// `Allow` statements name, in order; empty when it is not a policy.
+pub fn federated_principals(s: &str) -> Vec<String> {
+    let Ok((_, statements)) = parse_policy(s) else {
+        return Vec::new();
+    };
+    statements
+        .iter()
+        .filter(|st| st.get("Effect").and_then(Value::as_str) == Some("Allow"))
+        .filter_map(|st| st.get("Principal")?.get("Federated"))
+        .flat_map(|federated| match federated {
+            Value::String(arn) => vec![arn.clone()],
+            Value::Array(arns) => arns
+                .iter()
+                .filter_map(|a| a.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// Whether a trust policy lets the identity provider `arn` in.
+pub fn trusts_federated(s: &str, arn: &str) -> bool {
+    federated_principals(s).iter().any(|p| p == arn)
+}
+
 /// Parses a document and checks that it has statements, returning the
 /// top-level object and the statements (a single statement object is wrapped).
 fn parse_policy(s: &str) -> Result<(JsonObject, Vec<JsonObject>), PolicyError> {
@@ -512,6 +538,23 @@ fn strings(items: &[String]) -> Value {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn federated_principals_are_read_in_every_shape() {
+        let one = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/a"},"Action":"sts:AssumeRoleWithWebIdentity"}}"#;
+        assert_eq!(
+            federated_principals(one),
+            ["arn:aws:iam::1:oidc-provider/a"]
+        );
+        let many = r#"{"Statement":[{"Effect":"Deny","Principal":{"Federated":"x"}},{"Effect":"Allow","Principal":{"Federated":["b","c"]}},{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"}}]}"#;
+        assert_eq!(federated_principals(many), ["b", "c"]);
+        assert!(trusts_federated(
+            &super::tests_support::url_encode(many),
+            "c"
+        ));
+        assert!(!trusts_federated(many, "x"));
+        assert!(federated_principals("not json").is_empty());
+    }
+
     use super::*;
     use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -829,5 +872,13 @@ mod tests {
         assert!(
             json(Principal::aws("111122223333")).contains(r#""Principal":{"AWS":"111122223333"}"#)
         );
+    }
+}
+
+#[cfg(test)]
+mod tests_support {
+    /// IAM's URL encoding of a document, as GetRole returns it.
+    pub fn url_encode(s: &str) -> String {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
     }
 }

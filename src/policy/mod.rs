@@ -6,6 +6,6 @@ pub mod presets;
 
 pub use document::{
     Condition, Document, Effect, POLICY_VERSION, PolicyError, Principal, Statement, canonical_json,
-    check_identity_policy, equivalent, from_iam,
+    check_identity_policy, equivalent, federated_principals, from_iam, trusts_federated,
 };
 pub use presets::{Preset, PresetArgs, PresetError};

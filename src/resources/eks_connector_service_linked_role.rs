@@ -6,6 +6,7 @@ use async_trait::async_trait;
 
 use crate::aws::{Created, ServiceLinkedRole};
 use crate::provider::Clients;
+use crate::resources::ownership_mark;
 use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Resource, Schema, Type, Value};
 
 pub struct EksConnectorServiceLinkedRole;
@@ -44,7 +45,7 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
             .attribute(Attribute::computed("name", Type::String, "The role name AWS gave the service-linked role.").stable())
             .attribute(Attribute::computed("path", Type::String, "The role's path, `/aws-service-role/eks-connector.amazonaws.com/`.").stable())
             .attribute(Attribute::computed("arn", Type::String, "The ARN of the role.").stable())
-            .attribute(Attribute::computed("adopted", Type::Bool, "Whether the role existed before this resource was created; an adopted role is not deleted on destroy.").stable()),
+            .attribute(Attribute::computed("adopted", Type::Bool, "Whether the role existed before this resource was created; an adopted role is not deleted on destroy. An import decides from the role itself: one created by this provider (it carries the `clusteriam:created-by` tag) is managed, any other is adopted.").stable()),
         )
     }
 
@@ -52,16 +53,26 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
         &self,
         ctx: &Ctx<Clients>,
         _planned: &Value,
-        _: &mut Vec<u8>,
+        private: &mut Vec<u8>,
         diags: &mut Diagnostics,
     ) -> Value {
         let Some(clients) = ctx.client(diags) else {
             return Value::Null;
         };
-        match clients.aws.create_service_linked_role(SERVICE).await {
+        private.clear();
+        let mark = ownership_mark(private);
+        match clients.aws.create_service_linked_role(SERVICE, &mark).await {
             Ok(Created::New(role)) => state(&role, false),
             Ok(Created::Existing(role)) => {
-                tracing::info!(role = %role.name, "adopting the existing EKS Connector service-linked role");
+                diags.warning(
+                    format!("Adopted existing IAM service-linked role (`{}`)", role.name),
+                    format!(
+                        "The EKS Connector's service-linked role already existed (`{}`): an account \
+                         has only one. This resource adopted it (`adopted = true`) and will leave \
+                         it in place on destroy.",
+                        role.arn
+                    ),
+                );
                 state(&role, true)
             }
             Err(e) => {
@@ -143,8 +154,10 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
             return Value::Null;
         };
         match clients.aws.get_service_linked_role(id).await {
+            // Ownership comes from the role itself: one without the mark was
+            // made elsewhere, so destroy must leave it.
             Ok(Some(role)) if role.path == format!("/aws-service-role/{SERVICE}/") => {
-                state(&role, false)
+                state(&role, role.mark.is_none())
             }
             Ok(Some(role)) => {
                 diags.error(

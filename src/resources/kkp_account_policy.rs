@@ -8,7 +8,8 @@ use crate::aws::AwsError;
 use crate::policy::{canonical_json, equivalent, presets};
 use crate::provider::Clients;
 use crate::resources::{
-    merged_tags, plan_tags_all, tag_attributes, tags_from_aws, unique_name, validate_tags,
+    merged_tags, ownership_mark, plan_tags_all, tag_attributes, tags_after_read, tags_for_import,
+    unique_name, validate_tags,
 };
 use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
 use crate::validate::{check_attr, is_iam_name, is_iam_path};
@@ -219,13 +220,15 @@ impl Resource<Clients> for KkpAccountPolicy {
         &self,
         ctx: &Ctx<Clients>,
         planned: &Value,
-        _private: &mut Vec<u8>,
+        private: &mut Vec<u8>,
         diags: &mut Diagnostics,
     ) -> Value {
         let Some(clients) = ctx.client(diags) else {
             return Value::Null;
         };
         let aws = &clients.aws;
+        private.clear();
+        let mark = ownership_mark(private);
         let name = match (planned.get_str("name"), planned.get_str("name_prefix")) {
             (Some(name), _) => name.to_string(),
             (None, Some(prefix)) => unique_name(prefix),
@@ -241,10 +244,33 @@ impl Resource<Clients> for KkpAccountPolicy {
         };
         let tags = merged_tags(&clients.default_tags, &planned.get_string_map("tags"));
         let policy = match aws
-            .create_policy(&name, path, planned.get_str("description"), document, &tags)
+            .create_policy(
+                &name,
+                path,
+                planned.get_str("description"),
+                document,
+                &tags,
+                &mark,
+            )
             .await
         {
             Ok(policy) => policy,
+            Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
+                diags.attribute_error(
+                    "name",
+                    format!("creating IAM policy (`{name}`)"),
+                    format!(
+                        "{e}\n\nA managed policy named {name} already exists under path `{path}`. \
+                         To manage it with this resource, import it by its ARN: `terraform import \
+                         <address> arn:{}:iam::<account>:policy{path}{name}`, with this resource's \
+                         address shown below. If this resource is being replaced with \
+                         `create_before_destroy`, a fixed `name` cannot exist twice: use \
+                         `name_prefix`. Otherwise choose another name.",
+                        aws.partition
+                    ),
+                );
+                return Value::Null;
+            }
             Err(e) => {
                 diags.error(format!("creating IAM policy (`{name}`)"), e.detail());
                 return Value::Null;
@@ -329,9 +355,16 @@ impl Resource<Clients> for KkpAccountPolicy {
                 canonical_json(&document).unwrap_or_else(|_| crate::policy::from_iam(&document));
             new.set("policy", Value::string(text));
         }
+        // An imported state has no `default_version_id` yet, and no
+        // configuration says which tags are its own: they come from AWS.
+        let importing = state.get("default_version_id").is_null();
         new.set(
             "tags",
-            tags_from_aws(&aws_tags, &clients.default_tags, state.get("tags")),
+            if importing {
+                tags_for_import(&aws_tags, &clients.default_tags)
+            } else {
+                tags_after_read(&aws_tags, state.get("tags"))
+            },
         );
         new.set("tags_all", Value::string_map(aws_tags));
 

@@ -56,21 +56,35 @@ pub fn merged_tags(
     all
 }
 
-/// The state's `tags` after a read: what AWS has minus what only
-/// `default_tags` put there (the AWS provider's convention).
-pub fn tags_from_aws(
+/// The state's `tags` after a read: for each key the state holds (what the
+/// configuration set), the value AWS has; a key AWS lacks drops out, so the
+/// plan shows it being put back. Everything else AWS holds shows in
+/// `tags_all`, so a `tags` the configuration never set stays null, whatever
+/// `default_tags` did meanwhile.
+pub fn tags_after_read(aws_tags: &BTreeMap<String, String>, prior: &Value) -> Value {
+    let Some(keys) = prior.as_map() else {
+        return Value::Null;
+    };
+    Value::string_map(
+        keys.keys()
+            .filter_map(|k| aws_tags.get(k).map(|v| (k.clone(), v.clone())))
+            .collect::<BTreeMap<_, _>>(),
+    )
+}
+
+/// The state's `tags` for an import, where no configuration says which tags
+/// are the resource's own: what AWS has minus what `default_tags` put there
+/// (the AWS provider's convention), null when that is nothing.
+pub fn tags_for_import(
     aws_tags: &BTreeMap<String, String>,
     default_tags: &BTreeMap<String, String>,
-    configured: &Value,
 ) -> Value {
     let own: BTreeMap<String, String> = aws_tags
         .iter()
-        .filter(|(k, v)| {
-            default_tags.get(*k) != Some(*v) || configured.get(k).as_str() == Some(v.as_str())
-        })
+        .filter(|(k, v)| default_tags.get(*k) != Some(*v))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    if own.is_empty() && configured.is_null() {
+    if own.is_empty() {
         Value::Null
     } else {
         Value::string_map(own)
@@ -139,10 +153,21 @@ mod tests {
         assert_eq!(all["env"], "prod");
         assert_eq!(all["team"], "platform");
         let configured = Value::string_map([("env", "prod")]);
-        assert_eq!(tags_from_aws(&all, &defaults, &configured), configured);
+        assert_eq!(tags_after_read(&all, &configured), configured);
+        assert_eq!(tags_for_import(&all, &defaults), configured);
+        assert_eq!(tags_for_import(&defaults, &defaults), Value::Null);
+    }
+
+    #[test]
+    fn tags_never_set_stay_null_when_default_tags_change() {
+        // Applied with default_tags {team = a}; default_tags now say b.
+        let aws = BTreeMap::from([("team".to_string(), "a".to_string())]);
+        assert_eq!(tags_after_read(&aws, &Value::Null), Value::Null);
+        // A configured key AWS lost drops out, so the plan puts it back.
+        let configured = Value::string_map([("env", "prod")]);
         assert_eq!(
-            tags_from_aws(&defaults, &defaults, &Value::Null),
-            Value::Null
+            tags_after_read(&aws, &configured),
+            Value::string_map(BTreeMap::<String, String>::new())
         );
     }
 }
@@ -158,4 +183,24 @@ pub fn unique_name(prefix: &str) -> String {
         .as_nanos();
     let count = COUNTER.fetch_add(1, Ordering::Relaxed) % 256;
     format!("{prefix}{nanos:x}{count:02x}")
+}
+
+/// The ownership mark a resource writes on the IAM objects it creates, kept
+/// in its private state so that a later apply (after an interrupted create)
+/// recognises them. A resource without one (imported, or from an older
+/// version) gets a new one, stored back into `private`.
+pub fn ownership_mark(private: &mut Vec<u8>) -> String {
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Private {
+        ownership_mark: String,
+    }
+    if let Ok(p) = serde_json::from_slice::<Private>(private) {
+        return p.ownership_mark;
+    }
+    let mark = crate::aws::new_ownership_mark();
+    *private = serde_json::to_vec(&Private {
+        ownership_mark: mark.clone(),
+    })
+    .unwrap_or_default();
+    mark
 }

@@ -1,7 +1,9 @@
 //! `clusteriam_oidc_provider`: the IAM OIDC identity provider for a cluster's
 //! issuer (seed 000 step 4, seed 003 steps 2-3). It adopts a provider that
-//! already exists for the URL instead of failing, and never deletes one it
-//! adopted.
+//! already exists for the URL instead of failing; an adopted provider only
+//! gains what the configuration asks for and is never deleted. One this
+//! resource created is deleted on destroy, unless roles outside the
+//! configuration still trust it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -10,8 +12,13 @@ use async_trait::async_trait;
 
 use crate::arn::OidcProviderArn;
 use crate::aws::{Aws, AwsError, OidcCreated, OidcProvider as Observed};
+use crate::engine::oidc::{
+    MAX_THUMBPRINTS, OidcFailure, OidcSpec, converge_oidc, same_thumbprints,
+};
 use crate::provider::Clients;
-use crate::resources::{plan_tags_all, tag_attributes, tags_from_aws, validate_tags};
+use crate::resources::{
+    ownership_mark, plan_tags_all, tag_attributes, tags_after_read, tags_for_import, validate_tags,
+};
 use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
 use crate::validate::check_attr;
 
@@ -19,7 +26,6 @@ pub struct OidcProvider;
 
 const TYPE_NAME: &str = "clusteriam_oidc_provider";
 const DEFAULT_CLIENT_ID: &str = "sts.amazonaws.com";
-const MAX_THUMBPRINTS: usize = 5;
 const MAX_CLIENT_IDS: usize = 100;
 
 fn schema() -> Schema {
@@ -28,9 +34,14 @@ fn schema() -> Schema {
         Block::new(
             "An IAM OpenID Connect identity provider for a Kubernetes cluster's OIDC issuer, so that \
              IAM roles can trust the cluster's service accounts (IRSA). If a provider for the URL \
-             already exists in the account, it is adopted instead of failing, and an adopted \
-             provider is left in place on destroy. Thumbprints are optional: when none are given, \
-             IAM secures the connection itself and nothing is fetched at plan time.",
+             already exists in the account, it is adopted instead of failing. An adopted provider \
+             may be shared with other configurations, so it only gains what this configuration \
+             asks for (client ids, thumbprints, the resource's own `tags`; not the provider's \
+             `default_tags`) and loses nothing it had, and destroy leaves it in place. A provider \
+             this resource created is managed exactly: the configuration is its truth, and \
+             destroy deletes it, but not while IAM roles outside the configuration still trust \
+             it (see `force_destroy`). Thumbprints are optional: when none are given, IAM \
+             secures the connection itself and nothing is fetched at plan time.",
         )
         .attribute(
             Attribute::computed("id", Type::String, "The ARN of the OIDC provider.").stable(),
@@ -49,7 +60,9 @@ fn schema() -> Schema {
                 "client_ids",
                 Type::set(Type::String),
                 "The audiences (client ids) the provider accepts. Defaults to \
-                 `[\"sts.amazonaws.com\"]`, the audience of IAM roles for service accounts.",
+                 `[\"sts.amazonaws.com\"]`, the audience of IAM roles for service accounts. For \
+                 an adopted provider these are the client ids this configuration needs: they are \
+                 added when missing, and the provider's other client ids are kept and not shown.",
             )
             .default(Value::string_list([DEFAULT_CLIENT_ID])),
         )
@@ -72,11 +85,21 @@ fn schema() -> Schema {
             Attribute::computed(
                 "adopted",
                 Type::Bool,
-                "Whether the provider existed before this resource created it and was adopted. \
-                 An adopted provider is left in place when the resource is destroyed.",
+                "Whether the provider existed before this resource and was adopted. An adopted \
+                 provider is left in place when the resource is destroyed. An import decides from \
+                 the provider itself: one created by this provider (it carries the \
+                 `clusteriam:created-by` tag) is managed, any other is adopted.",
             )
             .stable(),
-        ),
+        )
+        .attribute(Attribute::optional(
+            "force_destroy",
+            Type::Bool,
+            "Delete the provider on destroy even while IAM roles outside this configuration \
+             still trust it; those roles then stop working. Defaults to `false`: destroy fails \
+             and names the roles, so that another team's IRSA roles are not broken silently. \
+             Has no effect on an adopted provider, which is never deleted.",
+        )),
     )
 }
 
@@ -95,7 +118,7 @@ fn check_url(url: &str) -> Result<(), String> {
             "`url` must be an https:// URL, as IAM accepts no other scheme; got `{url}`"
         ));
     };
-    let host = rest.split('/').next().unwrap_or_default();
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     if host.is_empty() {
         return Err(format!(
             "`url` must name a host after https://; got `{url}`"
@@ -107,9 +130,32 @@ fn check_url(url: &str) -> Result<(), String> {
             url.len()
         ));
     }
-    if rest.contains(['?', '#']) || rest.chars().any(char::is_whitespace) {
+    if host.contains('@') {
         return Err(format!(
-            "`url` must be an issuer URL without query, fragment or spaces; got `{url}`"
+            "`url` must not hold a user name or password (`user@`): an OIDC issuer is a plain \
+             https:// URL; got `{url}`"
+        ));
+    }
+    if host.contains(':') {
+        return Err(format!(
+            "`url` must not hold a port number: IAM's OIDC providers take none; got `{url}`"
+        ));
+    }
+    let host_ok = host.split('.').all(|label| {
+        !label.is_empty()
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    });
+    // The issuer becomes part of the provider's ARN and of trust policy
+    // condition keys: letters, digits and `-._~/%` only, no wildcards or quotes.
+    let path_ok = path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b));
+    if !host_ok || !path_ok {
+        return Err(format!(
+            "`url` must be an issuer URL: a host name, then an optional path of letters, digits \
+             and `-._~/%`, without query, fragment, spaces or wildcards; got `{url}`"
         ));
     }
     Ok(())
@@ -178,45 +224,24 @@ fn validate_config(config: &Value, diags: &mut Diagnostics) {
     validate_tags(config, diags);
 }
 
-/// What the planned state asks AWS to hold.
-struct Desired {
-    client_ids: BTreeSet<String>,
-    /// None when IAM manages them (not configured, so unknown at create).
-    thumbprints: Option<Vec<String>>,
-    tags: BTreeMap<String, String>,
-}
-
-impl Desired {
-    fn from_planned(planned: &Value) -> Self {
-        let thumbprints = match planned.get("thumbprints") {
-            Value::List(_) => Some(planned.get_strings("thumbprints")),
-            _ => None,
-        };
-        Desired {
-            client_ids: planned.get_strings("client_ids").into_iter().collect(),
-            thumbprints,
-            tags: planned.get_string_map("tags_all"),
-        }
-    }
-}
-
-/// Thumbprints are hex: compare them without regard to case or order.
-fn same_thumbprints(a: &[String], b: &[String]) -> bool {
-    let norm = |v: &[String]| -> BTreeSet<String> { v.iter().map(|t| t.to_lowercase()).collect() };
-    norm(a) == norm(b)
-}
-
-/// A failed AWS call: the error summary and the AWS error.
-struct StepError {
-    summary: String,
-    err: AwsError,
-    /// The IAM action the caller needs, for the remedy sentence.
-    action: &'static str,
-}
-
-impl StepError {
-    fn report(self, diags: &mut Diagnostics) {
-        diags.error(self.summary, detail(&self.err, self.action));
+/// What the planned state asks AWS to hold. An adopted provider is asked
+/// only for the resource's own `tags`: the provider's `default_tags` are for
+/// what this configuration creates.
+fn spec_from(planned: &Value, default_tags: &BTreeMap<String, String>, adopted: bool) -> OidcSpec {
+    let thumbprints = match planned.get("thumbprints") {
+        Value::List(_) => Some(planned.get_strings("thumbprints")),
+        _ => None,
+    };
+    let own_tags = planned.get_string_map("tags");
+    OidcSpec {
+        client_ids: planned.get_strings("client_ids").into_iter().collect(),
+        thumbprints,
+        tags: if adopted {
+            own_tags
+        } else {
+            crate::resources::merged_tags(default_tags, &own_tags)
+        },
+        adopted,
     }
 }
 
@@ -224,94 +249,21 @@ impl StepError {
 fn detail(err: &AwsError, action: &str) -> String {
     match err.code.as_deref() {
         Some("AccessDenied" | "AccessDeniedException") => format!(
-            "{err}\n\nThe provider's credentials need the `iam:{action}` permission on this OIDC provider."
+            "{err}\n\nThe provider's credentials need the `{action}` permission on this OIDC provider."
         ),
         Some("LimitExceeded") => format!(
             "{err}\n\nAn account may hold at most 100 OIDC providers and a provider 100 client ids; \
              remove unused ones."
         ),
-        _ => err.to_string(),
+        _ => err.detail(),
     }
 }
 
-/// Brings the provider from `observed` to `desired`. Returns whether anything
-/// was changed; stops at the first failure.
-async fn converge(
-    aws: &Aws,
-    url: &str,
-    observed: &Observed,
-    desired: &Desired,
-) -> Result<bool, StepError> {
-    let arn = observed.arn.as_str();
-    let mut changed = false;
-    let have: BTreeSet<String> = observed.client_ids.iter().cloned().collect();
-    for id in desired.client_ids.difference(&have) {
-        aws.add_oidc_client_id(arn, id)
-            .await
-            .map_err(|err| StepError {
-                summary: format!("adding client id `{id}` to IAM OIDC provider (`{url}`)"),
-                err,
-                action: "AddClientIDToOpenIDConnectProvider",
-            })?;
-        changed = true;
-    }
-    for id in have.difference(&desired.client_ids) {
-        aws.remove_oidc_client_id(arn, id)
-            .await
-            .map_err(|err| StepError {
-                summary: format!("removing client id `{id}` from IAM OIDC provider (`{url}`)"),
-                err,
-                action: "RemoveClientIDFromOpenIDConnectProvider",
-            })?;
-        changed = true;
-    }
-    if let Some(thumbprints) = &desired.thumbprints
-        && !same_thumbprints(thumbprints, &observed.thumbprints)
-    {
-        aws.set_oidc_thumbprints(arn, thumbprints)
-            .await
-            .map_err(|err| StepError {
-                summary: format!("updating thumbprints of IAM OIDC provider (`{url}`)"),
-                err,
-                action: "UpdateOpenIDConnectProviderThumbprint",
-            })?;
-        changed = true;
-    }
-    // Untag first: IAM tag keys are case-insensitive, so renaming `Env` to
-    // `env` must remove the old key before adding the new one.
-    let stale: Vec<String> = observed
-        .tags
-        .keys()
-        .filter(|k| !desired.tags.contains_key(*k))
-        .cloned()
-        .collect();
-    if !stale.is_empty() {
-        aws.untag_oidc_provider(arn, &stale)
-            .await
-            .map_err(|err| StepError {
-                summary: format!("untagging IAM OIDC provider (`{url}`)"),
-                err,
-                action: "UntagOpenIDConnectProvider",
-            })?;
-        changed = true;
-    }
-    let missing: BTreeMap<String, String> = desired
-        .tags
-        .iter()
-        .filter(|(k, v)| observed.tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if !missing.is_empty() {
-        aws.tag_oidc_provider(arn, &missing)
-            .await
-            .map_err(|err| StepError {
-                summary: format!("tagging IAM OIDC provider (`{url}`)"),
-                err,
-                action: "TagOpenIDConnectProvider",
-            })?;
-        changed = true;
-    }
-    Ok(changed)
+fn report(failure: OidcFailure, url: &str, diags: &mut Diagnostics) {
+    diags.error(
+        format!("{} (`{url}`)", failure.step),
+        detail(&failure.error, failure.step.action()),
+    );
 }
 
 /// Reads a provider just written. IAM is eventually consistent, so a
@@ -331,40 +283,75 @@ async fn observe_after_write(aws: &Aws, arn: &str) -> Result<Option<Observed>, A
     }
 }
 
+/// For an adopted provider, a list attribute shows what the configuration
+/// asked for and the provider has: `stored` while the provider holds all of
+/// it, else the part it holds (the plan then adds the rest). None when
+/// nothing was stored (import, or create before it was known).
+fn adopted_view(
+    stored: &Value,
+    observed: &[String],
+    same: impl Fn(&str, &str) -> bool,
+) -> Option<Value> {
+    let Value::List(_) = stored else {
+        return None;
+    };
+    let held: Vec<String> = stored
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|s| observed.iter().any(|o| same(s, o)))
+        .map(str::to_string)
+        .collect();
+    Some(
+        if held.len() == stored.as_list().map_or(0, <[Value]>::len) {
+            stored.clone()
+        } else {
+            Value::string_list(held)
+        },
+    )
+}
+
 /// The state for what AWS has, keeping from `base` what AWS reports in
 /// another spelling (the URL's scheme, thumbprints' case) and `adopted`.
-fn state_from(observed: &Observed, base: &Value, default_tags: &BTreeMap<String, String>) -> Value {
+fn state_from(observed: &Observed, base: &Value) -> Value {
     let mut state = base.clone();
+    let adopted = base.get("adopted").as_bool().unwrap_or(false);
     let url = match base.get_str("url") {
         Some(url) if issuer(url) == issuer(&observed.url) => url.to_string(),
         _ => format!("https://{}", observed.url),
     };
-    let client_ids: BTreeSet<&String> = observed.client_ids.iter().collect();
+    let sorted = |items: &[String]| {
+        Value::string_list(items.iter().collect::<BTreeSet<_>>().into_iter().cloned())
+    };
+    let client_ids = if adopted {
+        adopted_view(base.get("client_ids"), &observed.client_ids, |a, b| a == b)
+    } else {
+        None
+    }
+    .unwrap_or_else(|| sorted(&observed.client_ids));
+    let same_thumbprint = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
     let thumbprints = match base.get("thumbprints") {
+        stored @ Value::List(_) if adopted => {
+            adopted_view(stored, &observed.thumbprints, same_thumbprint).unwrap_or(Value::Null)
+        }
         Value::List(_)
             if same_thumbprints(&base.get_strings("thumbprints"), &observed.thumbprints) =>
         {
             base.get("thumbprints").clone()
         }
-        _ => {
-            let sorted: BTreeSet<&String> = observed.thumbprints.iter().collect();
-            Value::string_list(sorted.into_iter().cloned())
-        }
+        // IAM manages them and has none to show: unset, which a
+        // configuration can say (an empty list it cannot).
+        _ if observed.thumbprints.is_empty() => Value::Null,
+        _ => sorted(&observed.thumbprints),
     };
     state.set("id", Value::string(&observed.arn));
     state.set("arn", Value::string(&observed.arn));
     state.set("url", Value::string(url));
-    state.set(
-        "client_ids",
-        Value::string_list(client_ids.into_iter().cloned()),
-    );
+    state.set("client_ids", client_ids);
     state.set("thumbprints", thumbprints);
-    state.set(
-        "tags",
-        tags_from_aws(&observed.tags, default_tags, base.get("tags")),
-    );
+    state.set("tags", tags_after_read(&observed.tags, base.get("tags")));
     state.set("tags_all", Value::string_map(observed.tags.clone()));
-    let adopted = base.get("adopted").as_bool().unwrap_or(false);
     state.set("adopted", Value::Bool(adopted));
     state
 }
@@ -376,8 +363,10 @@ fn minimal_state(planned: &Value, arn: &str, adopted: bool) -> Value {
     state.set("id", Value::string(arn));
     state.set("arn", Value::string(arn));
     state.set("adopted", Value::Bool(adopted));
-    if state.get("thumbprints").is_unknown() {
-        state.set("thumbprints", Value::List(Vec::new()));
+    for attr in ["thumbprints", "tags_all"] {
+        if state.get(attr).is_unknown() {
+            state.set(attr, Value::Null);
+        }
     }
     state
 }
@@ -392,10 +381,12 @@ async fn converge_and_read(
     diags: &mut Diagnostics,
 ) -> Value {
     let aws = &clients.aws;
-    let changed = match converge(aws, url, &observed, &Desired::from_planned(planned)).await {
+    let adopted = planned.get("adopted").as_bool().unwrap_or(false);
+    let spec = spec_from(planned, &clients.default_tags, adopted);
+    let changed = match converge_oidc(aws, &spec, &observed).await {
         Ok(changed) => changed,
-        Err(step) => {
-            step.report(diags);
+        Err(failure) => {
+            report(failure, url, diags);
             true
         }
     };
@@ -412,19 +403,15 @@ async fn converge_and_read(
             Err(e) => {
                 diags.error(
                     format!("reading IAM OIDC provider (`{url}`)"),
-                    detail(&e, "GetOpenIDConnectProvider"),
+                    detail(&e, "iam:GetOpenIDConnectProvider"),
                 );
-                return minimal_state(
-                    planned,
-                    &observed.arn,
-                    planned.get("adopted").as_bool().unwrap_or(false),
-                );
+                return minimal_state(planned, &observed.arn, adopted);
             }
         }
     } else {
         observed
     };
-    state_from(&observed, planned, &clients.default_tags)
+    state_from(&observed, planned)
 }
 
 #[async_trait]
@@ -445,14 +432,32 @@ impl Resource<Clients> for OidcProvider {
         let Some(clients) = ctx.client(diags) else {
             return;
         };
-        plan_tags_all(plan, &clients.default_tags);
+        match plan.prior.get("adopted").as_bool() {
+            // Whether a provider for the URL exists, and so what tags it will
+            // hold, is known only once it is created or adopted.
+            None => plan.planned.set("tags_all", Value::Unknown),
+            Some(false) => plan_tags_all(plan, &clients.default_tags),
+            // Adopted: its tags stay as they are, plus the configured ones.
+            Some(true) => {
+                let prior = plan.prior.get_string_map("tags_all");
+                let wanted = plan.config.get_string_map("tags");
+                let held = plan.config.get("tags").is_wholly_known()
+                    && wanted.iter().all(|(k, v)| prior.get(k) == Some(v));
+                let tags_all = if held {
+                    plan.prior.get("tags_all").clone()
+                } else {
+                    Value::Unknown
+                };
+                plan.planned.set("tags_all", tags_all);
+            }
+        }
     }
 
     async fn create(
         &self,
         ctx: &Ctx<Clients>,
         planned: &Value,
-        _private: &mut Vec<u8>,
+        private: &mut Vec<u8>,
         diags: &mut Diagnostics,
     ) -> Value {
         let Some(clients) = ctx.client(diags) else {
@@ -461,22 +466,24 @@ impl Resource<Clients> for OidcProvider {
         let aws = &clients.aws;
         let url = planned.get_str("url").unwrap_or_default();
         let summary = format!("creating IAM OIDC provider (`{url}`)");
-        let desired = Desired::from_planned(planned);
-        let client_ids: Vec<String> = desired.client_ids.iter().cloned().collect();
-        let thumbprints = desired.thumbprints.clone().unwrap_or_default();
+        let spec = spec_from(planned, &clients.default_tags, false);
+        let client_ids: Vec<String> = spec.client_ids.iter().cloned().collect();
+        let thumbprints = spec.thumbprints.clone().unwrap_or_default();
+        private.clear();
+        let mark = ownership_mark(private);
         // Send the issuer as IAM names it, so the ARN is the one computed for adoption.
         let created = aws
             .create_oidc_provider(
                 &format!("https://{}", issuer(url)),
                 &client_ids,
                 &thumbprints,
-                &desired.tags,
+                &spec.tags,
+                &mark,
             )
             .await;
-        let (arn, adopted) = match created {
-            Ok(OidcCreated::New(arn)) => (arn, false),
-            Ok(found @ (OidcCreated::AlreadyExists | OidcCreated::CreatedByLostAttempt)) => {
-                let adopted = found == OidcCreated::AlreadyExists;
+        let (arn, may_be_ours) = match created {
+            Ok(OidcCreated::New(arn)) => (arn, true),
+            Ok(OidcCreated::AlreadyExists { after_lost_answer }) => {
                 let Some(account) = aws.account_id.as_deref() else {
                     diags.error(
                         summary,
@@ -488,7 +495,7 @@ impl Resource<Clients> for OidcProvider {
                     return Value::Null;
                 };
                 match OidcProviderArn::for_issuer(&aws.partition, account, url) {
-                    Ok(arn) => (arn.arn().to_string(), adopted),
+                    Ok(arn) => (arn.arn().to_string(), after_lost_answer),
                     Err(e) => {
                         diags.error(summary, format!("EntityAlreadyExists: {e}"));
                         return Value::Null;
@@ -496,15 +503,13 @@ impl Resource<Clients> for OidcProvider {
                 }
             }
             Err(e) => {
-                diags.error(summary, detail(&e, "CreateOpenIDConnectProvider"));
+                diags.error(summary, detail(&e, "iam:CreateOpenIDConnectProvider"));
                 return Value::Null;
             }
         };
-        let mut base = planned.clone();
-        base.set("adopted", Value::Bool(adopted));
         let observed = match observe_after_write(aws, &arn).await {
             Ok(Some(p)) => p,
-            Ok(None) if adopted => {
+            Ok(None) if !may_be_ours => {
                 // Deleted between our create and read (a racing destroy).
                 diags.error(
                     summary,
@@ -521,28 +526,33 @@ impl Resource<Clients> for OidcProvider {
                          `propagation_timeout`. Apply again; it will be refreshed."
                     ),
                 );
-                return minimal_state(planned, &arn, adopted);
+                return minimal_state(planned, &arn, false);
             }
             Err(e) => {
-                diags.error(summary, detail(&e, "GetOpenIDConnectProvider"));
-                return if adopted {
-                    Value::Null
+                diags.error(summary, detail(&e, "iam:GetOpenIDConnectProvider"));
+                return if may_be_ours {
+                    minimal_state(planned, &arn, false)
                 } else {
-                    minimal_state(planned, &arn, adopted)
+                    Value::Null
                 };
             }
         };
+        // Ours only when it carries this create's mark: an object that was
+        // there before, or that someone else made meanwhile, is adopted.
+        let adopted = observed.mark.as_deref() != Some(mark.as_str());
         if adopted {
             diags.warning(
                 format!("Adopted existing IAM OIDC provider (`{url}`)"),
                 format!(
                     "An OIDC provider for this URL already existed (`{arn}`), so this resource \
-                     now manages it (`adopted = true`) and brought its client ids, thumbprints \
-                     (when configured) and tags to the configuration. Destroying the resource will \
+                     adopted it (`adopted = true`): it added what this configuration asks for \
+                     that the provider lacked and removed nothing. Destroying the resource will \
                      leave the provider in place."
                 ),
             );
         }
+        let mut base = planned.clone();
+        base.set("adopted", Value::Bool(adopted));
         converge_and_read(clients, url, observed, &base, diags).await
     }
 
@@ -562,11 +572,11 @@ impl Resource<Clients> for OidcProvider {
         match clients.aws.oidc_provider(arn).await {
             // Gone: Terraform plans to create it again.
             Ok(None) => Value::Null,
-            Ok(Some(observed)) => state_from(&observed, state, &clients.default_tags),
+            Ok(Some(observed)) => state_from(&observed, state),
             Err(e) => {
                 diags.error(
                     format!("reading IAM OIDC provider (`{arn}`)"),
-                    detail(&e, "GetOpenIDConnectProvider"),
+                    detail(&e, "iam:GetOpenIDConnectProvider"),
                 );
                 Value::Null
             }
@@ -597,7 +607,7 @@ impl Resource<Clients> for OidcProvider {
                 Value::Null
             }
             Err(e) => {
-                diags.error(summary, detail(&e, "GetOpenIDConnectProvider"));
+                diags.error(summary, detail(&e, "iam:GetOpenIDConnectProvider"));
                 prior.clone()
             }
         }
@@ -613,6 +623,7 @@ impl Resource<Clients> for OidcProvider {
         let Some(clients) = ctx.client(diags) else {
             return;
         };
+        let aws = &clients.aws;
         let url = prior.get_str("url").unwrap_or_default();
         let arn = prior.get_str("arn").unwrap_or_default();
         if prior.get("adopted").as_bool() == Some(true) {
@@ -626,32 +637,49 @@ impl Resource<Clients> for OidcProvider {
             );
             return;
         }
-        if let Err(e) = clients.aws.delete_oidc_provider(arn).await {
-            diags.error(
-                format!("deleting IAM OIDC provider (`{url}`)"),
-                detail(&e, "DeleteOpenIDConnectProvider"),
-            );
+        let summary = format!("deleting IAM OIDC provider (`{url}`)");
+        if prior.get("force_destroy").as_bool() != Some(true) {
+            // Roles of this configuration that trust it are destroyed first
+            // (they depend on it); any left belong to someone else.
+            match aws.roles_trusting(arn).await {
+                Ok(roles) if roles.is_empty() => {}
+                Ok(roles) => {
+                    let names: Vec<String> = roles.iter().map(|r| format!("`{r}`")).collect();
+                    diags.error(
+                        summary,
+                        format!(
+                            "IAM roles outside this configuration still trust `{arn}`: {}. \
+                             Deleting it would break them (their service accounts could no longer \
+                             assume them). Delete or change those roles first, or hand the provider \
+                             over with `terraform state rm`, or set `force_destroy = true` (and \
+                             apply) to delete it anyway.",
+                            names.join(", ")
+                        ),
+                    );
+                    return;
+                }
+                Err(e) => {
+                    diags.error(
+                        summary,
+                        format!(
+                            "checking which IAM roles still trust `{arn}`: {}\n\nDestroy checks this so as \
+                             not to break other teams' roles; grant `iam:ListRoles`, or set \
+                             `force_destroy = true` (and apply) to delete without checking.",
+                            e.detail()
+                        ),
+                    );
+                    return;
+                }
+            }
+        }
+        if let Err(e) = aws.delete_oidc_provider(arn).await {
+            diags.error(summary, detail(&e, "iam:DeleteOpenIDConnectProvider"));
         }
     }
 
-    async fn import(&self, _ctx: &Ctx<Clients>, id: &str, diags: &mut Diagnostics) -> Value {
-        match id.parse::<OidcProviderArn>() {
-            Ok(arn) => {
-                // Every attribute must be present; `read` fills them in.
-                let mut state = Value::Map(
-                    schema()
-                        .block
-                        .attributes
-                        .iter()
-                        .map(|a| (a.name.to_string(), Value::Null))
-                        .collect(),
-                );
-                state.set("id", Value::string(arn.arn()));
-                state.set("arn", Value::string(arn.arn()));
-                // An imported provider is managed: destroy deletes it.
-                state.set("adopted", Value::Bool(false));
-                state
-            }
+    async fn import(&self, ctx: &Ctx<Clients>, id: &str, diags: &mut Diagnostics) -> Value {
+        let arn = match id.parse::<OidcProviderArn>() {
+            Ok(arn) => arn,
             Err(e) => {
                 diags.error(
                     "Invalid import id",
@@ -660,16 +688,50 @@ impl Resource<Clients> for OidcProvider {
                          {TYPE_NAME}.example arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE`."
                     ),
                 );
-                Value::Null
+                return Value::Null;
             }
-        }
+        };
+        let Some(clients) = ctx.client(diags) else {
+            return Value::Null;
+        };
+        let summary = format!("importing IAM OIDC provider (`{}`)", arn.arn());
+        let observed = match clients.aws.oidc_provider(arn.arn()).await {
+            Ok(Some(observed)) => observed,
+            Ok(None) => {
+                diags.error(
+                    summary,
+                    "NoSuchEntity: there is no OIDC provider with this ARN.",
+                );
+                return Value::Null;
+            }
+            Err(e) => {
+                diags.error(summary, detail(&e, "iam:GetOpenIDConnectProvider"));
+                return Value::Null;
+            }
+        };
+        // Every attribute must be present; unknown ones are read from AWS.
+        let mut state = Value::Map(
+            schema()
+                .block
+                .attributes
+                .iter()
+                .map(|a| (a.name.to_string(), Value::Null))
+                .collect(),
+        );
+        // Ownership comes from AWS, not from whoever runs the import: one
+        // without the mark was made elsewhere, so destroy must leave it.
+        state.set("adopted", Value::Bool(observed.mark.is_none()));
+        state.set(
+            "tags",
+            tags_for_import(&observed.tags, &clients.default_tags),
+        );
+        state_from(&observed, &state)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::merged_tags;
 
     fn config(pairs: &[(&str, Value)]) -> Value {
         Value::Map(
@@ -700,6 +762,11 @@ mod tests {
             "https:///id/x",
             "https://x.example.com/?a=b",
             "https://x.example.com/a b",
+            "https://user:pw@x.example.com",
+            "https://x.example.com:8443/id/1",
+            "https://x.example.com/id/*",
+            "https://x.example.com/id/\"{",
+            "https://x..example.com",
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
@@ -761,9 +828,8 @@ mod tests {
         assert!(errors(&empty)[0].contains("Leave it out"));
     }
 
-    #[test]
-    fn state_keeps_the_configured_spelling() {
-        let observed = Observed {
+    fn observed() -> Observed {
+        Observed {
             arn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
                 .to_string(),
             url: "oidc.eks.us-east-1.amazonaws.com/id/ABC".to_string(),
@@ -773,14 +839,18 @@ mod tests {
                 ("team".to_string(), "platform".to_string()),
                 ("Name".to_string(), "x".to_string()),
             ]),
-        };
-        let defaults = BTreeMap::from([("team".to_string(), "platform".to_string())]);
+            mark: Some("m".to_string()),
+        }
+    }
+
+    #[test]
+    fn state_keeps_the_configured_spelling() {
         let base = config(&[
             ("url", Value::string(format!("{URL}/"))),
             ("thumbprints", Value::string_list([THUMB.to_uppercase()])),
             ("tags", Value::string_map([("Name", "x")])),
         ]);
-        let state = state_from(&observed, &base, &defaults);
+        let state = state_from(&observed(), &base);
         assert_eq!(state.get_str("url"), Some(format!("{URL}/").as_str()));
         assert_eq!(state.get("thumbprints"), base.get("thumbprints"));
         assert_eq!(state.get("client_ids"), &Value::string_list(["a", "b"]));
@@ -789,22 +859,55 @@ mod tests {
         assert_eq!(state.get("tags_all").as_map().map(BTreeMap::len), Some(2));
 
         // An import knows only the ARN: everything comes from AWS.
-        let imported = state_from(&observed, &config(&[]), &defaults);
+        let imported = state_from(&observed(), &config(&[]));
         assert_eq!(imported.get_str("url"), Some(URL));
         assert_eq!(imported.get("thumbprints"), &Value::string_list([THUMB]));
+        assert_eq!(imported.get("tags"), &Value::Null);
     }
 
     #[test]
-    fn merged_tags_are_what_create_sends() {
-        let planned = config(&[(
-            "tags_all",
-            Value::string_map(merged_tags(
-                &BTreeMap::from([("a".to_string(), "1".to_string())]),
-                &BTreeMap::from([("b".to_string(), "2".to_string())]),
-            )),
-        )]);
-        let desired = Desired::from_planned(&planned);
-        assert_eq!(desired.tags.len(), 2);
-        assert!(desired.thumbprints.is_none());
+    fn no_thumbprints_from_iam_are_unset_not_an_empty_list() {
+        let mut managed = observed();
+        managed.thumbprints.clear();
+        assert_eq!(
+            state_from(&managed, &config(&[])).get("thumbprints"),
+            &Value::Null
+        );
+    }
+
+    #[test]
+    fn an_adopted_provider_shows_what_the_configuration_asked_for() {
+        let base = config(&[
+            ("adopted", Value::Bool(true)),
+            ("client_ids", Value::string_list(["a"])),
+            ("thumbprints", Value::string_list([THUMB.to_uppercase()])),
+        ]);
+        let state = state_from(&observed(), &base);
+        // The other team's client id `b` is kept in IAM, not shown here.
+        assert_eq!(state.get("client_ids"), &Value::string_list(["a"]));
+        assert_eq!(state.get("thumbprints"), base.get("thumbprints"));
+        // One it lacks drops out, so the plan adds it.
+        let mut wants_more = base.clone();
+        wants_more.set("client_ids", Value::string_list(["a", "c"]));
+        assert_eq!(
+            state_from(&observed(), &wants_more).get("client_ids"),
+            &Value::string_list(["a"])
+        );
+    }
+
+    #[test]
+    fn an_adopted_provider_gets_only_the_resources_own_tags() {
+        let planned = config(&[
+            ("client_ids", Value::string_list(["sts.amazonaws.com"])),
+            ("tags", Value::string_map([("b", "2")])),
+        ]);
+        let defaults = BTreeMap::from([("a".to_string(), "1".to_string())]);
+        assert_eq!(spec_from(&planned, &defaults, false).tags.len(), 2);
+        let adopted = spec_from(&planned, &defaults, true);
+        assert_eq!(
+            adopted.tags,
+            BTreeMap::from([("b".to_string(), "2".to_string())])
+        );
+        assert!(adopted.thumbprints.is_none());
     }
 }

@@ -125,10 +125,13 @@ impl RoleKind for RancherCspAdapterRole {
         Ok(Some(presets::rancher_csp_adapter().to_canonical_json()))
     }
 
-    fn fill_computed(&self, state: &mut Value, aws: &Aws, role: Option<&ObservedRole>) {
-        let account = role
-            .and_then(|r| r.arn.split(':').nth(4).map(str::to_string))
-            .or_else(|| aws.account_id.clone());
+    fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
+        // The role's own ARN says its account: at plan the planned ARN (the
+        // prior one on update, so also known without STS), after a read AWS's.
+        let arn = role.map(|r| r.arn.as_str()).or(state.get_str("arn"));
+        let account = arn
+            .and_then(|arn| arn.split(':').nth(4))
+            .map(str::to_string);
         state.set("account_id", account.map_or(Value::Unknown, Value::string));
     }
 

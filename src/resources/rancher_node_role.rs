@@ -89,27 +89,26 @@ impl RoleKind for RancherNodeRole {
         true
     }
 
-    fn fill_computed(&self, state: &mut Value, aws: &Aws, role: Option<&ObservedRole>) {
+    fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
         let (name, arn) = match role {
             // After a read: the profile as AWS has it, null when it went missing
-            // (the plan then shows it and apply puts it back).
-            Some(role) => match role.instance_profiles.iter().find(|p| p.name == role.name) {
+            // or lost the role (the plan then shows it and apply puts it back).
+            Some(role) => match role.own_profile_holding_role() {
                 Some(p) => (Value::string(&p.name), Value::string(&p.arn)),
                 None => (Value::Null, Value::Null),
             },
-            None => match (
-                state.get_str("name"),
-                state.get_str("path"),
-                aws.account_id.as_deref(),
-            ) {
-                (Some(name), Some(path), Some(account)) => (
+            // At plan: named like the role, its ARN the role's with
+            // `instance-profile` for `role` (same partition, account, path),
+            // so it is known whenever the role's ARN is, also without STS.
+            None => match (state.get_str("name"), state.get_str("arn")) {
+                (Some(name), Some(arn)) => (
                     Value::string(name),
-                    Value::string(format!(
-                        "arn:{}:iam::{account}:instance-profile{path}{name}",
-                        aws.partition
-                    )),
+                    arn.split_once(":role/")
+                        .map_or(Value::Unknown, |(head, tail)| {
+                            Value::string(format!("{head}:instance-profile/{tail}"))
+                        }),
                 ),
-                (Some(name), _, _) => (Value::string(name), Value::Unknown),
+                (Some(name), None) => (Value::string(name), Value::Unknown),
                 _ => (Value::Unknown, Value::Unknown),
             },
         };

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_trait::async_trait;
 
 use super::{
-    merged_tags, plan_tags_all, tag_attributes, tags_from_aws, unique_name, validate_tags,
+    merged_tags, ownership_mark, plan_tags_all, tag_attributes, tags_after_read, tags_for_import,
+    unique_name, validate_tags,
 };
 use crate::aws::{Aws, ObservedRole, Profiles};
 use crate::engine::{self, RoleSpec};
@@ -207,7 +208,7 @@ impl<K: RoleKind> RoleResource<K> {
     }
 
     /// The spec for a planned state whose values are all known.
-    fn spec(&self, planned: &Value, name: &str, clients: &Clients) -> RoleSpec {
+    fn spec(&self, planned: &Value, name: &str, clients: &Clients, mark: String) -> RoleSpec {
         let mut inline = BTreeMap::new();
         if let (Some(policy_name), Some(policy)) = (
             self.0.inline_policy_name(planned),
@@ -237,6 +238,7 @@ impl<K: RoleKind> RoleResource<K> {
                 .get("max_session_duration")
                 .as_i64()
                 .unwrap_or(DEFAULT_MAX_SESSION) as i32,
+            mark,
         }
     }
 
@@ -261,11 +263,18 @@ impl<K: RoleKind> RoleResource<K> {
             "assume_role_policy",
             observed_document(prior.get("assume_role_policy"), Some(&role.trust)),
         );
+        state.set("tags", tags_after_read(&role.tags, prior.get("tags")));
+        // The instance profile carries the role's tags: when its own differ
+        // (drift), show them, so the plan puts the role's back.
+        let profile_tags = role
+            .own_profile
+            .as_ref()
+            .map(|p| &p.tags)
+            .filter(|tags| **tags != role.tags);
         state.set(
-            "tags",
-            tags_from_aws(&role.tags, &clients.default_tags, prior.get("tags")),
+            "tags_all",
+            Value::string_map(profile_tags.unwrap_or(&role.tags).clone()),
         );
-        state.set("tags_all", Value::string_map(role.tags.clone()));
         let policy_name = self.0.inline_policy_name(&state);
         let aws_policy = policy_name
             .as_ref()
@@ -388,7 +397,18 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                 return diags.attribute_error(path.clone(), format!("Invalid `{path}`"), message);
             }
         }
-        // A policy the user writes stands as configured; a computed one is planned here.
+        // A policy the user writes stands as configured, except that one
+        // meaning what the state holds keeps the state's text: rewriting
+        // `"s3:GetObject"` as `["s3:GetObject"]` changes nothing in IAM.
+        if !self.computes_policy()
+            && let (Some(config), Some(prior)) =
+                (plan.config.get_str("policy"), plan.prior.get_str("policy"))
+            && config != prior
+            && equivalent(config, prior)
+        {
+            plan.planned.set("policy", Value::string(prior));
+        }
+        // A computed policy is planned here.
         if self.computes_policy() {
             match self.0.policy(plan.config, aws) {
                 Ok(policy) => plan
@@ -412,7 +432,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         &self,
         ctx: &Ctx<Clients>,
         planned: &Value,
-        _: &mut Vec<u8>,
+        private: &mut Vec<u8>,
         diags: &mut Diagnostics,
     ) -> Value {
         let Some(clients) = ctx.client(diags) else {
@@ -429,15 +449,11 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         };
         match aws.get_role_only(&name).await {
             Ok(None) => {}
-            Ok(Some(_)) => {
+            Ok(Some(existing)) => {
                 diags.attribute_error(
                     "name",
                     format!("creating IAM role (`{name}`)"),
-                    format!(
-                        "EntityAlreadyExists: a role named {name} already exists. Import it with \
-                         `terraform import {}.<name> {name}` to manage it, or choose another name.",
-                        self.0.type_name()
-                    ),
+                    already_exists_detail(&name, existing.mark.is_some()),
                 );
                 return Value::Null;
             }
@@ -446,7 +462,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                 return Value::Null;
             }
         }
-        let spec = self.spec(planned, &name, clients);
+        // A new resource gets a new mark, whatever an earlier private state held.
+        private.clear();
+        let mark = ownership_mark(private);
+        let spec = self.spec(planned, &name, clients, mark);
         match engine::converge(aws, &spec, None, &ctx.cancel).await {
             Ok(role) => self.state(planned, &role, clients),
             Err(failure) => {
@@ -493,7 +512,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         ctx: &Ctx<Clients>,
         prior: &Value,
         planned: &Value,
-        _: &mut Vec<u8>,
+        private: &mut Vec<u8>,
         diags: &mut Diagnostics,
     ) -> Value {
         let Some(clients) = ctx.client(diags) else {
@@ -508,7 +527,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                 return prior.clone();
             }
         };
-        let spec = self.spec(planned, &name, clients);
+        let spec = self.spec(planned, &name, clients, ownership_mark(private));
         match engine::converge(aws, &spec, observed.as_ref(), &ctx.cancel).await {
             Ok(role) => self.state(planned, &role, clients),
             Err(failure) => {
@@ -574,6 +593,28 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             diags.error(format!("importing IAM role (`{name}`)"), e);
             return Value::Null;
         }
+        state.set("tags", tags_for_import(&role.tags, &clients.default_tags));
         self.state(&state, &role, clients)
     }
+}
+
+/// Why a role can't be created under a name that is taken, and what to do.
+/// A role this provider made (it carries an ownership mark) is most often
+/// this very resource being replaced with `create_before_destroy`.
+pub fn already_exists_detail(name: &str, made_by_clusteriam: bool) -> String {
+    let replacing = if made_by_clusteriam {
+        format!(
+            " It was created by terraform-provider-clusteriam: if this resource is being replaced \
+             with `lifecycle {{ create_before_destroy = true }}`, a fixed `name` cannot exist twice, \
+             so use `name_prefix` instead of `name` for a generated unique name."
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "EntityAlreadyExists: a role named {name} already exists.{replacing} To manage an existing \
+         role with this resource instead, import it: `terraform import <address> {name}`, with \
+         this resource's address shown below (or an `import {{ to = <address>, id = \"{name}\" }}` \
+         block). Otherwise choose another name."
+    )
 }
