@@ -346,8 +346,9 @@ fn cluster_tags_refuses_second_security_group() {
         &[&s[0]],
         &format!(r#"security_group_id = "{}""#, g[0]),
     ));
+    // At plan nothing is being tagged yet: the summary says checking.
     let refusal = [
-        "tagging EC2 resources for cluster (`lb`)",
+        "checking EC2 resources for cluster (`lb`)",
         g[1].as_str(),
         "already carries the tag",
     ];
@@ -372,7 +373,11 @@ resource "clusteriam_cluster_tags" "this" {{
         instance = i[0],
     ));
     ws.apply()
-        .assert_error(&refusal)
+        .assert_error(&[
+            "tagging EC2 resources for cluster (`lb`)",
+            g[1].as_str(),
+            "already carries the tag",
+        ])
         .assert_error(&["terraform_data.group: Creation complete"]);
     assert_eq!(net.carrying(key), expect(&[&g[1]], "owned"));
 }
@@ -393,7 +398,7 @@ fn cluster_tags_nonexistent_id() {
         &format!(r#"security_group_id = "{}""#, g[0]),
     ));
     let error = [
-        "tagging EC2 resources for cluster (`ghost`)",
+        "checking EC2 resources for cluster (`ghost`)",
         ghost.as_str(),
     ];
     ws.plan().assert_error(&error);
@@ -501,4 +506,81 @@ fn cluster_tags_destroy_removes_only_its_key() {
     assert_eq!(net.tags(&i[0]), keep);
     assert_eq!(net.tags(&g[0]), keep);
     assert!(net.tags(&s[0]).is_empty());
+}
+
+/// Destroy works when the listed objects are gone or the one-group rule is
+/// broken, even with a changed configuration (Terraform plans once more,
+/// with the configuration, before it destroys).
+#[test]
+fn cluster_tags_destroy_succeeds_when_objects_are_gone_or_rules_broken() {
+    let aws = Emulator::start();
+    let net = network(&aws, 1, 2, 2);
+    let (i, s, g) = (&net.instances, &net.subnets, &net.groups);
+    let key = "kubernetes.io/cluster/teardown";
+    let ws = Workspace::new();
+    let config_with = |ownership: &str| {
+        config(
+            &aws,
+            "teardown",
+            &[&i[0], &i[1]],
+            &[&s[0]],
+            &format!(
+                "security_group_id = \"{}\"\n  ownership = \"{ownership}\"",
+                g[0]
+            ),
+        )
+    };
+    ws.write(&config_with("owned"));
+    ws.apply().assert_ok();
+
+    // One instance terminated, another group tagged by someone else, and the
+    // configuration changed: the plan warns, it does not fail.
+    block_on(net.ec2.terminate_instances().instance_ids(&i[1]).send()).unwrap();
+    net.tag(&[&g[1]], key, "owned");
+    ws.write(&config_with("shared"));
+    let plan = ws.plan();
+    assert_eq!(
+        plan.code,
+        2,
+        "a plan with changes and warnings:\n{}",
+        plan.output()
+    );
+    assert!(plan.mentions(&format!("`{}`", i[1])), "{}", plan.output());
+    assert!(plan.mentions(&format!("`{}`", g[1])), "{}", plan.output());
+    let destroy_plan = ws.run(&["plan", "-destroy", "-no-color", "-input=false"]);
+    destroy_plan.assert_ok();
+
+    let run = ws.destroy();
+    run.assert_ok();
+    // Its key is gone from what still exists; the other group keeps its tag.
+    assert_eq!(net.carrying(key), expect(&[&g[1]], "owned"));
+}
+
+/// An import takes the value most objects carry and says which it left out.
+#[test]
+fn cluster_tags_import_names_what_carries_another_value() {
+    let aws = Emulator::start();
+    let net = network(&aws, 1, 2, 1);
+    let (i, s, _) = (&net.instances, &net.subnets, &net.groups);
+    let key = "kubernetes.io/cluster/mixed";
+    net.tag(&[&i[0], &i[1]], key, "owned");
+    net.tag(&[&s[0]], key, "shared");
+    let ws = Workspace::new();
+    ws.write(&format!(
+        "{}\nresource \"clusteriam_cluster_tags\" \"this\" {{\n  cluster_id   = \"mixed\"\n  instance_ids = {}\n}}\n",
+        aws.provider_block(),
+        hcl_set(&[&i[0], &i[1]])
+    ));
+    let run = ws.import(ADDRESS, "mixed");
+    run.assert_ok();
+    assert!(run.mentions("Not imported"), "{}", run.output());
+    assert!(
+        run.mentions(&format!("`{}` (`shared`)", s[0])),
+        "{}",
+        run.output()
+    );
+    let state = ws.state_attributes(ADDRESS);
+    assert_eq!(state["ownership"], "owned");
+    assert_eq!(state["subnet_ids"], serde_json::Value::Null);
+    ws.assert_no_changes();
 }

@@ -487,9 +487,49 @@ fn vpc_dns_hostnames_rejects_bad_and_missing_vpcs() {
 
     ws.write(&vpc_config(&aws, &["vpc-0000000000000000f"]));
     ws.plan().assert_error(&[
-        "reading VPC (`vpc-0000000000000000f`)",
+        "checking VPC (`vpc-0000000000000000f`)",
         "InvalidVpcID.NotFound",
     ]);
     ws.apply().assert_error(&["vpc-0000000000000000f"]);
     assert_eq!(vpc_dns(&aws, &vpc), (true, false), "nothing was changed");
+}
+
+#[test]
+fn vpc_dns_hostnames_import_then_apply_turns_off_on_destroy_what_it_turned_on() {
+    let aws = Emulator::start();
+    let vpc = create_vpc(&aws, "10.6.0.0/16");
+    set_vpc_dns(&aws, &vpc, Some(false), Some(false));
+    let ws = Workspace::new();
+    ws.write(&vpc_config(&aws, &[&vpc]));
+    ws.import("clusteriam_vpc_dns_hostnames.vpc0", &vpc)
+        .assert_ok();
+    ws.assert_changes(&["enable_dns_support", "enable_dns_hostnames"]);
+    ws.apply().assert_ok();
+    assert_eq!(vpc_dns(&aws, &vpc), (true, true));
+    ws.assert_no_changes();
+    // What this resource turned on, at any apply, destroy turns off.
+    ws.destroy().assert_ok();
+    assert_eq!(vpc_dns(&aws, &vpc), (false, false));
+}
+
+#[test]
+fn vpc_dns_hostnames_destroy_succeeds_when_the_vpc_is_gone() {
+    let aws = Emulator::start();
+    let vpc = create_vpc(&aws, "10.7.0.0/16");
+    set_vpc_dns(&aws, &vpc, Some(true), Some(false));
+    let ws = Workspace::new();
+    ws.write(&vpc_config(&aws, &[&vpc]));
+    ws.apply().assert_ok();
+    block_on(aws.ec2().delete_vpc().vpc_id(&vpc).send()).expect("DeleteVpc");
+
+    // A plan says what happened, and that destroy works.
+    let plan = ws.plan();
+    assert!(plan.mentions("no longer exists"), "{}", plan.output());
+    let run = ws.destroy();
+    run.assert_ok();
+    assert!(
+        run.mentions("Destroy complete! Resources: 1 destroyed."),
+        "{}",
+        run.output()
+    );
 }

@@ -45,7 +45,9 @@ struct Seen {
     url: String,
     client_ids: Vec<String>,
     thumbprints: Vec<String>,
+    /// Without the ownership mark, which is in `mark`.
     tags: BTreeMap<String, String>,
+    mark: Option<String>,
 }
 
 fn seen(aws: &Emulator, arn: &str) -> Option<Seen> {
@@ -62,15 +64,18 @@ fn seen(aws: &Emulator, arn: &str) -> Option<Seen> {
                 v.sort();
                 v
             };
+            let mut tags: BTreeMap<String, String> = p
+                .tags()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect();
+            let mark = tags.remove(common::OWNERSHIP_TAG);
             Some(Seen {
                 url: p.url().unwrap_or_default().to_string(),
                 client_ids: sorted(p.client_id_list()),
                 thumbprints: sorted(p.thumbprint_list()),
-                tags: p
-                    .tags()
-                    .iter()
-                    .map(|t| (t.key().to_string(), t.value().to_string()))
-                    .collect(),
+                tags,
+                mark,
             })
         }
         Err(e)
@@ -156,6 +161,10 @@ fn oidc_provider_basic() {
     assert_eq!(
         p.tags,
         tags(&[("Name", "rancher-mgmt"), ("team", "platform")])
+    );
+    assert!(
+        p.mark.is_some(),
+        "a provider this resource creates carries the ownership mark"
     );
     let state = ws.state_attributes(ADDRESS);
     assert_eq!(state["id"], arn.as_str());
@@ -336,7 +345,7 @@ fn oidc_provider_disappears() {
 }
 
 #[test]
-fn oidc_provider_import() {
+fn oidc_provider_import_of_one_made_elsewhere_is_adopted_and_kept() {
     let aws = Emulator::start();
     let arn = create_out_of_band(&aws, THUMB_A, &[("Name", "imported")]);
     let ws = Workspace::new();
@@ -354,9 +363,29 @@ fn oidc_provider_import() {
     let state = ws.state_attributes(ADDRESS);
     assert_eq!(state["arn"], arn.as_str());
     assert_eq!(state["url"], URL);
-    assert_eq!(state["adopted"], false);
+    // Nothing says this configuration made it: whoever imports it, it may be
+    // someone else's, so it is adopted and destroy leaves it.
+    assert_eq!(state["adopted"], true);
+    let run = ws.destroy();
+    run.assert_ok();
+    assert!(run.mentions("left in place"), "{}", run.output());
+    assert_eq!(all_providers(&aws), vec![arn]);
+}
 
-    // Imported means managed: destroy deletes it.
+#[test]
+fn oidc_provider_import_after_state_rm_stays_managed() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&config(&aws.provider_block(), ""));
+    ws.apply().assert_ok();
+    let arn = output_str(&ws, "arn");
+    ws.run(&["state", "rm", ADDRESS]).assert_ok();
+
+    // The ownership mark it was created with says a clusteriam configuration
+    // made it: imported, it is managed again, and destroy deletes it.
+    ws.import(ADDRESS, &arn).assert_ok();
+    assert_eq!(ws.state_attributes(ADDRESS)["adopted"], false);
+    ws.assert_no_changes();
     ws.destroy().assert_ok();
     assert!(all_providers(&aws).is_empty());
 }
@@ -384,9 +413,12 @@ fn oidc_provider_adopts_existing_and_keeps_it_on_destroy() {
     assert_eq!(output_str(&ws, "arn"), arn);
     assert_eq!(ws.output("adopted"), true);
     assert_eq!(ws.state_attributes(ADDRESS)["url"], format!("{URL}/"));
+    // Adopted: it gains what the configuration asks for and keeps all it had;
+    // the provider's default_tags are not put on what it didn't create.
     let p = seen(&aws, &arn).unwrap();
-    assert_eq!(p.thumbprints, strings(&[THUMB_B]));
-    assert_eq!(p.tags, tags(&[("Name", "adopted"), ("team", "platform")]));
+    assert_eq!(p.thumbprints, strings(&[THUMB_A, THUMB_B]));
+    assert_eq!(p.tags, tags(&[("Name", "adopted"), ("old", "1")]));
+    assert_eq!(p.mark, None);
     ws.assert_no_changes();
 
     let run = ws.destroy();
@@ -470,4 +502,80 @@ fn oidc_provider_rejects_bad_inputs() {
         ws.apply().assert_error(needles);
     }
     assert!(all_providers(&aws).is_empty(), "nothing may be created");
+}
+
+/// Two configurations sharing one provider (a platform team owns the
+/// cluster's OIDC provider, an application team adopts it for its IRSA role)
+/// never undo each other, and the owner's destroy does not silently break
+/// the other team's role.
+#[test]
+fn oidc_provider_shared_by_two_configurations() {
+    let aws = Emulator::start();
+    let with_team = |team: &str| {
+        aws.provider_block().replace(
+            "  endpoints {",
+            &format!("  default_tags {{\n    tags = {{ team = \"{team}\" }}\n  }}\n  endpoints {{"),
+        )
+    };
+    let owner = Workspace::new();
+    let owner_config = |extra: &str| {
+        config(
+            &with_team("platform"),
+            &format!("  tags = {{ Name = \"shared\" }}\n{extra}"),
+        )
+    };
+    owner.write(&owner_config(""));
+    owner.apply().assert_ok();
+    let arn = output_str(&owner, "arn");
+
+    let adopter = Workspace::new();
+    adopter.write(&format!(
+        r#"{}
+resource "clusteriam_torque_agent_role" "agent" {{
+  name              = "app-team-agent"
+  oidc_provider_arn = clusteriam_oidc_provider.this.arn
+  namespace         = "torque"
+  service_account   = "agent"
+}}
+"#,
+        config(&with_team("apps"), "")
+    ));
+    let run = adopter.apply();
+    run.assert_ok();
+    assert!(
+        run.mentions("Adopted existing IAM OIDC provider"),
+        "{}",
+        run.output()
+    );
+    assert_eq!(adopter.output("adopted"), true);
+    assert_eq!(output_str(&adopter, "arn"), arn);
+
+    // Neither sees a change after the other applied, in either order.
+    for _ in 0..2 {
+        owner.assert_no_changes();
+        adopter.assert_no_changes();
+        owner.apply().assert_ok();
+        adopter.apply().assert_ok();
+    }
+    let p = seen(&aws, &arn).unwrap();
+    assert_eq!(p.tags, tags(&[("Name", "shared"), ("team", "platform")]));
+    assert!(p.mark.is_some());
+
+    // The owner's destroy would break the other team's role: refused, naming it.
+    let run = owner.destroy();
+    run.assert_error(&[
+        "deleting IAM OIDC provider",
+        "still trust",
+        "`app-team-agent`",
+        "force_destroy",
+    ]);
+    assert!(seen(&aws, &arn).is_some(), "nothing deleted");
+
+    // Asked explicitly, it goes; the adopter's next plan shows it missing.
+    owner.write(&owner_config("  force_destroy = true"));
+    owner.apply().assert_ok();
+    owner.destroy().assert_ok();
+    assert_eq!(seen(&aws, &arn), None);
+    adopter.assert_changes(&["clusteriam_oidc_provider.this will be created"]);
+    adopter.destroy().assert_ok();
 }

@@ -61,7 +61,7 @@ fn role(aws: &Emulator, name: &str) -> Option<Role> {
         Some(Role {
             trust: from_iam(role.assume_role_policy_document.as_deref().unwrap()),
             policies,
-            tags: tags.into_iter().map(|t| (t.key, t.value)).collect(),
+            tags: common::without_mark(tags.into_iter().map(|t| (t.key, t.value)).collect()),
             profiles: profiles
                 .into_iter()
                 .map(|p| {
@@ -516,4 +516,190 @@ fn rancher_csp_adapter_role_rejects_a_non_oidc_arn() {
     ws.apply()
         .assert_error(&["Invalid `oidc_provider_arn`", "partition `aws-cn`"]);
     assert_eq!(role_count(&aws), 0);
+}
+
+/// The tags of an instance profile, without the ownership mark, and whether
+/// it carries the mark.
+fn profile_tags(aws: &Emulator, name: &str) -> (BTreeMap<String, String>, bool) {
+    let profile = block_on(
+        aws.iam()
+            .get_instance_profile()
+            .instance_profile_name(name)
+            .send(),
+    )
+    .unwrap()
+    .instance_profile
+    .unwrap();
+    let tags: BTreeMap<String, String> = profile
+        .tags
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| (t.key, t.value))
+        .collect();
+    let marked = tags.contains_key(common::OWNERSHIP_TAG);
+    (common::without_mark(tags), marked)
+}
+
+fn tag_map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn rancher_node_role_instance_profile_tags_follow_the_role() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&node_roles(&aws, "controlplane"));
+    ws.apply().assert_ok();
+    let profile = "rancher-controlplane";
+    let (tags, marked) = profile_tags(&aws, profile);
+    assert_eq!(tags, tag_map(&[("cluster", "prod"), ("team", "platform")]));
+    assert!(marked, "the profile carries the ownership mark");
+
+    // The resource's own tags change: the profile's follow.
+    ws.write(
+        &node_roles(&aws, "controlplane").replace("cluster = \"prod\"", "cluster = \"staging\""),
+    );
+    ws.apply().assert_ok();
+    assert_eq!(
+        profile_tags(&aws, profile).0,
+        tag_map(&[("cluster", "staging"), ("team", "platform")])
+    );
+    ws.assert_no_changes();
+
+    // default_tags change: the profiles follow, and a resource that never set
+    // `tags` shows no `tags` change (only `tags_all`).
+    let config = node_roles(&aws, "controlplane")
+        .replace("cluster = \"prod\"", "cluster = \"staging\"")
+        .replace("team = \"platform\"", "team = \"infra\"");
+    ws.write(&config);
+    let plan = ws.assert_changes(&["~ tags_all"]);
+    assert!(
+        !plan.stdout.contains("-> null"),
+        "no `tags` change to null:\n{}",
+        plan.stdout
+    );
+    ws.apply().assert_ok();
+    assert_eq!(
+        profile_tags(&aws, profile).0,
+        tag_map(&[("cluster", "staging"), ("team", "infra")])
+    );
+    let worker = ws.output("worker_name").as_str().unwrap().to_string();
+    assert_eq!(profile_tags(&aws, &worker).0, tag_map(&[("team", "infra")]));
+    ws.assert_no_changes();
+
+    // A tag put on the profile out of band is drift: shown and removed.
+    block_on(
+        aws.iam()
+            .tag_instance_profile()
+            .instance_profile_name(profile)
+            .tags(
+                aws_sdk_iam::types::Tag::builder()
+                    .key("rogue")
+                    .value("1")
+                    .build()
+                    .unwrap(),
+            )
+            .send(),
+    )
+    .unwrap();
+    ws.assert_changes(&["update in-place", "rogue"]);
+    ws.apply().assert_ok();
+    assert_eq!(
+        profile_tags(&aws, profile).0,
+        tag_map(&[("cluster", "staging"), ("team", "infra")])
+    );
+    ws.assert_no_changes();
+    ws.destroy().assert_ok();
+    assert_eq!(profile_count(&aws), 0);
+}
+
+/// Without the STS call the account is unknown at plan, but values already
+/// in state are not: the plan after apply is empty.
+#[test]
+fn rancher_roles_plan_empty_with_skip_credentials_validation() {
+    let aws = Emulator::start();
+    let provider_arn = oidc_provider(&aws, "SKIPCREDS0000000000000000000000");
+    let ws = Workspace::new();
+    let provider = aws.provider_block().replace(
+        "propagation_timeout = \"20s\"",
+        "propagation_timeout = \"20s\"\n  skip_credentials_validation = true",
+    );
+    ws.write(&format!(
+        r#"{provider}
+resource "clusteriam_rancher_node_role" "worker" {{
+  name      = "skip-creds-worker"
+  node_role = "worker"
+}}
+resource "clusteriam_rancher_csp_adapter_role" "this" {{
+  name              = "skip-creds-csp"
+  oidc_provider_arn = "{provider_arn}"
+}}
+output "profile_arn" {{ value = clusteriam_rancher_node_role.worker.instance_profile_arn }}
+output "account_id" {{ value = clusteriam_rancher_csp_adapter_role.this.account_id }}
+"#
+    ));
+    ws.apply().assert_ok();
+    assert_eq!(
+        ws.output("profile_arn"),
+        format!("arn:aws:iam::{ACCOUNT}:instance-profile/skip-creds-worker").as_str()
+    );
+    assert_eq!(ws.output("account_id"), ACCOUNT);
+    ws.assert_no_changes();
+    // A change elsewhere keeps them known too.
+    ws.write(&ws_config_with_description(&ws));
+    let plan = ws.assert_changes(&["update in-place"]);
+    assert!(
+        !plan.stdout.contains("known after apply"),
+        "{}",
+        plan.stdout
+    );
+    ws.destroy().assert_ok();
+}
+
+fn ws_config_with_description(ws: &Workspace) -> String {
+    let config = std::fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    config.replace(
+        "  node_role = \"worker\"",
+        "  node_role = \"worker\"\n  description = \"workers\"",
+    )
+}
+
+/// `create_before_destroy` with a fixed name cannot work: the error says
+/// so, rather than suggesting an import of the resource's own role.
+#[test]
+fn rancher_node_role_create_before_destroy_with_a_fixed_name_explains_itself() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    let config = |path: &str| {
+        format!(
+            r#"{}
+resource "clusteriam_rancher_node_role" "cp" {{
+  name      = "cbd-role"
+  path      = "{path}"
+  node_role = "controlplane"
+  lifecycle {{
+    create_before_destroy = true
+  }}
+}}
+"#,
+            aws.provider_block()
+        )
+    };
+    ws.write(&config("/"));
+    ws.apply().assert_ok();
+    ws.write(&config("/rancher/"));
+    ws.apply().assert_error(&[
+        "creating IAM role (`cbd-role`)",
+        "created by terraform-provider-clusteriam",
+        "create_before_destroy",
+        "use `name_prefix`",
+        "clusteriam_rancher_node_role.cp",
+    ]);
+    assert!(
+        role(&aws, "cbd-role").is_some(),
+        "the old role is untouched"
+    );
 }

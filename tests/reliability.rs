@@ -646,3 +646,133 @@ fn creates_whose_answer_is_lost_are_ours_and_destroyed() {
     assert_workspace_matches(&aws, &ws, &[common::ACCOUNT], "after destroy");
     assert!(state_resources(&ws).is_empty());
 }
+
+/// A create whose first attempt is throttled while another party creates
+/// the same object must not claim that object: a throttle is an answer that
+/// AWS did nothing, so what the retry meets is someone else's.
+#[test]
+fn a_throttled_create_never_claims_what_someone_else_made_meanwhile() {
+    use common::faults::Interloper;
+    use std::sync::Arc;
+
+    const URL: &str =
+        "https://oidc.eks.us-east-1.amazonaws.com/id/RACEDRACEDRACEDRACEDRACED0000001";
+    let aws = Emulator::start();
+    let foreign_provider = {
+        let aws_url = aws.url.clone();
+        Interloper(Arc::new(move || {
+            let iam = common::iam_at(&aws_url);
+            block_on(
+                iam.create_open_id_connect_provider()
+                    .url(URL)
+                    .client_id_list("other-audience")
+                    .tags(
+                        aws_sdk_iam::types::Tag::builder()
+                            .key("owner")
+                            .value("other-team")
+                            .build()
+                            .unwrap(),
+                    )
+                    .send(),
+            )
+            .expect("the other party's CreateOpenIDConnectProvider");
+        }))
+    };
+    let foreign_role = {
+        let aws_url = aws.url.clone();
+        Interloper(Arc::new(move || {
+            let iam = common::iam_at(&aws_url);
+            block_on(
+                iam.create_role()
+                    .role_name("raced-role")
+                    .assume_role_policy_document(
+                        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole"}]}"#,
+                    )
+                    .send(),
+            )
+            .expect("the other party's CreateRole");
+        }))
+    };
+    let proxy = FaultProxy::start(
+        &aws.url,
+        Faults {
+            throttle_first_after: [
+                ("CreateOpenIDConnectProvider".to_string(), foreign_provider),
+                ("CreateRole".to_string(), foreign_role),
+            ]
+            .into(),
+            ..Default::default()
+        },
+    );
+    let ws = common::Workspace::new();
+    ws.write(&format!(
+        r#"{}
+resource "clusteriam_oidc_provider" "this" {{
+  url = "{URL}"
+}}
+resource "clusteriam_eks_connector_agent_role" "raced" {{
+  name = "raced-role"
+}}
+"#,
+        common::provider_block_for(&proxy.url)
+    ));
+    let run = ws.apply();
+    assert_eq!(
+        proxy.counts().failed.get("throttled for an interloper"),
+        Some(&2),
+        "{}",
+        proxy.counts()
+    );
+
+    // The role is someone else's: the apply fails on it and grants nothing.
+    run.assert_error(&["creating IAM role (`raced-role`)", "EntityAlreadyExists"]);
+    let iam = aws.iam();
+    let role = block_on(iam.get_role().role_name("raced-role").send()).unwrap();
+    let trust = terraform_provider_clusteriam::policy::from_iam(
+        role.role().unwrap().assume_role_policy_document().unwrap(),
+    );
+    assert!(trust.contains("999999999999"), "trust untouched: {trust}");
+    let inline = block_on(iam.list_role_policies().role_name("raced-role").send()).unwrap();
+    assert!(
+        inline.policy_names().is_empty(),
+        "nothing granted to a role that isn't ours"
+    );
+    let state = run_state_addresses(&ws);
+    assert!(
+        !state.contains(&"clusteriam_eks_connector_agent_role.raced".to_string()),
+        "the other party's role is not in state: {state:?}"
+    );
+
+    // The provider is someone else's: adopted, it keeps its audience and tags.
+    assert_eq!(
+        ws.state_attributes("clusteriam_oidc_provider.this")["adopted"],
+        true
+    );
+    let arn = ws.state_attributes("clusteriam_oidc_provider.this")["arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ws.run(&["state", "rm", "clusteriam_eks_connector_agent_role.raced"]);
+    ws.destroy().assert_ok();
+    let kept = block_on(
+        iam.get_open_id_connect_provider()
+            .open_id_connect_provider_arn(&arn)
+            .send(),
+    )
+    .expect("destroy leaves the other party's provider");
+    assert!(
+        kept.client_id_list()
+            .contains(&"other-audience".to_string())
+    );
+    assert!(
+        kept.tags()
+            .iter()
+            .any(|t| t.key() == "owner" && t.value() == "other-team")
+    );
+    assert!(block_on(iam.get_role().role_name("raced-role").send()).is_ok());
+}
+
+fn run_state_addresses(ws: &common::Workspace) -> Vec<String> {
+    let run = ws.run(&["state", "list"]);
+    run.stdout.lines().map(str::to_string).collect()
+}

@@ -379,3 +379,31 @@ fn eks_connector_service_linked_role_adopts_and_keeps_an_existing_one() {
         "an adopted role survives destroy"
     );
 }
+
+/// A policy rewritten in an equivalent form (a single action as a string
+/// instead of a one-item list, statements reordered) plans nothing.
+#[test]
+fn torque_agent_role_equivalent_policy_plans_no_change() {
+    let aws = Emulator::start();
+    let provider_arn = oidc_provider(&aws);
+    let ws = Workspace::new();
+    let config = |policy: &str| {
+        torque(&aws, &provider_arn, &[], true).replace(
+            r#"Statement = [{ Effect = "Allow", Action = ["ec2:Describe*"], Resource = "*" }]"#,
+            policy,
+        )
+    };
+    ws.write(&config(
+        r#"Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "*" }, { Effect = "Allow", Action = "ec2:DescribeInstances", Resource = ["*"] }]"#,
+    ));
+    ws.apply().assert_ok();
+    ws.write(&config(
+        r#"Statement = [{ Effect = "Allow", Action = ["ec2:DescribeInstances"], Resource = "*" }, { Effect = "Allow", Action = "s3:GetObject", Resource = "*" }]"#,
+    ));
+    ws.assert_no_changes();
+    // A real change still shows.
+    ws.write(&config(
+        r#"Statement = [{ Effect = "Allow", Action = "s3:PutObject", Resource = "*" }]"#,
+    ));
+    ws.assert_changes(&["update in-place", "s3:PutObject"]);
+}

@@ -48,7 +48,7 @@ impl Aws {
                 operation = "DescribeTags",
                 key,
                 resource_type,
-                resource_ids = ?ids
+                resource_ids = ids.map(|ids| ids.join(",")).as_deref()
             );
             let mut filters = vec![filter("key", &[key.to_string()])];
             if let Some(t) = resource_type {

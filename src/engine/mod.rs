@@ -86,6 +86,15 @@ pub async fn converge(
                 };
                 steps = converge_steps(spec, role.as_ref()).into_iter();
             }
+            // A role of this name that CreateRole did not make is not ours:
+            // report nothing as existing, so no state ever claims it.
+            Err(error) if step == Step::CreateRole => {
+                return Err(Failure {
+                    step: step.to_string(),
+                    error,
+                    observed: None,
+                });
+            }
             Err(error) => return Err(failure(aws, &spec.name, step.to_string(), error).await),
         }
     }

@@ -5,6 +5,12 @@
 //! The resource owns that one key on exactly the resources in its state.
 //! Other resources carrying the key (e.g. nodes Rancher tagged itself) are
 //! left alone, except that a second security group is refused.
+//!
+//! Checks of what exists in EC2 fail a plan only for what the plan adds: a
+//! listed instance that was terminated since, or a second tagged group that
+//! someone else tagged, is a warning at plan. Terraform plans once more
+//! before a destroy, with the configuration, and an error there would make
+//! the destroy impossible exactly when the cluster is being torn down.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -171,57 +177,102 @@ fn detail(err: &AwsError) -> String {
     }
 }
 
+/// When the checks run: at plan a problem the plan does not add is only a
+/// warning; before a write every problem stops it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Plan,
+    Apply,
+}
+
+/// Which of `ids` exist (an instance that is terminated does not).
+async fn existing(aws: &Aws, tagging: &Tagging) -> Result<BTreeSet<String>, AwsError> {
+    let mut found = BTreeSet::new();
+    let instances: Vec<String> = tagging.instance_ids.iter().cloned().collect();
+    let subnets: Vec<String> = tagging.subnet_ids.iter().cloned().collect();
+    let groups: Vec<String> = tagging.security_group_id.iter().cloned().collect();
+    if !instances.is_empty() {
+        found.extend(aws.ec2_existing_instances(&instances).await?);
+    }
+    if !subnets.is_empty() {
+        found.extend(aws.ec2_existing_subnets(&subnets).await?);
+    }
+    if !groups.is_empty() {
+        found.extend(aws.ec2_existing_security_groups(&groups).await?);
+    }
+    Ok(found)
+}
+
 /// The checks made before anything is written, at plan when the values are
 /// known and again at apply: every resource exists, and no other security
-/// group carries the key. `prior_group` is the group in state, which is ours.
+/// group carries the key. `prior` is what the state holds, which is ours.
 async fn check_before_write(
     aws: &Aws,
     desired: &Tagging,
-    prior_group: Option<&str>,
+    prior: &Tagging,
+    phase: Phase,
     diags: &mut Diagnostics,
 ) {
-    let summary = summary(&desired.cluster_id);
+    let summary = match phase {
+        Phase::Plan => format!(
+            "checking EC2 resources for cluster (`{}`)",
+            desired.cluster_id
+        ),
+        Phase::Apply => summary(&desired.cluster_id),
+    };
+    let found = match existing(aws, desired).await {
+        Ok(found) => found,
+        Err(e) => return diags.error(&summary, detail(&e)),
+    };
     let groups: BTreeSet<String> = desired.security_group_id.iter().cloned().collect();
+    let prior_ids = prior.ids();
     let kinds = [
         ("instance_ids", "instance", &desired.instance_ids),
         ("subnet_ids", "subnet", &desired.subnet_ids),
         ("security_group_id", "security group", &groups),
     ];
     for (attr, kind, ids) in kinds {
-        if ids.is_empty() {
-            continue;
-        }
-        let ids: Vec<String> = ids.iter().cloned().collect();
-        let existing = match attr {
-            "instance_ids" => aws.ec2_existing_instances(&ids).await,
-            "subnet_ids" => aws.ec2_existing_subnets(&ids).await,
-            _ => aws.ec2_existing_security_groups(&ids).await,
-        };
-        let existing = match existing {
-            Ok(existing) => existing,
-            Err(e) => return diags.error(&summary, detail(&e)),
-        };
-        let missing: Vec<String> = ids
+        let (known, new): (Vec<&String>, Vec<&String>) = ids
             .iter()
-            .filter(|id| !existing.contains(*id))
-            .map(|id| format!("`{id}`"))
-            .collect();
-        if !missing.is_empty() {
-            let terminated = if kind == "instance" {
-                " (a terminated instance counts as not found)"
-            } else {
-                ""
-            };
+            .filter(|id| !found.contains(*id))
+            .partition(|id| prior_ids.contains(*id));
+        let terminated = if kind == "instance" {
+            " (a terminated instance counts as not found)"
+        } else {
+            ""
+        };
+        let list = |ids: &[&String]| {
+            ids.iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !new.is_empty() {
             diags.attribute_error(
                 attr,
                 &summary,
                 format!(
                     "No {kind} {} in region `{}`{terminated}. Check the id and the provider's \
                      `region`, or remove it from `{attr}`.",
-                    missing.join(", "),
+                    list(&new),
                     aws.region
                 ),
             );
+        }
+        if !known.is_empty() {
+            let detail = format!(
+                "The {kind} {} no longer exists in region `{}`{terminated}. Remove it from \
+                 `{attr}`: applying a change to this resource fails until then (destroying it \
+                 works).",
+                list(&known),
+                aws.region
+            );
+            match phase {
+                Phase::Plan => {
+                    diags.attribute_warning(attr, format!("{kind} gone: {}", list(&known)), detail)
+                }
+                Phase::Apply => diags.attribute_error(attr, &summary, detail),
+            }
         }
     }
 
@@ -236,24 +287,33 @@ async fn check_before_write(
         Ok(tagged) => tagged,
         Err(e) => return diags.error(&summary, detail(&e)),
     };
+    let prior_group = prior.security_group_id.as_deref();
     let others: BTreeSet<String> = tagged
         .into_iter()
         .map(|t| t.resource_id)
         .filter(|id| id != own && Some(id.as_str()) != prior_group)
         .collect();
-    if !others.is_empty() {
-        let others: Vec<String> = others.iter().map(|id| format!("`{id}`")).collect();
-        diags.attribute_error(
+    if others.is_empty() {
+        return;
+    }
+    let others: Vec<String> = others.iter().map(|id| format!("`{id}`")).collect();
+    let detail = format!(
+        "Security group {} already carries the tag `{key}`. A cluster must have exactly \
+         one tagged security group: with two, creating a load balancer fails. Remove the \
+         tag from {}, or use that group as `security_group_id`.",
+        others.join(", "),
+        others.join(", ")
+    );
+    // Tagging a group it doesn't yet carry would make the second one;
+    // keeping the one it has tagged all along does not.
+    if prior_group == Some(own) {
+        diags.attribute_warning(
             "security_group_id",
-            &summary,
-            format!(
-                "Security group {} already carries the tag `{key}`. A cluster must have exactly \
-                 one tagged security group: with two, creating a load balancer fails. Remove the \
-                 tag from {}, or use that group as `security_group_id`.",
-                others.join(", "),
-                others.join(", ")
-            ),
+            "A second security group carries the cluster tag",
+            detail,
         );
+    } else {
+        diags.attribute_error("security_group_id", &summary, detail);
     }
 }
 
@@ -263,7 +323,7 @@ async fn apply(aws: &Aws, prior_state: &Value, planned: &Value, diags: &mut Diag
     let prior = Tagging::from_value(prior_state);
     let desired = Tagging::from_value(planned);
     let summary = summary(&desired.cluster_id);
-    check_before_write(aws, &desired, prior.security_group_id.as_deref(), diags).await;
+    check_before_write(aws, &desired, &prior, Phase::Apply, diags).await;
     if diags.has_errors() {
         return prior_state.clone();
     }
@@ -424,8 +484,8 @@ impl Resource<Clients> for ClusterTags {
             return;
         };
         let desired = Tagging::from_value(&plan.planned);
-        let prior_group = plan.prior.get_str("security_group_id");
-        check_before_write(&clients.aws, &desired, prior_group, diags).await;
+        let prior = Tagging::from_value(plan.prior);
+        check_before_write(&clients.aws, &desired, &prior, Phase::Plan, diags).await;
     }
 
     async fn create(
@@ -468,9 +528,37 @@ impl Resource<Clients> for ClusterTags {
             }
         };
         // A resource whose tag was removed or changed drops out of the state,
-        // so the plan shows it being tagged again.
+        // so the plan shows it being tagged again. One that no longer exists
+        // stays (there is nothing to repair), with a warning.
+        let untagged = current.retain(|id| carried.get(id) != Some(&current.ownership));
+        let gone: BTreeSet<String> = if untagged.ids().is_empty() {
+            BTreeSet::new()
+        } else {
+            match existing(&clients.aws, &untagged).await {
+                Ok(found) => untagged.ids().difference(&found).cloned().collect(),
+                Err(e) => {
+                    diags.error(
+                        format!("reading EC2 tags for cluster (`{}`)", current.cluster_id),
+                        detail(&e),
+                    );
+                    return Value::Null;
+                }
+            }
+        };
+        if !gone.is_empty() {
+            let list: Vec<String> = gone.iter().map(|id| format!("`{id}`")).collect();
+            diags.warning(
+                format!("EC2 resources of cluster (`{}`) gone", current.cluster_id),
+                format!(
+                    "{} no longer exist in region `{}`. Remove them from the resource's \
+                     configuration; until then, applying a change to it fails (destroying it works).",
+                    list.join(", "),
+                    clients.aws.region
+                ),
+            );
+        }
         current
-            .retain(|id| carried.get(id) == Some(&current.ownership))
+            .retain(|id| carried.get(id) == Some(&current.ownership) || gone.contains(id))
             .to_value(state)
     }
 
@@ -579,26 +667,51 @@ impl Resource<Clients> for ClusterTags {
             );
             return Value::Null;
         }
-        // The value most of them carry; those with another value then show
-        // in the plan as to be tagged again.
+        // The value most of them carry. Those with the other value belong
+        // in a second resource (a cluster's own nodes `owned`, a subnet it
+        // shares `shared`): say so rather than drop them silently.
+        let relevant = |t: &&crate::aws::ResourceTag| {
+            matches!(
+                t.resource_type.as_str(),
+                "instance" | "subnet" | "security-group"
+            )
+        };
         let shared = tags
             .iter()
-            .filter(|t| {
-                matches!(
-                    t.resource_type.as_str(),
-                    "instance" | "subnet" | "security-group"
-                )
-            })
+            .filter(relevant)
             .fold(0i64, |n, t| match t.value.as_str() {
                 "shared" => n + 1,
                 _ => n - 1,
             });
+        let ownership = if shared > 0 { "shared" } else { "owned" };
+        let others: Vec<&crate::aws::ResourceTag> = tags
+            .iter()
+            .filter(relevant)
+            .filter(|t| t.value != ownership)
+            .collect();
+        if !others.is_empty() {
+            let list: Vec<String> = others
+                .iter()
+                .map(|t| format!("`{}` (`{}`)", t.resource_id, t.value))
+                .collect();
+            diags.warning(
+                format!("Not imported: EC2 resources with another value of `{key}`"),
+                format!(
+                    "Most resources carrying `{key}` have the value `{ownership}`, so this resource \
+                     was imported with `ownership = \"{ownership}\"` and without {}. To manage \
+                     those too, declare a second `clusteriam_cluster_tags` with the same \
+                     `cluster_id`, their ids and their `ownership`, and import it as well.",
+                    list.join(", ")
+                ),
+            );
+        }
+        let keep = |id: &String| !others.iter().any(|t| &t.resource_id == id);
         Tagging {
             cluster_id: id.to_string(),
-            ownership: if shared > 0 { "shared" } else { "owned" }.to_string(),
-            instance_ids: instances,
-            subnet_ids: subnets,
-            security_group_id: groups.into_iter().next(),
+            ownership: ownership.to_string(),
+            instance_ids: instances.into_iter().filter(keep).collect(),
+            subnet_ids: subnets.into_iter().filter(keep).collect(),
+            security_group_id: groups.into_iter().find(keep),
         }
         .to_value(&Value::Null)
     }

@@ -1,5 +1,10 @@
 //! `clusteriam_vpc_dns_hostnames`: the VPC requirement of Kubermatic KKP
 //! [seed 002]: `enableDnsHostnames` on (which needs `enableDnsSupport`).
+//!
+//! A VPC that vanishes stays in state with both settings off, rather than
+//! being forgotten: otherwise Terraform's refresh before a destroy plans it
+//! as a create, and the plan-time check for a missing VPC would block the
+//! destroy. The plan then warns and a later apply fails naming the VPC.
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -25,6 +30,13 @@ impl Changed {
     }
     fn encode(&self) -> Vec<u8> {
         serde_json::to_vec(self).unwrap_or_default()
+    }
+    /// Both records together: what any apply of this resource turned on.
+    fn and(self, other: Changed) -> Changed {
+        Changed {
+            support: self.support || other.support,
+            hostnames: self.hostnames || other.hostnames,
+        }
     }
 }
 
@@ -84,7 +96,8 @@ impl Resource<Clients> for VpcDnsHostnames {
             Block::new(
                 "Turns on `enableDnsSupport` and `enableDnsHostnames` of a VPC, which Kubermatic KKP \
                  requires so that machines can register as nodes. On destroy it turns off only what \
-                 it turned on; an imported VPC is left as it is.",
+                 it turned on itself, at any apply (also after an import); what was on already is \
+                 left on. A VPC deleted outside Terraform is destroyed without error.",
             )
             .attribute(Attribute::computed("id", Type::String, "The id of the VPC.").stable())
             .attribute(
@@ -128,22 +141,33 @@ impl Resource<Clients> for VpcDnsHostnames {
             return;
         };
         plan.planned.set("id", Value::string(vpc_id));
-        if !plan.is_create() {
+        // Look only when something is to be done: a create, or a repair.
+        if &plan.planned == plan.prior {
             return;
         }
-        // Name a missing VPC at plan, before anything is applied.
         let Some(clients) = ctx.client(diags) else {
             return;
         };
         match clients.aws.vpc_dns(vpc_id).await {
             Ok(Some(_)) => {}
-            Ok(None) => diags.attribute_error(
+            // Name a missing VPC at plan, before anything is applied.
+            Ok(None) if plan.is_create() => diags.attribute_error(
                 "vpc_id",
-                format!("reading VPC (`{vpc_id}`)"),
+                format!("checking VPC (`{vpc_id}`)"),
                 not_found(vpc_id, &clients.aws.region),
             ),
+            // One that vanished since: a warning, so that destroy still works.
+            Ok(None) => diags.attribute_warning(
+                "vpc_id",
+                format!("VPC (`{vpc_id}`) no longer exists"),
+                format!(
+                    "{} Applying this configuration will fail; remove the resource (its destroy \
+                     succeeds) or point `vpc_id` at an existing VPC.",
+                    not_found(vpc_id, &clients.aws.region)
+                ),
+            ),
             Err(e) => {
-                diags.attribute_error("vpc_id", format!("reading VPC (`{vpc_id}`)"), e.detail())
+                diags.attribute_error("vpc_id", format!("checking VPC (`{vpc_id}`)"), e.detail())
             }
         }
     }
@@ -211,7 +235,14 @@ impl Resource<Clients> for VpcDnsHostnames {
         };
         match clients.aws.vpc_dns(vpc_id).await {
             Ok(Some(dns)) => state_for(vpc_id, dns),
-            Ok(None) => Value::Null,
+            // Gone: kept with both settings off (see the module's comment).
+            Ok(None) => state_for(
+                vpc_id,
+                VpcDns {
+                    support: false,
+                    hostnames: false,
+                },
+            ),
             Err(e) => {
                 diags.error(format!("reading VPC (`{vpc_id}`)"), e.detail());
                 Value::Null
@@ -224,7 +255,7 @@ impl Resource<Clients> for VpcDnsHostnames {
         ctx: &Ctx<Clients>,
         prior: &Value,
         _planned: &Value,
-        _private: &mut Vec<u8>,
+        private: &mut Vec<u8>,
         diags: &mut Diagnostics,
     ) -> Value {
         let Some(clients) = ctx.client(diags) else {
@@ -233,13 +264,14 @@ impl Resource<Clients> for VpcDnsHostnames {
         let Some(vpc_id) = prior.get_str("vpc_id") else {
             return prior.clone();
         };
-        // Drift repair. What was found at create stays the record: turning
-        // back on what someone else turned off is not a change of ours.
+        // Drift repair, or the first apply after an import. What it turns on
+        // joins the record, so that destroy turns it off again.
         let found = VpcDns {
             support: prior.get("enable_dns_support").as_bool().unwrap_or(false),
             hostnames: prior.get("enable_dns_hostnames").as_bool().unwrap_or(false),
         };
-        let (_, failure) = enable(&clients.aws, vpc_id, found).await;
+        let (changed, failure) = enable(&clients.aws, vpc_id, found).await;
+        *private = Changed::decode(private).and(changed).encode();
         if let Some((attribute, e)) = failure {
             diags.error(
                 format!("enabling {} of VPC (`{vpc_id}`)", attribute.api_name()),
@@ -350,5 +382,10 @@ mod tests {
         assert!(!c.support && c.hostnames);
         let none = Changed::decode(&[]);
         assert!(!none.support && !none.hostnames);
+        let both = c.and(Changed {
+            support: true,
+            hostnames: false,
+        });
+        assert!(both.support && both.hostnames);
     }
 }

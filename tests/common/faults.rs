@@ -39,6 +39,20 @@ pub struct Faults {
     /// Operations whose first call reaches the emulator (so takes effect)
     /// but whose answer is lost: the connection closes instead.
     pub lose_response: BTreeSet<String>,
+    /// Operations whose first call is answered with throttling after the
+    /// given action ran: another party acting in between, e.g. creating the
+    /// object the call was about to create.
+    pub throttle_first_after: BTreeMap<String, Interloper>,
+}
+
+/// Something another party does against the emulator while a call is held.
+#[derive(Clone)]
+pub struct Interloper(pub Arc<dyn Fn() + Send + Sync>);
+
+impl std::fmt::Debug for Interloper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Interloper")
+    }
 }
 
 /// What the proxy has seen so far.
@@ -85,6 +99,8 @@ struct Shared {
     repeats: Mutex<HashMap<u64, u64>>,
     /// Operations whose answer has been lost once already.
     lost: Mutex<BTreeSet<String>>,
+    /// Operations whose first call has been throttled for an interloper.
+    interloped: Mutex<BTreeSet<String>>,
     connections: AtomicU64,
 }
 
@@ -243,6 +259,26 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
             shared.counts.lock().unwrap().denied += 1;
             let response = access_denied(&service, &action);
             if client.write_all(&response).await.is_err() {
+                return;
+            }
+            continue;
+        }
+
+        if let Some(interloper) = faults.throttle_first_after.get(&action)
+            && shared.interloped.lock().unwrap().insert(action.clone())
+        {
+            // The interloper uses its own runtime: run it on a plain thread.
+            let run = interloper.0.clone();
+            let thread = std::thread::spawn(move || run());
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+            *shared
+                .counts
+                .lock()
+                .unwrap()
+                .failed
+                .entry("throttled for an interloper".into())
+                .or_default() += 1;
+            if client.write_all(&throttled(&service)).await.is_err() {
                 return;
             }
             continue;

@@ -16,6 +16,16 @@ use std::time::{Duration, Instant};
 pub const REGION: &str = "us-east-1";
 /// moto's fixed account.
 pub const ACCOUNT: &str = "123456789012";
+/// The tag the provider marks what it creates with (never shown in `tags`).
+pub const OWNERSHIP_TAG: &str = "clusteriam:created-by";
+
+/// An IAM object's tags without the ownership mark.
+pub fn without_mark(
+    mut tags: std::collections::BTreeMap<String, String>,
+) -> std::collections::BTreeMap<String, String> {
+    tags.remove(OWNERSHIP_TAG);
+    tags
+}
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -27,6 +37,21 @@ pub struct Emulator {
     child: Child,
     pub url: String,
     _log: tempfile::NamedTempFile,
+}
+
+/// An IAM client for the emulator at `url`, for code that has only the URL
+/// (e.g. an interloper running beside the fault proxy).
+pub fn iam_at(url: &str) -> aws_sdk_iam::Client {
+    let config = block_on(
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(REGION))
+            .endpoint_url(url)
+            .credentials_provider(aws_credential_types::Credentials::new(
+                "testing", "testing", None, None, "test",
+            ))
+            .load(),
+    );
+    aws_sdk_iam::Client::new(&config)
 }
 
 impl Emulator {
