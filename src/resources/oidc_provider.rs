@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use crate::arn::OidcProviderArn;
 use crate::aws::{Aws, AwsError, OidcCreated, OidcProvider as Observed};
 use crate::provider::Clients;
-use crate::resources::{plan_tags_all, tag_attributes, tags_from_aws, validate_tags};
+use crate::resources::{limits, plan_tags_all, tag_attributes, tags_from_aws, validate_tags};
 use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
 use crate::validate::check_attr;
 
@@ -446,6 +446,8 @@ impl Resource<Clients> for OidcProvider {
             return;
         };
         plan_tags_all(plan, &clients.default_tags);
+        let tags = limits::tags_measure(&plan.planned, &clients.default_tags);
+        limits::check(&clients.aws, tags.as_slice(), diags).await;
     }
 
     async fn create(
@@ -459,6 +461,10 @@ impl Resource<Clients> for OidcProvider {
             return Value::Null;
         };
         let aws = &clients.aws;
+        let tags = limits::tags_measure(planned, &clients.default_tags);
+        if !limits::check_before_write(aws, tags.as_slice(), diags).await {
+            return Value::Null;
+        }
         let url = planned.get_str("url").unwrap_or_default();
         let summary = format!("creating IAM OIDC provider (`{url}`)");
         let desired = Desired::from_planned(planned);
@@ -584,6 +590,10 @@ impl Resource<Clients> for OidcProvider {
         let Some(clients) = ctx.client(diags) else {
             return prior.clone();
         };
+        let tags = limits::tags_measure(planned, &clients.default_tags);
+        if !limits::check_before_write(&clients.aws, tags.as_slice(), diags).await {
+            return prior.clone();
+        }
         let url = planned.get_str("url").unwrap_or_default();
         let arn = prior.get_str("arn").unwrap_or_default();
         let summary = format!("updating IAM OIDC provider (`{url}`)");

@@ -87,6 +87,15 @@ impl Diagnostics {
     ) {
         self.push(Severity::Error, summary, detail, Some(path.into()));
     }
+    /// A warning about one attribute.
+    pub fn attribute_warning(
+        &mut self,
+        path: impl Into<AttributePath>,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
+        self.push(Severity::Warning, summary, detail, Some(path.into()));
+    }
     fn push(
         &mut self,
         severity: Severity,
