@@ -206,6 +206,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
         partition,
         account_id,
         propagation_timeout: settings.propagation_timeout,
+        account_summary: Default::default(),
     })
 }
 

@@ -2,6 +2,7 @@
 //! settings, the caller's identity, and typed finders that report NotFound as
 //! a value. No SDK type leaves this module.
 
+mod account;
 mod connect;
 mod ec2;
 mod eks;
@@ -16,6 +17,7 @@ mod vpc;
 use std::fmt;
 use std::time::Duration;
 
+pub use account::AccountSummary;
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use ec2::ResourceTag;
 pub use iam_policy::{MAX_POLICY_VERSIONS, ManagedPolicy, PolicyVersion};
@@ -37,6 +39,8 @@ pub struct Aws {
     pub account_id: Option<String>,
     /// How long to wait for IAM's eventual consistency after a change.
     pub propagation_timeout: Duration,
+    /// GetAccountSummary's answer, once asked ([`Aws::account_summary`]).
+    account_summary: tokio::sync::OnceCell<Result<AccountSummary, AwsError>>,
 }
 
 /// An AWS API error, shown as ``Code: message``.

@@ -1,7 +1,9 @@
 //! Pure IAM policy logic: the document model, canonical JSON, semantic
-//! equivalence, and the documented presets (one function per seed document).
+//! equivalence, IAM's size and count limits, and the documented presets (one
+//! function per seed document).
 
 pub mod document;
+pub mod limits;
 pub mod presets;
 
 pub use document::{

@@ -8,8 +8,8 @@ use crate::aws::AwsError;
 use crate::policy::{canonical_json, equivalent, presets};
 use crate::provider::Clients;
 use crate::resources::{
-    merged_tags, ownership_mark, plan_tags_all, tag_attributes, tags_after_read, tags_for_import,
-    unique_name, validate_tags,
+    limits, merged_tags, ownership_mark, plan_tags_all, tag_attributes, tags_after_read,
+    tags_for_import, unique_name, validate_tags,
 };
 use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
 use crate::validate::{check_attr, is_iam_name, is_iam_path};
@@ -197,6 +197,7 @@ impl Resource<Clients> for KkpAccountPolicy {
         let Some(account) = account else {
             plan.planned.set("policy", Value::Unknown);
             plan.planned.set("default_version_id", Value::Unknown);
+            check_limits(plan, clients, diags).await;
             return;
         };
         let wanted = document(&clients.aws.partition, &account);
@@ -214,6 +215,7 @@ impl Resource<Clients> for KkpAccountPolicy {
                 plan.planned.set("default_version_id", Value::Unknown);
             }
         }
+        check_limits(plan, clients, diags).await;
     }
 
     async fn create(
@@ -234,6 +236,11 @@ impl Resource<Clients> for KkpAccountPolicy {
             (None, Some(prefix)) => unique_name(prefix),
             (None, None) => unique_name(DEFAULT_PREFIX),
         };
+        // What was unknown at plan is known now: create nothing IAM would refuse.
+        let measures = limits::managed_policy_measures(planned, &clients.default_tags);
+        if !limits::check_before_write(aws, &measures, diags).await {
+            return Value::Null;
+        }
         let path = planned.get_str("path").unwrap_or("/");
         let Some(document) = planned.get_str("policy") else {
             diags.error(
@@ -402,6 +409,10 @@ impl Resource<Clients> for KkpAccountPolicy {
             );
             return prior.clone();
         };
+        let measures = limits::managed_policy_measures(planned, &clients.default_tags);
+        if !limits::check_before_write(aws, &measures, diags).await {
+            return prior.clone();
+        }
         // Start from the plan and put back the prior value of whatever fails.
         let mut state = planned.clone();
 
@@ -550,6 +561,12 @@ impl Resource<Clients> for KkpAccountPolicy {
         }
         state
     }
+}
+
+/// IAM's limits on the policy `plan` describes.
+async fn check_limits(plan: &Plan<'_>, clients: &Clients, diags: &mut Diagnostics) {
+    let measures = limits::managed_policy_measures(&plan.planned, &clients.default_tags);
+    limits::check(&clients.aws, &measures, diags).await;
 }
 
 /// Why attaching to the user failed, and what to do about it.

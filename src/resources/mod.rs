@@ -1,10 +1,11 @@
 //! Resources, one file each. What several resources share lives here: tags
-//! merged with the provider's `default_tags`.
+//! merged with the provider's `default_tags`; IAM's limits in [`limits`].
 
 pub mod cluster_tags;
 pub mod eks_connector_agent_role;
 pub mod eks_connector_service_linked_role;
 pub mod kkp_account_policy;
+pub mod limits;
 pub mod oidc_provider;
 pub mod rancher_csp_adapter_role;
 pub mod rancher_node_role;

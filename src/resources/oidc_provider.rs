@@ -17,7 +17,8 @@ use crate::engine::oidc::{
 };
 use crate::provider::Clients;
 use crate::resources::{
-    ownership_mark, plan_tags_all, tag_attributes, tags_after_read, tags_for_import, validate_tags,
+    limits, ownership_mark, plan_tags_all, tag_attributes, tags_after_read, tags_for_import,
+    validate_tags,
 };
 use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
 use crate::validate::check_attr;
@@ -451,6 +452,8 @@ impl Resource<Clients> for OidcProvider {
                 plan.planned.set("tags_all", tags_all);
             }
         }
+        let tags = limits::tags_measure(&plan.planned, &clients.default_tags);
+        limits::check(&clients.aws, tags.as_slice(), diags).await;
     }
 
     async fn create(
@@ -464,6 +467,10 @@ impl Resource<Clients> for OidcProvider {
             return Value::Null;
         };
         let aws = &clients.aws;
+        let tags = limits::tags_measure(planned, &clients.default_tags);
+        if !limits::check_before_write(aws, tags.as_slice(), diags).await {
+            return Value::Null;
+        }
         let url = planned.get_str("url").unwrap_or_default();
         let summary = format!("creating IAM OIDC provider (`{url}`)");
         let spec = spec_from(planned, &clients.default_tags, false);
@@ -594,6 +601,10 @@ impl Resource<Clients> for OidcProvider {
         let Some(clients) = ctx.client(diags) else {
             return prior.clone();
         };
+        let tags = limits::tags_measure(planned, &clients.default_tags);
+        if !limits::check_before_write(&clients.aws, tags.as_slice(), diags).await {
+            return prior.clone();
+        }
         let url = planned.get_str("url").unwrap_or_default();
         let arn = prior.get_str("arn").unwrap_or_default();
         let summary = format!("updating IAM OIDC provider (`{url}`)");

@@ -8,12 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_trait::async_trait;
 
 use super::{
-    merged_tags, ownership_mark, plan_tags_all, tag_attributes, tags_after_read, tags_for_import,
-    unique_name, validate_tags,
+    limits, merged_tags, ownership_mark, plan_tags_all, tag_attributes, tags_after_read,
+    tags_for_import, unique_name, validate_tags,
 };
 use crate::aws::{Aws, ObservedRole, Profiles};
 use crate::engine::{self, RoleSpec};
 use crate::policy::equivalent;
+use crate::policy::limits::Measure;
 use crate::provider::Clients;
 use crate::tfplugin::{
     Attribute, AttributePath, Block, Ctx, Diagnostics, Mode, Plan, Resource, Schema, Type, Value,
@@ -326,6 +327,16 @@ impl<K: RoleKind> RoleResource<K> {
         ok
     }
 
+    /// What IAM will count of the role `state` describes (see [`limits`]).
+    fn limit_measures(&self, state: &Value, clients: &Clients) -> Vec<Measure> {
+        limits::role_measures(
+            state,
+            self.0.managed_policies_attribute(),
+            self.computes_policy(),
+            &clients.default_tags,
+        )
+    }
+
     fn profiles(&self) -> Profiles {
         Profiles::for_role_owning_profile(self.0.instance_profile())
     }
@@ -426,6 +437,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let mut planned = std::mem::take(&mut plan.planned);
         self.0.fill_computed(&mut planned, aws, None);
         plan.planned = planned;
+        limits::check(aws, &self.limit_measures(&plan.planned, clients), diags).await;
     }
 
     async fn create(
@@ -447,6 +459,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                     .unwrap_or(self.0.name_prefix_default()),
             ),
         };
+        // What was unknown at plan is known now: create nothing IAM would refuse.
+        if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
+            return Value::Null;
+        }
         match aws.get_role_only(&name).await {
             Ok(None) => {}
             Ok(Some(existing)) => {
@@ -520,6 +536,9 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         };
         let aws = &clients.aws;
         let name = planned.get_str("name").unwrap_or_default().to_string();
+        if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
+            return prior.clone();
+        }
         let observed = match aws.get_role_observing(&name, self.profiles()).await {
             Ok(observed) => observed,
             Err(e) => {

@@ -1,0 +1,36 @@
+//! The account's IAM quotas, from GetAccountSummary: read at most once per
+//! provider process, and only when a plan needs one.
+
+use std::collections::BTreeMap;
+
+use super::{Aws, AwsError};
+
+/// GetAccountSummary's `SummaryMap`: quota and usage names (`RolesQuota`,
+/// `AssumeRolePolicySizeQuota`, ...) to their values.
+pub type AccountSummary = BTreeMap<String, i64>;
+
+impl Aws {
+    /// The account's summary. The first call asks IAM; every later one, in
+    /// this process, gets that answer (an error too: a denied call is not
+    /// asked again for each resource).
+    pub async fn account_summary(&self) -> Result<&AccountSummary, &AwsError> {
+        self.account_summary
+            .get_or_init(|| async {
+                tracing::debug!(service = "iam", operation = "GetAccountSummary");
+                let out = self
+                    .iam
+                    .get_account_summary()
+                    .send()
+                    .await
+                    .map_err(AwsError::from)?;
+                Ok(out
+                    .summary_map()
+                    .into_iter()
+                    .flatten()
+                    .map(|(key, value)| (key.as_str().to_string(), i64::from(*value)))
+                    .collect())
+            })
+            .await
+            .as_ref()
+    }
+}
