@@ -5,11 +5,14 @@
 
 pub mod oidc;
 mod steps;
+pub mod tags;
+pub mod vpc_attribute;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-pub use steps::{Step, converge_steps, tag_diff, teardown_steps};
+pub use steps::{Step, converge_steps, teardown_steps};
+pub use tags::tag_diff;
 
 use crate::aws::{Aws, AwsError, Creation, NewRole, ObservedRole, Profiles};
 

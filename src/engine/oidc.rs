@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use super::steps::tag_diff;
+use super::tags::tag_diff;
 use crate::aws::{Aws, AwsError, OidcProvider};
 
 /// What a configuration asks of a provider.

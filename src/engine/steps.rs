@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::RoleSpec;
+use super::tags::tag_diff;
 use crate::aws::ObservedRole;
 use crate::policy::equivalent;
 
@@ -161,27 +162,6 @@ pub fn converge_steps(spec: &RoleSpec, observed: Option<&ObservedRole>) -> Vec<S
     steps
 }
 
-/// What changes `current` tags into `wanted`: the keys to remove, then the
-/// tags to add or overwrite. Removal comes first, because IAM tag keys are
-/// case-insensitive: renaming `Env` to `env` must remove `Env` before
-/// adding `env`.
-pub fn tag_diff(
-    current: &std::collections::BTreeMap<String, String>,
-    wanted: &std::collections::BTreeMap<String, String>,
-) -> (Vec<String>, std::collections::BTreeMap<String, String>) {
-    let untag = current
-        .keys()
-        .filter(|k| !wanted.contains_key(*k))
-        .cloned()
-        .collect();
-    let tag = wanted
-        .iter()
-        .filter(|(k, v)| current.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    (untag, tag)
-}
-
 /// The steps that delete a role: out of every instance profile, the owned
 /// profile deleted, inline policies deleted, managed policies detached, and
 /// only then the role (IAM refuses to delete a role with any of those).
@@ -328,29 +308,6 @@ mod tests {
                 Step::TagInstanceProfile(BTreeMap::from([("team".into(), "platform".into())])),
             ]
         );
-    }
-
-    #[test]
-    fn tag_diff_removes_before_it_adds() {
-        let current = BTreeMap::from([
-            ("Env".to_string(), "a".to_string()),
-            ("k".into(), "1".into()),
-        ]);
-        let wanted = BTreeMap::from([
-            ("env".to_string(), "a".to_string()),
-            ("k".into(), "2".into()),
-        ]);
-        assert_eq!(
-            tag_diff(&current, &wanted),
-            (
-                vec!["Env".to_string()],
-                BTreeMap::from([
-                    ("env".to_string(), "a".to_string()),
-                    ("k".into(), "2".into())
-                ])
-            )
-        );
-        assert_eq!(tag_diff(&wanted, &wanted), (vec![], BTreeMap::new()));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_trait::async_trait;
 
 use crate::aws::{Aws, AwsError};
+use crate::engine::tags::{Listed, Phase, TagProblem, cluster_tag_moves, tag_problems};
 use crate::provider::Clients;
 use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
 use crate::validate::{check_attr, check_value, is_ec2_id, one_of};
@@ -177,15 +178,7 @@ fn detail(err: &AwsError) -> String {
     }
 }
 
-/// When the checks run: at plan a problem the plan does not add is only a
-/// warning; before a write every problem stops it.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    Plan,
-    Apply,
-}
-
-/// Which of `ids` exist (an instance that is terminated does not).
+/// Which of the listed resources exist (a terminated instance does not).
 async fn existing(aws: &Aws, tagging: &Tagging) -> Result<BTreeSet<String>, AwsError> {
     let mut found = BTreeSet::new();
     let instances: Vec<String> = tagging.instance_ids.iter().cloned().collect();
@@ -220,100 +213,103 @@ async fn check_before_write(
         ),
         Phase::Apply => summary(&desired.cluster_id),
     };
-    let found = match existing(aws, desired).await {
+    let existing = match existing(aws, desired).await {
         Ok(found) => found,
         Err(e) => return diags.error(&summary, detail(&e)),
     };
-    let groups: BTreeSet<String> = desired.security_group_id.iter().cloned().collect();
-    let prior_ids = prior.ids();
-    let kinds = [
-        ("instance_ids", "instance", &desired.instance_ids),
-        ("subnet_ids", "subnet", &desired.subnet_ids),
-        ("security_group_id", "security group", &groups),
-    ];
-    for (attr, kind, ids) in kinds {
-        let (known, new): (Vec<&String>, Vec<&String>) = ids
-            .iter()
-            .filter(|id| !found.contains(*id))
-            .partition(|id| prior_ids.contains(*id));
-        let terminated = if kind == "instance" {
-            " (a terminated instance counts as not found)"
-        } else {
-            ""
-        };
-        let list = |ids: &[&String]| {
-            ids.iter()
-                .map(|id| format!("`{id}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        if !new.is_empty() {
-            diags.attribute_error(
-                attr,
-                &summary,
-                format!(
-                    "No {kind} {} in region `{}`{terminated}. Check the id and the provider's \
-                     `region`, or remove it from `{attr}`.",
-                    list(&new),
-                    aws.region
-                ),
-            );
-        }
-        if !known.is_empty() {
-            let detail = format!(
-                "The {kind} {} no longer exists in region `{}`{terminated}. Remove it from \
-                 `{attr}`: applying a change to this resource fails until then (destroying it \
-                 works).",
-                list(&known),
-                aws.region
-            );
-            match phase {
-                Phase::Plan => {
-                    diags.attribute_warning(attr, format!("{kind} gone: {}", list(&known)), detail)
-                }
-                Phase::Apply => diags.attribute_error(attr, &summary, detail),
-            }
-        }
-    }
-
-    let Some(own) = desired.security_group_id.as_deref() else {
-        return;
-    };
     let key = desired.key();
-    let tagged = match aws
-        .ec2_resources_with_tag(&key, Some("security-group"), None)
-        .await
-    {
-        Ok(tagged) => tagged,
-        Err(e) => return diags.error(&summary, detail(&e)),
+    let tagged_groups: BTreeSet<String> = match &desired.security_group_id {
+        None => BTreeSet::new(),
+        Some(_) => match aws
+            .ec2_resources_with_tag(&key, Some("security-group"), None)
+            .await
+        {
+            Ok(tagged) => tagged.into_iter().map(|t| t.resource_id).collect(),
+            Err(e) => return diags.error(&summary, detail(&e)),
+        },
     };
-    let prior_group = prior.security_group_id.as_deref();
-    let others: BTreeSet<String> = tagged
-        .into_iter()
-        .map(|t| t.resource_id)
-        .filter(|id| id != own && Some(id.as_str()) != prior_group)
-        .collect();
-    if others.is_empty() {
-        return;
-    }
-    let others: Vec<String> = others.iter().map(|id| format!("`{id}`")).collect();
-    let detail = format!(
-        "Security group {} already carries the tag `{key}`. A cluster must have exactly \
-         one tagged security group: with two, creating a load balancer fails. Remove the \
-         tag from {}, or use that group as `security_group_id`.",
-        others.join(", "),
-        others.join(", ")
+    let groups: BTreeSet<String> = desired.security_group_id.iter().cloned().collect();
+    let listed = [
+        Listed {
+            attribute: "instance_ids",
+            ids: &desired.instance_ids,
+        },
+        Listed {
+            attribute: "subnet_ids",
+            ids: &desired.subnet_ids,
+        },
+        Listed {
+            attribute: "security_group_id",
+            ids: &groups,
+        },
+    ];
+    let problems = tag_problems(
+        &listed,
+        &existing,
+        &prior.ids(),
+        desired.security_group_id.as_deref(),
+        prior.security_group_id.as_deref(),
+        &tagged_groups,
     );
-    // Tagging a group it doesn't yet carry would make the second one;
-    // keeping the one it has tagged all along does not.
-    if prior_group == Some(own) {
-        diags.attribute_warning(
-            "security_group_id",
-            "A second security group carries the cluster tag",
-            detail,
-        );
-    } else {
-        diags.attribute_error("security_group_id", &summary, detail);
+    let quoted = |ids: &[String]| {
+        ids.iter()
+            .map(|id| format!("`{id}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for problem in problems {
+        let fatal = problem.is_fatal(phase);
+        let (attribute, warning_summary, detail) = match &problem {
+            TagProblem::Missing {
+                attribute,
+                ids,
+                known,
+            } => {
+                let kind = match *attribute {
+                    "instance_ids" => "instance",
+                    "subnet_ids" => "subnet",
+                    _ => "security group",
+                };
+                let terminated = if kind == "instance" {
+                    " (a terminated instance counts as not found)"
+                } else {
+                    ""
+                };
+                let detail = if *known {
+                    format!(
+                        "The {kind} {} no longer exists in region `{}`{terminated}. Remove it from \
+                         `{attribute}`: applying a change to this resource fails until then \
+                         (destroying it works).",
+                        quoted(ids),
+                        aws.region
+                    )
+                } else {
+                    format!(
+                        "No {kind} {} in region `{}`{terminated}. Check the id and the provider's \
+                         `region`, or remove it from `{attribute}`.",
+                        quoted(ids),
+                        aws.region
+                    )
+                };
+                (*attribute, format!("{kind} gone: {}", quoted(ids)), detail)
+            }
+            TagProblem::SecondGroup { others, .. } => (
+                "security_group_id",
+                "A second security group carries the cluster tag".to_string(),
+                format!(
+                    "Security group {} already carries the tag `{key}`. A cluster must have exactly \
+                     one tagged security group: with two, creating a load balancer fails. Remove the \
+                     tag from {}, or use that group as `security_group_id`.",
+                    quoted(others),
+                    quoted(others)
+                ),
+            ),
+        };
+        if fatal {
+            diags.attribute_error(attribute, &summary, detail);
+        } else {
+            diags.attribute_warning(attribute, warning_summary, detail);
+        }
     }
 }
 
@@ -340,12 +336,7 @@ async fn apply(aws: &Aws, prior_state: &Value, planned: &Value, diags: &mut Diag
             }
         };
 
-    // Untag first, so that two security groups never carry the key at once.
-    let untag: Vec<String> = prior_ids
-        .difference(&desired_ids)
-        .filter(|id| carried.contains_key(*id))
-        .cloned()
-        .collect();
+    let (untag, tag) = cluster_tag_moves(&prior_ids, &desired_ids, &desired.ownership, &carried);
     if !untag.is_empty() {
         if let Err(e) = aws.ec2_untag(&untag, &key).await {
             let summary = format!(
@@ -356,10 +347,6 @@ async fn apply(aws: &Aws, prior_state: &Value, planned: &Value, diags: &mut Diag
             return prior_state.clone();
         }
     }
-    let tag: Vec<String> = desired_ids
-        .into_iter()
-        .filter(|id| carried.get(id) != Some(&desired.ownership))
-        .collect();
     if !tag.is_empty() {
         if let Err(e) = aws.ec2_tag(&tag, &key, &desired.ownership).await {
             diags.error(&summary, detail(&e));

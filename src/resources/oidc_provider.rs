@@ -155,8 +155,8 @@ fn check_url(url: &str) -> Result<(), String> {
         .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b));
     if !host_ok || !path_ok {
         return Err(format!(
-            "`url` must be an issuer URL: a host name, then an optional path of letters, digits \
-             and `-._~/%`, without query, fragment, spaces or wildcards; got `{url}`"
+            "`url` must be an issuer URL without query, fragment or spaces: a host name, then an \
+             optional path of letters, digits and `-._~/%` (no wildcards or quotes); got `{url}`"
         ));
     }
     Ok(())

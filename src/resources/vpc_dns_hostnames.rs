@@ -7,37 +7,22 @@
 //! destroy. The plan then warns and a later apply fails naming the VPC.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
-use crate::aws::{Aws, AwsError, DnsAttribute, VpcDns};
+use crate::aws::VpcDns;
+use crate::engine::vpc_attribute::{TurnedOn, enable, to_restore};
 use crate::provider::Clients;
 use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
 use crate::validate::check_attr;
 
 pub struct VpcDnsHostnames;
 
-/// What the resource turned on, kept in private state so that destroy
-/// turns off only that.
-#[derive(Default, Serialize, Deserialize)]
-struct Changed {
-    support: bool,
-    hostnames: bool,
+/// What the resource turned on, in its private state.
+fn turned_on(private: &[u8]) -> TurnedOn {
+    serde_json::from_slice(private).unwrap_or_default()
 }
 
-impl Changed {
-    fn decode(private: &[u8]) -> Changed {
-        serde_json::from_slice(private).unwrap_or_default()
-    }
-    fn encode(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
-    }
-    /// Both records together: what any apply of this resource turned on.
-    fn and(self, other: Changed) -> Changed {
-        Changed {
-            support: self.support || other.support,
-            hostnames: self.hostnames || other.hostnames,
-        }
-    }
+fn encode(turned_on: TurnedOn) -> Vec<u8> {
+    serde_json::to_vec(&turned_on).unwrap_or_default()
 }
 
 /// `vpc-` and 8 or 17 lower-case hex digits.
@@ -50,29 +35,6 @@ fn not_found(vpc_id: &str, region: &str) -> String {
         "InvalidVpcID.NotFound: the VPC `{vpc_id}` does not exist in region {region}. Check \
          `vpc_id` and the provider's `region`."
     )
-}
-
-/// Turns on what is off, support before hostnames (hostnames need support).
-/// Returns what it turned on; on failure, the error and what it turned on so far.
-async fn enable(
-    aws: &Aws,
-    vpc_id: &str,
-    found: VpcDns,
-) -> (Changed, Option<(DnsAttribute, AwsError)>) {
-    let mut changed = Changed::default();
-    if !found.support {
-        if let Err(e) = aws.set_vpc_dns(vpc_id, DnsAttribute::Support, true).await {
-            return (changed, Some((DnsAttribute::Support, e)));
-        }
-        changed.support = true;
-    }
-    if !found.hostnames {
-        if let Err(e) = aws.set_vpc_dns(vpc_id, DnsAttribute::Hostnames, true).await {
-            return (changed, Some((DnsAttribute::Hostnames, e)));
-        }
-        changed.hostnames = true;
-    }
-    (changed, None)
 }
 
 fn state_for(vpc_id: &str, dns: VpcDns) -> Value {
@@ -202,7 +164,7 @@ impl Resource<Clients> for VpcDnsHostnames {
             }
         };
         let (changed, failure) = enable(aws, vpc_id, found).await;
-        *private = changed.encode();
+        *private = encode(changed);
         let now = VpcDns {
             support: found.support || changed.support,
             hostnames: found.hostnames || changed.hostnames,
@@ -271,7 +233,7 @@ impl Resource<Clients> for VpcDnsHostnames {
             hostnames: prior.get("enable_dns_hostnames").as_bool().unwrap_or(false),
         };
         let (changed, failure) = enable(&clients.aws, vpc_id, found).await;
-        *private = Changed::decode(private).and(changed).encode();
+        *private = encode(turned_on(private).and(changed));
         if let Some((attribute, e)) = failure {
             diags.error(
                 format!("enabling {} of VPC (`{vpc_id}`)", attribute.api_name()),
@@ -304,16 +266,7 @@ impl Resource<Clients> for VpcDnsHostnames {
         let Some(vpc_id) = prior.get_str("vpc_id") else {
             return;
         };
-        let changed = Changed::decode(private);
-        // Hostnames off before support: hostnames need support.
-        let steps = [
-            (changed.hostnames, DnsAttribute::Hostnames),
-            (changed.support, DnsAttribute::Support),
-        ];
-        for (turned_on, attribute) in steps {
-            if !turned_on {
-                continue;
-            }
+        for attribute in to_restore(turned_on(private)) {
             match clients.aws.set_vpc_dns(vpc_id, attribute, false).await {
                 Ok(()) => {}
                 // The VPC is gone: nothing left to restore.
@@ -371,21 +324,12 @@ mod tests {
     }
 
     #[test]
-    fn private_state_round_trips_and_defaults_to_nothing_changed() {
-        let c = Changed::decode(
-            &Changed {
-                support: false,
-                hostnames: true,
-            }
-            .encode(),
-        );
-        assert!(!c.support && c.hostnames);
-        let none = Changed::decode(&[]);
-        assert!(!none.support && !none.hostnames);
-        let both = c.and(Changed {
-            support: true,
-            hostnames: false,
-        });
-        assert!(both.support && both.hostnames);
+    fn private_state_round_trips_and_defaults_to_nothing_turned_on() {
+        let t = TurnedOn {
+            support: false,
+            hostnames: true,
+        };
+        assert_eq!(turned_on(&encode(t)), t);
+        assert_eq!(turned_on(&[]), TurnedOn::default());
     }
 }

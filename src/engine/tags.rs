@@ -1,0 +1,243 @@
+//! Tags: the one tag diff every IAM object uses, and the cluster tag that
+//! `clusteriam_cluster_tags` owns on EC2 resources (one key, one value, on
+//! exactly a set of resources).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What changes `current` tags into `wanted`: the keys to remove, then the
+/// tags to add or overwrite. Removal comes first, because IAM tag keys are
+/// case-insensitive: renaming `Env` to `env` must remove `Env` before
+/// adding `env`.
+pub fn tag_diff(
+    current: &BTreeMap<String, String>,
+    wanted: &BTreeMap<String, String>,
+) -> (Vec<String>, BTreeMap<String, String>) {
+    let untag = current
+        .keys()
+        .filter(|k| !wanted.contains_key(*k))
+        .cloned()
+        .collect();
+    let tag = wanted
+        .iter()
+        .filter(|(k, v)| current.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    (untag, tag)
+}
+
+/// The EC2 resources to untag and to tag to move a cluster tag from the
+/// `prior` set to the `desired` one, given the value each resource carries
+/// now (`carried`). Untagging comes first, so that two security groups
+/// never carry the key at once.
+pub fn cluster_tag_moves(
+    prior: &BTreeSet<String>,
+    desired: &BTreeSet<String>,
+    value: &str,
+    carried: &BTreeMap<String, String>,
+) -> (Vec<String>, Vec<String>) {
+    let untag = prior
+        .difference(desired)
+        .filter(|id| carried.contains_key(*id))
+        .cloned()
+        .collect();
+    let tag = desired
+        .iter()
+        .filter(|id| carried.get(*id).map(String::as_str) != Some(value))
+        .cloned()
+        .collect();
+    (untag, tag)
+}
+
+/// When cluster-tag checks run: at plan a problem the plan does not add is
+/// only a warning (Terraform plans with the configuration before a destroy,
+/// and an error there would block it); before a write every problem stops it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Plan,
+    Apply,
+}
+
+/// Something wrong with the resources a cluster tag is to go on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TagProblem {
+    /// Listed resources that don't exist; `known` when they were in the
+    /// prior state (gone since), else newly listed.
+    Missing {
+        attribute: &'static str,
+        ids: Vec<String>,
+        known: bool,
+    },
+    /// Other security groups carry the key; `ours_already` when the
+    /// resource's own group carried it all along (this change adds nothing).
+    SecondGroup {
+        others: Vec<String>,
+        ours_already: bool,
+    },
+}
+
+impl TagProblem {
+    /// Whether the problem stops the work in `phase`.
+    pub fn is_fatal(&self, phase: Phase) -> bool {
+        match self {
+            TagProblem::Missing { known, .. } => !known || phase == Phase::Apply,
+            TagProblem::SecondGroup { ours_already, .. } => !ours_already,
+        }
+    }
+}
+
+/// The resources one kind of id attribute lists.
+pub struct Listed<'a> {
+    pub attribute: &'static str,
+    pub ids: &'a BTreeSet<String>,
+}
+
+/// The problems with tagging `listed`: ids not in `existing` (split by
+/// whether `prior_ids` held them), and security groups other than ours
+/// (`own_group`, and `prior_group` which is ours too) in `tagged_groups`.
+pub fn tag_problems(
+    listed: &[Listed<'_>],
+    existing: &BTreeSet<String>,
+    prior_ids: &BTreeSet<String>,
+    own_group: Option<&str>,
+    prior_group: Option<&str>,
+    tagged_groups: &BTreeSet<String>,
+) -> Vec<TagProblem> {
+    let mut problems = Vec::new();
+    for Listed { attribute, ids } in listed {
+        let (known, new): (Vec<String>, Vec<String>) = ids
+            .iter()
+            .filter(|id| !existing.contains(*id))
+            .cloned()
+            .partition(|id| prior_ids.contains(id));
+        for (ids, known) in [(new, false), (known, true)] {
+            if !ids.is_empty() {
+                problems.push(TagProblem::Missing {
+                    attribute,
+                    ids,
+                    known,
+                });
+            }
+        }
+    }
+    if let Some(own) = own_group {
+        let others: Vec<String> = tagged_groups
+            .iter()
+            .filter(|id| id.as_str() != own && Some(id.as_str()) != prior_group)
+            .cloned()
+            .collect();
+        if !others.is_empty() {
+            problems.push(TagProblem::SecondGroup {
+                others,
+                ours_already: prior_group == Some(own),
+            });
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(ids: &[&str]) -> BTreeSet<String> {
+        ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn tag_diff_removes_before_it_adds() {
+        let current = BTreeMap::from([
+            ("Env".to_string(), "a".to_string()),
+            ("k".into(), "1".into()),
+        ]);
+        let wanted = BTreeMap::from([
+            ("env".to_string(), "a".to_string()),
+            ("k".into(), "2".into()),
+        ]);
+        assert_eq!(
+            tag_diff(&current, &wanted),
+            (
+                vec!["Env".to_string()],
+                BTreeMap::from([
+                    ("env".to_string(), "a".to_string()),
+                    ("k".into(), "2".into())
+                ])
+            )
+        );
+        assert_eq!(tag_diff(&wanted, &wanted), (vec![], BTreeMap::new()));
+    }
+
+    #[test]
+    fn cluster_tags_move_untags_what_left_and_tags_what_lacks_the_value() {
+        let carried = BTreeMap::from([
+            ("sg-old".to_string(), "owned".to_string()),
+            ("i-1".to_string(), "shared".to_string()),
+            ("i-2".to_string(), "owned".to_string()),
+        ]);
+        let (untag, tag) = cluster_tag_moves(
+            &set(&["sg-old", "i-1", "i-2", "i-gone"]),
+            &set(&["sg-new", "i-1", "i-2"]),
+            "owned",
+            &carried,
+        );
+        // i-gone carries nothing: nothing to untag there.
+        assert_eq!(untag, vec!["sg-old".to_string()]);
+        assert_eq!(tag, vec!["i-1".to_string(), "sg-new".to_string()]);
+    }
+
+    #[test]
+    fn problems_the_plan_adds_are_fatal_the_others_only_before_a_write() {
+        let instances = set(&["i-new-ghost", "i-old-ghost", "i-ok"]);
+        let problems = tag_problems(
+            &[Listed {
+                attribute: "instance_ids",
+                ids: &instances,
+            }],
+            &set(&["i-ok"]),
+            &set(&["i-old-ghost", "i-ok"]),
+            Some("sg-ours"),
+            Some("sg-ours"),
+            &set(&["sg-ours", "sg-theirs"]),
+        );
+        assert_eq!(
+            problems,
+            vec![
+                TagProblem::Missing {
+                    attribute: "instance_ids",
+                    ids: vec!["i-new-ghost".into()],
+                    known: false
+                },
+                TagProblem::Missing {
+                    attribute: "instance_ids",
+                    ids: vec!["i-old-ghost".into()],
+                    known: true
+                },
+                TagProblem::SecondGroup {
+                    others: vec!["sg-theirs".into()],
+                    ours_already: true
+                },
+            ]
+        );
+        let fatal_at_plan: Vec<bool> = problems.iter().map(|p| p.is_fatal(Phase::Plan)).collect();
+        assert_eq!(fatal_at_plan, [true, false, false]);
+        let fatal_at_apply: Vec<bool> = problems.iter().map(|p| p.is_fatal(Phase::Apply)).collect();
+        assert_eq!(fatal_at_apply, [true, true, false]);
+
+        // Moving the tag to a new group while another carries it: refused.
+        let moving = tag_problems(
+            &[],
+            &set(&[]),
+            &set(&[]),
+            Some("sg-new"),
+            Some("sg-ours"),
+            &set(&["sg-ours", "sg-theirs"]),
+        );
+        assert_eq!(
+            moving,
+            vec![TagProblem::SecondGroup {
+                others: vec!["sg-theirs".into()],
+                ours_already: false
+            }]
+        );
+        assert!(moving[0].is_fatal(Phase::Plan));
+    }
+}
