@@ -34,7 +34,7 @@ fn schema() -> Schema {
             name,
             Type::String,
             &format!(
-                "Use this URL for {service} API calls instead of the region's default endpoint, e.g. a local emulator such as `http://127.0.0.1:5000`."
+                "Use this URL for {service} API calls instead of the region's default endpoint, e.g. a VPC endpoint or a local emulator such as `http://127.0.0.1:5000`. It must be an `https://` URL, or `http://` to a loopback address, unless `allow_http_endpoints` is `true`."
             ),
         )
     };
@@ -56,6 +56,7 @@ fn schema() -> Schema {
             s("token", "The session token that goes with temporary credentials in `access_key` and `secret_key`.").sensitive(),
             Attribute::optional("max_retries", Type::Number, "How many times to retry an AWS call that was throttled or failed with a server error before giving up. Defaults to the SDK's standard retry policy (2 retries)."),
             Attribute::optional("skip_credentials_validation", Type::Bool, "Skip the `sts:GetCallerIdentity` call at configuration. The account id is then unknown, so resources that build ARNs from it need it spelled out. Defaults to `false`."),
+            Attribute::optional("allow_http_endpoints", Type::Bool, "Allow `http://` URLs for AWS endpoints on hosts other than this machine, in `endpoints` as well as in the `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` environment variables and the shared config file's `endpoint_url`. The provider sends its signed requests to these endpoints and receives the credentials of `assume_role` from STS, so without this setting plain HTTP is refused except to loopback addresses (127.0.0.0/8, `::1`, `localhost`), such as a local emulator. Defaults to `false`."),
             s("propagation_timeout", "How long to wait for IAM's eventual consistency after a change, such as a new role becoming assumable or a new OIDC provider becoming usable in a trust policy, written like `\"2m\"` or `\"90s\"`. Defaults to `\"2m\"`."),
         ])
         .block(
@@ -183,6 +184,9 @@ impl crate::tfplugin::Provider for ClusterIam {
             );
         }
         if let Some(endpoints) = config.get_block("endpoints") {
+            // Unknown until apply counts as allowed: configure checks again.
+            let allow = config.get("allow_http_endpoints");
+            let allow_http = allow.is_unknown() || allow.as_bool() == Some(true);
             for service in ["iam", "sts", "ec2", "eks"] {
                 check_value(
                     AttributePath::root("endpoints").attribute(service),
@@ -193,12 +197,17 @@ impl crate::tfplugin::Provider for ClusterIam {
                             .strip_prefix("https://")
                             .or_else(|| url.strip_prefix("http://"))
                             .and_then(|rest| rest.split('/').next());
-                        if host.is_some_and(|h| !h.is_empty()) {
-                            Ok(())
-                        } else {
+                        if !host.is_some_and(|h| !h.is_empty()) {
                             Err(format!(
                                 "`endpoints.{service}` must be an http:// or https:// URL with a host, such as `http://127.0.0.1:5000`; got `{url}`"
                             ))
+                        } else if !allow_http && aws::is_plain_http_to_another_host(url) {
+                            Err(format!(
+                                "`endpoints.{service}` is `{url}`: the provider would send signed requests, and with `assume_role` receive credentials, in plain HTTP to another machine.\n\n{}",
+                                aws::PLAIN_HTTP_REMEDY
+                            ))
+                        } else {
+                            Ok(())
                         }
                     },
                 );
@@ -311,6 +320,10 @@ fn settings(config: &Value) -> aws::Settings {
         token: string(config, "token"),
         assume_role,
         endpoints,
+        allow_http_endpoints: config
+            .get("allow_http_endpoints")
+            .as_bool()
+            .unwrap_or(false),
         max_retries: config
             .get("max_retries")
             .as_i64()
@@ -364,6 +377,27 @@ fn report_connect_error(err: ConnectError, sts_endpoint_set: bool, diags: &mut D
                     "validating credentials with sts:GetCallerIdentity: {detail}\n\nCheck `endpoints.sts` \
                      (if set), `region` and the network. To configure without any call to STS, set \
                      `skip_credentials_validation = true`."
+                ),
+            )
+        }
+        ConnectError::PlainHttpEndpoint { setting, url } => {
+            let path = match setting.strip_prefix("endpoints.") {
+                Some(service) => AttributePath::root("endpoints").attribute(service),
+                None => AttributePath::root("allow_http_endpoints"),
+            };
+            let setting = if setting.starts_with("endpoints.") {
+                format!("`{setting}`")
+            } else {
+                setting
+            };
+            diags.attribute_error(
+                path,
+                "Plain HTTP to a remote AWS endpoint",
+                format!(
+                    "The AWS endpoint in {setting} is `{url}`: the provider would send signed \
+                     requests, and with `assume_role` receive credentials, in plain HTTP to another \
+                     machine.\n\n{}",
+                    aws::PLAIN_HTTP_REMEDY
                 ),
             )
         }

@@ -376,3 +376,73 @@ resource "clusteriam_rancher_node_role" "worker" {{
         found.join("\n")
     );
 }
+
+/// A provider block with `extra` settings and a resource, so that plan
+/// configures the provider.
+fn provider_with(extra: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    clusteriam = {{ source = "clusteriam/clusteriam" }}
+  }}
+}}
+provider "clusteriam" {{
+  region = "us-east-1"
+{extra}
+}}
+resource "clusteriam_eks_connector_agent_role" "agent" {{}}
+"#
+    )
+}
+
+#[test]
+fn a_plain_http_endpoint_on_another_host_is_refused_at_validate() {
+    // Signed requests, and with `assume_role` the role's credentials, would
+    // cross the network in cleartext.
+    let ws = Workspace::new();
+    let endpoints = "  endpoints {\n    iam = \"http://10.0.0.5:4566\"\n    sts = \"http://127.0.0.1:4566\"\n    ec2 = \"http://localhost:4566\"\n    eks = \"https://eks.example.com\"\n  }\n";
+    ws.write(&provider_with(endpoints));
+    let run = ws.validate();
+    run.assert_error(&[
+        "Invalid `endpoints.iam`",
+        // Terraform quotes the line of the attribute path.
+        r#"iam = "http://10.0.0.5:4566""#,
+        "in plain HTTP to another machine",
+        "set `allow_http_endpoints = true`",
+    ]);
+    for allowed in ["endpoints.sts", "endpoints.ec2", "endpoints.eks"] {
+        assert!(
+            !run.mentions(allowed),
+            "`{allowed}` was refused:\n{}",
+            run.output()
+        );
+    }
+    // The documented opt-in.
+    ws.write(&provider_with(&format!(
+        "  allow_http_endpoints = true\n{endpoints}"
+    )));
+    ws.validate().assert_ok();
+}
+
+#[test]
+fn a_plain_http_endpoint_from_the_environment_is_refused_before_any_request() {
+    // 192.0.2.1 is TEST-NET-1: nothing answers there, so a provider that
+    // tried would fail differently, after its connection attempts.
+    let mut ws = Workspace::new();
+    ws.set_env("AWS_ENDPOINT_URL", "http://192.0.2.1:4566");
+    ws.write(&provider_with(""));
+    let run = ws.plan();
+    run.assert_error(&[
+        "Plain HTTP to a remote AWS endpoint",
+        "the `AWS_ENDPOINT_URL` environment variable is `http://192.0.2.1:4566`",
+        "set `allow_http_endpoints = true`",
+    ]);
+    assert!(!run.mentions("Cannot reach"), "{}", run.output());
+
+    ws.remove_env("AWS_ENDPOINT_URL");
+    ws.set_env("AWS_ENDPOINT_URL_IAM", "http://192.0.2.1:4566");
+    ws.plan().assert_error(&[
+        "the `AWS_ENDPOINT_URL_IAM` environment variable is `http://192.0.2.1:4566`",
+    ]);
+}

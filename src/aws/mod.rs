@@ -5,6 +5,7 @@
 mod connect;
 mod ec2;
 mod eks;
+mod endpoint;
 mod iam;
 mod iam_policy;
 mod log;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use ec2::ResourceTag;
+pub use endpoint::{PLAIN_HTTP_REMEDY, is_plain_http_to_another_host};
 pub use iam_policy::{MAX_POLICY_VERSIONS, ManagedPolicy, PolicyVersion};
 use log::Attempts;
 pub use oidc::{OidcCreated, OidcProvider};
