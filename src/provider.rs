@@ -65,7 +65,7 @@ fn schema() -> Schema {
             Block::new("Assume this IAM role, with the credentials found as above, for every call the provider makes. Use one provider alias per target account.")
                 .attribute(Attribute::required("role_arn", Type::String, "The ARN of the role to assume, e.g. `arn:aws:iam::111122223333:role/terraform`."))
                 .attribute(s("session_name", "The session name, shown in CloudTrail. Defaults to `terraform-provider-clusteriam`."))
-                .attribute(s("external_id", "The external id the role's trust policy requires, if any."))
+                .attribute(s("external_id", "The external id the role's trust policy requires, if any. It is treated as a secret: never shown in plans, logs or error messages.").sensitive())
                 .attribute(s("duration", "How long the assumed-role session lasts, between `\"15m\"` and `\"12h\"`. Defaults to one hour.")),
         )
         .block(
@@ -155,11 +155,20 @@ impl crate::tfplugin::Provider for ClusterIam {
                 diags,
                 |n| sts_text(n, "assume_role.session_name", 64, "+=,.@-"),
             );
+            // A secret: the error says what is wrong without repeating it.
             check_value(
                 path.clone().attribute("external_id"),
                 assume.get("external_id"),
                 diags,
-                |id| sts_text(id, "assume_role.external_id", 1224, "+=,.@:/-"),
+                |id| {
+                    sts_text(id, "assume_role.external_id", 1224, "+=,.@:/-").map_err(|_| {
+                        format!(
+                            "`assume_role.external_id` must be 2 to 1224 letters, digits and `_+=,.@:/-`, \
+                             as STS accepts; the value given ({} characters) is not",
+                            id.chars().count()
+                        )
+                    })
+                },
             );
             check_value(
                 path.attribute("duration"),
@@ -226,7 +235,21 @@ impl crate::tfplugin::Provider for ClusterIam {
         }
         let settings = settings(config);
         let sts_endpoint_set = settings.endpoints.sts.is_some();
-        match aws::connect(&settings).await {
+        let secrets: Vec<String> = [
+            settings.secret_key.clone(),
+            settings.token.clone(),
+            settings
+                .assume_role
+                .as_ref()
+                .and_then(|a| a.external_id.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        match aws::connect(&settings)
+            .await
+            .map_err(|e| scrub(e, &secrets))
+        {
             Ok(aws) => {
                 let default_tags = config
                     .get_block("default_tags")
@@ -339,6 +362,27 @@ fn settings(config: &Value) -> aws::Settings {
     }
 }
 
+/// Takes the values of secret settings out of an error's text: an SDK error
+/// may quote what it was given.
+fn scrub(err: ConnectError, secrets: &[String]) -> ConnectError {
+    let clean = |mut text: String| {
+        for secret in secrets.iter().filter(|s| !s.is_empty()) {
+            text = text.replace(secret.as_str(), "(redacted)");
+        }
+        text
+    };
+    match err {
+        ConnectError::NoCredentials(detail) => ConnectError::NoCredentials(clean(detail)),
+        ConnectError::AssumeRole(detail) => ConnectError::AssumeRole(clean(detail)),
+        ConnectError::Unreachable(detail) => ConnectError::Unreachable(clean(detail)),
+        ConnectError::InvalidCredentials(mut err) => {
+            err.message = clean(err.message);
+            ConnectError::InvalidCredentials(err)
+        }
+        other => other,
+    }
+}
+
 fn report_connect_error(err: ConnectError, sts_endpoint_set: bool, diags: &mut Diagnostics) {
     match err {
         ConnectError::NoRegion => diags.attribute_error(
@@ -410,5 +454,50 @@ fn report_connect_error(err: ConnectError, sts_endpoint_set: bool, diags: &mut D
                  or the selected profile."
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_never_repeat_secret_settings() {
+        let secrets = vec!["ExtId-Secret-42".to_string(), String::new()];
+        let err = scrub(
+            ConnectError::AssumeRole("AccessDenied: bad external id ExtId-Secret-42".into()),
+            &secrets,
+        );
+        let ConnectError::AssumeRole(detail) = err else {
+            panic!("the kind of error changed");
+        };
+        assert_eq!(detail, "AccessDenied: bad external id (redacted)");
+
+        let mut diags = Diagnostics::default();
+        let object = |pairs: &[(&str, Value)]| {
+            Value::Map(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
+            )
+        };
+        let config = object(&[(
+            "assume_role",
+            object(&[
+                (
+                    "role_arn",
+                    Value::string("arn:aws:iam::123456789012:role/terraform"),
+                ),
+                ("external_id", Value::string("ExtId Secret 42")),
+            ]),
+        )]);
+        crate::tfplugin::Provider::validate(&ClusterIam, &config, &mut diags);
+        let text = format!("{diags:?}");
+        assert!(text.contains("assume_role.external_id"), "{text}");
+        assert!(
+            !text.contains("Secret"),
+            "the external id was echoed: {text}"
+        );
     }
 }

@@ -155,7 +155,7 @@ fn credentials_in_the_environment_never_reach_logs_output_or_state() {
 }
 
 #[test]
-fn secret_key_and_token_are_sensitive_in_the_schema() {
+fn secret_key_token_and_external_id_are_sensitive_in_the_schema() {
     let ws = Workspace::new();
     ws.write(
         "terraform {\n  required_providers {\n    clusteriam = { source = \"clusteriam/clusteriam\" }\n  }\n}\n",
@@ -175,6 +175,12 @@ fn secret_key_and_token_are_sensitive_in_the_schema() {
             attributes[name]
         );
     }
+    let external_id = &provider["provider"]["block"]["block_types"]["assume_role"]["block"]["attributes"]
+        ["external_id"];
+    assert_eq!(
+        external_id["sensitive"], true,
+        "`assume_role.external_id` is not marked sensitive: {external_id}"
+    );
     // Nothing else anywhere looks like a secret and is left unmarked.
     let mut unmarked = Vec::new();
     let mut check = |owner: &str, attrs: &serde_json::Value| {
