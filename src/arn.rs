@@ -219,6 +219,9 @@ impl FromStr for OidcProviderArn {
                 "expected an issuer host (and optional path) after `oidc-provider/`",
             ));
         }
+        if let Err(problem) = check_issuer(issuer) {
+            return Err(ArnError::invalid(s, &problem));
+        }
         Ok(OidcProviderArn {
             arn: s.to_string(),
             issuer: issuer.to_string(),
@@ -226,6 +229,53 @@ impl FromStr for OidcProviderArn {
             account: arn.account,
         })
     }
+}
+
+/// The longest issuer: IAM takes issuer URLs of at most 255 characters,
+/// `https://` included.
+const MAX_ISSUER_LEN: usize = 255 - "https://".len();
+
+/// The issuer of an OIDC provider ARN is the host and path of an issuer URL
+/// as IAM accepts it: a DNS host name (no port, no user), then path segments
+/// of URL-safe characters. It becomes the prefix of the `<issuer>:sub` and
+/// `<issuer>:aud` condition keys of trust policies, where `*`, `$`, `"` or
+/// `{` would change what the policy means.
+fn check_issuer(issuer: &str) -> Result<(), String> {
+    if issuer.len() > MAX_ISSUER_LEN {
+        return Err(format!(
+            "the issuer after `oidc-provider/` has {} characters; IAM accepts at most {MAX_ISSUER_LEN}",
+            issuer.len()
+        ));
+    }
+    let (host, path) = issuer.split_once('/').unwrap_or((issuer, ""));
+    let label_ok = |label: &str| {
+        (1..=63).contains(&label.len())
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    if !host.split('.').all(label_ok) {
+        return Err(format!(
+            "the issuer's host `{host}` must be a DNS name: dot-separated labels of letters, digits \
+             and `-`, without a port"
+        ));
+    }
+    let segment_ok = |segment: &str| {
+        !segment.is_empty()
+            && segment != "."
+            && segment != ".."
+            && segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+    };
+    if !path.is_empty() && !path.split('/').all(segment_ok) {
+        return Err(format!(
+            "the issuer's path `/{path}` may hold only letters, digits and `-._~` between single slashes"
+        ));
+    }
+    Ok(())
 }
 
 impl fmt::Display for OidcProviderArn {
@@ -325,6 +375,33 @@ mod tests {
     }
 
     #[test]
+    fn oidc_provider_issuers_of_known_identity_providers() {
+        for issuer in [
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+            "oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC",
+            "token.actions.githubusercontent.com",
+            "gitlab.com",
+            "app.terraform.io",
+            "accounts.google.com",
+            "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123",
+            "login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0",
+            "dev-123456.okta.com/oauth2/default",
+            "keycloak.example.com/realms/platform_team",
+            "s3.amazonaws.com/my-irsa-bucket~1",
+        ] {
+            let arn = format!("arn:aws:iam::123456789012:oidc-provider/{issuer}");
+            let parsed: OidcProviderArn = arn.parse().unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(parsed.issuer(), issuer);
+        }
+        let longest = format!("{}com", "a.".repeat(122));
+        assert_eq!(longest.len(), MAX_ISSUER_LEN);
+        assert!(OidcProviderArn::for_issuer("aws", "123456789012", &longest).is_ok());
+        let too_long = format!("{longest}/xy");
+        let err = OidcProviderArn::for_issuer("aws", "123456789012", &too_long).unwrap_err();
+        assert!(err.to_string().contains("at most 247"), "{err}");
+    }
+
+    #[test]
     fn oidc_provider_for_issuer_url() {
         let oidc = OidcProviderArn::for_issuer(
             "aws-cn",
@@ -372,6 +449,54 @@ mod tests {
                 "scheme",
             ),
             ("oidc.eks.us-east-1.amazonaws.com/id/X", "not a valid ARN"),
+            // What would change the meaning of `<issuer>:sub` in a trust policy.
+            ("arn:aws:iam::123456789012:oidc-provider/*", "DNS name"),
+            (
+                "arn:aws:iam::123456789012:oidc-provider/oidc.eks.*.amazonaws.com",
+                "DNS name",
+            ),
+            (
+                "arn:aws:iam::123456789012:oidc-provider/x.com/id/*",
+                "only letters",
+            ),
+            (
+                "arn:aws:iam::123456789012:oidc-provider/x.com/${aws:username}",
+                "only letters",
+            ),
+            (
+                "arn:aws:iam::123456789012:oidc-provider/x.com/a\"b",
+                "only letters",
+            ),
+            (
+                "arn:aws:iam::123456789012:oidc-provider/x.com/{id}",
+                "only letters",
+            ),
+            (
+                "arn:aws:iam::123456789012:oidc-provider/x.com:443",
+                "without a port",
+            ),
+            (
+                "arn:aws:iam::123456789012:oidc-provider/user@x.com",
+                "DNS name",
+            ),
+            ("arn:aws:iam::123456789012:oidc-provider/x..com", "DNS name"),
+            ("arn:aws:iam::123456789012:oidc-provider/-x.com", "DNS name"),
+            (
+                "arn:aws:iam::123456789012:oidc-provider/x.com/a b",
+                "only letters",
+            ),
+            (
+                "arn:aws:iam::123456789012:oidc-provider/x.com//id",
+                "single slashes",
+            ),
+            (
+                "arn:aws:iam::123456789012:oidc-provider/x.com/../y",
+                "single slashes",
+            ),
+            (
+                "arn:aws:iam::123456789012:oidc-provider/x.com?a=b",
+                "DNS name",
+            ),
         ];
         for (text, reason) in cases {
             let err = text.parse::<OidcProviderArn>().expect_err(text).to_string();

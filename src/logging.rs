@@ -1,9 +1,13 @@
 //! Logs to stderr in hclog's JSON line format, which Terraform reads from a
 //! plugin and files under the provider in its own log (`TF_LOG`).
 //!
-//! Only this crate's events pass below INFO: the SDK's own debug and trace
-//! output includes signed request details, and nothing secret may reach a log.
+//! Other crates' events (the AWS SDK's, hyper's, rustls') pass only at WARN
+//! and above, unless TRACE is asked for by name: the SDK's INFO lines carry
+//! access key ids ("loaded base credentials"). Even then, anything shaped
+//! like an access key id is masked, in every line, ours included. (The SDK
+//! itself redacts secret keys, session tokens and signed headers.)
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -15,29 +19,47 @@ use tracing_subscriber::prelude::*;
 
 const OUR_TARGET: &str = env!("CARGO_CRATE_NAME");
 
-/// The level Terraform asked for, most specific variable first.
-fn requested_level() -> Option<Level> {
+/// What Terraform asked for: the level of this crate's events and of
+/// everyone else's, most specific variable first.
+fn requested_levels() -> Option<(Level, Level)> {
     let setting = ["TF_LOG_PROVIDER_CLUSTERIAM", "TF_LOG_PROVIDER", "TF_LOG"]
         .iter()
         .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))?;
-    match setting.to_ascii_uppercase().as_str() {
-        "OFF" => None,
-        "ERROR" => Some(Level::ERROR),
-        "WARN" => Some(Level::WARN),
-        "INFO" => Some(Level::INFO),
-        "DEBUG" => Some(Level::DEBUG),
+    levels(&setting)
+}
+
+fn levels(setting: &str) -> Option<(Level, Level)> {
+    let ours = match setting.to_ascii_uppercase().as_str() {
+        "OFF" => return None,
+        "ERROR" => Level::ERROR,
+        "WARN" => Level::WARN,
+        "INFO" => Level::INFO,
+        "DEBUG" => Level::DEBUG,
         // TRACE, JSON and anything unrecognised: Terraform treats those as TRACE.
-        _ => Some(Level::TRACE),
-    }
+        _ => Level::TRACE,
+    };
+    // JSON is Terraform's TRACE written as JSON: asked for by name too.
+    let trace_by_name = ["TRACE", "JSON"]
+        .iter()
+        .any(|name| setting.eq_ignore_ascii_case(name));
+    let others = if trace_by_name {
+        Level::TRACE
+    } else {
+        ours.min(Level::WARN)
+    };
+    Some((ours, others))
 }
 
 pub fn init() {
-    let Some(level) = requested_level() else {
+    let Some((ours, others)) = requested_levels() else {
         return;
     };
     let filter = tracing_subscriber::filter::filter_fn(move |meta| {
-        let ours = meta.target().starts_with(OUR_TARGET);
-        let max = if ours { level } else { level.min(Level::INFO) };
+        let max = if meta.target().starts_with(OUR_TARGET) {
+            ours
+        } else {
+            others
+        };
         *meta.level() <= max
     });
     tracing_subscriber::registry()
@@ -70,6 +92,7 @@ impl<S: Subscriber> Layer<S> for HclogJson {
         line.extend(fields.0);
         let mut text = serde_json::Value::Object(line).to_string();
         text.push('\n');
+        let text = mask_access_key_ids(&text);
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
 }
@@ -92,6 +115,40 @@ impl Visit for JsonFields {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
         self.0
             .insert(field.name().into(), format!("{value:?}").into());
+    }
+}
+
+/// Masks every word shaped like an AWS access key id (`AKIA`, `ASIA` and
+/// the other four-letter prefixes of AWS ids, then 16 upper-case letters or
+/// digits), keeping the prefix, which tells a long-term key from a temporary
+/// one. Principal ids (`AIDA...`, `AROA...`) share the shape and are masked too.
+fn mask_access_key_ids(text: &str) -> Cow<'_, str> {
+    const LEN: usize = 20;
+    let bytes = text.as_bytes();
+    let word = |b: &u8| b.is_ascii_alphanumeric();
+    let mut masked: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while i + LEN <= bytes.len() {
+        let candidate = &bytes[i..i + LEN];
+        let bounded =
+            (i == 0 || !word(&bytes[i - 1])) && bytes.get(i + LEN).is_none_or(|b| !word(b));
+        let shaped = candidate[0] == b'A'
+            && candidate[..4].iter().all(u8::is_ascii_uppercase)
+            && candidate[4..]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if bounded && shaped {
+            let out = masked.get_or_insert_with(|| bytes.to_vec());
+            out[i + 4..i + LEN].fill(b'*');
+            i += LEN;
+        } else {
+            i += 1;
+        }
+    }
+    match masked {
+        // Only ASCII letters and digits were replaced by ASCII: still UTF-8.
+        Some(out) => Cow::Owned(String::from_utf8(out).unwrap_or_default()),
+        None => Cow::Borrowed(text),
     }
 }
 
@@ -126,6 +183,45 @@ fn timestamp() -> String {
 
 #[cfg(test)]
 mod tests {
+    use tracing::Level;
+
+    #[test]
+    fn other_crates_log_below_warn_only_when_trace_is_asked_for_by_name() {
+        let others = |setting| super::levels(setting).map(|(_, others)| others);
+        assert_eq!(others("INFO"), Some(Level::WARN));
+        assert_eq!(others("debug"), Some(Level::WARN));
+        assert_eq!(others("ERROR"), Some(Level::ERROR));
+        // Unrecognised values are TRACE for our own events, not for others'.
+        assert_eq!(super::levels("verbose"), Some((Level::TRACE, Level::WARN)));
+        assert_eq!(others("TRACE"), Some(Level::TRACE));
+        assert_eq!(others("json"), Some(Level::TRACE));
+        assert_eq!(super::levels("off"), None);
+    }
+
+    #[test]
+    fn access_key_ids_are_masked_wherever_they_appear() {
+        let line = r#"{"@message":"loaded base credentials","creds":"Credentials { access_key_id: \"AKIAIOSFODNN7EXAMPLE\", secret_access_key: \"** redacted **\" }","next":"ASIA0123456789ABCDEF"}"#;
+        let masked = super::mask_access_key_ids(line);
+        assert!(!masked.contains("IOSFODNN7EXAMPLE"), "{masked}");
+        assert!(!masked.contains("0123456789ABCDEF"), "{masked}");
+        assert!(masked.contains(r#"\"AKIA****************\""#), "{masked}");
+        assert!(masked.contains(r#""ASIA****************""#), "{masked}");
+        // Not 20 characters, or part of a longer word: left alone.
+        for text in [
+            "AKIAIOSFODNN7EXAMPL",
+            "XAKIAIOSFODNN7EXAMPLE",
+            "AKIAIOSFODNN7EXAMPLEX",
+            "akiaiosfodnn7example",
+            "role=logged-worker",
+        ] {
+            assert_eq!(super::mask_access_key_ids(text), text);
+        }
+        assert!(matches!(
+            super::mask_access_key_ids("nothing here"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
     #[test]
     fn timestamp_is_rfc3339() {
         let ts = super::timestamp();

@@ -34,7 +34,7 @@ fn schema() -> Schema {
             name,
             Type::String,
             &format!(
-                "Use this URL for {service} API calls instead of the region's default endpoint, e.g. a local emulator such as `http://127.0.0.1:5000`."
+                "Use this URL for {service} API calls instead of the region's default endpoint, e.g. a VPC endpoint or a local emulator such as `http://127.0.0.1:5000`. It must be an `https://` URL, or `http://` to a loopback address, unless `allow_http_endpoints` is `true`."
             ),
         )
     };
@@ -56,6 +56,7 @@ fn schema() -> Schema {
             s("token", "The session token that goes with temporary credentials in `access_key` and `secret_key`.").sensitive(),
             Attribute::optional("max_retries", Type::Number, "How many times to retry an AWS call that was throttled or failed with a server error before giving up. Defaults to the SDK's standard retry policy (2 retries)."),
             Attribute::optional("skip_credentials_validation", Type::Bool, "Skip the `sts:GetCallerIdentity` call at configuration. The account id is then unknown, so resources that build ARNs from it need it spelled out. Defaults to `false`."),
+            Attribute::optional("allow_http_endpoints", Type::Bool, "Allow `http://` URLs for AWS endpoints on hosts other than this machine, in `endpoints` as well as in the `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` environment variables and the shared config file's `endpoint_url`. The provider sends its signed requests to these endpoints and receives the credentials of `assume_role` from STS, so without this setting plain HTTP is refused except to loopback addresses (127.0.0.0/8, `::1`, `localhost`), such as a local emulator. Defaults to `false`."),
             s("propagation_timeout", "How long to wait for IAM's eventual consistency after a change, such as a new role becoming assumable or a new OIDC provider becoming usable in a trust policy, written like `\"2m\"` or `\"90s\"`. Defaults to `\"2m\"`."),
         ])
         .block(
@@ -64,7 +65,7 @@ fn schema() -> Schema {
             Block::new("Assume this IAM role, with the credentials found as above, for every call the provider makes. Use one provider alias per target account.")
                 .attribute(Attribute::required("role_arn", Type::String, "The ARN of the role to assume, e.g. `arn:aws:iam::111122223333:role/terraform`."))
                 .attribute(s("session_name", "The session name, shown in CloudTrail. Defaults to `terraform-provider-clusteriam`."))
-                .attribute(s("external_id", "The external id the role's trust policy requires, if any."))
+                .attribute(s("external_id", "The external id the role's trust policy requires, if any. It is treated as a secret: never shown in plans, logs or error messages.").sensitive())
                 .attribute(s("duration", "How long the assumed-role session lasts, between `\"15m\"` and `\"12h\"`. Defaults to one hour.")),
         )
         .block(
@@ -154,11 +155,20 @@ impl crate::tfplugin::Provider for ClusterIam {
                 diags,
                 |n| sts_text(n, "assume_role.session_name", 64, "+=,.@-"),
             );
+            // A secret: the error says what is wrong without repeating it.
             check_value(
                 path.clone().attribute("external_id"),
                 assume.get("external_id"),
                 diags,
-                |id| sts_text(id, "assume_role.external_id", 1224, "+=,.@:/-"),
+                |id| {
+                    sts_text(id, "assume_role.external_id", 1224, "+=,.@:/-").map_err(|_| {
+                        format!(
+                            "`assume_role.external_id` must be 2 to 1224 letters, digits and `_+=,.@:/-`, \
+                             as STS accepts; the value given ({} characters) is not",
+                            id.chars().count()
+                        )
+                    })
+                },
             );
             check_value(
                 path.attribute("duration"),
@@ -183,6 +193,9 @@ impl crate::tfplugin::Provider for ClusterIam {
             );
         }
         if let Some(endpoints) = config.get_block("endpoints") {
+            // Unknown until apply counts as allowed: configure checks again.
+            let allow = config.get("allow_http_endpoints");
+            let allow_http = allow.is_unknown() || allow.as_bool() == Some(true);
             for service in ["iam", "sts", "ec2", "eks"] {
                 check_value(
                     AttributePath::root("endpoints").attribute(service),
@@ -193,12 +206,17 @@ impl crate::tfplugin::Provider for ClusterIam {
                             .strip_prefix("https://")
                             .or_else(|| url.strip_prefix("http://"))
                             .and_then(|rest| rest.split('/').next());
-                        if host.is_some_and(|h| !h.is_empty()) {
-                            Ok(())
-                        } else {
+                        if !host.is_some_and(|h| !h.is_empty()) {
                             Err(format!(
                                 "`endpoints.{service}` must be an http:// or https:// URL with a host, such as `http://127.0.0.1:5000`; got `{url}`"
                             ))
+                        } else if !allow_http && aws::is_plain_http_to_another_host(url) {
+                            Err(format!(
+                                "`endpoints.{service}` is `{url}`: the provider would send signed requests, and with `assume_role` receive credentials, in plain HTTP to another machine.\n\n{}",
+                                aws::PLAIN_HTTP_REMEDY
+                            ))
+                        } else {
+                            Ok(())
                         }
                     },
                 );
@@ -217,7 +235,21 @@ impl crate::tfplugin::Provider for ClusterIam {
         }
         let settings = settings(config);
         let sts_endpoint_set = settings.endpoints.sts.is_some();
-        match aws::connect(&settings).await {
+        let secrets: Vec<String> = [
+            settings.secret_key.clone(),
+            settings.token.clone(),
+            settings
+                .assume_role
+                .as_ref()
+                .and_then(|a| a.external_id.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        match aws::connect(&settings)
+            .await
+            .map_err(|e| scrub(e, &secrets))
+        {
             Ok(aws) => {
                 let default_tags = config
                     .get_block("default_tags")
@@ -311,6 +343,10 @@ fn settings(config: &Value) -> aws::Settings {
         token: string(config, "token"),
         assume_role,
         endpoints,
+        allow_http_endpoints: config
+            .get("allow_http_endpoints")
+            .as_bool()
+            .unwrap_or(false),
         max_retries: config
             .get("max_retries")
             .as_i64()
@@ -323,6 +359,27 @@ fn settings(config: &Value) -> aws::Settings {
             .get_str("propagation_timeout")
             .and_then(|t| parse_duration(t).ok())
             .unwrap_or(DEFAULT_PROPAGATION_TIMEOUT),
+    }
+}
+
+/// Takes the values of secret settings out of an error's text: an SDK error
+/// may quote what it was given.
+fn scrub(err: ConnectError, secrets: &[String]) -> ConnectError {
+    let clean = |mut text: String| {
+        for secret in secrets.iter().filter(|s| !s.is_empty()) {
+            text = text.replace(secret.as_str(), "(redacted)");
+        }
+        text
+    };
+    match err {
+        ConnectError::NoCredentials(detail) => ConnectError::NoCredentials(clean(detail)),
+        ConnectError::AssumeRole(detail) => ConnectError::AssumeRole(clean(detail)),
+        ConnectError::Unreachable(detail) => ConnectError::Unreachable(clean(detail)),
+        ConnectError::InvalidCredentials(mut err) => {
+            err.message = clean(err.message);
+            ConnectError::InvalidCredentials(err)
+        }
+        other => other,
     }
 }
 
@@ -367,6 +424,27 @@ fn report_connect_error(err: ConnectError, sts_endpoint_set: bool, diags: &mut D
                 ),
             )
         }
+        ConnectError::PlainHttpEndpoint { setting, url } => {
+            let path = match setting.strip_prefix("endpoints.") {
+                Some(service) => AttributePath::root("endpoints").attribute(service),
+                None => AttributePath::root("allow_http_endpoints"),
+            };
+            let setting = if setting.starts_with("endpoints.") {
+                format!("`{setting}`")
+            } else {
+                setting
+            };
+            diags.attribute_error(
+                path,
+                "Plain HTTP to a remote AWS endpoint",
+                format!(
+                    "The AWS endpoint in {setting} is `{url}`: the provider would send signed \
+                     requests, and with `assume_role` receive credentials, in plain HTTP to another \
+                     machine.\n\n{}",
+                    aws::PLAIN_HTTP_REMEDY
+                ),
+            )
+        }
         ConnectError::InvalidCredentials(err) => diags.attribute_error(
             "access_key",
             "Invalid AWS credentials",
@@ -376,5 +454,50 @@ fn report_connect_error(err: ConnectError, sts_endpoint_set: bool, diags: &mut D
                  or the selected profile."
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_never_repeat_secret_settings() {
+        let secrets = vec!["ExtId-Secret-42".to_string(), String::new()];
+        let err = scrub(
+            ConnectError::AssumeRole("AccessDenied: bad external id ExtId-Secret-42".into()),
+            &secrets,
+        );
+        let ConnectError::AssumeRole(detail) = err else {
+            panic!("the kind of error changed");
+        };
+        assert_eq!(detail, "AccessDenied: bad external id (redacted)");
+
+        let mut diags = Diagnostics::default();
+        let object = |pairs: &[(&str, Value)]| {
+            Value::Map(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
+            )
+        };
+        let config = object(&[(
+            "assume_role",
+            object(&[
+                (
+                    "role_arn",
+                    Value::string("arn:aws:iam::123456789012:role/terraform"),
+                ),
+                ("external_id", Value::string("ExtId Secret 42")),
+            ]),
+        )]);
+        crate::tfplugin::Provider::validate(&ClusterIam, &config, &mut diags);
+        let text = format!("{diags:?}");
+        assert!(text.contains("assume_role.external_id"), "{text}");
+        assert!(
+            !text.contains("Secret"),
+            "the external id was echoed: {text}"
+        );
     }
 }

@@ -365,7 +365,8 @@ proptest! {
         partition in prop_oneof![Just("aws"), Just("aws-cn"), Just("aws-us-gov")],
         account in "[0-9]{12}",
         kind in prop_oneof![Just("role"), Just("policy"), Just("oidc-provider")],
-        name in "[a-zA-Z0-9_-]{1,10}(/[a-zA-Z0-9._-]{1,10}){0,2}",
+        // Valid for every kind, also as an OIDC issuer (host, then path).
+        name in "[a-zA-Z0-9]{1,5}(-[a-zA-Z0-9]{1,4})?(/[a-zA-Z0-9_~-]{1,8}(\\.[a-zA-Z0-9]{1,3})?){0,2}",
     ) {
         let text = format!("arn:{partition}:iam::{account}:{kind}/{name}");
         let arn: Arn = text.parse().map_err(|e| TestCaseError::fail(format!("{e}")))?;

@@ -1,7 +1,10 @@
 //! Protocol: start the built binary as Terraform does (magic cookie, AutoMTLS
-//! client certificate) and drive it over gRPC.
+//! client certificate) and drive it over gRPC, on the unix socket it
+//! announces.
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -47,8 +50,12 @@ fn client_identity() -> ClientIdentity {
 /// The running plugin; killed when dropped, also when a test fails.
 struct Plugin {
     child: Child,
-    address: String,
+    /// The unix socket from the handshake line.
+    socket: PathBuf,
     server_cert: Vec<u8>,
+    /// Where the plugin makes its socket directory (`PLUGIN_UNIX_SOCKET_DIR`
+    /// or `TMPDIR`), so that a killed plugin leaves nothing behind.
+    _parent: tempfile::TempDir,
 }
 
 impl Drop for Plugin {
@@ -58,16 +65,72 @@ impl Drop for Plugin {
     }
 }
 
+impl Plugin {
+    /// Waits for the plugin to exit by itself and asserts it succeeded.
+    async fn assert_exits(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "plugin exited with {status}");
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "plugin did not exit after Shutdown"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// How the plugin is started.
+#[derive(Default)]
+struct Start<'a> {
+    client_cert_pem: Option<&'a str>,
+    /// Name the socket directory's parent with TMPDIR instead of
+    /// go-plugin's PLUGIN_UNIX_SOCKET_DIR.
+    via_tmpdir: bool,
+    /// Run under this soft limit of open files (`ulimit -n`).
+    open_files: Option<u32>,
+    /// Write the plugin's log (TF_LOG=WARN) to this file.
+    log: Option<&'a Path>,
+}
+
 fn start_plugin(client_cert_pem: Option<&str>) -> Plugin {
-    let mut cmd = Command::new(BINARY);
+    start(Start {
+        client_cert_pem,
+        ..Start::default()
+    })
+}
+
+fn start(how: Start) -> Plugin {
+    let parent = tempfile::tempdir().unwrap();
+    let mut cmd = match how.open_files {
+        Some(n) => {
+            let mut sh = Command::new("sh");
+            sh.args(["-c", &format!("ulimit -n {n} && exec \"$0\""), BINARY]);
+            sh
+        }
+        None => Command::new(BINARY),
+    };
     cmd.env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
-        .env("PLUGIN_MIN_PORT", "20000")
-        .env("PLUGIN_MAX_PORT", "29999")
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .env_remove("TF_LOG")
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    if let Some(pem) = client_cert_pem {
+    if how.via_tmpdir {
+        cmd.env_remove("PLUGIN_UNIX_SOCKET_DIR")
+            .env("TMPDIR", parent.path());
+    } else {
+        cmd.env("PLUGIN_UNIX_SOCKET_DIR", parent.path());
+    }
+    if let Some(pem) = how.client_cert_pem {
         cmd.env("PLUGIN_CLIENT_CERT", pem);
+    }
+    if let Some(log) = how.log {
+        cmd.env("TF_LOG", "WARN")
+            .stderr(std::fs::File::create(log).unwrap());
     }
     let mut child = cmd.spawn().expect("starting the plugin");
     let mut line = String::new();
@@ -76,24 +139,28 @@ fn start_plugin(client_cert_pem: Option<&str>) -> Plugin {
         .expect("handshake line");
     let parts: Vec<&str> = line.trim_end().split('|').collect();
     assert_eq!(parts.len(), 6, "handshake line `{line}`");
-    assert_eq!(&parts[..3], ["1", "6", "tcp"], "handshake line `{line}`");
+    assert_eq!(&parts[..3], ["1", "6", "unix"], "handshake line `{line}`");
     assert_eq!(parts[4], "grpc");
-    let port: u16 = parts[3]
-        .strip_prefix("127.0.0.1:")
-        .expect("loopback address")
-        .parse()
-        .unwrap();
+    let socket = PathBuf::from(parts[3]);
     assert!(
-        (20000..=29999).contains(&port),
-        "port {port} outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT"
+        socket.starts_with(parent.path()),
+        "socket `{}` is not under {}",
+        socket.display(),
+        parent.path().display()
     );
-    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
-        .decode(parts[5])
-        .expect("certificate in unpadded base64");
+    let server_cert = if how.client_cert_pem.is_some() {
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(parts[5])
+            .expect("certificate in unpadded base64")
+    } else {
+        assert_eq!(parts[5], "", "a plaintext start announces no certificate");
+        Vec::new()
+    };
     Plugin {
         child,
-        address: parts[3].to_string(),
+        socket,
         server_cert,
+        _parent: parent,
     }
 }
 
@@ -163,20 +230,40 @@ async fn connect(
     };
     config.alpn_protocols = vec![b"h2".to_vec()];
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let address = plugin.address.clone();
+    let socket = plugin.socket.clone();
     Endpoint::from_static("http://localhost")
         .connect_with_connector(tower::service_fn(move |_| {
             let connector = connector.clone();
-            let address = address.clone();
+            let socket = socket.clone();
             async move {
-                let tcp = tokio::net::TcpStream::connect(address).await?;
+                let stream = tokio::net::UnixStream::connect(socket).await?;
                 let tls = connector
-                    .connect(ServerName::try_from("localhost").unwrap(), tcp)
+                    .connect(ServerName::try_from("localhost").unwrap(), stream)
                     .await?;
                 Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(tls))
             }
         }))
         .await
+}
+
+/// Plain gRPC on the plugin's socket, as Terraform talks with TF_DISABLE_PLUGIN_TLS.
+async fn connect_plaintext(plugin: &Plugin) -> Result<Channel, tonic::transport::Error> {
+    let socket = plugin.socket.clone();
+    Endpoint::from_static("http://localhost")
+        .connect_with_connector(tower::service_fn(move |_| {
+            let socket = socket.clone();
+            async move {
+                let stream = tokio::net::UnixStream::connect(socket).await?;
+                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(stream))
+            }
+        }))
+        .await
+}
+
+/// The uid of this test process, as the owner of a file it creates.
+fn our_uid() -> u32 {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    file.as_file().metadata().unwrap().uid()
 }
 
 #[test]
@@ -274,23 +361,19 @@ async fn schema_over_mutual_tls_then_stop_and_shutdown() {
         .await
         .expect("still serving after StopProvider");
 
-    // GRPCController.Shutdown ends the process cleanly.
+    // GRPCController.Shutdown ends the process cleanly, and it removes
+    // its socket and the socket's directory, as go-plugin does.
     GrpcControllerClient::new(channel)
         .shutdown(Empty {})
         .await
         .expect("Shutdown");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = plugin.child.try_wait().unwrap() {
-            assert!(status.success(), "plugin exited with {status}");
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "plugin did not exit after Shutdown"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    plugin.assert_exits().await;
+    let dir = plugin.socket.parent().unwrap();
+    assert!(
+        !dir.exists(),
+        "the plugin left its socket directory {} behind",
+        dir.display()
+    );
 }
 
 #[tokio::test]
@@ -327,4 +410,135 @@ async fn a_client_without_terraforms_certificate_is_refused() {
         .get_provider_schema(get_provider_schema::Request {})
         .await
         .expect("GetProviderSchema");
+}
+
+#[tokio::test]
+async fn a_plaintext_start_is_answered_on_a_unix_socket_in_a_private_directory() {
+    // No PLUGIN_CLIENT_CERT: what Terraform does with TF_DISABLE_PLUGIN_TLS=1,
+    // or anyone who starts the binary with the cookie. Only the directory's
+    // owner may reach the socket.
+    let mut plugin = start(Start {
+        via_tmpdir: true,
+        ..Start::default()
+    });
+    let dir = plugin.socket.parent().unwrap().to_path_buf();
+    let meta = std::fs::metadata(&dir).unwrap();
+    assert!(meta.is_dir());
+    assert_eq!(
+        meta.permissions().mode() & 0o7777,
+        0o700,
+        "socket directory {} has mode {:o}",
+        dir.display(),
+        meta.permissions().mode() & 0o7777
+    );
+    assert_eq!(meta.uid(), our_uid(), "the socket directory is not ours");
+    assert_ne!(
+        dir,
+        plugin._parent.path(),
+        "the socket must be in a directory of its own, not directly in TMPDIR"
+    );
+
+    let channel = connect_plaintext(&plugin)
+        .await
+        .expect("plaintext connection");
+    ProviderClient::new(channel.clone())
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .expect("GetProviderSchema over the socket");
+    GrpcControllerClient::new(channel)
+        .shutdown(Empty {})
+        .await
+        .expect("Shutdown");
+    plugin.assert_exits().await;
+    assert!(!dir.exists(), "the plugin left {} behind", dir.display());
+}
+
+#[test]
+fn refuses_a_unix_socket_group_it_would_not_honour() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BINARY)
+        .env(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("PLUGIN_UNIX_SOCKET_DIR", dir.path())
+        .env("PLUGIN_UNIX_SOCKET_GROUP", "staff")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("PLUGIN_UNIX_SOCKET_GROUP"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// CPU time (user + system) the process has used so far, from /proc.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the parenthesised command name; utime and stime are the
+    // 14th and 15th fields of the whole line, in clock ticks (100 per second).
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10)
+}
+
+#[tokio::test]
+async fn the_listener_survives_200_idle_connections_and_still_answers_terraform() {
+    // Under a low limit of open files, like the reproduction in issue 20:
+    // connections that never start a handshake must neither exhaust the
+    // listener, nor spin the CPU on failed accepts, nor flood the log.
+    let identity = client_identity();
+    let log_dir = tempfile::tempdir().unwrap();
+    let log = log_dir.path().join("plugin.log");
+    let plugin = start(Start {
+        client_cert_pem: Some(&identity.pem),
+        open_files: Some(32),
+        log: Some(&log),
+        ..Start::default()
+    });
+    let pid = plugin.child.id();
+    let before = cpu_time(pid);
+
+    let mut idle = Vec::new();
+    for _ in 0..200 {
+        idle.push(
+            tokio::net::UnixStream::connect(&plugin.socket)
+                .await
+                .expect("an idle connection"),
+        );
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    // Terraform's client, while all 200 are still open.
+    let started = Instant::now();
+    let schema = tokio::time::timeout(Duration::from_secs(8), async {
+        let channel = connect(&plugin, Some(&identity)).await?;
+        ProviderClient::new(channel)
+            .get_provider_schema(get_provider_schema::Request {})
+            .await
+            .map_err(|e| -> Box<dyn std::error::Error> { Box::new(e) })
+    })
+    .await;
+    assert!(
+        matches!(schema, Ok(Ok(_))),
+        "Terraform's client was not answered within 8s of 200 idle connections: {schema:?}"
+    );
+    let answered_in = started.elapsed();
+
+    let used = cpu_time(pid) - before;
+    let log_size = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "answered in {answered_in:?}; CPU used during the flood: {used:?}; log: {log_size} bytes"
+    );
+    assert!(
+        used < Duration::from_secs(2),
+        "the listener burnt {used:?} of CPU on 200 idle connections"
+    );
+    assert!(
+        log_size < 16 * 1024,
+        "200 idle connections wrote {log_size} bytes of log:\n{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    drop(idle);
 }

@@ -155,7 +155,7 @@ fn credentials_in_the_environment_never_reach_logs_output_or_state() {
 }
 
 #[test]
-fn secret_key_and_token_are_sensitive_in_the_schema() {
+fn secret_key_token_and_external_id_are_sensitive_in_the_schema() {
     let ws = Workspace::new();
     ws.write(
         "terraform {\n  required_providers {\n    clusteriam = { source = \"clusteriam/clusteriam\" }\n  }\n}\n",
@@ -175,6 +175,12 @@ fn secret_key_and_token_are_sensitive_in_the_schema() {
             attributes[name]
         );
     }
+    let external_id = &provider["provider"]["block"]["block_types"]["assume_role"]["block"]["attributes"]
+        ["external_id"];
+    assert_eq!(
+        external_id["sensitive"], true,
+        "`assume_role.external_id` is not marked sensitive: {external_id}"
+    );
     // Nothing else anywhere looks like a secret and is left unmarked.
     let mut unmarked = Vec::new();
     let mut check = |owner: &str, attrs: &serde_json::Value| {
@@ -257,4 +263,192 @@ fn assert_trusts_are_exact(aws: &Emulator, ws: &Workspace) {
         let json = ws.output(output);
         assert_exact_web_identity(output, json.as_str().expect("a JSON string"));
     }
+}
+
+/// An access key id as AWS issues them: a four-letter prefix (`AKIA` for
+/// long-term keys, `ASIA` for temporary ones) and 16 upper-case letters or
+/// digits. Returns the first one found.
+fn find_access_key_id(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric();
+    (0..bytes.len().saturating_sub(19)).find_map(|i| {
+        let candidate = &bytes[i..i + 20];
+        let starts_word = i == 0 || !word(bytes[i - 1]);
+        let ends_word = bytes.get(i + 20).is_none_or(|&b| !word(b));
+        let shaped = (candidate.starts_with(b"AKIA") || candidate.starts_with(b"ASIA"))
+            && candidate[4..]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        (starts_word && ends_word && shaped).then(|| &text[i..i + 20])
+    })
+}
+
+#[test]
+fn a_profile_that_assumes_a_role_leaves_no_access_key_id_in_info_or_debug_logs() {
+    // `role_arn` + `source_profile`: the SDK loads the base keys, then the
+    // role's temporary keys, and logs both ("loaded base credentials",
+    // "loaded assume role credentials") with their access key ids at INFO.
+    const BASE_KEY_ID: &str = "AKIAMARKERCHAIN7BASE";
+    let aws = Emulator::start();
+    let mut ws = Workspace::new();
+    ws.remove_env("AWS_ACCESS_KEY_ID");
+    ws.remove_env("AWS_SECRET_ACCESS_KEY");
+    ws.set_env("AWS_ENDPOINT_URL", &aws.url);
+    let config = ws.path().join("aws-config");
+    let credentials = ws.path().join("aws-credentials");
+    std::fs::write(
+        &config,
+        "[profile chain]\nrole_arn = arn:aws:iam::123456789012:role/chain-target\n\
+         source_profile = base\nregion = us-east-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        format!(
+            "[base]\naws_access_key_id = {BASE_KEY_ID}\naws_secret_access_key = {SECRET_KEY}\n"
+        ),
+    )
+    .unwrap();
+    ws.write(&format!(
+        r#"
+terraform {{
+  required_providers {{
+    clusteriam = {{ source = "clusteriam/clusteriam" }}
+  }}
+}}
+provider "clusteriam" {{
+  profile                  = "chain"
+  shared_config_files      = ["{config}"]
+  shared_credentials_files = ["{credentials}"]
+  propagation_timeout      = "20s"
+}}
+resource "clusteriam_rancher_node_role" "worker" {{
+  name      = "sec-chain-worker"
+  node_role = "worker"
+}}
+"#,
+        config = config.display(),
+        credentials = credentials.display(),
+    ));
+    let mut runs = Vec::new();
+    // TRACE, asked for by name, lets the SDK's own lines through: the chain
+    // must show up there, its key ids masked.
+    for (level, args) in [
+        (
+            "INFO",
+            &["apply", "-auto-approve", "-no-color", "-input=false"][..],
+        ),
+        ("DEBUG", &["plan", "-no-color", "-input=false"][..]),
+        ("TRACE", &["plan", "-no-color", "-input=false"][..]),
+        (
+            "DEBUG",
+            &["destroy", "-auto-approve", "-no-color", "-input=false"][..],
+        ),
+    ] {
+        let log = ws
+            .path()
+            .join(format!("{}-{}-{level}.log", runs.len(), args[0]));
+        ws.set_env("TF_LOG", level);
+        ws.set_env("TF_LOG_PATH", &log.display().to_string());
+        let run = ws.run(args);
+        run.assert_ok();
+        let text = std::fs::read_to_string(&log).expect("terraform wrote its log");
+        assert!(
+            text.contains("terraform-provider-clusteriam"),
+            "the {level} log of `{}` does not mention the provider",
+            args[0]
+        );
+        if level == "TRACE" {
+            assert!(
+                text.contains("loaded assume role credentials"),
+                "the provider did not assume the role through the profile chain"
+            );
+        }
+        runs.push((format!("the {level} log of `{}`", args[0]), text));
+        runs.push((format!("the output of `{}`", args[0]), run.output()));
+    }
+    let mut found = Vec::new();
+    for (name, text) in &runs {
+        if text.contains(&BASE_KEY_ID[4..16]) {
+            found.push(format!("the base key id in {name}"));
+        }
+        if let Some(id) = find_access_key_id(text) {
+            found.push(format!("`{id}` in {name}"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "access key ids leaked:\n{}",
+        found.join("\n")
+    );
+}
+
+/// A provider block with `extra` settings and a resource, so that plan
+/// configures the provider.
+fn provider_with(extra: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    clusteriam = {{ source = "clusteriam/clusteriam" }}
+  }}
+}}
+provider "clusteriam" {{
+  region = "us-east-1"
+{extra}
+}}
+resource "clusteriam_eks_connector_agent_role" "agent" {{}}
+"#
+    )
+}
+
+#[test]
+fn a_plain_http_endpoint_on_another_host_is_refused_at_validate() {
+    // Signed requests, and with `assume_role` the role's credentials, would
+    // cross the network in cleartext.
+    let ws = Workspace::new();
+    let endpoints = "  endpoints {\n    iam = \"http://10.0.0.5:4566\"\n    sts = \"http://127.0.0.1:4566\"\n    ec2 = \"http://localhost:4566\"\n    eks = \"https://eks.example.com\"\n  }\n";
+    ws.write(&provider_with(endpoints));
+    let run = ws.validate();
+    run.assert_error(&[
+        "Invalid `endpoints.iam`",
+        // Terraform quotes the line of the attribute path.
+        r#"iam = "http://10.0.0.5:4566""#,
+        "in plain HTTP to another machine",
+        "set `allow_http_endpoints = true`",
+    ]);
+    for allowed in ["endpoints.sts", "endpoints.ec2", "endpoints.eks"] {
+        assert!(
+            !run.mentions(allowed),
+            "`{allowed}` was refused:\n{}",
+            run.output()
+        );
+    }
+    // The documented opt-in.
+    ws.write(&provider_with(&format!(
+        "  allow_http_endpoints = true\n{endpoints}"
+    )));
+    ws.validate().assert_ok();
+}
+
+#[test]
+fn a_plain_http_endpoint_from_the_environment_is_refused_before_any_request() {
+    // 192.0.2.1 is TEST-NET-1: nothing answers there, so a provider that
+    // tried would fail differently, after its connection attempts.
+    let mut ws = Workspace::new();
+    ws.set_env("AWS_ENDPOINT_URL", "http://192.0.2.1:4566");
+    ws.write(&provider_with(""));
+    let run = ws.plan();
+    run.assert_error(&[
+        "Plain HTTP to a remote AWS endpoint",
+        "the `AWS_ENDPOINT_URL` environment variable is `http://192.0.2.1:4566`",
+        "set `allow_http_endpoints = true`",
+    ]);
+    assert!(!run.mentions("Cannot reach"), "{}", run.output());
+
+    ws.remove_env("AWS_ENDPOINT_URL");
+    ws.set_env("AWS_ENDPOINT_URL_IAM", "http://192.0.2.1:4566");
+    ws.plan().assert_error(&[
+        "the `AWS_ENDPOINT_URL_IAM` environment variable is `http://192.0.2.1:4566`",
+    ]);
 }

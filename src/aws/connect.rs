@@ -28,6 +28,8 @@ pub struct Settings {
     pub token: Option<String>,
     pub assume_role: Option<AssumeRole>,
     pub endpoints: Endpoints,
+    /// Allow `http://` endpoints on hosts other than this machine.
+    pub allow_http_endpoints: bool,
     pub max_retries: Option<u32>,
     pub skip_credentials_validation: bool,
     pub propagation_timeout: Duration,
@@ -60,6 +62,12 @@ pub enum ConnectError {
     Unreachable(String),
     /// STS answered, and refused the credentials.
     InvalidCredentials(AwsError),
+    /// An endpoint would carry credentials in plain HTTP to another machine;
+    /// `setting` says where it was set.
+    PlainHttpEndpoint {
+        setting: String,
+        url: String,
+    },
 }
 
 const DEFAULT_SESSION_NAME: &str = "terraform-provider-clusteriam";
@@ -92,6 +100,8 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     let Some(region) = config.region().map(|r| r.to_string()) else {
         return Err(ConnectError::NoRegion);
     };
+    // Before the first request: resolving credentials may call STS.
+    super::endpoint::check(settings, &config)?;
 
     if let Some(assume) = &settings.assume_role {
         let mut base = config.to_builder();

@@ -20,6 +20,41 @@ const DEFAULT_PREFIX: &str = "kkp-";
 /// Room left in IAM's 128-character policy names for the generated suffix.
 const MAX_PREFIX_LEN: usize = 100;
 
+/// What the document lets its holder do, for the resource's page (issue 20).
+const SECURITY_CONSIDERATIONS: &str = "\
+## Security considerations
+
+The document, as KKP publishes it, lets whoever holds it become an administrator of the \
+account:
+
+- With `iam:CreateRole` and `iam:PutRolePolicy` on `role/kubernetes-*`, the holder can create a \
+role named `kubernetes-<anything>` that trusts a principal of its choice (another AWS account, \
+for instance) and give it an inline policy that allows every action. The same two actions \
+replace the inline policy of any existing role named `kubernetes-*`, other clusters' included.
+- With `iam:PassRole` on those roles, the instance profile actions on \
+`instance-profile/kubernetes-*` and `ec2:*`, it can also start an instance that runs with such a \
+role.
+- `ec2:*` on `*` is full control of every EC2 and VPC resource in the account: instances, \
+volumes, snapshots (which it can share with other accounts), security groups, routes and \
+network interfaces.
+- Its `elasticloadbalancing` actions on `*` let it change or delete any load balancer of the \
+account, and `sts:GetFederationToken` issues temporary credentials with the user's permissions, \
+valid for up to 36 hours, which deactivating the user's access key does not end (only a deny \
+policy on the user does).
+
+Treat the access key of the KKP user like an administrator's. What you can add around it:
+
+- Run KKP's user clusters in an AWS account of their own, so that all of the above stays \
+within that account.
+- A service control policy on that account, or a permissions boundary on the KKP user, that \
+denies what this document does not list takes away only what KKP's documentation does not ask \
+for. A boundary that equals the document also keeps a policy attached to the user later from \
+widening its rights. Neither limits the roles the user creates.
+- Requiring a permissions boundary on every role the user creates (an `iam:PermissionsBoundary` \
+condition on `iam:CreateRole` and `iam:PutRolePolicy`) would close the way to administrator, \
+but KKP's documentation does not say that KKP sets a boundary on the roles it creates, so such \
+a condition is likely to stop KKP from creating its node roles. This provider does not offer it.";
+
 /// The document for `account_id`, in the caller's partition.
 fn document(partition: &str, account_id: &str) -> String {
     presets::kkp_account(partition, account_id).to_canonical_json()
@@ -38,14 +73,14 @@ impl Resource<Clients> for KkpAccountPolicy {
     fn schema(&self) -> Schema {
         Schema::new(
             0,
-            Block::new(
+            Block::new(&format!(
                 "The IAM managed policy that Kubermatic KKP needs on the AWS user it runs as, as \
                  documented in KKP's AWS requirements, with `YOUR_ACCOUNT_ID` filled in and every ARN \
                  in the caller's partition. Optionally attaches it to that user. A change of the \
                  document becomes a new default policy version; the oldest one is deleted when IAM's \
                  limit of five versions is reached. Destroy detaches it from that user, deletes its \
-                 other versions and deletes it.",
-            )
+                 other versions and deletes it.\n\n{SECURITY_CONSIDERATIONS}",
+            ))
             .attribute(Attribute::computed("id", Type::String, "The ARN of the policy.").stable())
             .attribute(
                 Attribute::optional_computed(

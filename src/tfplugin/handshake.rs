@@ -1,15 +1,15 @@
-//! go-plugin's side of starting a plugin: check the magic cookie, listen on a
-//! loopback port, set up AutoMTLS, print the handshake line and serve.
+//! go-plugin's side of starting a plugin: check the magic cookie, listen
+//! (a unix socket in a private directory, see `listen`), set up AutoMTLS,
+//! print the handshake line and serve.
 
 use std::io::Write;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use base64::Engine;
-use tokio_stream::wrappers::{ReceiverStream, TcpListenerStream};
 use tonic::transport::Server as GrpcServer;
 
 use super::Provider;
+use super::listen::Listener;
 use super::proto::plugin as go_plugin;
 use super::proto::tfplugin6 as pb;
 use super::server::{PluginServices, ProviderService, Server};
@@ -29,10 +29,7 @@ type Error = tls::Error;
 pub async fn serve<P: Provider>(provider: P) -> Result<(), Error> {
     check_protocol_versions()?;
     tls::install_default_crypto();
-    let listener = listen()?;
-    let addr = listener.local_addr()?;
-    listener.set_nonblocking(true)?;
-    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let listener = Listener::bind()?;
 
     let server = Arc::new(Server::new(provider));
     let shutdown = server.shutdown.clone();
@@ -52,20 +49,26 @@ pub async fn serve<P: Provider>(provider: P) -> Result<(), Error> {
         ))
         .add_service(health_service().await);
 
+    // Dropping `incoming` (when serving ends) closes the listener and
+    // removes the socket with its directory.
     let client_cert = std::env::var("PLUGIN_CLIENT_CERT").unwrap_or_default();
     let stopped = shutdown.clone().cancelled_owned();
     if client_cert.is_empty() {
-        announce(addr, "");
+        // Plain gRPC, as Terraform asks with TF_DISABLE_PLUGIN_TLS: the
+        // private socket directory is then the only protection.
+        announce(&listener, "");
+        let incoming = listener.incoming(|conn| async move { Ok(conn) });
         router
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stopped)
+            .serve_with_incoming_shutdown(incoming, stopped)
             .await?;
     } else {
         let (config, server_der) = tls::server_config(&client_cert)?;
         announce(
-            addr,
+            &listener,
             &base64::engine::general_purpose::STANDARD_NO_PAD.encode(server_der),
         );
-        let incoming = accept_tls(listener, config);
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        let incoming = listener.incoming(move |conn| acceptor.accept(conn));
         router
             .serve_with_incoming_shutdown(incoming, stopped)
             .await?;
@@ -95,69 +98,14 @@ fn check_protocol_versions() -> Result<(), Error> {
     }
 }
 
-/// Binds 127.0.0.1 on the first free port in [PLUGIN_MIN_PORT, PLUGIN_MAX_PORT].
-fn listen() -> Result<TcpListener, Error> {
-    let port = |name: &str, default: u16| -> Result<u16, Error> {
-        match std::env::var(name) {
-            Ok(v) if !v.is_empty() => v
-                .parse()
-                .map_err(|_| format!("{name}={v} is not a port number").into()),
-            _ => Ok(default),
-        }
-    };
-    let min = port("PLUGIN_MIN_PORT", 0)?;
-    let max = port("PLUGIN_MAX_PORT", 0)?;
-    if min == 0 && max == 0 {
-        return Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?);
-    }
-    let (min, max) = (min.max(1), if max == 0 { u16::MAX } else { max });
-    (min..=max)
-        .find_map(|p| TcpListener::bind((Ipv4Addr::LOCALHOST, p)).ok())
-        .ok_or_else(|| {
-            format!("no free port between PLUGIN_MIN_PORT={min} and PLUGIN_MAX_PORT={max}").into()
-        })
-}
-
-fn announce(addr: SocketAddr, cert: &str) {
+fn announce(listener: &Listener, cert: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
-        "{CORE_PROTOCOL_VERSION}|{APP_PROTOCOL_VERSION}|tcp|{addr}|grpc|{cert}"
+        "{CORE_PROTOCOL_VERSION}|{APP_PROTOCOL_VERSION}|{}|{}|grpc|{cert}",
+        listener.network, listener.address
     );
     let _ = stdout.flush();
-}
-
-/// Completes TLS handshakes off the accept loop; a client that fails the
-/// handshake (wrong certificate) is dropped without disturbing the others.
-fn accept_tls(
-    listener: tokio::net::TcpListener,
-    config: Arc<rustls::ServerConfig>,
-) -> ReceiverStream<Result<tokio_rustls::server::TlsStream<tokio::net::TcpStream>, std::io::Error>>
-{
-    let (tx, rx) = tokio::sync::mpsc::channel(16);
-    let acceptor = tokio_rustls::TlsAcceptor::from(config);
-    tokio::spawn(async move {
-        loop {
-            let (tcp, peer) = match listener.accept().await {
-                Ok(conn) => conn,
-                Err(e) => {
-                    tracing::warn!(error = %e, "accepting a connection");
-                    continue;
-                }
-            };
-            let acceptor = acceptor.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                match acceptor.accept(tcp).await {
-                    Ok(tls) => {
-                        let _ = tx.send(Ok(tls)).await;
-                    }
-                    Err(e) => tracing::warn!(%peer, error = %e, "TLS handshake refused"),
-                }
-            });
-        }
-    });
-    ReceiverStream::new(rx)
 }
 
 /// go-plugin clients may health-check the `plugin` service.
@@ -173,6 +121,7 @@ async fn health_service()
 /// Terraform sends SIGINT to the whole process group on Ctrl-C and then asks
 /// the provider to stop over gRPC; like go-plugin, the plugin ignores the
 /// signal so that the work in flight can end cleanly.
+#[cfg(unix)]
 fn ignore_interrupts() {
     use tokio::signal::unix::{SignalKind, signal};
     match signal(SignalKind::interrupt()) {
@@ -185,4 +134,13 @@ fn ignore_interrupts() {
         }
         Err(e) => tracing::warn!(error = %e, "cannot ignore SIGINT"),
     }
+}
+
+#[cfg(not(unix))]
+fn ignore_interrupts() {
+    tokio::spawn(async {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            tracing::debug!("ignoring Ctrl-C; Terraform will send StopProvider");
+        }
+    });
 }

@@ -4,6 +4,7 @@
 
 mod diagnostics;
 mod handshake;
+mod listen;
 mod plan;
 pub mod schema;
 mod server;

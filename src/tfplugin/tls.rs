@@ -86,7 +86,7 @@ impl ClientCertVerifier for PinnedClientCert {
         if end_entity.as_ref() == self.cert.as_ref() {
             Ok(ClientCertVerified::assertion())
         } else {
-            tracing::warn!("refused a TLS client whose certificate is not Terraform's");
+            tracing::debug!("refused a TLS client whose certificate is not Terraform's");
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::ApplicationVerificationFailure,
             ))
