@@ -149,14 +149,15 @@ fn check_url(url: &str) -> Result<(), String> {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-')
     });
     // The issuer becomes part of the provider's ARN and of trust policy
-    // condition keys: letters, digits and `-._~/%` only, no wildcards or quotes.
+    // condition keys: what an OIDC provider ARN may hold (arn.rs), no
+    // wildcards, quotes or escapes.
     let path_ok = path
         .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b));
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b));
     if !host_ok || !path_ok {
         return Err(format!(
             "`url` must be an issuer URL without query, fragment or spaces: a host name, then an \
-             optional path of letters, digits and `-._~/%` (no wildcards or quotes); got `{url}`"
+             optional path of letters, digits and `-._~/` (no wildcards or quotes); got `{url}`"
         ));
     }
     Ok(())
