@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use terraform_provider_clusteriam::arn::OidcProviderArn;
+use terraform_provider_clusteriam::policy::documents::{self, CloudProvider, NodeRole, Source};
 use terraform_provider_clusteriam::policy::{Document, presets};
 use terraform_provider_clusteriam::provider::ClusterIam;
 use terraform_provider_clusteriam::tfplugin::{Block, Mode, Nesting, Provider, Type};
@@ -108,49 +109,100 @@ fn pretty(doc: &Document) -> String {
     serde_json::to_string_pretty(&value).expect("JSON")
 }
 
+/// One IAM document a resource renders, with where it is published.
+struct Shown {
+    title: String,
+    source: Source,
+    json: String,
+}
+
+fn shown(title: impl Into<String>, source: Source, document: &Document) -> Shown {
+    Shown {
+        title: title.into(),
+        source,
+        json: pretty(document),
+    }
+}
+
 /// The IAM documents a resource renders, shown on its page so readers see
 /// exactly what is created (with example values for the placeholders).
-fn documents(type_name: &str) -> Vec<(&'static str, String)> {
+fn documents(type_name: &str) -> Vec<Shown> {
     let oidc: OidcProviderArn = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
         .parse()
         .expect("example OIDC provider ARN");
     match type_name {
-        "clusteriam_rancher_node_role" => vec![
-            ("Trust policy", pretty(&presets::ec2_trust())),
-            (
-                "Inline policy for `node_role = \"controlplane\"`",
-                pretty(&presets::rancher_controlplane()),
-            ),
-            (
-                "Inline policy for `node_role = \"etcd\"` or `\"worker\"`",
-                pretty(&presets::rancher_etcd_worker()),
-            ),
-        ],
+        "clusteriam_rancher_node_role" => {
+            let mut shown_docs = vec![shown(
+                "Trust policy",
+                documents::RANCHER_NODE_PAGE,
+                &presets::ec2_trust(),
+            )];
+            for cloud_provider in CloudProvider::ALL {
+                for (node_role, roles) in [
+                    (NodeRole::Controlplane, "`node_role = \"controlplane\"`"),
+                    (NodeRole::Worker, "`node_role = \"etcd\"` or `\"worker\"`"),
+                ] {
+                    let published = documents::rancher_node(*cloud_provider, node_role);
+                    shown_docs.push(shown(
+                        format!(
+                            "Inline policy for {roles}, `cloud_provider = \"{}\"`",
+                            cloud_provider.name()
+                        ),
+                        published.source,
+                        &published.render_in("aws"),
+                    ));
+                }
+            }
+            shown_docs
+        }
         "clusteriam_rancher_csp_adapter_role" => vec![
-            (
+            shown(
                 "Trust policy (for an example OIDC provider)",
-                pretty(&presets::rancher_csp_adapter_trust(&oidc)),
+                documents::RANCHER_CSP_ADAPTER_PAGE,
+                &presets::rancher_csp_adapter_trust(&oidc),
             ),
-            ("Inline policy", pretty(&presets::rancher_csp_adapter())),
+            shown(
+                "Inline policy",
+                documents::RANCHER_CSP_ADAPTER.source,
+                &documents::RANCHER_CSP_ADAPTER.render_in("aws"),
+            ),
         ],
-        "clusteriam_torque_agent_role" => vec![(
+        "clusteriam_torque_agent_role" => vec![shown(
             "Trust policy (for an example OIDC provider, `namespace = \"torque-envs\"`, `service_account = \"torque-runner\"`)",
-            pretty(&presets::irsa_trust(&oidc, "torque-envs", "torque-runner")),
+            documents::TORQUE_AGENTS_PAGE,
+            &presets::irsa_trust(&oidc, "torque-envs", "torque-runner"),
         )],
         "clusteriam_eks_connector_agent_role" => vec![
-            (
+            shown(
                 "Trust policy",
-                pretty(&presets::eks_connector_agent_trust()),
+                documents::EKS_CONNECTOR_PAGE,
+                &presets::eks_connector_agent_trust(),
             ),
-            (
+            shown(
                 "Inline policy (partition `aws`)",
-                pretty(&presets::eks_connector_agent("aws")),
+                documents::EKS_CONNECTOR_AGENT.source,
+                &documents::EKS_CONNECTOR_AGENT.render_in("aws"),
             ),
         ],
-        "clusteriam_kkp_account_policy" => vec![(
-            "Policy (for `account_id = \"111122223333\"`, partition `aws`)",
-            pretty(&presets::kkp_account("aws", "111122223333")),
-        )],
+        "clusteriam_kkp_account_policy" => documents::KKP_ACCOUNT
+            .iter()
+            .map(|published| {
+                let version = match published.source.versions.bound() {
+                    Some(bound) if published != documents::KKP_ACCOUNT.last().unwrap() => {
+                        format!("`kkp_version = \"{bound}\"` or earlier")
+                    }
+                    _ => "`kkp_version` unset or a later version".to_string(),
+                };
+                shown(
+                    format!(
+                        "Policy for {} ({version}; `account_id = \"111122223333\"`, partition `aws`)",
+                        published.source.version_range()
+                    ),
+                    published.source,
+                    &published.render("aws", "111122223333"),
+                )
+            })
+            .collect(),
         _ => vec![],
     }
 }
@@ -177,9 +229,17 @@ fn page(
     );
     let docs = documents(type_name);
     if !docs.is_empty() {
-        out.push_str("\n## Documents\n\nThe IAM documents this resource creates, as the platform's documentation prints them.\n");
-        for (title, json) in docs {
-            let _ = write!(out, "\n### {title}\n\n{}", code("json", &json));
+        out.push_str("\n## Documents\n\nThe IAM documents this resource creates, as the platform's documentation prints them, each with its source.\n");
+        for doc in docs {
+            let _ = write!(
+                out,
+                "\n### {}\n\nSource: {}, {} ({}).\n\n{}",
+                doc.title,
+                doc.source.platform,
+                doc.source.page,
+                doc.source.version_range(),
+                code("json", &doc.json)
+            );
         }
     }
     if let Some(import) = import {

@@ -1,11 +1,16 @@
 //! Pure IAM policy logic: the document model, canonical JSON, semantic
-//! equivalence, and the documented presets (one function per seed document).
+//! equivalence, the published documents as versioned data, and the presets
+//! users ask for by name.
 
 pub mod document;
+pub mod documents;
 pub mod presets;
+#[cfg(test)]
+mod test_seeds;
 
 pub use document::{
     Condition, Document, Effect, POLICY_VERSION, PolicyError, Principal, Statement, canonical_json,
     check_identity_policy, equivalent, from_iam,
 };
-pub use presets::{Preset, PresetArgs, PresetError};
+pub use documents::{CloudProvider, NodeRole, Published, Source, Version};
+pub use presets::{Preset, PresetArgs, PresetError, Rendered};
