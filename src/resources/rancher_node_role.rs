@@ -112,6 +112,28 @@ impl RoleKind for RancherNodeRole {
         ]
     }
 
+    /// Version 1 added `cloud_provider`.
+    fn schema_version(&self) -> i64 {
+        1
+    }
+
+    /// State written before `cloud_provider` existed is in-tree: the only
+    /// documents that provider knew. Setting it here, not at the next read,
+    /// keeps `plan -refresh-only` free of a change nobody made.
+    fn upgrade_state(
+        &self,
+        version: i64,
+        mut state: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        if version < 1 {
+            let attributes = state.as_object_mut().ok_or("the state is not an object")?;
+            if attributes.get("cloud_provider").is_none_or(|c| c.is_null()) {
+                attributes.insert("cloud_provider".into(), CloudProvider::InTree.name().into());
+            }
+        }
+        Ok(state)
+    }
+
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         check_attr(config, "node_role", diags, |r| {
             one_of("node_role", NodeRole::NAMES, r)
@@ -176,9 +198,10 @@ impl RoleKind for RancherNodeRole {
         state.set("instance_profile_arn", arn);
     }
 
-    /// Recovers `node_role` (from the import id's hint, else the policy)
-    /// and `cloud_provider` (from the policy) when they are null: after an
-    /// import, and for `cloud_provider` in state written before it existed.
+    /// Recovers `node_role` and `cloud_provider` when they are null (after
+    /// an import; `cloud_provider` also in state written before it existed):
+    /// from the import id's hint (`<node_role>[/<cloud_provider>]`), else
+    /// from the role's policy.
     fn import_inputs(
         &self,
         state: &mut Value,
@@ -186,11 +209,16 @@ impl RoleKind for RancherNodeRole {
         hint: Option<&str>,
     ) -> Result<(), String> {
         let policy = role.inline_policies.get(POLICY_NAME);
+        let (node_role_hint, cloud_provider_hint) = match hint.map(|h| h.split_once('/')) {
+            Some(Some((node_role, cloud_provider))) => (Some(node_role), Some(cloud_provider)),
+            Some(None) => (hint, None),
+            None => (None, None),
+        };
         let node_role = match state.get_str("node_role").map(str::parse::<NodeRole>) {
             Some(Ok(node_role)) => node_role,
             Some(Err(())) => return Ok(()),
             None => {
-                let node_role = match hint {
+                let node_role = match node_role_hint {
                     Some(hint) => {
                         one_of("node_role", NodeRole::NAMES, hint)?;
                         hint.parse().map_err(|()| hint.to_string())?
@@ -218,10 +246,11 @@ impl RoleKind for RancherNodeRole {
             }
         };
         if state.get("cloud_provider").is_null() {
-            state.set(
-                "cloud_provider",
-                Value::string(cloud_provider_of(node_role, policy).name()),
-            );
+            let cloud_provider = match cloud_provider_hint {
+                Some(hint) => parse_cloud_provider(hint)?,
+                None => cloud_provider_of(node_role, policy),
+            };
+            state.set("cloud_provider", Value::string(cloud_provider.name()));
         }
         Ok(())
     }
