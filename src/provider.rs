@@ -89,6 +89,10 @@ fn schema() -> Schema {
 impl crate::tfplugin::Provider for ClusterIam {
     type Client = Clients;
 
+    fn binary_name(&self) -> &'static str {
+        "terraform-provider-clusteriam"
+    }
+
     fn schema(&self) -> Schema {
         schema()
     }

@@ -34,6 +34,7 @@ pub async fn serve<P: Provider>(provider: P) -> Result<(), Error> {
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
 
+    let binary_name = provider.binary_name();
     let server = Arc::new(Server::new(provider));
     let shutdown = server.shutdown.clone();
     ignore_interrupts();
@@ -60,7 +61,7 @@ pub async fn serve<P: Provider>(provider: P) -> Result<(), Error> {
             .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stopped)
             .await?;
     } else {
-        let (config, server_der) = tls::server_config(&client_cert)?;
+        let (config, server_der) = tls::server_config(&client_cert, binary_name)?;
         announce(
             addr,
             &base64::engine::general_purpose::STANDARD_NO_PAD.encode(server_der),

@@ -139,6 +139,10 @@ pub trait DataSource<C: Send + Sync>: Send + Sync {
 pub trait Provider: Send + Sync + 'static {
     /// What `configure` produces and every handler uses (e.g. API clients).
     type Client: Send + Sync + 'static;
+    /// The plugin binary's name (`terraform-provider-<type>`): messages name
+    /// it as what to upgrade or report a bug against, and the AutoMTLS
+    /// certificate carries it.
+    fn binary_name(&self) -> &'static str;
     fn schema(&self) -> Schema;
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
     async fn configure(&self, config: &Value, diags: &mut Diagnostics) -> Option<Self::Client>;
