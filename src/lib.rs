@@ -9,6 +9,8 @@ pub mod arn;
 pub mod aws;
 pub mod data_sources;
 pub mod engine;
+pub mod functions;
+pub mod kubernetes;
 pub mod logging;
 pub mod policy;
 pub mod provider;

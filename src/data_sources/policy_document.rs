@@ -5,12 +5,14 @@ use async_trait::async_trait;
 
 use std::collections::BTreeMap;
 
-use crate::arn::{OidcProviderArn, is_account_id};
-use crate::policy::presets::{PARAMETERS, parse_cloud_provider, parse_kkp_version};
+use crate::arn::OidcProviderArn;
+use crate::policy::presets::{
+    PARAMETERS, check_parameter, parse_cloud_provider, parse_kkp_version,
+};
 use crate::policy::{Preset, PresetArgs, Source};
 use crate::provider::Clients;
 use crate::tfplugin::{Attribute, Block, Ctx, DataSource, Diagnostics, Schema, Type, Value};
-use crate::validate::{check_attr, is_dns1123_label, is_dns1123_subdomain};
+use crate::validate::check_attr;
 
 pub struct PolicyDocument;
 
@@ -140,42 +142,9 @@ impl DataSource<Clients> for PolicyDocument {
                 }
             }
         }
-        check_attr(config, "account_id", diags, |a| {
-            if is_account_id(a) {
-                Ok(())
-            } else {
-                Err(format!("`account_id` must be 12 digits; got `{a}`"))
-            }
-        });
-        check_attr(config, "oidc_provider_arn", diags, |a| {
-            a.parse::<OidcProviderArn>()
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        });
-        check_attr(config, "kkp_version", diags, |v| {
-            parse_kkp_version(v).map(|_| ())
-        });
-        check_attr(config, "cloud_provider", diags, |c| {
-            parse_cloud_provider(c).map(|_| ())
-        });
-        check_attr(config, "namespace", diags, |n| {
-            if is_dns1123_label(n) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "`namespace` must be a Kubernetes namespace name (lower-case letters, digits and '-', at most 63); got `{n}`"
-                ))
-            }
-        });
-        check_attr(config, "service_account", diags, |n| {
-            if is_dns1123_subdomain(n) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "`service_account` must be a Kubernetes service account name (lower-case letters, digits, '-' and '.'); got `{n}`"
-                ))
-            }
-        });
+        for param in PARAMETERS {
+            check_attr(config, param, diags, |v| check_parameter(param, v));
+        }
     }
 
     async fn read(&self, ctx: &Ctx<Clients>, config: &Value, diags: &mut Diagnostics) -> Value {

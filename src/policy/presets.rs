@@ -7,6 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::arn::{OidcProviderArn, is_account_id};
+use crate::kubernetes::{check_namespace, check_service_account};
 use crate::policy::document::{Document, Principal, Statement};
 use crate::policy::documents::{
     self, CloudProvider, EKS_CONNECTOR_PAGE, NodeRole, RANCHER_CSP_ADAPTER_PAGE, RANCHER_NODE_PAGE,
@@ -137,6 +138,27 @@ pub const PARAMETERS: [&str; 6] = [
     "kkp_version",
     "cloud_provider",
 ];
+
+/// Why `value` is not a valid value of `parameter` (one of [`PARAMETERS`]),
+/// if it is not: the one check of each for the data source and the function.
+pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
+    match parameter {
+        "account_id" if is_account_id(value) => Ok(()),
+        "account_id" => Err(format!("`account_id` must be 12 digits; got `{value}`")),
+        "oidc_provider_arn" => value
+            .parse::<OidcProviderArn>()
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        "namespace" => check_namespace(value),
+        "service_account" => check_service_account(value),
+        "kkp_version" => parse_kkp_version(value).map(|_| ()),
+        "cloud_provider" => parse_cloud_provider(value).map(|_| ()),
+        other => Err(format!(
+            "`{other}` is not a preset parameter; expected one of {}",
+            PARAMETERS.join(", ")
+        )),
+    }
+}
 
 /// The reason `kkp_version` is not a version, if it is not.
 pub fn parse_kkp_version(text: &str) -> Result<Version, String> {
@@ -521,6 +543,29 @@ mod tests {
             parse_cloud_provider("external").unwrap_err(),
             "`cloud_provider` must be one of in-tree, out-of-tree; got `external`"
         );
+    }
+
+    #[test]
+    fn parameters_are_checked_in_one_place() {
+        assert!(check_parameter("account_id", ACCOUNT).is_ok());
+        assert!(check_parameter("oidc_provider_arn", oidc("aws").arn()).is_ok());
+        assert!(check_parameter("kkp_version", "2.28").is_ok());
+        for (parameter, bad, start) in [
+            ("account_id", "12", "`account_id` must be 12 digits"),
+            (
+                "oidc_provider_arn",
+                "arn:aws:iam::111122223333:role/x",
+                "`arn:aws:iam",
+            ),
+            ("namespace", "A", "`namespace` must be"),
+            ("service_account", "A", "`service_account` must be"),
+            ("kkp_version", "2", "`kkp_version` must be"),
+            ("cloud_provider", "x", "`cloud_provider` must be"),
+            ("region", "x", "`region` is not a preset parameter"),
+        ] {
+            let error = check_parameter(parameter, bad).unwrap_err();
+            assert!(error.starts_with(start), "{error}");
+        }
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The Terraform plugin protocol (tfplugin6 over go-plugin). This module knows
-//! nothing about AWS: a provider implements [`Provider`], [`Resource`] and
-//! [`DataSource`] with plain values, and [`serve`] does the rest.
+//! nothing about AWS: a provider implements [`Provider`], [`Resource`],
+//! [`DataSource`] and [`Function`] with plain values, and [`serve`] does the
+//! rest.
 
 mod diagnostics;
+pub mod functions;
 mod handshake;
 mod plan;
 pub mod schema;
@@ -16,6 +18,7 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+pub use functions::{CallRequest, CallResponse, Definition, Function, FunctionError, Parameter};
 pub use handshake::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, serve};
 pub use schema::{Attribute, Block, Mode, Nesting, Schema};
 pub use value::{Type, Value};
@@ -148,6 +151,10 @@ pub trait Provider: Send + Sync + 'static {
     async fn configure(&self, config: &Value, diags: &mut Diagnostics) -> Option<Self::Client>;
     fn resources(&self) -> Vec<Box<dyn Resource<Self::Client>>>;
     fn data_sources(&self) -> Vec<Box<dyn DataSource<Self::Client>>>;
+    /// Provider-defined functions; they never see the configured client.
+    fn functions(&self) -> Vec<Box<dyn Function>> {
+        Vec::new()
+    }
 }
 
 static NULL: Value = Value::Null;

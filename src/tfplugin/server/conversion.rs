@@ -2,6 +2,7 @@
 //! values, diagnostics, attribute paths and schemas.
 
 use super::super::diagnostics::{AttributePath, Diagnostics, PathStep, Severity};
+use super::super::functions::{Definition, Parameter};
 use super::super::proto::tfplugin6 as pb;
 use super::super::schema::{Block, Mode, Nesting, Schema};
 use super::super::value::{self, Value};
@@ -116,6 +117,32 @@ pub(crate) fn schema_to_pb(schema: &Schema) -> pb::Schema {
     pb::Schema {
         version: schema.version,
         block: Some(block_to_pb(&schema.block, schema.version)),
+    }
+}
+
+fn parameter_to_pb(parameter: &Parameter) -> pb::function::Parameter {
+    pb::function::Parameter {
+        name: parameter.name.to_string(),
+        r#type: parameter.ty.to_json().to_string().into_bytes(),
+        allow_null_value: parameter.allow_null,
+        // Terraform answers unknown for the call without asking.
+        allow_unknown_values: false,
+        description: parameter.description.clone(),
+        description_kind: pb::StringKind::Markdown as i32,
+    }
+}
+
+pub(crate) fn function_to_pb(definition: &Definition) -> pb::Function {
+    pb::Function {
+        parameters: definition.parameters.iter().map(parameter_to_pb).collect(),
+        variadic_parameter: None,
+        r#return: Some(pb::function::Return {
+            r#type: definition.returns.to_json().to_string().into_bytes(),
+        }),
+        summary: definition.summary.clone(),
+        description: definition.description.clone(),
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecation_message: String::new(),
     }
 }
 

@@ -80,6 +80,7 @@ with_diagnostics!(
     pb::apply_resource_change::Response,
     pb::import_resource_state::Response,
     pb::read_data_source::Response,
+    pb::get_functions::Response,
 );
 
 fn unsupported(summary: &str, detail: &str) -> Vec<pb::Diagnostic> {
@@ -316,20 +317,38 @@ impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
         &self,
         _req: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
-        Ok(Response::new(Default::default()))
+        answer!(
+            self,
+            "GetFunctions",
+            async { self.0.get_functions() },
+            pb::get_functions::Response
+        )
     }
 
     async fn call_function(
         &self,
         req: Request<pb::call_function::Request>,
     ) -> Result<Response<pb::call_function::Response>, Status> {
-        Ok(Response::new(pb::call_function::Response {
-            result: None,
-            error: Some(pb::FunctionError {
-                text: format!("this provider has no function `{}`", req.into_inner().name),
-                function_argument: None,
-            }),
-        }))
+        let req = req.into_inner();
+        let what = format!("CallFunction `{}`", req.name);
+        let answer = guarded(&what, self.0.binary_name, async {
+            self.0.call_function(req)
+        })
+        .await;
+        // A call answers with an error, not diagnostics.
+        Ok(Response::new(answer.unwrap_or_else(|diagnostics| {
+            pb::call_function::Response {
+                result: None,
+                error: Some(pb::FunctionError {
+                    text: diagnostics
+                        .into_iter()
+                        .map(|d| d.detail)
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    function_argument: None,
+                }),
+            }
+        })))
     }
 
     async fn stop_provider(

@@ -8,8 +8,11 @@ use super::super::diagnostics::Diagnostics;
 use super::super::proto::tfplugin6 as pb;
 use super::super::value::{self, Value};
 use super::Server;
-use super::conversion::{capabilities, decode, diags_to_pb, encode, path_to_pb, schema_to_pb};
+use super::conversion::{
+    capabilities, decode, diags_to_pb, encode, function_to_pb, path_to_pb, schema_to_pb,
+};
 use crate::tfplugin::Provider;
+use crate::tfplugin::functions::{CallRequest, FunctionError};
 
 impl<P: Provider> Server<P> {
     pub(crate) fn metadata(&self) -> pb::get_metadata::Response {
@@ -30,7 +33,13 @@ impl<P: Provider> Server<P> {
                     type_name: t.to_string(),
                 })
                 .collect(),
-            functions: vec![],
+            functions: self
+                .functions
+                .keys()
+                .map(|name| pb::get_metadata::FunctionMetadata {
+                    name: name.to_string(),
+                })
+                .collect(),
             ephemeral_resources: vec![],
         }
     }
@@ -49,7 +58,52 @@ impl<P: Provider> Server<P> {
                 .map(|(t, (_, s))| (t.to_string(), schema_to_pb(s)))
                 .collect(),
             server_capabilities: Some(capabilities()),
+            // Clients before protocol 6.5 (Terraform 1.8) skip this field.
+            functions: self.function_definitions(),
             ..Default::default()
+        }
+    }
+
+    fn function_definitions(&self) -> std::collections::HashMap<String, pb::Function> {
+        self.functions
+            .iter()
+            .map(|(name, (_, definition))| (name.to_string(), function_to_pb(definition)))
+            .collect()
+    }
+
+    pub(crate) fn get_functions(&self) -> pb::get_functions::Response {
+        pb::get_functions::Response {
+            functions: self.function_definitions(),
+            diagnostics: vec![],
+        }
+    }
+
+    /// Decodes the arguments against the parameters, calls the function and
+    /// encodes its result or error.
+    pub(crate) fn call_function(
+        &self,
+        req: pb::call_function::Request,
+    ) -> pb::call_function::Response {
+        let answer = match self.functions.get(req.name.as_str()) {
+            None => Err(FunctionError {
+                text: format!("this provider has no function `{}`", req.name),
+                argument: None,
+            }),
+            Some((function, definition)) => arguments(definition, &req.arguments)
+                .and_then(|arguments| function.call(CallRequest { arguments })),
+        };
+        match answer {
+            Ok(result) => pb::call_function::Response {
+                result: encode(&result),
+                error: None,
+            },
+            Err(error) => pb::call_function::Response {
+                result: None,
+                error: Some(pb::FunctionError {
+                    text: error.text,
+                    function_argument: error.argument.map(|i| i as i64),
+                }),
+            },
         }
     }
 
@@ -398,4 +452,44 @@ impl<P: Provider> Server<P> {
             deferred: None,
         }
     }
+}
+
+/// The arguments of a call, decoded against the function's parameters.
+fn arguments(
+    definition: &crate::tfplugin::Definition,
+    raw: &[pb::DynamicValue],
+) -> Result<Vec<Value>, FunctionError> {
+    let expected = definition.parameters.len();
+    if raw.len() != expected {
+        return Err(FunctionError {
+            text: format!("the function takes {expected} arguments; got {}", raw.len()),
+            argument: None,
+        });
+    }
+    definition
+        .parameters
+        .iter()
+        .zip(raw)
+        .enumerate()
+        .map(|(index, (parameter, dv))| {
+            let decoded = if dv.msgpack.is_empty() {
+                serde_json::from_slice(&dv.json)
+                    .map_err(|e| value::DecodeError(e.to_string()))
+                    .and_then(|json| value::from_json(&json, &parameter.ty))
+            } else {
+                value::from_msgpack(&dv.msgpack, &parameter.ty)
+            };
+            match decoded {
+                Ok(Value::Null) if !parameter.allow_null => Err(FunctionError::argument(
+                    index,
+                    format!("`{}` must not be null", parameter.name),
+                )),
+                Ok(value) => Ok(value),
+                Err(e) => Err(FunctionError::argument(
+                    index,
+                    format!("could not decode `{}`: {e}", parameter.name),
+                )),
+            }
+        })
+        .collect()
 }

@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::diagnostics::Diagnostics;
 use super::schema::Schema;
-use super::{Ctx, DataSource, Provider, Resource};
+use super::{Ctx, DataSource, Definition, Function, Provider, Resource};
 
 pub(crate) use go_plugin::PluginServices;
 pub(crate) use grpc::ProviderService;
@@ -27,6 +27,7 @@ pub(crate) struct Server<P: Provider> {
     provider_schema: Schema,
     resources: BTreeMap<&'static str, (Box<dyn Resource<P::Client>>, Schema)>,
     data_sources: BTreeMap<&'static str, (Box<dyn DataSource<P::Client>>, Schema)>,
+    functions: BTreeMap<&'static str, (Box<dyn Function>, Definition)>,
     client: RwLock<Option<Arc<P::Client>>>,
     /// Cancelled by StopProvider: work in flight winds down, the server stays up.
     stop: Mutex<CancellationToken>,
@@ -52,12 +53,21 @@ impl<P: Provider> Server<P> {
                 (d.type_name(), (d, schema))
             })
             .collect();
+        let functions = provider
+            .functions()
+            .into_iter()
+            .map(|f| {
+                let definition = f.definition();
+                (f.name(), (f, definition))
+            })
+            .collect();
         Server {
             binary_name: provider.binary_name(),
             provider_schema: provider.schema(),
             provider,
             resources,
             data_sources,
+            functions,
             client: RwLock::new(None),
             stop: Mutex::new(CancellationToken::new()),
             shutdown: CancellationToken::new(),
