@@ -10,7 +10,7 @@ use terraform_provider_clusteriam::arn::OidcProviderArn;
 use terraform_provider_clusteriam::policy::documents::{self, CloudProvider, NodeRole, Source};
 use terraform_provider_clusteriam::policy::{Document, presets};
 use terraform_provider_clusteriam::provider::ClusterIam;
-use terraform_provider_clusteriam::tfplugin::{Block, Mode, Nesting, Provider, Type};
+use terraform_provider_clusteriam::tfplugin::{Block, Definition, Mode, Nesting, Provider, Type};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -252,6 +252,52 @@ fn page(
     out
 }
 
+/// A type as a Terraform signature writes it: `string`, `map of string`.
+fn signature_type(ty: &Type) -> String {
+    type_name(ty).to_lowercase()
+}
+
+/// A function's page, laid out as the registry lays out provider functions.
+fn function_page(name: &str, definition: &Definition, example: Option<String>) -> String {
+    let mut out = format!(
+        "---\npage_title: \"{name} function - clusteriam\"\nsubcategory: \"\"\ndescription: |-\n  {}\n---\n\n# function: {name}\n\n{}\n\n",
+        definition.summary, definition.description
+    );
+    if let Some(example) = example {
+        let _ = writeln!(out, "## Example Usage\n\n{}", code("terraform", &example));
+    }
+    let parameters: Vec<String> = definition
+        .parameters
+        .iter()
+        .map(|p| format!("{} {}", p.name, signature_type(&p.ty)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "## Signature\n\n{}",
+        code(
+            "text",
+            &format!(
+                "{name}({}) {}",
+                parameters.join(", "),
+                signature_type(&definition.returns)
+            )
+        )
+    );
+    out.push_str("## Arguments\n\n");
+    for (i, p) in definition.parameters.iter().enumerate() {
+        let nullable = if p.allow_null { ", Nullable" } else { "" };
+        let _ = writeln!(
+            out,
+            "{}. `{}` ({}{nullable}) {}",
+            i + 1,
+            p.name,
+            type_name(&p.ty),
+            p.description
+        );
+    }
+    out
+}
+
 /// Every page of docs/, by path relative to the repository.
 fn render() -> BTreeMap<PathBuf, String> {
     let examples = root().join("examples");
@@ -293,6 +339,14 @@ fn render() -> BTreeMap<PathBuf, String> {
             body,
         );
     }
+    for function in provider.functions() {
+        let name = function.name();
+        let example = read(&examples.join("functions").join(name).join("function.tf"));
+        pages.insert(
+            PathBuf::from(format!("docs/functions/{name}.md")),
+            function_page(name, &function.definition(), example),
+        );
+    }
     let template = read(&root().join("templates/index.md.tmpl")).expect("templates/index.md.tmpl");
     let example =
         read(&examples.join("provider/provider.tf")).expect("examples/provider/provider.tf");
@@ -328,7 +382,7 @@ fn docs_are_generated_from_the_schema_and_examples() {
             stale.push(path.display().to_string());
         }
     }
-    for dir in ["docs/resources", "docs/data-sources"] {
+    for dir in ["docs/resources", "docs/data-sources", "docs/functions"] {
         for entry in std::fs::read_dir(root().join(dir))
             .into_iter()
             .flatten()
@@ -336,7 +390,10 @@ fn docs_are_generated_from_the_schema_and_examples() {
         {
             let path = PathBuf::from(dir).join(entry.file_name());
             if !pages.contains_key(&path) {
-                stale.push(format!("{} (no such resource)", path.display()));
+                stale.push(format!(
+                    "{} (no such resource, data source or function)",
+                    path.display()
+                ));
             }
         }
     }
@@ -368,5 +425,12 @@ fn every_resource_has_an_example_and_an_import_command() {
             .join(data_source.type_name())
             .join("data-source.tf");
         assert!(file.exists(), "{} has no example", data_source.type_name());
+    }
+    for function in ClusterIam.functions() {
+        let file = examples
+            .join("functions")
+            .join(function.name())
+            .join("function.tf");
+        assert!(file.exists(), "function {} has no example", function.name());
     }
 }

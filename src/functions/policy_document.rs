@@ -69,7 +69,14 @@ impl Function for PolicyDocument {
                 Parameter::new(
                     "preset",
                     Type::String,
-                    format!("Which document to render: one of {}.", preset_names()),
+                    format!(
+                        "Which document to render: one of {}.",
+                        Preset::ALL
+                            .iter()
+                            .map(|p| format!("`{}`", p.name()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 ),
                 Parameter::new(
                     "params",

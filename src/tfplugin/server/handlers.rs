@@ -462,7 +462,11 @@ fn arguments(
     let expected = definition.parameters.len();
     if raw.len() != expected {
         return Err(FunctionError {
-            text: format!("the function takes {expected} arguments; got {}", raw.len()),
+            text: format!(
+                "the function takes {expected} argument{}; got {}",
+                if expected == 1 { "" } else { "s" },
+                raw.len()
+            ),
             argument: None,
         });
     }
