@@ -61,6 +61,20 @@ pub trait RoleKind: Send + Sync + 'static {
     /// `state`: at plan (`role` None) some may still be unknown; after a read
     /// `role` is what AWS has.
     fn fill_computed(&self, _state: &mut Value, _aws: &Aws, _role: Option<&ObservedRole>) {}
+    /// The schema version of the kind's state; raise it with
+    /// [`RoleKind::upgrade_state`] when an attribute is added whose absence
+    /// in older state means something.
+    fn schema_version(&self) -> i64 {
+        0
+    }
+    /// Upgrades stored JSON state from an older schema version.
+    fn upgrade_state(
+        &self,
+        _version: i64,
+        state: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        Ok(state)
+    }
     /// After an import (inputs still null), recovers the kind's inputs from
     /// the role; `hint` is what followed `/` in the import id.
     fn import_inputs(
@@ -348,7 +362,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            0,
+            self.0.schema_version(),
             Block::new(self.0.description())
                 .attributes(common_attributes())
                 .attributes(self.0.attributes()),
@@ -358,6 +372,14 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_common(config, diags);
         self.0.validate(config, diags);
+    }
+
+    fn upgrade_state(
+        &self,
+        version: i64,
+        state: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        self.0.upgrade_state(version, state)
     }
 
     async fn plan(&self, ctx: &Ctx<Clients>, plan: &mut Plan<'_>, diags: &mut Diagnostics) {
