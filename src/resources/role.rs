@@ -76,7 +76,14 @@ pub struct RoleResource<K>(pub K);
 
 const DEFAULT_MAX_SESSION: i64 = 3600;
 
-fn common_attributes() -> Vec<Attribute> {
+/// `instance_profile`: whether the kind has an instance profile, which takes
+/// the role's path.
+fn common_attributes(instance_profile: bool) -> Vec<Attribute> {
+    let path_description = if instance_profile {
+        "The path of the role and its instance profile, e.g. `/rancher/`. Defaults to `/`. Changing it replaces the role."
+    } else {
+        "The path of the role, e.g. `/platform/`. Defaults to `/`. Changing it replaces the role."
+    };
     let mut attrs = vec![
         Attribute::computed("id", Type::String, "The role name.").stable(),
         Attribute::optional_computed(
@@ -89,10 +96,10 @@ fn common_attributes() -> Vec<Attribute> {
         Attribute::optional(
             "name_prefix",
             Type::String,
-            "Create a unique role name beginning with this prefix. Conflicts with `name`. Changing it replaces the role.",
+            "Create a unique role name beginning with this prefix, at most 46 characters (IAM's 64 less the 18 of the generated suffix). Conflicts with `name`. Changing it replaces the role.",
         )
         .requires_replace(),
-        Attribute::optional_computed("path", Type::String, "The path of the role (and its instance profile), e.g. `/rancher/`. Defaults to `/`. Changing it replaces the role.")
+        Attribute::optional_computed("path", Type::String, path_description)
             .requires_replace()
             .default(Value::string("/")),
         Attribute::optional("description", Type::String, "A description of the role."),
@@ -186,6 +193,18 @@ fn observed_document(stored: &Value, aws_doc: Option<&String>) -> Value {
             Some(s) if equivalent(s, doc) => stored.clone(),
             _ => Value::string(doc.trim()),
         },
+    }
+}
+
+/// A computed document as planned: unknown until its inputs are known; the
+/// stored text while it means the same, so a role imported with a person's
+/// spelling of the documented JSON (`["ssm.amazonaws.com"]` for
+/// `"ssm.amazonaws.com"`) plans no update.
+fn keep_equivalent(prior: &Value, attr: &str, wanted: Option<String>) -> Value {
+    match (wanted, prior.get_str(attr)) {
+        (Some(wanted), Some(stored)) if equivalent(stored, &wanted) => Value::string(stored),
+        (Some(wanted), _) => Value::string(wanted),
+        (None, _) => Value::Unknown,
     }
 }
 
@@ -339,7 +358,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         Schema::new(
             0,
             Block::new(self.0.description())
-                .attributes(common_attributes())
+                .attributes(common_attributes(self.0.instance_profile()))
                 .attributes(self.0.attributes()),
         )
     }
@@ -382,7 +401,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         match self.0.trust(plan.config, aws) {
             Ok(trust) => plan.planned.set(
                 "assume_role_policy",
-                trust.map_or(Value::Unknown, Value::string),
+                keep_equivalent(plan.prior, "assume_role_policy", trust),
             ),
             Err((path, message)) => {
                 return diags.attribute_error(path.clone(), format!("Invalid `{path}`"), message);
@@ -393,7 +412,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             match self.0.policy(plan.config, aws) {
                 Ok(policy) => plan
                     .planned
-                    .set("policy", policy.map_or(Value::Unknown, Value::string)),
+                    .set("policy", keep_equivalent(plan.prior, "policy", policy)),
                 Err((path, message)) => {
                     return diags.attribute_error(
                         path.clone(),
