@@ -57,10 +57,16 @@ impl Gnupg {
     /// A home with one passphrase-less key of `algorithm` (as
     /// `gpg --quick-generate-key` names them); returns its fingerprint.
     fn with_key(algorithm: &str) -> (Gnupg, String) {
+        Gnupg::with_protected_key(algorithm, "")
+    }
+
+    /// A home with one key protected by `passphrase`, not cached by the agent.
+    fn with_protected_key(algorithm: &str, passphrase: &str) -> (Gnupg, String) {
         let gnupg = Gnupg::empty();
         let out = gnupg
             .gpg()
-            .args(["--passphrase", "", "--quick-generate-key"])
+            .args(["--pinentry-mode", "loopback", "--passphrase", passphrase])
+            .arg("--quick-generate-key")
             .args([
                 "Release Test <release@clusteriam.invalid>",
                 algorithm,
@@ -76,6 +82,8 @@ impl Gnupg {
             .output()
             .unwrap();
         let listing = String::from_utf8_lossy(&listing.stdout).into_owned();
+        // Forget the passphrase: signing must be given it again.
+        gnupg.stop_agent();
         let fingerprint = listing
             .lines()
             .find_map(|l| l.strip_prefix("fpr:"))
@@ -96,12 +104,18 @@ impl Gnupg {
     }
 }
 
-impl Drop for Gnupg {
-    fn drop(&mut self) {
+impl Gnupg {
+    fn stop_agent(&self) {
         let _ = Command::new("gpgconf")
             .args(["--kill", "gpg-agent"])
             .env("GNUPGHOME", self.home.path())
             .output();
+    }
+}
+
+impl Drop for Gnupg {
+    fn drop(&mut self) {
+        self.stop_agent();
     }
 }
 
@@ -303,6 +317,45 @@ fn release_without_a_key_stops_and_says_how_to_give_one() {
     assert!(file(&dist, "SHA256SUMS").exists());
     assert!(!file(&dist, "SHA256SUMS.sig").exists());
     check_registry_files(&dist);
+}
+
+#[test]
+fn release_unlocks_a_passphrase_protected_key_without_printing_it() {
+    let passphrase = "correct horse battery staple";
+    let (gnupg, fingerprint) = Gnupg::with_protected_key("rsa2048", passphrase);
+    let out_dir = tempfile::tempdir().unwrap();
+    let dist = out_dir.path().join("dist");
+    let env = [
+        ("GNUPGHOME", gnupg.home()),
+        ("CLUSTERIAM_GPG_KEY", fingerprint.as_str()),
+        ("CLUSTERIAM_GPG_PASSPHRASE", passphrase),
+    ];
+    let out = release(&dist, &[], &env);
+    assert!(out.status.success(), "release failed:\n{}", text(&out));
+    assert!(!text(&out).contains(passphrase), "{}", text(&out));
+    let verify = gnupg
+        .gpg()
+        .arg("--verify")
+        .arg(file(&dist, "SHA256SUMS.sig"))
+        .arg(file(&dist, "SHA256SUMS"))
+        .output()
+        .unwrap();
+    assert!(verify.status.success(), "gpg --verify: {}", text(&verify));
+
+    // Without the passphrase, nothing is signed.
+    gnupg.stop_agent();
+    let out = release(&dist, &[], &env[..2]);
+    assert!(
+        !out.status.success(),
+        "signed without the passphrase:\n{}",
+        text(&out)
+    );
+    assert!(
+        text(&out).contains("CLUSTERIAM_GPG_PASSPHRASE"),
+        "{}",
+        text(&out)
+    );
+    assert!(!dist.exists(), "an unsigned release was left behind");
 }
 
 #[test]
