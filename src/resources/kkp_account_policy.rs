@@ -169,7 +169,7 @@ impl Resource<Clients> for KkpAccountPolicy {
                 Attribute::optional(
                     "name_prefix",
                     Type::String,
-                    "Create a unique policy name starting with this prefix. Conflicts with `name`. Changing it replaces the policy.",
+                    "Create a unique policy name starting with this prefix, at most 100 characters (IAM's 128 less room for the generated suffix). Conflicts with `name`. Changing it replaces the policy.",
                 )
                 .requires_replace(),
             )

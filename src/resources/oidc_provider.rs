@@ -346,6 +346,8 @@ fn state_from(observed: &Observed, base: &Value, default_tags: &BTreeMap<String,
         {
             base.get("thumbprints").clone()
         }
+        // None from IAM means unset: a configuration can't hold an empty list.
+        _ if observed.thumbprints.is_empty() => Value::Null,
         _ => {
             let sorted: BTreeSet<&String> = observed.thumbprints.iter().collect();
             Value::string_list(sorted.into_iter().cloned())
