@@ -8,9 +8,14 @@ writes to DIR:
   terraform-provider-clusteriam_<v>_SHA256SUMS        checksums of the archives and the manifest
   terraform-provider-clusteriam_<v>_manifest.json     the registry manifest (protocol 6)
   terraform-registry-manifest.json                    the same, under the name the registry expects
-  mirror/registry.terraform.io/clusteriam/clusteriam/ a provider mirror: the archive (filesystem
+  mirror/<hostname>/clusteriam/clusteriam/            a provider mirror: the archive (filesystem
                                                       mirror, packed layout) plus index.json and
                                                       <v>.json (network mirror protocol)
+
+The mirror holds the provider under both registry hostnames: Terraform reads
+`clusteriam/clusteriam` as registry.terraform.io/clusteriam/clusteriam,
+OpenTofu as registry.opentofu.org/clusteriam/clusteriam, and a filesystem
+mirror is looked up by the full address.
 """
 
 import argparse
@@ -24,6 +29,7 @@ import shutil
 import zipfile
 
 NAME = "terraform-provider-clusteriam"
+HOSTNAMES = ["registry.terraform.io", "registry.opentofu.org"]
 MANIFEST = {"version": 1, "metadata": {"protocol_versions": ["6.0"]}}
 
 
@@ -46,6 +52,23 @@ def h1_hash(zip_path):
             lines.append(f"{digest}  {name}\n")
     summary = hashlib.sha256("".join(lines).encode()).digest()
     return "h1:" + base64.b64encode(summary).decode()
+
+
+def add_to_mirror(mirror, archive, version, target):
+    """Adds `archive` to one hostname's directory of a filesystem and network mirror."""
+    mirror.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(archive, mirror / archive.name)
+    index = mirror / "index.json"
+    versions = json.loads(index.read_text())["versions"] if index.exists() else {}
+    versions[version] = {}
+    index.write_text(json.dumps({"versions": versions}, indent=2) + "\n")
+    listing = mirror / f"{version}.json"
+    archives = json.loads(listing.read_text())["archives"] if listing.exists() else {}
+    archives[target] = {
+        "url": archive.name,
+        "hashes": [h1_hash(archive), "zh:" + hashlib.sha256(archive.read_bytes()).hexdigest()],
+    }
+    listing.write_text(json.dumps({"archives": archives}, indent=2) + "\n")
 
 
 def main():
@@ -77,20 +100,8 @@ def main():
     sums.append(f"{hashlib.sha256(manifest.read_bytes()).hexdigest()}  {manifest.name}\n")
     (args.out / f"{NAME}_{version}_SHA256SUMS").write_text("".join(sums))
 
-    mirror = args.out / "mirror" / "registry.terraform.io" / "clusteriam" / "clusteriam"
-    mirror.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(archive, mirror / archive.name)
-    index = mirror / "index.json"
-    versions = json.loads(index.read_text())["versions"] if index.exists() else {}
-    versions[version] = {}
-    index.write_text(json.dumps({"versions": versions}, indent=2) + "\n")
-    listing = mirror / f"{version}.json"
-    archives = json.loads(listing.read_text())["archives"] if listing.exists() else {}
-    archives[target] = {
-        "url": archive.name,
-        "hashes": [h1_hash(archive), "zh:" + hashlib.sha256(archive.read_bytes()).hexdigest()],
-    }
-    listing.write_text(json.dumps({"archives": archives}, indent=2) + "\n")
+    for hostname in HOSTNAMES:
+        add_to_mirror(args.out / "mirror" / hostname / "clusteriam" / "clusteriam", archive, version, target)
     print(f"packaged {NAME} {version} for {target} in {args.out}")
 
 

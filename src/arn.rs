@@ -32,6 +32,18 @@ pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Why `text` is not an IAM role ARN (`assume_role.role_arn`, a
+/// ServiceAccount's role), if it is not.
+pub fn check_role_arn(text: &str) -> Result<(), String> {
+    let arn: Arn = text.parse().map_err(|e| format!("{e}"))?;
+    if arn.service != "iam" || !arn.resource.starts_with("role/") || !is_account_id(&arn.account) {
+        return Err(format!(
+            "`{text}` is not an IAM role ARN; expected arn:<partition>:iam::<12-digit account>:role/<name>"
+        ));
+    }
+    Ok(())
+}
+
 /// Why a string is not the ARN that was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArnError {

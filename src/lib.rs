@@ -2,16 +2,19 @@
 //! Kubernetes platforms (Rancher, Kubermatic KKP, Torque agents, the Amazon
 //! EKS Connector) as Terraform resources, one per documented step.
 //!
-//! Data flows one way: `tfplugin` (the protocol) -> `resources` and
-//! `data_sources` -> `policy` (pure documents) -> `aws` (the only SDK user).
+//! Data flows one way: `tfplugin` (the protocol) -> `resources`,
+//! `data_sources` and `functions` -> `engine` and `policy` (pure documents)
+//! -> `aws` (the only SDK user).
 
-pub mod arn;
-pub mod aws;
-pub mod data_sources;
-pub mod engine;
-pub mod logging;
-pub mod policy;
-pub mod provider;
-pub mod resources;
-pub mod tfplugin;
-pub mod validate;
+pub mod arn; // ARN parsing and building, partitions
+pub mod aws; // the only code that calls AWS
+pub mod data_sources; // one file per data source
+pub mod engine; // pure step planners and the runner that executes them
+pub mod functions; // one file per provider function (pure, no AWS)
+pub mod kubernetes; // cluster tag key, namespace and service account rules, SA manifest
+pub mod logging; // tracing to stderr, levels from TF_LOG
+pub mod policy; // document model, canonical JSON, documents/ as versioned data, presets
+pub mod provider; // the provider block, configure, what the provider registers
+pub mod resources; // one file per resource
+pub mod tfplugin; // the Terraform plugin protocol, knows nothing about AWS
+pub mod validate; // plan-time checks shared by the provider, resources and data sources

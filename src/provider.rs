@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use crate::aws::{self, Aws, ConnectError};
 use crate::data_sources;
 use crate::tfplugin::{
-    Attribute, AttributePath, Block, DataSource, Diagnostics, Nesting, Resource, Schema, Type,
-    Value,
+    Attribute, AttributePath, Block, DataSource, Diagnostics, Function, Nesting, Resource, Schema,
+    Type, Value,
 };
 use crate::validate::{check_attr, check_value, parse_duration};
 
@@ -90,6 +90,10 @@ fn schema() -> Schema {
 impl crate::tfplugin::Provider for ClusterIam {
     type Client = Clients;
 
+    fn binary_name(&self) -> &'static str {
+        "terraform-provider-clusteriam"
+    }
+
     fn schema(&self) -> Schema {
         schema()
     }
@@ -147,7 +151,7 @@ impl crate::tfplugin::Provider for ClusterIam {
                 path.clone().attribute("role_arn"),
                 assume.get("role_arn"),
                 diags,
-                check_role_arn,
+                crate::arn::check_role_arn,
             );
             check_value(
                 path.clone().attribute("session_name"),
@@ -285,9 +289,12 @@ impl crate::tfplugin::Provider for ClusterIam {
             Box::new(data_sources::eks_cluster_oidc::EksClusterOidc),
         ]
     }
+
+    fn functions(&self) -> Vec<Box<dyn Function>> {
+        crate::functions::all()
+    }
 }
 
-/// An IAM role ARN, e.g. for `assume_role.role_arn`.
 /// STS's rule for session names and external ids: 2 to `max` characters,
 /// letters, digits, `_` and `extra`.
 fn sts_text(text: &str, attr: &str, max: usize, extra: &str) -> Result<(), String> {
@@ -302,19 +309,6 @@ fn sts_text(text: &str, attr: &str, max: usize, extra: &str) -> Result<(), Strin
             "`{attr}` must be 2 to {max} letters, digits and `_{extra}`, as STS accepts; got `{text}`"
         ))
     }
-}
-
-pub fn check_role_arn(text: &str) -> Result<(), String> {
-    let arn: crate::arn::Arn = text.parse().map_err(|e| format!("{e}"))?;
-    if arn.service != "iam"
-        || !arn.resource.starts_with("role/")
-        || !crate::arn::is_account_id(&arn.account)
-    {
-        return Err(format!(
-            "`{text}` is not an IAM role ARN; expected arn:<partition>:iam::<12-digit account>:role/<name>"
-        ));
-    }
-    Ok(())
 }
 
 fn settings(config: &Value) -> aws::Settings {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{ACCOUNT, Emulator, Workspace, block_on, seed_documents};
+use common::{ACCOUNT, Emulator, Workspace, block_on, current_document, seed_documents};
 use terraform_provider_clusteriam::policy::equivalent;
 
 const OIDC_ARN: &str = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
@@ -14,10 +14,26 @@ fn policy_document_renders_the_seed_documents() {
     ws.write(&format!(
         r#"{provider}
 data "clusteriam_policy_document" "kkp" {{
+  preset      = "kkp_account"
+  kkp_version = "2.22"
+}}
+data "clusteriam_policy_document" "kkp_current" {{
   preset = "kkp_account"
+}}
+data "clusteriam_policy_document" "kkp_2_23" {{
+  preset      = "kkp_account"
+  kkp_version = "2.23"
 }}
 data "clusteriam_policy_document" "controlplane" {{
   preset = "rancher_controlplane"
+}}
+data "clusteriam_policy_document" "controlplane_out_of_tree" {{
+  preset         = "rancher_controlplane"
+  cloud_provider = "out-of-tree"
+}}
+data "clusteriam_policy_document" "node_out_of_tree" {{
+  preset         = "rancher_etcd_worker"
+  cloud_provider = "out-of-tree"
 }}
 data "clusteriam_policy_document" "etcd_worker" {{
   preset = "rancher_etcd_worker"
@@ -42,6 +58,13 @@ data "clusteriam_policy_document" "torque" {{
   service_account   = "torque-runner"
 }}
 output "kkp" {{ value = data.clusteriam_policy_document.kkp.json }}
+output "kkp_current" {{ value = data.clusteriam_policy_document.kkp_current.json }}
+output "kkp_2_23" {{ value = data.clusteriam_policy_document.kkp_2_23.json }}
+output "kkp_source" {{ value = data.clusteriam_policy_document.kkp.source }}
+output "kkp_current_source" {{ value = data.clusteriam_policy_document.kkp_current.source }}
+output "controlplane_out_of_tree" {{ value = data.clusteriam_policy_document.controlplane_out_of_tree.json }}
+output "controlplane_out_of_tree_source" {{ value = data.clusteriam_policy_document.controlplane_out_of_tree.source }}
+output "node_out_of_tree" {{ value = data.clusteriam_policy_document.node_out_of_tree.json }}
 output "controlplane" {{ value = data.clusteriam_policy_document.controlplane.json }}
 output "etcd_worker" {{ value = data.clusteriam_policy_document.etcd_worker.json }}
 output "csp_adapter" {{ value = data.clusteriam_policy_document.csp_adapter.json }}
@@ -55,12 +78,51 @@ output "torque" {{ value = data.clusteriam_policy_document.torque.json }}
     ws.apply().assert_ok();
     let out = |name: &str| ws.output(name).as_str().expect("a JSON string").to_string();
 
-    // Seed 002: YOUR_ACCOUNT_ID is the caller's account, read from STS.
+    // Seed 002 is KKP 2.22: YOUR_ACCOUNT_ID is the caller's account, read from STS.
     let kkp = seed_documents("002")[0].replace("YOUR_ACCOUNT_ID", ACCOUNT);
     assert!(
         equivalent(&out("kkp"), &kkp),
         "kkp_account differs from seed 002:\n{}",
         out("kkp")
+    );
+    // Unset and 2.23 are today's document.
+    let kkp_current =
+        current_document("kkp-2.23-and-later.json").replace("YOUR_ACCOUNT_ID", ACCOUNT);
+    assert!(equivalent(&out("kkp_current"), &kkp_current));
+    assert!(equivalent(&out("kkp_2_23"), &kkp_current));
+    assert!(!equivalent(&out("kkp_current"), &kkp));
+    let source = ws.output("kkp_source");
+    assert_eq!(source["platform"], "Kubermatic KKP");
+    assert_eq!(source["versions"], "KKP 2.22 and earlier");
+    assert!(
+        source["page"]
+            .as_str()
+            .unwrap()
+            .contains("supported-providers/aws"),
+        "{source}"
+    );
+    assert_eq!(
+        ws.output("kkp_current_source")["versions"],
+        "KKP 2.23 and later"
+    );
+
+    // The out-of-tree cloud controller's documents.
+    assert!(equivalent(
+        &out("controlplane_out_of_tree"),
+        &current_document("cloud-provider-aws-control-plane.json")
+    ));
+    assert!(equivalent(
+        &out("node_out_of_tree"),
+        &current_document("cloud-provider-aws-node.json")
+    ));
+    let source = ws.output("controlplane_out_of_tree_source");
+    assert_eq!(source["versions"], "Kubernetes 1.27 and later");
+    assert!(
+        source["page"]
+            .as_str()
+            .unwrap()
+            .contains("cloud-provider-aws"),
+        "{source}"
     );
 
     let rancher = seed_documents("001");
@@ -145,6 +207,32 @@ fn policy_document_rejects_bad_parameters_at_validate_and_plan() {
             r#"preset = "rancher_controlplane"
             namespace = "kube-system""#,
             &["`namespace` is not used by preset `rancher_controlplane`"],
+        ),
+        (
+            r#"preset = "kkp_account"
+            kkp_version = "two""#,
+            &[
+                "Invalid `kkp_version`",
+                "`kkp_version` must be a KKP version written MAJOR.MINOR",
+            ],
+        ),
+        (
+            r#"preset = "rancher_controlplane"
+            cloud_provider = "aws""#,
+            &[
+                "Invalid `cloud_provider`",
+                "`cloud_provider` must be one of in-tree, out-of-tree; got `aws`",
+            ],
+        ),
+        (
+            r#"preset = "rancher_csp_adapter"
+            kkp_version = "2.22""#,
+            &["`kkp_version` is not used by preset `rancher_csp_adapter`"],
+        ),
+        (
+            r#"preset = "kkp_account"
+            cloud_provider = "in-tree""#,
+            &["`cloud_provider` is not used by preset `kkp_account`"],
         ),
     ];
     for (body, needles) in cases {

@@ -7,9 +7,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use terraform_provider_clusteriam::arn::OidcProviderArn;
+use terraform_provider_clusteriam::policy::documents::{self, CloudProvider, NodeRole, Source};
 use terraform_provider_clusteriam::policy::{Document, presets};
 use terraform_provider_clusteriam::provider::ClusterIam;
-use terraform_provider_clusteriam::tfplugin::{Block, Mode, Nesting, Provider, Type};
+use terraform_provider_clusteriam::tfplugin::{Block, Definition, Mode, Nesting, Provider, Type};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -108,49 +109,100 @@ fn pretty(doc: &Document) -> String {
     serde_json::to_string_pretty(&value).expect("JSON")
 }
 
+/// One IAM document a resource renders, with where it is published.
+struct Shown {
+    title: String,
+    source: Source,
+    json: String,
+}
+
+fn shown(title: impl Into<String>, source: Source, document: &Document) -> Shown {
+    Shown {
+        title: title.into(),
+        source,
+        json: pretty(document),
+    }
+}
+
 /// The IAM documents a resource renders, shown on its page so readers see
 /// exactly what is created (with example values for the placeholders).
-fn documents(type_name: &str) -> Vec<(&'static str, String)> {
+fn documents(type_name: &str) -> Vec<Shown> {
     let oidc: OidcProviderArn = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
         .parse()
         .expect("example OIDC provider ARN");
     match type_name {
-        "clusteriam_rancher_node_role" => vec![
-            ("Trust policy", pretty(&presets::ec2_trust())),
-            (
-                "Inline policy for `node_role = \"controlplane\"`",
-                pretty(&presets::rancher_controlplane()),
-            ),
-            (
-                "Inline policy for `node_role = \"etcd\"` or `\"worker\"`",
-                pretty(&presets::rancher_etcd_worker()),
-            ),
-        ],
+        "clusteriam_rancher_node_role" => {
+            let mut shown_docs = vec![shown(
+                "Trust policy",
+                documents::RANCHER_NODE_PAGE,
+                &presets::ec2_trust(),
+            )];
+            for cloud_provider in CloudProvider::ALL {
+                for (node_role, roles) in [
+                    (NodeRole::Controlplane, "`node_role = \"controlplane\"`"),
+                    (NodeRole::Worker, "`node_role = \"etcd\"` or `\"worker\"`"),
+                ] {
+                    let published = documents::rancher_node(*cloud_provider, node_role);
+                    shown_docs.push(shown(
+                        format!(
+                            "Inline policy for {roles}, `cloud_provider = \"{}\"`",
+                            cloud_provider.name()
+                        ),
+                        published.source,
+                        &published.render_in("aws"),
+                    ));
+                }
+            }
+            shown_docs
+        }
         "clusteriam_rancher_csp_adapter_role" => vec![
-            (
+            shown(
                 "Trust policy (for an example OIDC provider)",
-                pretty(&presets::rancher_csp_adapter_trust(&oidc)),
+                documents::RANCHER_CSP_ADAPTER_PAGE,
+                &presets::rancher_csp_adapter_trust(&oidc),
             ),
-            ("Inline policy", pretty(&presets::rancher_csp_adapter())),
+            shown(
+                "Inline policy",
+                documents::RANCHER_CSP_ADAPTER.source,
+                &documents::RANCHER_CSP_ADAPTER.render_in("aws"),
+            ),
         ],
-        "clusteriam_torque_agent_role" => vec![(
+        "clusteriam_torque_agent_role" => vec![shown(
             "Trust policy (for an example OIDC provider, `namespace = \"torque-envs\"`, `service_account = \"torque-runner\"`)",
-            pretty(&presets::irsa_trust(&oidc, "torque-envs", "torque-runner")),
+            documents::TORQUE_AGENTS_PAGE,
+            &presets::irsa_trust(&oidc, "torque-envs", "torque-runner"),
         )],
         "clusteriam_eks_connector_agent_role" => vec![
-            (
+            shown(
                 "Trust policy",
-                pretty(&presets::eks_connector_agent_trust()),
+                documents::EKS_CONNECTOR_PAGE,
+                &presets::eks_connector_agent_trust(),
             ),
-            (
+            shown(
                 "Inline policy (partition `aws`)",
-                pretty(&presets::eks_connector_agent("aws")),
+                documents::EKS_CONNECTOR_AGENT.source,
+                &documents::EKS_CONNECTOR_AGENT.render_in("aws"),
             ),
         ],
-        "clusteriam_kkp_account_policy" => vec![(
-            "Policy (for `account_id = \"111122223333\"`, partition `aws`)",
-            pretty(&presets::kkp_account("aws", "111122223333")),
-        )],
+        "clusteriam_kkp_account_policy" => documents::KKP_ACCOUNT
+            .iter()
+            .map(|published| {
+                let version = match published.source.versions.bound() {
+                    Some(bound) if published != documents::KKP_ACCOUNT.last().unwrap() => {
+                        format!("`kkp_version = \"{bound}\"` or earlier")
+                    }
+                    _ => "`kkp_version` unset or a later version".to_string(),
+                };
+                shown(
+                    format!(
+                        "Policy for {} ({version}; `account_id = \"111122223333\"`, partition `aws`)",
+                        published.source.version_range()
+                    ),
+                    published.source,
+                    &published.render("aws", "111122223333"),
+                )
+            })
+            .collect(),
         _ => vec![],
     }
 }
@@ -177,9 +229,17 @@ fn page(
     );
     let docs = documents(type_name);
     if !docs.is_empty() {
-        out.push_str("\n## Documents\n\nThe IAM documents this resource creates, as the platform's documentation prints them.\n");
-        for (title, json) in docs {
-            let _ = write!(out, "\n### {title}\n\n{}", code("json", &json));
+        out.push_str("\n## Documents\n\nThe IAM documents this resource creates, as the platform's documentation prints them, each with its source.\n");
+        for doc in docs {
+            let _ = write!(
+                out,
+                "\n### {}\n\nSource: {}, {} ({}).\n\n{}",
+                doc.title,
+                doc.source.platform,
+                doc.source.page,
+                doc.source.version_range(),
+                code("json", &doc.json)
+            );
         }
     }
     if let Some(import) = import {
@@ -187,6 +247,52 @@ fn page(
             out,
             "\n## Import\n\nImport is supported using the following syntax:\n\n{}",
             code("shell", &import)
+        );
+    }
+    out
+}
+
+/// A type as a Terraform signature writes it: `string`, `map of string`.
+fn signature_type(ty: &Type) -> String {
+    type_name(ty).to_lowercase()
+}
+
+/// A function's page, laid out as the registry lays out provider functions.
+fn function_page(name: &str, definition: &Definition, example: Option<String>) -> String {
+    let mut out = format!(
+        "---\npage_title: \"{name} function - clusteriam\"\nsubcategory: \"\"\ndescription: |-\n  {}\n---\n\n# function: {name}\n\n{}\n\n",
+        definition.summary, definition.description
+    );
+    if let Some(example) = example {
+        let _ = writeln!(out, "## Example Usage\n\n{}", code("terraform", &example));
+    }
+    let parameters: Vec<String> = definition
+        .parameters
+        .iter()
+        .map(|p| format!("{} {}", p.name, signature_type(&p.ty)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "## Signature\n\n{}",
+        code(
+            "text",
+            &format!(
+                "{name}({}) {}",
+                parameters.join(", "),
+                signature_type(&definition.returns)
+            )
+        )
+    );
+    out.push_str("## Arguments\n\n");
+    for (i, p) in definition.parameters.iter().enumerate() {
+        let nullable = if p.allow_null { ", Nullable" } else { "" };
+        let _ = writeln!(
+            out,
+            "{}. `{}` ({}{nullable}) {}",
+            i + 1,
+            p.name,
+            type_name(&p.ty),
+            p.description
         );
     }
     out
@@ -233,6 +339,14 @@ fn render() -> BTreeMap<PathBuf, String> {
             body,
         );
     }
+    for function in provider.functions() {
+        let name = function.name();
+        let example = read(&examples.join("functions").join(name).join("function.tf"));
+        pages.insert(
+            PathBuf::from(format!("docs/functions/{name}.md")),
+            function_page(name, &function.definition(), example),
+        );
+    }
     let template = read(&root().join("templates/index.md.tmpl")).expect("templates/index.md.tmpl");
     let example =
         read(&examples.join("provider/provider.tf")).expect("examples/provider/provider.tf");
@@ -247,6 +361,29 @@ fn render() -> BTreeMap<PathBuf, String> {
         PathBuf::from("docs/index.md"),
         format!("{}\n", index.trim_end()),
     );
+    // Guides (docs/guides/, as the registry lays them out) are written as they
+    // are, but for `{{include:<path>}}`, replaced by that file of the repository.
+    for entry in std::fs::read_dir(root().join("templates/guides"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".md.tmpl") {
+            let mut body = read(&entry.path()).expect("a guide template");
+            while let Some(start) = body.find("{{include:") {
+                let end = start + body[start..].find("}}").expect("`}}` closing an include");
+                let path = body[start + "{{include:".len()..end].to_string();
+                let file = read(&root().join(&path))
+                    .unwrap_or_else(|| panic!("{path}, included in {name}, is missing"));
+                body.replace_range(start..end + 2, file.trim_end());
+            }
+            pages.insert(
+                PathBuf::from(format!("docs/guides/{stem}.md")),
+                format!("{}\n", body.trim_end()),
+            );
+        }
+    }
     pages
 }
 
@@ -268,7 +405,12 @@ fn docs_are_generated_from_the_schema_and_examples() {
             stale.push(path.display().to_string());
         }
     }
-    for dir in ["docs/resources", "docs/data-sources"] {
+    for dir in [
+        "docs/resources",
+        "docs/data-sources",
+        "docs/functions",
+        "docs/guides",
+    ] {
         for entry in std::fs::read_dir(root().join(dir))
             .into_iter()
             .flatten()
@@ -276,7 +418,7 @@ fn docs_are_generated_from_the_schema_and_examples() {
         {
             let path = PathBuf::from(dir).join(entry.file_name());
             if !pages.contains_key(&path) {
-                stale.push(format!("{} (no such resource)", path.display()));
+                stale.push(format!("{} (nothing generates it)", path.display()));
             }
         }
     }
@@ -308,5 +450,45 @@ fn every_resource_has_an_example_and_an_import_command() {
             .join(data_source.type_name())
             .join("data-source.tf");
         assert!(file.exists(), "{} has no example", data_source.type_name());
+    }
+    for function in ClusterIam.functions() {
+        let file = examples
+            .join("functions")
+            .join(function.name())
+            .join("function.tf");
+        assert!(file.exists(), "function {} has no example", function.name());
+    }
+}
+
+/// Descriptions say what each resource does, not what another one does:
+/// only roles with an instance profile mention it in `path`, and every
+/// `name_prefix` says how long it may be.
+#[test]
+fn attribute_descriptions_fit_the_resource() {
+    for resource in ClusterIam.resources() {
+        let block = resource.schema().block;
+        let description = |name: &str| {
+            block
+                .attributes
+                .iter()
+                .find(|a| a.name == name)
+                .map(|a| a.description.to_string())
+        };
+        let has_profile = description("instance_profile_name").is_some();
+        if let Some(path) = description("path") {
+            assert_eq!(
+                path.contains("instance profile"),
+                has_profile,
+                "{}: `path` says: {path}",
+                resource.type_name()
+            );
+        }
+        if let Some(prefix) = description("name_prefix") {
+            assert!(
+                prefix.contains("at most"),
+                "{}: `name_prefix` does not say its length limit: {prefix}",
+                resource.type_name()
+            );
+        }
     }
 }

@@ -202,3 +202,44 @@ fn quickstart_applies_on_the_demo_fixtures() {
     apply_plan_destroy(&scenario);
     assert!(iam_is_empty(&aws), "destroy left IAM objects behind");
 }
+
+/// Copies `examples/<dir>` with its `terraform test` files.
+fn copy_with_tests(ws: &Workspace, dir: &str) {
+    ws.copy_example(dir);
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(dir);
+    for entry in std::fs::read_dir(from).unwrap().map(Result::unwrap) {
+        if entry.file_name().to_string_lossy().ends_with(".tftest.hcl") {
+            std::fs::copy(entry.path(), ws.path().join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// examples/testing: `terraform test` with a mocked provider and
+/// `mock_resource` defaults, no AWS involved.
+#[test]
+fn testing_example_passes_terraform_test_with_a_mocked_provider() {
+    let ws = Workspace::new();
+    copy_with_tests(&ws, "testing");
+    let run = ws.run(&["test", "-no-color"]);
+    assert_eq!(run.code, 0, "terraform test failed:\n{}", run.output());
+    assert!(run.mentions("2 passed, 0 failed"), "{}", run.output());
+
+    // The pitfall the example documents: without an ARN-shaped default, the
+    // mocked provider's random `arn` fails the role's validation.
+    let tests = ws.path().join("agent.tftest.hcl");
+    let text = std::fs::read_to_string(&tests).unwrap();
+    let start = text
+        .find("  mock_resource \"clusteriam_oidc_provider\"")
+        .unwrap();
+    let end = start + text[start..].find("\n  }\n").unwrap() + "\n  }\n".len();
+    std::fs::write(&tests, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let run = ws.run(&["test", "-no-color"]);
+    assert_ne!(run.code, 0, "{}", run.output());
+    assert!(
+        run.mentions("Invalid `oidc_provider_arn`"),
+        "{}",
+        run.output()
+    );
+}

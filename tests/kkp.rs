@@ -4,14 +4,19 @@
 
 mod common;
 
-use common::{ACCOUNT, Emulator, Workspace, block_on, seed_documents};
+use common::{ACCOUNT, Emulator, Workspace, block_on, current_document, seed_documents};
 use terraform_provider_clusteriam::policy::equivalent;
 
 const USER: &str = "kubermatic";
 
-/// Seed 002's policy with `YOUR_ACCOUNT_ID` filled in.
+/// Seed 002's policy (KKP 2.22 and earlier) with `YOUR_ACCOUNT_ID` filled in.
 fn seed_policy(account: &str) -> String {
     seed_documents("002")[0].replace("YOUR_ACCOUNT_ID", account)
+}
+
+/// Today's policy (KKP 2.23 and later) with `YOUR_ACCOUNT_ID` filled in.
+fn current_policy(account: &str) -> String {
+    current_document("kkp-2.23-and-later.json").replace("YOUR_ACCOUNT_ID", account)
 }
 
 fn create_user(aws: &Emulator, name: &str) {
@@ -85,8 +90,9 @@ fn policy_config(aws: &Emulator, body: &str) -> String {
     )
 }
 
+/// `kkp_version` unset is the current KKP: today's document, not seed 002's.
 #[test]
-fn kkp_account_policy_matches_the_seed_and_destroy_removes_everything() {
+fn kkp_account_policy_unset_version_matches_todays_document_and_destroy_removes_everything() {
     let aws = Emulator::start();
     create_user(&aws, USER);
     let ws = Workspace::new();
@@ -106,9 +112,10 @@ fn kkp_account_policy_matches_the_seed_and_destroy_removes_everything() {
     let (version, document) = default_document(&aws, &arn).expect("the policy exists");
     assert_eq!(version, "v1");
     assert!(
-        equivalent(&document, &seed_policy(ACCOUNT)),
-        "AWS differs from seed 002:\n{document}"
+        equivalent(&document, &current_policy(ACCOUNT)),
+        "AWS differs from today's KKP document:\n{document}"
     );
+    assert!(!equivalent(&document, &seed_policy(ACCOUNT)));
     assert_eq!(attached_to_user(&aws, USER), vec![arn.clone()]);
 
     let state = ws.state_attributes("clusteriam_kkp_account_policy.kkp");
@@ -117,8 +124,9 @@ fn kkp_account_policy_matches_the_seed_and_destroy_removes_everything() {
     assert_eq!(state["account_id"], ACCOUNT);
     assert_eq!(state["default_version_id"], "v1");
     assert_eq!(state["tags_all"]["team"], "platform");
+    assert_eq!(state["kkp_version"], serde_json::Value::Null);
     let stored = state["policy"].as_str().unwrap();
-    assert!(equivalent(stored, &seed_policy(ACCOUNT)));
+    assert!(equivalent(stored, &current_policy(ACCOUNT)));
     assert!(!stored.contains('\n'), "state holds canonical JSON");
     ws.assert_no_changes();
 
@@ -168,7 +176,10 @@ fn kkp_account_policy_repairs_a_detached_user_and_an_edited_default_version() {
     ws.apply().assert_ok();
     let (version, document) = default_document(&aws, &arn).unwrap();
     assert_eq!(version, "v3");
-    assert!(equivalent(&document, &seed_policy(ACCOUNT)), "{document}");
+    assert!(
+        equivalent(&document, &current_policy(ACCOUNT)),
+        "{document}"
+    );
     ws.assert_no_changes();
 
     // Moving the attachment to another user.
@@ -210,9 +221,12 @@ fn kkp_account_policy_import_by_arn_then_empty_plan() {
     .expect("attaching by hand");
 
     let ws = Workspace::new();
+    // Seed 002 is the document of KKP 2.22 and earlier.
     ws.write(&policy_config(
         &aws,
-        &format!("  name      = \"kkp-by-hand\"\n  user_name = \"{USER}\""),
+        &format!(
+            "  name        = \"kkp-by-hand\"\n  user_name   = \"{USER}\"\n  kkp_version = \"2.22\""
+        ),
     ));
     ws.import("clusteriam_kkp_account_policy.kkp", &arn)
         .assert_ok();
@@ -220,6 +234,7 @@ fn kkp_account_policy_import_by_arn_then_empty_plan() {
     let state = ws.state_attributes("clusteriam_kkp_account_policy.kkp");
     assert_eq!(state["user_name"], USER);
     assert_eq!(state["account_id"], ACCOUNT);
+    assert_eq!(state["kkp_version"], "2.22");
 
     ws.import("clusteriam_kkp_account_policy.kkp", "kkp-by-hand")
         .assert_error(&["Import by the policy's ARN"]);
@@ -255,6 +270,17 @@ fn kkp_account_policy_rejects_bad_inputs_at_validate_and_plan() {
             &["Invalid `user_name`", "IAM user name"],
         ),
         (r#"path = "kubermatic""#, &["Invalid `path`"]),
+        (
+            r#"kkp_version = "latest""#,
+            &[
+                "Invalid `kkp_version`",
+                "`kkp_version` must be a KKP version written MAJOR.MINOR, such as `2.28`; got `latest`",
+            ],
+        ),
+        (
+            r#"kkp_version = "2.28.1""#,
+            &["Invalid `kkp_version`", "got `2.28.1`"],
+        ),
         (
             r#"tags = { "aws:owner" = "me" }"#,
             &["Invalid tag key", "reserved by AWS"],
@@ -294,7 +320,10 @@ fn kkp_account_policy_prunes_versions_past_five() {
         let versions = version_ids(&aws, &arn);
         assert!(versions.len() <= 5, "{versions:?}");
         let (version, document) = default_document(&aws, &arn).unwrap();
-        assert!(equivalent(&document, &seed_policy(account)), "{document}");
+        assert!(
+            equivalent(&document, &current_policy(account)),
+            "{document}"
+        );
         let state = ws.state_attributes("clusteriam_kkp_account_policy.kkp");
         assert_eq!(state["default_version_id"], version.as_str());
         ws.assert_no_changes();
@@ -336,6 +365,132 @@ fn kkp_account_policy_failed_attach_keeps_the_policy_and_the_next_apply_converge
     assert_eq!(local_policies(&aws), vec![arn.clone()], "nothing orphaned");
     assert_eq!(attached_to_user(&aws, "not-yet"), vec![arn]);
     ws.assert_no_changes();
+}
+
+/// One document per version boundary: 2.22 is seed 002, 2.23 today's
+/// document, unset today's too; switching updates the policy in place (a new
+/// default version) and the plan after each apply is empty.
+#[test]
+fn kkp_account_policy_kkp_version_selects_the_document_at_each_boundary() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    let config = |version: Option<&str>| {
+        let line = version.map_or(String::new(), |v| format!("\n  kkp_version = \"{v}\""));
+        policy_config(&aws, &format!("  name = \"kkp\"{line}"))
+    };
+    let arn = policy_arn("kkp");
+
+    ws.write(&config(Some("2.22")));
+    ws.apply().assert_ok();
+    let (version, document) = default_document(&aws, &arn).unwrap();
+    assert_eq!(version, "v1");
+    assert!(
+        equivalent(&document, &seed_policy(ACCOUNT)),
+        "2.22 is seed 002: {document}"
+    );
+    let state = ws.state_attributes("clusteriam_kkp_account_policy.kkp");
+    assert_eq!(state["kkp_version"], "2.22");
+    assert!(equivalent(
+        state["policy"].as_str().unwrap(),
+        &seed_policy(ACCOUNT)
+    ));
+    ws.assert_no_changes();
+
+    ws.write(&config(Some("2.23")));
+    let plan = ws.assert_changes(&[
+        "update in-place",
+        "kkp_version",
+        "iam:TagInstanceProfile",
+        "elasticloadbalancing:AddTags",
+    ]);
+    assert!(!plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    ws.apply().assert_ok();
+    let (version, document) = default_document(&aws, &arn).unwrap();
+    assert_eq!(version, "v2");
+    assert!(
+        equivalent(&document, &current_policy(ACCOUNT)),
+        "2.23 is today's: {document}"
+    );
+    ws.assert_no_changes();
+
+    // Unset is the current KKP: the same document, so no new version.
+    ws.write(&config(None));
+    ws.apply().assert_ok();
+    let (version, document) = default_document(&aws, &arn).unwrap();
+    assert_eq!(version, "v2");
+    assert!(equivalent(&document, &current_policy(ACCOUNT)));
+    ws.assert_no_changes();
+
+    // And back to the older KKP.
+    ws.write(&config(Some("2.21")));
+    ws.assert_changes(&["update in-place", "kkp_version", "iam:TagInstanceProfile"]);
+    ws.apply().assert_ok();
+    let (version, document) = default_document(&aws, &arn).unwrap();
+    assert_eq!(version, "v3");
+    assert!(equivalent(&document, &seed_policy(ACCOUNT)));
+    ws.assert_no_changes();
+
+    ws.destroy().assert_ok();
+    assert!(local_policies(&aws).is_empty());
+}
+
+/// Import picks the version whose document the policy is: "2.22" for seed
+/// 002's, unset for today's.
+#[test]
+fn kkp_account_policy_import_picks_the_matching_document() {
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    for (name, document) in [
+        ("kkp-old", seed_policy(ACCOUNT)),
+        ("kkp-new", current_policy(ACCOUNT)),
+    ] {
+        block_on(
+            iam.create_policy()
+                .policy_name(name)
+                .policy_document(document)
+                .send(),
+        )
+        .expect("creating a policy by hand");
+    }
+    let ws = Workspace::new();
+    ws.write(&format!(
+        r#"{}
+resource "clusteriam_kkp_account_policy" "old" {{
+  name        = "kkp-old"
+  kkp_version = "2.22"
+}}
+
+resource "clusteriam_kkp_account_policy" "new" {{
+  name = "kkp-new"
+}}
+"#,
+        aws.provider_block()
+    ));
+    ws.import("clusteriam_kkp_account_policy.old", &policy_arn("kkp-old"))
+        .assert_ok();
+    ws.import("clusteriam_kkp_account_policy.new", &policy_arn("kkp-new"))
+        .assert_ok();
+    assert_eq!(
+        ws.state_attributes("clusteriam_kkp_account_policy.old")["kkp_version"],
+        "2.22"
+    );
+    assert_eq!(
+        ws.state_attributes("clusteriam_kkp_account_policy.new")["kkp_version"],
+        serde_json::Value::Null
+    );
+    ws.assert_no_changes();
+    // Nothing was written by the imports.
+    assert_eq!(
+        default_document(&aws, &policy_arn("kkp-old")).unwrap().0,
+        "v1"
+    );
+    assert_eq!(
+        default_document(&aws, &policy_arn("kkp-new")).unwrap().0,
+        "v1"
+    );
+
+    ws.destroy().assert_ok();
+    assert!(local_policies(&aws).is_empty());
 }
 
 // --- clusteriam_vpc_dns_hostnames ---

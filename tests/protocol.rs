@@ -17,8 +17,10 @@ use terraform_provider_clusteriam::tfplugin::proto::plugin::{
     Empty, grpc_controller_client::GrpcControllerClient,
 };
 use terraform_provider_clusteriam::tfplugin::proto::tfplugin6::{
-    get_provider_schema, provider_client::ProviderClient, stop_provider,
+    self as pb, DynamicValue, call_function, get_functions, get_metadata, get_provider_schema,
+    provider_client::ProviderClient, stop_provider,
 };
+use terraform_provider_clusteriam::tfplugin::value::{self, Type, Value};
 use terraform_provider_clusteriam::tfplugin::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE};
 use tonic::transport::{Channel, Endpoint};
 
@@ -541,4 +543,141 @@ async fn the_listener_survives_200_idle_connections_and_still_answers_terraform(
         std::fs::read_to_string(&log).unwrap_or_default()
     );
     drop(idle);
+}
+
+const FUNCTIONS: [&str; 5] = [
+    "cluster_tag_key",
+    "irsa_trust",
+    "oidc_provider_arn",
+    "policy_document",
+    "service_account_manifest",
+];
+
+/// GetProviderSchema as a client from before protocol 6.5 (Terraform 1.7
+/// and earlier) reads it: without the `functions` field (7).
+#[derive(Clone, PartialEq, prost::Message)]
+struct SchemaResponseBeforeFunctions {
+    #[prost(message, optional, tag = "1")]
+    provider: Option<pb::Schema>,
+    #[prost(map = "string, message", tag = "2")]
+    resource_schemas: std::collections::HashMap<String, pb::Schema>,
+    #[prost(map = "string, message", tag = "3")]
+    data_source_schemas: std::collections::HashMap<String, pb::Schema>,
+    #[prost(message, repeated, tag = "4")]
+    diagnostics: Vec<pb::Diagnostic>,
+}
+
+fn string_argument(text: &str) -> DynamicValue {
+    DynamicValue {
+        msgpack: value::to_msgpack(&Value::string(text)),
+        json: Vec::new(),
+    }
+}
+
+async fn call(
+    provider: &mut ProviderClient<Channel>,
+    name: &str,
+    arguments: &[&str],
+) -> call_function::Response {
+    provider
+        .call_function(call_function::Request {
+            name: name.to_string(),
+            arguments: arguments.iter().map(|a| string_argument(a)).collect(),
+        })
+        .await
+        .expect("CallFunction")
+        .into_inner()
+}
+
+#[tokio::test]
+async fn functions_are_advertised_and_called_without_configuring() {
+    let identity = client_identity();
+    let plugin = start_plugin(Some(&identity.pem));
+    let channel = connect(&plugin, Some(&identity))
+        .await
+        .expect("mTLS connection");
+    let mut provider = ProviderClient::new(channel);
+
+    let metadata = provider
+        .get_metadata(get_metadata::Request {})
+        .await
+        .expect("GetMetadata")
+        .into_inner();
+    let mut names: Vec<&str> = metadata.functions.iter().map(|f| f.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, FUNCTIONS);
+
+    let schema = provider
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .expect("GetProviderSchema")
+        .into_inner();
+    let functions = provider
+        .get_functions(get_functions::Request {})
+        .await
+        .expect("GetFunctions")
+        .into_inner()
+        .functions;
+    assert_eq!(schema.functions, functions, "one list, advertised twice");
+    let mut names: Vec<&str> = functions.keys().map(String::as_str).collect();
+    names.sort();
+    assert_eq!(names, FUNCTIONS);
+    let irsa = &functions["irsa_trust"];
+    assert!(irsa.summary.ends_with('.') && irsa.description.ends_with('.'));
+    let parameters: Vec<&str> = irsa.parameters.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        parameters,
+        ["oidc_provider_arn", "namespace", "service_account"]
+    );
+    assert_eq!(irsa.r#return.as_ref().unwrap().r#type, br#""string""#);
+    assert_eq!(
+        functions["policy_document"].parameters[1].r#type,
+        br#"["map","string"]"#
+    );
+
+    // A client that predates functions reads the same schema, skipping them.
+    let bytes = prost::Message::encode_to_vec(&schema);
+    let old: SchemaResponseBeforeFunctions =
+        prost::Message::decode(bytes.as_slice()).expect("an older client decodes the schema");
+    assert_eq!(old.resource_schemas, schema.resource_schemas);
+    assert_eq!(old.data_source_schemas, schema.data_source_schemas);
+    assert_eq!(old.provider, schema.provider);
+
+    // Called on a provider that was never configured.
+    let answer = call(&mut provider, "cluster_tag_key", &["prod"]).await;
+    assert_eq!(answer.error, None);
+    let result = value::from_msgpack(&answer.result.unwrap().msgpack, &Type::String).unwrap();
+    assert_eq!(result, Value::string("kubernetes.io/cluster/prod"));
+
+    let answer = call(
+        &mut provider,
+        "irsa_trust",
+        &[
+            "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X",
+            "Not_A_Namespace",
+            "sa",
+        ],
+    )
+    .await;
+    let error = answer.error.expect("an error");
+    assert_eq!(error.function_argument, Some(1), "names `namespace`");
+    assert!(
+        error.text.starts_with("`namespace` must be"),
+        "{}",
+        error.text
+    );
+
+    let error = call(&mut provider, "cluster_tag_key", &["a", "b"])
+        .await
+        .error
+        .expect("an error");
+    assert_eq!(error.text, "the function takes 1 argument; got 2");
+    let error = call(&mut provider, "no_such_function", &[])
+        .await
+        .error
+        .expect("an error");
+    assert_eq!(
+        error.text,
+        "this provider has no function `no_such_function`"
+    );
 }

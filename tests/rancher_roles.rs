@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{ACCOUNT, Emulator, Workspace, block_on, seed_documents};
+use common::{ACCOUNT, Emulator, Workspace, block_on, current_document, seed_documents};
 use terraform_provider_clusteriam::policy::{equivalent, from_iam};
 
 struct Role {
@@ -402,6 +402,13 @@ fn rancher_node_role_rejects_bad_input_before_creating_anything() {
             "node_role = \"etcd\"\n tags = { \"aws:reserved\" = \"x\" }",
             &["Invalid tag key", "reserved by AWS"],
         ),
+        (
+            "node_role = \"controlplane\"\n cloud_provider = \"external\"",
+            &[
+                "Invalid `cloud_provider`",
+                "`cloud_provider` must be one of in-tree, out-of-tree; got `external`",
+            ],
+        ),
     ];
     for (body, needles) in cases {
         ws.write(&format!(
@@ -412,6 +419,146 @@ fn rancher_node_role_rejects_bad_input_before_creating_anything() {
         ws.apply().assert_error(needles);
     }
     assert_eq!(role_count(&aws), 0, "nothing was created");
+}
+
+/// A controlplane and a worker role with the given cloud providers.
+fn node_roles_with(aws: &Emulator, controlplane: &str, worker: &str) -> String {
+    let line = |cloud_provider: &str| match cloud_provider {
+        "" => String::new(),
+        c => format!("\n  cloud_provider = \"{c}\""),
+    };
+    format!(
+        r#"{}
+resource "clusteriam_rancher_node_role" "controlplane" {{
+  name      = "cp"
+  node_role = "controlplane"{}
+}}
+
+resource "clusteriam_rancher_node_role" "worker" {{
+  name      = "worker"
+  node_role = "worker"{}
+}}
+"#,
+        aws.provider_block(),
+        line(controlplane),
+        line(worker)
+    )
+}
+
+/// The out-of-tree cloud controller's documents: applied, switched in place
+/// to Rancher's page and back, imported, and each time an empty plan.
+#[test]
+fn rancher_node_role_out_of_tree_cloud_provider() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    let control_plane = current_document("cloud-provider-aws-control-plane.json");
+    let node = current_document("cloud-provider-aws-node.json");
+    let seed = seed_documents("001");
+
+    ws.write(&node_roles_with(&aws, "out-of-tree", "out-of-tree"));
+    ws.apply().assert_ok();
+    let cp = role(&aws, "cp").unwrap();
+    assert!(
+        equivalent(&cp.policies["RancherNodePolicy"], &control_plane),
+        "controlplane policy differs from the controller's: {}",
+        cp.policies["RancherNodePolicy"]
+    );
+    assert!(!equivalent(&cp.policies["RancherNodePolicy"], &seed[0]));
+    let worker = role(&aws, "worker").unwrap();
+    assert!(equivalent(&worker.policies["RancherNodePolicy"], &node));
+    let state = ws.state_attributes("clusteriam_rancher_node_role.controlplane");
+    assert_eq!(state["cloud_provider"], "out-of-tree");
+    assert!(equivalent(
+        state["policy"].as_str().unwrap(),
+        &control_plane
+    ));
+    ws.assert_no_changes();
+
+    // To Rancher's page: the policy changes in place, the role stays.
+    let unique_id = state["unique_id"].clone();
+    ws.write(&node_roles_with(&aws, "in-tree", "out-of-tree"));
+    let plan = ws.assert_changes(&[
+        "update in-place",
+        "~ cloud_provider",
+        "\"out-of-tree\" -> \"in-tree\"",
+        "ec2:DescribeInstanceTopology",
+    ]);
+    assert!(!plan.stdout.contains("must be replaced"), "{}", plan.stdout);
+    ws.apply().assert_ok();
+    assert!(equivalent(
+        &role(&aws, "cp").unwrap().policies["RancherNodePolicy"],
+        &seed[0]
+    ));
+    let state = ws.state_attributes("clusteriam_rancher_node_role.controlplane");
+    assert_eq!(state["unique_id"], unique_id, "updated in place");
+    ws.assert_no_changes();
+
+    // Unset is in-tree: nothing to do.
+    ws.write(&node_roles_with(&aws, "", "out-of-tree"));
+    ws.assert_no_changes();
+
+    // And back.
+    ws.write(&node_roles_with(&aws, "out-of-tree", "out-of-tree"));
+    ws.apply().assert_ok();
+    assert!(equivalent(
+        &role(&aws, "cp").unwrap().policies["RancherNodePolicy"],
+        &control_plane
+    ));
+    ws.assert_no_changes();
+
+    // Import: the controlplane policy says which provider; the shared
+    // worker policy needs the import id to say it.
+    ws.run(&[
+        "state",
+        "rm",
+        "clusteriam_rancher_node_role.controlplane",
+        "clusteriam_rancher_node_role.worker",
+    ])
+    .assert_ok();
+    ws.import("clusteriam_rancher_node_role.controlplane", "cp")
+        .assert_ok();
+    ws.import(
+        "clusteriam_rancher_node_role.worker",
+        "worker/worker/out-of-tree",
+    )
+    .assert_ok();
+    assert_eq!(
+        ws.state_attributes("clusteriam_rancher_node_role.controlplane")["cloud_provider"],
+        "out-of-tree"
+    );
+    ws.assert_no_changes();
+
+    ws.destroy().assert_ok();
+    assert_eq!(role_count(&aws), 0);
+    assert_eq!(profile_count(&aws), 0);
+}
+
+/// State written before `cloud_provider` existed (schema version 0) is
+/// in-tree: neither the plan nor the drift check shows a change.
+#[test]
+fn rancher_node_role_state_without_cloud_provider_shows_no_changes() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&node_roles_with(&aws, "", ""));
+    ws.apply().assert_ok();
+    let path = ws.path().join("terraform.tfstate");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for resource in state["resources"].as_array_mut().unwrap() {
+        for instance in resource["instances"].as_array_mut().unwrap() {
+            assert_eq!(instance["schema_version"], 1);
+            instance["schema_version"] = 0.into();
+            let attributes = instance["attributes"].as_object_mut().unwrap();
+            assert!(attributes.remove("cloud_provider").is_some());
+        }
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
+    ws.assert_no_changes();
+    ws.apply().assert_ok();
+    assert_eq!(
+        ws.state_attributes("clusteriam_rancher_node_role.controlplane")["cloud_provider"],
+        "in-tree"
+    );
 }
 
 fn csp_adapter(aws: &Emulator, provider_arn: &str) -> String {

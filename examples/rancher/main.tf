@@ -35,18 +35,21 @@ resource "clusteriam_rancher_csp_adapter_role" "this" {
 
 # Step 1: a role and instance profile per node role, with the documented policies.
 resource "clusteriam_rancher_node_role" "controlplane" {
-  name      = "${var.cluster_id}-controlplane"
-  node_role = "controlplane"
+  name           = "${var.cluster_id}-controlplane"
+  node_role      = "controlplane"
+  cloud_provider = var.cloud_provider
 }
 
 resource "clusteriam_rancher_node_role" "etcd" {
-  name      = "${var.cluster_id}-etcd"
-  node_role = "etcd"
+  name           = "${var.cluster_id}-etcd"
+  node_role      = "etcd"
+  cloud_provider = var.cloud_provider
 }
 
 resource "clusteriam_rancher_node_role" "worker" {
-  name      = "${var.cluster_id}-worker"
-  node_role = "worker"
+  name           = "${var.cluster_id}-worker"
+  node_role      = "worker"
+  cloud_provider = var.cloud_provider
 }
 
 # Step 2: the ClusterID tag on the nodes, the subnet and exactly one security group.

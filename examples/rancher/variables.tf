@@ -9,6 +9,12 @@ variable "eks_cluster_name" {
   type        = string
 }
 
+variable "cloud_provider" {
+  description = "The cluster's AWS cloud provider: \"in-tree\" (Rancher's page) or \"out-of-tree\" (the AWS cloud controller manager, which Kubernetes 1.27 and later need)."
+  type        = string
+  default     = "in-tree"
+}
+
 variable "cluster_id" {
   description = "The ClusterID: any string, equal across all tags (and used in the role names here)."
   type        = string

@@ -3,20 +3,37 @@
 
 use async_trait::async_trait;
 
-use crate::arn::{OidcProviderArn, is_account_id};
-use crate::policy::{Preset, PresetArgs};
+use std::collections::BTreeMap;
+
+use crate::arn::OidcProviderArn;
+use crate::policy::presets::{
+    PARAMETERS, check_parameter, parse_cloud_provider, parse_kkp_version,
+};
+use crate::policy::{Preset, PresetArgs, Source};
 use crate::provider::Clients;
 use crate::tfplugin::{Attribute, Block, Ctx, DataSource, Diagnostics, Schema, Type, Value};
-use crate::validate::{check_attr, is_dns1123_label, is_dns1123_subdomain};
+use crate::validate::check_attr;
 
 pub struct PolicyDocument;
 
-const PARAMETERS: [&str; 4] = [
-    "account_id",
-    "oidc_provider_arn",
-    "namespace",
-    "service_account",
-];
+/// The type of `source`.
+pub fn source_type() -> Type {
+    Type::Object(BTreeMap::from(
+        ["platform", "page", "versions"].map(|k| (k.to_string(), Type::String)),
+    ))
+}
+
+/// The value of `source`.
+pub fn source_value(source: &Source) -> Value {
+    Value::Map(BTreeMap::from([
+        ("platform".to_string(), Value::string(source.platform)),
+        ("page".to_string(), Value::string(source.page)),
+        (
+            "versions".to_string(),
+            Value::string(source.version_range()),
+        ),
+    ]))
+}
 
 #[async_trait]
 impl DataSource<Clients> for PolicyDocument {
@@ -60,10 +77,25 @@ impl DataSource<Clients> for PolicyDocument {
                 Type::String,
                 "The name of the Kubernetes service account a web-identity trust admits (`irsa_trust`).",
             ))
+            .attribute(Attribute::optional(
+                "kkp_version",
+                Type::String,
+                "The KKP version whose policy to render (`kkp_account`), written `MAJOR.MINOR` such as `\"2.28\"`: 2.22 and earlier get the older document, 2.23 and later the current one. Defaults to the current KKP.",
+            ))
+            .attribute(Attribute::optional(
+                "cloud_provider",
+                Type::String,
+                "The Rancher cluster's AWS cloud provider (`rancher_controlplane`, `rancher_etcd_worker`): `in-tree` (the default: Rancher's page) or `out-of-tree` (the AWS cloud controller manager's documented policies, for Kubernetes 1.27 and later).",
+            ))
             .attribute(Attribute::computed(
                 "json",
                 Type::String,
                 "The document as canonical JSON, ready for `aws_iam_policy`, `aws iam` commands or any other tool.",
+            ))
+            .attribute(Attribute::computed(
+                "source",
+                source_type(),
+                "Which published document was rendered: `platform`, `page` (where it is printed) and `versions` (the platform versions it serves, such as `KKP 2.23 and later`).",
             )),
         )
     }
@@ -100,7 +132,8 @@ impl DataSource<Clients> for PolicyDocument {
                     );
                 }
                 // account_id falls back to the caller's account.
-                if needed && value.is_null() && param != "account_id" {
+                let required = preset.required_parameters().contains(&param);
+                if required && value.is_null() && param != "account_id" {
                     diags.attribute_error(
                         param,
                         format!("Missing `{param}`"),
@@ -109,36 +142,9 @@ impl DataSource<Clients> for PolicyDocument {
                 }
             }
         }
-        check_attr(config, "account_id", diags, |a| {
-            if is_account_id(a) {
-                Ok(())
-            } else {
-                Err(format!("`account_id` must be 12 digits; got `{a}`"))
-            }
-        });
-        check_attr(config, "oidc_provider_arn", diags, |a| {
-            a.parse::<OidcProviderArn>()
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        });
-        check_attr(config, "namespace", diags, |n| {
-            if is_dns1123_label(n) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "`namespace` must be a Kubernetes namespace name (lower-case letters, digits and '-', at most 63); got `{n}`"
-                ))
-            }
-        });
-        check_attr(config, "service_account", diags, |n| {
-            if is_dns1123_subdomain(n) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "`service_account` must be a Kubernetes service account name (lower-case letters, digits, '-' and '.'); got `{n}`"
-                ))
-            }
-        });
+        for param in PARAMETERS {
+            check_attr(config, param, diags, |v| check_parameter(param, v));
+        }
     }
 
     async fn read(&self, ctx: &Ctx<Clients>, config: &Value, diags: &mut Diagnostics) -> Value {
@@ -186,11 +192,18 @@ impl DataSource<Clients> for PolicyDocument {
             oidc_provider_arn: oidc.as_ref(),
             namespace: config.get_str("namespace"),
             service_account: config.get_str("service_account"),
+            kkp_version: config
+                .get_str("kkp_version")
+                .and_then(|v| parse_kkp_version(v).ok()),
+            cloud_provider: config
+                .get_str("cloud_provider")
+                .and_then(|c| parse_cloud_provider(c).ok()),
         };
         match preset.build(&args) {
-            Ok(document) => {
+            Ok(rendered) => {
                 let mut state = config.clone();
-                state.set("json", Value::string(document.to_canonical_json()));
+                state.set("json", Value::string(rendered.document.to_canonical_json()));
+                state.set("source", source_value(&rendered.source));
                 state
             }
             Err(e) => {

@@ -392,14 +392,14 @@ mod tests {
         for partition in ["aws", "aws-cn", "aws-us-gov"] {
             let oidc = longest_oidc(partition);
             let args = PresetArgs {
-                partition,
                 account_id: Some("999999999999"),
                 oidc_provider_arn: Some(&oidc),
                 namespace: Some(&namespace),
                 service_account: Some(&service_account),
+                ..PresetArgs::new(partition)
             };
             for preset in Preset::ALL {
-                let document = preset.build(&args).unwrap();
+                let document = preset.build(&args).unwrap().document;
                 let json = document.to_canonical_json();
                 let is_trust = document.statements.iter().any(|s| s.principal.is_some());
                 let limits: &[Limit] = if is_trust {
@@ -420,9 +420,31 @@ mod tests {
         }
     }
 
-    /// The documents of `seeds/current/` (what the platforms publish today,
-    /// about to become presets) fit a managed policy, the smallest limit
-    /// a permissions policy can meet.
+    /// Every version of every published document fits a role's inline
+    /// policies and a managed policy, in every partition.
+    #[test]
+    fn every_published_document_fits_every_limit() {
+        for partition in ["aws", "aws-cn", "aws-us-gov"] {
+            for published in crate::policy::documents::ALL {
+                let json = published
+                    .render(partition, "999999999999")
+                    .to_canonical_json();
+                for limit in [Limit::RoleInlinePolicies, Limit::ManagedPolicy] {
+                    let measure = Measure::document("policy", limit, &json);
+                    assert_eq!(
+                        measure.verdict(None),
+                        Verdict::Within,
+                        "{} in {partition} is {} characters, over {limit}",
+                        published.title,
+                        measure.amount
+                    );
+                }
+            }
+        }
+    }
+
+    /// The documents of `seeds/current/` (what the platforms publish today)
+    /// fit a managed policy, the smallest limit a permissions policy can meet.
     #[test]
     fn current_platform_documents_fit_a_managed_policy() {
         let dir = std::env::var_os("CLUSTERIAM_SEEDS_DIR")

@@ -1,13 +1,17 @@
 //! Pure IAM policy logic: the document model, canonical JSON, semantic
-//! equivalence, IAM's size and count limits, and the documented presets (one
-//! function per seed document).
+//! equivalence, IAM's size and count limits, the published documents as
+//! versioned data, and the presets users ask for by name.
 
 pub mod document;
+pub mod documents;
 pub mod limits;
 pub mod presets;
+#[cfg(test)]
+mod test_seeds;
 
 pub use document::{
     Condition, Document, Effect, POLICY_VERSION, PolicyError, Principal, Statement, canonical_json,
     check_identity_policy, equivalent, federated_principals, from_iam, trusts_federated,
 };
-pub use presets::{Preset, PresetArgs, PresetError};
+pub use documents::{CloudProvider, NodeRole, Published, Source, Version};
+pub use presets::{Preset, PresetArgs, PresetError, Rendered};

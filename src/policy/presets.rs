@@ -1,12 +1,18 @@
-//! The documented IAM documents, one function per document printed in the
-//! seeds (`shared/seeds/`, file number in brackets). Every ARN is built from
+//! The documents users can ask for by name: the published permissions
+//! policies (versioned data in [`super::documents`]) and the trust rules
+//! the seeds describe (file number in brackets). Every ARN is built from
 //! the caller's partition, never a literal `arn:aws:`.
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::arn::{OidcProviderArn, is_account_id};
+use crate::kubernetes::{check_namespace, check_service_account};
 use crate::policy::document::{Document, Principal, Statement};
+use crate::policy::documents::{
+    self, CloudProvider, EKS_CONNECTOR_PAGE, NodeRole, RANCHER_CSP_ADAPTER_PAGE, RANCHER_NODE_PAGE,
+    Source, TORQUE_AGENTS_PAGE, Version,
+};
 
 /// The audience EKS service-account tokens are issued for (IRSA).
 pub const SERVICE_ACCOUNT_AUDIENCE: &str = "sts.amazonaws.com";
@@ -15,107 +21,12 @@ pub const CSP_ADAPTER_NAMESPACE: &str = "cattle-csp-adapter-system";
 /// Service account the Rancher CSP adapter runs as [000].
 pub const CSP_ADAPTER_SERVICE_ACCOUNT: &str = "rancher-csp-adapter";
 
-/// Inline policy for Rancher `controlplane` nodes [001]. The action list is
-/// kept exactly as printed, including `elasticloadbalancing:AddTags` twice.
-pub fn rancher_controlplane() -> Document {
-    Document::new([Statement::allow()
-        .actions([
-            "autoscaling:DescribeAutoScalingGroups",
-            "autoscaling:DescribeLaunchConfigurations",
-            "autoscaling:DescribeTags",
-            "ec2:DescribeInstances",
-            "ec2:DescribeRegions",
-            "ec2:DescribeRouteTables",
-            "ec2:DescribeSecurityGroups",
-            "ec2:DescribeSubnets",
-            "ec2:DescribeVolumes",
-            "ec2:CreateSecurityGroup",
-            "ec2:CreateTags",
-            "ec2:CreateVolume",
-            "ec2:ModifyInstanceAttribute",
-            "ec2:ModifyVolume",
-            "ec2:AttachVolume",
-            "ec2:AuthorizeSecurityGroupIngress",
-            "ec2:CreateRoute",
-            "ec2:DeleteRoute",
-            "ec2:DeleteSecurityGroup",
-            "ec2:DeleteVolume",
-            "ec2:DetachVolume",
-            "ec2:RevokeSecurityGroupIngress",
-            "ec2:DescribeVpcs",
-            "elasticloadbalancing:AddTags",
-            "elasticloadbalancing:AttachLoadBalancerToSubnets",
-            "elasticloadbalancing:ApplySecurityGroupsToLoadBalancer",
-            "elasticloadbalancing:CreateLoadBalancer",
-            "elasticloadbalancing:CreateLoadBalancerPolicy",
-            "elasticloadbalancing:CreateLoadBalancerListeners",
-            "elasticloadbalancing:ConfigureHealthCheck",
-            "elasticloadbalancing:DeleteLoadBalancer",
-            "elasticloadbalancing:DeleteLoadBalancerListeners",
-            "elasticloadbalancing:DescribeLoadBalancers",
-            "elasticloadbalancing:DescribeLoadBalancerAttributes",
-            "elasticloadbalancing:DetachLoadBalancerFromSubnets",
-            "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
-            "elasticloadbalancing:ModifyLoadBalancerAttributes",
-            "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
-            "elasticloadbalancing:SetLoadBalancerPoliciesForBackendServer",
-            "elasticloadbalancing:AddTags",
-            "elasticloadbalancing:CreateListener",
-            "elasticloadbalancing:CreateTargetGroup",
-            "elasticloadbalancing:DeleteListener",
-            "elasticloadbalancing:DeleteTargetGroup",
-            "elasticloadbalancing:DescribeListeners",
-            "elasticloadbalancing:DescribeLoadBalancerPolicies",
-            "elasticloadbalancing:DescribeTargetGroups",
-            "elasticloadbalancing:DescribeTargetHealth",
-            "elasticloadbalancing:ModifyListener",
-            "elasticloadbalancing:ModifyTargetGroup",
-            "elasticloadbalancing:RegisterTargets",
-            "elasticloadbalancing:SetLoadBalancerPoliciesOfListener",
-            "iam:CreateServiceLinkedRole",
-            "kms:DescribeKey",
-        ])
-        .resource("*")])
-}
-
-/// Inline policy for Rancher `etcd` and `worker` nodes [001].
-pub fn rancher_etcd_worker() -> Document {
-    Document::new([Statement::allow()
-        .actions([
-            "ec2:DescribeInstances",
-            "ec2:DescribeRegions",
-            "ecr:GetAuthorizationToken",
-            "ecr:BatchCheckLayerAvailability",
-            "ecr:GetDownloadUrlForLayer",
-            "ecr:GetRepositoryPolicy",
-            "ecr:DescribeRepositories",
-            "ecr:ListImages",
-            "ecr:BatchGetImage",
-        ])
-        .resource("*")])
-}
-
 /// The standard trust of a role attached to EC2 instances through an
 /// instance profile [001: "an IAM role attached to the instances"].
 pub fn ec2_trust() -> Document {
     Document::new([Statement::allow()
         .principal(Principal::service("ec2.amazonaws.com"))
         .action("sts:AssumeRole")])
-}
-
-/// License-manager permissions of the Rancher CSP adapter [000].
-pub fn rancher_csp_adapter() -> Document {
-    Document::new([Statement::allow()
-        .sid("RancherCSPAdapterPermissions")
-        .actions([
-            "license-manager:ListReceivedLicenses",
-            "license-manager:CheckoutLicense",
-            "license-manager:ExtendLicenseConsumption",
-            "license-manager:CheckInLicense",
-            "license-manager:GetLicense",
-            "license-manager:GetLicenseUsage",
-        ])
-        .resource("*")])
 }
 
 /// Web-identity trust for one Kubernetes service account (IRSA) [000, 003]:
@@ -142,75 +53,6 @@ pub fn rancher_csp_adapter_trust(oidc: &OidcProviderArn) -> Document {
     irsa_trust(oidc, CSP_ADAPTER_NAMESPACE, CSP_ADAPTER_SERVICE_ACCOUNT)
 }
 
-/// The policy of the AWS user KKP runs as [002]. `account_id` is expected
-/// to be a 12-digit account id (see [`crate::arn::is_account_id`]).
-pub fn kkp_account(partition: &str, account_id: &str) -> Document {
-    let iam = format!("arn:{partition}:iam::{account_id}");
-    Document::new([
-        Statement::allow()
-            .actions(["iam:GetInstanceProfile", "iam:ListInstanceProfiles"])
-            .resource(format!("{iam}:instance-profile/*")),
-        Statement::allow()
-            .actions([
-                "iam:CreateRole",
-                "iam:DeleteRole",
-                "iam:DeleteRolePolicy",
-                "iam:GetRole",
-                "iam:ListAttachedRolePolicies",
-                "iam:ListRolePolicies",
-                "iam:PassRole",
-                "iam:PutRolePolicy",
-                "iam:TagRole",
-            ])
-            .resource(format!("{iam}:role/kubernetes-*")),
-        Statement::allow()
-            .actions([
-                "iam:AddRoleToInstanceProfile",
-                "iam:CreateInstanceProfile",
-                "iam:DeleteInstanceProfile",
-                "iam:GetInstanceProfile",
-                "iam:RemoveRoleFromInstanceProfile",
-            ])
-            .resource(format!("{iam}:instance-profile/kubernetes-*")),
-        Statement::allow()
-            .actions([
-                "ec2:*",
-                "elasticloadbalancing:CreateListener",
-                "elasticloadbalancing:CreateRule",
-                "elasticloadbalancing:CreateTargetGroup",
-                "elasticloadbalancing:CreateLoadBalancer",
-                "elasticloadbalancing:ConfigureHealthCheck",
-                "elasticloadbalancing:DeleteListener",
-                "elasticloadbalancing:DeleteRule",
-                "elasticloadbalancing:DeleteTargetGroup",
-                "elasticloadbalancing:DeleteLoadBalancer",
-                "elasticloadbalancing:DeregisterTargets",
-                "elasticloadbalancing:DescribeListeners",
-                "elasticloadbalancing:DescribeRules",
-                "elasticloadbalancing:DescribeTargetGroupAttributes",
-                "elasticloadbalancing:DescribeTargetGroups",
-                "elasticloadbalancing:DescribeTargetHealth",
-                "elasticloadbalancing:DescribeLoadBalancers",
-                "elasticloadbalancing:DescribeLoadBalancerAttributes",
-                "elasticloadbalancing:ModifyListener",
-                "elasticloadbalancing:ModifyRule",
-                "elasticloadbalancing:ModifyTargetGroup",
-                "elasticloadbalancing:ModifyTargetGroupAttributes",
-                "elasticloadbalancing:ModifyLoadBalancerAttributes",
-                "elasticloadbalancing:RegisterTargets",
-                "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
-                "elasticloadbalancing:RemoveListenerCertificates",
-                "elasticloadbalancing:SetIpAddressType",
-                "elasticloadbalancing:SetRulePriorities",
-                "elasticloadbalancing:SetSecurityGroups",
-                "elasticloadbalancing:SetSubnets",
-                "elasticloadbalancing:SetWebAcl",
-                "sts:GetFederationToken",
-            ])
-            .resource("*"),
-    ])
-}
-
 /// Trust of the EKS Connector agent role [004]. The seed lists the service
 /// as an array of one; the canonical form shows it as a plain string.
 pub fn eks_connector_agent_trust() -> Document {
@@ -218,24 +60,6 @@ pub fn eks_connector_agent_trust() -> Document {
         .sid("SSMAccess")
         .principal(Principal::Service(vec!["ssm.amazonaws.com".to_string()]))
         .action("sts:AssumeRole")])
-}
-
-/// Inline policy of the EKS Connector agent role [004].
-pub fn eks_connector_agent(partition: &str) -> Document {
-    Document::new([
-        Statement::allow()
-            .sid("SsmControlChannel")
-            .action("ssmmessages:CreateControlChannel")
-            .resource(format!("arn:{partition}:eks:*:*:cluster/*")),
-        Statement::allow()
-            .sid("ssmDataplaneOperations")
-            .actions([
-                "ssmmessages:CreateDataChannel",
-                "ssmmessages:OpenDataChannel",
-                "ssmmessages:OpenControlChannel",
-            ])
-            .resource("*"),
-    ])
 }
 
 /// The documents users can ask for by name (`clusteriam_policy_document`).
@@ -260,6 +84,11 @@ pub struct PresetArgs<'a> {
     pub oidc_provider_arn: Option<&'a OidcProviderArn>,
     pub namespace: Option<&'a str>,
     pub service_account: Option<&'a str>,
+    /// The KKP version (`kkp_account`); unset is the current KKP.
+    pub kkp_version: Option<Version>,
+    /// The cloud provider (`rancher_controlplane`, `rancher_etcd_worker`);
+    /// unset is the in-tree one.
+    pub cloud_provider: Option<CloudProvider>,
 }
 
 impl<'a> PresetArgs<'a> {
@@ -271,13 +100,24 @@ impl<'a> PresetArgs<'a> {
             oidc_provider_arn: None,
             namespace: None,
             service_account: None,
+            kkp_version: None,
+            cloud_provider: None,
         }
     }
+}
+
+/// A rendered preset and where its content is published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub document: Document,
+    pub source: Source,
 }
 
 /// A preset name that does not exist, or a preset's parameter missing or wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PresetError {
+    /// The parameter at fault, when one is.
+    pub parameter: Option<&'static str>,
     message: String,
 }
 
@@ -288,6 +128,56 @@ impl fmt::Display for PresetError {
 }
 
 impl std::error::Error for PresetError {}
+
+/// Every parameter any preset takes, in the order the documentation lists them.
+pub const PARAMETERS: [&str; 6] = [
+    "account_id",
+    "oidc_provider_arn",
+    "namespace",
+    "service_account",
+    "kkp_version",
+    "cloud_provider",
+];
+
+/// Why `value` is not a valid value of `parameter` (one of [`PARAMETERS`]),
+/// if it is not: the one check of each for the data source and the function.
+pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
+    match parameter {
+        "account_id" if is_account_id(value) => Ok(()),
+        "account_id" => Err(format!("`account_id` must be 12 digits; got `{value}`")),
+        "oidc_provider_arn" => value
+            .parse::<OidcProviderArn>()
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        "namespace" => check_namespace(value),
+        "service_account" => check_service_account(value),
+        "kkp_version" => parse_kkp_version(value).map(|_| ()),
+        "cloud_provider" => parse_cloud_provider(value).map(|_| ()),
+        other => Err(format!(
+            "`{other}` is not a preset parameter; expected one of {}",
+            PARAMETERS.join(", ")
+        )),
+    }
+}
+
+/// The reason `kkp_version` is not a version, if it is not.
+pub fn parse_kkp_version(text: &str) -> Result<Version, String> {
+    text.parse().map_err(|()| {
+        format!(
+            "`kkp_version` must be a KKP version written MAJOR.MINOR, such as `2.28`; got `{text}`"
+        )
+    })
+}
+
+/// The reason `cloud_provider` is not a cloud provider, if it is not.
+pub fn parse_cloud_provider(text: &str) -> Result<CloudProvider, String> {
+    text.parse().map_err(|()| {
+        format!(
+            "`cloud_provider` must be one of {}; got `{text}`",
+            CloudProvider::NAMES.join(", ")
+        )
+    })
+}
 
 impl Preset {
     pub const ALL: &[Preset] = &[
@@ -320,10 +210,10 @@ impl Preset {
     pub fn description(&self) -> &'static str {
         match self {
             Preset::RancherControlplane => {
-                "The inline policy Rancher documents for nodes with the `controlplane` role (Amazon cloud provider)."
+                "The inline policy for nodes with the Rancher `controlplane` role: Rancher's page for the in-tree Amazon cloud provider, or with `cloud_provider = \"out-of-tree\"` the AWS cloud controller manager's control-plane policy."
             }
             Preset::RancherEtcdWorker => {
-                "The inline policy Rancher documents for nodes with the `etcd` or `worker` role (Amazon cloud provider)."
+                "The inline policy for nodes with the Rancher `etcd` or `worker` role (the same for both cloud providers)."
             }
             Preset::RancherNodeTrust => {
                 "The trust policy that lets EC2 instances (`ec2.amazonaws.com`) assume a Rancher node role."
@@ -335,7 +225,7 @@ impl Preset {
                 "The trust policy that lets the `cattle-csp-adapter-system/rancher-csp-adapter` service account assume the CSP adapter role through the cluster's OIDC provider."
             }
             Preset::KkpAccount => {
-                "The policy Kubermatic KKP needs on the AWS user it runs as, for the given account."
+                "The policy Kubermatic KKP needs on the AWS user it runs as, for the given account and `kkp_version`."
             }
             Preset::EksConnectorAgent => {
                 "The inline policy of the Amazon EKS Connector agent role (`AmazonEKSConnectorAgentPolicy`)."
@@ -349,52 +239,82 @@ impl Preset {
         }
     }
 
-    /// Which of `account_id`, `oidc_provider_arn`, `namespace`,
-    /// `service_account` this preset needs.
+    /// Which of [`PARAMETERS`] this preset takes.
     pub fn parameters(&self) -> &'static [&'static str] {
         match self {
-            Preset::RancherControlplane
-            | Preset::RancherEtcdWorker
-            | Preset::RancherNodeTrust
+            Preset::RancherControlplane | Preset::RancherEtcdWorker => &["cloud_provider"],
+            Preset::RancherNodeTrust
             | Preset::RancherCspAdapter
             | Preset::EksConnectorAgent
             | Preset::EksConnectorAgentTrust => &[],
             Preset::RancherCspAdapterTrust => &["oidc_provider_arn"],
-            Preset::KkpAccount => &["account_id"],
+            Preset::KkpAccount => &["account_id", "kkp_version"],
             Preset::IrsaTrust => &["oidc_provider_arn", "namespace", "service_account"],
         }
     }
 
-    /// The preset's document for these arguments.
-    pub fn build(&self, args: &PresetArgs<'_>) -> Result<Document, PresetError> {
-        let document = match self {
-            Preset::RancherControlplane => rancher_controlplane(),
-            Preset::RancherEtcdWorker => rancher_etcd_worker(),
-            Preset::RancherNodeTrust => ec2_trust(),
-            Preset::RancherCspAdapter => rancher_csp_adapter(),
-            Preset::RancherCspAdapterTrust => rancher_csp_adapter_trust(self.required_oidc(args)?),
+    /// Which of its parameters this preset cannot do without (`kkp_version`
+    /// and `cloud_provider` have defaults).
+    pub fn required_parameters(&self) -> &'static [&'static str] {
+        match self {
+            Preset::RancherControlplane | Preset::RancherEtcdWorker => &[],
+            Preset::KkpAccount => &["account_id"],
+            other => other.parameters(),
+        }
+    }
+
+    /// The preset's document for these arguments, and its source.
+    pub fn build(&self, args: &PresetArgs<'_>) -> Result<Rendered, PresetError> {
+        let cloud_provider = args.cloud_provider.unwrap_or_default();
+        let published = |p: &'static documents::Published, account_id: &str| Rendered {
+            document: p.render(args.partition, account_id),
+            source: p.source,
+        };
+        let trust = |document, source| Rendered { document, source };
+        let rendered = match self {
+            Preset::RancherControlplane => published(
+                documents::rancher_node(cloud_provider, NodeRole::Controlplane),
+                "",
+            ),
+            Preset::RancherEtcdWorker => published(
+                documents::rancher_node(cloud_provider, NodeRole::Worker),
+                "",
+            ),
+            Preset::RancherNodeTrust => trust(ec2_trust(), RANCHER_NODE_PAGE),
+            Preset::RancherCspAdapter => published(&documents::RANCHER_CSP_ADAPTER, ""),
+            Preset::RancherCspAdapterTrust => trust(
+                rancher_csp_adapter_trust(self.required_oidc(args)?),
+                RANCHER_CSP_ADAPTER_PAGE,
+            ),
             Preset::KkpAccount => {
                 let account_id = self.required("account_id", args.account_id)?;
                 if !is_account_id(account_id) {
                     return Err(PresetError {
+                        parameter: Some("account_id"),
                         message: format!("`account_id` must be 12 digits; got `{account_id}`"),
                     });
                 }
-                kkp_account(args.partition, account_id)
+                published(documents::kkp_account(args.kkp_version), account_id)
             }
-            Preset::EksConnectorAgent => eks_connector_agent(args.partition),
-            Preset::EksConnectorAgentTrust => eks_connector_agent_trust(),
-            Preset::IrsaTrust => irsa_trust(
-                self.required_oidc(args)?,
-                self.required("namespace", args.namespace)?,
-                self.required("service_account", args.service_account)?,
+            Preset::EksConnectorAgent => published(&documents::EKS_CONNECTOR_AGENT, ""),
+            Preset::EksConnectorAgentTrust => {
+                trust(eks_connector_agent_trust(), EKS_CONNECTOR_PAGE)
+            }
+            Preset::IrsaTrust => trust(
+                irsa_trust(
+                    self.required_oidc(args)?,
+                    self.required("namespace", args.namespace)?,
+                    self.required("service_account", args.service_account)?,
+                ),
+                TORQUE_AGENTS_PAGE,
             ),
         };
-        Ok(document)
+        Ok(rendered)
     }
 
-    fn missing(&self, parameter: &str) -> PresetError {
+    fn missing(&self, parameter: &'static str) -> PresetError {
         PresetError {
+            parameter: Some(parameter),
             message: format!("preset `{}` needs `{parameter}`", self.name()),
         }
     }
@@ -402,7 +322,7 @@ impl Preset {
     /// A string parameter, treating an empty one as missing.
     fn required<'a>(
         &self,
-        parameter: &str,
+        parameter: &'static str,
         value: Option<&'a str>,
     ) -> Result<&'a str, PresetError> {
         value
@@ -431,6 +351,7 @@ impl FromStr for Preset {
             .find(|preset| preset.name() == s)
             .copied()
             .ok_or_else(|| PresetError {
+                parameter: None,
                 message: format!(
                     "`{s}` is not a known preset; expected one of {}",
                     Preset::ALL
@@ -446,152 +367,8 @@ impl FromStr for Preset {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::document::{canonical_json, equivalent};
-    use std::path::PathBuf;
-
-    const ACCOUNT: &str = "111122223333";
-    const REGION: &str = "us-east-1";
-    const OIDC_ID: &str = "EXAMPLED539D4633E53DE1B71EXAMPLE";
-
-    /// `CLUSTERIAM_SEEDS_DIR`, else `shared/seeds` beside the crate.
-    fn seeds_dir() -> PathBuf {
-        std::env::var_os("CLUSTERIAM_SEEDS_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds"))
-            })
-    }
-
-    fn seed_text(number: &str) -> String {
-        let dir = seeds_dir();
-        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
-            panic!(
-                "the seeds directory is missing: looked for {} ({e}); set CLUSTERIAM_SEEDS_DIR",
-                dir.display()
-            )
-        });
-        let path = entries
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .find(|path| {
-                path.file_name()
-                    .and_then(|name| name.to_str())
-                    .is_some_and(|name| name.starts_with(&format!("{number}_")))
-            })
-            .unwrap_or_else(|| panic!("no seed {number}_*.txt in {}", dir.display()));
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
-    }
-
-    /// The text of every fenced code block, whatever its language tag or indent.
-    fn fenced_blocks(markdown: &str) -> Vec<String> {
-        let mut blocks = Vec::new();
-        let mut current: Option<String> = None;
-        for line in markdown.lines() {
-            if line.trim_start().starts_with("```") {
-                match current.take() {
-                    Some(block) => blocks.push(block),
-                    None => current = Some(String::new()),
-                }
-            } else if let Some(block) = current.as_mut() {
-                block.push_str(line);
-                block.push('\n');
-            }
-        }
-        blocks
-    }
-
-    /// The policy documents a seed prints, placeholders filled in. Skips CLI
-    /// output (`{"Role": ...}`) and anything that is not a policy.
-    fn seed_policies(number: &str) -> Vec<String> {
-        fenced_blocks(&seed_text(number))
-            .into_iter()
-            .filter(|block| {
-                matches!(
-                    serde_json::from_str::<serde_json::Value>(block),
-                    Ok(serde_json::Value::Object(object))
-                        if object.contains_key("Statement") && !object.contains_key("Role")
-                )
-            })
-            .map(|block| {
-                block
-                    .replace("${MY_AWS_ACC}", ACCOUNT)
-                    .replace("${MY_AWS_REGION}", REGION)
-                    .replace("${MY_OIDC_PROVIDER}", OIDC_ID)
-                    .replace("YOUR_ACCOUNT_ID", ACCOUNT)
-            })
-            .collect()
-    }
-
-    fn oidc(partition: &str) -> OidcProviderArn {
-        format!("arn:{partition}:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/{OIDC_ID}")
-            .parse()
-            .unwrap()
-    }
-
-    /// The presets each seed's documents must equal, in the seed's order.
-    fn expected_presets(number: &str, partition: &str) -> Vec<Document> {
-        match number {
-            "000" => vec![
-                rancher_csp_adapter_trust(&oidc(partition)),
-                rancher_csp_adapter(),
-            ],
-            "001" => vec![rancher_controlplane(), rancher_etcd_worker()],
-            "002" => vec![kkp_account(partition, ACCOUNT)],
-            "003" => vec![],
-            "004" => vec![eks_connector_agent_trust(), eks_connector_agent(partition)],
-            _ => unreachable!(),
-        }
-    }
-
-    #[test]
-    fn presets_equal_the_seed_documents() {
-        for number in ["000", "001", "002", "003", "004"] {
-            let seeds = seed_policies(number);
-            let presets = expected_presets(number, "aws");
-            assert_eq!(
-                seeds.len(),
-                presets.len(),
-                "policy documents in seed {number}"
-            );
-            for (seed, preset) in seeds.iter().zip(&presets) {
-                let preset = preset.to_canonical_json();
-                assert!(
-                    equivalent(&preset, seed),
-                    "seed {number}:\n{preset}\n{seed}"
-                );
-                // Canonical form keeps the seed's order, so it reads like the seed.
-                assert_eq!(canonical_json(seed).unwrap(), preset, "seed {number}");
-            }
-        }
-    }
-
-    #[test]
-    fn presets_use_the_callers_partition() {
-        for number in ["000", "002", "004"] {
-            let seeds = seed_policies(number);
-            let presets = expected_presets(number, "aws-cn");
-            for (seed, preset) in seeds.iter().zip(&presets) {
-                let preset = preset.to_canonical_json();
-                assert!(!preset.contains("arn:aws:"), "{preset}");
-                let seed_in_china = seed.replace("arn:aws:", "arn:aws-cn:");
-                assert!(
-                    equivalent(&preset, &seed_in_china),
-                    "seed {number}:\n{preset}"
-                );
-                if seed.contains("arn:aws:") {
-                    assert!(preset.contains("arn:aws-cn:"), "{preset}");
-                    assert!(
-                        !equivalent(&preset, seed),
-                        "seed {number}: partition ignored"
-                    );
-                }
-            }
-        }
-        let kkp = kkp_account("aws-us-gov", ACCOUNT).to_canonical_json();
-        assert!(kkp.contains(r#""arn:aws-us-gov:iam::111122223333:role/kubernetes-*""#));
-        let agent = eks_connector_agent("aws-cn").to_canonical_json();
-        assert!(agent.contains(r#""arn:aws-cn:eks:*:*:cluster/*""#));
-    }
+    use crate::policy::document::equivalent;
+    use crate::policy::test_seeds::{ACCOUNT, OIDC_ID, REGION, oidc, seed_policies, seed_text};
 
     #[test]
     fn irsa_trust_is_exact() {
@@ -650,14 +427,11 @@ mod tests {
             assert_eq!(preset.to_string(), preset.name());
             assert!(preset.description().ends_with('.'), "{preset}");
             for parameter in preset.parameters() {
+                assert!(PARAMETERS.contains(parameter), "{preset}: {parameter}");
+            }
+            for parameter in preset.required_parameters() {
                 assert!(
-                    [
-                        "account_id",
-                        "oidc_provider_arn",
-                        "namespace",
-                        "service_account"
-                    ]
-                    .contains(parameter),
+                    preset.parameters().contains(parameter),
                     "{preset}: {parameter}"
                 );
             }
@@ -680,23 +454,30 @@ mod tests {
             oidc_provider_arn: Some(&oidc),
             namespace: Some("ns"),
             service_account: Some("sa"),
+            kkp_version: None,
+            cloud_provider: None,
         };
         for preset in Preset::ALL {
             assert!(preset.build(&full).is_ok(), "{preset}");
             let bare = preset.build(&PresetArgs::new("aws"));
-            assert_eq!(bare.is_ok(), preset.parameters().is_empty(), "{preset}");
+            assert_eq!(
+                bare.is_ok(),
+                preset.required_parameters().is_empty(),
+                "{preset}"
+            );
         }
-        assert_eq!(Preset::RancherNodeTrust.build(&full).unwrap(), ec2_trust());
         assert_eq!(
-            Preset::IrsaTrust
-                .build(&PresetArgs {
-                    namespace: Some(""),
-                    ..full
-                })
-                .unwrap_err()
-                .to_string(),
-            "preset `irsa_trust` needs `namespace`"
+            Preset::RancherNodeTrust.build(&full).unwrap().document,
+            ec2_trust()
         );
+        let error = Preset::IrsaTrust
+            .build(&PresetArgs {
+                namespace: Some(""),
+                ..full
+            })
+            .unwrap_err();
+        assert_eq!(error.to_string(), "preset `irsa_trust` needs `namespace`");
+        assert_eq!(error.parameter, Some("namespace"));
         assert_eq!(
             Preset::KkpAccount
                 .build(&PresetArgs {
@@ -707,15 +488,84 @@ mod tests {
                 .to_string(),
             "`account_id` must be 12 digits; got `12`"
         );
+        let china = Preset::KkpAccount
+            .build(&PresetArgs {
+                partition: "aws-cn",
+                kkp_version: Some(Version::new(2, 22)),
+                ..full
+            })
+            .unwrap();
         assert_eq!(
-            Preset::KkpAccount
-                .build(&PresetArgs {
-                    partition: "aws-cn",
-                    ..full
-                })
-                .unwrap(),
-            kkp_account("aws-cn", ACCOUNT)
+            china.document,
+            documents::KKP_2_22_AND_EARLIER.render("aws-cn", ACCOUNT)
         );
+        assert_eq!(china.source, documents::KKP_2_22_AND_EARLIER.source);
+    }
+
+    #[test]
+    fn presets_know_their_sources() {
+        let source = |preset: Preset, args: PresetArgs<'_>| preset.build(&args).unwrap().source;
+        let args = PresetArgs {
+            account_id: Some(ACCOUNT),
+            ..PresetArgs::new("aws")
+        };
+        assert_eq!(
+            source(Preset::KkpAccount, args).version_range(),
+            "KKP 2.23 and later"
+        );
+        assert_eq!(source(Preset::RancherControlplane, args), RANCHER_NODE_PAGE);
+        let out_of_tree = PresetArgs {
+            cloud_provider: Some(CloudProvider::OutOfTree),
+            ..args
+        };
+        assert_eq!(
+            source(Preset::RancherControlplane, out_of_tree).page,
+            "kubernetes/cloud-provider-aws, docs/prerequisites.md, \"Control Plane Policy\""
+        );
+        assert_eq!(
+            source(Preset::EksConnectorAgentTrust, args),
+            EKS_CONNECTOR_PAGE
+        );
+    }
+
+    #[test]
+    fn bad_versions_and_cloud_providers_name_the_attribute() {
+        assert_eq!(parse_kkp_version("2.28"), Ok(Version::new(2, 28)));
+        assert_eq!(
+            parse_kkp_version("latest").unwrap_err(),
+            "`kkp_version` must be a KKP version written MAJOR.MINOR, such as `2.28`; got `latest`"
+        );
+        assert_eq!(
+            parse_cloud_provider("out-of-tree"),
+            Ok(CloudProvider::OutOfTree)
+        );
+        assert_eq!(
+            parse_cloud_provider("external").unwrap_err(),
+            "`cloud_provider` must be one of in-tree, out-of-tree; got `external`"
+        );
+    }
+
+    #[test]
+    fn parameters_are_checked_in_one_place() {
+        assert!(check_parameter("account_id", ACCOUNT).is_ok());
+        assert!(check_parameter("oidc_provider_arn", oidc("aws").arn()).is_ok());
+        assert!(check_parameter("kkp_version", "2.28").is_ok());
+        for (parameter, bad, start) in [
+            ("account_id", "12", "`account_id` must be 12 digits"),
+            (
+                "oidc_provider_arn",
+                "arn:aws:iam::111122223333:role/x",
+                "`arn:aws:iam",
+            ),
+            ("namespace", "A", "`namespace` must be"),
+            ("service_account", "A", "`service_account` must be"),
+            ("kkp_version", "2", "`kkp_version` must be"),
+            ("cloud_provider", "x", "`cloud_provider` must be"),
+            ("region", "x", "`region` is not a preset parameter"),
+        ] {
+            let error = check_parameter(parameter, bad).unwrap_err();
+            assert!(error.starts_with(start), "{error}");
+        }
     }
 
     #[test]

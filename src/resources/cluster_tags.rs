@@ -18,13 +18,11 @@ use async_trait::async_trait;
 
 use crate::aws::{Aws, AwsError};
 use crate::engine::tags::{Listed, Phase, TagProblem, cluster_tag_moves, tag_problems};
+use crate::kubernetes::{check_cluster_id, cluster_tag_key};
 use crate::provider::Clients;
 use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
 use crate::validate::{check_attr, check_value, is_ec2_id, one_of};
 
-const KEY_PREFIX: &str = "kubernetes.io/cluster/";
-/// EC2 tag keys have at most 128 characters.
-const MAX_CLUSTER_ID: usize = 128 - KEY_PREFIX.len();
 const OWNERSHIPS: [&str; 2] = ["owned", "shared"];
 
 pub struct ClusterTags;
@@ -51,7 +49,7 @@ impl Tagging {
     }
 
     fn key(&self) -> String {
-        tag_key(&self.cluster_id)
+        cluster_tag_key(&self.cluster_id)
     }
 
     fn ids(&self) -> BTreeSet<String> {
@@ -104,26 +102,6 @@ impl Tagging {
             Value::opt_string(self.security_group_id.clone()),
         );
         v
-    }
-}
-
-fn tag_key(cluster_id: &str) -> String {
-    format!("{KEY_PREFIX}{cluster_id}")
-}
-
-fn check_cluster_id(id: &str) -> Result<(), String> {
-    let ok = !id.is_empty()
-        && id.len() <= MAX_CLUSTER_ID
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.:=+@".contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "`cluster_id` must be 1 to {MAX_CLUSTER_ID} letters, digits or `-_.:=+@`, so that \
-             `{KEY_PREFIX}<cluster_id>` is a valid EC2 tag key of at most 128 characters; got `{id}`"
-        ))
     }
 }
 
@@ -457,7 +435,7 @@ impl Resource<Clients> for ClusterTags {
 
     async fn plan(&self, ctx: &Ctx<Clients>, plan: &mut Plan<'_>, diags: &mut Diagnostics) {
         let (id, key) = match plan.config.get_str("cluster_id") {
-            Some(c) => (Value::string(c), Value::string(tag_key(c))),
+            Some(c) => (Value::string(c), Value::string(cluster_tag_key(c))),
             None => (Value::Unknown, Value::Unknown),
         };
         plan.planned.set("id", id);
@@ -612,7 +590,7 @@ impl Resource<Clients> for ClusterTags {
         let Some(clients) = ctx.client(diags) else {
             return Value::Null;
         };
-        let key = tag_key(id);
+        let key = cluster_tag_key(id);
         let tags = match clients.aws.ec2_resources_with_tag(&key, None, None).await {
             Ok(tags) => tags,
             Err(e) => {
@@ -707,18 +685,6 @@ impl Resource<Clients> for ClusterTags {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cluster_ids_make_valid_tag_keys() {
-        assert!(check_cluster_id("my-cluster").is_ok());
-        assert!(check_cluster_id("c-abc12:prod_1.x@y=z+w").is_ok());
-        assert!(check_cluster_id(&"a".repeat(106)).is_ok());
-        assert_eq!(tag_key(&"a".repeat(106)).len(), 128);
-        for bad in ["", "my cluster", "a/b", "a*", "é", &"a".repeat(107)] {
-            let err = check_cluster_id(bad).unwrap_err();
-            assert!(err.contains("`cluster_id`") && err.contains(&format!("got `{bad}`")));
-        }
-    }
 
     #[test]
     fn state_keeps_null_or_empty_sets_as_configured() {

@@ -3,7 +3,7 @@
 
 use super::role::{RoleKind, RoleResource};
 use crate::aws::{Aws, ObservedRole};
-use crate::policy::presets;
+use crate::policy::{documents, presets};
 use crate::tfplugin::{Attribute, AttributePath, Type, Value};
 
 pub struct EksConnectorAgentRole;
@@ -65,7 +65,9 @@ impl RoleKind for EksConnectorAgentRole {
 
     fn policy(&self, _input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
         Ok(Some(
-            presets::eks_connector_agent(&aws.partition).to_canonical_json(),
+            documents::EKS_CONNECTOR_AGENT
+                .render_in(&aws.partition)
+                .to_canonical_json(),
         ))
     }
 

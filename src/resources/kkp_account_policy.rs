@@ -1,11 +1,14 @@
 //! `clusteriam_kkp_account_policy`: the managed policy Kubermatic KKP needs
-//! on the AWS user it runs as [seed 002], optionally attached to that user.
+//! on the AWS user it runs as (the document for `kkp_version`: seed 002 or
+//! today's), optionally attached to that user.
 
 use async_trait::async_trait;
 
 use crate::arn::{Arn, is_account_id};
 use crate::aws::AwsError;
-use crate::policy::{canonical_json, equivalent, presets};
+use crate::policy::documents::{self, Version};
+use crate::policy::presets::parse_kkp_version;
+use crate::policy::{canonical_json, equivalent};
 use crate::provider::Clients;
 use crate::resources::{
     limits, merged_tags, ownership_mark, plan_tags_all, tag_attributes, tags_after_read,
@@ -55,9 +58,62 @@ condition on `iam:CreateRole` and `iam:PutRolePolicy`) would close the way to ad
 but KKP's documentation does not say that KKP sets a boundary on the roles it creates, so such \
 a condition is likely to stop KKP from creating its node roles. This provider does not offer it.";
 
-/// The document for `account_id`, in the caller's partition.
-fn document(partition: &str, account_id: &str) -> String {
-    presets::kkp_account(partition, account_id).to_canonical_json()
+/// The document for `account_id` and the KKP version (unset: the current
+/// KKP), in the caller's partition.
+fn document(partition: &str, account_id: &str, kkp_version: Option<Version>) -> String {
+    documents::kkp_account(kkp_version)
+        .render(partition, account_id)
+        .to_canonical_json()
+}
+
+/// The `kkp_version` to import for a policy: unset when it is the current
+/// document, the newest version a seed document serves when it is that one,
+/// unset when it is neither (the plan then shows the current document).
+fn kkp_version_of(partition: &str, account_id: &str, policy: &str) -> Option<Version> {
+    if equivalent(policy, &document(partition, account_id, None)) {
+        return None;
+    }
+    documents::KKP_ACCOUNT
+        .iter()
+        .find(|doc| {
+            equivalent(
+                policy,
+                &doc.render(partition, account_id).to_canonical_json(),
+            )
+        })
+        .and_then(|doc| doc.source.versions.bound())
+}
+
+/// The `kkp_version` attribute's description: the documents and how each
+/// differs from the one before, from the documents themselves.
+fn kkp_version_description() -> String {
+    let ranges: Vec<String> = documents::KKP_ACCOUNT
+        .iter()
+        .map(|doc| doc.source.version_range())
+        .collect();
+    let changes: Vec<String> = documents::KKP_ACCOUNT
+        .windows(2)
+        .map(|pair| {
+            let added: Vec<String> = pair[1]
+                .actions_beyond(pair[0])
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect();
+            format!(
+                "the policy of {} adds {}",
+                pair[1].source.version_range(),
+                added.join(" and ")
+            )
+        })
+        .collect();
+    format!(
+        "The KKP version the policy is for, written `MAJOR.MINOR` such as `\"2.28\"`. KKP's \
+         documentation prints one policy for each of: {}; {}. Unset, the policy is the current \
+         KKP's (the last of these). Changing it updates the policy in place (a new default \
+         policy version).",
+        ranges.join(", "),
+        changes.join("; ")
+    )
 }
 
 fn name_of(state: &Value) -> &str {
@@ -75,8 +131,9 @@ impl Resource<Clients> for KkpAccountPolicy {
             0,
             Block::new(&format!(
                 "The IAM managed policy that Kubermatic KKP needs on the AWS user it runs as, as \
-                 documented in KKP's AWS requirements, with `YOUR_ACCOUNT_ID` filled in and every ARN \
-                 in the caller's partition. Optionally attaches it to that user. A change of the \
+                 documented in KKP's AWS requirements for the KKP version in `kkp_version` (the \
+                 current KKP when unset), with `YOUR_ACCOUNT_ID` filled in and every ARN in the \
+                 caller's partition. Optionally attaches it to that user. A change of the \
                  document becomes a new default policy version; the oldest one is deleted when IAM's \
                  limit of five versions is reached. Destroy detaches it from that user, deletes its \
                  other versions and deletes it.\n\n{SECURITY_CONSIDERATIONS}",
@@ -90,6 +147,11 @@ impl Resource<Clients> for KkpAccountPolicy {
                 )
                 .stable(),
             )
+            .attribute(Attribute::optional(
+                "kkp_version",
+                Type::String,
+                &kkp_version_description(),
+            ))
             .attribute(Attribute::optional(
                 "user_name",
                 Type::String,
@@ -108,7 +170,7 @@ impl Resource<Clients> for KkpAccountPolicy {
                 Attribute::optional(
                     "name_prefix",
                     Type::String,
-                    "Create a unique policy name starting with this prefix. Conflicts with `name`. Changing it replaces the policy.",
+                    "Create a unique policy name starting with this prefix, at most 100 characters (IAM's 128 less room for the generated suffix). Conflicts with `name`. Changing it replaces the policy.",
                 )
                 .requires_replace(),
             )
@@ -158,6 +220,9 @@ impl Resource<Clients> for KkpAccountPolicy {
             } else {
                 Err(format!("`account_id` must be 12 digits; got `{a}`"))
             }
+        });
+        check_attr(config, "kkp_version", diags, |v| {
+            parse_kkp_version(v).map(|_| ())
         });
         check_attr(config, "name", diags, |n| {
             if is_iam_name(n, 128) {
@@ -229,13 +294,20 @@ impl Resource<Clients> for KkpAccountPolicy {
             },
             _ => None,
         };
-        let Some(account) = account else {
+        let kkp_version = match plan.config.get("kkp_version") {
+            Value::Null => Some(None),
+            value => value
+                .as_str()
+                .and_then(|v| parse_kkp_version(v).ok())
+                .map(Some),
+        };
+        let (Some(account), Some(kkp_version)) = (account, kkp_version) else {
             plan.planned.set("policy", Value::Unknown);
             plan.planned.set("default_version_id", Value::Unknown);
             check_limits(plan, clients, diags).await;
             return;
         };
-        let wanted = document(&clients.aws.partition, &account);
+        let wanted = document(&clients.aws.partition, &account, kkp_version);
         // Keep the stored text when it means the same, so nothing shows.
         match plan.prior.get_str("policy") {
             Some(prior) if equivalent(prior, &wanted) => {
@@ -280,7 +352,7 @@ impl Resource<Clients> for KkpAccountPolicy {
         let Some(document) = planned.get_str("policy") else {
             diags.error(
                 format!("creating IAM policy (`{name}`)"),
-                "The policy document is unknown at apply; `account_id` must be known.",
+                "The policy document is unknown at apply; `account_id` and `kkp_version` must be known.",
             );
             return Value::Null;
         };
@@ -578,6 +650,40 @@ impl Resource<Clients> for KkpAccountPolicy {
         state.set("arn", Value::string(id));
         // The document names the account whose roles KKP manages: the owner's.
         state.set("account_id", Value::string(&arn.account));
+        // Pick the KKP version whose document the policy is.
+        let summary = || format!("importing IAM policy (`{id}`)");
+        let policy = match clients.aws.get_policy(id).await {
+            Ok(Some(policy)) => policy,
+            Ok(None) => {
+                diags.error(
+                    summary(),
+                    "NoSuchEntity: no such policy in this account; check the ARN.",
+                );
+                return Value::Null;
+            }
+            Err(e) => {
+                diags.error(summary(), e.detail());
+                return Value::Null;
+            }
+        };
+        match clients
+            .aws
+            .policy_version_document(id, &policy.default_version_id)
+            .await
+        {
+            Ok(Some(document)) => {
+                let version = kkp_version_of(&clients.aws.partition, &arn.account, &document);
+                state.set(
+                    "kkp_version",
+                    Value::opt_string(version.map(|v| v.to_string())),
+                );
+            }
+            Ok(None) => {}
+            Err(e) => {
+                diags.error(summary(), e.detail());
+                return Value::Null;
+            }
+        }
         // Pick up the attachment when there is exactly one user to pick.
         match clients.aws.policy_users(id).await {
             Ok(users) if users.len() == 1 => state.set("user_name", Value::string(&users[0])),
@@ -618,12 +724,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_and_paths() {}
-
-    #[test]
     fn document_uses_the_partition_and_account() {
-        let doc = document("aws-cn", "111122223333");
+        let doc = document("aws-cn", "111122223333", None);
         assert!(doc.contains("arn:aws-cn:iam::111122223333:role/kubernetes-*"));
         assert!(!doc.contains("arn:aws:"));
+    }
+
+    #[test]
+    fn import_picks_the_version_whose_document_the_policy_is() {
+        let account = "111122223333";
+        let at = |v| document("aws", account, Some(Version::new(2, v)));
+        assert_eq!(kkp_version_of("aws", account, &at(23)), None);
+        assert_eq!(kkp_version_of("aws", account, &at(31)), None);
+        assert_eq!(
+            kkp_version_of("aws", account, &at(20)),
+            Some(Version::new(2, 22))
+        );
+        // Another account's policy, or an edited one, is neither.
+        assert_eq!(kkp_version_of("aws", "999988887777", &at(20)), None);
+        let edited = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#;
+        assert_eq!(kkp_version_of("aws", account, edited), None);
     }
 }

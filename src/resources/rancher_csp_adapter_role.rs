@@ -4,7 +4,7 @@
 use super::role::{RoleKind, RoleResource};
 use crate::arn::OidcProviderArn;
 use crate::aws::{Aws, ObservedRole};
-use crate::policy::presets;
+use crate::policy::{documents, presets};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
 use crate::validate::check_attr;
 
@@ -117,12 +117,12 @@ impl RoleKind for RancherCspAdapterRole {
         Some(POLICY_NAME.to_string())
     }
 
-    fn policy(
-        &self,
-        _input: &Value,
-        _aws: &Aws,
-    ) -> Result<Option<String>, (AttributePath, String)> {
-        Ok(Some(presets::rancher_csp_adapter().to_canonical_json()))
+    fn policy(&self, _input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
+        Ok(Some(
+            documents::RANCHER_CSP_ADAPTER
+                .render_in(&aws.partition)
+                .to_canonical_json(),
+        ))
     }
 
     fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {

@@ -1,10 +1,12 @@
-//! `clusteriam_rancher_node_role` (seed 001): the IAM role, inline policy and
-//! instance profile Rancher's Amazon cloud provider needs on nodes of one
-//! node role.
+//! `clusteriam_rancher_node_role` (seed 001, and the out-of-tree cloud
+//! controller's documents): the IAM role, inline policy and instance profile
+//! Rancher's Amazon cloud provider needs on nodes of one node role.
 
 use super::role::{RoleKind, RoleResource};
 use crate::aws::{Aws, ObservedRole};
-use crate::policy::{equivalent, presets};
+use crate::policy::documents::{self, CloudProvider, NodeRole};
+use crate::policy::equivalent;
+use crate::policy::presets::{self, parse_cloud_provider};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
 use crate::validate::{check_attr, one_of};
 
@@ -14,16 +16,51 @@ pub fn resource() -> RoleResource<RancherNodeRole> {
     RoleResource(RancherNodeRole)
 }
 
-const NODE_ROLES: [&str; 3] = ["controlplane", "etcd", "worker"];
 /// The inline policy's name; the documentation leaves it to the reader.
 const POLICY_NAME: &str = "RancherNodePolicy";
 
-fn node_policy(node_role: &str) -> Option<String> {
-    match node_role {
-        "controlplane" => Some(presets::rancher_controlplane().to_canonical_json()),
-        "etcd" | "worker" => Some(presets::rancher_etcd_worker().to_canonical_json()),
-        _ => None,
+/// The documented policy for a node role under a cloud provider. These
+/// policies name no ARN, so any partition compares the same.
+fn node_policy(cloud_provider: CloudProvider, node_role: NodeRole) -> String {
+    documents::rancher_node(cloud_provider, node_role)
+        .render_in("aws")
+        .to_canonical_json()
+}
+
+/// The cloud provider whose documented policy for `node_role` the role has:
+/// the in-tree one unless the policy is the out-of-tree one alone (the two
+/// share the etcd/worker policy).
+fn cloud_provider_of(node_role: NodeRole, policy: Option<&String>) -> CloudProvider {
+    let is = |cloud_provider| {
+        policy.is_some_and(|p| equivalent(&node_policy(cloud_provider, node_role), p))
+    };
+    if is(CloudProvider::OutOfTree) && !is(CloudProvider::InTree) {
+        CloudProvider::OutOfTree
+    } else {
+        CloudProvider::InTree
     }
+}
+
+/// The `cloud_provider` attribute's description: when to choose which, and
+/// the actions that differ, from the documents themselves.
+fn cloud_provider_description() -> String {
+    let extra = documents::CLOUD_PROVIDER_AWS_CONTROL_PLANE
+        .actions_beyond(&documents::RANCHER_CONTROLPLANE)
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "Which AWS cloud provider the cluster runs, and so which documented policy the role gets. \
+         `in-tree` (the default) is Kubernetes' built-in provider, with the policies of Rancher's \
+         \"Setting up the Amazon Cloud Provider\" page; Kubernetes removed it in 1.27. `out-of-tree` \
+         is the AWS cloud controller manager (`aws-cloud-controller-manager`), which Rancher requires \
+         from Kubernetes 1.27 on, with the policies of its own documentation \
+         (kubernetes/cloud-provider-aws, `docs/prerequisites.md`). Choose `out-of-tree` for \
+         Kubernetes 1.27 and later. For `controlplane` nodes the out-of-tree policy adds {extra}; \
+         `etcd` and `worker` nodes get the same policy with either. Changing it updates the policy \
+         in place."
+    )
 }
 
 impl RoleKind for RancherNodeRole {
@@ -35,7 +72,9 @@ impl RoleKind for RancherNodeRole {
         "The IAM role that Rancher's Amazon cloud provider needs on the nodes of one node role, as Rancher's \
          \"Setting up the Amazon Cloud Provider\" page documents: a role trusted by EC2 with the documented \
          policy for `controlplane` nodes, or for `etcd` and `worker` nodes, and an instance profile of the \
-         same name to enter as the node template's IAM Instance Profile Name."
+         same name to enter as the node template's IAM Instance Profile Name. With \
+         `cloud_provider = \"out-of-tree\"` (Kubernetes 1.27 and later) the policies are those the AWS \
+         cloud controller manager documents instead."
     }
 
     fn name_prefix_default(&self) -> &'static str {
@@ -49,6 +88,12 @@ impl RoleKind for RancherNodeRole {
                 Type::String,
                 "The Rancher node role whose documented policy the role gets: `controlplane`, `etcd` or `worker` (`etcd` and `worker` share one policy). Changing it updates the policy in place.",
             ),
+            Attribute::optional_computed(
+                "cloud_provider",
+                Type::String,
+                &cloud_provider_description(),
+            )
+            .default(Value::string(CloudProvider::InTree.name())),
             Attribute::computed(
                 "policy",
                 Type::String,
@@ -67,9 +112,34 @@ impl RoleKind for RancherNodeRole {
         ]
     }
 
+    /// Version 1 added `cloud_provider`.
+    fn schema_version(&self) -> i64 {
+        1
+    }
+
+    /// State written before `cloud_provider` existed is in-tree: the only
+    /// documents that provider knew. Setting it here, not at the next read,
+    /// keeps `plan -refresh-only` free of a change nobody made.
+    fn upgrade_state(
+        &self,
+        version: i64,
+        mut state: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        if version < 1 {
+            let attributes = state.as_object_mut().ok_or("the state is not an object")?;
+            if attributes.get("cloud_provider").is_none_or(|c| c.is_null()) {
+                attributes.insert("cloud_provider".into(), CloudProvider::InTree.name().into());
+            }
+        }
+        Ok(state)
+    }
+
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         check_attr(config, "node_role", diags, |r| {
-            one_of("node_role", &NODE_ROLES, r)
+            one_of("node_role", NodeRole::NAMES, r)
+        });
+        check_attr(config, "cloud_provider", diags, |c| {
+            parse_cloud_provider(c).map(|_| ())
         });
     }
 
@@ -81,8 +151,19 @@ impl RoleKind for RancherNodeRole {
         Some(POLICY_NAME.to_string())
     }
 
-    fn policy(&self, input: &Value, _aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
-        Ok(input.get_str("node_role").and_then(node_policy))
+    fn policy(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
+        let cloud_provider = match input.get("cloud_provider") {
+            Value::Null => Some(CloudProvider::default()),
+            value => value.as_str().and_then(|c| c.parse().ok()),
+        };
+        let node_role = input.get_str("node_role").and_then(|r| r.parse().ok());
+        Ok(cloud_provider
+            .zip(node_role)
+            .map(|(cloud_provider, node_role)| {
+                documents::rancher_node(cloud_provider, node_role)
+                    .render_in(&aws.partition)
+                    .to_canonical_json()
+            }))
     }
 
     fn instance_profile(&self) -> bool {
@@ -116,40 +197,60 @@ impl RoleKind for RancherNodeRole {
         state.set("instance_profile_arn", arn);
     }
 
+    /// Recovers `node_role` and `cloud_provider` when they are null (after
+    /// an import; `cloud_provider` also in state written before it existed):
+    /// from the import id's hint (`<node_role>[/<cloud_provider>]`), else
+    /// from the role's policy.
     fn import_inputs(
         &self,
         state: &mut Value,
         role: &ObservedRole,
         hint: Option<&str>,
     ) -> Result<(), String> {
-        if !state.get("node_role").is_null() {
-            return Ok(());
-        }
-        let node_role = match hint {
-            Some(hint) => {
-                one_of("node_role", &NODE_ROLES, hint)?;
-                hint.to_string()
-            }
+        let policy = role.inline_policies.get(POLICY_NAME);
+        let (node_role_hint, cloud_provider_hint) = match hint.map(|h| h.split_once('/')) {
+            Some(Some((node_role, cloud_provider))) => (Some(node_role), Some(cloud_provider)),
+            Some(None) => (hint, None),
+            None => (None, None),
+        };
+        let node_role = match state.get_str("node_role").map(str::parse::<NodeRole>) {
+            Some(Ok(node_role)) => node_role,
+            Some(Err(())) => return Ok(()),
             None => {
-                let policy = role.inline_policies.get(POLICY_NAME).ok_or_else(|| {
-                    format!("the role has no inline policy `{POLICY_NAME}`; import it as `{}/<node_role>`", role.name)
-                })?;
-                let matches =
-                    |preset: &str| node_policy(preset).is_some_and(|p| equivalent(&p, policy));
-                if matches("controlplane") {
-                    "controlplane".to_string()
-                } else if matches("worker") {
-                    // etcd and worker share a policy; the import id can say which.
-                    "worker".to_string()
-                } else {
-                    return Err(format!(
-                        "the role's policy is neither documented Rancher policy; import it as `{}/<node_role>` to say which it should be",
-                        role.name
-                    ));
-                }
+                let node_role = match node_role_hint {
+                    Some(hint) => {
+                        one_of("node_role", NodeRole::NAMES, hint)?;
+                        hint.parse().map_err(|()| hint.to_string())?
+                    }
+                    None => {
+                        let policy = policy.ok_or_else(|| {
+                            format!("the role has no inline policy `{POLICY_NAME}`; import it as `{}/<node_role>`", role.name)
+                        })?;
+                        // etcd and worker share a policy; the import id can say which.
+                        [NodeRole::Controlplane, NodeRole::Worker]
+                            .into_iter()
+                            .find(|node_role| {
+                                CloudProvider::ALL
+                                    .iter()
+                                    .any(|c| equivalent(&node_policy(*c, *node_role), policy))
+                            })
+                            .ok_or_else(|| format!(
+                                "the role's policy is no documented Rancher node policy; import it as `{}/<node_role>` to say which it should be",
+                                role.name
+                            ))?
+                    }
+                };
+                state.set("node_role", Value::string(node_role.name()));
+                node_role
             }
         };
-        state.set("node_role", Value::string(node_role));
+        if state.get("cloud_provider").is_null() {
+            let cloud_provider = match cloud_provider_hint {
+                Some(hint) => parse_cloud_provider(hint)?,
+                None => cloud_provider_of(node_role, policy),
+            };
+            state.set("cloud_provider", Value::string(cloud_provider.name()));
+        }
         Ok(())
     }
 }

@@ -62,6 +62,20 @@ pub trait RoleKind: Send + Sync + 'static {
     /// `state`: at plan (`role` None) some may still be unknown; after a read
     /// `role` is what AWS has.
     fn fill_computed(&self, _state: &mut Value, _aws: &Aws, _role: Option<&ObservedRole>) {}
+    /// The schema version of the kind's state; raise it with
+    /// [`RoleKind::upgrade_state`] when an attribute is added whose absence
+    /// in older state means something.
+    fn schema_version(&self) -> i64 {
+        0
+    }
+    /// Upgrades stored JSON state from an older schema version.
+    fn upgrade_state(
+        &self,
+        _version: i64,
+        state: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        Ok(state)
+    }
     /// After an import (inputs still null), recovers the kind's inputs from
     /// the role; `hint` is what followed `/` in the import id.
     fn import_inputs(
@@ -78,7 +92,14 @@ pub struct RoleResource<K>(pub K);
 
 const DEFAULT_MAX_SESSION: i64 = 3600;
 
-fn common_attributes() -> Vec<Attribute> {
+/// `instance_profile`: whether the kind has an instance profile, which takes
+/// the role's path.
+fn common_attributes(instance_profile: bool) -> Vec<Attribute> {
+    let path_description = if instance_profile {
+        "The path of the role and its instance profile, e.g. `/rancher/`. Defaults to `/`. Changing it replaces the role."
+    } else {
+        "The path of the role, e.g. `/platform/`. Defaults to `/`. Changing it replaces the role."
+    };
     let mut attrs = vec![
         Attribute::computed("id", Type::String, "The role name.").stable(),
         Attribute::optional_computed(
@@ -91,10 +112,10 @@ fn common_attributes() -> Vec<Attribute> {
         Attribute::optional(
             "name_prefix",
             Type::String,
-            "Create a unique role name beginning with this prefix. Conflicts with `name`. Changing it replaces the role.",
+            "Create a unique role name beginning with this prefix, at most 46 characters (IAM's 64 less the 18 of the generated suffix). Conflicts with `name`. Changing it replaces the role.",
         )
         .requires_replace(),
-        Attribute::optional_computed("path", Type::String, "The path of the role (and its instance profile), e.g. `/rancher/`. Defaults to `/`. Changing it replaces the role.")
+        Attribute::optional_computed("path", Type::String, path_description)
             .requires_replace()
             .default(Value::string("/")),
         Attribute::optional("description", Type::String, "A description of the role."),
@@ -188,6 +209,18 @@ fn observed_document(stored: &Value, aws_doc: Option<&String>) -> Value {
             Some(s) if equivalent(s, doc) => stored.clone(),
             _ => Value::string(doc.trim()),
         },
+    }
+}
+
+/// A computed document as planned: unknown until its inputs are known; the
+/// stored text while it means the same, so a role imported with a person's
+/// spelling of the documented JSON (`["ssm.amazonaws.com"]` for
+/// `"ssm.amazonaws.com"`) plans no update.
+fn keep_equivalent(prior: &Value, attr: &str, wanted: Option<String>) -> Value {
+    match (wanted, prior.get_str(attr)) {
+        (Some(wanted), Some(stored)) if equivalent(stored, &wanted) => Value::string(stored),
+        (Some(wanted), _) => Value::string(wanted),
+        (None, _) => Value::Unknown,
     }
 }
 
@@ -357,9 +390,9 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            0,
+            self.0.schema_version(),
             Block::new(self.0.description())
-                .attributes(common_attributes())
+                .attributes(common_attributes(self.0.instance_profile()))
                 .attributes(self.0.attributes()),
         )
     }
@@ -367,6 +400,14 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_common(config, diags);
         self.0.validate(config, diags);
+    }
+
+    fn upgrade_state(
+        &self,
+        version: i64,
+        state: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        self.0.upgrade_state(version, state)
     }
 
     async fn plan(&self, ctx: &Ctx<Clients>, plan: &mut Plan<'_>, diags: &mut Diagnostics) {
@@ -402,7 +443,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         match self.0.trust(plan.config, aws) {
             Ok(trust) => plan.planned.set(
                 "assume_role_policy",
-                trust.map_or(Value::Unknown, Value::string),
+                keep_equivalent(plan.prior, "assume_role_policy", trust),
             ),
             Err((path, message)) => {
                 return diags.attribute_error(path.clone(), format!("Invalid `{path}`"), message);
@@ -424,7 +465,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             match self.0.policy(plan.config, aws) {
                 Ok(policy) => plan
                     .planned
-                    .set("policy", policy.map_or(Value::Unknown, Value::string)),
+                    .set("policy", keep_equivalent(plan.prior, "policy", policy)),
                 Err((path, message)) => {
                     return diags.attribute_error(
                         path.clone(),

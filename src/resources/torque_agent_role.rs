@@ -7,9 +7,12 @@ use super::rancher_csp_adapter_role::{
 };
 use super::role::{RoleKind, RoleResource};
 use crate::aws::{Aws, ObservedRole};
+use crate::kubernetes::{
+    ROLE_ARN_ANNOTATION, check_namespace, check_service_account, service_account_manifest,
+};
 use crate::policy::{check_identity_policy, presets};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
-use crate::validate::{check_attr, check_value, is_dns1123_label, is_dns1123_subdomain};
+use crate::validate::{check_attr, check_value};
 
 pub struct TorqueAgentRole;
 
@@ -18,14 +21,6 @@ pub fn resource() -> RoleResource<TorqueAgentRole> {
 }
 
 const POLICY_NAME: &str = "TorqueAgentPolicy";
-const ROLE_ARN_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
-
-/// The SA.yaml of the Torque documentation, with the role ARN filled in.
-fn manifest(namespace: &str, service_account: &str, role_arn: &str) -> String {
-    format!(
-        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    {ROLE_ARN_ANNOTATION}: {role_arn}\n  name: {service_account}\n  namespace: {namespace}\n"
-    )
-}
 
 /// The namespace and service account a web-identity trust admits, from its
 /// `<issuer>:sub` condition.
@@ -107,24 +102,8 @@ impl RoleKind for TorqueAgentRole {
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_oidc_provider_arn(config, diags);
-        check_attr(config, "namespace", diags, |n| {
-            if is_dns1123_label(n) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "`namespace` must be a Kubernetes namespace name (lower-case letters, digits and '-', at most 63); got `{n}`"
-                ))
-            }
-        });
-        check_attr(config, "service_account", diags, |n| {
-            if is_dns1123_subdomain(n) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "`service_account` must be a Kubernetes service account name (lower-case letters, digits, '-' and '.'); got `{n}`"
-                ))
-            }
-        });
+        check_attr(config, "namespace", diags, check_namespace);
+        check_attr(config, "service_account", diags, check_service_account);
         check_attr(config, "policy", diags, |p| {
             check_identity_policy(p)
                 .map_err(|e| format!("`policy` must be an IAM policy document: {e}"))
@@ -177,7 +156,7 @@ impl RoleKind for TorqueAgentRole {
             state.get_str("service_account"),
         ) {
             (Some(arn), Some(ns), Some(sa)) => (
-                Value::string(manifest(ns, sa, arn)),
+                Value::string(service_account_manifest(ns, sa, arn)),
                 Value::string_map([(ROLE_ARN_ANNOTATION, arn)]),
             ),
             _ => (Value::Unknown, Value::Unknown),
@@ -211,19 +190,6 @@ impl RoleKind for TorqueAgentRole {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn manifest_is_the_documented_service_account() {
-        let yaml = manifest(
-            "torque-envs",
-            "torque-runner",
-            "arn:aws:iam::123456789012:role/torque",
-        );
-        assert_eq!(
-            yaml,
-            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/torque\n  name: torque-runner\n  namespace: torque-envs\n"
-        );
-    }
 
     #[test]
     fn subject_is_read_back_from_a_trust() {

@@ -31,6 +31,7 @@ pub async fn serve<P: Provider>(provider: P) -> Result<(), Error> {
     tls::install_default_crypto();
     let listener = Listener::bind()?;
 
+    let binary_name = provider.binary_name();
     let server = Arc::new(Server::new(provider));
     let shutdown = server.shutdown.clone();
     ignore_interrupts();
@@ -62,7 +63,7 @@ pub async fn serve<P: Provider>(provider: P) -> Result<(), Error> {
             .serve_with_incoming_shutdown(incoming, stopped)
             .await?;
     } else {
-        let (config, server_der) = tls::server_config(&client_cert)?;
+        let (config, server_der) = tls::server_config(&client_cert, binary_name)?;
         announce(
             &listener,
             &base64::engine::general_purpose::STANDARD_NO_PAD.encode(server_der),

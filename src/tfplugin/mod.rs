@@ -1,8 +1,10 @@
 //! The Terraform plugin protocol (tfplugin6 over go-plugin). This module knows
-//! nothing about AWS: a provider implements [`Provider`], [`Resource`] and
-//! [`DataSource`] with plain values, and [`serve`] does the rest.
+//! nothing about AWS: a provider implements [`Provider`], [`Resource`],
+//! [`DataSource`] and [`Function`] with plain values, and [`serve`] does the
+//! rest.
 
 mod diagnostics;
+pub mod functions;
 mod handshake;
 mod listen;
 mod plan;
@@ -17,6 +19,7 @@ use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
+pub use functions::{CallRequest, CallResponse, Definition, Function, FunctionError, Parameter};
 pub use handshake::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, serve};
 pub use schema::{Attribute, Block, Mode, Nesting, Schema};
 pub use value::{Type, Value};
@@ -140,11 +143,19 @@ pub trait DataSource<C: Send + Sync>: Send + Sync {
 pub trait Provider: Send + Sync + 'static {
     /// What `configure` produces and every handler uses (e.g. API clients).
     type Client: Send + Sync + 'static;
+    /// The plugin binary's name (`terraform-provider-<type>`): messages name
+    /// it as what to upgrade or report a bug against, and the AutoMTLS
+    /// certificate carries it.
+    fn binary_name(&self) -> &'static str;
     fn schema(&self) -> Schema;
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
     async fn configure(&self, config: &Value, diags: &mut Diagnostics) -> Option<Self::Client>;
     fn resources(&self) -> Vec<Box<dyn Resource<Self::Client>>>;
     fn data_sources(&self) -> Vec<Box<dyn DataSource<Self::Client>>>;
+    /// Provider-defined functions; they never see the configured client.
+    fn functions(&self) -> Vec<Box<dyn Function>> {
+        Vec::new()
+    }
 }
 
 static NULL: Value = Value::Null;

@@ -16,8 +16,12 @@ use rustls::{
 
 pub(crate) type Error = Box<dyn std::error::Error + Send + Sync>;
 
-/// The TLS configuration for the server and the DER of its certificate.
-pub(crate) fn server_config(client_cert_pem: &str) -> Result<(Arc<ServerConfig>, Vec<u8>), Error> {
+/// The TLS configuration for the server and the DER of its certificate,
+/// which names `organization` (the plugin binary).
+pub(crate) fn server_config(
+    client_cert_pem: &str,
+    organization: &str,
+) -> Result<(Arc<ServerConfig>, Vec<u8>), Error> {
     let client_cert = CertificateDer::from_pem_slice(client_cert_pem.as_bytes())
         .map_err(|e| format!("PLUGIN_CLIENT_CERT is not a PEM certificate: {e}"))?;
 
@@ -27,10 +31,9 @@ pub(crate) fn server_config(client_cert_pem: &str) -> Result<(Arc<ServerConfig>,
     params
         .distinguished_name
         .push(rcgen::DnType::CommonName, "localhost");
-    params.distinguished_name.push(
-        rcgen::DnType::OrganizationName,
-        "terraform-provider-clusteriam",
-    );
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, organization);
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params.key_usages = vec![
         rcgen::KeyUsagePurpose::DigitalSignature,

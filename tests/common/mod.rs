@@ -486,3 +486,14 @@ pub fn seed_documents(prefix: &str) -> Vec<String> {
         .filter(|body| body.contains("\"Statement\"") && !body.contains("\"Role\""))
         .collect()
 }
+
+/// A document of `shared/seeds/current/` (today's published policies), by
+/// file name, as printed.
+pub fn current_document(file: &str) -> String {
+    let dir = std::env::var("CLUSTERIAM_SEEDS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("../shared/seeds"));
+    let path = dir.join("current").join(file);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading today's document {}: {e}", path.display()))
+}

@@ -1,0 +1,256 @@
+//! `policy_document(preset, params)`: every document
+//! `clusteriam_policy_document` serves, rendered by the same presets.
+
+use std::collections::BTreeMap;
+
+use crate::arn::{OidcProviderArn, PARTITIONS};
+use crate::policy::presets::{
+    PARAMETERS, check_parameter, parse_cloud_provider, parse_kkp_version,
+};
+use crate::policy::{Preset, PresetArgs};
+use crate::tfplugin::{
+    CallRequest, CallResponse, Definition, Function, FunctionError, Parameter, Type, Value,
+};
+
+pub struct PolicyDocument;
+
+const PARAMS: usize = 1;
+
+fn preset_names() -> String {
+    Preset::ALL
+        .iter()
+        .map(Preset::name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `a`, `b` or "no parameters", for messages.
+fn describe(params: &[&str]) -> String {
+    if params.is_empty() {
+        "no parameters besides `partition`".to_string()
+    } else {
+        params
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl Function for PolicyDocument {
+    fn name(&self) -> &'static str {
+        "policy_document"
+    }
+
+    fn definition(&self) -> Definition {
+        let presets: Vec<String> = Preset::ALL
+            .iter()
+            .map(|p| {
+                let params = match p.parameters() {
+                    [] => String::new(),
+                    params => format!(" (params: {})", describe(params)),
+                };
+                format!("`{}`{params}", p.name())
+            })
+            .collect();
+        Definition {
+            summary:
+                "One of the IAM documents the platforms' documentation prints, as canonical JSON."
+                    .into(),
+            description: format!(
+                "Renders a documented IAM document with its placeholders filled in, exactly as the \
+                 `clusteriam_policy_document` data source does for the same `preset` and \
+                 parameters, but offline: no AWS call, no provider configuration, so it also works \
+                 under `mock_provider` in `terraform test`. The presets and the parameters each \
+                 takes: {}.",
+                presets.join(", ")
+            ),
+            parameters: vec![
+                Parameter::new(
+                    "preset",
+                    Type::String,
+                    format!(
+                        "Which document to render: one of {}.",
+                        Preset::ALL
+                            .iter()
+                            .map(|p| format!("`{}`", p.name()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+                Parameter::new(
+                    "params",
+                    Type::map(Type::String),
+                    "The preset's parameters by name, as `clusteriam_policy_document` takes them: \
+                     `account_id` (12 digits; `kkp_account` needs it, since a function has no \
+                     caller account), `oidc_provider_arn`, `namespace`, `service_account`, \
+                     `kkp_version` (`MAJOR.MINOR`; unset is the current KKP) and `cloud_provider` \
+                     (`in-tree`, the default, or `out-of-tree`), plus `partition` for every preset \
+                     (`aws` unless given). A parameter the preset does not take is an error. Pass \
+                     `{}` (or null) when the preset takes none.",
+                )
+                .allow_null(),
+            ],
+            returns: Type::String,
+        }
+    }
+
+    fn call(&self, request: CallRequest) -> CallResponse {
+        let name = request.string(0).unwrap_or_default();
+        let preset: Preset = name.parse().map_err(|_| {
+            FunctionError::argument(
+                0,
+                format!("`preset` must be one of {}; got `{name}`", preset_names()),
+            )
+        })?;
+        let bad = |text: String| FunctionError::argument(PARAMS, text);
+        // Null entries count as absent, as unset attributes do.
+        let params: BTreeMap<&str, &str> = request
+            .arguments
+            .get(PARAMS)
+            .and_then(Value::as_map)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let partition = params.get("partition").copied().unwrap_or("aws");
+        if !PARTITIONS.contains(&partition) {
+            return Err(bad(format!(
+                "`partition` must be one of {}; got `{partition}`",
+                PARTITIONS.join(", ")
+            )));
+        }
+        for (&param, &value) in params.iter().filter(|(k, _)| **k != "partition") {
+            if !PARAMETERS.contains(&param) {
+                return Err(bad(format!(
+                    "`{param}` is not a preset parameter; expected `partition` or one of {}",
+                    PARAMETERS.join(", ")
+                )));
+            }
+            if !preset.parameters().contains(&param) {
+                return Err(bad(format!(
+                    "`{param}` is not used by preset `{name}`, which takes {}",
+                    describe(preset.parameters())
+                )));
+            }
+            check_parameter(param, value).map_err(bad)?;
+        }
+        let oidc = params
+            .get("oidc_provider_arn")
+            .and_then(|a| a.parse::<OidcProviderArn>().ok());
+        let args = PresetArgs {
+            partition,
+            account_id: params.get("account_id").copied(),
+            oidc_provider_arn: oidc.as_ref(),
+            namespace: params.get("namespace").copied(),
+            service_account: params.get("service_account").copied(),
+            kkp_version: params
+                .get("kkp_version")
+                .and_then(|v| parse_kkp_version(v).ok()),
+            cloud_provider: params
+                .get("cloud_provider")
+                .and_then(|c| parse_cloud_provider(c).ok()),
+        };
+        let rendered = preset.build(&args).map_err(|e| bad(e.to_string()))?;
+        Ok(Value::string(rendered.document.to_canonical_json()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::documents;
+
+    fn call(preset: &str, params: &[(&str, &str)]) -> CallResponse {
+        PolicyDocument.call(CallRequest {
+            arguments: vec![
+                Value::string(preset),
+                Value::string_map(params.iter().copied()),
+            ],
+        })
+    }
+
+    #[test]
+    fn renders_what_the_presets_render() {
+        assert_eq!(
+            call(
+                "kkp_account",
+                &[("account_id", "111122223333"), ("kkp_version", "2.22")]
+            ),
+            Ok(Value::string(
+                documents::KKP_2_22_AND_EARLIER
+                    .render("aws", "111122223333")
+                    .to_canonical_json()
+            ))
+        );
+        assert_eq!(
+            call(
+                "rancher_controlplane",
+                &[("cloud_provider", "out-of-tree"), ("partition", "aws-cn")]
+            ),
+            Ok(Value::string(
+                documents::CLOUD_PROVIDER_AWS_CONTROL_PLANE
+                    .render_in("aws-cn")
+                    .to_canonical_json()
+            ))
+        );
+        let agent = call("eks_connector_agent", &[("partition", "aws-us-gov")]).unwrap();
+        assert!(agent.as_str().unwrap().contains("arn:aws-us-gov:eks:"));
+        // Null params for a preset without any.
+        let none = PolicyDocument.call(CallRequest {
+            arguments: vec![Value::string("rancher_node_trust"), Value::Null],
+        });
+        assert!(none.is_ok(), "{none:?}");
+    }
+
+    #[test]
+    fn errors_name_the_argument() {
+        let error = call("rancher_master", &[]).unwrap_err();
+        assert_eq!(error.argument, Some(0));
+        assert!(
+            error
+                .text
+                .starts_with("`preset` must be one of rancher_controlplane, "),
+            "{}",
+            error.text
+        );
+        for (preset, params, start) in [
+            (
+                "kkp_account",
+                &[][..],
+                "preset `kkp_account` needs `account_id`",
+            ),
+            (
+                "kkp_account",
+                &[("account_id", "12")][..],
+                "`account_id` must be 12 digits",
+            ),
+            (
+                "rancher_controlplane",
+                &[("namespace", "kube-system")][..],
+                "`namespace` is not used by preset `rancher_controlplane`, which takes `cloud_provider`",
+            ),
+            (
+                "irsa_trust",
+                &[("region", "x")][..],
+                "`region` is not a preset parameter",
+            ),
+            (
+                "irsa_trust",
+                &[("oidc_provider_arn", "nope")][..],
+                "`nope` is not a valid ARN",
+            ),
+            (
+                "rancher_controlplane",
+                &[("partition", "azure")][..],
+                "`partition` must be one of",
+            ),
+        ] {
+            let error = call(preset, params).unwrap_err();
+            assert_eq!(error.argument, Some(1), "{preset} {params:?}");
+            assert!(error.text.starts_with(start), "{}", error.text);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! `service_account_manifest(role_arn, namespace, service_account)`: the
+//! annotated ServiceAccount YAML of the Torque documentation, as
+//! `clusteriam_torque_agent_role` renders it.
+
+use crate::arn::check_role_arn;
+use crate::kubernetes::{check_namespace, check_service_account, service_account_manifest};
+use crate::tfplugin::{
+    CallRequest, CallResponse, Definition, Function, FunctionError, Parameter, Type, Value,
+};
+
+pub struct ServiceAccountManifest;
+
+impl Function for ServiceAccountManifest {
+    fn name(&self) -> &'static str {
+        "service_account_manifest"
+    }
+
+    fn definition(&self) -> Definition {
+        Definition {
+            summary: "The Kubernetes ServiceAccount manifest annotated with an IAM role (IRSA)."
+                .into(),
+            description:
+                "Returns the ServiceAccount manifest (SA.yaml) of Torque's \"Agents on AWS\" \
+                          page with the role ARN in its `eks.amazonaws.com/role-arn` annotation, \
+                          exactly as `clusteriam_torque_agent_role` renders it in \
+                          `service_account_manifest`, ready for `kubectl apply -f`."
+                    .into(),
+            parameters: vec![
+                Parameter::new(
+                    "role_arn",
+                    Type::String,
+                    "The ARN of the IAM role the service account's pods assume.",
+                ),
+                Parameter::new(
+                    "namespace",
+                    Type::String,
+                    "The Kubernetes namespace of the service account.",
+                ),
+                Parameter::new(
+                    "service_account",
+                    Type::String,
+                    "The name of the service account.",
+                ),
+            ],
+            returns: Type::String,
+        }
+    }
+
+    fn call(&self, request: CallRequest) -> CallResponse {
+        let role_arn = request.string(0).unwrap_or_default();
+        check_role_arn(role_arn).map_err(|e| FunctionError::argument(0, e))?;
+        let namespace = request.string(1).unwrap_or_default();
+        check_namespace(namespace).map_err(|e| FunctionError::argument(1, e))?;
+        let service_account = request.string(2).unwrap_or_default();
+        check_service_account(service_account).map_err(|e| FunctionError::argument(2, e))?;
+        Ok(Value::string(service_account_manifest(
+            namespace,
+            service_account,
+            role_arn,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(arn: &str, namespace: &str, service_account: &str) -> CallResponse {
+        ServiceAccountManifest.call(CallRequest {
+            arguments: [arn, namespace, service_account]
+                .map(Value::string)
+                .to_vec(),
+        })
+    }
+
+    #[test]
+    fn manifest_and_errors() {
+        let arn = "arn:aws:iam::123456789012:role/torque";
+        assert_eq!(
+            call(arn, "torque-envs", "torque-runner"),
+            Ok(Value::string(service_account_manifest(
+                "torque-envs",
+                "torque-runner",
+                arn
+            )))
+        );
+        let error = call("arn:aws:iam::123456789012:policy/x", "ns", "sa").unwrap_err();
+        assert_eq!(error.argument, Some(0));
+        assert!(
+            error.text.contains("is not an IAM role ARN"),
+            "{}",
+            error.text
+        );
+        assert_eq!(call(arn, "NS", "sa").unwrap_err().argument, Some(1));
+        assert_eq!(call(arn, "ns", "SA").unwrap_err().argument, Some(2));
+    }
+}

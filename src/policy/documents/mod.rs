@@ -1,0 +1,310 @@
+//! The permissions policies the platforms publish, as versioned data: each
+//! knows its source (platform, page, the platform versions it serves) and
+//! its content. The seeds (`shared/seeds/`) and today's documents
+//! (`shared/seeds/current/`) alike live in the files beside this one;
+//! [`kkp_account`] and [`rancher_node`] are the one place that says which
+//! document serves which platform version.
+//!
+//! Adding the next version of a document is a data change: a new constant
+//! with its statements and source, a row in the selection below, and its
+//! test against the published JSON.
+
+mod eks_connector;
+mod kkp;
+mod rancher;
+mod torque;
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::policy::document::{Document, Statement};
+
+pub use eks_connector::{EKS_CONNECTOR_AGENT, EKS_CONNECTOR_PAGE};
+pub use kkp::{KKP_2_22_AND_EARLIER, KKP_2_23_AND_LATER};
+pub use rancher::{
+    CLOUD_PROVIDER_AWS_CONTROL_PLANE, CLOUD_PROVIDER_AWS_NODE, RANCHER_CONTROLPLANE,
+    RANCHER_CSP_ADAPTER, RANCHER_CSP_ADAPTER_PAGE, RANCHER_ETCD_WORKER, RANCHER_NODE_PAGE,
+};
+pub use torque::TORQUE_AGENTS_PAGE;
+
+/// A platform version, `MAJOR.MINOR` (`2.28`, `1.27`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl Version {
+    pub const fn new(major: u32, minor: u32) -> Self {
+        Version { major, minor }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+impl FromStr for Version {
+    type Err = ();
+
+    /// Exactly two dot-separated decimal numbers, no sign, no spaces.
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let number = |part: &str| -> Result<u32, ()> {
+            if part.is_empty() || part.len() > 6 || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(());
+            }
+            part.parse().map_err(|_| ())
+        };
+        let (major, minor) = s.split_once('.').ok_or(())?;
+        Ok(Version::new(number(major)?, number(minor)?))
+    }
+}
+
+/// The platform versions a document serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Versions {
+    /// The page is not versioned: it serves every version.
+    Any,
+    /// This version and every earlier one.
+    Through(Version),
+    /// This version and every later one.
+    From(Version),
+}
+
+impl Versions {
+    /// The version at the range's bound (the newest of `Through`, the
+    /// oldest of `From`): one version that names the range.
+    pub fn bound(&self) -> Option<Version> {
+        match *self {
+            Versions::Any => None,
+            Versions::Through(v) | Versions::From(v) => Some(v),
+        }
+    }
+
+    pub fn contains(&self, version: Version) -> bool {
+        match *self {
+            Versions::Any => true,
+            Versions::Through(last) => version <= last,
+            Versions::From(first) => version >= first,
+        }
+    }
+}
+
+impl fmt::Display for Versions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Versions::Any => f.write_str("every version"),
+            Versions::Through(v) => write!(f, "{v} and earlier"),
+            Versions::From(v) => write!(f, "{v} and later"),
+        }
+    }
+}
+
+/// Where a document is published and which platform versions it serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// The platform, e.g. `Kubermatic KKP`.
+    pub platform: &'static str,
+    /// The page that prints the document.
+    pub page: &'static str,
+    /// What `versions` counts, e.g. `KKP` or `Kubernetes`.
+    pub versioned_by: &'static str,
+    pub versions: Versions,
+}
+
+impl Source {
+    /// The version range as a reader wants it: `KKP 2.23 and later`.
+    pub fn version_range(&self) -> String {
+        match self.versions {
+            Versions::Any => "every version".to_string(),
+            versions => format!("{} {versions}", self.versioned_by),
+        }
+    }
+}
+
+/// One `Allow` statement of a published policy. Resource ARNs are written
+/// with `${partition}` and `${account_id}`, filled in when rendered, so
+/// every ARN is in the caller's partition.
+#[derive(Debug, PartialEq, Eq)]
+pub struct StatementData {
+    pub sid: Option<&'static str>,
+    /// In the published order, duplicates included.
+    pub actions: &'static [&'static str],
+    pub resource: &'static str,
+}
+
+/// A published permissions policy.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Published {
+    /// A short name for the document, e.g. `KKP 2.23 and later`.
+    pub title: &'static str,
+    pub source: Source,
+    pub statements: &'static [StatementData],
+}
+
+impl Published {
+    /// Whether the document names an account (`${account_id}`).
+    pub fn needs_account(&self) -> bool {
+        self.statements
+            .iter()
+            .any(|s| s.resource.contains("${account_id}"))
+    }
+
+    /// The document of one that names no account, in the caller's `partition`.
+    pub fn render_in(&self, partition: &str) -> Document {
+        debug_assert!(!self.needs_account(), "{} names an account", self.title);
+        self.render(partition, "")
+    }
+
+    /// The document for the caller's `partition` and `account_id`.
+    pub fn render(&self, partition: &str, account_id: &str) -> Document {
+        Document::new(self.statements.iter().map(|data| {
+            let statement = Statement::allow();
+            let statement = match data.sid {
+                Some(sid) => statement.sid(sid),
+                None => statement,
+            };
+            statement.actions(data.actions.iter().copied()).resource(
+                data.resource
+                    .replace("${partition}", partition)
+                    .replace("${account_id}", account_id),
+            )
+        }))
+    }
+
+    /// The actions this document allows that `other` does not, in this
+    /// document's order, each once.
+    pub fn actions_beyond(&self, other: &Published) -> Vec<&'static str> {
+        let theirs: Vec<&str> = other
+            .statements
+            .iter()
+            .flat_map(|s| s.actions.iter().copied())
+            .collect();
+        let mut extra: Vec<&'static str> = Vec::new();
+        for action in self
+            .statements
+            .iter()
+            .flat_map(|s| s.actions.iter().copied())
+        {
+            if !theirs.contains(&action) && !extra.contains(&action) {
+                extra.push(action);
+            }
+        }
+        extra
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Which document serves which platform version: the one place that says so.
+
+/// The KKP account policies, oldest first; their version ranges cover every
+/// version exactly once (a unit test checks it).
+pub const KKP_ACCOUNT: &[&Published] = &[&KKP_2_22_AND_EARLIER, &KKP_2_23_AND_LATER];
+
+/// The KKP account policy for `version`; unset is the current KKP, whose
+/// document is the newest.
+pub fn kkp_account(version: Option<Version>) -> &'static Published {
+    match version {
+        Some(version) => KKP_ACCOUNT
+            .iter()
+            .find(|doc| doc.source.versions.contains(version))
+            .copied()
+            .unwrap_or(KKP_ACCOUNT[KKP_ACCOUNT.len() - 1]),
+        None => KKP_ACCOUNT[KKP_ACCOUNT.len() - 1],
+    }
+}
+
+/// Which AWS cloud provider runs the Rancher cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum CloudProvider {
+    /// Kubernetes' built-in provider, as Rancher's page documents it.
+    #[default]
+    InTree,
+    /// The external `aws-cloud-controller-manager` (Kubernetes 1.27 and later).
+    OutOfTree,
+}
+
+impl CloudProvider {
+    pub const ALL: &[CloudProvider] = &[CloudProvider::InTree, CloudProvider::OutOfTree];
+    pub const NAMES: &[&str] = &["in-tree", "out-of-tree"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            CloudProvider::InTree => "in-tree",
+            CloudProvider::OutOfTree => "out-of-tree",
+        }
+    }
+}
+
+impl FromStr for CloudProvider {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        CloudProvider::ALL
+            .iter()
+            .find(|c| c.name() == s)
+            .copied()
+            .ok_or(())
+    }
+}
+
+/// The Rancher node roles, of which `etcd` and `worker` share a policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeRole {
+    Controlplane,
+    Etcd,
+    Worker,
+}
+
+impl NodeRole {
+    pub const ALL: &[NodeRole] = &[NodeRole::Controlplane, NodeRole::Etcd, NodeRole::Worker];
+    pub const NAMES: &[&str] = &["controlplane", "etcd", "worker"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            NodeRole::Controlplane => "controlplane",
+            NodeRole::Etcd => "etcd",
+            NodeRole::Worker => "worker",
+        }
+    }
+}
+
+impl FromStr for NodeRole {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        NodeRole::ALL
+            .iter()
+            .find(|r| r.name() == s)
+            .copied()
+            .ok_or(())
+    }
+}
+
+/// The inline policy of a Rancher node role: Rancher's page for the in-tree
+/// provider, the controller's own documentation for the out-of-tree one.
+pub fn rancher_node(cloud_provider: CloudProvider, node_role: NodeRole) -> &'static Published {
+    match (cloud_provider, node_role) {
+        (CloudProvider::InTree, NodeRole::Controlplane) => &RANCHER_CONTROLPLANE,
+        (CloudProvider::InTree, NodeRole::Etcd | NodeRole::Worker) => &RANCHER_ETCD_WORKER,
+        (CloudProvider::OutOfTree, NodeRole::Controlplane) => &CLOUD_PROVIDER_AWS_CONTROL_PLANE,
+        (CloudProvider::OutOfTree, NodeRole::Etcd | NodeRole::Worker) => &CLOUD_PROVIDER_AWS_NODE,
+    }
+}
+
+/// Every published document, for the documentation and the drift tests.
+pub const ALL: &[&Published] = &[
+    &RANCHER_CONTROLPLANE,
+    &RANCHER_ETCD_WORKER,
+    &CLOUD_PROVIDER_AWS_CONTROL_PLANE,
+    &CLOUD_PROVIDER_AWS_NODE,
+    &RANCHER_CSP_ADAPTER,
+    &KKP_2_22_AND_EARLIER,
+    &KKP_2_23_AND_LATER,
+    &EKS_CONNECTOR_AGENT,
+];
+
+#[cfg(test)]
+mod tests;

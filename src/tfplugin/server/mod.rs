@@ -1,0 +1,116 @@
+//! The gRPC services Terraform talks to, by concern: [`conversion`] between
+//! protocol messages and plain values, [`handlers`] for each RPC, [`grpc`]
+//! (tfplugin6's `Provider` service, every handler guarded against panics) and
+//! [`go_plugin`] (go-plugin's controller, stdio and broker).
+
+mod conversion;
+mod go_plugin;
+mod grpc;
+mod handlers;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use tokio_util::sync::CancellationToken;
+
+use super::diagnostics::Diagnostics;
+use super::schema::Schema;
+use super::{Ctx, DataSource, Definition, Function, Provider, Resource};
+
+pub(crate) use go_plugin::PluginServices;
+pub(crate) use grpc::ProviderService;
+
+pub(crate) struct Server<P: Provider> {
+    provider: P,
+    /// The plugin binary's name, for messages that say what to upgrade or report.
+    binary_name: &'static str,
+    provider_schema: Schema,
+    resources: BTreeMap<&'static str, (Box<dyn Resource<P::Client>>, Schema)>,
+    data_sources: BTreeMap<&'static str, (Box<dyn DataSource<P::Client>>, Schema)>,
+    functions: BTreeMap<&'static str, (Box<dyn Function>, Definition)>,
+    client: RwLock<Option<Arc<P::Client>>>,
+    /// Cancelled by StopProvider: work in flight winds down, the server stays up.
+    stop: Mutex<CancellationToken>,
+    /// Cancelled by GRPCController.Shutdown: the server exits.
+    pub(crate) shutdown: CancellationToken,
+}
+
+impl<P: Provider> Server<P> {
+    pub(crate) fn new(provider: P) -> Self {
+        let resources = provider
+            .resources()
+            .into_iter()
+            .map(|r| {
+                let schema = r.schema();
+                (r.type_name(), (r, schema))
+            })
+            .collect();
+        let data_sources = provider
+            .data_sources()
+            .into_iter()
+            .map(|d| {
+                let schema = d.schema();
+                (d.type_name(), (d, schema))
+            })
+            .collect();
+        let functions = provider
+            .functions()
+            .into_iter()
+            .map(|f| {
+                let definition = f.definition();
+                (f.name(), (f, definition))
+            })
+            .collect();
+        Server {
+            binary_name: provider.binary_name(),
+            provider_schema: provider.schema(),
+            provider,
+            resources,
+            data_sources,
+            functions,
+            client: RwLock::new(None),
+            stop: Mutex::new(CancellationToken::new()),
+            shutdown: CancellationToken::new(),
+        }
+    }
+
+    fn ctx(&self) -> Ctx<P::Client> {
+        Ctx {
+            client: self.client.read().expect("client lock").clone(),
+            cancel: self.stop.lock().expect("stop lock").clone(),
+        }
+    }
+
+    fn resource(
+        &self,
+        type_name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<&(Box<dyn Resource<P::Client>>, Schema)> {
+        let found = self.resources.get(type_name);
+        if found.is_none() {
+            diags.error(
+                "Unknown resource type",
+                format!("This provider has no resource type `{type_name}`."),
+            );
+        }
+        found
+    }
+
+    fn data_source(
+        &self,
+        type_name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<&(Box<dyn DataSource<P::Client>>, Schema)> {
+        let found = self.data_sources.get(type_name);
+        if found.is_none() {
+            diags.error(
+                "Unknown data source type",
+                format!("This provider has no data source type `{type_name}`."),
+            );
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests;

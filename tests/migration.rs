@@ -1,0 +1,345 @@
+//! Adopting what a team made by hand from the documentation ("Adopting
+//! existing roles" in docs/guides): each seed's set-up is created through
+//! the AWS API as the documentation tells a person to, then taken over with
+//! `import {}` blocks and `terraform plan -generate-config-out`. The
+//! generated configuration must be valid as generated, the apply must
+//! change nothing it shouldn't, the next plan must be empty, and nothing may
+//! be recreated: the role, policy and provider ids are those of before.
+
+mod common;
+
+use common::{ACCOUNT, Emulator, Workspace, block_on, seed_documents};
+
+const ISSUER: &str = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+
+/// What the migration must keep: an id that changes only when an object is
+/// deleted and made again.
+fn role_id(aws: &Emulator, name: &str) -> String {
+    block_on(aws.iam().get_role().role_name(name).send())
+        .unwrap_or_else(|e| panic!("role {name}: {e:?}"))
+        .role
+        .unwrap()
+        .role_id
+}
+
+fn instance_profile_id(aws: &Emulator, name: &str) -> String {
+    block_on(
+        aws.iam()
+            .get_instance_profile()
+            .instance_profile_name(name)
+            .send(),
+    )
+    .unwrap_or_else(|e| panic!("instance profile {name}: {e:?}"))
+    .instance_profile
+    .unwrap()
+    .instance_profile_id
+}
+
+fn policy_id(aws: &Emulator, arn: &str) -> String {
+    block_on(aws.iam().get_policy().policy_arn(arn).send())
+        .unwrap_or_else(|e| panic!("policy {arn}: {e:?}"))
+        .policy
+        .unwrap()
+        .policy_id
+        .unwrap()
+}
+
+/// Imports with `imports` (`(address, id)`), generating the configuration,
+/// and checks that it is usable as generated: valid, applied without
+/// replacing anything (with `changes` in-place updates), then an empty plan.
+/// Returns the generated config.
+fn migrate(aws: &Emulator, imports: &[(&str, &str)], changes: usize) -> (Workspace, String) {
+    let ws = Workspace::new();
+    let mut config = aws.provider_block();
+    for (address, id) in imports {
+        config.push_str(&format!(
+            "\nimport {{\n  to = {address}\n  id = \"{id}\"\n}}\n"
+        ));
+    }
+    ws.write(&config);
+    let plan = ws.run(&[
+        "plan",
+        "-no-color",
+        "-input=false",
+        "-generate-config-out=generated.tf",
+    ]);
+    plan.assert_ok();
+    let summary = format!(
+        "Plan: {} to import, 0 to add, {changes} to change, 0 to destroy.",
+        imports.len()
+    );
+    assert!(
+        plan.mentions(&summary),
+        "expected `{summary}`:\n{}",
+        plan.output()
+    );
+    let generated = std::fs::read_to_string(ws.path().join("generated.tf"))
+        .unwrap_or_else(|_| panic!("no generated.tf:\n{}", plan.output()));
+    let run = ws.validate();
+    assert_eq!(
+        run.code,
+        0,
+        "the generated configuration is not valid as generated:\n{generated}\n{}",
+        run.output()
+    );
+    let apply = ws.apply();
+    apply.assert_ok();
+    assert!(
+        apply.mentions(&format!("{} imported", imports.len())) && apply.mentions("0 destroyed"),
+        "the apply imports everything and destroys nothing:\n{}",
+        apply.output()
+    );
+    ws.assert_no_changes();
+    (ws, generated)
+}
+
+/// Seed 001: a role per node role trusted by EC2 with the documented policy
+/// (inline, named as the person chose), and its instance profile.
+#[test]
+fn rancher_node_role_adopts_a_hand_made_role_and_instance_profile() {
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    let controlplane_policy = &seed_documents("001")[0];
+    block_on(async {
+        iam.create_role()
+            .role_name("rancher-controlplane")
+            .assume_role_policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+            )
+            .send()
+            .await
+            .unwrap();
+        iam.put_role_policy()
+            .role_name("rancher-controlplane")
+            .policy_name("rancher-controlplane-policy")
+            .policy_document(controlplane_policy)
+            .send()
+            .await
+            .unwrap();
+        iam.create_instance_profile()
+            .instance_profile_name("rancher-controlplane")
+            .send()
+            .await
+            .unwrap();
+        iam.add_role_to_instance_profile()
+            .instance_profile_name("rancher-controlplane")
+            .role_name("rancher-controlplane")
+            .send()
+            .await
+            .unwrap();
+    });
+    let before = (
+        role_id(&aws, "rancher-controlplane"),
+        instance_profile_id(&aws, "rancher-controlplane"),
+    );
+
+    let (ws, generated) = migrate(
+        &aws,
+        &[(
+            "clusteriam_rancher_node_role.controlplane",
+            "rancher-controlplane/controlplane",
+        )],
+        // The documented policy moves to the inline policy `RancherNodePolicy`.
+        1,
+    );
+    assert!(generated.contains("node_role"), "{generated}");
+    assert_eq!(
+        (
+            role_id(&aws, "rancher-controlplane"),
+            instance_profile_id(&aws, "rancher-controlplane"),
+        ),
+        before,
+        "the role and its instance profile are the same objects"
+    );
+    let attrs = ws.state_attributes("clusteriam_rancher_node_role.controlplane");
+    assert_eq!(attrs["node_role"], "controlplane");
+    assert_eq!(attrs["instance_profile_name"], "rancher-controlplane");
+    // The documented policy is in place (under the provider's name for it).
+    let policies = block_on(
+        iam.list_role_policies()
+            .role_name("rancher-controlplane")
+            .send(),
+    )
+    .unwrap()
+    .policy_names;
+    assert_eq!(policies, ["RancherNodePolicy"]);
+}
+
+/// Seed 002: the KKP policy, `YOUR_ACCOUNT_ID` filled in, attached to the
+/// user KKP runs as.
+#[test]
+fn kkp_account_policy_adopts_a_hand_made_policy_and_attachment() {
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    let document = seed_documents("002")[0].replace("YOUR_ACCOUNT_ID", ACCOUNT);
+    let arn = block_on(async {
+        iam.create_user()
+            .user_name("kubermatic")
+            .send()
+            .await
+            .unwrap();
+        let arn = iam
+            .create_policy()
+            .policy_name("kubermatic")
+            .policy_document(document)
+            .send()
+            .await
+            .unwrap()
+            .policy
+            .unwrap()
+            .arn
+            .unwrap();
+        iam.attach_user_policy()
+            .user_name("kubermatic")
+            .policy_arn(&arn)
+            .send()
+            .await
+            .unwrap();
+        arn
+    });
+    let before = policy_id(&aws, &arn);
+
+    let (ws, generated) = migrate(&aws, &[("clusteriam_kkp_account_policy.kkp", &arn)], 0);
+    assert!(generated.contains("user_name"), "{generated}");
+    assert_eq!(
+        policy_id(&aws, &arn),
+        before,
+        "the policy is the same object"
+    );
+    let attrs = ws.state_attributes("clusteriam_kkp_account_policy.kkp");
+    assert_eq!(attrs["user_name"], "kubermatic");
+    let attached = block_on(
+        iam.list_attached_user_policies()
+            .user_name("kubermatic")
+            .send(),
+    )
+    .unwrap()
+    .attached_policies
+    .unwrap_or_default();
+    assert_eq!(attached.len(), 1, "{attached:?}");
+    assert_eq!(attached[0].policy_arn.as_deref(), Some(arn.as_str()));
+}
+
+/// Seed 003: the cluster's OIDC provider (made without thumbprints, as IAM
+/// now allows) and a web-identity role for the agent's service account with
+/// the IaC policy attached.
+#[test]
+fn torque_agent_role_adopts_a_hand_made_irsa_role_and_oidc_provider() {
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    let (provider_arn, iac_policy) = block_on(async {
+        let provider_arn = iam
+            .create_open_id_connect_provider()
+            .url(format!("https://{ISSUER}"))
+            .client_id_list("sts.amazonaws.com")
+            .send()
+            .await
+            .unwrap()
+            .open_id_connect_provider_arn
+            .unwrap();
+        let iac_policy = iam
+            .create_policy()
+            .policy_name("torque-iac")
+            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#)
+            .send()
+            .await
+            .unwrap()
+            .policy
+            .unwrap()
+            .arn
+            .unwrap();
+        (provider_arn, iac_policy)
+    });
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{provider_arn}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"{ISSUER}:aud":"sts.amazonaws.com","{ISSUER}:sub":"system:serviceaccount:torque-envs:torque-runner"}}}}}}]}}"#
+    );
+    block_on(async {
+        iam.create_role()
+            .role_name("torque-agent")
+            .assume_role_policy_document(trust)
+            .send()
+            .await
+            .unwrap();
+        iam.attach_role_policy()
+            .role_name("torque-agent")
+            .policy_arn(&iac_policy)
+            .send()
+            .await
+            .unwrap();
+    });
+    let before = role_id(&aws, "torque-agent");
+
+    let (ws, generated) = migrate(
+        &aws,
+        &[
+            ("clusteriam_oidc_provider.cluster", &provider_arn),
+            ("clusteriam_torque_agent_role.agent", "torque-agent"),
+        ],
+        0,
+    );
+    assert!(!generated.contains("thumbprints = []"), "{generated}");
+    assert_eq!(
+        role_id(&aws, "torque-agent"),
+        before,
+        "the role is the same object"
+    );
+    let attrs = ws.state_attributes("clusteriam_torque_agent_role.agent");
+    assert_eq!(attrs["namespace"], "torque-envs");
+    assert_eq!(attrs["service_account"], "torque-runner");
+    assert_eq!(attrs["oidc_provider_arn"], provider_arn.as_str());
+    assert_eq!(attrs["policy_arns"], serde_json::json!([iac_policy]));
+    let providers = block_on(iam.list_open_id_connect_providers().send())
+        .unwrap()
+        .open_id_connect_provider_list
+        .unwrap_or_default();
+    assert_eq!(providers.len(), 1, "{providers:?}");
+    assert_eq!(providers[0].arn.as_deref(), Some(provider_arn.as_str()));
+}
+
+/// Seed 004: `AmazonEKSConnectorAgentRole` with the inline
+/// `AmazonEKSConnectorAgentPolicy`, made with the documentation's commands.
+#[test]
+fn eks_connector_agent_role_adopts_the_documented_hand_made_role() {
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    let documents = seed_documents("004");
+    let policy = documents
+        .iter()
+        .find(|d| d.contains("ssmmessages:CreateControlChannel"))
+        .expect("the agent policy in seed 004");
+    block_on(async {
+        iam.create_role()
+            .role_name("AmazonEKSConnectorAgentRole")
+            .assume_role_policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Sid":"SSMAccess","Effect":"Allow","Principal":{"Service":["ssm.amazonaws.com"]},"Action":"sts:AssumeRole"}]}"#,
+            )
+            .send()
+            .await
+            .unwrap();
+        iam.put_role_policy()
+            .role_name("AmazonEKSConnectorAgentRole")
+            .policy_name("AmazonEKSConnectorAgentPolicy")
+            .policy_document(policy)
+            .send()
+            .await
+            .unwrap();
+    });
+    let before = role_id(&aws, "AmazonEKSConnectorAgentRole");
+
+    let (ws, _) = migrate(
+        &aws,
+        &[(
+            "clusteriam_eks_connector_agent_role.agent",
+            "AmazonEKSConnectorAgentRole",
+        )],
+        // The documentation's `["ssm.amazonaws.com"]` is the same trust.
+        0,
+    );
+    assert_eq!(
+        role_id(&aws, "AmazonEKSConnectorAgentRole"),
+        before,
+        "the role is the same object"
+    );
+    let attrs = ws.state_attributes("clusteriam_eks_connector_agent_role.agent");
+    assert_eq!(attrs["policy_name"], "AmazonEKSConnectorAgentPolicy");
+}
