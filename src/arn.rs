@@ -144,6 +144,49 @@ impl fmt::Display for Arn {
     }
 }
 
+/// The kinds of IAM object whose ARN the provider builds; each ARN is
+/// `arn:<partition>:iam::<account>:<kind><path><name>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IamKind {
+    Role,
+    InstanceProfile,
+    Policy,
+}
+
+impl IamKind {
+    fn resource_type(self) -> &'static str {
+        match self {
+            IamKind::Role => "role",
+            IamKind::InstanceProfile => "instance-profile",
+            IamKind::Policy => "policy",
+        }
+    }
+}
+
+impl Arn {
+    /// The ARN of the IAM object `name` under `path` (`/`, `/a/b/`) of the
+    /// given kind, in the caller's partition and account.
+    pub fn iam(kind: IamKind, partition: &str, account: &str, path: &str, name: &str) -> Arn {
+        Arn {
+            partition: partition.to_string(),
+            service: "iam".to_string(),
+            region: String::new(),
+            account: account.to_string(),
+            resource: format!("{}{path}{name}", kind.resource_type()),
+        }
+    }
+
+    /// The same object's ARN as another kind: an instance profile named like
+    /// its role shares the role's partition, account, path and name.
+    pub fn as_iam_kind(&self, from: IamKind, to: IamKind) -> Option<Arn> {
+        let rest = self.resource.strip_prefix(from.resource_type())?;
+        rest.starts_with('/').then(|| Arn {
+            resource: format!("{}{rest}", to.resource_type()),
+            ..self.clone()
+        })
+    }
+}
+
 /// The ARN of an IAM OIDC identity provider, e.g.
 /// `arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -154,13 +197,20 @@ pub struct OidcProviderArn {
     issuer: String,
 }
 
+/// The issuer a URL denotes, as IAM names it: no scheme, no trailing slash.
+/// Two URLs with the same issuer are the same IAM OIDC provider.
+pub fn issuer_of(url: &str) -> &str {
+    let url = url.trim();
+    url.strip_prefix("https://")
+        .unwrap_or(url)
+        .trim_end_matches('/')
+}
+
 impl OidcProviderArn {
     /// The ARN an OIDC provider for `issuer_url` has (or would have) in `account`.
     /// Accepts the issuer as EKS reports it (`https://oidc.eks...`) or bare.
     pub fn for_issuer(partition: &str, account: &str, issuer_url: &str) -> Result<Self, ArnError> {
-        let issuer = issuer_url.trim();
-        let issuer = issuer.strip_prefix("https://").unwrap_or(issuer);
-        let issuer = issuer.trim_end_matches('/');
+        let issuer = issuer_of(issuer_url);
         format!("arn:{partition}:iam::{account}:oidc-provider/{issuer}").parse()
     }
 
@@ -293,6 +343,44 @@ fn check_issuer(issuer: &str) -> Result<(), String> {
 impl fmt::Display for OidcProviderArn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.arn)
+    }
+}
+
+#[cfg(test)]
+mod builder_tests {
+    use super::*;
+
+    #[test]
+    fn issuers_ignore_scheme_and_trailing_slash() {
+        let url = "https://oidc.eks.us-east-1.amazonaws.com/id/ABC";
+        assert_eq!(issuer_of(url), "oidc.eks.us-east-1.amazonaws.com/id/ABC");
+        assert_eq!(issuer_of(&format!("{url}/")), issuer_of(url));
+        assert_eq!(
+            issuer_of("oidc.eks.us-east-1.amazonaws.com/id/ABC"),
+            issuer_of(url)
+        );
+    }
+
+    #[test]
+    fn iam_arns_are_built_from_partition_account_path_and_name() {
+        let role = Arn::iam(IamKind::Role, "aws-cn", "111122223333", "/rancher/", "cp");
+        assert_eq!(
+            role.to_string(),
+            "arn:aws-cn:iam::111122223333:role/rancher/cp"
+        );
+        assert_eq!(role.to_string().parse::<Arn>().unwrap(), role);
+        let profile = role
+            .as_iam_kind(IamKind::Role, IamKind::InstanceProfile)
+            .unwrap();
+        assert_eq!(
+            profile.to_string(),
+            "arn:aws-cn:iam::111122223333:instance-profile/rancher/cp"
+        );
+        assert_eq!(role.as_iam_kind(IamKind::Policy, IamKind::Role), None);
+        assert_eq!(
+            Arn::iam(IamKind::Policy, "aws", "111122223333", "/", "kkp").to_string(),
+            "arn:aws:iam::111122223333:policy/kkp"
+        );
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod arn; // ARN parsing and building, partitions
 pub mod aws; // the only code that calls AWS
+pub mod clients; // the configured AWS access and default tags handed to every resource
 pub mod data_sources; // one file per data source
 pub mod engine; // pure step planners and the runner that executes them
 pub mod functions; // one file per provider function (pure, no AWS)

@@ -1,25 +1,18 @@
 //! The provider block: the AWS provider's names, so users' habits carry over,
 //! plus `propagation_timeout` for IAM's eventual consistency.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::aws::{self, Aws, ConnectError};
+use crate::aws::{self, ConnectError};
+pub use crate::clients::Clients;
 use crate::data_sources;
 use crate::tfplugin::{
     Attribute, AttributePath, Block, DataSource, Diagnostics, Function, Nesting, Resource, Schema,
     Type, Value,
 };
 use crate::validate::{check_attr, check_value, parse_duration};
-
-/// What every resource and data source works with once the provider is configured.
-pub struct Clients {
-    pub aws: Aws,
-    /// Tags from `default_tags`, merged under each resource's own `tags`.
-    pub default_tags: BTreeMap<String, String>,
-}
 
 pub struct ClusterIam;
 
@@ -190,7 +183,7 @@ impl crate::tfplugin::Provider for ClusterIam {
             );
         }
         if let Some(default_tags) = config.get_block("default_tags") {
-            crate::resources::validate_tag_map(
+            crate::resources::common::validate_tag_map(
                 AttributePath::root("default_tags").attribute("tags"),
                 default_tags.get("tags"),
                 diags,

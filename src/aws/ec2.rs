@@ -117,6 +117,27 @@ impl Aws {
         Ok(())
     }
 
+    /// Which of these instances (not terminated), subnets and security
+    /// groups exist.
+    pub async fn ec2_existing(
+        &self,
+        instances: &[String],
+        subnets: &[String],
+        groups: &[String],
+    ) -> Result<BTreeSet<String>, AwsError> {
+        let mut found = BTreeSet::new();
+        if !instances.is_empty() {
+            found.extend(self.ec2_existing_instances(instances).await?);
+        }
+        if !subnets.is_empty() {
+            found.extend(self.ec2_existing_subnets(subnets).await?);
+        }
+        if !groups.is_empty() {
+            found.extend(self.ec2_existing_security_groups(groups).await?);
+        }
+        Ok(found)
+    }
+
     /// Which of these instances exist and are not terminated.
     pub async fn ec2_existing_instances(
         &self,

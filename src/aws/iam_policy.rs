@@ -34,7 +34,7 @@ pub struct PolicyVersion {
 
 impl PolicyVersion {
     /// IAM numbers versions `v1`, `v2`, ... in creation order.
-    fn number(&self) -> u64 {
+    pub fn number(&self) -> u64 {
         self.version_id
             .trim_start_matches('v')
             .parse()
@@ -210,23 +210,12 @@ impl Aws {
         found(result)
     }
 
-    /// Makes `document` the policy's default version and returns its id. At
-    /// IAM's limit of five versions the oldest non-default one goes first.
-    pub async fn new_default_policy_version(
+    /// Adds `document` as the policy's new default version; returns its id.
+    pub async fn create_default_policy_version(
         &self,
         arn: &str,
         document: &str,
     ) -> Result<String, AwsError> {
-        let versions = self.list_policy_versions(arn).await?;
-        if versions.len() >= MAX_POLICY_VERSIONS {
-            let oldest = versions
-                .iter()
-                .filter(|v| !v.is_default)
-                .min_by_key(|v| v.number());
-            if let Some(oldest) = oldest {
-                self.delete_policy_version(arn, &oldest.version_id).await?;
-            }
-        }
         tracing::debug!(service = "iam", operation = "CreatePolicyVersion", arn);
         let out = self
             .iam
@@ -244,16 +233,9 @@ impl Aws {
             .to_string())
     }
 
-    /// Deletes the policy after its non-default versions, as IAM requires.
-    /// Ok when it is already gone.
+    /// Deletes the policy itself (IAM refuses while it has other versions
+    /// or attachments); Ok when it is already gone.
     pub async fn delete_policy(&self, arn: &str) -> Result<(), AwsError> {
-        let versions = match found(self.list_policy_versions(arn).await)? {
-            Some(versions) => versions,
-            None => return Ok(()),
-        };
-        for version in versions.iter().filter(|v| !v.is_default) {
-            self.delete_policy_version(arn, &version.version_id).await?;
-        }
         tracing::debug!(service = "iam", operation = "DeletePolicy", arn);
         let result = self
             .iam
@@ -266,43 +248,32 @@ impl Aws {
         found(result).map(|_| ())
     }
 
-    /// Makes the policy's tags exactly `wanted`, given that it has `current`.
-    pub async fn set_policy_tags(
+    /// Adds or overwrites tags of a managed policy.
+    pub async fn tag_policy(
         &self,
         arn: &str,
-        current: &BTreeMap<String, String>,
-        wanted: &BTreeMap<String, String>,
+        tags: &BTreeMap<String, String>,
     ) -> Result<(), AwsError> {
-        let removed: Vec<String> = current
-            .keys()
-            .filter(|k| !wanted.contains_key(*k))
-            .cloned()
-            .collect();
-        if !removed.is_empty() {
-            tracing::debug!(service = "iam", operation = "UntagPolicy", arn);
-            self.iam
-                .untag_policy()
-                .policy_arn(arn)
-                .set_tag_keys(Some(removed))
-                .send()
-                .await
-                .map_err(AwsError::from)?;
-        }
-        let changed: BTreeMap<String, String> = wanted
-            .iter()
-            .filter(|(k, v)| current.get(*k) != Some(*v))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        if !changed.is_empty() {
-            tracing::debug!(service = "iam", operation = "TagPolicy", arn);
-            self.iam
-                .tag_policy()
-                .policy_arn(arn)
-                .set_tags(Some(sdk_tags(&changed)?))
-                .send()
-                .await
-                .map_err(AwsError::from)?;
-        }
+        tracing::debug!(service = "iam", operation = "TagPolicy", arn);
+        self.iam
+            .tag_policy()
+            .policy_arn(arn)
+            .set_tags(Some(sdk_tags(tags)?))
+            .send()
+            .await
+            .map_err(AwsError::from)?;
+        Ok(())
+    }
+
+    pub async fn untag_policy(&self, arn: &str, keys: &[String]) -> Result<(), AwsError> {
+        tracing::debug!(service = "iam", operation = "UntagPolicy", arn);
+        self.iam
+            .untag_policy()
+            .policy_arn(arn)
+            .set_tag_keys(Some(keys.to_vec()))
+            .send()
+            .await
+            .map_err(AwsError::from)?;
         Ok(())
     }
 

@@ -53,6 +53,14 @@ pub struct AwsError {
 }
 
 impl AwsError {
+    /// An EntityAlreadyExists of our own making, for an object found to
+    /// exist where one was to be created.
+    pub fn already_exists(message: String) -> Self {
+        AwsError {
+            code: Some("EntityAlreadyExists".into()),
+            message,
+        }
+    }
     /// A NotFound of our own making, e.g. while waiting for IAM to show an object.
     pub fn not_found(message: String) -> Self {
         AwsError {
@@ -79,6 +87,10 @@ impl AwsError {
                 "An IAM quota of the account is reached; remove unused objects or ask AWS for a \
                  higher quota, then apply again.",
             ),
+            "DeleteConflict" => Some(
+                "Others still use the object (it is attached to users, groups or roles, or \
+                 holds other objects); detach it from them, then apply again.",
+            ),
             "TagLimitExceeded" => Some(
                 "An AWS resource holds at most 50 tags; remove tags it no longer needs, then \
                  apply again.",
@@ -92,6 +104,10 @@ impl AwsError {
             Some(remedy) => format!("{self}\n\n{remedy}"),
             None => self.to_string(),
         }
+    }
+    /// IAM refused to create an object whose name is taken.
+    pub fn is_already_exists(&self) -> bool {
+        self.code.as_deref() == Some("EntityAlreadyExists")
     }
     pub fn is_not_found(&self) -> bool {
         match self.code.as_deref() {

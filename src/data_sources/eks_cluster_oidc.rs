@@ -5,8 +5,11 @@
 use async_trait::async_trait;
 
 use crate::arn::OidcProviderArn;
-use crate::provider::Clients;
-use crate::tfplugin::{Attribute, Block, Ctx, DataSource, Diagnostics, Schema, Type, Value};
+use crate::clients::Clients;
+use crate::tfplugin::{
+    Attribute, Block, DataReadRequest, DataReadResponse, DataSource, Diagnostics, Schema, Type,
+    Value,
+};
 use crate::validate::check_attr;
 
 pub struct EksClusterOidc;
@@ -50,70 +53,72 @@ impl DataSource<Clients> for EksClusterOidc {
         });
     }
 
-    async fn read(&self, ctx: &Ctx<Clients>, config: &Value, diags: &mut Diagnostics) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
-        };
-        let aws = &clients.aws;
-        let Some(name) = config.get_str("cluster_name") else {
-            return Value::Null;
-        };
-        let issuer = match aws.eks_cluster_issuer(name).await {
-            Ok(Some(Some(issuer))) => issuer,
-            Ok(Some(None)) => {
-                diags.attribute_error(
-                    "cluster_name",
-                    format!("reading EKS cluster (`{name}`)"),
-                    "The cluster has no OIDC issuer. Only EKS clusters (not connected clusters) have one.",
-                );
-                return Value::Null;
-            }
-            Ok(None) => {
-                diags.attribute_error(
-                    "cluster_name",
-                    format!("reading EKS cluster (`{name}`)"),
-                    format!("ResourceNotFoundException: no cluster `{name}` in region {}. Check the name and the provider's `region`.", aws.region),
-                );
-                return Value::Null;
-            }
-            Err(e) => {
-                diags.error(format!("reading EKS cluster (`{name}`)"), e.detail());
-                return Value::Null;
-            }
-        };
-        let Some(account) = aws.account_id.as_deref() else {
-            diags.error(
-                "Caller account unknown",
-                "The OIDC provider ARN needs the caller's account, which is unknown because \
-                 `skip_credentials_validation` is set. Remove that setting.",
+    async fn read(&self, req: DataReadRequest<'_, Clients>, resp: &mut DataReadResponse) {
+        resp.state = read(req.client, req.config, &mut resp.diagnostics).await;
+    }
+}
+
+/// The data source's state for `config`; null after an error.
+async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Value {
+    let aws = &clients.aws;
+    let Some(name) = config.get_str("cluster_name") else {
+        return Value::Null;
+    };
+    let issuer = match aws.eks_cluster_issuer(name).await {
+        Ok(Some(Some(issuer))) => issuer,
+        Ok(Some(None)) => {
+            diags.attribute_error(
+                "cluster_name",
+                format!("reading EKS cluster (`{name}`)"),
+                "The cluster has no OIDC issuer. Only EKS clusters (not connected clusters) have one.",
             );
             return Value::Null;
-        };
-        let provider_arn = match OidcProviderArn::for_issuer(&aws.partition, account, &issuer) {
-            Ok(arn) => arn,
-            Err(e) => {
-                diags.error(
-                    format!("reading EKS cluster (`{name}`)"),
-                    format!("unexpected issuer `{issuer}`: {e}"),
-                );
-                return Value::Null;
-            }
-        };
-        let exists = match aws.oidc_provider_exists(provider_arn.arn()).await {
-            Ok(exists) => exists,
-            Err(e) => {
-                diags.error(
-                    format!("reading IAM OIDC provider (`{}`)", provider_arn.arn()),
-                    e.detail(),
-                );
-                return Value::Null;
-            }
-        };
-        let mut state = config.clone();
-        state.set("issuer_url", Value::string(issuer));
-        state.set("issuer_host", Value::string(provider_arn.issuer()));
-        state.set("oidc_provider_arn", Value::string(provider_arn.arn()));
-        state.set("oidc_provider_exists", Value::Bool(exists));
-        state
-    }
+        }
+        Ok(None) => {
+            diags.attribute_error(
+                "cluster_name",
+                format!("reading EKS cluster (`{name}`)"),
+                format!("ResourceNotFoundException: no cluster `{name}` in region {}. Check the name and the provider's `region`.", aws.region),
+            );
+            return Value::Null;
+        }
+        Err(e) => {
+            diags.error(format!("reading EKS cluster (`{name}`)"), e.detail());
+            return Value::Null;
+        }
+    };
+    let Some(account) = aws.account_id.as_deref() else {
+        diags.error(
+            "Caller account unknown",
+            "The OIDC provider ARN needs the caller's account, which is unknown because \
+             `skip_credentials_validation` is set. Remove that setting.",
+        );
+        return Value::Null;
+    };
+    let provider_arn = match OidcProviderArn::for_issuer(&aws.partition, account, &issuer) {
+        Ok(arn) => arn,
+        Err(e) => {
+            diags.error(
+                format!("reading EKS cluster (`{name}`)"),
+                format!("unexpected issuer `{issuer}`: {e}"),
+            );
+            return Value::Null;
+        }
+    };
+    let exists = match aws.oidc_provider_exists(provider_arn.arn()).await {
+        Ok(exists) => exists,
+        Err(e) => {
+            diags.error(
+                format!("reading IAM OIDC provider (`{}`)", provider_arn.arn()),
+                e.detail(),
+            );
+            return Value::Null;
+        }
+    };
+    let mut state = config.clone();
+    state.set("issuer_url", Value::string(issuer));
+    state.set("issuer_host", Value::string(provider_arn.issuer()));
+    state.set("oidc_provider_arn", Value::string(provider_arn.arn()));
+    state.set("oidc_provider_exists", Value::Bool(exists));
+    state
 }

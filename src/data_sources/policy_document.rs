@@ -6,12 +6,15 @@ use async_trait::async_trait;
 use std::collections::BTreeMap;
 
 use crate::arn::OidcProviderArn;
+use crate::clients::Clients;
 use crate::policy::presets::{
     PARAMETERS, check_parameter, parse_cloud_provider, parse_kkp_version,
 };
 use crate::policy::{Preset, PresetArgs, Source};
-use crate::provider::Clients;
-use crate::tfplugin::{Attribute, Block, Ctx, DataSource, Diagnostics, Schema, Type, Value};
+use crate::tfplugin::{
+    Attribute, Block, DataReadRequest, DataReadResponse, DataSource, Diagnostics, Schema, Type,
+    Value,
+};
 use crate::validate::check_attr;
 
 pub struct PolicyDocument;
@@ -147,72 +150,74 @@ impl DataSource<Clients> for PolicyDocument {
         }
     }
 
-    async fn read(&self, ctx: &Ctx<Clients>, config: &Value, diags: &mut Diagnostics) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
-        };
-        let Some(preset) = config
-            .get_str("preset")
-            .and_then(|p| p.parse::<Preset>().ok())
-        else {
-            return Value::Null;
-        };
-        let oidc = config
-            .get_str("oidc_provider_arn")
-            .and_then(|a| a.parse::<OidcProviderArn>().ok());
-        if let Some(oidc) = &oidc {
-            if oidc.partition() != clients.aws.partition {
-                diags.attribute_error(
-                    "oidc_provider_arn",
-                    "OIDC provider in another partition",
-                    format!(
-                        "`oidc_provider_arn` is in partition `{}`, but the provider works in `{}`. Use the \
-                         OIDC provider of this partition's account.",
-                        oidc.partition(),
-                        clients.aws.partition
-                    ),
-                );
-                return Value::Null;
-            }
-        }
-        let account_id = config
-            .get_str("account_id")
-            .or(clients.aws.account_id.as_deref());
-        if preset.parameters().contains(&"account_id") && account_id.is_none() {
+    async fn read(&self, req: DataReadRequest<'_, Clients>, resp: &mut DataReadResponse) {
+        resp.state = read(req.client, req.config, &mut resp.diagnostics).await;
+    }
+}
+
+/// The data source's state for `config`; null after an error.
+async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Value {
+    let Some(preset) = config
+        .get_str("preset")
+        .and_then(|p| p.parse::<Preset>().ok())
+    else {
+        return Value::Null;
+    };
+    let oidc = config
+        .get_str("oidc_provider_arn")
+        .and_then(|a| a.parse::<OidcProviderArn>().ok());
+    if let Some(oidc) = &oidc {
+        if oidc.partition() != clients.aws.partition {
             diags.attribute_error(
-                "account_id",
-                "Missing `account_id`",
-                "The caller's account is unknown because `skip_credentials_validation` is set; give `account_id`.",
+                "oidc_provider_arn",
+                "OIDC provider in another partition",
+                format!(
+                    "`oidc_provider_arn` is in partition `{}`, but the provider works in `{}`. Use the \
+                     OIDC provider of this partition's account.",
+                    oidc.partition(),
+                    clients.aws.partition
+                ),
             );
             return Value::Null;
         }
-        let args = PresetArgs {
-            partition: &clients.aws.partition,
-            account_id,
-            oidc_provider_arn: oidc.as_ref(),
-            namespace: config.get_str("namespace"),
-            service_account: config.get_str("service_account"),
-            kkp_version: config
-                .get_str("kkp_version")
-                .and_then(|v| parse_kkp_version(v).ok()),
-            cloud_provider: config
-                .get_str("cloud_provider")
-                .and_then(|c| parse_cloud_provider(c).ok()),
-        };
-        match preset.build(&args) {
-            Ok(rendered) => {
-                let mut state = config.clone();
-                state.set("json", Value::string(rendered.document.to_canonical_json()));
-                state.set("source", source_value(&rendered.source));
-                state
-            }
-            Err(e) => {
-                diags.error(
-                    format!("rendering preset `{}`", preset.name()),
-                    e.to_string(),
-                );
-                Value::Null
-            }
+    }
+    let account_id = config
+        .get_str("account_id")
+        .or(clients.aws.account_id.as_deref());
+    if preset.parameters().contains(&"account_id") && account_id.is_none() {
+        diags.attribute_error(
+            "account_id",
+            "Missing `account_id`",
+            "The caller's account is unknown because `skip_credentials_validation` is set; give `account_id`.",
+        );
+        return Value::Null;
+    }
+    let args = PresetArgs {
+        partition: &clients.aws.partition,
+        account_id,
+        oidc_provider_arn: oidc.as_ref(),
+        namespace: config.get_str("namespace"),
+        service_account: config.get_str("service_account"),
+        kkp_version: config
+            .get_str("kkp_version")
+            .and_then(|v| parse_kkp_version(v).ok()),
+        cloud_provider: config
+            .get_str("cloud_provider")
+            .and_then(|c| parse_cloud_provider(c).ok()),
+    };
+    match preset.build(&args) {
+        Ok(rendered) => {
+            let mut state = config.clone();
+            state.set("json", Value::string(rendered.document.to_canonical_json()));
+            state.set("source", source_value(&rendered.source));
+            state
+        }
+        Err(e) => {
+            diags.error(
+                format!("rendering preset `{}`", preset.name()),
+                e.to_string(),
+            );
+            Value::Null
         }
     }
 }

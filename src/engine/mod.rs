@@ -3,6 +3,7 @@
 //! bring AWS to the spec (or tear it down), and runs them. The ordering rules
 //! live here and nowhere else.
 
+pub mod managed_policy;
 pub mod oidc;
 mod steps;
 pub mod tags;

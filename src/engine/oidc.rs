@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use super::tags::tag_diff;
-use crate::aws::{Aws, AwsError, OidcProvider};
+use crate::arn::OidcProviderArn;
+use crate::aws::{Aws, AwsError, OidcCreated, OidcProvider};
 
 /// What a configuration asks of a provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -42,19 +43,6 @@ impl fmt::Display for OidcStep {
             OidcStep::SetThumbprints(_) => write!(f, "updating thumbprints of IAM OIDC provider"),
             OidcStep::Untag(_) => write!(f, "untagging IAM OIDC provider"),
             OidcStep::Tag(_) => write!(f, "tagging IAM OIDC provider"),
-        }
-    }
-}
-
-impl OidcStep {
-    /// The IAM action the step needs, for the remedy of an AccessDenied.
-    pub fn action(&self) -> &'static str {
-        match self {
-            OidcStep::AddClientId(_) => "iam:AddClientIDToOpenIDConnectProvider",
-            OidcStep::RemoveClientId(_) => "iam:RemoveClientIDFromOpenIDConnectProvider",
-            OidcStep::SetThumbprints(_) => "iam:UpdateOpenIDConnectProviderThumbprint",
-            OidcStep::Untag(_) => "iam:UntagOpenIDConnectProvider",
-            OidcStep::Tag(_) => "iam:TagOpenIDConnectProvider",
         }
     }
 }
@@ -116,38 +104,184 @@ pub fn oidc_steps(spec: &OidcSpec, observed: &OidcProvider) -> Vec<OidcStep> {
     steps
 }
 
-/// A step that failed.
+/// A step (or the read after it) that failed, with what AWS holds
+/// afterwards when it could be read: None when the provider is gone, or
+/// could not be read at all (`gone` says which).
 #[derive(Debug)]
 pub struct OidcFailure {
-    pub step: OidcStep,
+    pub step: String,
     pub error: AwsError,
+    pub observed: Option<OidcProvider>,
+    pub gone: bool,
 }
 
-/// Runs the steps from `observed` to `spec`; returns whether anything
-/// changed, or the first failure.
+/// Brings the provider from `observed` to `spec` and returns it as AWS then
+/// holds it; on failure, what it holds after the failed step.
 pub async fn converge_oidc(
     aws: &Aws,
     spec: &OidcSpec,
-    observed: &OidcProvider,
-) -> Result<bool, OidcFailure> {
-    let steps = oidc_steps(spec, observed);
-    let arn = observed.arn.as_str();
-    for step in &steps {
-        let result = match step {
-            OidcStep::AddClientId(id) => aws.add_oidc_client_id(arn, id).await,
-            OidcStep::RemoveClientId(id) => aws.remove_oidc_client_id(arn, id).await,
-            OidcStep::SetThumbprints(t) => aws.set_oidc_thumbprints(arn, t).await,
-            OidcStep::Untag(keys) => aws.untag_oidc_provider(arn, keys).await,
-            OidcStep::Tag(tags) => aws.tag_oidc_provider(arn, tags).await,
+    observed: OidcProvider,
+) -> Result<OidcProvider, OidcFailure> {
+    let steps = oidc_steps(spec, &observed);
+    if steps.is_empty() {
+        return Ok(observed);
+    }
+    let arn = observed.arn.clone();
+    let mut failed = None;
+    for step in steps {
+        let result = match &step {
+            OidcStep::AddClientId(id) => aws.add_oidc_client_id(&arn, id).await,
+            OidcStep::RemoveClientId(id) => aws.remove_oidc_client_id(&arn, id).await,
+            OidcStep::SetThumbprints(t) => aws.set_oidc_thumbprints(&arn, t).await,
+            OidcStep::Untag(keys) => aws.untag_oidc_provider(&arn, keys).await,
+            OidcStep::Tag(tags) => aws.tag_oidc_provider(&arn, tags).await,
         };
         if let Err(error) = result {
-            return Err(OidcFailure {
-                step: step.clone(),
-                error,
-            });
+            failed = Some((step.to_string(), error));
+            break;
         }
     }
-    Ok(!steps.is_empty())
+    let read_back = aws.oidc_provider(&arn).await;
+    match (failed, read_back) {
+        (None, Ok(Some(provider))) => Ok(provider),
+        (Some((step, error)), Ok(observed)) => Err(OidcFailure {
+            step,
+            error,
+            gone: observed.is_none(),
+            observed,
+        }),
+        (None, Ok(None)) => Err(OidcFailure {
+            step: "reading IAM OIDC provider".into(),
+            error: AwsError::not_found(
+                "the provider disappeared while it was being updated; the next apply creates it \
+                 again"
+                    .into(),
+            ),
+            observed: None,
+            gone: true,
+        }),
+        (failed, Err(read_error)) => {
+            let (step, error) = failed.unwrap_or(("reading IAM OIDC provider".into(), read_error));
+            Err(OidcFailure {
+                step,
+                error,
+                observed: None,
+                gone: false,
+            })
+        }
+    }
+}
+
+/// How creating (or adopting) a provider ended, when it did not end well.
+#[derive(Debug)]
+pub enum CreateFailure {
+    /// AWS refused the create.
+    Refused(AwsError),
+    /// A provider exists for the URL, but its ARN can't be built: the
+    /// caller's account is unknown (`skip_credentials_validation`).
+    ExistsWithUnknownAccount,
+    /// A provider existed for the URL and vanished before it could be read.
+    VanishedBeforeAdoption,
+    /// Made, but not readable: `arn` is ours, the state can say so.
+    NotReadBack {
+        arn: String,
+        error: Option<AwsError>,
+    },
+    /// One that existed could not be read.
+    ReadFailed(AwsError),
+}
+
+/// A provider that exists now: read back, and whether it was adopted.
+pub struct Created {
+    pub provider: OidcProvider,
+    pub adopted: bool,
+}
+
+/// Creates the provider for `url` as `spec` says (an owned spec), marked
+/// with `mark`; or adopts the one that exists for the URL. A provider that
+/// exists is ours only when it carries this create's mark (an attempt whose
+/// answer was lost made it). The result is read back, waiting out IAM's
+/// eventual consistency.
+pub async fn create_or_adopt(
+    aws: &Aws,
+    url: &str,
+    spec: &OidcSpec,
+    mark: &str,
+) -> Result<Created, CreateFailure> {
+    let client_ids: Vec<String> = spec.client_ids.iter().cloned().collect();
+    let thumbprints = spec.thumbprints.clone().unwrap_or_default();
+    // Send the issuer as IAM names it, so the ARN is the one computed for adoption.
+    let issuer = format!("https://{}", crate::arn::issuer_of(url));
+    let created = aws
+        .create_oidc_provider(&issuer, &client_ids, &thumbprints, &spec.tags, mark)
+        .await
+        .map_err(CreateFailure::Refused)?;
+    let (arn, may_be_ours) = match created {
+        OidcCreated::New(arn) => (arn, true),
+        OidcCreated::AlreadyExists { after_lost_answer } => {
+            let account = aws
+                .account_id
+                .as_deref()
+                .ok_or(CreateFailure::ExistsWithUnknownAccount)?;
+            let arn = OidcProviderArn::for_issuer(&aws.partition, account, url).map_err(|e| {
+                CreateFailure::Refused(AwsError::already_exists(e.to_string()))
+            })?;
+            (arn.arn().to_string(), after_lost_answer)
+        }
+    };
+    let read = aws
+        .retry_propagation(
+            "GetOpenIDConnectProvider",
+            AwsError::is_not_found,
+            || async {
+                aws.oidc_provider(&arn).await?.ok_or_else(|| {
+                    AwsError::not_found(format!("OIDC provider {arn} not visible yet"))
+                })
+            },
+        )
+        .await;
+    let provider = match read {
+        Ok(provider) => provider,
+        Err(e) if !may_be_ours && e.is_not_found() => {
+            return Err(CreateFailure::VanishedBeforeAdoption);
+        }
+        Err(e) if !may_be_ours => return Err(CreateFailure::ReadFailed(e)),
+        Err(e) => {
+            let error = (!e.is_not_found()).then_some(e);
+            return Err(CreateFailure::NotReadBack { arn, error });
+        }
+    };
+    // Ours only when it carries this create's mark: an object that was
+    // there before, or that someone else made meanwhile, is adopted.
+    let adopted = provider.mark.as_deref() != Some(mark);
+    Ok(Created { provider, adopted })
+}
+
+/// Why a provider this configuration created was not deleted.
+pub enum DeleteRefused {
+    /// IAM roles outside the configuration still trust it.
+    StillTrusted(Vec<String>),
+    /// Who trusts it could not be checked.
+    CheckFailed(AwsError),
+    Failed(AwsError),
+}
+
+/// Deletes a provider this configuration created, unless roles still trust
+/// it (those of the configuration are destroyed first, as they depend on
+/// it, so any left belong to someone else) and `force` is not set.
+pub async fn delete_owned(aws: &Aws, arn: &str, force: bool) -> Result<(), DeleteRefused> {
+    if !force {
+        let roles = aws
+            .roles_trusting(arn)
+            .await
+            .map_err(DeleteRefused::CheckFailed)?;
+        if !roles.is_empty() {
+            return Err(DeleteRefused::StillTrusted(roles));
+        }
+    }
+    aws.delete_oidc_provider(arn)
+        .await
+        .map_err(DeleteRefused::Failed)
 }
 
 #[cfg(test)]

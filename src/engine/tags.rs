@@ -85,6 +85,63 @@ impl TagProblem {
     }
 }
 
+impl TagProblem {
+    /// The attribute the problem is about, a short summary for a warning,
+    /// and the sentences that say what is wrong and what to do, for the
+    /// cluster tag `key` in `region`.
+    pub fn describe(&self, region: &str, key: &str) -> (&'static str, String, String) {
+        let quoted = |ids: &[String]| {
+            ids.iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            TagProblem::Missing {
+                attribute,
+                ids,
+                known,
+            } => {
+                let kind = match *attribute {
+                    "instance_ids" => "instance",
+                    "subnet_ids" => "subnet",
+                    _ => "security group",
+                };
+                let terminated = if kind == "instance" {
+                    " (a terminated instance counts as not found)"
+                } else {
+                    ""
+                };
+                let ids = quoted(ids);
+                let detail = if *known {
+                    format!(
+                        "The {kind} {ids} no longer exists in region `{region}`{terminated}. Remove \
+                         it from `{attribute}`: applying a change to this resource fails until then \
+                         (destroying it works)."
+                    )
+                } else {
+                    format!(
+                        "No {kind} {ids} in region `{region}`{terminated}. Check the id and the \
+                         provider's `region`, or remove it from `{attribute}`."
+                    )
+                };
+                (attribute, format!("{kind} gone: {ids}"), detail)
+            }
+            TagProblem::SecondGroup { others, .. } => (
+                "security_group_id",
+                "A second security group carries the cluster tag".to_string(),
+                format!(
+                    "Security group {} already carries the tag `{key}`. A cluster must have exactly \
+                     one tagged security group: with two, creating a load balancer fails. Remove the \
+                     tag from {}, or use that group as `security_group_id`.",
+                    quoted(others),
+                    quoted(others)
+                ),
+            ),
+        }
+    }
+}
+
 /// The resources one kind of id attribute lists.
 pub struct Listed<'a> {
     pub attribute: &'static str,
@@ -135,6 +192,52 @@ pub fn tag_problems(
     problems
 }
 
+/// What an import of a cluster tag takes: the value most of the tagged
+/// instances, subnets and security groups carry, those resources by kind,
+/// and the ones left out because they carry the other value (they belong
+/// in a second resource with the same cluster id).
+#[derive(Debug, Default, PartialEq)]
+pub struct ImportedTagging {
+    pub ownership: String,
+    pub instance_ids: BTreeSet<String>,
+    pub subnet_ids: BTreeSet<String>,
+    pub security_group_ids: BTreeSet<String>,
+    /// Resource id and the value it carries.
+    pub left_out: Vec<(String, String)>,
+}
+
+/// Splits what carries a cluster tag (`(id, resource type, value)`) by the
+/// value most carry; ties go to `owned`.
+pub fn import_split(tagged: &[(String, String, String)]) -> ImportedTagging {
+    let relevant: Vec<&(String, String, String)> = tagged
+        .iter()
+        .filter(|(_, kind, _)| matches!(kind.as_str(), "instance" | "subnet" | "security-group"))
+        .collect();
+    let shared = relevant.iter().filter(|(_, _, v)| v == "shared").count();
+    let ownership = if 2 * shared > relevant.len() {
+        "shared"
+    } else {
+        "owned"
+    };
+    let mut imported = ImportedTagging {
+        ownership: ownership.to_string(),
+        ..Default::default()
+    };
+    for (id, kind, value) in relevant {
+        if value != ownership {
+            imported.left_out.push((id.clone(), value.clone()));
+            continue;
+        }
+        let ids = match kind.as_str() {
+            "instance" => &mut imported.instance_ids,
+            "subnet" => &mut imported.subnet_ids,
+            _ => &mut imported.security_group_ids,
+        };
+        ids.insert(id.clone());
+    }
+    imported
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +267,31 @@ mod tests {
             )
         );
         assert_eq!(tag_diff(&wanted, &wanted), (vec![], BTreeMap::new()));
+    }
+
+    #[test]
+    fn an_import_takes_the_value_most_carry_and_names_the_rest() {
+        let t = |id: &str, kind: &str, value: &str| {
+            (id.to_string(), kind.to_string(), value.to_string())
+        };
+        let imported = import_split(&[
+            t("i-1", "instance", "owned"),
+            t("i-2", "instance", "owned"),
+            t("subnet-1", "subnet", "shared"),
+            t("sg-1", "security-group", "owned"),
+            t("vol-1", "volume", "shared"),
+        ]);
+        assert_eq!(imported.ownership, "owned");
+        assert_eq!(imported.instance_ids, set(&["i-1", "i-2"]));
+        assert_eq!(imported.security_group_ids, set(&["sg-1"]));
+        assert!(imported.subnet_ids.is_empty());
+        assert_eq!(
+            imported.left_out,
+            vec![("subnet-1".to_string(), "shared".to_string())]
+        );
+        // A tie goes to `owned`.
+        let tie = import_split(&[t("i-1", "instance", "owned"), t("s", "subnet", "shared")]);
+        assert_eq!(tie.ownership, "owned");
     }
 
     #[test]

@@ -148,6 +148,25 @@ pub fn federated_principals(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// The namespace and service account a web-identity trust admits, from the
+/// `system:serviceaccount:<namespace>:<name>` value of its `<issuer>:sub`
+/// condition.
+pub fn web_identity_subject(s: &str) -> Option<(String, String)> {
+    let (_, statements) = parse_policy(s).ok()?;
+    statements.iter().find_map(|st| {
+        let conditions = st.get("Condition")?.get("StringEquals")?.as_object()?;
+        conditions.iter().find_map(|(key, value)| {
+            let value = value
+                .as_str()
+                .or_else(|| value.get(0).and_then(Value::as_str))?;
+            let rest = value.strip_prefix("system:serviceaccount:")?;
+            let (namespace, name) = rest.split_once(':')?;
+            key.ends_with(":sub")
+                .then(|| (namespace.to_string(), name.to_string()))
+        })
+    })
+}
+
 /// Whether a trust policy lets the identity provider `arn` in.
 pub fn trusts_federated(s: &str, arn: &str) -> bool {
     federated_principals(s).iter().any(|p| p == arn)
@@ -553,6 +572,19 @@ mod tests {
         ));
         assert!(!trusts_federated(many, "x"));
         assert!(federated_principals("not json").is_empty());
+    }
+
+    #[test]
+    fn the_subject_of_a_web_identity_trust() {
+        let trust = r#"{"Statement":[{"Effect":"Allow","Condition":{"StringEquals":{"oidc.example.com/id/X:aud":"sts.amazonaws.com","oidc.example.com/id/X:sub":["system:serviceaccount:ns:sa"]}}}]}"#;
+        assert_eq!(
+            web_identity_subject(trust),
+            Some(("ns".into(), "sa".into()))
+        );
+        assert_eq!(
+            web_identity_subject(r#"{"Statement":[{"Effect":"Allow"}]}"#),
+            None
+        );
     }
 
     use super::*;

@@ -12,6 +12,7 @@ mod test_seeds;
 pub use document::{
     Condition, Document, Effect, POLICY_VERSION, PolicyError, Principal, Statement, canonical_json,
     check_identity_policy, equivalent, federated_principals, from_iam, trusts_federated,
+    web_identity_subject,
 };
 pub use documents::{CloudProvider, NodeRole, Published, Source, Version};
 pub use presets::{Preset, PresetArgs, PresetError, Rendered};

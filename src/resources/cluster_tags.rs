@@ -16,18 +16,23 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 
-use crate::aws::{Aws, AwsError};
-use crate::engine::tags::{Listed, Phase, TagProblem, cluster_tag_moves, tag_problems};
+use crate::aws::Aws;
+use crate::clients::Clients;
+use crate::engine::tags::{Listed, Phase, cluster_tag_moves, import_split, tag_problems};
 use crate::kubernetes::{check_cluster_id, cluster_tag_key};
-use crate::provider::Clients;
-use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
+use crate::resources::common::report;
+use crate::tfplugin::{
+    Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
+    ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
+    Schema, Type, UpdateRequest, UpdateResponse, Value,
+};
 use crate::validate::{check_attr, check_value, is_ec2_id, one_of};
 
 const OWNERSHIPS: [&str; 2] = ["owned", "shared"];
 
 pub struct ClusterTags;
 
-/// What the resource owns: one key, with one value, on a set of resources.
+/// The resource's model: one key, with one value, on a set of resources.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Tagging {
     cluster_id: String,
@@ -61,23 +66,22 @@ impl Tagging {
 
     /// The same tagging on only the resources for which `keep` holds.
     fn retain(&self, keep: impl Fn(&str) -> bool) -> Tagging {
+        let filter = |ids: &BTreeSet<String>| ids.iter().filter(|id| keep(id)).cloned().collect();
         Tagging {
             cluster_id: self.cluster_id.clone(),
             ownership: self.ownership.clone(),
-            instance_ids: self
-                .instance_ids
-                .iter()
-                .filter(|id| keep(id))
-                .cloned()
-                .collect(),
-            subnet_ids: self
-                .subnet_ids
-                .iter()
-                .filter(|id| keep(id))
-                .cloned()
-                .collect(),
+            instance_ids: filter(&self.instance_ids),
+            subnet_ids: filter(&self.subnet_ids),
             security_group_id: self.security_group_id.clone().filter(|id| keep(id)),
         }
+    }
+
+    /// Which of its resources exist (a terminated instance does not).
+    async fn existing(&self, aws: &Aws) -> Result<BTreeSet<String>, crate::aws::AwsError> {
+        let list = |ids: &BTreeSet<String>| ids.iter().cloned().collect::<Vec<_>>();
+        let groups: Vec<String> = self.security_group_id.iter().cloned().collect();
+        aws.ec2_existing(&list(&self.instance_ids), &list(&self.subnet_ids), &groups)
+            .await
     }
 
     /// The state value. An empty set is stored as `like` had it (null or
@@ -140,38 +144,11 @@ fn check_something_to_tag(config: &Value, diags: &mut Diagnostics) {
     }
 }
 
-fn summary(cluster_id: &str) -> String {
-    format!("tagging EC2 resources for cluster (`{cluster_id}`)")
-}
-
-/// The AWS error, with a remedy when there is one.
-fn detail(err: &AwsError) -> String {
-    match err.code.as_deref() {
-        Some("UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException") => format!(
-            "{err}\n\nThe provider's credentials need ec2:CreateTags, ec2:DeleteTags, \
-             ec2:DescribeTags, ec2:DescribeInstances, ec2:DescribeSubnets and \
-             ec2:DescribeSecurityGroups."
-        ),
-        _ => err.detail(),
-    }
-}
-
-/// Which of the listed resources exist (a terminated instance does not).
-async fn existing(aws: &Aws, tagging: &Tagging) -> Result<BTreeSet<String>, AwsError> {
-    let mut found = BTreeSet::new();
-    let instances: Vec<String> = tagging.instance_ids.iter().cloned().collect();
-    let subnets: Vec<String> = tagging.subnet_ids.iter().cloned().collect();
-    let groups: Vec<String> = tagging.security_group_id.iter().cloned().collect();
-    if !instances.is_empty() {
-        found.extend(aws.ec2_existing_instances(&instances).await?);
-    }
-    if !subnets.is_empty() {
-        found.extend(aws.ec2_existing_subnets(&subnets).await?);
-    }
-    if !groups.is_empty() {
-        found.extend(aws.ec2_existing_security_groups(&groups).await?);
-    }
-    Ok(found)
+fn quoted(ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The checks made before anything is written, at plan when the values are
@@ -184,16 +161,17 @@ async fn check_before_write(
     phase: Phase,
     diags: &mut Diagnostics,
 ) {
-    let summary = match phase {
-        Phase::Plan => format!(
-            "checking EC2 resources for cluster (`{}`)",
-            desired.cluster_id
-        ),
-        Phase::Apply => summary(&desired.cluster_id),
+    let verb = match phase {
+        Phase::Plan => "checking",
+        Phase::Apply => "tagging",
     };
-    let existing = match existing(aws, desired).await {
+    let summary = format!(
+        "{verb} EC2 resources for cluster (`{}`)",
+        desired.cluster_id
+    );
+    let existing = match desired.existing(aws).await {
         Ok(found) => found,
-        Err(e) => return diags.error(&summary, detail(&e)),
+        Err(e) => return report(diags, &summary, &e),
     };
     let key = desired.key();
     let tagged_groups: BTreeSet<String> = match &desired.security_group_id {
@@ -203,7 +181,7 @@ async fn check_before_write(
             .await
         {
             Ok(tagged) => tagged.into_iter().map(|t| t.resource_id).collect(),
-            Err(e) => return diags.error(&summary, detail(&e)),
+            Err(e) => return report(diags, &summary, &e),
         },
     };
     let groups: BTreeSet<String> = desired.security_group_id.iter().cloned().collect();
@@ -229,114 +207,68 @@ async fn check_before_write(
         prior.security_group_id.as_deref(),
         &tagged_groups,
     );
-    let quoted = |ids: &[String]| {
-        ids.iter()
-            .map(|id| format!("`{id}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     for problem in problems {
-        let fatal = problem.is_fatal(phase);
-        let (attribute, warning_summary, detail) = match &problem {
-            TagProblem::Missing {
-                attribute,
-                ids,
-                known,
-            } => {
-                let kind = match *attribute {
-                    "instance_ids" => "instance",
-                    "subnet_ids" => "subnet",
-                    _ => "security group",
-                };
-                let terminated = if kind == "instance" {
-                    " (a terminated instance counts as not found)"
-                } else {
-                    ""
-                };
-                let detail = if *known {
-                    format!(
-                        "The {kind} {} no longer exists in region `{}`{terminated}. Remove it from \
-                         `{attribute}`: applying a change to this resource fails until then \
-                         (destroying it works).",
-                        quoted(ids),
-                        aws.region
-                    )
-                } else {
-                    format!(
-                        "No {kind} {} in region `{}`{terminated}. Check the id and the provider's \
-                         `region`, or remove it from `{attribute}`.",
-                        quoted(ids),
-                        aws.region
-                    )
-                };
-                (*attribute, format!("{kind} gone: {}", quoted(ids)), detail)
-            }
-            TagProblem::SecondGroup { others, .. } => (
-                "security_group_id",
-                "A second security group carries the cluster tag".to_string(),
-                format!(
-                    "Security group {} already carries the tag `{key}`. A cluster must have exactly \
-                     one tagged security group: with two, creating a load balancer fails. Remove the \
-                     tag from {}, or use that group as `security_group_id`.",
-                    quoted(others),
-                    quoted(others)
-                ),
-            ),
-        };
-        if fatal {
+        let (attribute, warning, detail) = problem.describe(&aws.region, &key);
+        if problem.is_fatal(phase) {
             diags.attribute_error(attribute, &summary, detail);
         } else {
-            diags.attribute_warning(attribute, warning_summary, detail);
+            diags.attribute_warning(attribute, warning, detail);
         }
     }
 }
 
-/// Brings AWS from `prior` (empty on create) to `desired`; returns the new
-/// state, or on failure the state of what was done.
+/// Brings AWS from `prior_state` (null on create) to `planned`; returns the
+/// new state, or on failure the state of what was done.
 async fn apply(aws: &Aws, prior_state: &Value, planned: &Value, diags: &mut Diagnostics) -> Value {
     let prior = Tagging::from_value(prior_state);
     let desired = Tagging::from_value(planned);
-    let summary = summary(&desired.cluster_id);
     check_before_write(aws, &desired, &prior, Phase::Apply, diags).await;
     if diags.has_errors() {
         return prior_state.clone();
     }
-
     let key = desired.key();
+    let cluster = &desired.cluster_id;
     let (prior_ids, desired_ids) = (prior.ids(), desired.ids());
     let all: Vec<String> = prior_ids.union(&desired_ids).cloned().collect();
     let carried: BTreeMap<String, String> =
         match aws.ec2_resources_with_tag(&key, None, Some(&all)).await {
             Ok(tags) => tags.into_iter().map(|t| (t.resource_id, t.value)).collect(),
             Err(e) => {
-                diags.error(&summary, detail(&e));
+                report(
+                    diags,
+                    format!("tagging EC2 resources for cluster (`{cluster}`)"),
+                    &e,
+                );
                 return prior_state.clone();
             }
         };
-
     let (untag, tag) = cluster_tag_moves(&prior_ids, &desired_ids, &desired.ownership, &carried);
-    if !untag.is_empty() {
-        if let Err(e) = aws.ec2_untag(&untag, &key).await {
-            let summary = format!(
-                "untagging EC2 resources for cluster (`{}`)",
-                desired.cluster_id
-            );
-            diags.error(summary, detail(&e));
-            return prior_state.clone();
-        }
+    if !untag.is_empty()
+        && let Err(e) = aws.ec2_untag(&untag, &key).await
+    {
+        report(
+            diags,
+            format!("untagging EC2 resources for cluster (`{cluster}`)"),
+            &e,
+        );
+        return prior_state.clone();
     }
-    if !tag.is_empty() {
-        if let Err(e) = aws.ec2_tag(&tag, &key, &desired.ownership).await {
-            diags.error(&summary, detail(&e));
-            // What was done: the removals. The next plan shows the rest again.
-            if prior_state.is_null() {
-                return Value::Null;
-            }
-            let untagged: BTreeSet<&str> = untag.iter().map(String::as_str).collect();
-            return prior
-                .retain(|id| !untagged.contains(id))
-                .to_value(prior_state);
+    if !tag.is_empty()
+        && let Err(e) = aws.ec2_tag(&tag, &key, &desired.ownership).await
+    {
+        report(
+            diags,
+            format!("tagging EC2 resources for cluster (`{cluster}`)"),
+            &e,
+        );
+        // What was done: the removals. The next plan shows the rest again.
+        if prior_state.is_null() {
+            return Value::Null;
         }
+        let untagged: BTreeSet<&str> = untag.iter().map(String::as_str).collect();
+        return prior
+            .retain(|id| !untagged.contains(id))
+            .to_value(prior_state);
     }
     desired.to_value(planned)
 }
@@ -433,64 +365,51 @@ impl Resource<Clients> for ClusterTags {
         check_something_to_tag(config, diags);
     }
 
-    async fn plan(&self, ctx: &Ctx<Clients>, plan: &mut Plan<'_>, diags: &mut Diagnostics) {
-        let (id, key) = match plan.config.get_str("cluster_id") {
+    async fn plan(&self, req: PlanRequest<'_, Clients>, resp: &mut PlanResponse) {
+        let (id, key) = match req.config.get_str("cluster_id") {
             Some(c) => (Value::string(c), Value::string(cluster_tag_key(c))),
             None => (Value::Unknown, Value::Unknown),
         };
-        plan.planned.set("id", id);
-        plan.planned.set("tag_key", key);
+        resp.planned.set("id", id);
+        resp.planned.set("tag_key", key);
         // Check only when something will be written, and once all is known
         // (otherwise apply checks).
-        if &plan.planned == plan.prior || !plan.planned.is_wholly_known() {
+        if &resp.planned == req.prior || !resp.planned.is_wholly_known() {
             return;
         }
-        let Some(clients) = ctx.client(diags) else {
-            return;
-        };
-        let desired = Tagging::from_value(&plan.planned);
-        let prior = Tagging::from_value(plan.prior);
-        check_before_write(&clients.aws, &desired, &prior, Phase::Plan, diags).await;
+        let desired = Tagging::from_value(&resp.planned);
+        let prior = Tagging::from_value(req.prior);
+        check_before_write(
+            &req.client.aws,
+            &desired,
+            &prior,
+            Phase::Plan,
+            &mut resp.diagnostics,
+        )
+        .await;
     }
 
-    async fn create(
-        &self,
-        ctx: &Ctx<Clients>,
-        planned: &Value,
-        _private: &mut Vec<u8>,
-        diags: &mut Diagnostics,
-    ) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
-        };
-        apply(&clients.aws, &Value::Null, planned, diags).await
+    async fn create(&self, req: CreateRequest<'_, Clients>, resp: &mut CreateResponse) {
+        resp.state = apply(
+            &req.client.aws,
+            &Value::Null,
+            req.planned,
+            &mut resp.diagnostics,
+        )
+        .await;
     }
 
-    async fn read(
-        &self,
-        ctx: &Ctx<Clients>,
-        state: &Value,
-        _private: &mut Vec<u8>,
-        diags: &mut Diagnostics,
-    ) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
-        };
-        let current = Tagging::from_value(state);
+    async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
+        let aws = &req.client.aws;
+        let current = Tagging::from_value(req.state);
+        let summary = format!("reading EC2 tags for cluster (`{}`)", current.cluster_id);
         let ids: Vec<String> = current.ids().into_iter().collect();
-        let carried: BTreeMap<String, String> = match clients
-            .aws
+        let carried: BTreeMap<String, String> = match aws
             .ec2_resources_with_tag(&current.key(), None, Some(&ids))
             .await
         {
             Ok(tags) => tags.into_iter().map(|t| (t.resource_id, t.value)).collect(),
-            Err(e) => {
-                diags.error(
-                    format!("reading EC2 tags for cluster (`{}`)", current.cluster_id),
-                    detail(&e),
-                );
-                return Value::Null;
-            }
+            Err(e) => return report(&mut resp.diagnostics, summary, &e),
         };
         // A resource whose tag was removed or changed drops out of the state,
         // so the plan shows it being tagged again. One that no longer exists
@@ -499,60 +418,43 @@ impl Resource<Clients> for ClusterTags {
         let gone: BTreeSet<String> = if untagged.ids().is_empty() {
             BTreeSet::new()
         } else {
-            match existing(&clients.aws, &untagged).await {
+            match untagged.existing(aws).await {
                 Ok(found) => untagged.ids().difference(&found).cloned().collect(),
-                Err(e) => {
-                    diags.error(
-                        format!("reading EC2 tags for cluster (`{}`)", current.cluster_id),
-                        detail(&e),
-                    );
-                    return Value::Null;
-                }
+                Err(e) => return report(&mut resp.diagnostics, summary, &e),
             }
         };
         if !gone.is_empty() {
-            let list: Vec<String> = gone.iter().map(|id| format!("`{id}`")).collect();
-            diags.warning(
+            let gone: Vec<String> = gone.iter().cloned().collect();
+            resp.diagnostics.warning(
                 format!("EC2 resources of cluster (`{}`) gone", current.cluster_id),
                 format!(
                     "{} no longer exist in region `{}`. Remove them from the resource's \
                      configuration; until then, applying a change to it fails (destroying it works).",
-                    list.join(", "),
-                    clients.aws.region
+                    quoted(&gone),
+                    aws.region
                 ),
             );
         }
-        current
-            .retain(|id| carried.get(id) == Some(&current.ownership) || gone.contains(id))
-            .to_value(state)
+        resp.state = current
+            .retain(|id| {
+                carried.get(id) == Some(&current.ownership) || gone.iter().any(|g| g == id)
+            })
+            .to_value(req.state);
     }
 
-    async fn update(
-        &self,
-        ctx: &Ctx<Clients>,
-        prior: &Value,
-        planned: &Value,
-        _private: &mut Vec<u8>,
-        diags: &mut Diagnostics,
-    ) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return prior.clone();
-        };
-        apply(&clients.aws, prior, planned, diags).await
+    async fn update(&self, req: UpdateRequest<'_, Clients>, resp: &mut UpdateResponse) {
+        resp.state = apply(
+            &req.client.aws,
+            req.prior,
+            req.planned,
+            &mut resp.diagnostics,
+        )
+        .await;
     }
 
-    async fn delete(
-        &self,
-        ctx: &Ctx<Clients>,
-        prior: &Value,
-        _private: &[u8],
-        diags: &mut Diagnostics,
-    ) {
-        let Some(clients) = ctx.client(diags) else {
-            return;
-        };
-        let aws = &clients.aws;
-        let current = Tagging::from_value(prior);
+    async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
+        let aws = &req.client.aws;
+        let current = Tagging::from_value(req.prior);
         let ids: Vec<String> = current.ids().into_iter().collect();
         if ids.is_empty() {
             return;
@@ -565,100 +467,71 @@ impl Resource<Clients> for ClusterTags {
         // Only where the key still is: a resource deleted meanwhile is done.
         let carrying: Vec<String> = match aws.ec2_resources_with_tag(&key, None, Some(&ids)).await {
             Ok(tags) => tags.into_iter().map(|t| t.resource_id).collect(),
-            Err(e) => return diags.error(summary, detail(&e)),
+            Err(e) => return report(&mut resp.diagnostics, summary, &e),
         };
-        if carrying.is_empty() {
-            return;
-        }
-        if let Err(e) = aws.ec2_untag(&carrying, &key).await {
-            diags.error(summary, detail(&e));
+        if !carrying.is_empty()
+            && let Err(e) = aws.ec2_untag(&carrying, &key).await
+        {
+            report(&mut resp.diagnostics, summary, &e);
         }
     }
 
-    async fn import(&self, ctx: &Ctx<Clients>, id: &str, diags: &mut Diagnostics) -> Value {
+    async fn import(&self, req: ImportRequest<'_, Clients>, resp: &mut ImportResponse) {
+        let (id, aws) = (req.id, &req.client.aws);
+        let diags = &mut resp.diagnostics;
         let summary = format!("importing EC2 tags for cluster (`{id}`)");
         if let Err(reason) = check_cluster_id(id) {
-            diags.error(
+            return diags.error(
                 summary,
                 format!(
                     "{reason}. Import by cluster id, e.g. `terraform import \
                      clusteriam_cluster_tags.example my-cluster`."
                 ),
             );
-            return Value::Null;
         }
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
-        };
         let key = cluster_tag_key(id);
-        let tags = match clients.aws.ec2_resources_with_tag(&key, None, None).await {
+        let tagged = match aws.ec2_resources_with_tag(&key, None, None).await {
             Ok(tags) => tags,
-            Err(e) => {
-                diags.error(summary, detail(&e));
-                return Value::Null;
-            }
+            Err(e) => return report(diags, summary, &e),
         };
-        let of_type = |ty: &str| -> BTreeSet<String> {
-            tags.iter()
-                .filter(|t| t.resource_type == ty)
-                .map(|t| t.resource_id.clone())
-                .collect()
-        };
-        let (instances, subnets, groups) = (
-            of_type("instance"),
-            of_type("subnet"),
-            of_type("security-group"),
-        );
-        if groups.len() > 1 {
-            let list: Vec<String> = groups.iter().map(|g| format!("`{g}`")).collect();
-            diags.error(
+        let tagged: Vec<(String, String, String)> = tagged
+            .into_iter()
+            .map(|t| (t.resource_id, t.resource_type, t.value))
+            .collect();
+        let imported = import_split(&tagged);
+        if imported.security_group_ids.len() > 1 {
+            let groups: Vec<String> = imported.security_group_ids.iter().cloned().collect();
+            return diags.error(
                 summary,
                 format!(
                     "Security groups {} all carry the tag `{key}`; a cluster must have exactly one. \
                      Remove the tag from all but one of them, then import again.",
-                    list.join(", ")
+                    quoted(&groups)
                 ),
             );
-            return Value::Null;
         }
-        if instances.is_empty() && subnets.is_empty() && groups.is_empty() {
-            diags.error(
+        if imported.instance_ids.is_empty()
+            && imported.subnet_ids.is_empty()
+            && imported.security_group_ids.is_empty()
+        {
+            return diags.error(
                 summary,
                 format!(
                     "No instance, subnet or security group in region `{}` carries the tag \
                      `{key}`. Check the cluster id and the provider's `region`.",
-                    clients.aws.region
+                    aws.region
                 ),
             );
-            return Value::Null;
         }
-        // The value most of them carry. Those with the other value belong
-        // in a second resource (a cluster's own nodes `owned`, a subnet it
-        // shares `shared`): say so rather than drop them silently.
-        let relevant = |t: &&crate::aws::ResourceTag| {
-            matches!(
-                t.resource_type.as_str(),
-                "instance" | "subnet" | "security-group"
-            )
-        };
-        let shared = tags
-            .iter()
-            .filter(relevant)
-            .fold(0i64, |n, t| match t.value.as_str() {
-                "shared" => n + 1,
-                _ => n - 1,
-            });
-        let ownership = if shared > 0 { "shared" } else { "owned" };
-        let others: Vec<&crate::aws::ResourceTag> = tags
-            .iter()
-            .filter(relevant)
-            .filter(|t| t.value != ownership)
-            .collect();
-        if !others.is_empty() {
-            let list: Vec<String> = others
+        // Those with the other value belong in a second resource (a
+        // cluster's own nodes `owned`, a subnet it shares `shared`): say so.
+        if !imported.left_out.is_empty() {
+            let list: Vec<String> = imported
+                .left_out
                 .iter()
-                .map(|t| format!("`{}` (`{}`)", t.resource_id, t.value))
+                .map(|(id, value)| format!("`{id}` (`{value}`)"))
                 .collect();
+            let ownership = &imported.ownership;
             diags.warning(
                 format!("Not imported: EC2 resources with another value of `{key}`"),
                 format!(
@@ -670,49 +543,16 @@ impl Resource<Clients> for ClusterTags {
                 ),
             );
         }
-        let keep = |id: &String| !others.iter().any(|t| &t.resource_id == id);
-        Tagging {
+        resp.state = Tagging {
             cluster_id: id.to_string(),
-            ownership: ownership.to_string(),
-            instance_ids: instances.into_iter().filter(keep).collect(),
-            subnet_ids: subnets.into_iter().filter(keep).collect(),
-            security_group_id: groups.into_iter().find(keep),
+            ownership: imported.ownership,
+            instance_ids: imported.instance_ids,
+            subnet_ids: imported.subnet_ids,
+            security_group_id: imported.security_group_ids.into_iter().next(),
         }
-        .to_value(&Value::Null)
+        .to_value(&Value::Null);
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn state_keeps_null_or_empty_sets_as_configured() {
-        let t = Tagging {
-            cluster_id: "c".into(),
-            ownership: "owned".into(),
-            ..Default::default()
-        };
-        let v = t.to_value(&Value::Null);
-        assert_eq!(v.get("instance_ids"), &Value::Null);
-        assert_eq!(v.get("tag_key"), &Value::string("kubernetes.io/cluster/c"));
-        let mut like = Value::Map(BTreeMap::new());
-        like.set("subnet_ids", Value::List(vec![]));
-        assert_eq!(t.to_value(&like).get("subnet_ids"), &Value::List(vec![]));
-        assert_eq!(Tagging::from_value(&v), t);
-    }
-
-    #[test]
-    fn retain_filters_every_kind() {
-        let t = Tagging {
-            cluster_id: "c".into(),
-            ownership: "owned".into(),
-            instance_ids: ["i-1".into(), "i-2".into()].into(),
-            subnet_ids: ["subnet-1".into()].into(),
-            security_group_id: Some("sg-1".into()),
-        };
-        let kept = t.retain(|id| id == "i-2");
-        assert_eq!(kept.ids(), ["i-2".to_string()].into());
-        assert_eq!(kept.security_group_id, None);
-    }
-}
+mod tests;

@@ -1,7 +1,7 @@
 //! `clusteriam_eks_connector_agent_role` (seed 004): the IAM role the Amazon
 //! EKS Connector agent assumes through Systems Manager.
 
-use super::role::{RoleKind, RoleResource};
+use super::common::role::{RoleKind, RoleResource};
 use crate::aws::{Aws, ObservedRole};
 use crate::policy::{documents, presets};
 use crate::tfplugin::{Attribute, AttributePath, Type, Value};
@@ -44,7 +44,7 @@ impl RoleKind for EksConnectorAgentRole {
 
     fn validate(&self, config: &Value, diags: &mut crate::tfplugin::Diagnostics) {
         crate::validate::check_attr(config, "policy_name", diags, |n| {
-            super::role::role_name_error(n, 128, "policy_name")
+            super::common::naming::iam_name_error(n, 128, "policy_name")
         });
     }
 

@@ -5,9 +5,14 @@
 use async_trait::async_trait;
 
 use crate::aws::{Created, ServiceLinkedRole};
-use crate::provider::Clients;
-use crate::resources::ownership_mark;
-use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Resource, Schema, Type, Value};
+use crate::clients::Clients;
+use crate::resources::common::errors::report_with;
+use crate::resources::common::{ownership_mark, report};
+use crate::tfplugin::{
+    Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportRequest,
+    ImportResponse, ReadRequest, ReadResponse, Resource, Schema, Type, UpdateRequest,
+    UpdateResponse, Value,
+};
 
 pub struct EksConnectorServiceLinkedRole;
 
@@ -49,22 +54,18 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
         )
     }
 
-    async fn create(
-        &self,
-        ctx: &Ctx<Clients>,
-        _planned: &Value,
-        private: &mut Vec<u8>,
-        diags: &mut Diagnostics,
-    ) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
-        };
-        private.clear();
-        let mark = ownership_mark(private);
-        match clients.aws.create_service_linked_role(SERVICE, &mark).await {
-            Ok(Created::New(role)) => state(&role, false),
+    async fn create(&self, req: CreateRequest<'_, Clients>, resp: &mut CreateResponse) {
+        resp.private.clear();
+        let mark = ownership_mark(&mut resp.private);
+        match req
+            .client
+            .aws
+            .create_service_linked_role(SERVICE, &mark)
+            .await
+        {
+            Ok(Created::New(role)) => resp.state = state(&role, false),
             Ok(Created::Existing(role)) => {
-                diags.warning(
+                resp.diagnostics.warning(
                     format!("Adopted existing IAM service-linked role (`{}`)", role.name),
                     format!(
                         "The EKS Connector's service-linked role already existed (`{}`): an account \
@@ -73,116 +74,87 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
                         role.arn
                     ),
                 );
-                state(&role, true)
+                resp.state = state(&role, true);
             }
-            Err(e) => {
-                diags.error(
-                    format!("creating IAM service-linked role (`{SERVICE}`)"),
-                    e.detail(),
-                );
-                Value::Null
-            }
+            Err(e) => report(
+                &mut resp.diagnostics,
+                format!("creating IAM service-linked role (`{SERVICE}`)"),
+                &e,
+            ),
         }
     }
 
-    async fn read(
-        &self,
-        ctx: &Ctx<Clients>,
-        prior: &Value,
-        _: &mut Vec<u8>,
-        diags: &mut Diagnostics,
-    ) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return prior.clone();
-        };
+    async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
+        let prior = req.state;
         let Some(name) = prior.get_str("name").or(prior.get_str("id")) else {
-            return Value::Null;
+            resp.state = Value::Null;
+            return;
         };
-        match clients.aws.get_service_linked_role(name).await {
-            Ok(Some(role)) => state(&role, prior.get("adopted").as_bool().unwrap_or(false)),
-            Ok(None) => Value::Null,
-            Err(e) => {
-                diags.error(
-                    format!("reading IAM service-linked role (`{name}`)"),
-                    e.detail(),
-                );
-                prior.clone()
+        match req.client.aws.get_service_linked_role(name).await {
+            Ok(Some(role)) => {
+                resp.state = state(&role, prior.get("adopted").as_bool().unwrap_or(false));
             }
+            Ok(None) => resp.state = Value::Null,
+            Err(e) => report(
+                &mut resp.diagnostics,
+                format!("reading IAM service-linked role (`{name}`)"),
+                &e,
+            ),
         }
     }
 
-    async fn update(
-        &self,
-        _: &Ctx<Clients>,
-        _prior: &Value,
-        planned: &Value,
-        _: &mut Vec<u8>,
-        _: &mut Diagnostics,
-    ) -> Value {
+    async fn update(&self, req: UpdateRequest<'_, Clients>, resp: &mut UpdateResponse) {
         // Nothing is configurable; Terraform never plans an update.
-        planned.clone()
+        resp.state = req.planned.clone();
     }
 
-    async fn delete(&self, ctx: &Ctx<Clients>, prior: &Value, _: &[u8], diags: &mut Diagnostics) {
-        let Some(clients) = ctx.client(diags) else {
+    async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
+        let Some(name) = req.prior.get_str("name") else {
             return;
         };
-        let Some(name) = prior.get_str("name") else {
-            return;
-        };
-        if prior.get("adopted").as_bool() == Some(true) {
-            diags.warning(
+        if req.prior.get("adopted").as_bool() == Some(true) {
+            resp.diagnostics.warning(
                 format!("IAM service-linked role (`{name}`) left in place"),
                 "The role existed before this resource adopted it, so destroy leaves it for whoever created it.",
             );
             return;
         }
-        let timeout = clients
-            .aws
+        let aws = &req.client.aws;
+        let timeout = aws
             .propagation_timeout
             .max(std::time::Duration::from_secs(60));
-        if let Err(e) = clients.aws.delete_service_linked_role(name, timeout).await {
-            diags.error(
+        if let Err(e) = aws.delete_service_linked_role(name, timeout).await {
+            report_with(
+                &mut resp.diagnostics,
                 format!("deleting IAM service-linked role (`{name}`)"),
-                format!("{e}. Deregister the connected clusters first: AWS keeps the role while the EKS Connector uses it."),
+                &e,
+                "Deregister the connected clusters first: AWS keeps the role while the EKS \
+                 Connector uses it.",
             );
         }
     }
 
-    async fn import(&self, ctx: &Ctx<Clients>, id: &str, diags: &mut Diagnostics) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
-        };
-        match clients.aws.get_service_linked_role(id).await {
+    async fn import(&self, req: ImportRequest<'_, Clients>, resp: &mut ImportResponse) {
+        let id = req.id;
+        let summary = format!("importing IAM service-linked role (`{id}`)");
+        match req.client.aws.get_service_linked_role(id).await {
             // Ownership comes from the role itself: one without the mark was
             // made elsewhere, so destroy must leave it.
             Ok(Some(role)) if role.path == format!("/aws-service-role/{SERVICE}/") => {
-                state(&role, role.mark.is_none())
+                resp.state = state(&role, role.mark.is_none());
             }
-            Ok(Some(role)) => {
-                diags.error(
-                    format!("importing IAM service-linked role (`{id}`)"),
-                    format!(
-                        "`{id}` is not the EKS Connector's service-linked role (its path is {}).",
-                        role.path
-                    ),
-                );
-                Value::Null
-            }
-            Ok(None) => {
-                diags.error(
-                    format!("importing IAM service-linked role (`{id}`)"),
-                    format!("NoSuchEntity: there is no role named {id}."),
-                );
-                Value::Null
-            }
-            Err(e) => {
-                diags.error(
-                    format!("importing IAM service-linked role (`{id}`)"),
-                    e.detail(),
-                );
-                Value::Null
-            }
+            Ok(Some(role)) => resp.diagnostics.error(
+                summary,
+                format!(
+                    "`{id}` is not the EKS Connector's service-linked role (its path is {}).",
+                    role.path
+                ),
+            ),
+            Ok(None) => resp.diagnostics.error(
+                summary,
+                format!("NoSuchEntity: there is no role named {id}."),
+            ),
+            Err(e) => report(&mut resp.diagnostics, summary, &e),
         }
     }
 }

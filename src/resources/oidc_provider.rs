@@ -6,21 +6,27 @@
 //! configuration still trust it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 
-use crate::arn::OidcProviderArn;
-use crate::aws::{Aws, AwsError, OidcCreated, OidcProvider as Observed};
+use crate::arn::{OidcProviderArn, issuer_of};
+use crate::aws::OidcProvider as Observed;
+use crate::clients::Clients;
 use crate::engine::oidc::{
-    MAX_THUMBPRINTS, OidcFailure, OidcSpec, converge_oidc, same_thumbprints,
+    CreateFailure, DeleteRefused, MAX_THUMBPRINTS, OidcSpec, converge_oidc, create_or_adopt,
+    delete_owned, same_thumbprints,
 };
-use crate::provider::Clients;
-use crate::resources::{
-    limits, ownership_mark, plan_tags_all, tag_attributes, tags_after_read, tags_for_import,
-    validate_tags,
+use crate::resources::common::errors::report_with;
+use crate::resources::common::web_identity::check_issuer_url;
+use crate::resources::common::{
+    limits, merged_tags, ownership_mark, plan_tags_all, report, tag_attributes, tags_after_read,
+    tags_for_import, validate_tags,
 };
-use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
+use crate::tfplugin::{
+    Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
+    ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
+    Schema, Type, UpdateRequest, UpdateResponse, Value,
+};
 use crate::validate::check_attr;
 
 pub struct OidcProvider;
@@ -104,65 +110,6 @@ fn schema() -> Schema {
     )
 }
 
-/// The issuer a URL denotes: no scheme, no trailing slash. Two URLs with the
-/// same issuer are the same IAM OIDC provider.
-fn issuer(url: &str) -> &str {
-    let url = url.trim();
-    url.strip_prefix("https://")
-        .unwrap_or(url)
-        .trim_end_matches('/')
-}
-
-fn check_url(url: &str) -> Result<(), String> {
-    let Some(rest) = url.strip_prefix("https://") else {
-        return Err(format!(
-            "`url` must be an https:// URL, as IAM accepts no other scheme; got `{url}`"
-        ));
-    };
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    if host.is_empty() {
-        return Err(format!(
-            "`url` must name a host after https://; got `{url}`"
-        ));
-    }
-    if url.len() > 255 {
-        return Err(format!(
-            "`url` must be at most 255 characters; got {} characters",
-            url.len()
-        ));
-    }
-    if host.contains('@') {
-        return Err(format!(
-            "`url` must not hold a user name or password (`user@`): an OIDC issuer is a plain \
-             https:// URL; got `{url}`"
-        ));
-    }
-    if host.contains(':') {
-        return Err(format!(
-            "`url` must not hold a port number: IAM's OIDC providers take none; got `{url}`"
-        ));
-    }
-    let host_ok = host.split('.').all(|label| {
-        !label.is_empty()
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    });
-    // The issuer becomes part of the provider's ARN and of trust policy
-    // condition keys: what an OIDC provider ARN may hold (arn.rs), no
-    // wildcards, quotes or escapes.
-    let path_ok = path
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b));
-    if !host_ok || !path_ok {
-        return Err(format!(
-            "`url` must be an issuer URL without query, fragment or spaces: a host name, then an \
-             optional path of letters, digits and `-._~/` (no wildcards or quotes); got `{url}`"
-        ));
-    }
-    Ok(())
-}
-
 fn is_thumbprint(t: &str) -> bool {
     t.len() == 40 && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -173,7 +120,7 @@ fn known_len(value: &Value) -> Option<usize> {
 }
 
 fn validate_config(config: &Value, diags: &mut Diagnostics) {
-    check_attr(config, "url", diags, check_url);
+    check_attr(config, "url", diags, check_issuer_url);
 
     for id in config.get_strings("client_ids") {
         if id.is_empty() || id.chars().count() > 255 {
@@ -241,47 +188,9 @@ fn spec_from(planned: &Value, default_tags: &BTreeMap<String, String>, adopted: 
         tags: if adopted {
             own_tags
         } else {
-            crate::resources::merged_tags(default_tags, &own_tags)
+            merged_tags(default_tags, &own_tags)
         },
         adopted,
-    }
-}
-
-/// The AWS error, then a remedy sentence when there is one.
-fn detail(err: &AwsError, action: &str) -> String {
-    match err.code.as_deref() {
-        Some("AccessDenied" | "AccessDeniedException") => format!(
-            "{err}\n\nThe provider's credentials need the `{action}` permission on this OIDC provider."
-        ),
-        Some("LimitExceeded") => format!(
-            "{err}\n\nAn account may hold at most 100 OIDC providers and a provider 100 client ids; \
-             remove unused ones."
-        ),
-        _ => err.detail(),
-    }
-}
-
-fn report(failure: OidcFailure, url: &str, diags: &mut Diagnostics) {
-    diags.error(
-        format!("{} (`{url}`)", failure.step),
-        detail(&failure.error, failure.step.action()),
-    );
-}
-
-/// Reads a provider just written. IAM is eventually consistent, so a
-/// provider may be invisible for a moment after its creation.
-async fn observe_after_write(aws: &Aws, arn: &str) -> Result<Option<Observed>, AwsError> {
-    let deadline = Instant::now() + aws.propagation_timeout;
-    let mut wait = Duration::from_millis(500);
-    loop {
-        match aws.oidc_provider(arn).await? {
-            Some(p) => return Ok(Some(p)),
-            None if Instant::now() + wait > deadline => return Ok(None),
-            None => {
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(5));
-            }
-        }
     }
 }
 
@@ -320,7 +229,7 @@ fn state_from(observed: &Observed, base: &Value) -> Value {
     let mut state = base.clone();
     let adopted = base.get("adopted").as_bool().unwrap_or(false);
     let url = match base.get_str("url") {
-        Some(url) if issuer(url) == issuer(&observed.url) => url.to_string(),
+        Some(url) if issuer_of(url) == issuer_of(&observed.url) => url.to_string(),
         _ => format!("https://{}", observed.url),
     };
     let sorted = |items: &[String]| {
@@ -382,38 +291,20 @@ async fn converge_and_read(
     planned: &Value,
     diags: &mut Diagnostics,
 ) -> Value {
-    let aws = &clients.aws;
     let adopted = planned.get("adopted").as_bool().unwrap_or(false);
+    let arn = observed.arn.clone();
     let spec = spec_from(planned, &clients.default_tags, adopted);
-    let changed = match converge_oidc(aws, &spec, &observed).await {
-        Ok(changed) => changed,
+    match converge_oidc(&clients.aws, &spec, observed).await {
+        Ok(provider) => state_from(&provider, planned),
         Err(failure) => {
-            report(failure, url, diags);
-            true
-        }
-    };
-    let observed = if changed {
-        match aws.oidc_provider(&observed.arn).await {
-            Ok(Some(p)) => p,
-            Ok(None) => {
-                diags.error(
-                    format!("reading IAM OIDC provider (`{url}`)"),
-                    "The provider disappeared while it was being updated; the next apply creates it again.",
-                );
-                return Value::Null;
-            }
-            Err(e) => {
-                diags.error(
-                    format!("reading IAM OIDC provider (`{url}`)"),
-                    detail(&e, "iam:GetOpenIDConnectProvider"),
-                );
-                return minimal_state(planned, &observed.arn, adopted);
+            report(diags, format!("{} (`{url}`)", failure.step), &failure.error);
+            match failure.observed {
+                Some(provider) => state_from(&provider, planned),
+                None if failure.gone => Value::Null,
+                None => minimal_state(planned, &arn, adopted),
             }
         }
-    } else {
-        observed
-    };
-    state_from(&observed, planned)
+    }
 }
 
 #[async_trait]
@@ -430,216 +321,146 @@ impl Resource<Clients> for OidcProvider {
         validate_config(config, diags);
     }
 
-    async fn plan(&self, ctx: &Ctx<Clients>, plan: &mut Plan<'_>, diags: &mut Diagnostics) {
-        let Some(clients) = ctx.client(diags) else {
-            return;
-        };
-        match plan.prior.get("adopted").as_bool() {
+    async fn plan(&self, req: PlanRequest<'_, Clients>, resp: &mut PlanResponse) {
+        let default_tags = &req.client.default_tags;
+        match req.prior.get("adopted").as_bool() {
             // Whether a provider for the URL exists, and so what tags it will
             // hold, is known only once it is created or adopted.
-            None => plan.planned.set("tags_all", Value::Unknown),
-            Some(false) => plan_tags_all(plan, &clients.default_tags),
+            None => resp.planned.set("tags_all", Value::Unknown),
+            Some(false) => plan_tags_all(resp, req.config, default_tags),
             // Adopted: its tags stay as they are, plus the configured ones.
             Some(true) => {
-                let prior = plan.prior.get_string_map("tags_all");
-                let wanted = plan.config.get_string_map("tags");
-                let held = plan.config.get("tags").is_wholly_known()
+                let prior = req.prior.get_string_map("tags_all");
+                let wanted = req.config.get_string_map("tags");
+                let held = req.config.get("tags").is_wholly_known()
                     && wanted.iter().all(|(k, v)| prior.get(k) == Some(v));
                 let tags_all = if held {
-                    plan.prior.get("tags_all").clone()
+                    req.prior.get("tags_all").clone()
                 } else {
                     Value::Unknown
                 };
-                plan.planned.set("tags_all", tags_all);
+                resp.planned.set("tags_all", tags_all);
             }
         }
-        let tags = limits::tags_measure(&plan.planned, &clients.default_tags);
-        limits::check(&clients.aws, tags.as_slice(), diags).await;
+        let tags = limits::tags_measure(&resp.planned, default_tags);
+        limits::check(&req.client.aws, tags.as_slice(), &mut resp.diagnostics).await;
     }
 
-    async fn create(
-        &self,
-        ctx: &Ctx<Clients>,
-        planned: &Value,
-        private: &mut Vec<u8>,
-        diags: &mut Diagnostics,
-    ) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
-        };
+    async fn create(&self, req: CreateRequest<'_, Clients>, resp: &mut CreateResponse) {
+        let (clients, planned) = (req.client, req.planned);
         let aws = &clients.aws;
+        let diags = &mut resp.diagnostics;
         let tags = limits::tags_measure(planned, &clients.default_tags);
         if !limits::check_before_write(aws, tags.as_slice(), diags).await {
-            return Value::Null;
+            return;
         }
         let url = planned.get_str("url").unwrap_or_default();
         let summary = format!("creating IAM OIDC provider (`{url}`)");
         let spec = spec_from(planned, &clients.default_tags, false);
-        let client_ids: Vec<String> = spec.client_ids.iter().cloned().collect();
-        let thumbprints = spec.thumbprints.clone().unwrap_or_default();
-        private.clear();
-        let mark = ownership_mark(private);
-        // Send the issuer as IAM names it, so the ARN is the one computed for adoption.
-        let created = aws
-            .create_oidc_provider(
-                &format!("https://{}", issuer(url)),
-                &client_ids,
-                &thumbprints,
-                &spec.tags,
-                &mark,
-            )
-            .await;
-        let (arn, may_be_ours) = match created {
-            Ok(OidcCreated::New(arn)) => (arn, true),
-            Ok(OidcCreated::AlreadyExists { after_lost_answer }) => {
-                let Some(account) = aws.account_id.as_deref() else {
-                    diags.error(
-                        summary,
-                        "EntityAlreadyExists: a provider for this URL already exists, and its ARN \
-                         cannot be built because the caller's account is unknown \
-                         (`skip_credentials_validation` is set). Remove that setting, or import the \
-                         provider by its ARN.",
-                    );
-                    return Value::Null;
-                };
-                match OidcProviderArn::for_issuer(&aws.partition, account, url) {
-                    Ok(arn) => (arn.arn().to_string(), after_lost_answer),
-                    Err(e) => {
-                        diags.error(summary, format!("EntityAlreadyExists: {e}"));
-                        return Value::Null;
-                    }
-                }
+        resp.private.clear();
+        let mark = ownership_mark(&mut resp.private);
+        let created = match create_or_adopt(aws, url, &spec, &mark).await {
+            Ok(created) => created,
+            Err(CreateFailure::Refused(e) | CreateFailure::ReadFailed(e)) => {
+                return report(diags, summary, &e);
             }
-            Err(e) => {
-                diags.error(summary, detail(&e, "iam:CreateOpenIDConnectProvider"));
-                return Value::Null;
+            Err(CreateFailure::ExistsWithUnknownAccount) => {
+                return diags.error(
+                    summary,
+                    "EntityAlreadyExists: a provider for this URL already exists, and its ARN \
+                     cannot be built because the caller's account is unknown \
+                     (`skip_credentials_validation` is set). Remove that setting, or import the \
+                     provider by its ARN.",
+                );
             }
-        };
-        let observed = match observe_after_write(aws, &arn).await {
-            Ok(Some(p)) => p,
-            Ok(None) if !may_be_ours => {
-                // Deleted between our create and read (a racing destroy).
-                diags.error(
+            Err(CreateFailure::VanishedBeforeAdoption) => {
+                return diags.error(
                     summary,
                     "EntityAlreadyExists: a provider for this URL existed, then disappeared before \
                      it could be adopted. Apply again.",
                 );
-                return Value::Null;
             }
-            Ok(None) => {
-                diags.error(
-                    summary,
-                    format!(
-                        "The provider `{arn}` was created but could not be read back within \
-                         `propagation_timeout`. Apply again; it will be refreshed."
+            Err(CreateFailure::NotReadBack { arn, error }) => {
+                match error {
+                    Some(e) => report(diags, summary, &e),
+                    None => diags.error(
+                        summary,
+                        format!(
+                            "The provider `{arn}` was created but could not be read back within \
+                             `propagation_timeout`. Apply again; it will be refreshed."
+                        ),
                     ),
-                );
-                return minimal_state(planned, &arn, false);
-            }
-            Err(e) => {
-                diags.error(summary, detail(&e, "iam:GetOpenIDConnectProvider"));
-                return if may_be_ours {
-                    minimal_state(planned, &arn, false)
-                } else {
-                    Value::Null
-                };
+                }
+                resp.state = minimal_state(planned, &arn, false);
+                return;
             }
         };
-        // Ours only when it carries this create's mark: an object that was
-        // there before, or that someone else made meanwhile, is adopted.
-        let adopted = observed.mark.as_deref() != Some(mark.as_str());
-        if adopted {
+        if created.adopted {
             diags.warning(
                 format!("Adopted existing IAM OIDC provider (`{url}`)"),
                 format!(
-                    "An OIDC provider for this URL already existed (`{arn}`), so this resource \
+                    "An OIDC provider for this URL already existed (`{}`), so this resource \
                      adopted it (`adopted = true`): it added what this configuration asks for \
                      that the provider lacked and removed nothing. Destroying the resource will \
-                     leave the provider in place."
+                     leave the provider in place.",
+                    created.provider.arn
                 ),
             );
         }
         let mut base = planned.clone();
-        base.set("adopted", Value::Bool(adopted));
-        converge_and_read(clients, url, observed, &base, diags).await
+        base.set("adopted", Value::Bool(created.adopted));
+        resp.state = converge_and_read(clients, url, created.provider, &base, diags).await;
     }
 
-    async fn read(
-        &self,
-        ctx: &Ctx<Clients>,
-        state: &Value,
-        _private: &mut Vec<u8>,
-        diags: &mut Diagnostics,
-    ) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
+    async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
+        let Some(arn) = req.state.get_str("arn") else {
+            resp.state = Value::Null;
+            return;
         };
-        let Some(arn) = state.get_str("arn") else {
-            return Value::Null;
-        };
-        match clients.aws.oidc_provider(arn).await {
+        match req.client.aws.oidc_provider(arn).await {
             // Gone: Terraform plans to create it again.
-            Ok(None) => Value::Null,
-            Ok(Some(observed)) => state_from(&observed, state),
-            Err(e) => {
-                diags.error(
-                    format!("reading IAM OIDC provider (`{arn}`)"),
-                    detail(&e, "iam:GetOpenIDConnectProvider"),
-                );
-                Value::Null
-            }
+            Ok(None) => resp.state = Value::Null,
+            Ok(Some(observed)) => resp.state = state_from(&observed, req.state),
+            Err(e) => report(
+                &mut resp.diagnostics,
+                format!("reading IAM OIDC provider (`{arn}`)"),
+                &e,
+            ),
         }
     }
 
-    async fn update(
-        &self,
-        ctx: &Ctx<Clients>,
-        prior: &Value,
-        planned: &Value,
-        _private: &mut Vec<u8>,
-        diags: &mut Diagnostics,
-    ) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return prior.clone();
-        };
+    async fn update(&self, req: UpdateRequest<'_, Clients>, resp: &mut UpdateResponse) {
+        let (clients, planned) = (req.client, req.planned);
+        let diags = &mut resp.diagnostics;
         let tags = limits::tags_measure(planned, &clients.default_tags);
         if !limits::check_before_write(&clients.aws, tags.as_slice(), diags).await {
-            return prior.clone();
+            return;
         }
         let url = planned.get_str("url").unwrap_or_default();
-        let arn = prior.get_str("arn").unwrap_or_default();
+        let arn = req.prior.get_str("arn").unwrap_or_default();
         let summary = format!("updating IAM OIDC provider (`{url}`)");
         match clients.aws.oidc_provider(arn).await {
-            Ok(Some(observed)) => converge_and_read(clients, url, observed, planned, diags).await,
+            Ok(Some(observed)) => {
+                resp.state = converge_and_read(clients, url, observed, planned, diags).await;
+            }
             Ok(None) => {
                 diags.error(
                     summary,
                     "NoSuchEntity: the provider was deleted outside Terraform. Apply again to create it.",
                 );
-                Value::Null
+                resp.state = Value::Null;
             }
-            Err(e) => {
-                diags.error(summary, detail(&e, "iam:GetOpenIDConnectProvider"));
-                prior.clone()
-            }
+            Err(e) => report(diags, summary, &e),
         }
     }
 
-    async fn delete(
-        &self,
-        ctx: &Ctx<Clients>,
-        prior: &Value,
-        _private: &[u8],
-        diags: &mut Diagnostics,
-    ) {
-        let Some(clients) = ctx.client(diags) else {
-            return;
-        };
-        let aws = &clients.aws;
+    async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
+        let prior = req.prior;
+        let diags = &mut resp.diagnostics;
         let url = prior.get_str("url").unwrap_or_default();
         let arn = prior.get_str("arn").unwrap_or_default();
         if prior.get("adopted").as_bool() == Some(true) {
-            diags.warning(
+            return diags.warning(
                 format!("IAM OIDC provider left in place (`{url}`)"),
                 format!(
                     "`{arn}` existed before this resource adopted it, so it was only removed from \
@@ -647,79 +468,63 @@ impl Resource<Clients> for OidcProvider {
                      --open-id-connect-provider-arn {arn}` once nothing uses it."
                 ),
             );
-            return;
         }
         let summary = format!("deleting IAM OIDC provider (`{url}`)");
-        if prior.get("force_destroy").as_bool() != Some(true) {
-            // Roles of this configuration that trust it are destroyed first
-            // (they depend on it); any left belong to someone else.
-            match aws.roles_trusting(arn).await {
-                Ok(roles) if roles.is_empty() => {}
-                Ok(roles) => {
-                    let names: Vec<String> = roles.iter().map(|r| format!("`{r}`")).collect();
-                    diags.error(
-                        summary,
-                        format!(
-                            "IAM roles outside this configuration still trust `{arn}`: {}. \
-                             Deleting it would break them (their service accounts could no longer \
-                             assume them). Delete or change those roles first, or hand the provider \
-                             over with `terraform state rm`, or set `force_destroy = true` (and \
-                             apply) to delete it anyway.",
-                            names.join(", ")
-                        ),
-                    );
-                    return;
-                }
-                Err(e) => {
-                    diags.error(
-                        summary,
-                        format!(
-                            "checking which IAM roles still trust `{arn}`: {}\n\nDestroy checks this so as \
-                             not to break other teams' roles; grant `iam:ListRoles`, or set \
-                             `force_destroy = true` (and apply) to delete without checking.",
-                            e.detail()
-                        ),
-                    );
-                    return;
-                }
+        let force = prior.get("force_destroy").as_bool() == Some(true);
+        match delete_owned(&req.client.aws, arn, force).await {
+            Ok(()) => {}
+            Err(DeleteRefused::StillTrusted(roles)) => {
+                let names: Vec<String> = roles.iter().map(|r| format!("`{r}`")).collect();
+                diags.error(
+                    summary,
+                    format!(
+                        "IAM roles outside this configuration still trust `{arn}`: {}. \
+                         Deleting it would break them (their service accounts could no longer \
+                         assume them). Delete or change those roles first, or hand the provider \
+                         over with `terraform state rm`, or set `force_destroy = true` (and \
+                         apply) to delete it anyway.",
+                        names.join(", ")
+                    ),
+                );
             }
-        }
-        if let Err(e) = aws.delete_oidc_provider(arn).await {
-            diags.error(summary, detail(&e, "iam:DeleteOpenIDConnectProvider"));
+            Err(DeleteRefused::CheckFailed(e)) => report_with(
+                diags,
+                summary,
+                &e,
+                &format!(
+                    "Destroy checks which IAM roles still trust `{arn}`, so as not to break other \
+                     teams' roles; grant `iam:ListRoles`, or set `force_destroy = true` (and apply) \
+                     to delete without checking."
+                ),
+            ),
+            Err(DeleteRefused::Failed(e)) => report(diags, summary, &e),
         }
     }
 
-    async fn import(&self, ctx: &Ctx<Clients>, id: &str, diags: &mut Diagnostics) -> Value {
-        let arn = match id.parse::<OidcProviderArn>() {
+    async fn import(&self, req: ImportRequest<'_, Clients>, resp: &mut ImportResponse) {
+        let diags = &mut resp.diagnostics;
+        let arn = match req.id.parse::<OidcProviderArn>() {
             Ok(arn) => arn,
             Err(e) => {
-                diags.error(
+                return diags.error(
                     "Invalid import id",
                     format!(
                         "{e}. Import an OIDC provider by its ARN, e.g. `terraform import \
                          {TYPE_NAME}.example arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE`."
                     ),
                 );
-                return Value::Null;
             }
         };
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
-        };
         let summary = format!("importing IAM OIDC provider (`{}`)", arn.arn());
-        let observed = match clients.aws.oidc_provider(arn.arn()).await {
+        let observed = match req.client.aws.oidc_provider(arn.arn()).await {
             Ok(Some(observed)) => observed,
             Ok(None) => {
-                diags.error(
+                return diags.error(
                     summary,
                     "NoSuchEntity: there is no OIDC provider with this ARN.",
                 );
-                return Value::Null;
             }
-            Err(e) => {
-                diags.error(summary, detail(&e, "iam:GetOpenIDConnectProvider"));
-                return Value::Null;
-            }
+            Err(e) => return report(diags, summary, &e),
         };
         // Every attribute must be present; unknown ones are read from AWS.
         let mut state = Value::Map(
@@ -735,191 +540,11 @@ impl Resource<Clients> for OidcProvider {
         state.set("adopted", Value::Bool(observed.mark.is_none()));
         state.set(
             "tags",
-            tags_for_import(&observed.tags, &clients.default_tags),
+            tags_for_import(&observed.tags, &req.client.default_tags),
         );
-        state_from(&observed, &state)
+        resp.state = state_from(&observed, &state);
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn config(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
-
-    fn errors(config: &Value) -> Vec<String> {
-        let mut diags = Diagnostics::default();
-        validate_config(config, &mut diags);
-        diags.0.into_iter().map(|d| d.detail).collect()
-    }
-
-    const URL: &str = "https://oidc.eks.us-east-1.amazonaws.com/id/ABC";
-    const THUMB: &str = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280";
-
-    #[test]
-    fn urls() {
-        assert!(check_url(URL).is_ok());
-        assert!(check_url("https://token.actions.githubusercontent.com").is_ok());
-        for bad in [
-            "http://oidc.example.com",
-            "oidc.example.com",
-            "https://",
-            "https:///id/x",
-            "https://x.example.com/?a=b",
-            "https://x.example.com/a b",
-            "https://user:pw@x.example.com",
-            "https://x.example.com:8443/id/1",
-            "https://x.example.com/id/*",
-            "https://x.example.com/id/\"{",
-            "https://x..example.com",
-        ] {
-            assert!(check_url(bad).is_err(), "{bad}");
-        }
-        assert!(
-            check_url("http://x")
-                .unwrap_err()
-                .contains("got `http://x`")
-        );
-    }
-
-    #[test]
-    fn issuers_ignore_scheme_and_trailing_slash() {
-        assert_eq!(issuer(URL), "oidc.eks.us-east-1.amazonaws.com/id/ABC");
-        assert_eq!(issuer(&format!("{URL}/")), issuer(URL));
-        assert_eq!(
-            issuer("oidc.eks.us-east-1.amazonaws.com/id/ABC"),
-            issuer(URL)
-        );
-    }
-
-    #[test]
-    fn validation_checks_each_attribute_and_skips_unknowns() {
-        let ok = config(&[
-            ("url", Value::string(URL)),
-            ("client_ids", Value::string_list(["sts.amazonaws.com"])),
-            ("thumbprints", Value::string_list([THUMB.to_uppercase()])),
-        ]);
-        assert!(errors(&ok).is_empty());
-
-        let unknown = config(&[
-            ("url", Value::Unknown),
-            ("client_ids", Value::List(vec![Value::Unknown])),
-            ("thumbprints", Value::Unknown),
-        ]);
-        assert!(errors(&unknown).is_empty());
-
-        let bad = config(&[
-            ("url", Value::string("http://x")),
-            ("client_ids", Value::string_list([""])),
-            ("thumbprints", Value::string_list(["abc"])),
-        ]);
-        let errs = errors(&bad);
-        assert_eq!(errs.len(), 3, "{errs:?}");
-        assert!(errs[1].contains("1 to 255 characters"));
-        assert!(errs[2].contains("40 hexadecimal characters; got `abc`"));
-
-        let too_many = config(&[
-            ("url", Value::string(URL)),
-            (
-                "thumbprints",
-                Value::string_list([THUMB; 6].map(|t| t.to_string())),
-            ),
-        ]);
-        assert!(errors(&too_many)[0].contains("1 to 5 thumbprints; got 6"));
-        let empty = config(&[
-            ("url", Value::string(URL)),
-            ("thumbprints", Value::List(vec![])),
-        ]);
-        assert!(errors(&empty)[0].contains("Leave it out"));
-    }
-
-    fn observed() -> Observed {
-        Observed {
-            arn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
-                .to_string(),
-            url: "oidc.eks.us-east-1.amazonaws.com/id/ABC".to_string(),
-            client_ids: vec!["b".to_string(), "a".to_string()],
-            thumbprints: vec![THUMB.to_string()],
-            tags: BTreeMap::from([
-                ("team".to_string(), "platform".to_string()),
-                ("Name".to_string(), "x".to_string()),
-            ]),
-            mark: Some("m".to_string()),
-        }
-    }
-
-    #[test]
-    fn state_keeps_the_configured_spelling() {
-        let base = config(&[
-            ("url", Value::string(format!("{URL}/"))),
-            ("thumbprints", Value::string_list([THUMB.to_uppercase()])),
-            ("tags", Value::string_map([("Name", "x")])),
-        ]);
-        let state = state_from(&observed(), &base);
-        assert_eq!(state.get_str("url"), Some(format!("{URL}/").as_str()));
-        assert_eq!(state.get("thumbprints"), base.get("thumbprints"));
-        assert_eq!(state.get("client_ids"), &Value::string_list(["a", "b"]));
-        assert_eq!(state.get("tags"), &Value::string_map([("Name", "x")]));
-        assert_eq!(state.get("adopted"), &Value::Bool(false));
-        assert_eq!(state.get("tags_all").as_map().map(BTreeMap::len), Some(2));
-
-        // An import knows only the ARN: everything comes from AWS.
-        let imported = state_from(&observed(), &config(&[]));
-        assert_eq!(imported.get_str("url"), Some(URL));
-        assert_eq!(imported.get("thumbprints"), &Value::string_list([THUMB]));
-        assert_eq!(imported.get("tags"), &Value::Null);
-    }
-
-    #[test]
-    fn no_thumbprints_from_iam_are_unset_not_an_empty_list() {
-        let mut managed = observed();
-        managed.thumbprints.clear();
-        assert_eq!(
-            state_from(&managed, &config(&[])).get("thumbprints"),
-            &Value::Null
-        );
-    }
-
-    #[test]
-    fn an_adopted_provider_shows_what_the_configuration_asked_for() {
-        let base = config(&[
-            ("adopted", Value::Bool(true)),
-            ("client_ids", Value::string_list(["a"])),
-            ("thumbprints", Value::string_list([THUMB.to_uppercase()])),
-        ]);
-        let state = state_from(&observed(), &base);
-        // The other team's client id `b` is kept in IAM, not shown here.
-        assert_eq!(state.get("client_ids"), &Value::string_list(["a"]));
-        assert_eq!(state.get("thumbprints"), base.get("thumbprints"));
-        // One it lacks drops out, so the plan adds it.
-        let mut wants_more = base.clone();
-        wants_more.set("client_ids", Value::string_list(["a", "c"]));
-        assert_eq!(
-            state_from(&observed(), &wants_more).get("client_ids"),
-            &Value::string_list(["a"])
-        );
-    }
-
-    #[test]
-    fn an_adopted_provider_gets_only_the_resources_own_tags() {
-        let planned = config(&[
-            ("client_ids", Value::string_list(["sts.amazonaws.com"])),
-            ("tags", Value::string_map([("b", "2")])),
-        ]);
-        let defaults = BTreeMap::from([("a".to_string(), "1".to_string())]);
-        assert_eq!(spec_from(&planned, &defaults, false).tags.len(), 2);
-        let adopted = spec_from(&planned, &defaults, true);
-        assert_eq!(
-            adopted.tags,
-            BTreeMap::from([("b".to_string(), "2".to_string())])
-        );
-        assert!(adopted.thumbprints.is_none());
-    }
-}
+mod tests;

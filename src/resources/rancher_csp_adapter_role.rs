@@ -1,12 +1,11 @@
 //! `clusteriam_rancher_csp_adapter_role` (seed 000): the web-identity role
 //! the Rancher CSP adapter uses to check licenses in and out.
 
-use super::role::{RoleKind, RoleResource};
-use crate::arn::OidcProviderArn;
+use super::common::role::{RoleKind, RoleResource};
+use super::common::web_identity::{oidc_provider, validate_oidc_provider_arn};
 use crate::aws::{Aws, ObservedRole};
-use crate::policy::{documents, presets};
+use crate::policy::{documents, federated_principals, presets};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
-use crate::validate::check_attr;
 
 pub struct RancherCspAdapterRole;
 
@@ -15,57 +14,6 @@ pub fn resource() -> RoleResource<RancherCspAdapterRole> {
 }
 
 const POLICY_NAME: &str = "RancherCSPAdapterPermissions";
-
-/// The OIDC provider named by `input`, checked against the caller's partition.
-pub fn oidc_provider(
-    input: &Value,
-    aws: &Aws,
-) -> Result<Option<OidcProviderArn>, (AttributePath, String)> {
-    let Some(text) = input.get_str("oidc_provider_arn") else {
-        return Ok(None);
-    };
-    let arn: OidcProviderArn = text
-        .parse()
-        .map_err(|e: crate::arn::ArnError| ("oidc_provider_arn".into(), e.to_string()))?;
-    if arn.partition() != aws.partition {
-        return Err((
-            "oidc_provider_arn".into(),
-            format!(
-                "`oidc_provider_arn` is in partition `{}`, but the provider works in `{}`",
-                arn.partition(),
-                aws.partition
-            ),
-        ));
-    }
-    Ok(Some(arn))
-}
-
-/// Validates `oidc_provider_arn` at plan.
-pub fn validate_oidc_provider_arn(config: &Value, diags: &mut Diagnostics) {
-    check_attr(config, "oidc_provider_arn", diags, |a| {
-        a.parse::<OidcProviderArn>()
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    });
-}
-
-/// The federated principal of a web-identity trust, for imports.
-pub fn federated_principal(trust: &str) -> Option<String> {
-    let doc: serde_json::Value = serde_json::from_str(trust).ok()?;
-    let statements = match &doc["Statement"] {
-        serde_json::Value::Array(items) => items.clone(),
-        single => vec![single.clone()],
-    };
-    statements
-        .iter()
-        .find_map(|s| match &s["Principal"]["Federated"] {
-            serde_json::Value::String(arn) => Some(arn.clone()),
-            serde_json::Value::Array(arns) => {
-                arns.first().and_then(|a| a.as_str()).map(str::to_string)
-            }
-            _ => None,
-        })
-}
 
 impl RoleKind for RancherCspAdapterRole {
     fn type_name(&self) -> &'static str {
@@ -142,9 +90,12 @@ impl RoleKind for RancherCspAdapterRole {
         _hint: Option<&str>,
     ) -> Result<(), String> {
         if state.get("oidc_provider_arn").is_null() {
-            let arn = federated_principal(&role.trust).ok_or_else(|| {
-                format!("the trust policy of {} names no OIDC provider", role.name)
-            })?;
+            let arn = federated_principals(&role.trust)
+                .into_iter()
+                .next()
+                .ok_or_else(|| {
+                    format!("the trust policy of {} names no OIDC provider", role.name)
+                })?;
             state.set("oidc_provider_arn", Value::string(arn));
         }
         Ok(())

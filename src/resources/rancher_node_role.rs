@@ -2,7 +2,7 @@
 //! controller's documents): the IAM role, inline policy and instance profile
 //! Rancher's Amazon cloud provider needs on nodes of one node role.
 
-use super::role::{RoleKind, RoleResource};
+use super::common::role::{RoleKind, RoleResource};
 use crate::aws::{Aws, ObservedRole};
 use crate::policy::documents::{self, CloudProvider, NodeRole};
 use crate::policy::equivalent;

@@ -2,15 +2,13 @@
 //! runner pods assume through their Kubernetes service account (IRSA), and
 //! the annotated ServiceAccount manifest that goes with it.
 
-use super::rancher_csp_adapter_role::{
-    federated_principal, oidc_provider, validate_oidc_provider_arn,
-};
-use super::role::{RoleKind, RoleResource};
+use super::common::role::{RoleKind, RoleResource};
+use super::common::web_identity::{oidc_provider, validate_oidc_provider_arn};
 use crate::aws::{Aws, ObservedRole};
 use crate::kubernetes::{
     ROLE_ARN_ANNOTATION, check_namespace, check_service_account, service_account_manifest,
 };
-use crate::policy::{check_identity_policy, presets};
+use crate::policy::{check_identity_policy, federated_principals, presets, web_identity_subject};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
 use crate::validate::{check_attr, check_value};
 
@@ -21,28 +19,6 @@ pub fn resource() -> RoleResource<TorqueAgentRole> {
 }
 
 const POLICY_NAME: &str = "TorqueAgentPolicy";
-
-/// The namespace and service account a web-identity trust admits, from its
-/// `<issuer>:sub` condition.
-fn subject(trust: &str) -> Option<(String, String)> {
-    let doc: serde_json::Value = serde_json::from_str(trust).ok()?;
-    let statements = match &doc["Statement"] {
-        serde_json::Value::Array(items) => items.clone(),
-        single => vec![single.clone()],
-    };
-    statements.iter().find_map(|s| {
-        let conditions = s["Condition"]["StringEquals"].as_object()?;
-        conditions.iter().find_map(|(key, value)| {
-            let value = value
-                .as_str()
-                .or_else(|| value.get(0).and_then(|v| v.as_str()))?;
-            let rest = value.strip_prefix("system:serviceaccount:")?;
-            let (ns, sa) = rest.split_once(':')?;
-            key.ends_with(":sub")
-                .then(|| (ns.to_string(), sa.to_string()))
-        })
-    })
-}
 
 impl RoleKind for TorqueAgentRole {
     fn type_name(&self) -> &'static str {
@@ -172,13 +148,16 @@ impl RoleKind for TorqueAgentRole {
         _hint: Option<&str>,
     ) -> Result<(), String> {
         if state.get("oidc_provider_arn").is_null() {
-            let arn = federated_principal(&role.trust).ok_or_else(|| {
-                format!("the trust policy of {} names no OIDC provider", role.name)
-            })?;
+            let arn = federated_principals(&role.trust)
+                .into_iter()
+                .next()
+                .ok_or_else(|| {
+                    format!("the trust policy of {} names no OIDC provider", role.name)
+                })?;
             state.set("oidc_provider_arn", Value::string(arn));
         }
         if state.get("namespace").is_null() || state.get("service_account").is_null() {
-            let (ns, sa) = subject(&role.trust)
+            let (ns, sa) = web_identity_subject(&role.trust)
                 .ok_or_else(|| format!("the trust policy of {} names no `system:serviceaccount:<namespace>:<name>` subject", role.name))?;
             state.set("namespace", Value::string(ns));
             state.set("service_account", Value::string(sa));
@@ -197,6 +176,9 @@ mod tests {
             .parse()
             .unwrap();
         let trust = presets::irsa_trust(&oidc, "ns", "sa").to_canonical_json();
-        assert_eq!(subject(&trust), Some(("ns".to_string(), "sa".to_string())));
+        assert_eq!(
+            web_identity_subject(&trust),
+            Some(("ns".to_string(), "sa".to_string()))
+        );
     }
 }

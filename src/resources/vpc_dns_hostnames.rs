@@ -9,9 +9,14 @@
 use async_trait::async_trait;
 
 use crate::aws::VpcDns;
+use crate::clients::Clients;
 use crate::engine::vpc_attribute::{TurnedOn, enable, to_restore};
-use crate::provider::Clients;
-use crate::tfplugin::{Attribute, Block, Ctx, Diagnostics, Plan, Resource, Schema, Type, Value};
+use crate::resources::common::{report, report_on};
+use crate::tfplugin::{
+    Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
+    ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
+    Schema, Type, UpdateRequest, UpdateResponse, Value,
+};
 use crate::validate::check_attr;
 
 pub struct VpcDnsHostnames;
@@ -95,28 +100,27 @@ impl Resource<Clients> for VpcDnsHostnames {
         });
     }
 
-    async fn plan(&self, ctx: &Ctx<Clients>, plan: &mut Plan<'_>, diags: &mut Diagnostics) {
+    async fn plan(&self, req: PlanRequest<'_, Clients>, resp: &mut PlanResponse) {
         // Both on is the whole point: anything else in state is drift to repair.
-        plan.planned.set("enable_dns_support", Value::Bool(true));
-        plan.planned.set("enable_dns_hostnames", Value::Bool(true));
-        let Some(vpc_id) = plan.config.get_str("vpc_id") else {
+        resp.planned.set("enable_dns_support", Value::Bool(true));
+        resp.planned.set("enable_dns_hostnames", Value::Bool(true));
+        let Some(vpc_id) = req.config.get_str("vpc_id") else {
             return;
         };
-        plan.planned.set("id", Value::string(vpc_id));
+        resp.planned.set("id", Value::string(vpc_id));
         // Look only when something is to be done: a create, or a repair.
-        if &plan.planned == plan.prior {
+        if &resp.planned == req.prior {
             return;
         }
-        let Some(clients) = ctx.client(diags) else {
-            return;
-        };
-        match clients.aws.vpc_dns(vpc_id).await {
+        let aws = &req.client.aws;
+        let diags = &mut resp.diagnostics;
+        match aws.vpc_dns(vpc_id).await {
             Ok(Some(_)) => {}
             // Name a missing VPC at plan, before anything is applied.
-            Ok(None) if plan.is_create() => diags.attribute_error(
+            Ok(None) if req.is_create() => diags.attribute_error(
                 "vpc_id",
                 format!("checking VPC (`{vpc_id}`)"),
-                not_found(vpc_id, &clients.aws.region),
+                not_found(vpc_id, &aws.region),
             ),
             // One that vanished since: a warning, so that destroy still works.
             Ok(None) => diags.attribute_warning(
@@ -125,106 +129,79 @@ impl Resource<Clients> for VpcDnsHostnames {
                 format!(
                     "{} Applying this configuration will fail; remove the resource (its destroy \
                      succeeds) or point `vpc_id` at an existing VPC.",
-                    not_found(vpc_id, &clients.aws.region)
+                    not_found(vpc_id, &aws.region)
                 ),
             ),
-            Err(e) => {
-                diags.attribute_error("vpc_id", format!("checking VPC (`{vpc_id}`)"), e.detail())
-            }
+            Err(e) => report_on(diags, "vpc_id", format!("checking VPC (`{vpc_id}`)"), &e),
         }
     }
 
-    async fn create(
-        &self,
-        ctx: &Ctx<Clients>,
-        planned: &Value,
-        private: &mut Vec<u8>,
-        diags: &mut Diagnostics,
-    ) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
-        };
-        let aws = &clients.aws;
-        let Some(vpc_id) = planned.get_str("vpc_id") else {
-            return Value::Null;
+    async fn create(&self, req: CreateRequest<'_, Clients>, resp: &mut CreateResponse) {
+        let aws = &req.client.aws;
+        let diags = &mut resp.diagnostics;
+        let Some(vpc_id) = req.planned.get_str("vpc_id") else {
+            return;
         };
         let found = match aws.vpc_dns(vpc_id).await {
             Ok(Some(found)) => found,
             Ok(None) => {
-                diags.attribute_error(
+                return diags.attribute_error(
                     "vpc_id",
                     format!("reading VPC (`{vpc_id}`)"),
                     not_found(vpc_id, &aws.region),
                 );
-                return Value::Null;
             }
-            Err(e) => {
-                diags.error(format!("reading VPC (`{vpc_id}`)"), e.detail());
-                return Value::Null;
-            }
+            Err(e) => return report(diags, format!("reading VPC (`{vpc_id}`)"), &e),
         };
         let (changed, failure) = enable(aws, vpc_id, found).await;
-        *private = encode(changed);
+        resp.private = encode(changed);
+        if let Some((attribute, e)) = failure {
+            report(
+                diags,
+                format!("enabling {} of VPC (`{vpc_id}`)", attribute.api_name()),
+                &e,
+            );
+            // Nothing changed: nothing to keep in state.
+            if changed == TurnedOn::default() {
+                return;
+            }
+        }
         let now = VpcDns {
             support: found.support || changed.support,
             hostnames: found.hostnames || changed.hostnames,
         };
-        if let Some((attribute, e)) = failure {
-            diags.error(
-                format!("enabling {} of VPC (`{vpc_id}`)", attribute.api_name()),
-                e.detail(),
-            );
-            // Nothing changed: nothing to keep in state.
-            if !changed.support && !changed.hostnames {
-                return Value::Null;
-            }
-        }
-        state_for(vpc_id, now)
+        resp.state = state_for(vpc_id, now);
     }
 
-    async fn read(
-        &self,
-        ctx: &Ctx<Clients>,
-        state: &Value,
-        _private: &mut Vec<u8>,
-        diags: &mut Diagnostics,
-    ) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
+    async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
+        let Some(vpc_id) = req.state.get_str("vpc_id") else {
+            resp.state = Value::Null;
+            return;
         };
-        let Some(vpc_id) = state.get_str("vpc_id") else {
-            return Value::Null;
-        };
-        match clients.aws.vpc_dns(vpc_id).await {
-            Ok(Some(dns)) => state_for(vpc_id, dns),
+        match req.client.aws.vpc_dns(vpc_id).await {
+            Ok(Some(dns)) => resp.state = state_for(vpc_id, dns),
             // Gone: kept with both settings off (see the module's comment).
-            Ok(None) => state_for(
-                vpc_id,
-                VpcDns {
-                    support: false,
-                    hostnames: false,
-                },
-            ),
-            Err(e) => {
-                diags.error(format!("reading VPC (`{vpc_id}`)"), e.detail());
-                Value::Null
+            Ok(None) => {
+                resp.state = state_for(
+                    vpc_id,
+                    VpcDns {
+                        support: false,
+                        hostnames: false,
+                    },
+                )
             }
+            Err(e) => report(
+                &mut resp.diagnostics,
+                format!("reading VPC (`{vpc_id}`)"),
+                &e,
+            ),
         }
     }
 
-    async fn update(
-        &self,
-        ctx: &Ctx<Clients>,
-        prior: &Value,
-        _planned: &Value,
-        private: &mut Vec<u8>,
-        diags: &mut Diagnostics,
-    ) -> Value {
-        let Some(clients) = ctx.client(diags) else {
-            return prior.clone();
-        };
+    async fn update(&self, req: UpdateRequest<'_, Clients>, resp: &mut UpdateResponse) {
+        let (aws, prior) = (&req.client.aws, req.prior);
         let Some(vpc_id) = prior.get_str("vpc_id") else {
-            return prior.clone();
+            return;
         };
         // Drift repair, or the first apply after an import. What it turns on
         // joins the record, so that destroy turns it off again.
@@ -232,80 +209,63 @@ impl Resource<Clients> for VpcDnsHostnames {
             support: prior.get("enable_dns_support").as_bool().unwrap_or(false),
             hostnames: prior.get("enable_dns_hostnames").as_bool().unwrap_or(false),
         };
-        let (changed, failure) = enable(&clients.aws, vpc_id, found).await;
-        *private = encode(turned_on(private).and(changed));
+        let (changed, failure) = enable(aws, vpc_id, found).await;
+        resp.private = encode(turned_on(req.private).and(changed));
         if let Some((attribute, e)) = failure {
-            diags.error(
+            report(
+                &mut resp.diagnostics,
                 format!("enabling {} of VPC (`{vpc_id}`)", attribute.api_name()),
-                e.detail(),
+                &e,
             );
-            return match clients.aws.vpc_dns(vpc_id).await {
-                Ok(Some(dns)) => state_for(vpc_id, dns),
-                _ => prior.clone(),
-            };
+            if let Ok(Some(dns)) = aws.vpc_dns(vpc_id).await {
+                resp.state = state_for(vpc_id, dns);
+            }
+            return;
         }
-        state_for(
+        resp.state = state_for(
             vpc_id,
             VpcDns {
                 support: true,
                 hostnames: true,
             },
-        )
+        );
     }
 
-    async fn delete(
-        &self,
-        ctx: &Ctx<Clients>,
-        prior: &Value,
-        private: &[u8],
-        diags: &mut Diagnostics,
-    ) {
-        let Some(clients) = ctx.client(diags) else {
+    async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
+        let Some(vpc_id) = req.prior.get_str("vpc_id") else {
             return;
         };
-        let Some(vpc_id) = prior.get_str("vpc_id") else {
-            return;
-        };
-        for attribute in to_restore(turned_on(private)) {
-            match clients.aws.set_vpc_dns(vpc_id, attribute, false).await {
+        for attribute in to_restore(turned_on(req.private)) {
+            match req.client.aws.set_vpc_dns(vpc_id, attribute, false).await {
                 Ok(()) => {}
                 // The VPC is gone: nothing left to restore.
                 Err(e) if e.is_not_found() => return,
                 Err(e) => {
-                    diags.error(
+                    return report(
+                        &mut resp.diagnostics,
                         format!("restoring {} of VPC (`{vpc_id}`)", attribute.api_name()),
-                        e.detail(),
+                        &e,
                     );
-                    return;
                 }
             }
         }
     }
 
-    async fn import(&self, ctx: &Ctx<Clients>, id: &str, diags: &mut Diagnostics) -> Value {
+    async fn import(&self, req: ImportRequest<'_, Clients>, resp: &mut ImportResponse) {
+        let id = req.id;
+        let summary = format!("importing VPC (`{id}`)");
         if !is_vpc_id(id) {
-            diags.error(
-                format!("importing VPC (`{id}`)"),
+            return resp.diagnostics.error(
+                summary,
                 format!("Import by the VPC id, such as `vpc-0123456789abcdef0`; got `{id}`."),
             );
-            return Value::Null;
         }
-        let Some(clients) = ctx.client(diags) else {
-            return Value::Null;
-        };
-        match clients.aws.vpc_dns(id).await {
-            Ok(Some(dns)) => state_for(id, dns),
-            Ok(None) => {
-                diags.error(
-                    format!("importing VPC (`{id}`)"),
-                    not_found(id, &clients.aws.region),
-                );
-                Value::Null
-            }
-            Err(e) => {
-                diags.error(format!("importing VPC (`{id}`)"), e.detail());
-                Value::Null
-            }
+        match req.client.aws.vpc_dns(id).await {
+            Ok(Some(dns)) => resp.state = state_for(id, dns),
+            Ok(None) => resp
+                .diagnostics
+                .error(summary, not_found(id, &req.client.aws.region)),
+            Err(e) => report(&mut resp.diagnostics, summary, &e),
         }
     }
 }

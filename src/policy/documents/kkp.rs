@@ -2,6 +2,7 @@
 //! document of KKP 2.23 and later [`shared/seeds/current/kkp-2.23-and-later.json`].
 
 use super::{Published, Source, StatementData, Version, Versions};
+use crate::policy::equivalent;
 
 const KKP_PAGE: &str = "kubermatic/docs, content/kubermatic/<version>/architecture/supported-providers/aws/_index.en.md";
 
@@ -157,3 +158,128 @@ const INSTANCE_PROFILES: StatementData = StatementData {
     ],
     resource: "arn:${partition}:iam::${account_id}:instance-profile/kubernetes-*",
 };
+
+/// What KKP's document lets its holder do, for the KKP resource's page.
+pub const SECURITY_CONSIDERATIONS: &str = "\
+## Security considerations
+
+The document, as KKP publishes it, lets whoever holds it become an administrator of the \
+account:
+
+- With `iam:CreateRole` and `iam:PutRolePolicy` on `role/kubernetes-*`, the holder can create a \
+role named `kubernetes-<anything>` that trusts a principal of its choice (another AWS account, \
+for instance) and give it an inline policy that allows every action. The same two actions \
+replace the inline policy of any existing role named `kubernetes-*`, other clusters' included.
+- With `iam:PassRole` on those roles, the instance profile actions on \
+`instance-profile/kubernetes-*` and `ec2:*`, it can also start an instance that runs with such a \
+role.
+- `ec2:*` on `*` is full control of every EC2 and VPC resource in the account: instances, \
+volumes, snapshots (which it can share with other accounts), security groups, routes and \
+network interfaces.
+- Its `elasticloadbalancing` actions on `*` let it change or delete any load balancer of the \
+account, and `sts:GetFederationToken` issues temporary credentials with the user's permissions, \
+valid for up to 36 hours, which deactivating the user's access key does not end (only a deny \
+policy on the user does).
+
+Treat the access key of the KKP user like an administrator's. What you can add around it:
+
+- Run KKP's user clusters in an AWS account of their own, so that all of the above stays \
+within that account.
+- A service control policy on that account, or a permissions boundary on the KKP user, that \
+denies what this document does not list takes away only what KKP's documentation does not ask \
+for. A boundary that equals the document also keeps a policy attached to the user later from \
+widening its rights. Neither limits the roles the user creates.
+- Requiring a permissions boundary on every role the user creates (an `iam:PermissionsBoundary` \
+condition on `iam:CreateRole` and `iam:PutRolePolicy`) would close the way to administrator, \
+but KKP's documentation does not say that KKP sets a boundary on the roles it creates, so such \
+a condition is likely to stop KKP from creating its node roles. This provider does not offer it.";
+
+/// The document for `account_id` and the KKP version (unset: the current
+/// KKP), in the caller's partition.
+pub fn kkp_account_document(
+    partition: &str,
+    account_id: &str,
+    kkp_version: Option<Version>,
+) -> String {
+    super::kkp_account(kkp_version)
+        .render(partition, account_id)
+        .to_canonical_json()
+}
+
+/// The `kkp_version` to import for a policy: unset when it is the current
+/// document, the newest version a seed document serves when it is that one,
+/// unset when it is neither (the plan then shows the current document).
+pub fn kkp_version_of(partition: &str, account_id: &str, policy: &str) -> Option<Version> {
+    if equivalent(policy, &kkp_account_document(partition, account_id, None)) {
+        return None;
+    }
+    super::KKP_ACCOUNT
+        .iter()
+        .find(|doc| {
+            equivalent(
+                policy,
+                &doc.render(partition, account_id).to_canonical_json(),
+            )
+        })
+        .and_then(|doc| doc.source.versions.bound())
+}
+
+/// The `kkp_version` attribute's description: the documents and how each
+/// differs from the one before, from the documents themselves.
+pub fn kkp_version_description() -> String {
+    let ranges: Vec<String> = super::KKP_ACCOUNT
+        .iter()
+        .map(|doc| doc.source.version_range())
+        .collect();
+    let changes: Vec<String> = super::KKP_ACCOUNT
+        .windows(2)
+        .map(|pair| {
+            let added: Vec<String> = pair[1]
+                .actions_beyond(pair[0])
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect();
+            format!(
+                "the policy of {} adds {}",
+                pair[1].source.version_range(),
+                added.join(" and ")
+            )
+        })
+        .collect();
+    format!(
+        "The KKP version the policy is for, written `MAJOR.MINOR` such as `\"2.28\"`. KKP's \
+         documentation prints one policy for each of: {}; {}. Unset, the policy is the current \
+         KKP's (the last of these). Changing it updates the policy in place (a new default \
+         policy version).",
+        ranges.join(", "),
+        changes.join("; ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_uses_the_partition_and_account() {
+        let doc = kkp_account_document("aws-cn", "111122223333", None);
+        assert!(doc.contains("arn:aws-cn:iam::111122223333:role/kubernetes-*"));
+        assert!(!doc.contains("arn:aws:"));
+    }
+
+    #[test]
+    fn import_picks_the_version_whose_document_the_policy_is() {
+        let account = "111122223333";
+        let at = |v| kkp_account_document("aws", account, Some(Version::new(2, v)));
+        assert_eq!(kkp_version_of("aws", account, &at(23)), None);
+        assert_eq!(kkp_version_of("aws", account, &at(31)), None);
+        assert_eq!(
+            kkp_version_of("aws", account, &at(20)),
+            Some(Version::new(2, 22))
+        );
+        // Another account's policy, or an edited one, is neither.
+        assert_eq!(kkp_version_of("aws", "999988887777", &at(20)), None);
+        let edited = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#;
+        assert_eq!(kkp_version_of("aws", account, edited), None);
+    }
+}

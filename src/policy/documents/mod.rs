@@ -10,7 +10,7 @@
 //! test against the published JSON.
 
 mod eks_connector;
-mod kkp;
+pub mod kkp;
 mod rancher;
 mod torque;
 

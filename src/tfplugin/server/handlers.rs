@@ -3,9 +3,13 @@
 
 use std::sync::Arc;
 
-use super::super::Plan;
 use super::super::diagnostics::Diagnostics;
 use super::super::proto::tfplugin6 as pb;
+use super::super::resource::{
+    CreateRequest, CreateResponse, DataReadRequest, DataReadResponse, DeleteRequest,
+    DeleteResponse, ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest,
+    ReadResponse, UpdateRequest, UpdateResponse,
+};
 use super::super::value::{self, Value};
 use super::Server;
 use super::conversion::{
@@ -278,16 +282,24 @@ impl<P: Provider> Server<P> {
                 "state",
                 &mut diags,
             );
-            if !diags.has_errors() {
-                let read = resource
-                    .read(&self.ctx(), &state, &mut private, &mut diags)
-                    .await;
-                // On a failed read, keep what is stored rather than forget it.
-                new_state = encode(if diags.has_errors() && read.is_null() {
-                    &state
-                } else {
-                    &read
-                });
+            if !diags.has_errors()
+                && let Some(client) = self.client(&mut diags)
+            {
+                // On a failed read the response keeps what is stored.
+                let mut resp = ReadResponse {
+                    state: state.clone(),
+                    private: private.clone(),
+                    diagnostics: Diagnostics::default(),
+                };
+                let request = ReadRequest {
+                    client: client.as_ref(),
+                    state: &state,
+                    private: &private,
+                };
+                resource.read(request, &mut resp).await;
+                diags.extend(resp.diagnostics);
+                new_state = encode(&resp.state);
+                private = resp.private;
             }
         }
         pb::read_resource::Response {
@@ -331,16 +343,23 @@ impl<P: Provider> Server<P> {
                 } else {
                     let (planned, requires_replace) =
                         super::super::plan::plan(&schema.block, &prior, &proposed, &config);
-                    let mut plan = Plan {
-                        prior: &prior,
-                        config: &config,
+                    let mut plan = PlanResponse {
                         planned,
                         requires_replace,
                         private: req.prior_private,
+                        diagnostics: Diagnostics::default(),
                     };
                     resource.validate(&config, &mut diags);
-                    if !diags.has_errors() {
-                        resource.plan(&self.ctx(), &mut plan, &mut diags).await;
+                    if !diags.has_errors()
+                        && let Some(client) = self.client(&mut diags)
+                    {
+                        let request = PlanRequest {
+                            client: client.as_ref(),
+                            prior: &prior,
+                            config: &config,
+                        };
+                        resource.plan(request, &mut plan).await;
+                        diags.extend(plan.diagnostics);
                     }
                     resp.planned_state = encode(&plan.planned);
                     resp.requires_replace = plan.requires_replace.iter().map(path_to_pb).collect();
@@ -371,25 +390,53 @@ impl<P: Provider> Server<P> {
                 "planned state",
                 &mut diags,
             );
-            if !diags.has_errors() {
-                let ctx = self.ctx();
-                let mut private = req.planned_private;
-                let new_state = if planned.is_null() {
-                    resource.delete(&ctx, &prior, &private, &mut diags).await;
+            if !diags.has_errors()
+                && let Some(client) = self.client(&mut diags)
+            {
+                let cancel = self.stop_token();
+                let private = req.planned_private;
+                let (new_state, private) = if planned.is_null() {
+                    let mut out = DeleteResponse::default();
+                    let request = DeleteRequest {
+                        client: client.as_ref(),
+                        prior: &prior,
+                        private: &private,
+                    };
+                    resource.delete(request, &mut out).await;
                     // A failed delete keeps the resource in state.
-                    if diags.has_errors() {
-                        prior
-                    } else {
-                        Value::Null
-                    }
+                    let failed = out.diagnostics.has_errors();
+                    diags.extend(out.diagnostics);
+                    (if failed { prior } else { Value::Null }, private)
                 } else if prior.is_null() {
-                    resource
-                        .create(&ctx, &planned, &mut private, &mut diags)
-                        .await
+                    let mut out = CreateResponse {
+                        state: Value::Null,
+                        private: private.clone(),
+                        diagnostics: Diagnostics::default(),
+                    };
+                    let request = CreateRequest {
+                        client: client.as_ref(),
+                        planned: &planned,
+                        cancel: &cancel,
+                    };
+                    resource.create(request, &mut out).await;
+                    diags.extend(out.diagnostics);
+                    (out.state, out.private)
                 } else {
-                    resource
-                        .update(&ctx, &prior, &planned, &mut private, &mut diags)
-                        .await
+                    let mut out = UpdateResponse {
+                        state: prior.clone(),
+                        private: private.clone(),
+                        diagnostics: Diagnostics::default(),
+                    };
+                    let request = UpdateRequest {
+                        client: client.as_ref(),
+                        prior: &prior,
+                        planned: &planned,
+                        private: &private,
+                        cancel: &cancel,
+                    };
+                    resource.update(request, &mut out).await;
+                    diags.extend(out.diagnostics);
+                    (out.state, out.private)
                 };
                 resp.new_state = encode(&new_state);
                 resp.private = private;
@@ -405,12 +452,20 @@ impl<P: Provider> Server<P> {
     ) -> pb::import_resource_state::Response {
         let mut diags = Diagnostics::default();
         let mut imported = Vec::new();
-        if let Some((resource, _)) = self.resource(&req.type_name, &mut diags) {
-            let state = resource.import(&self.ctx(), &req.id, &mut diags).await;
-            if !diags.has_errors() && !state.is_null() {
+        if let Some((resource, _)) = self.resource(&req.type_name, &mut diags)
+            && let Some(client) = self.client(&mut diags)
+        {
+            let mut out = ImportResponse::default();
+            let request = ImportRequest {
+                client: client.as_ref(),
+                id: &req.id,
+            };
+            resource.import(request, &mut out).await;
+            diags.extend(out.diagnostics);
+            if !diags.has_errors() && !out.state.is_null() {
                 imported.push(pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
-                    state: encode(&state),
+                    state: encode(&out.state),
                     private: Vec::new(),
                     identity: None,
                 });
@@ -439,10 +494,18 @@ impl<P: Provider> Server<P> {
             if !diags.has_errors() {
                 data_source.validate(&config, &mut diags);
             }
-            if !diags.has_errors() {
-                let read = data_source.read(&self.ctx(), &config, &mut diags).await;
+            if !diags.has_errors()
+                && let Some(client) = self.client(&mut diags)
+            {
+                let mut out = DataReadResponse::default();
+                let request = DataReadRequest {
+                    client: client.as_ref(),
+                    config: &config,
+                };
+                data_source.read(request, &mut out).await;
+                diags.extend(out.diagnostics);
                 if !diags.has_errors() {
-                    state = encode(&read);
+                    state = encode(&out.state);
                 }
             }
         }

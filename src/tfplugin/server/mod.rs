@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::diagnostics::Diagnostics;
 use super::schema::Schema;
-use super::{Ctx, DataSource, Definition, Function, Provider, Resource};
+use super::{DataSource, Definition, Function, Provider, Resource};
 
 pub(crate) use go_plugin::PluginServices;
 pub(crate) use grpc::ProviderService;
@@ -74,11 +74,23 @@ impl<P: Provider> Server<P> {
         }
     }
 
-    fn ctx(&self) -> Ctx<P::Client> {
-        Ctx {
-            client: self.client.read().expect("client lock").clone(),
-            cancel: self.stop.lock().expect("stop lock").clone(),
+    /// The configured client, or an error diagnostic when the provider has
+    /// not been configured (Terraform always configures first).
+    fn client(&self, diags: &mut Diagnostics) -> Option<Arc<P::Client>> {
+        let client = self.client.read().expect("client lock").clone();
+        if client.is_none() {
+            diags.error(
+                "Provider not configured",
+                "The provider was asked to act before it was configured. This is a bug in the \
+                 calling program; please report it.",
+            );
         }
+        client
+    }
+
+    /// Cancelled when Terraform asks the provider to stop.
+    fn stop_token(&self) -> CancellationToken {
+        self.stop.lock().expect("stop lock").clone()
     }
 
     fn resource(

@@ -10,7 +10,11 @@ use super::{ProviderService, Server};
 use crate::tfplugin::proto::tfplugin6 as pb;
 use crate::tfplugin::schema::{Attribute, Block, Schema};
 use crate::tfplugin::value::{self, Type, Value};
-use crate::tfplugin::{Ctx, DataSource, Diagnostics, Provider, Resource};
+use crate::tfplugin::{
+    CreateRequest, CreateResponse, DataSource, DeleteRequest, DeleteResponse, Diagnostics,
+    ImportRequest, ImportResponse, Provider, ReadRequest, ReadResponse, Resource, UpdateRequest,
+    UpdateResponse,
+};
 
 /// A resource whose schema version 1 renamed `title` to `name`, and whose
 /// read panics, to exercise the server's generic paths.
@@ -29,32 +33,17 @@ impl Resource<()> for Widget {
                 .attribute(Attribute::computed("id", Type::String, "Id.").stable()),
         )
     }
-    async fn create(
-        &self,
-        _: &Ctx<()>,
-        planned: &Value,
-        _: &mut Vec<u8>,
-        _: &mut Diagnostics,
-    ) -> Value {
-        planned.clone()
+    async fn create(&self, req: CreateRequest<'_, ()>, resp: &mut CreateResponse) {
+        resp.state = req.planned.clone();
     }
-    async fn read(&self, _: &Ctx<()>, _: &Value, _: &mut Vec<u8>, _: &mut Diagnostics) -> Value {
+    async fn read(&self, _: ReadRequest<'_, ()>, _: &mut ReadResponse) {
         panic!("widget exploded")
     }
-    async fn update(
-        &self,
-        _: &Ctx<()>,
-        _: &Value,
-        planned: &Value,
-        _: &mut Vec<u8>,
-        _: &mut Diagnostics,
-    ) -> Value {
-        planned.clone()
+    async fn update(&self, req: UpdateRequest<'_, ()>, resp: &mut UpdateResponse) {
+        resp.state = req.planned.clone();
     }
-    async fn delete(&self, _: &Ctx<()>, _: &Value, _: &[u8], _: &mut Diagnostics) {}
-    async fn import(&self, _: &Ctx<()>, _: &str, _: &mut Diagnostics) -> Value {
-        Value::Null
-    }
+    async fn delete(&self, _: DeleteRequest<'_, ()>, _: &mut DeleteResponse) {}
+    async fn import(&self, _: ImportRequest<'_, ()>, _: &mut ImportResponse) {}
     fn upgrade_state(
         &self,
         version: i64,
@@ -93,6 +82,47 @@ impl Provider for TestProvider {
 
 fn service() -> ProviderService<TestProvider> {
     ProviderService(Arc::new(Server::new(TestProvider)))
+}
+
+/// A service whose provider Terraform has configured, as it always does
+/// before any resource operation.
+async fn configured_service() -> ProviderService<TestProvider> {
+    use pb::provider_server::Provider as _;
+    let service = service();
+    let resp = service
+        .configure_provider(Request::new(pb::configure_provider::Request {
+            config: encode(&Value::Map(Default::default())),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    service
+}
+
+#[tokio::test]
+async fn resource_operations_need_a_configured_provider() {
+    use pb::provider_server::Provider as _;
+    let state = encode(&Value::Map(
+        [
+            ("name".to_string(), Value::string("w")),
+            ("id".to_string(), Value::string("w")),
+        ]
+        .into(),
+    ));
+    let resp = service()
+        .read_resource(Request::new(pb::read_resource::Request {
+            type_name: "test_widget".into(),
+            current_state: state,
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    // The widget's read (which panics) is never reached.
+    assert_eq!(resp.diagnostics.len(), 1);
+    assert_eq!(resp.diagnostics[0].summary, "Provider not configured");
 }
 
 #[tokio::test]
@@ -147,7 +177,7 @@ async fn state_from_a_newer_provider_is_refused() {
 #[tokio::test]
 async fn a_panicking_handler_becomes_an_error_diagnostic_and_the_server_lives_on() {
     use pb::provider_server::Provider as _;
-    let service = service();
+    let service = configured_service().await;
     let state = encode(&Value::Map(
         [
             ("name".to_string(), Value::string("w")),
@@ -225,7 +255,8 @@ async fn plan_marks_computed_values_unknown_on_create() {
         ]
         .into(),
     );
-    let resp = service()
+    let resp = configured_service()
+        .await
         .plan_resource_change(Request::new(pb::plan_resource_change::Request {
             type_name: "test_widget".into(),
             prior_state: encode(&Value::Null),

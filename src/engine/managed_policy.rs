@@ -1,0 +1,209 @@
+//! The customer managed policy (the KKP account policy): a changed document
+//! becomes a new default version, pruning the oldest when IAM's limit of five
+//! is reached; the user attachment moves; tags are brought to the spec; and
+//! destroy empties the policy in the order IAM requires.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::tags::tag_diff;
+use crate::aws::{Aws, AwsError, MAX_POLICY_VERSIONS, PolicyVersion};
+
+/// What the policy should hold, or held (the prior state).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PolicyModel {
+    /// Canonical JSON of the default version's document.
+    pub document: String,
+    /// The IAM user the policy is attached to.
+    pub user: Option<String>,
+    /// All tags.
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PolicyStep {
+    NewDefaultVersion,
+    DetachUser(String),
+    AttachUser(String),
+    Untag(Vec<String>),
+    Tag(BTreeMap<String, String>),
+}
+
+impl fmt::Display for PolicyStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PolicyStep::NewDefaultVersion => write!(f, "creating IAM policy version"),
+            PolicyStep::DetachUser(user) => write!(f, "detaching IAM policy from user (`{user}`)"),
+            PolicyStep::AttachUser(user) => write!(f, "attaching IAM policy to user (`{user}`)"),
+            PolicyStep::Untag(_) => write!(f, "untagging IAM policy"),
+            PolicyStep::Tag(_) => write!(f, "tagging IAM policy"),
+        }
+    }
+}
+
+/// The steps from `prior` to `wanted`: the document first (what KKP may do),
+/// then the attachment (detached before attached elsewhere), then the tags.
+pub fn update_steps(prior: &PolicyModel, wanted: &PolicyModel) -> Vec<PolicyStep> {
+    let mut steps = Vec::new();
+    if prior.document != wanted.document {
+        steps.push(PolicyStep::NewDefaultVersion);
+    }
+    if prior.user != wanted.user {
+        steps.extend(prior.user.clone().map(PolicyStep::DetachUser));
+        steps.extend(wanted.user.clone().map(PolicyStep::AttachUser));
+    }
+    let (untag, tag) = tag_diff(&prior.tags, &wanted.tags);
+    if !untag.is_empty() {
+        steps.push(PolicyStep::Untag(untag));
+    }
+    if !tag.is_empty() {
+        steps.push(PolicyStep::Tag(tag));
+    }
+    steps
+}
+
+/// The version to delete before a new one can be added: at IAM's limit, the
+/// oldest that is not the default.
+pub fn version_to_prune(versions: &[PolicyVersion]) -> Option<&PolicyVersion> {
+    if versions.len() < MAX_POLICY_VERSIONS {
+        return None;
+    }
+    versions
+        .iter()
+        .filter(|v| !v.is_default)
+        .min_by_key(|v| v.number())
+}
+
+/// What an update did: the new default version, if one was made, the steps
+/// done, and the one that failed.
+#[derive(Debug, Default)]
+pub struct Updated {
+    pub new_version: Option<String>,
+    pub done: Vec<PolicyStep>,
+    pub failed: Option<(PolicyStep, AwsError)>,
+}
+
+/// Runs the steps from `prior` to `wanted` on the policy `arn`, stopping at
+/// the first failure.
+pub async fn update(aws: &Aws, arn: &str, prior: &PolicyModel, wanted: &PolicyModel) -> Updated {
+    let mut updated = Updated::default();
+    for step in update_steps(prior, wanted) {
+        let result = match &step {
+            PolicyStep::NewDefaultVersion => new_default_version(aws, arn, &wanted.document)
+                .await
+                .map(|version| updated.new_version = Some(version)),
+            PolicyStep::DetachUser(user) => aws.detach_user_policy(user, arn).await.map(|_| ()),
+            PolicyStep::AttachUser(user) => aws.attach_user_policy(user, arn).await,
+            PolicyStep::Untag(keys) => aws.untag_policy(arn, keys).await,
+            PolicyStep::Tag(tags) => aws.tag_policy(arn, tags).await,
+        };
+        match result {
+            Ok(()) => updated.done.push(step),
+            Err(e) => {
+                updated.failed = Some((step, e));
+                break;
+            }
+        }
+    }
+    updated
+}
+
+async fn new_default_version(aws: &Aws, arn: &str, document: &str) -> Result<String, AwsError> {
+    let versions = aws.list_policy_versions(arn).await?;
+    if let Some(oldest) = version_to_prune(&versions) {
+        aws.delete_policy_version(arn, &oldest.version_id).await?;
+    }
+    aws.create_default_policy_version(arn, document).await
+}
+
+/// Deletes the policy: detached from `user`, its other versions deleted,
+/// then the policy (IAM refuses in any other order). What is gone already
+/// counts as done.
+pub async fn destroy(aws: &Aws, arn: &str, user: Option<&str>) -> Result<(), (String, AwsError)> {
+    if let Some(user) = user {
+        aws.detach_user_policy(user, arn)
+            .await
+            .map_err(|e| (PolicyStep::DetachUser(user.to_string()).to_string(), e))?;
+    }
+    let versions = match aws.list_policy_versions(arn).await {
+        Ok(versions) => versions,
+        Err(e) if e.is_not_found() => return Ok(()),
+        Err(e) => return Err(("listing IAM policy versions".into(), e)),
+    };
+    for version in versions.iter().filter(|v| !v.is_default) {
+        aws.delete_policy_version(arn, &version.version_id)
+            .await
+            .map_err(|e| {
+                (
+                    format!("deleting IAM policy version `{}`", version.version_id),
+                    e,
+                )
+            })?;
+    }
+    aws.delete_policy(arn)
+        .await
+        .map_err(|e| ("deleting IAM policy".to_string(), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(id: &str, is_default: bool) -> PolicyVersion {
+        PolicyVersion {
+            version_id: id.to_string(),
+            is_default,
+        }
+    }
+
+    #[test]
+    fn at_five_versions_the_oldest_non_default_goes() {
+        let four: Vec<PolicyVersion> = (1..=4).map(|n| version(&format!("v{n}"), n == 4)).collect();
+        assert_eq!(version_to_prune(&four), None);
+        // v1 is the default (a rollback): v2 is the oldest that may go; v10 sorts by number.
+        let five = vec![
+            version("v10", false),
+            version("v1", true),
+            version("v2", false),
+            version("v3", false),
+            version("v4", false),
+        ];
+        assert_eq!(
+            version_to_prune(&five).map(|v| v.version_id.as_str()),
+            Some("v2")
+        );
+    }
+
+    #[test]
+    fn updates_change_the_document_then_move_the_user_then_tag() {
+        let prior = PolicyModel {
+            document: "a".into(),
+            user: Some("old".into()),
+            tags: BTreeMap::from([("Env".into(), "x".into())]),
+        };
+        let wanted = PolicyModel {
+            document: "b".into(),
+            user: Some("new".into()),
+            tags: BTreeMap::from([("env".into(), "x".into())]),
+        };
+        assert_eq!(
+            update_steps(&prior, &wanted),
+            vec![
+                PolicyStep::NewDefaultVersion,
+                PolicyStep::DetachUser("old".into()),
+                PolicyStep::AttachUser("new".into()),
+                PolicyStep::Untag(vec!["Env".into()]),
+                PolicyStep::Tag(BTreeMap::from([("env".into(), "x".into())])),
+            ]
+        );
+        assert!(update_steps(&wanted, &wanted).is_empty());
+        let detach_only = PolicyModel {
+            user: None,
+            ..wanted.clone()
+        };
+        assert_eq!(
+            update_steps(&wanted, &detach_only),
+            vec![PolicyStep::DetachUser("new".into())]
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! What several resources share: the role plumbing every role-shaped
+//! resource is a kind of, tags, names, IAM's limits, the ownership mark,
+//! web-identity checks and how an AWS failure becomes a diagnostic.
+
+pub mod errors;
+pub mod limits;
+pub mod naming;
+pub mod ownership;
+pub mod role;
+pub mod tags;
+pub mod web_identity;
+
+pub use errors::{report, report_on};
+pub use naming::unique_name;
+pub use ownership::ownership_mark;
+pub use tags::{
+    merged_tags, plan_tags_all, tag_attributes, tags_after_read, tags_for_import, validate_tag_map,
+    validate_tags,
+};

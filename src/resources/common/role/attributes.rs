@@ -1,0 +1,122 @@
+//! The attributes every role-shaped resource has, and their checks.
+
+use crate::aws::Aws;
+use crate::resources::common::naming::check_naming;
+use crate::resources::common::tags::{tag_attributes, validate_tags};
+use crate::tfplugin::{Attribute, Diagnostics, Type, Value};
+use crate::validate::check_attr;
+
+pub const DEFAULT_MAX_SESSION: i64 = 3600;
+/// IAM role names: 64 characters, 46 for a prefix (18 go to the suffix).
+pub const NAME_LIMITS: (usize, usize) = (64, 46);
+
+/// `instance_profile`: whether the kind has an instance profile, which takes
+/// the role's path.
+pub fn common_attributes(instance_profile: bool) -> Vec<Attribute> {
+    let path_description = if instance_profile {
+        "The path of the role and its instance profile, e.g. `/rancher/`. Defaults to `/`. Changing it replaces the role."
+    } else {
+        "The path of the role, e.g. `/platform/`. Defaults to `/`. Changing it replaces the role."
+    };
+    let mut attrs = vec![
+        Attribute::computed("id", Type::String, "The role name.").stable(),
+        Attribute::optional_computed(
+            "name",
+            Type::String,
+            "The role name (1-64 letters, digits and `+=,.@_-`). Conflicts with `name_prefix`. Changing it replaces the role.",
+        )
+        .requires_replace()
+        .stable(),
+        Attribute::optional(
+            "name_prefix",
+            Type::String,
+            "Create a unique role name beginning with this prefix, at most 46 characters (IAM's 64 less the 18 of the generated suffix). Conflicts with `name`. Changing it replaces the role.",
+        )
+        .requires_replace(),
+        Attribute::optional_computed("path", Type::String, path_description)
+            .requires_replace()
+            .default(Value::string("/")),
+        Attribute::optional("description", Type::String, "A description of the role."),
+        Attribute::optional(
+            "permissions_boundary",
+            Type::String,
+            "The ARN of a managed policy that sets the maximum permissions of the role.",
+        ),
+        Attribute::optional_computed(
+            "max_session_duration",
+            Type::Number,
+            "The longest session, in seconds, that assuming the role gives: 3600 to 43200. Defaults to 3600.",
+        )
+        .default(Value::int(DEFAULT_MAX_SESSION)),
+        Attribute::computed("arn", Type::String, "The ARN of the role.").stable(),
+        Attribute::computed("unique_id", Type::String, "The stable unique id IAM gives the role.").stable(),
+        Attribute::computed("assume_role_policy", Type::String, "The role's trust policy, as canonical JSON."),
+    ];
+    attrs.extend(tag_attributes());
+    attrs
+}
+
+/// Checks the common attributes at validate.
+pub fn validate_common(config: &Value, diags: &mut Diagnostics) {
+    check_naming(config, "role", NAME_LIMITS, diags);
+    check_attr(config, "permissions_boundary", diags, |arn| {
+        let parsed: Result<crate::arn::Arn, _> = arn.parse();
+        match parsed {
+            Ok(a) if a.service == "iam" && a.resource.starts_with("policy/") => Ok(()),
+            _ => Err(format!(
+                "`permissions_boundary` must be the ARN of a managed policy (arn:<partition>:iam::<account>:policy/<name>); got `{arn}`"
+            )),
+        }
+    });
+    if let Some(n) = config.get("max_session_duration").as_i64()
+        && !(3600..=43200).contains(&n)
+    {
+        diags.attribute_error(
+            "max_session_duration",
+            "Invalid `max_session_duration`",
+            format!("`max_session_duration` must be between 3600 and 43200 seconds; got {n}"),
+        );
+    }
+    validate_tags(config, diags);
+}
+
+/// Reports policy ARNs (the boundary, the attached policies in
+/// `managed_attribute`) from another partition than the caller's, which IAM
+/// would refuse only at apply. Returns whether all are in the caller's.
+pub fn check_partitions(
+    config: &Value,
+    managed_attribute: Option<&str>,
+    aws: &Aws,
+    diags: &mut Diagnostics,
+) -> bool {
+    let mut ok = true;
+    let mut check = |attr: &str, arn: &str, what: String| {
+        if let Ok(parsed) = arn.parse::<crate::arn::Arn>()
+            && parsed.partition != aws.partition
+        {
+            diags.attribute_error(
+                attr,
+                format!("Invalid `{attr}`"),
+                format!(
+                    "{what} is in partition `{}`, but the provider works in `{}`; use the \
+                     ARN of the policy in `{}`",
+                    parsed.partition, aws.partition, aws.partition
+                ),
+            );
+            ok = false;
+        }
+    };
+    if let Some(arn) = config.get_str("permissions_boundary") {
+        check(
+            "permissions_boundary",
+            arn,
+            "`permissions_boundary`".to_string(),
+        );
+    }
+    if let Some(attr) = managed_attribute {
+        for arn in config.get_strings(attr) {
+            check(attr, &arn, format!("`{arn}` in `{attr}`"));
+        }
+    }
+    ok
+}

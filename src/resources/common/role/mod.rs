@@ -1,0 +1,413 @@
+//! What every role-shaped resource shares: the common attributes (`name`,
+//! `name_prefix`, `path`, ...), planning, and the mapping to and from the
+//! role engine. A platform resource is a [`RoleKind`]: its own attributes and
+//! documents, nothing else.
+
+mod attributes;
+mod model;
+
+use async_trait::async_trait;
+
+use self::attributes::{NAME_LIMITS, check_partitions, common_attributes, validate_common};
+use self::model::{RoleInputs, keep_equivalent, role_state};
+use crate::arn::{Arn, IamKind};
+use crate::aws::{Aws, ObservedRole, Profiles};
+use crate::clients::Clients;
+use crate::engine;
+use crate::policy::limits::Measure;
+use crate::resources::common::naming::{iam_name_error, unique_name};
+use crate::resources::common::{limits, ownership_mark, plan_tags_all, report, tags_for_import};
+use crate::tfplugin::{
+    Attribute, AttributePath, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
+    Diagnostics, ImportRequest, ImportResponse, Mode, PlanRequest, PlanResponse, ReadRequest,
+    ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse, Value,
+};
+
+/// One platform's role: its attributes and documents.
+pub trait RoleKind: Send + Sync + 'static {
+    fn type_name(&self) -> &'static str;
+    /// The resource's description (a full sentence or more).
+    fn description(&self) -> &'static str;
+    /// The name used when neither `name` nor `name_prefix` is set; None
+    /// generates a unique name from `name_prefix_default`.
+    fn default_name(&self) -> Option<&'static str> {
+        None
+    }
+    fn name_prefix_default(&self) -> &'static str;
+    /// The platform's own attributes, including `policy`.
+    fn attributes(&self) -> Vec<Attribute>;
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+    /// The trust policy for `input` (the configuration at plan, the planned
+    /// state at apply); Ok(None) while an input is unknown.
+    fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)>;
+    /// The name of the role's inline policy.
+    fn inline_policy_name(&self, input: &Value) -> Option<String>;
+    /// The inline policy, when `policy` is a computed attribute (Ok(None)
+    /// while an input is unknown). Kinds whose `policy` the user writes are
+    /// never asked.
+    fn policy(
+        &self,
+        _input: &Value,
+        _aws: &Aws,
+    ) -> Result<Option<String>, (AttributePath, String)> {
+        Ok(None)
+    }
+    /// The attribute holding the managed policy ARNs the role has, if any.
+    fn managed_policies_attribute(&self) -> Option<&'static str> {
+        None
+    }
+    /// Whether the role gets an instance profile of its name.
+    fn instance_profile(&self) -> bool {
+        false
+    }
+    /// Fills the kind's computed attributes that follow from the rest of
+    /// `state`: at plan (`role` None) some may still be unknown; after a read
+    /// `role` is what AWS has.
+    fn fill_computed(&self, _state: &mut Value, _aws: &Aws, _role: Option<&ObservedRole>) {}
+    /// The schema version of the kind's state; raise it with
+    /// [`RoleKind::upgrade_state`] when an attribute is added whose absence
+    /// in older state means something.
+    fn schema_version(&self) -> i64 {
+        0
+    }
+    /// Upgrades stored JSON state from an older schema version.
+    fn upgrade_state(
+        &self,
+        _version: i64,
+        state: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        Ok(state)
+    }
+    /// After an import (inputs still null), recovers the kind's inputs from
+    /// the role; `hint` is what followed `/` in the import id.
+    fn import_inputs(
+        &self,
+        _state: &mut Value,
+        _role: &ObservedRole,
+        _hint: Option<&str>,
+    ) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+pub struct RoleResource<K>(pub K);
+
+impl<K: RoleKind> RoleResource<K> {
+    /// Whether `policy` is the provider's to compute (rather than the user's to write).
+    fn computes_policy(&self) -> bool {
+        self.0
+            .attributes()
+            .iter()
+            .any(|a| a.name == "policy" && a.mode == Mode::Computed)
+    }
+
+    /// The state for what AWS holds of the role.
+    fn state(&self, prior: &Value, role: &ObservedRole, clients: &Clients) -> Value {
+        role_state(&self.0, prior, role, clients)
+    }
+
+    /// The engine's spec for the planned state, the role called `name`.
+    fn spec(
+        &self,
+        planned: &Value,
+        name: &str,
+        clients: &Clients,
+        mark: String,
+    ) -> engine::RoleSpec {
+        RoleInputs::read(planned, self.0.managed_policies_attribute()).spec(
+            name,
+            self.0.inline_policy_name(planned),
+            self.0.instance_profile(),
+            &clients.default_tags,
+            mark,
+        )
+    }
+
+    /// What IAM will count of the role `state` describes (see [`limits`]).
+    fn limit_measures(&self, state: &Value, clients: &Clients) -> Vec<Measure> {
+        limits::role_measures(
+            state,
+            self.0.managed_policies_attribute(),
+            self.computes_policy(),
+            &clients.default_tags,
+        )
+    }
+
+    fn profiles(&self) -> Profiles {
+        Profiles::for_role_owning_profile(self.0.instance_profile())
+    }
+
+    /// The planned trust and (computed) policy; false after an error.
+    fn plan_documents(
+        &self,
+        aws: &Aws,
+        req: &PlanRequest<'_, Clients>,
+        resp: &mut PlanResponse,
+    ) -> bool {
+        let invalid = |diags: &mut Diagnostics, (path, message): (AttributePath, String)| {
+            diags.attribute_error(path.clone(), format!("Invalid `{path}`"), message);
+            false
+        };
+        match self.0.trust(req.config, aws) {
+            Ok(trust) => resp.planned.set(
+                "assume_role_policy",
+                keep_equivalent(req.prior, "assume_role_policy", trust),
+            ),
+            Err(e) => return invalid(&mut resp.diagnostics, e),
+        }
+        let policy = if self.computes_policy() {
+            match self.0.policy(req.config, aws) {
+                Ok(policy) => policy,
+                Err(e) => return invalid(&mut resp.diagnostics, e),
+            }
+        } else {
+            // A policy the user writes stands as configured, unless the
+            // state's text means the same.
+            req.config.get_str("policy").map(str::to_string)
+        };
+        if self.computes_policy() || req.config.get_str("policy").is_some() {
+            resp.planned
+                .set("policy", keep_equivalent(req.prior, "policy", policy));
+        }
+        true
+    }
+}
+
+#[async_trait]
+impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
+    fn type_name(&self) -> &'static str {
+        self.0.type_name()
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            self.0.schema_version(),
+            Block::new(self.0.description())
+                .attributes(common_attributes(self.0.instance_profile()))
+                .attributes(self.0.attributes()),
+        )
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        validate_common(config, diags);
+        self.0.validate(config, diags);
+    }
+
+    fn upgrade_state(
+        &self,
+        version: i64,
+        state: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        self.0.upgrade_state(version, state)
+    }
+
+    async fn plan(&self, req: PlanRequest<'_, Clients>, resp: &mut PlanResponse) {
+        let clients = req.client;
+        let aws = &clients.aws;
+        if req.is_create() {
+            if req.config.get("name").is_null()
+                && req.config.get("name_prefix").is_null()
+                && let Some(default) = self.0.default_name()
+            {
+                resp.planned.set("name", Value::string(default));
+            }
+            let name = resp.planned.get_str("name").map(str::to_string);
+            let path = resp.planned.get_str("path").map(str::to_string);
+            let arn = match (name.as_deref(), path.as_deref(), aws.account_id.as_deref()) {
+                (Some(n), Some(p), Some(account)) => Value::string(
+                    Arn::iam(IamKind::Role, &aws.partition, account, p, n).to_string(),
+                ),
+                _ => Value::Unknown,
+            };
+            resp.planned
+                .set("id", name.map_or(Value::Unknown, Value::string));
+            resp.planned.set("arn", arn);
+        }
+        plan_tags_all(resp, req.config, &clients.default_tags);
+        if !check_partitions(
+            req.config,
+            self.0.managed_policies_attribute(),
+            aws,
+            &mut resp.diagnostics,
+        ) || !self.plan_documents(aws, &req, resp)
+        {
+            return;
+        }
+        self.0.fill_computed(&mut resp.planned, aws, None);
+        let measures = self.limit_measures(&resp.planned, clients);
+        limits::check(aws, &measures, &mut resp.diagnostics).await;
+    }
+
+    async fn create(&self, req: CreateRequest<'_, Clients>, resp: &mut CreateResponse) {
+        let (clients, planned) = (req.client, req.planned);
+        let aws = &clients.aws;
+        let diags = &mut resp.diagnostics;
+        let name = match planned.get_str("name") {
+            Some(n) => n.to_string(),
+            None => unique_name(
+                planned
+                    .get_str("name_prefix")
+                    .unwrap_or(self.0.name_prefix_default()),
+            ),
+        };
+        // What was unknown at plan is known now: create nothing IAM would refuse.
+        if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
+            return;
+        }
+        match aws.get_role_only(&name).await {
+            Ok(None) => {}
+            Ok(Some(existing)) => {
+                return diags.attribute_error(
+                    "name",
+                    format!("creating IAM role (`{name}`)"),
+                    already_exists_detail(&name, existing.mark.is_some()),
+                );
+            }
+            Err(e) => return report(diags, format!("reading IAM role (`{name}`)"), &e),
+        }
+        // A new resource gets a new mark, whatever an earlier private state held.
+        resp.private.clear();
+        let mark = ownership_mark(&mut resp.private);
+        let spec = self.spec(planned, &name, clients, mark);
+        match engine::converge(aws, &spec, None, req.cancel).await {
+            Ok(role) => resp.state = self.state(planned, &role, clients),
+            Err(failure) => {
+                report(
+                    diags,
+                    format!("{} (`{name}`)", failure.step),
+                    &failure.error,
+                );
+                // Save what exists so the next apply converges from it.
+                if let Some(role) = failure.observed {
+                    resp.state = self.state(planned, &role, clients);
+                }
+            }
+        }
+    }
+
+    async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
+        let (clients, state) = (req.client, req.state);
+        let Some(name) = state.get_str("name").or(state.get_str("id")) else {
+            resp.state = Value::Null;
+            return;
+        };
+        match clients.aws.get_role_observing(name, self.profiles()).await {
+            Ok(Some(role)) => {
+                let mut prior = state.clone();
+                if let Err(e) = self.0.import_inputs(&mut prior, &role, None) {
+                    resp.diagnostics
+                        .error(format!("importing IAM role (`{name}`)"), e);
+                }
+                resp.state = self.state(&prior, &role, clients);
+            }
+            Ok(None) => resp.state = Value::Null,
+            Err(e) => report(
+                &mut resp.diagnostics,
+                format!("reading IAM role (`{name}`)"),
+                &e,
+            ),
+        }
+    }
+
+    async fn update(&self, req: UpdateRequest<'_, Clients>, resp: &mut UpdateResponse) {
+        let (clients, prior, planned) = (req.client, req.prior, req.planned);
+        let aws = &clients.aws;
+        let diags = &mut resp.diagnostics;
+        let name = planned.get_str("name").unwrap_or_default().to_string();
+        if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
+            return;
+        }
+        let observed = match aws.get_role_observing(&name, self.profiles()).await {
+            Ok(observed) => observed,
+            Err(e) => return report(diags, format!("reading IAM role (`{name}`)"), &e),
+        };
+        let spec = self.spec(planned, &name, clients, ownership_mark(&mut resp.private));
+        match engine::converge(aws, &spec, observed.as_ref(), req.cancel).await {
+            Ok(role) => resp.state = self.state(planned, &role, clients),
+            Err(failure) => {
+                report(
+                    diags,
+                    format!("{} (`{name}`)", failure.step),
+                    &failure.error,
+                );
+                resp.state = failure
+                    .observed
+                    .map_or(Value::Null, |role| self.state(prior, &role, clients));
+            }
+        }
+    }
+
+    async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
+        let Some(name) = req.prior.get_str("name") else {
+            return;
+        };
+        let profile = self.0.instance_profile().then_some(name);
+        if let Err(failure) = engine::destroy(&req.client.aws, name, profile).await {
+            report(
+                &mut resp.diagnostics,
+                format!("{} (`{name}`)", failure.step),
+                &failure.error,
+            );
+        }
+    }
+
+    async fn import(&self, req: ImportRequest<'_, Clients>, resp: &mut ImportResponse) {
+        let clients = req.client;
+        let diags = &mut resp.diagnostics;
+        let (name, hint) = match req.id.split_once('/') {
+            Some((name, hint)) => (name, Some(hint)),
+            None => (req.id, None),
+        };
+        if let Err(e) = iam_name_error(name, NAME_LIMITS.0, "id") {
+            return diags.error(
+                "Invalid import id",
+                format!("{e}. Import a role by its name."),
+            );
+        }
+        let summary = format!("importing IAM role (`{name}`)");
+        let role = match clients.aws.get_role_observing(name, self.profiles()).await {
+            Ok(Some(role)) => role,
+            Ok(None) => {
+                return diags.error(
+                    summary,
+                    format!("NoSuchEntity: there is no role named {name}."),
+                );
+            }
+            Err(e) => return report(diags, summary, &e),
+        };
+        let mut state = Value::Map(
+            self.schema()
+                .block
+                .attributes
+                .iter()
+                .map(|a| (a.name.to_string(), Value::Null))
+                .collect(),
+        );
+        if let Err(e) = self.0.import_inputs(&mut state, &role, hint) {
+            return diags.error(summary, e);
+        }
+        state.set("tags", tags_for_import(&role.tags, &clients.default_tags));
+        resp.state = self.state(&state, &role, clients);
+    }
+}
+
+/// Why a role can't be created under a name that is taken, and what to do.
+/// A role this provider made (it carries an ownership mark) is most often
+/// this very resource being replaced with `create_before_destroy`.
+pub fn already_exists_detail(name: &str, made_by_clusteriam: bool) -> String {
+    let replacing = if made_by_clusteriam {
+        format!(
+            " It was created by terraform-provider-clusteriam: if this resource is being replaced \
+             with `lifecycle {{ create_before_destroy = true }}`, a fixed `name` cannot exist twice, \
+             so use `name_prefix` instead of `name` for a generated unique name."
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "EntityAlreadyExists: a role named {name} already exists.{replacing} To manage an existing \
+         role with this resource instead, import it: `terraform import <address> {name}`, with \
+         this resource's address shown below (or an `import {{ to = <address>, id = \"{name}\" }}` \
+         block). Otherwise choose another name."
+    )
+}

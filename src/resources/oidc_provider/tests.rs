@@ -1,0 +1,144 @@
+//! Unit tests of the resource's validation and state mapping.
+use super::*;
+
+fn config(pairs: &[(&str, Value)]) -> Value {
+    Value::Map(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    )
+}
+
+fn errors(config: &Value) -> Vec<String> {
+    let mut diags = Diagnostics::default();
+    validate_config(config, &mut diags);
+    diags.0.into_iter().map(|d| d.detail).collect()
+}
+
+const URL: &str = "https://oidc.eks.us-east-1.amazonaws.com/id/ABC";
+const THUMB: &str = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280";
+
+#[test]
+fn validation_checks_each_attribute_and_skips_unknowns() {
+    let ok = config(&[
+        ("url", Value::string(URL)),
+        ("client_ids", Value::string_list(["sts.amazonaws.com"])),
+        ("thumbprints", Value::string_list([THUMB.to_uppercase()])),
+    ]);
+    assert!(errors(&ok).is_empty());
+
+    let unknown = config(&[
+        ("url", Value::Unknown),
+        ("client_ids", Value::List(vec![Value::Unknown])),
+        ("thumbprints", Value::Unknown),
+    ]);
+    assert!(errors(&unknown).is_empty());
+
+    let bad = config(&[
+        ("url", Value::string("http://x")),
+        ("client_ids", Value::string_list([""])),
+        ("thumbprints", Value::string_list(["abc"])),
+    ]);
+    let errs = errors(&bad);
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert!(errs[1].contains("1 to 255 characters"));
+    assert!(errs[2].contains("40 hexadecimal characters; got `abc`"));
+
+    let too_many = config(&[
+        ("url", Value::string(URL)),
+        (
+            "thumbprints",
+            Value::string_list([THUMB; 6].map(|t| t.to_string())),
+        ),
+    ]);
+    assert!(errors(&too_many)[0].contains("1 to 5 thumbprints; got 6"));
+    let empty = config(&[
+        ("url", Value::string(URL)),
+        ("thumbprints", Value::List(vec![])),
+    ]);
+    assert!(errors(&empty)[0].contains("Leave it out"));
+}
+
+fn observed() -> Observed {
+    Observed {
+        arn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
+            .to_string(),
+        url: "oidc.eks.us-east-1.amazonaws.com/id/ABC".to_string(),
+        client_ids: vec!["b".to_string(), "a".to_string()],
+        thumbprints: vec![THUMB.to_string()],
+        tags: BTreeMap::from([
+            ("team".to_string(), "platform".to_string()),
+            ("Name".to_string(), "x".to_string()),
+        ]),
+        mark: Some("m".to_string()),
+    }
+}
+
+#[test]
+fn state_keeps_the_configured_spelling() {
+    let base = config(&[
+        ("url", Value::string(format!("{URL}/"))),
+        ("thumbprints", Value::string_list([THUMB.to_uppercase()])),
+        ("tags", Value::string_map([("Name", "x")])),
+    ]);
+    let state = state_from(&observed(), &base);
+    assert_eq!(state.get_str("url"), Some(format!("{URL}/").as_str()));
+    assert_eq!(state.get("thumbprints"), base.get("thumbprints"));
+    assert_eq!(state.get("client_ids"), &Value::string_list(["a", "b"]));
+    assert_eq!(state.get("tags"), &Value::string_map([("Name", "x")]));
+    assert_eq!(state.get("adopted"), &Value::Bool(false));
+    assert_eq!(state.get("tags_all").as_map().map(BTreeMap::len), Some(2));
+
+    // An import knows only the ARN: everything comes from AWS.
+    let imported = state_from(&observed(), &config(&[]));
+    assert_eq!(imported.get_str("url"), Some(URL));
+    assert_eq!(imported.get("thumbprints"), &Value::string_list([THUMB]));
+    assert_eq!(imported.get("tags"), &Value::Null);
+}
+
+#[test]
+fn no_thumbprints_from_iam_are_unset_not_an_empty_list() {
+    let mut managed = observed();
+    managed.thumbprints.clear();
+    assert_eq!(
+        state_from(&managed, &config(&[])).get("thumbprints"),
+        &Value::Null
+    );
+}
+
+#[test]
+fn an_adopted_provider_shows_what_the_configuration_asked_for() {
+    let base = config(&[
+        ("adopted", Value::Bool(true)),
+        ("client_ids", Value::string_list(["a"])),
+        ("thumbprints", Value::string_list([THUMB.to_uppercase()])),
+    ]);
+    let state = state_from(&observed(), &base);
+    // The other team's client id `b` is kept in IAM, not shown here.
+    assert_eq!(state.get("client_ids"), &Value::string_list(["a"]));
+    assert_eq!(state.get("thumbprints"), base.get("thumbprints"));
+    // One it lacks drops out, so the plan adds it.
+    let mut wants_more = base.clone();
+    wants_more.set("client_ids", Value::string_list(["a", "c"]));
+    assert_eq!(
+        state_from(&observed(), &wants_more).get("client_ids"),
+        &Value::string_list(["a"])
+    );
+}
+
+#[test]
+fn an_adopted_provider_gets_only_the_resources_own_tags() {
+    let planned = config(&[
+        ("client_ids", Value::string_list(["sts.amazonaws.com"])),
+        ("tags", Value::string_map([("b", "2")])),
+    ]);
+    let defaults = BTreeMap::from([("a".to_string(), "1".to_string())]);
+    assert_eq!(spec_from(&planned, &defaults, false).tags.len(), 2);
+    let adopted = spec_from(&planned, &defaults, true);
+    assert_eq!(
+        adopted.tags,
+        BTreeMap::from([("b".to_string(), "2".to_string())])
+    );
+    assert!(adopted.thumbprints.is_none());
+}
