@@ -262,14 +262,19 @@ impl crate::tfplugin::Provider for ClusterIam {
     }
 
     fn resources(&self) -> Vec<Box<dyn Resource<Clients>>> {
+        use crate::resources::common::role::RoleResource;
         use crate::resources::*;
         vec![
             Box::new(cluster_tags::ClusterTags),
             Box::new(oidc_provider::OidcProvider),
-            Box::new(rancher_node_role::resource()),
-            Box::new(rancher_csp_adapter_role::resource()),
-            Box::new(torque_agent_role::resource()),
-            Box::new(eks_connector_agent_role::resource()),
+            Box::new(RoleResource(rancher_node_role::RancherNodeRole)),
+            Box::new(RoleResource(
+                rancher_csp_adapter_role::RancherCspAdapterRole,
+            )),
+            Box::new(RoleResource(torque_agent_role::TorqueAgentRole)),
+            Box::new(RoleResource(
+                eks_connector_agent_role::EksConnectorAgentRole,
+            )),
             Box::new(eks_connector_service_linked_role::EksConnectorServiceLinkedRole),
             Box::new(kkp_account_policy::KkpAccountPolicy),
             Box::new(vpc_dns_hostnames::VpcDnsHostnames),

@@ -166,9 +166,9 @@ fn validate_cases() -> Vec<Case> {
         case(KKP, "account_id", r#"account_id = "arn:aws:iam::123456789012:root""#, "`account_id` must be 12 digits"),
         case(KKP, "name", format!("name = \"{}\"", long(129)), "`name` must be 1 to 128"),
         case(KKP, "name_prefix", format!("name_prefix = \"{}\"", long(103)), "`name_prefix` must be 1 to"),
-        case(KKP, "name_prefix", "name = \"a\"\nname_prefix = \"b\"", "set one of them"),
+        case(KKP, "name_prefix", "name = \"a\"\nname_prefix = \"b\"", "Set `name` for a fixed policy name or `name_prefix`"),
         case(KKP, "user_name", r#"user_name = "kkp user""#, "must be an IAM user name"),
-        case(KKP, "path", r#"path = "kubermatic""#, "`path` must start and end with `/`"),
+        case(KKP, "path", r#"path = "kubermatic""#, "`path` must begin and end with `/`"),
         case(KKP, "description", format!("description = \"{}\"", long(1001)), "at most 1000 characters"),
         case(KKP, "tags", r#"tags = { "aws:cost" = "x" }"#, "reserved by AWS"),
         // clusteriam_vpc_dns_hostnames

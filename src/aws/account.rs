@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::actions::IAM_GET_ACCOUNT_SUMMARY;
 use super::{Aws, AwsError};
 
 /// GetAccountSummary's `SummaryMap`: quota and usage names (`RolesQuota`,
@@ -16,13 +17,13 @@ impl Aws {
     pub async fn account_summary(&self) -> Result<&AccountSummary, &AwsError> {
         self.account_summary
             .get_or_init(|| async {
-                tracing::debug!(service = "iam", operation = "GetAccountSummary");
                 let out = self
-                    .iam
-                    .get_account_summary()
-                    .send()
-                    .await
-                    .map_err(AwsError::from)?;
+                    .call(
+                        &IAM_GET_ACCOUNT_SUMMARY,
+                        "",
+                        self.iam.get_account_summary().send(),
+                    )
+                    .await?;
                 Ok(out
                     .summary_map()
                     .into_iter()

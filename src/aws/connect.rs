@@ -13,8 +13,9 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 
+use super::actions::STS_GET_CALLER_IDENTITY;
 use super::log::LogCalls;
-use super::{Aws, AwsError};
+use super::{Aws, AwsError, call};
 
 /// The provider block, as plain data.
 #[derive(Clone, Debug, Default)]
@@ -178,12 +179,16 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     let (partition, account_id) = if settings.skip_credentials_validation {
         (crate::arn::partition_for_region(&region).to_string(), None)
     } else {
-        tracing::debug!(service = "sts", operation = "GetCallerIdentity");
         // The configured retries apply here too: STS throttles like any other
         // service, and failing the whole run on one throttled call at
         // configuration would make `max_retries` useless. An unreachable
         // endpoint still fails after those few attempts.
-        let identity = sts.get_caller_identity().send().await;
+        let identity = call(
+            &STS_GET_CALLER_IDENTITY,
+            "the caller",
+            sts.get_caller_identity().send(),
+        )
+        .await;
         match identity {
             Ok(identity) => {
                 let arn = identity.arn().unwrap_or_default();
@@ -196,10 +201,10 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
                     identity.account().map(str::to_string),
                 )
             }
-            Err(e) => {
-                let service_error = matches!(e, aws_sdk_sts::error::SdkError::ServiceError(_));
-                let err = AwsError::from(e);
-                return Err(if service_error {
+            Err(err) => {
+                // STS answered (with a code) and refused the credentials; or it
+                // could not be reached at all.
+                return Err(if err.code.is_some() {
                     ConnectError::InvalidCredentials(err)
                 } else {
                     ConnectError::Unreachable(err.message)

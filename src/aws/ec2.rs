@@ -4,6 +4,10 @@ use std::collections::BTreeSet;
 
 use aws_sdk_ec2::types::{Filter, Tag};
 
+use super::actions::{
+    EC2_CREATE_TAGS, EC2_DELETE_TAGS, EC2_DESCRIBE_INSTANCES, EC2_DESCRIBE_SECURITY_GROUPS,
+    EC2_DESCRIBE_SUBNETS, EC2_DESCRIBE_TAGS,
+};
 use super::{Aws, AwsError};
 
 /// How many values one EC2 filter takes (the API's limit is 200).
@@ -43,13 +47,6 @@ impl Aws {
         };
         let mut found = Vec::new();
         for ids in chunks {
-            tracing::debug!(
-                service = "ec2",
-                operation = "DescribeTags",
-                key,
-                resource_type,
-                resource_ids = ids.map(|ids| ids.join(",")).as_deref()
-            );
             let mut filters = vec![filter("key", &[key.to_string()])];
             if let Some(t) = resource_type {
                 filters.push(filter("resource-type", &[t.to_string()]));
@@ -58,13 +55,17 @@ impl Aws {
                 filters.push(filter("resource-id", ids));
             }
             let tags = self
-                .ec2
-                .describe_tags()
-                .set_filters(Some(filters))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
+                .call(
+                    &EC2_DESCRIBE_TAGS,
+                    key,
+                    self.ec2
+                        .describe_tags()
+                        .set_filters(Some(filters))
+                        .into_paginator()
+                        .items()
+                        .send()
+                        .try_collect(),
+                )
                 .await?;
             // The filter is a pattern (`*`, `?`), so keep only the exact key.
             found.extend(tags.into_iter().filter(|t| t.key() == Some(key)).map(|t| {
@@ -90,13 +91,16 @@ impl Aws {
         value: &str,
     ) -> Result<(), AwsError> {
         for ids in resource_ids.chunks(TAG_CHUNK) {
-            tracing::debug!(service = "ec2", operation = "CreateTags", key, value, resource_ids = ?ids);
-            self.ec2
-                .create_tags()
-                .set_resources(Some(ids.to_vec()))
-                .tags(Tag::builder().key(key).value(value).build())
-                .send()
-                .await?;
+            self.call(
+                &EC2_CREATE_TAGS,
+                key,
+                self.ec2
+                    .create_tags()
+                    .set_resources(Some(ids.to_vec()))
+                    .tags(Tag::builder().key(key).value(value).build())
+                    .send(),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -105,14 +109,13 @@ impl Aws {
     /// `resource_ids`, leaving their other tags alone.
     pub async fn ec2_untag(&self, resource_ids: &[String], key: &str) -> Result<(), AwsError> {
         for ids in resource_ids.chunks(TAG_CHUNK) {
-            tracing::debug!(service = "ec2", operation = "DeleteTags", key, resource_ids = ?ids);
-            self.ec2
+            // No value: delete the key whatever its value.
+            let untag = self
+                .ec2
                 .delete_tags()
                 .set_resources(Some(ids.to_vec()))
-                // No value: delete the key whatever its value.
-                .tags(Tag::builder().key(key).build())
-                .send()
-                .await?;
+                .tags(Tag::builder().key(key).build());
+            self.call(&EC2_DELETE_TAGS, key, untag.send()).await?;
         }
         Ok(())
     }
@@ -145,16 +148,19 @@ impl Aws {
     ) -> Result<BTreeSet<String>, AwsError> {
         let mut existing = BTreeSet::new();
         for ids in ids.chunks(FILTER_CHUNK) {
-            tracing::debug!(service = "ec2", operation = "DescribeInstances", instance_ids = ?ids);
             // A filter, unlike InstanceIds, leaves unknown ids out instead of failing.
             let reservations = self
-                .ec2
-                .describe_instances()
-                .filters(filter("instance-id", ids))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
+                .call(
+                    &EC2_DESCRIBE_INSTANCES,
+                    ids.join(","),
+                    self.ec2
+                        .describe_instances()
+                        .filters(filter("instance-id", ids))
+                        .into_paginator()
+                        .items()
+                        .send()
+                        .try_collect(),
+                )
                 .await?;
             existing.extend(
                 reservations
@@ -176,15 +182,18 @@ impl Aws {
     pub async fn ec2_existing_subnets(&self, ids: &[String]) -> Result<BTreeSet<String>, AwsError> {
         let mut existing = BTreeSet::new();
         for ids in ids.chunks(FILTER_CHUNK) {
-            tracing::debug!(service = "ec2", operation = "DescribeSubnets", subnet_ids = ?ids);
             let subnets = self
-                .ec2
-                .describe_subnets()
-                .filters(filter("subnet-id", ids))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
+                .call(
+                    &EC2_DESCRIBE_SUBNETS,
+                    ids.join(","),
+                    self.ec2
+                        .describe_subnets()
+                        .filters(filter("subnet-id", ids))
+                        .into_paginator()
+                        .items()
+                        .send()
+                        .try_collect(),
+                )
                 .await?;
             existing.extend(
                 subnets
@@ -202,15 +211,18 @@ impl Aws {
     ) -> Result<BTreeSet<String>, AwsError> {
         let mut existing = BTreeSet::new();
         for ids in ids.chunks(FILTER_CHUNK) {
-            tracing::debug!(service = "ec2", operation = "DescribeSecurityGroups", group_ids = ?ids);
             let groups = self
-                .ec2
-                .describe_security_groups()
-                .filters(filter("group-id", ids))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
+                .call(
+                    &EC2_DESCRIBE_SECURITY_GROUPS,
+                    ids.join(","),
+                    self.ec2
+                        .describe_security_groups()
+                        .filters(filter("group-id", ids))
+                        .into_paginator()
+                        .items()
+                        .send()
+                        .try_collect(),
+                )
                 .await?;
             existing.extend(
                 groups

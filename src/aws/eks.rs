@@ -1,22 +1,18 @@
 //! EKS lookups.
 
-use super::{Aws, AwsError, Found, found};
+use super::actions::EKS_DESCRIBE_CLUSTER;
+use super::{Aws, Found, found};
 
 impl Aws {
     /// The OIDC issuer URL of an EKS cluster; None when the cluster does not exist.
     pub async fn eks_cluster_issuer(&self, cluster_name: &str) -> Found<Option<String>> {
-        tracing::debug!(
-            service = "eks",
-            operation = "DescribeCluster",
-            cluster = cluster_name
-        );
         let result = self
-            .eks
-            .describe_cluster()
-            .name(cluster_name)
-            .send()
-            .await
-            .map_err(AwsError::from);
+            .call(
+                &EKS_DESCRIBE_CLUSTER,
+                cluster_name,
+                self.eks.describe_cluster().name(cluster_name).send(),
+            )
+            .await;
         found(result).map(|cluster| {
             cluster.map(|c| {
                 c.cluster

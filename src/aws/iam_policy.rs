@@ -6,6 +6,11 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_iam::types::{EntityType, Tag};
 
+use super::actions::{
+    IAM_ATTACH_USER_POLICY, IAM_CREATE_POLICY, IAM_CREATE_POLICY_VERSION, IAM_DELETE_POLICY,
+    IAM_DELETE_POLICY_VERSION, IAM_DETACH_USER_POLICY, IAM_GET_POLICY, IAM_GET_POLICY_VERSION,
+    IAM_LIST_ENTITIES_FOR_POLICY, IAM_LIST_POLICY_VERSIONS, IAM_TAG_POLICY, IAM_UNTAG_POLICY,
+};
 use super::{Attempts, Aws, AwsError, Found, found, split_ownership_mark, with_ownership_mark};
 
 /// IAM keeps at most this many versions of a managed policy.
@@ -88,24 +93,19 @@ impl Aws {
         tags: &BTreeMap<String, String>,
         mark: &str,
     ) -> Result<ManagedPolicy, AwsError> {
-        tracing::debug!(service = "iam", operation = "CreatePolicy", name, path);
         let tags = with_ownership_mark(tags, mark);
-        let mut request = self
+        let attempts = Attempts::default();
+        let request = self
             .iam
             .create_policy()
             .policy_name(name)
             .path(path)
             .set_description(description.map(str::to_string))
-            .policy_document(document);
-        request = request.set_tags(Some(sdk_tags(&tags)?));
-        let attempts = Attempts::default();
-        let out = match request
+            .policy_document(document)
+            .set_tags(Some(sdk_tags(&tags)?))
             .customize()
-            .interceptor(attempts.counter())
-            .send()
-            .await
-            .map_err(AwsError::from)
-        {
+            .interceptor(attempts.counter());
+        let out = match self.call(&IAM_CREATE_POLICY, name, request.send()).await {
             // The policy a retry meets after a lost answer is ours only
             // when it carries this create's mark.
             Err(e) if attempts.may_have_met_own_object(&e) => {
@@ -138,33 +138,29 @@ impl Aws {
     }
 
     pub async fn get_policy(&self, arn: &str) -> Found<ManagedPolicy> {
-        tracing::debug!(service = "iam", operation = "GetPolicy", arn);
         let result = self
-            .iam
-            .get_policy()
-            .policy_arn(arn)
-            .send()
-            .await
-            .map_err(AwsError::from);
+            .call(
+                &IAM_GET_POLICY,
+                arn,
+                self.iam.get_policy().policy_arn(arn).send(),
+            )
+            .await;
         Ok(found(result)?.and_then(|out| out.policy().map(policy_from_sdk)))
     }
 
     /// The document of one version, as IAM returns it (possibly URL-encoded).
     pub async fn policy_version_document(&self, arn: &str, version_id: &str) -> Found<String> {
-        tracing::debug!(
-            service = "iam",
-            operation = "GetPolicyVersion",
-            arn,
-            version_id
-        );
         let result = self
-            .iam
-            .get_policy_version()
-            .policy_arn(arn)
-            .version_id(version_id)
-            .send()
-            .await
-            .map_err(AwsError::from);
+            .call(
+                &IAM_GET_POLICY_VERSION,
+                arn,
+                self.iam
+                    .get_policy_version()
+                    .policy_arn(arn)
+                    .version_id(version_id)
+                    .send(),
+            )
+            .await;
         Ok(found(result)?.and_then(|out| {
             out.policy_version()
                 .and_then(|v| v.document())
@@ -173,14 +169,13 @@ impl Aws {
     }
 
     pub async fn list_policy_versions(&self, arn: &str) -> Result<Vec<PolicyVersion>, AwsError> {
-        tracing::debug!(service = "iam", operation = "ListPolicyVersions", arn);
         let out = self
-            .iam
-            .list_policy_versions()
-            .policy_arn(arn)
-            .send()
-            .await
-            .map_err(AwsError::from)?;
+            .call(
+                &IAM_LIST_POLICY_VERSIONS,
+                arn,
+                self.iam.list_policy_versions().policy_arn(arn).send(),
+            )
+            .await?;
         Ok(out
             .versions()
             .iter()
@@ -192,18 +187,16 @@ impl Aws {
     }
 
     pub async fn delete_policy_version(&self, arn: &str, version_id: &str) -> Found<()> {
-        tracing::debug!(
-            service = "iam",
-            operation = "DeletePolicyVersion",
-            arn,
-            version_id
-        );
         let result = self
-            .iam
-            .delete_policy_version()
-            .policy_arn(arn)
-            .version_id(version_id)
-            .send()
+            .call(
+                &IAM_DELETE_POLICY_VERSION,
+                arn,
+                self.iam
+                    .delete_policy_version()
+                    .policy_arn(arn)
+                    .version_id(version_id)
+                    .send(),
+            )
             .await
             .map(|_| ())
             .map_err(AwsError::from);
@@ -216,16 +209,18 @@ impl Aws {
         arn: &str,
         document: &str,
     ) -> Result<String, AwsError> {
-        tracing::debug!(service = "iam", operation = "CreatePolicyVersion", arn);
         let out = self
-            .iam
-            .create_policy_version()
-            .policy_arn(arn)
-            .policy_document(document)
-            .set_as_default(true)
-            .send()
-            .await
-            .map_err(AwsError::from)?;
+            .call(
+                &IAM_CREATE_POLICY_VERSION,
+                arn,
+                self.iam
+                    .create_policy_version()
+                    .policy_arn(arn)
+                    .policy_document(document)
+                    .set_as_default(true)
+                    .send(),
+            )
+            .await?;
         Ok(out
             .policy_version()
             .and_then(|v| v.version_id())
@@ -236,12 +231,12 @@ impl Aws {
     /// Deletes the policy itself (IAM refuses while it has other versions
     /// or attachments); Ok when it is already gone.
     pub async fn delete_policy(&self, arn: &str) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "DeletePolicy", arn);
         let result = self
-            .iam
-            .delete_policy()
-            .policy_arn(arn)
-            .send()
+            .call(
+                &IAM_DELETE_POLICY,
+                arn,
+                self.iam.delete_policy().policy_arn(arn).send(),
+            )
             .await
             .map(|_| ())
             .map_err(AwsError::from);
@@ -254,26 +249,30 @@ impl Aws {
         arn: &str,
         tags: &BTreeMap<String, String>,
     ) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "TagPolicy", arn);
-        self.iam
-            .tag_policy()
-            .policy_arn(arn)
-            .set_tags(Some(sdk_tags(tags)?))
-            .send()
-            .await
-            .map_err(AwsError::from)?;
+        self.call(
+            &IAM_TAG_POLICY,
+            arn,
+            self.iam
+                .tag_policy()
+                .policy_arn(arn)
+                .set_tags(Some(sdk_tags(tags)?))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
     pub async fn untag_policy(&self, arn: &str, keys: &[String]) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "UntagPolicy", arn);
-        self.iam
-            .untag_policy()
-            .policy_arn(arn)
-            .set_tag_keys(Some(keys.to_vec()))
-            .send()
-            .await
-            .map_err(AwsError::from)?;
+        self.call(
+            &IAM_UNTAG_POLICY,
+            arn,
+            self.iam
+                .untag_policy()
+                .policy_arn(arn)
+                .set_tag_keys(Some(keys.to_vec()))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -282,16 +281,18 @@ impl Aws {
         let mut users = Vec::new();
         let mut marker = None;
         loop {
-            tracing::debug!(service = "iam", operation = "ListEntitiesForPolicy", arn);
             let out = self
-                .iam
-                .list_entities_for_policy()
-                .policy_arn(arn)
-                .entity_filter(EntityType::User)
-                .set_marker(marker)
-                .send()
-                .await
-                .map_err(AwsError::from)?;
+                .call(
+                    &IAM_LIST_ENTITIES_FOR_POLICY,
+                    arn,
+                    self.iam
+                        .list_entities_for_policy()
+                        .policy_arn(arn)
+                        .entity_filter(EntityType::User)
+                        .set_marker(marker)
+                        .send(),
+                )
+                .await?;
             users.extend(
                 out.policy_users()
                     .iter()
@@ -311,18 +312,16 @@ impl Aws {
         let deadline = Instant::now() + self.propagation_timeout;
         let mut pause = Duration::from_millis(500);
         loop {
-            tracing::debug!(
-                service = "iam",
-                operation = "AttachUserPolicy",
-                user_name,
-                arn
-            );
             let result = self
-                .iam
-                .attach_user_policy()
-                .user_name(user_name)
-                .policy_arn(arn)
-                .send()
+                .call(
+                    &IAM_ATTACH_USER_POLICY,
+                    user_name,
+                    self.iam
+                        .attach_user_policy()
+                        .user_name(user_name)
+                        .policy_arn(arn)
+                        .send(),
+                )
                 .await
                 .map(|_| ())
                 .map_err(AwsError::from);
@@ -339,18 +338,16 @@ impl Aws {
     /// Detaches the policy from a user; Ok(None) when it was not attached or
     /// the user is gone.
     pub async fn detach_user_policy(&self, user_name: &str, arn: &str) -> Found<()> {
-        tracing::debug!(
-            service = "iam",
-            operation = "DetachUserPolicy",
-            user_name,
-            arn
-        );
         let result = self
-            .iam
-            .detach_user_policy()
-            .user_name(user_name)
-            .policy_arn(arn)
-            .send()
+            .call(
+                &IAM_DETACH_USER_POLICY,
+                user_name,
+                self.iam
+                    .detach_user_policy()
+                    .user_name(user_name)
+                    .policy_arn(arn)
+                    .send(),
+            )
             .await
             .map(|_| ())
             .map_err(AwsError::from);

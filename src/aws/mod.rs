@@ -3,6 +3,7 @@
 //! a value. No SDK type leaves this module.
 
 mod account;
+pub mod actions;
 mod connect;
 mod ec2;
 mod eks;
@@ -79,9 +80,11 @@ impl AwsError {
     /// A sentence telling the user what to do about this error, when the code says.
     pub fn remedy(&self) -> Option<&'static str> {
         match self.code.as_deref()? {
-            "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => Some(
+            code if is_denial(code) => Some(
                 "The provider's credentials may not do this; the message names the missing \
-                 action. Grant it to the caller (or to the role in `assume_role`) and apply again.",
+                 action. Grant it to the caller (or to the role in `assume_role`) and apply again. \
+                 The provider's permissions guide (docs/guides/permissions.md) lists the actions \
+                 each resource needs, and a policy granting them.",
             ),
             "LimitExceeded" | "LimitExceededException" => Some(
                 "An IAM quota of the account is reached; remove unused objects or ask AWS for a \
@@ -104,6 +107,14 @@ impl AwsError {
             Some(remedy) => format!("{self}\n\n{remedy}"),
             None => self.to_string(),
         }
+    }
+    /// Says which action was refused, when AWS's message does not (EC2 says
+    /// only "You are not authorized to perform this operation").
+    fn naming_action(mut self, action: &str) -> Self {
+        if self.code.as_deref().is_some_and(is_denial) && !self.message.contains(action) {
+            self.message.push_str(&format!(" (action `{action}`)"));
+        }
+        self
     }
     /// IAM refused to create an object whose name is taken.
     pub fn is_already_exists(&self) -> bool {
@@ -213,6 +224,31 @@ fn with_ownership_mark(
     all
 }
 
+/// Sends one AWS request that needs the IAM `action`: logs what it is about
+/// (the SDK's interceptor logs its duration and attempts), and turns its
+/// failure into an [`AwsError`].
+pub(crate) async fn call<T, E>(
+    action: &'static actions::Action,
+    subject: impl fmt::Display,
+    request: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, AwsError>
+where
+    AwsError: From<E>,
+{
+    tracing::debug!(action = action.name, %subject, "AWS request");
+    request
+        .await
+        .map_err(|e| AwsError::from(e).naming_action(action.name))
+}
+
+/// AWS's codes for a call the credentials may not make.
+fn is_denial(code: &str) -> bool {
+    matches!(
+        code,
+        "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
+    )
+}
+
 /// Result of a lookup: `Ok(None)` when the object does not exist.
 pub type Found<T> = Result<Option<T>, AwsError>;
 
@@ -225,6 +261,19 @@ fn found<T>(result: Result<T, AwsError>) -> Found<T> {
 }
 
 impl Aws {
+    /// [`call`], for the methods of `Aws`.
+    pub(crate) async fn call<T, E>(
+        &self,
+        action: &'static actions::Action,
+        subject: impl fmt::Display,
+        request: impl std::future::Future<Output = Result<T, E>>,
+    ) -> Result<T, AwsError>
+    where
+        AwsError: From<E>,
+    {
+        call(action, subject, request).await
+    }
+
     /// Retries `op` while `retryable` says IAM has not caught up yet, until
     /// `propagation_timeout`. Throttling and 5xx are the SDK's own retries.
     pub(crate) async fn retry_propagation<T, F, Fut>(

@@ -4,6 +4,12 @@ use std::collections::BTreeMap;
 
 use aws_sdk_iam::types::Tag;
 
+use super::actions::{
+    IAM_ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER, IAM_CREATE_OPEN_ID_CONNECT_PROVIDER,
+    IAM_DELETE_OPEN_ID_CONNECT_PROVIDER, IAM_GET_OPEN_ID_CONNECT_PROVIDER, IAM_LIST_ROLES,
+    IAM_REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER, IAM_TAG_OPEN_ID_CONNECT_PROVIDER,
+    IAM_UNTAG_OPEN_ID_CONNECT_PROVIDER, IAM_UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
+};
 use super::{Attempts, Aws, AwsError, Found, found, split_ownership_mark, with_ownership_mark};
 
 /// An IAM OIDC provider as AWS reports it.
@@ -58,30 +64,26 @@ impl Aws {
         tags: &BTreeMap<String, String>,
         mark: &str,
     ) -> Result<OidcCreated, AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "CreateOpenIDConnectProvider",
-            url,
-            ?client_ids,
-            ?thumbprints
-        );
         // Create is not idempotent: when IAM's answer is lost, the SDK's
         // retry meets the provider the first attempt made. The attempts and
         // the mark tell that apart from a provider someone else made.
         let attempts = Attempts::default();
         let tags = with_ownership_mark(tags, mark);
         let result = self
-            .iam
-            .create_open_id_connect_provider()
-            .url(url)
-            .set_client_id_list(Some(client_ids.to_vec()))
-            .set_thumbprint_list((!thumbprints.is_empty()).then(|| thumbprints.to_vec()))
-            .set_tags(Some(sdk_tags(&tags)?))
-            .customize()
-            .interceptor(attempts.counter())
-            .send()
-            .await
-            .map_err(AwsError::from);
+            .call(
+                &IAM_CREATE_OPEN_ID_CONNECT_PROVIDER,
+                url,
+                self.iam
+                    .create_open_id_connect_provider()
+                    .url(url)
+                    .set_client_id_list(Some(client_ids.to_vec()))
+                    .set_thumbprint_list((!thumbprints.is_empty()).then(|| thumbprints.to_vec()))
+                    .set_tags(Some(sdk_tags(&tags)?))
+                    .customize()
+                    .interceptor(attempts.counter())
+                    .send(),
+            )
+            .await;
         match result {
             Ok(out) => Ok(OidcCreated::New(
                 out.open_id_connect_provider_arn()
@@ -99,14 +101,16 @@ impl Aws {
 
     /// The OIDC provider with this ARN, tags included; None when it does not exist.
     pub async fn oidc_provider(&self, arn: &str) -> Found<OidcProvider> {
-        tracing::debug!(service = "iam", operation = "GetOpenIDConnectProvider", arn);
         let result = self
-            .iam
-            .get_open_id_connect_provider()
-            .open_id_connect_provider_arn(arn)
-            .send()
-            .await
-            .map_err(AwsError::from);
+            .call(
+                &IAM_GET_OPEN_ID_CONNECT_PROVIDER,
+                arn,
+                self.iam
+                    .get_open_id_connect_provider()
+                    .open_id_connect_provider_arn(arn)
+                    .send(),
+            )
+            .await;
         found(result).map(|out| {
             out.map(|p| {
                 let (tags, mark) = split_ownership_mark(
@@ -128,34 +132,30 @@ impl Aws {
     }
 
     pub async fn add_oidc_client_id(&self, arn: &str, client_id: &str) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "AddClientIDToOpenIDConnectProvider",
+        self.call(
+            &IAM_ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER,
             arn,
-            client_id
-        );
-        self.iam
-            .add_client_id_to_open_id_connect_provider()
-            .open_id_connect_provider_arn(arn)
-            .client_id(client_id)
-            .send()
-            .await?;
+            self.iam
+                .add_client_id_to_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .client_id(client_id)
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
     pub async fn remove_oidc_client_id(&self, arn: &str, client_id: &str) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "RemoveClientIDFromOpenIDConnectProvider",
+        self.call(
+            &IAM_REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
             arn,
-            client_id
-        );
-        self.iam
-            .remove_client_id_from_open_id_connect_provider()
-            .open_id_connect_provider_arn(arn)
-            .client_id(client_id)
-            .send()
-            .await?;
+            self.iam
+                .remove_client_id_from_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .client_id(client_id)
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -164,18 +164,16 @@ impl Aws {
         arn: &str,
         thumbprints: &[String],
     ) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "UpdateOpenIDConnectProviderThumbprint",
+        self.call(
+            &IAM_UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
             arn,
-            ?thumbprints
-        );
-        self.iam
-            .update_open_id_connect_provider_thumbprint()
-            .open_id_connect_provider_arn(arn)
-            .set_thumbprint_list(Some(thumbprints.to_vec()))
-            .send()
-            .await?;
+            self.iam
+                .update_open_id_connect_provider_thumbprint()
+                .open_id_connect_provider_arn(arn)
+                .set_thumbprint_list(Some(thumbprints.to_vec()))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -185,34 +183,30 @@ impl Aws {
         arn: &str,
         tags: &BTreeMap<String, String>,
     ) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "TagOpenIDConnectProvider",
+        self.call(
+            &IAM_TAG_OPEN_ID_CONNECT_PROVIDER,
             arn,
-            keys = ?tags.keys().collect::<Vec<_>>()
-        );
-        self.iam
-            .tag_open_id_connect_provider()
-            .open_id_connect_provider_arn(arn)
-            .set_tags(Some(sdk_tags(tags)?))
-            .send()
-            .await?;
+            self.iam
+                .tag_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .set_tags(Some(sdk_tags(tags)?))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
     pub async fn untag_oidc_provider(&self, arn: &str, keys: &[String]) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "UntagOpenIDConnectProvider",
+        self.call(
+            &IAM_UNTAG_OPEN_ID_CONNECT_PROVIDER,
             arn,
-            ?keys
-        );
-        self.iam
-            .untag_open_id_connect_provider()
-            .open_id_connect_provider_arn(arn)
-            .set_tag_keys(Some(keys.to_vec()))
-            .send()
-            .await?;
+            self.iam
+                .untag_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .set_tag_keys(Some(keys.to_vec()))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -220,14 +214,17 @@ impl Aws {
     /// provider ARN) as a federated principal: who would lose access if it
     /// went away.
     pub async fn roles_trusting(&self, principal: &str) -> Result<Vec<String>, AwsError> {
-        tracing::debug!(service = "iam", operation = "ListRoles", principal);
         let roles: Vec<_> = self
-            .iam
-            .list_roles()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
+            .call(
+                &IAM_LIST_ROLES,
+                principal,
+                self.iam
+                    .list_roles()
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect(),
+            )
             .await?;
         Ok(roles
             .into_iter()
@@ -242,18 +239,16 @@ impl Aws {
 
     /// Deletes the provider; one that is already gone counts as deleted.
     pub async fn delete_oidc_provider(&self, arn: &str) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "DeleteOpenIDConnectProvider",
-            arn
-        );
         let result = self
-            .iam
-            .delete_open_id_connect_provider()
-            .open_id_connect_provider_arn(arn)
-            .send()
-            .await
-            .map_err(AwsError::from);
+            .call(
+                &IAM_DELETE_OPEN_ID_CONNECT_PROVIDER,
+                arn,
+                self.iam
+                    .delete_open_id_connect_provider()
+                    .open_id_connect_provider_arn(arn)
+                    .send(),
+            )
+            .await;
         found(result).map(|_| ())
     }
 }

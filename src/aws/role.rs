@@ -5,6 +5,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::actions::{
+    IAM_ADD_ROLE_TO_INSTANCE_PROFILE, IAM_ATTACH_ROLE_POLICY, IAM_CREATE_INSTANCE_PROFILE,
+    IAM_CREATE_ROLE, IAM_DELETE_INSTANCE_PROFILE, IAM_DELETE_ROLE,
+    IAM_DELETE_ROLE_PERMISSIONS_BOUNDARY, IAM_DELETE_ROLE_POLICY, IAM_DETACH_ROLE_POLICY,
+    IAM_GET_INSTANCE_PROFILE, IAM_GET_ROLE, IAM_GET_ROLE_POLICY, IAM_LIST_ATTACHED_ROLE_POLICIES,
+    IAM_LIST_INSTANCE_PROFILES_FOR_ROLE, IAM_LIST_ROLE_POLICIES, IAM_PUT_ROLE_PERMISSIONS_BOUNDARY,
+    IAM_PUT_ROLE_POLICY, IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE, IAM_TAG_INSTANCE_PROFILE,
+    IAM_TAG_ROLE, IAM_UNTAG_INSTANCE_PROFILE, IAM_UNTAG_ROLE, IAM_UPDATE_ASSUME_ROLE_POLICY,
+    IAM_UPDATE_ROLE,
+};
 use super::{Attempts, Aws, AwsError, Found, found, split_ownership_mark, with_ownership_mark};
 use crate::policy::from_iam;
 
@@ -156,14 +166,13 @@ impl Aws {
     /// The role itself (GetRole: trust, tags, settings) without its
     /// policies and instance profiles, for callers that own none of those.
     pub(crate) async fn get_role_only(&self, name: &str) -> Found<ObservedRole> {
-        tracing::debug!(service = "iam", operation = "GetRole", role = name);
         let Some(out) = found(
-            self.iam
-                .get_role()
-                .role_name(name)
-                .send()
-                .await
-                .map_err(AwsError::from),
+            self.call(
+                &IAM_GET_ROLE,
+                name,
+                self.iam.get_role().role_name(name).send(),
+            )
+            .await,
         )?
         else {
             return Ok(None);
@@ -229,24 +238,30 @@ impl Aws {
     }
 
     async fn role_inline_policies(&self, name: &str) -> Result<BTreeMap<String, String>, AwsError> {
-        tracing::debug!(service = "iam", operation = "ListRolePolicies", role = name);
         let names: Vec<String> = self
-            .iam
-            .list_role_policies()
-            .role_name(name)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
+            .call(
+                &IAM_LIST_ROLE_POLICIES,
+                name,
+                self.iam
+                    .list_role_policies()
+                    .role_name(name)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect(),
+            )
             .await?;
         let documents = names.into_iter().map(|policy| async move {
-            tracing::debug!(service = "iam", operation = "GetRolePolicy", role = name, policy = %policy);
             let out = self
-                .iam
-                .get_role_policy()
-                .role_name(name)
-                .policy_name(&policy)
-                .send()
+                .call(
+                    &IAM_GET_ROLE_POLICY,
+                    name,
+                    self.iam
+                        .get_role_policy()
+                        .role_name(name)
+                        .policy_name(&policy)
+                        .send(),
+                )
                 .await?;
             Ok::<_, AwsError>((policy, from_iam(&out.policy_document)))
         });
@@ -256,37 +271,35 @@ impl Aws {
     }
 
     async fn role_managed_policies(&self, name: &str) -> Result<BTreeSet<String>, AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "ListAttachedRolePolicies",
-            role = name
-        );
         let attached: Vec<_> = self
-            .iam
-            .list_attached_role_policies()
-            .role_name(name)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
+            .call(
+                &IAM_LIST_ATTACHED_ROLE_POLICIES,
+                name,
+                self.iam
+                    .list_attached_role_policies()
+                    .role_name(name)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect(),
+            )
             .await?;
         Ok(attached.into_iter().filter_map(|p| p.policy_arn).collect())
     }
 
     async fn role_instance_profiles(&self, name: &str) -> Result<Vec<ObservedProfile>, AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "ListInstanceProfilesForRole",
-            role = name
-        );
         let profiles: Vec<_> = self
-            .iam
-            .list_instance_profiles_for_role()
-            .role_name(name)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
+            .call(
+                &IAM_LIST_INSTANCE_PROFILES_FOR_ROLE,
+                name,
+                self.iam
+                    .list_instance_profiles_for_role()
+                    .role_name(name)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect(),
+            )
             .await?;
         Ok(profiles
             .into_iter()
@@ -307,22 +320,25 @@ impl Aws {
         let attempts = Attempts::default();
         let created = self
             .retry_propagation("CreateRole", invalid_principal, || async {
-                tracing::debug!(service = "iam", operation = "CreateRole", role = role.name);
-                self.iam
-                    .create_role()
-                    .role_name(role.name)
-                    .path(role.path)
-                    .set_description(role.description.map(str::to_string))
-                    .assume_role_policy_document(role.trust)
-                    .max_session_duration(role.max_session_duration)
-                    .set_permissions_boundary(role.permissions_boundary.map(str::to_string))
-                    .set_tags(Some(iam_tags(&tags)))
-                    .customize()
-                    .interceptor(attempts.counter())
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(AwsError::from)
+                self.call(
+                    &IAM_CREATE_ROLE,
+                    role.name,
+                    self.iam
+                        .create_role()
+                        .role_name(role.name)
+                        .path(role.path)
+                        .set_description(role.description.map(str::to_string))
+                        .assume_role_policy_document(role.trust)
+                        .max_session_duration(role.max_session_duration)
+                        .set_permissions_boundary(role.permissions_boundary.map(str::to_string))
+                        .set_tags(Some(iam_tags(&tags)))
+                        .customize()
+                        .interceptor(attempts.counter())
+                        .send(),
+                )
+                .await
+                .map(|_| ())
+                .map_err(AwsError::from)
             })
             .await;
         match created {
@@ -341,19 +357,18 @@ impl Aws {
 
     pub async fn update_role_trust(&self, name: &str, trust: &str) -> Result<(), AwsError> {
         self.retry_propagation("UpdateAssumeRolePolicy", invalid_principal, || async {
-            tracing::debug!(
-                service = "iam",
-                operation = "UpdateAssumeRolePolicy",
-                role = name
-            );
-            self.iam
-                .update_assume_role_policy()
-                .role_name(name)
-                .policy_document(trust)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from)
+            self.call(
+                &IAM_UPDATE_ASSUME_ROLE_POLICY,
+                name,
+                self.iam
+                    .update_assume_role_policy()
+                    .role_name(name)
+                    .policy_document(trust)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from)
         })
         .await
     }
@@ -364,46 +379,47 @@ impl Aws {
         description: Option<&str>,
         max_session_duration: i32,
     ) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "UpdateRole", role = name);
-        self.iam
-            .update_role()
-            .role_name(name)
-            .description(description.unwrap_or_default())
-            .max_session_duration(max_session_duration)
-            .send()
-            .await?;
+        self.call(
+            &IAM_UPDATE_ROLE,
+            name,
+            self.iam
+                .update_role()
+                .role_name(name)
+                .description(description.unwrap_or_default())
+                .max_session_duration(max_session_duration)
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
     pub async fn put_role_boundary(&self, name: &str, boundary: &str) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "PutRolePermissionsBoundary",
-            role = name
-        );
-        self.iam
-            .put_role_permissions_boundary()
-            .role_name(name)
-            .permissions_boundary(boundary)
-            .send()
-            .await?;
+        self.call(
+            &IAM_PUT_ROLE_PERMISSIONS_BOUNDARY,
+            name,
+            self.iam
+                .put_role_permissions_boundary()
+                .role_name(name)
+                .permissions_boundary(boundary)
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
     pub async fn delete_role_boundary(&self, name: &str) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "DeleteRolePermissionsBoundary",
-            role = name
-        );
         ok_if_gone(
-            self.iam
-                .delete_role_permissions_boundary()
-                .role_name(name)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from),
+            self.call(
+                &IAM_DELETE_ROLE_PERMISSIONS_BOUNDARY,
+                name,
+                self.iam
+                    .delete_role_permissions_boundary()
+                    .role_name(name)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from),
         )
     }
 
@@ -412,24 +428,30 @@ impl Aws {
         name: &str,
         tags: &BTreeMap<String, String>,
     ) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "TagRole", role = name);
-        self.iam
-            .tag_role()
-            .role_name(name)
-            .set_tags(Some(iam_tags(tags)))
-            .send()
-            .await?;
+        self.call(
+            &IAM_TAG_ROLE,
+            name,
+            self.iam
+                .tag_role()
+                .role_name(name)
+                .set_tags(Some(iam_tags(tags)))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
     pub async fn untag_role(&self, name: &str, keys: &[String]) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "UntagRole", role = name);
-        self.iam
-            .untag_role()
-            .role_name(name)
-            .set_tag_keys(Some(keys.to_vec()))
-            .send()
-            .await?;
+        self.call(
+            &IAM_UNTAG_ROLE,
+            name,
+            self.iam
+                .untag_role()
+                .role_name(name)
+                .set_tag_keys(Some(keys.to_vec()))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -440,36 +462,37 @@ impl Aws {
         document: &str,
     ) -> Result<(), AwsError> {
         self.retry_propagation("PutRolePolicy", not_yet_visible, || async {
-            tracing::debug!(service = "iam", operation = "PutRolePolicy", role, policy);
-            self.iam
-                .put_role_policy()
-                .role_name(role)
-                .policy_name(policy)
-                .policy_document(document)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from)
+            self.call(
+                &IAM_PUT_ROLE_POLICY,
+                role,
+                self.iam
+                    .put_role_policy()
+                    .role_name(role)
+                    .policy_name(policy)
+                    .policy_document(document)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from)
         })
         .await
     }
 
     pub async fn delete_role_policy(&self, role: &str, policy: &str) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "DeleteRolePolicy",
-            role,
-            policy
-        );
         ok_if_gone(
-            self.iam
-                .delete_role_policy()
-                .role_name(role)
-                .policy_name(policy)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from),
+            self.call(
+                &IAM_DELETE_ROLE_POLICY,
+                role,
+                self.iam
+                    .delete_role_policy()
+                    .role_name(role)
+                    .policy_name(policy)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from),
         )
     }
 
@@ -478,57 +501,51 @@ impl Aws {
             "AttachRolePolicy",
             |e| e.is_not_found() && e.message.contains("role"),
             || async {
-                tracing::debug!(
-                    service = "iam",
-                    operation = "AttachRolePolicy",
+                self.call(
+                    &IAM_ATTACH_ROLE_POLICY,
                     role,
-                    policy_arn
-                );
-                self.iam
-                    .attach_role_policy()
-                    .role_name(role)
-                    .policy_arn(policy_arn)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(AwsError::from)
+                    self.iam
+                        .attach_role_policy()
+                        .role_name(role)
+                        .policy_arn(policy_arn)
+                        .send(),
+                )
+                .await
+                .map(|_| ())
+                .map_err(AwsError::from)
             },
         )
         .await
     }
 
     pub async fn detach_role_policy(&self, role: &str, policy_arn: &str) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "DetachRolePolicy",
-            role,
-            policy_arn
-        );
         ok_if_gone(
-            self.iam
-                .detach_role_policy()
-                .role_name(role)
-                .policy_arn(policy_arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from),
+            self.call(
+                &IAM_DETACH_ROLE_POLICY,
+                role,
+                self.iam
+                    .detach_role_policy()
+                    .role_name(role)
+                    .policy_arn(policy_arn)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from),
         )
     }
 
     pub async fn get_instance_profile(&self, name: &str) -> Found<ObservedProfile> {
-        tracing::debug!(
-            service = "iam",
-            operation = "GetInstanceProfile",
-            profile = name
-        );
         let out = found(
-            self.iam
-                .get_instance_profile()
-                .instance_profile_name(name)
-                .send()
-                .await
-                .map_err(AwsError::from),
+            self.call(
+                &IAM_GET_INSTANCE_PROFILE,
+                name,
+                self.iam
+                    .get_instance_profile()
+                    .instance_profile_name(name)
+                    .send(),
+            )
+            .await,
         )?;
         Ok(out.and_then(|o| o.instance_profile).map(|p| {
             let (tags, mark) = split_ownership_mark(
@@ -558,18 +575,17 @@ impl Aws {
         tags: &BTreeMap<String, String>,
         mark: &str,
     ) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "CreateInstanceProfile",
-            profile = name
-        );
         let created = self
-            .iam
-            .create_instance_profile()
-            .instance_profile_name(name)
-            .path(path)
-            .set_tags(Some(iam_tags(&with_ownership_mark(tags, mark))))
-            .send()
+            .call(
+                &IAM_CREATE_INSTANCE_PROFILE,
+                name,
+                self.iam
+                    .create_instance_profile()
+                    .instance_profile_name(name)
+                    .path(path)
+                    .set_tags(Some(iam_tags(&with_ownership_mark(tags, mark))))
+                    .send(),
+            )
             .await
             .map(|_| ())
             .map_err(AwsError::from);
@@ -599,17 +615,16 @@ impl Aws {
         name: &str,
         tags: &BTreeMap<String, String>,
     ) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "TagInstanceProfile",
-            profile = name
-        );
-        self.iam
-            .tag_instance_profile()
-            .instance_profile_name(name)
-            .set_tags(Some(iam_tags(tags)))
-            .send()
-            .await?;
+        self.call(
+            &IAM_TAG_INSTANCE_PROFILE,
+            name,
+            self.iam
+                .tag_instance_profile()
+                .instance_profile_name(name)
+                .set_tags(Some(iam_tags(tags)))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -618,17 +633,16 @@ impl Aws {
         name: &str,
         keys: &[String],
     ) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "UntagInstanceProfile",
-            profile = name
-        );
-        self.iam
-            .untag_instance_profile()
-            .instance_profile_name(name)
-            .set_tag_keys(Some(keys.to_vec()))
-            .send()
-            .await?;
+        self.call(
+            &IAM_UNTAG_INSTANCE_PROFILE,
+            name,
+            self.iam
+                .untag_instance_profile()
+                .instance_profile_name(name)
+                .set_tag_keys(Some(keys.to_vec()))
+                .send(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -638,20 +652,18 @@ impl Aws {
         role: &str,
     ) -> Result<(), AwsError> {
         self.retry_propagation("AddRoleToInstanceProfile", not_yet_visible, || async {
-            tracing::debug!(
-                service = "iam",
-                operation = "AddRoleToInstanceProfile",
+            self.call(
+                &IAM_ADD_ROLE_TO_INSTANCE_PROFILE,
                 profile,
-                role
-            );
-            self.iam
-                .add_role_to_instance_profile()
-                .instance_profile_name(profile)
-                .role_name(role)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from)
+                self.iam
+                    .add_role_to_instance_profile()
+                    .instance_profile_name(profile)
+                    .role_name(role)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from)
         })
         .await
     }
@@ -661,51 +673,48 @@ impl Aws {
         profile: &str,
         role: &str,
     ) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "RemoveRoleFromInstanceProfile",
-            profile,
-            role
-        );
         ok_if_gone(
-            self.iam
-                .remove_role_from_instance_profile()
-                .instance_profile_name(profile)
-                .role_name(role)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from),
+            self.call(
+                &IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE,
+                profile,
+                self.iam
+                    .remove_role_from_instance_profile()
+                    .instance_profile_name(profile)
+                    .role_name(role)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from),
         )
     }
 
     pub async fn delete_instance_profile(&self, name: &str) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "DeleteInstanceProfile",
-            profile = name
-        );
         ok_if_gone(
-            self.iam
-                .delete_instance_profile()
-                .instance_profile_name(name)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from),
+            self.call(
+                &IAM_DELETE_INSTANCE_PROFILE,
+                name,
+                self.iam
+                    .delete_instance_profile()
+                    .instance_profile_name(name)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from),
         )
     }
 
     pub async fn delete_role(&self, name: &str) -> Result<(), AwsError> {
-        tracing::debug!(service = "iam", operation = "DeleteRole", role = name);
         ok_if_gone(
-            self.iam
-                .delete_role()
-                .role_name(name)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from),
+            self.call(
+                &IAM_DELETE_ROLE,
+                name,
+                self.iam.delete_role().role_name(name).send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from),
         )
     }
 }

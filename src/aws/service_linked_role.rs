@@ -3,6 +3,10 @@
 
 use std::time::Duration;
 
+use super::actions::{
+    IAM_CREATE_SERVICE_LINKED_ROLE, IAM_DELETE_SERVICE_LINKED_ROLE,
+    IAM_GET_SERVICE_LINKED_ROLE_DELETION_STATUS, IAM_LIST_ROLES,
+};
 use super::{Attempts, Aws, AwsError, with_ownership_mark};
 
 /// A service-linked role as IAM has it.
@@ -46,19 +50,18 @@ impl Aws {
         &self,
         service: &str,
     ) -> Result<Created, AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "CreateServiceLinkedRole",
-            aws_service = service
-        );
         let attempts = Attempts::default();
         let created = self
-            .iam
-            .create_service_linked_role()
-            .aws_service_name(service)
-            .customize()
-            .interceptor(attempts.counter())
-            .send()
+            .call(
+                &IAM_CREATE_SERVICE_LINKED_ROLE,
+                service,
+                self.iam
+                    .create_service_linked_role()
+                    .aws_service_name(service)
+                    .customize()
+                    .interceptor(attempts.counter())
+                    .send(),
+            )
             .await;
         match created {
             Ok(out) => {
@@ -101,15 +104,18 @@ impl Aws {
         &self,
         service: &str,
     ) -> Result<Option<ServiceLinkedRole>, AwsError> {
-        tracing::debug!(service = "iam", operation = "ListRoles", path_prefix = %service_path(service));
         let roles = self
-            .iam
-            .list_roles()
-            .path_prefix(service_path(service))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
+            .call(
+                &IAM_LIST_ROLES,
+                service_path(service),
+                self.iam
+                    .list_roles()
+                    .path_prefix(service_path(service))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect(),
+            )
             .await?;
         // ListRoles leaves tags out: the mark is read with GetRole when needed.
         Ok(roles.into_iter().next().map(|r| ServiceLinkedRole {
@@ -140,18 +146,13 @@ impl Aws {
         name: &str,
         timeout: Duration,
     ) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "iam",
-            operation = "DeleteServiceLinkedRole",
-            role = name
-        );
         let task = match self
-            .iam
-            .delete_service_linked_role()
-            .role_name(name)
-            .send()
+            .call(
+                &IAM_DELETE_SERVICE_LINKED_ROLE,
+                name,
+                self.iam.delete_service_linked_role().role_name(name).send(),
+            )
             .await
-            .map_err(AwsError::from)
         {
             Ok(out) => out.deletion_task_id,
             Err(e) if e.is_not_found() => return Ok(()),
@@ -159,16 +160,15 @@ impl Aws {
         };
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            tracing::debug!(
-                service = "iam",
-                operation = "GetServiceLinkedRoleDeletionStatus",
-                role = name
-            );
             let status = self
-                .iam
-                .get_service_linked_role_deletion_status()
-                .deletion_task_id(&task)
-                .send()
+                .call(
+                    &IAM_GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
+                    name,
+                    self.iam
+                        .get_service_linked_role_deletion_status()
+                        .deletion_task_id(&task)
+                        .send(),
+                )
                 .await?;
             match status.status.as_str() {
                 "SUCCEEDED" => return Ok(()),

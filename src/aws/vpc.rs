@@ -2,6 +2,7 @@
 
 use aws_sdk_ec2::types::{AttributeBooleanValue, VpcAttributeName};
 
+use super::actions::{EC2_DESCRIBE_VPC_ATTRIBUTE, EC2_MODIFY_VPC_ATTRIBUTE};
 use super::{Aws, AwsError, Found, found};
 
 /// The VPC's DNS settings.
@@ -48,20 +49,17 @@ impl Aws {
     }
 
     async fn vpc_attribute(&self, vpc_id: &str, attribute: VpcAttributeName) -> Found<bool> {
-        tracing::debug!(
-            service = "ec2",
-            operation = "DescribeVpcAttribute",
-            vpc_id,
-            attribute = attribute.as_str()
-        );
         let result = self
-            .ec2
-            .describe_vpc_attribute()
-            .vpc_id(vpc_id)
-            .attribute(attribute.clone())
-            .send()
-            .await
-            .map_err(AwsError::from);
+            .call(
+                &EC2_DESCRIBE_VPC_ATTRIBUTE,
+                vpc_id,
+                self.ec2
+                    .describe_vpc_attribute()
+                    .vpc_id(vpc_id)
+                    .attribute(attribute.clone())
+                    .send(),
+            )
+            .await;
         Ok(found(result)?.map(|out| {
             let value = match attribute {
                 VpcAttributeName::EnableDnsSupport => out.enable_dns_support(),
@@ -78,19 +76,14 @@ impl Aws {
         attribute: DnsAttribute,
         on: bool,
     ) -> Result<(), AwsError> {
-        tracing::debug!(
-            service = "ec2",
-            operation = "ModifyVpcAttribute",
-            vpc_id,
-            attribute = attribute.api_name(),
-            on
-        );
         let value = AttributeBooleanValue::builder().value(on).build();
         let request = self.ec2.modify_vpc_attribute().vpc_id(vpc_id);
         let request = match attribute {
             DnsAttribute::Support => request.enable_dns_support(value),
             DnsAttribute::Hostnames => request.enable_dns_hostnames(value),
         };
-        request.send().await.map(|_| ()).map_err(AwsError::from)
+        self.call(&EC2_MODIFY_VPC_ATTRIBUTE, vpc_id, request.send())
+            .await
+            .map(|_| ())
     }
 }

@@ -4,7 +4,6 @@
 //! destroy empties the policy in the order IAM requires.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use super::tags::tag_diff;
 use crate::aws::{Aws, AwsError, MAX_POLICY_VERSIONS, PolicyVersion};
@@ -29,14 +28,20 @@ pub enum PolicyStep {
     Tag(BTreeMap<String, String>),
 }
 
-impl fmt::Display for PolicyStep {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PolicyStep {
+    /// The error summary for this step on the policy `name`:
+    /// ``attaching IAM policy (`kkp`) to user (`kkp-user`)``.
+    pub fn summary(&self, name: &str) -> String {
         match self {
-            PolicyStep::NewDefaultVersion => write!(f, "creating IAM policy version"),
-            PolicyStep::DetachUser(user) => write!(f, "detaching IAM policy from user (`{user}`)"),
-            PolicyStep::AttachUser(user) => write!(f, "attaching IAM policy to user (`{user}`)"),
-            PolicyStep::Untag(_) => write!(f, "untagging IAM policy"),
-            PolicyStep::Tag(_) => write!(f, "tagging IAM policy"),
+            PolicyStep::NewDefaultVersion => format!("creating IAM policy version (`{name}`)"),
+            PolicyStep::DetachUser(user) => {
+                format!("detaching IAM policy (`{name}`) from user (`{user}`)")
+            }
+            PolicyStep::AttachUser(user) => {
+                format!("attaching IAM policy (`{name}`) to user (`{user}`)")
+            }
+            PolicyStep::Untag(_) => format!("untagging IAM policy (`{name}`)"),
+            PolicyStep::Tag(_) => format!("tagging IAM policy (`{name}`)"),
         }
     }
 }
@@ -119,30 +124,30 @@ async fn new_default_version(aws: &Aws, arn: &str, document: &str) -> Result<Str
 /// Deletes the policy: detached from `user`, its other versions deleted,
 /// then the policy (IAM refuses in any other order). What is gone already
 /// counts as done.
-pub async fn destroy(aws: &Aws, arn: &str, user: Option<&str>) -> Result<(), (String, AwsError)> {
+/// On failure, the error's summary for the policy `name` and the error.
+pub async fn destroy(
+    aws: &Aws,
+    arn: &str,
+    name: &str,
+    user: Option<&str>,
+) -> Result<(), (String, AwsError)> {
     if let Some(user) = user {
         aws.detach_user_policy(user, arn)
             .await
-            .map_err(|e| (PolicyStep::DetachUser(user.to_string()).to_string(), e))?;
+            .map_err(|e| (PolicyStep::DetachUser(user.to_string()).summary(name), e))?;
     }
+    let deleting = || format!("deleting IAM policy (`{name}`)");
     let versions = match aws.list_policy_versions(arn).await {
         Ok(versions) => versions,
         Err(e) if e.is_not_found() => return Ok(()),
-        Err(e) => return Err(("listing IAM policy versions".into(), e)),
+        Err(e) => return Err((deleting(), e)),
     };
     for version in versions.iter().filter(|v| !v.is_default) {
         aws.delete_policy_version(arn, &version.version_id)
             .await
-            .map_err(|e| {
-                (
-                    format!("deleting IAM policy version `{}`", version.version_id),
-                    e,
-                )
-            })?;
+            .map_err(|e| (deleting(), e))?;
     }
-    aws.delete_policy(arn)
-        .await
-        .map_err(|e| ("deleting IAM policy".to_string(), e))
+    aws.delete_policy(arn).await.map_err(|e| (deleting(), e))
 }
 
 #[cfg(test)]

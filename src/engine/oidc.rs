@@ -223,9 +223,8 @@ pub async fn create_or_adopt(
                 .account_id
                 .as_deref()
                 .ok_or(CreateFailure::ExistsWithUnknownAccount)?;
-            let arn = OidcProviderArn::for_issuer(&aws.partition, account, url).map_err(|e| {
-                CreateFailure::Refused(AwsError::already_exists(e.to_string()))
-            })?;
+            let arn = OidcProviderArn::for_issuer(&aws.partition, account, url)
+                .map_err(|e| CreateFailure::Refused(AwsError::already_exists(e.to_string())))?;
             (arn.arn().to_string(), after_lost_answer)
         }
     };

@@ -1,38 +1,26 @@
 //! `clusteriam_eks_connector_agent_role` (seed 004): the IAM role the Amazon
 //! EKS Connector agent assumes through Systems Manager.
 
-use super::common::role::{RoleKind, RoleResource};
-use crate::aws::{Aws, ObservedRole};
+use super::common::role::{Import, RoleKind};
+use crate::aws::Aws;
 use crate::policy::{documents, presets};
 use crate::tfplugin::{Attribute, AttributePath, Type, Value};
 
 pub struct EksConnectorAgentRole;
 
-pub fn resource() -> RoleResource<EksConnectorAgentRole> {
-    RoleResource(EksConnectorAgentRole)
-}
-
-const DEFAULT_NAME: &str = "AmazonEKSConnectorAgentRole";
+const AGENT_ROLE_NAME: &str = "AmazonEKSConnectorAgentRole";
 const DEFAULT_POLICY_NAME: &str = "AmazonEKSConnectorAgentPolicy";
 
 impl RoleKind for EksConnectorAgentRole {
-    fn type_name(&self) -> &'static str {
-        "clusteriam_eks_connector_agent_role"
-    }
+    const TYPE_NAME: &'static str = "clusteriam_eks_connector_agent_role";
 
-    fn description(&self) -> &'static str {
-        "The IAM role for the Amazon EKS Connector agent, as the EKS Connector documentation creates it: \
+    const DESCRIPTION: &'static str = "The IAM role for the Amazon EKS Connector agent, as the EKS Connector documentation creates it: \
          `AmazonEKSConnectorAgentRole`, trusted by `ssm.amazonaws.com`, with the inline \
-         `AmazonEKSConnectorAgentPolicy` that opens Systems Manager channels for connected clusters."
-    }
+         `AmazonEKSConnectorAgentPolicy` that opens Systems Manager channels for connected clusters.";
 
-    fn default_name(&self) -> Option<&'static str> {
-        Some(DEFAULT_NAME)
-    }
+    const DEFAULT_NAME: Option<&'static str> = Some(AGENT_ROLE_NAME);
 
-    fn name_prefix_default(&self) -> &'static str {
-        "eks-connector-agent-"
-    }
+    const NAME_PREFIX: &'static str = "eks-connector-agent-";
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
@@ -71,12 +59,8 @@ impl RoleKind for EksConnectorAgentRole {
         ))
     }
 
-    fn import_inputs(
-        &self,
-        state: &mut Value,
-        role: &ObservedRole,
-        _hint: Option<&str>,
-    ) -> Result<(), String> {
+    fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
+        let Import { state, role, .. } = import;
         if state.get("policy_name").is_null() {
             let name = match role.inline_policies.keys().collect::<Vec<_>>().as_slice() {
                 [only] => only.to_string(),

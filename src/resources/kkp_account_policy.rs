@@ -156,8 +156,11 @@ impl Resource<Clients> for KkpAccountPolicy {
             parse_kkp_version(v).map(|_| ())
         });
         check_attr(config, "user_name", diags, |n| {
-            iam_name_error(n, 64, "user_name")
-                .map_err(|e| format!("{e}. It names the IAM user KKP runs as"))
+            iam_name_error(n, 64, "user_name").map_err(|_| {
+                format!(
+                    "`user_name` must be an IAM user name (1 to 64 letters, digits and `+=,.@_-`); got `{n}`"
+                )
+            })
         });
         crate::resources::common::validate_tags(config, diags);
     }
@@ -394,7 +397,7 @@ impl Resource<Clients> for KkpAccountPolicy {
         if let Some((step, e)) = &updated.failed {
             match step {
                 PolicyStep::AttachUser(user) => attach_failed(diags, name, step, user, e),
-                _ => report(diags, format!("{step} (`{name}`)"), e),
+                _ => report(diags, step.summary(name), e),
             }
         }
         resp.state = state;
@@ -407,8 +410,8 @@ impl Resource<Clients> for KkpAccountPolicy {
             return;
         };
         let user = prior.get_str("user_name");
-        if let Err((step, e)) = managed_policy::destroy(&req.client.aws, arn, user).await {
-            report(&mut resp.diagnostics, format!("{step} (`{name}`)"), &e);
+        if let Err((summary, e)) = managed_policy::destroy(&req.client.aws, arn, name, user).await {
+            report(&mut resp.diagnostics, summary, &e);
         }
     }
 
@@ -490,7 +493,7 @@ fn attach_failed(
     user: &str,
     err: &crate::aws::AwsError,
 ) {
-    let summary = format!("{step} (`{name}`)");
+    let summary = step.summary(name);
     if err.is_not_found() {
         let remedy = format!("Check that the IAM user `{user}` exists, then apply again.");
         diags.attribute_error("user_name", summary, format!("{err}\n\n{remedy}"));

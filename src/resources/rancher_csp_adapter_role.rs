@@ -1,7 +1,7 @@
 //! `clusteriam_rancher_csp_adapter_role` (seed 000): the web-identity role
 //! the Rancher CSP adapter uses to check licenses in and out.
 
-use super::common::role::{RoleKind, RoleResource};
+use super::common::role::{Import, RoleKind};
 use super::common::web_identity::{oidc_provider, validate_oidc_provider_arn};
 use crate::aws::{Aws, ObservedRole};
 use crate::policy::{documents, federated_principals, presets};
@@ -9,28 +9,18 @@ use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
 
 pub struct RancherCspAdapterRole;
 
-pub fn resource() -> RoleResource<RancherCspAdapterRole> {
-    RoleResource(RancherCspAdapterRole)
-}
-
-const POLICY_NAME: &str = "RancherCSPAdapterPermissions";
+const INLINE_POLICY: &str = "RancherCSPAdapterPermissions";
 
 impl RoleKind for RancherCspAdapterRole {
-    fn type_name(&self) -> &'static str {
-        "clusteriam_rancher_csp_adapter_role"
-    }
+    const TYPE_NAME: &'static str = "clusteriam_rancher_csp_adapter_role";
 
-    fn description(&self) -> &'static str {
-        "The IAM role the Rancher CSP adapter (Rancher on the AWS Marketplace) uses to check entitlements in \
+    const DESCRIPTION: &'static str = "The IAM role the Rancher CSP adapter (Rancher on the AWS Marketplace) uses to check entitlements in \
          and out, as Rancher's adapter requirements page documents: trusted by the cluster's IAM OIDC provider \
          for exactly the `cattle-csp-adapter-system:rancher-csp-adapter` service account and audience \
          `sts.amazonaws.com`, with the documented license-manager policy. The adapter install asks for the \
-         role's name and `account_id`."
-    }
+         role's name and `account_id`.";
 
-    fn name_prefix_default(&self) -> &'static str {
-        "rancher-csp-adapter-"
-    }
+    const NAME_PREFIX: &'static str = "rancher-csp-adapter-";
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
@@ -61,9 +51,7 @@ impl RoleKind for RancherCspAdapterRole {
             .map(|arn| presets::rancher_csp_adapter_trust(&arn).to_canonical_json()))
     }
 
-    fn inline_policy_name(&self, _input: &Value) -> Option<String> {
-        Some(POLICY_NAME.to_string())
-    }
+    const POLICY_NAME: Option<&'static str> = Some(INLINE_POLICY);
 
     fn policy(&self, _input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
         Ok(Some(
@@ -83,12 +71,8 @@ impl RoleKind for RancherCspAdapterRole {
         state.set("account_id", account.map_or(Value::Unknown, Value::string));
     }
 
-    fn import_inputs(
-        &self,
-        state: &mut Value,
-        role: &ObservedRole,
-        _hint: Option<&str>,
-    ) -> Result<(), String> {
+    fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
+        let Import { state, role, .. } = import;
         if state.get("oidc_provider_arn").is_null() {
             let arn = federated_principals(&role.trust)
                 .into_iter()

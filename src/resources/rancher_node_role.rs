@@ -2,7 +2,7 @@
 //! controller's documents): the IAM role, inline policy and instance profile
 //! Rancher's Amazon cloud provider needs on nodes of one node role.
 
-use super::common::role::{RoleKind, RoleResource};
+use super::common::role::{Import, RoleKind};
 use crate::aws::{Aws, ObservedRole};
 use crate::policy::documents::{self, CloudProvider, NodeRole};
 use crate::policy::equivalent;
@@ -12,12 +12,8 @@ use crate::validate::{check_attr, one_of};
 
 pub struct RancherNodeRole;
 
-pub fn resource() -> RoleResource<RancherNodeRole> {
-    RoleResource(RancherNodeRole)
-}
-
 /// The inline policy's name; the documentation leaves it to the reader.
-const POLICY_NAME: &str = "RancherNodePolicy";
+const INLINE_POLICY: &str = "RancherNodePolicy";
 
 /// The documented policy for a node role under a cloud provider. These
 /// policies name no ARN, so any partition compares the same.
@@ -64,22 +60,16 @@ fn cloud_provider_description() -> String {
 }
 
 impl RoleKind for RancherNodeRole {
-    fn type_name(&self) -> &'static str {
-        "clusteriam_rancher_node_role"
-    }
+    const TYPE_NAME: &'static str = "clusteriam_rancher_node_role";
 
-    fn description(&self) -> &'static str {
-        "The IAM role that Rancher's Amazon cloud provider needs on the nodes of one node role, as Rancher's \
+    const DESCRIPTION: &'static str = "The IAM role that Rancher's Amazon cloud provider needs on the nodes of one node role, as Rancher's \
          \"Setting up the Amazon Cloud Provider\" page documents: a role trusted by EC2 with the documented \
          policy for `controlplane` nodes, or for `etcd` and `worker` nodes, and an instance profile of the \
          same name to enter as the node template's IAM Instance Profile Name. With \
          `cloud_provider = \"out-of-tree\"` (Kubernetes 1.27 and later) the policies are those the AWS \
-         cloud controller manager documents instead."
-    }
+         cloud controller manager documents instead.";
 
-    fn name_prefix_default(&self) -> &'static str {
-        "rancher-node-"
-    }
+    const NAME_PREFIX: &'static str = "rancher-node-";
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
@@ -113,9 +103,7 @@ impl RoleKind for RancherNodeRole {
     }
 
     /// Version 1 added `cloud_provider`.
-    fn schema_version(&self) -> i64 {
-        1
-    }
+    const SCHEMA_VERSION: i64 = 1;
 
     /// State written before `cloud_provider` existed is in-tree: the only
     /// documents that provider knew. Setting it here, not at the next read,
@@ -147,9 +135,7 @@ impl RoleKind for RancherNodeRole {
         Ok(Some(presets::ec2_trust().to_canonical_json()))
     }
 
-    fn inline_policy_name(&self, _input: &Value) -> Option<String> {
-        Some(POLICY_NAME.to_string())
-    }
+    const POLICY_NAME: Option<&'static str> = Some(INLINE_POLICY);
 
     fn policy(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
         let cloud_provider = match input.get("cloud_provider") {
@@ -166,9 +152,7 @@ impl RoleKind for RancherNodeRole {
             }))
     }
 
-    fn instance_profile(&self) -> bool {
-        true
-    }
+    const INSTANCE_PROFILE: bool = true;
 
     fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
         let (name, arn) = match role {
@@ -201,13 +185,9 @@ impl RoleKind for RancherNodeRole {
     /// an import; `cloud_provider` also in state written before it existed):
     /// from the import id's hint (`<node_role>[/<cloud_provider>]`), else
     /// from the role's policy.
-    fn import_inputs(
-        &self,
-        state: &mut Value,
-        role: &ObservedRole,
-        hint: Option<&str>,
-    ) -> Result<(), String> {
-        let policy = role.inline_policies.get(POLICY_NAME);
+    fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
+        let Import { state, role, hint } = import;
+        let policy = role.inline_policies.get(INLINE_POLICY);
         let (node_role_hint, cloud_provider_hint) = match hint.map(|h| h.split_once('/')) {
             Some(Some((node_role, cloud_provider))) => (Some(node_role), Some(cloud_provider)),
             Some(None) => (hint, None),
@@ -224,7 +204,7 @@ impl RoleKind for RancherNodeRole {
                     }
                     None => {
                         let policy = policy.ok_or_else(|| {
-                            format!("the role has no inline policy `{POLICY_NAME}`; import it as `{}/<node_role>`", role.name)
+                            format!("the role has no inline policy `{INLINE_POLICY}`; import it as `{}/<node_role>`", role.name)
                         })?;
                         // etcd and worker share a policy; the import id can say which.
                         [NodeRole::Controlplane, NodeRole::Worker]

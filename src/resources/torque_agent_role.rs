@@ -2,7 +2,7 @@
 //! runner pods assume through their Kubernetes service account (IRSA), and
 //! the annotated ServiceAccount manifest that goes with it.
 
-use super::common::role::{RoleKind, RoleResource};
+use super::common::role::{Import, RoleKind};
 use super::common::web_identity::{oidc_provider, validate_oidc_provider_arn};
 use crate::aws::{Aws, ObservedRole};
 use crate::kubernetes::{
@@ -14,27 +14,17 @@ use crate::validate::{check_attr, check_value};
 
 pub struct TorqueAgentRole;
 
-pub fn resource() -> RoleResource<TorqueAgentRole> {
-    RoleResource(TorqueAgentRole)
-}
-
-const POLICY_NAME: &str = "TorqueAgentPolicy";
+const INLINE_POLICY: &str = "TorqueAgentPolicy";
 
 impl RoleKind for TorqueAgentRole {
-    fn type_name(&self) -> &'static str {
-        "clusteriam_torque_agent_role"
-    }
+    const TYPE_NAME: &'static str = "clusteriam_torque_agent_role";
 
-    fn description(&self) -> &'static str {
-        "The IAM role a Torque agent's runner pods assume, as Torque's \"Agents on AWS\" page documents: a \
+    const DESCRIPTION: &'static str = "The IAM role a Torque agent's runner pods assume, as Torque's \"Agents on AWS\" page documents: a \
          web-identity trust on the cluster's IAM OIDC provider for exactly one Kubernetes service account \
          (audience `sts.amazonaws.com`), the IAM policies the IaC runs need, and the annotated ServiceAccount \
-         manifest to apply in the cluster. Create one in every target account, with a provider alias each."
-    }
+         manifest to apply in the cluster. Create one in every target account, with a provider alias each.";
 
-    fn name_prefix_default(&self) -> &'static str {
-        "torque-agent-"
-    }
+    const NAME_PREFIX: &'static str = "torque-agent-";
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
@@ -117,13 +107,9 @@ impl RoleKind for TorqueAgentRole {
         )
     }
 
-    fn inline_policy_name(&self, _input: &Value) -> Option<String> {
-        Some(POLICY_NAME.to_string())
-    }
+    const POLICY_NAME: Option<&'static str> = Some(INLINE_POLICY);
 
-    fn managed_policies_attribute(&self) -> Option<&'static str> {
-        Some("policy_arns")
-    }
+    const MANAGED_POLICIES: Option<&'static str> = Some("policy_arns");
 
     fn fill_computed(&self, state: &mut Value, _aws: &Aws, _role: Option<&ObservedRole>) {
         let (manifest, annotations) = match (
@@ -141,12 +127,8 @@ impl RoleKind for TorqueAgentRole {
         state.set("service_account_annotations", annotations);
     }
 
-    fn import_inputs(
-        &self,
-        state: &mut Value,
-        role: &ObservedRole,
-        _hint: Option<&str>,
-    ) -> Result<(), String> {
+    fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
+        let Import { state, role, .. } = import;
         if state.get("oidc_provider_arn").is_null() {
             let arn = federated_principals(&role.trust)
                 .into_iter()

@@ -25,15 +25,24 @@ use crate::tfplugin::{
 
 /// One platform's role: its attributes and documents.
 pub trait RoleKind: Send + Sync + 'static {
-    fn type_name(&self) -> &'static str;
+    const TYPE_NAME: &'static str;
     /// The resource's description (a full sentence or more).
-    fn description(&self) -> &'static str;
-    /// The name used when neither `name` nor `name_prefix` is set; None
-    /// generates a unique name from `name_prefix_default`.
-    fn default_name(&self) -> Option<&'static str> {
-        None
-    }
-    fn name_prefix_default(&self) -> &'static str;
+    const DESCRIPTION: &'static str;
+    /// The prefix of a generated name when neither `name` nor `name_prefix` is set.
+    const NAME_PREFIX: &'static str;
+    /// The name used instead when neither is set; None generates one.
+    const DEFAULT_NAME: Option<&'static str> = None;
+    /// The role's inline policy's name, when it does not depend on an input.
+    const POLICY_NAME: Option<&'static str> = None;
+    /// The attribute holding the managed policy ARNs the role has, if any.
+    const MANAGED_POLICIES: Option<&'static str> = None;
+    /// Whether the role gets an instance profile of its name.
+    const INSTANCE_PROFILE: bool = false;
+    /// The schema version of the kind's state; raise it with
+    /// [`RoleKind::upgrade_state`] when an attribute is added whose absence
+    /// in older state means something.
+    const SCHEMA_VERSION: i64 = 0;
+
     /// The platform's own attributes, including `policy`.
     fn attributes(&self) -> Vec<Attribute>;
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
@@ -41,7 +50,9 @@ pub trait RoleKind: Send + Sync + 'static {
     /// state at apply); Ok(None) while an input is unknown.
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)>;
     /// The name of the role's inline policy.
-    fn inline_policy_name(&self, input: &Value) -> Option<String>;
+    fn inline_policy_name(&self, _input: &Value) -> Option<String> {
+        Self::POLICY_NAME.map(str::to_string)
+    }
     /// The inline policy, when `policy` is a computed attribute (Ok(None)
     /// while an input is unknown). Kinds whose `policy` the user writes are
     /// never asked.
@@ -52,24 +63,10 @@ pub trait RoleKind: Send + Sync + 'static {
     ) -> Result<Option<String>, (AttributePath, String)> {
         Ok(None)
     }
-    /// The attribute holding the managed policy ARNs the role has, if any.
-    fn managed_policies_attribute(&self) -> Option<&'static str> {
-        None
-    }
-    /// Whether the role gets an instance profile of its name.
-    fn instance_profile(&self) -> bool {
-        false
-    }
     /// Fills the kind's computed attributes that follow from the rest of
     /// `state`: at plan (`role` None) some may still be unknown; after a read
     /// `role` is what AWS has.
     fn fill_computed(&self, _state: &mut Value, _aws: &Aws, _role: Option<&ObservedRole>) {}
-    /// The schema version of the kind's state; raise it with
-    /// [`RoleKind::upgrade_state`] when an attribute is added whose absence
-    /// in older state means something.
-    fn schema_version(&self) -> i64 {
-        0
-    }
     /// Upgrades stored JSON state from an older schema version.
     fn upgrade_state(
         &self,
@@ -79,15 +76,18 @@ pub trait RoleKind: Send + Sync + 'static {
         Ok(state)
     }
     /// After an import (inputs still null), recovers the kind's inputs from
-    /// the role; `hint` is what followed `/` in the import id.
-    fn import_inputs(
-        &self,
-        _state: &mut Value,
-        _role: &ObservedRole,
-        _hint: Option<&str>,
-    ) -> Result<(), String> {
+    /// the role.
+    fn import_inputs(&self, _import: Import<'_>) -> Result<(), String> {
         Ok(())
     }
+}
+
+/// What an import knows: the state being built (the kind's inputs still
+/// null), the role as AWS has it, and what followed `/` in the import id.
+pub struct Import<'a> {
+    pub state: &'a mut Value,
+    pub role: &'a ObservedRole,
+    pub hint: Option<&'a str>,
 }
 
 pub struct RoleResource<K>(pub K);
@@ -114,10 +114,10 @@ impl<K: RoleKind> RoleResource<K> {
         clients: &Clients,
         mark: String,
     ) -> engine::RoleSpec {
-        RoleInputs::read(planned, self.0.managed_policies_attribute()).spec(
+        RoleInputs::read(planned, K::MANAGED_POLICIES).spec(
             name,
             self.0.inline_policy_name(planned),
-            self.0.instance_profile(),
+            K::INSTANCE_PROFILE,
             &clients.default_tags,
             mark,
         )
@@ -127,14 +127,14 @@ impl<K: RoleKind> RoleResource<K> {
     fn limit_measures(&self, state: &Value, clients: &Clients) -> Vec<Measure> {
         limits::role_measures(
             state,
-            self.0.managed_policies_attribute(),
+            K::MANAGED_POLICIES,
             self.computes_policy(),
             &clients.default_tags,
         )
     }
 
     fn profiles(&self) -> Profiles {
-        Profiles::for_role_owning_profile(self.0.instance_profile())
+        Profiles::for_role_owning_profile(K::INSTANCE_PROFILE)
     }
 
     /// The planned trust and (computed) policy; false after an error.
@@ -176,14 +176,14 @@ impl<K: RoleKind> RoleResource<K> {
 #[async_trait]
 impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
     fn type_name(&self) -> &'static str {
-        self.0.type_name()
+        K::TYPE_NAME
     }
 
     fn schema(&self) -> Schema {
         Schema::new(
-            self.0.schema_version(),
-            Block::new(self.0.description())
-                .attributes(common_attributes(self.0.instance_profile()))
+            K::SCHEMA_VERSION,
+            Block::new(K::DESCRIPTION)
+                .attributes(common_attributes(K::INSTANCE_PROFILE))
                 .attributes(self.0.attributes()),
         )
     }
@@ -207,7 +207,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         if req.is_create() {
             if req.config.get("name").is_null()
                 && req.config.get("name_prefix").is_null()
-                && let Some(default) = self.0.default_name()
+                && let Some(default) = K::DEFAULT_NAME
             {
                 resp.planned.set("name", Value::string(default));
             }
@@ -224,12 +224,8 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             resp.planned.set("arn", arn);
         }
         plan_tags_all(resp, req.config, &clients.default_tags);
-        if !check_partitions(
-            req.config,
-            self.0.managed_policies_attribute(),
-            aws,
-            &mut resp.diagnostics,
-        ) || !self.plan_documents(aws, &req, resp)
+        if !check_partitions(req.config, K::MANAGED_POLICIES, aws, &mut resp.diagnostics)
+            || !self.plan_documents(aws, &req, resp)
         {
             return;
         }
@@ -244,11 +240,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let diags = &mut resp.diagnostics;
         let name = match planned.get_str("name") {
             Some(n) => n.to_string(),
-            None => unique_name(
-                planned
-                    .get_str("name_prefix")
-                    .unwrap_or(self.0.name_prefix_default()),
-            ),
+            None => unique_name(planned.get_str("name_prefix").unwrap_or(K::NAME_PREFIX)),
         };
         // What was unknown at plan is known now: create nothing IAM would refuse.
         if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
@@ -294,7 +286,12 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         match clients.aws.get_role_observing(name, self.profiles()).await {
             Ok(Some(role)) => {
                 let mut prior = state.clone();
-                if let Err(e) = self.0.import_inputs(&mut prior, &role, None) {
+                let import = Import {
+                    state: &mut prior,
+                    role: &role,
+                    hint: None,
+                };
+                if let Err(e) = self.0.import_inputs(import) {
                     resp.diagnostics
                         .error(format!("importing IAM role (`{name}`)"), e);
                 }
@@ -341,7 +338,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let Some(name) = req.prior.get_str("name") else {
             return;
         };
-        let profile = self.0.instance_profile().then_some(name);
+        let profile = K::INSTANCE_PROFILE.then_some(name);
         if let Err(failure) = engine::destroy(&req.client.aws, name, profile).await {
             report(
                 &mut resp.diagnostics,
@@ -383,7 +380,12 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                 .map(|a| (a.name.to_string(), Value::Null))
                 .collect(),
         );
-        if let Err(e) = self.0.import_inputs(&mut state, &role, hint) {
+        let import = Import {
+            state: &mut state,
+            role: &role,
+            hint,
+        };
+        if let Err(e) = self.0.import_inputs(import) {
             return diags.error(summary, e);
         }
         state.set("tags", tags_for_import(&role.tags, &clients.default_tags));

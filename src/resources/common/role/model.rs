@@ -118,7 +118,7 @@ pub fn role_state<K: RoleKind>(
         .inline_policy_name(&state)
         .and_then(|n| role.inline_policies.get(&n));
     state.set("policy", observed_document(prior.get("policy"), aws_policy));
-    if let Some(attr) = kind.managed_policies_attribute() {
+    if let Some(attr) = K::MANAGED_POLICIES {
         // No attachments and none configured stay null, not an empty set.
         let none = role.managed_policies.is_empty() && prior.get(attr).is_null();
         let arns = Value::string_list(role.managed_policies.iter().cloned());
