@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::actions::IAM_GET_ACCOUNT_SUMMARY;
-use super::{Aws, AwsError};
+use super::{Aws, AwsError, call};
 
 /// GetAccountSummary's `SummaryMap`: quota and usage names (`RolesQuota`,
 /// `AssumeRolePolicySizeQuota`, ...) to their values.
@@ -17,13 +17,12 @@ impl Aws {
     pub async fn account_summary(&self) -> Result<&AccountSummary, &AwsError> {
         self.account_summary
             .get_or_init(|| async {
-                let out = self
-                    .call(
-                        &IAM_GET_ACCOUNT_SUMMARY,
-                        "",
-                        self.iam.get_account_summary().send(),
-                    )
-                    .await?;
+                let out = call(
+                    &IAM_GET_ACCOUNT_SUMMARY,
+                    "",
+                    self.iam.get_account_summary().send(),
+                )
+                .await?;
                 Ok(out
                     .summary_map()
                     .into_iter()

@@ -8,7 +8,7 @@ use super::actions::{
     EC2_CREATE_TAGS, EC2_DELETE_TAGS, EC2_DESCRIBE_INSTANCES, EC2_DESCRIBE_SECURITY_GROUPS,
     EC2_DESCRIBE_SUBNETS, EC2_DESCRIBE_TAGS,
 };
-use super::{Aws, AwsError};
+use super::{Aws, AwsError, call};
 
 /// How many values one EC2 filter takes (the API's limit is 200).
 const FILTER_CHUNK: usize = 200;
@@ -54,19 +54,18 @@ impl Aws {
             if let Some(ids) = ids {
                 filters.push(filter("resource-id", ids));
             }
-            let tags = self
-                .call(
-                    &EC2_DESCRIBE_TAGS,
-                    key,
-                    self.ec2
-                        .describe_tags()
-                        .set_filters(Some(filters))
-                        .into_paginator()
-                        .items()
-                        .send()
-                        .try_collect(),
-                )
-                .await?;
+            let tags = call(
+                &EC2_DESCRIBE_TAGS,
+                key,
+                self.ec2
+                    .describe_tags()
+                    .set_filters(Some(filters))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect(),
+            )
+            .await?;
             // The filter is a pattern (`*`, `?`), so keep only the exact key.
             found.extend(tags.into_iter().filter(|t| t.key() == Some(key)).map(|t| {
                 ResourceTag {
@@ -91,7 +90,7 @@ impl Aws {
         value: &str,
     ) -> Result<(), AwsError> {
         for ids in resource_ids.chunks(TAG_CHUNK) {
-            self.call(
+            call(
                 &EC2_CREATE_TAGS,
                 key,
                 self.ec2
@@ -115,7 +114,7 @@ impl Aws {
                 .delete_tags()
                 .set_resources(Some(ids.to_vec()))
                 .tags(Tag::builder().key(key).build());
-            self.call(&EC2_DELETE_TAGS, key, untag.send()).await?;
+            call(&EC2_DELETE_TAGS, key, untag.send()).await?;
         }
         Ok(())
     }
@@ -149,19 +148,18 @@ impl Aws {
         let mut existing = BTreeSet::new();
         for ids in ids.chunks(FILTER_CHUNK) {
             // A filter, unlike InstanceIds, leaves unknown ids out instead of failing.
-            let reservations = self
-                .call(
-                    &EC2_DESCRIBE_INSTANCES,
-                    ids.join(","),
-                    self.ec2
-                        .describe_instances()
-                        .filters(filter("instance-id", ids))
-                        .into_paginator()
-                        .items()
-                        .send()
-                        .try_collect(),
-                )
-                .await?;
+            let reservations = call(
+                &EC2_DESCRIBE_INSTANCES,
+                ids.join(","),
+                self.ec2
+                    .describe_instances()
+                    .filters(filter("instance-id", ids))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect(),
+            )
+            .await?;
             existing.extend(
                 reservations
                     .iter()
@@ -182,19 +180,18 @@ impl Aws {
     pub async fn ec2_existing_subnets(&self, ids: &[String]) -> Result<BTreeSet<String>, AwsError> {
         let mut existing = BTreeSet::new();
         for ids in ids.chunks(FILTER_CHUNK) {
-            let subnets = self
-                .call(
-                    &EC2_DESCRIBE_SUBNETS,
-                    ids.join(","),
-                    self.ec2
-                        .describe_subnets()
-                        .filters(filter("subnet-id", ids))
-                        .into_paginator()
-                        .items()
-                        .send()
-                        .try_collect(),
-                )
-                .await?;
+            let subnets = call(
+                &EC2_DESCRIBE_SUBNETS,
+                ids.join(","),
+                self.ec2
+                    .describe_subnets()
+                    .filters(filter("subnet-id", ids))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect(),
+            )
+            .await?;
             existing.extend(
                 subnets
                     .iter()
@@ -211,19 +208,18 @@ impl Aws {
     ) -> Result<BTreeSet<String>, AwsError> {
         let mut existing = BTreeSet::new();
         for ids in ids.chunks(FILTER_CHUNK) {
-            let groups = self
-                .call(
-                    &EC2_DESCRIBE_SECURITY_GROUPS,
-                    ids.join(","),
-                    self.ec2
-                        .describe_security_groups()
-                        .filters(filter("group-id", ids))
-                        .into_paginator()
-                        .items()
-                        .send()
-                        .try_collect(),
-                )
-                .await?;
+            let groups = call(
+                &EC2_DESCRIBE_SECURITY_GROUPS,
+                ids.join(","),
+                self.ec2
+                    .describe_security_groups()
+                    .filters(filter("group-id", ids))
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect(),
+            )
+            .await?;
             existing.extend(
                 groups
                     .iter()

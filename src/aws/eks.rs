@@ -1,18 +1,17 @@
 //! EKS lookups.
 
 use super::actions::EKS_DESCRIBE_CLUSTER;
-use super::{Aws, Found, found};
+use super::{Aws, Found, call, found};
 
 impl Aws {
     /// The OIDC issuer URL of an EKS cluster; None when the cluster does not exist.
     pub async fn eks_cluster_issuer(&self, cluster_name: &str) -> Found<Option<String>> {
-        let result = self
-            .call(
-                &EKS_DESCRIBE_CLUSTER,
-                cluster_name,
-                self.eks.describe_cluster().name(cluster_name).send(),
-            )
-            .await;
+        let result = call(
+            &EKS_DESCRIBE_CLUSTER,
+            cluster_name,
+            self.eks.describe_cluster().name(cluster_name).send(),
+        )
+        .await;
         found(result).map(|cluster| {
             cluster.map(|c| {
                 c.cluster

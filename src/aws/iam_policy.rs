@@ -11,7 +11,9 @@ use super::actions::{
     IAM_DELETE_POLICY_VERSION, IAM_DETACH_USER_POLICY, IAM_GET_POLICY, IAM_GET_POLICY_VERSION,
     IAM_LIST_ENTITIES_FOR_POLICY, IAM_LIST_POLICY_VERSIONS, IAM_TAG_POLICY, IAM_UNTAG_POLICY,
 };
-use super::{Attempts, Aws, AwsError, Found, found, split_ownership_mark, with_ownership_mark};
+use super::{
+    Attempts, Aws, AwsError, Found, call, found, split_ownership_mark, with_ownership_mark,
+};
 
 /// IAM keeps at most this many versions of a managed policy.
 pub const MAX_POLICY_VERSIONS: usize = 5;
@@ -105,7 +107,7 @@ impl Aws {
             .set_tags(Some(sdk_tags(&tags)?))
             .customize()
             .interceptor(attempts.counter());
-        let out = match self.call(&IAM_CREATE_POLICY, name, request.send()).await {
+        let out = match call(&IAM_CREATE_POLICY, name, request.send()).await {
             // The policy a retry meets after a lost answer is ours only
             // when it carries this create's mark.
             Err(e) if attempts.may_have_met_own_object(&e) => {
@@ -138,29 +140,27 @@ impl Aws {
     }
 
     pub async fn get_policy(&self, arn: &str) -> Found<ManagedPolicy> {
-        let result = self
-            .call(
-                &IAM_GET_POLICY,
-                arn,
-                self.iam.get_policy().policy_arn(arn).send(),
-            )
-            .await;
+        let result = call(
+            &IAM_GET_POLICY,
+            arn,
+            self.iam.get_policy().policy_arn(arn).send(),
+        )
+        .await;
         Ok(found(result)?.and_then(|out| out.policy().map(policy_from_sdk)))
     }
 
     /// The document of one version, as IAM returns it (possibly URL-encoded).
     pub async fn policy_version_document(&self, arn: &str, version_id: &str) -> Found<String> {
-        let result = self
-            .call(
-                &IAM_GET_POLICY_VERSION,
-                arn,
-                self.iam
-                    .get_policy_version()
-                    .policy_arn(arn)
-                    .version_id(version_id)
-                    .send(),
-            )
-            .await;
+        let result = call(
+            &IAM_GET_POLICY_VERSION,
+            arn,
+            self.iam
+                .get_policy_version()
+                .policy_arn(arn)
+                .version_id(version_id)
+                .send(),
+        )
+        .await;
         Ok(found(result)?.and_then(|out| {
             out.policy_version()
                 .and_then(|v| v.document())
@@ -169,13 +169,12 @@ impl Aws {
     }
 
     pub async fn list_policy_versions(&self, arn: &str) -> Result<Vec<PolicyVersion>, AwsError> {
-        let out = self
-            .call(
-                &IAM_LIST_POLICY_VERSIONS,
-                arn,
-                self.iam.list_policy_versions().policy_arn(arn).send(),
-            )
-            .await?;
+        let out = call(
+            &IAM_LIST_POLICY_VERSIONS,
+            arn,
+            self.iam.list_policy_versions().policy_arn(arn).send(),
+        )
+        .await?;
         Ok(out
             .versions()
             .iter()
@@ -187,19 +186,18 @@ impl Aws {
     }
 
     pub async fn delete_policy_version(&self, arn: &str, version_id: &str) -> Found<()> {
-        let result = self
-            .call(
-                &IAM_DELETE_POLICY_VERSION,
-                arn,
-                self.iam
-                    .delete_policy_version()
-                    .policy_arn(arn)
-                    .version_id(version_id)
-                    .send(),
-            )
-            .await
-            .map(|_| ())
-            .map_err(AwsError::from);
+        let result = call(
+            &IAM_DELETE_POLICY_VERSION,
+            arn,
+            self.iam
+                .delete_policy_version()
+                .policy_arn(arn)
+                .version_id(version_id)
+                .send(),
+        )
+        .await
+        .map(|_| ())
+        .map_err(AwsError::from);
         found(result)
     }
 
@@ -209,18 +207,17 @@ impl Aws {
         arn: &str,
         document: &str,
     ) -> Result<String, AwsError> {
-        let out = self
-            .call(
-                &IAM_CREATE_POLICY_VERSION,
-                arn,
-                self.iam
-                    .create_policy_version()
-                    .policy_arn(arn)
-                    .policy_document(document)
-                    .set_as_default(true)
-                    .send(),
-            )
-            .await?;
+        let out = call(
+            &IAM_CREATE_POLICY_VERSION,
+            arn,
+            self.iam
+                .create_policy_version()
+                .policy_arn(arn)
+                .policy_document(document)
+                .set_as_default(true)
+                .send(),
+        )
+        .await?;
         Ok(out
             .policy_version()
             .and_then(|v| v.version_id())
@@ -231,15 +228,14 @@ impl Aws {
     /// Deletes the policy itself (IAM refuses while it has other versions
     /// or attachments); Ok when it is already gone.
     pub async fn delete_policy(&self, arn: &str) -> Result<(), AwsError> {
-        let result = self
-            .call(
-                &IAM_DELETE_POLICY,
-                arn,
-                self.iam.delete_policy().policy_arn(arn).send(),
-            )
-            .await
-            .map(|_| ())
-            .map_err(AwsError::from);
+        let result = call(
+            &IAM_DELETE_POLICY,
+            arn,
+            self.iam.delete_policy().policy_arn(arn).send(),
+        )
+        .await
+        .map(|_| ())
+        .map_err(AwsError::from);
         found(result).map(|_| ())
     }
 
@@ -249,7 +245,7 @@ impl Aws {
         arn: &str,
         tags: &BTreeMap<String, String>,
     ) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_TAG_POLICY,
             arn,
             self.iam
@@ -263,7 +259,7 @@ impl Aws {
     }
 
     pub async fn untag_policy(&self, arn: &str, keys: &[String]) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_UNTAG_POLICY,
             arn,
             self.iam
@@ -281,18 +277,17 @@ impl Aws {
         let mut users = Vec::new();
         let mut marker = None;
         loop {
-            let out = self
-                .call(
-                    &IAM_LIST_ENTITIES_FOR_POLICY,
-                    arn,
-                    self.iam
-                        .list_entities_for_policy()
-                        .policy_arn(arn)
-                        .entity_filter(EntityType::User)
-                        .set_marker(marker)
-                        .send(),
-                )
-                .await?;
+            let out = call(
+                &IAM_LIST_ENTITIES_FOR_POLICY,
+                arn,
+                self.iam
+                    .list_entities_for_policy()
+                    .policy_arn(arn)
+                    .entity_filter(EntityType::User)
+                    .set_marker(marker)
+                    .send(),
+            )
+            .await?;
             users.extend(
                 out.policy_users()
                     .iter()
@@ -312,19 +307,18 @@ impl Aws {
         let deadline = Instant::now() + self.propagation_timeout;
         let mut pause = Duration::from_millis(500);
         loop {
-            let result = self
-                .call(
-                    &IAM_ATTACH_USER_POLICY,
-                    user_name,
-                    self.iam
-                        .attach_user_policy()
-                        .user_name(user_name)
-                        .policy_arn(arn)
-                        .send(),
-                )
-                .await
-                .map(|_| ())
-                .map_err(AwsError::from);
+            let result = call(
+                &IAM_ATTACH_USER_POLICY,
+                user_name,
+                self.iam
+                    .attach_user_policy()
+                    .user_name(user_name)
+                    .policy_arn(arn)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from);
             match result {
                 Err(e) if e.is_not_found() && Instant::now() + pause < deadline => {
                     tokio::time::sleep(pause).await;
@@ -338,19 +332,18 @@ impl Aws {
     /// Detaches the policy from a user; Ok(None) when it was not attached or
     /// the user is gone.
     pub async fn detach_user_policy(&self, user_name: &str, arn: &str) -> Found<()> {
-        let result = self
-            .call(
-                &IAM_DETACH_USER_POLICY,
-                user_name,
-                self.iam
-                    .detach_user_policy()
-                    .user_name(user_name)
-                    .policy_arn(arn)
-                    .send(),
-            )
-            .await
-            .map(|_| ())
-            .map_err(AwsError::from);
+        let result = call(
+            &IAM_DETACH_USER_POLICY,
+            user_name,
+            self.iam
+                .detach_user_policy()
+                .user_name(user_name)
+                .policy_arn(arn)
+                .send(),
+        )
+        .await
+        .map(|_| ())
+        .map_err(AwsError::from);
         found(result)
     }
 }

@@ -8,7 +8,6 @@ mod connect;
 mod ec2;
 mod eks;
 mod endpoint;
-mod iam;
 mod iam_policy;
 mod log;
 mod oidc;
@@ -261,19 +260,6 @@ fn found<T>(result: Result<T, AwsError>) -> Found<T> {
 }
 
 impl Aws {
-    /// [`call`], for the methods of `Aws`.
-    pub(crate) async fn call<T, E>(
-        &self,
-        action: &'static actions::Action,
-        subject: impl fmt::Display,
-        request: impl std::future::Future<Output = Result<T, E>>,
-    ) -> Result<T, AwsError>
-    where
-        AwsError: From<E>,
-    {
-        call(action, subject, request).await
-    }
-
     /// Retries `op` while `retryable` says IAM has not caught up yet, until
     /// `propagation_timeout`. Throttling and 5xx are the SDK's own retries.
     pub(crate) async fn retry_propagation<T, F, Fut>(

@@ -10,7 +10,9 @@ use super::actions::{
     IAM_REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER, IAM_TAG_OPEN_ID_CONNECT_PROVIDER,
     IAM_UNTAG_OPEN_ID_CONNECT_PROVIDER, IAM_UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
 };
-use super::{Attempts, Aws, AwsError, Found, found, split_ownership_mark, with_ownership_mark};
+use super::{
+    Attempts, Aws, AwsError, Found, call, found, split_ownership_mark, with_ownership_mark,
+};
 
 /// An IAM OIDC provider as AWS reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,21 +71,20 @@ impl Aws {
         // the mark tell that apart from a provider someone else made.
         let attempts = Attempts::default();
         let tags = with_ownership_mark(tags, mark);
-        let result = self
-            .call(
-                &IAM_CREATE_OPEN_ID_CONNECT_PROVIDER,
-                url,
-                self.iam
-                    .create_open_id_connect_provider()
-                    .url(url)
-                    .set_client_id_list(Some(client_ids.to_vec()))
-                    .set_thumbprint_list((!thumbprints.is_empty()).then(|| thumbprints.to_vec()))
-                    .set_tags(Some(sdk_tags(&tags)?))
-                    .customize()
-                    .interceptor(attempts.counter())
-                    .send(),
-            )
-            .await;
+        let result = call(
+            &IAM_CREATE_OPEN_ID_CONNECT_PROVIDER,
+            url,
+            self.iam
+                .create_open_id_connect_provider()
+                .url(url)
+                .set_client_id_list(Some(client_ids.to_vec()))
+                .set_thumbprint_list((!thumbprints.is_empty()).then(|| thumbprints.to_vec()))
+                .set_tags(Some(sdk_tags(&tags)?))
+                .customize()
+                .interceptor(attempts.counter())
+                .send(),
+        )
+        .await;
         match result {
             Ok(out) => Ok(OidcCreated::New(
                 out.open_id_connect_provider_arn()
@@ -101,16 +102,15 @@ impl Aws {
 
     /// The OIDC provider with this ARN, tags included; None when it does not exist.
     pub async fn oidc_provider(&self, arn: &str) -> Found<OidcProvider> {
-        let result = self
-            .call(
-                &IAM_GET_OPEN_ID_CONNECT_PROVIDER,
-                arn,
-                self.iam
-                    .get_open_id_connect_provider()
-                    .open_id_connect_provider_arn(arn)
-                    .send(),
-            )
-            .await;
+        let result = call(
+            &IAM_GET_OPEN_ID_CONNECT_PROVIDER,
+            arn,
+            self.iam
+                .get_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .send(),
+        )
+        .await;
         found(result).map(|out| {
             out.map(|p| {
                 let (tags, mark) = split_ownership_mark(
@@ -132,7 +132,7 @@ impl Aws {
     }
 
     pub async fn add_oidc_client_id(&self, arn: &str, client_id: &str) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER,
             arn,
             self.iam
@@ -146,7 +146,7 @@ impl Aws {
     }
 
     pub async fn remove_oidc_client_id(&self, arn: &str, client_id: &str) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
             arn,
             self.iam
@@ -164,7 +164,7 @@ impl Aws {
         arn: &str,
         thumbprints: &[String],
     ) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
             arn,
             self.iam
@@ -183,7 +183,7 @@ impl Aws {
         arn: &str,
         tags: &BTreeMap<String, String>,
     ) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_TAG_OPEN_ID_CONNECT_PROVIDER,
             arn,
             self.iam
@@ -197,7 +197,7 @@ impl Aws {
     }
 
     pub async fn untag_oidc_provider(&self, arn: &str, keys: &[String]) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_UNTAG_OPEN_ID_CONNECT_PROVIDER,
             arn,
             self.iam
@@ -214,18 +214,17 @@ impl Aws {
     /// provider ARN) as a federated principal: who would lose access if it
     /// went away.
     pub async fn roles_trusting(&self, principal: &str) -> Result<Vec<String>, AwsError> {
-        let roles: Vec<_> = self
-            .call(
-                &IAM_LIST_ROLES,
-                principal,
-                self.iam
-                    .list_roles()
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let roles: Vec<_> = call(
+            &IAM_LIST_ROLES,
+            principal,
+            self.iam
+                .list_roles()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
+        .await?;
         Ok(roles
             .into_iter()
             .filter(|r| {
@@ -239,16 +238,15 @@ impl Aws {
 
     /// Deletes the provider; one that is already gone counts as deleted.
     pub async fn delete_oidc_provider(&self, arn: &str) -> Result<(), AwsError> {
-        let result = self
-            .call(
-                &IAM_DELETE_OPEN_ID_CONNECT_PROVIDER,
-                arn,
-                self.iam
-                    .delete_open_id_connect_provider()
-                    .open_id_connect_provider_arn(arn)
-                    .send(),
-            )
-            .await;
+        let result = call(
+            &IAM_DELETE_OPEN_ID_CONNECT_PROVIDER,
+            arn,
+            self.iam
+                .delete_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .send(),
+        )
+        .await;
         found(result).map(|_| ())
     }
 }

@@ -15,7 +15,9 @@ use super::actions::{
     IAM_TAG_ROLE, IAM_UNTAG_INSTANCE_PROFILE, IAM_UNTAG_ROLE, IAM_UPDATE_ASSUME_ROLE_POLICY,
     IAM_UPDATE_ROLE,
 };
-use super::{Attempts, Aws, AwsError, Found, found, split_ownership_mark, with_ownership_mark};
+use super::{
+    Attempts, Aws, AwsError, Found, call, found, split_ownership_mark, with_ownership_mark,
+};
 use crate::policy::from_iam;
 
 /// A role as IAM has it, with everything attached to it.
@@ -167,7 +169,7 @@ impl Aws {
     /// policies and instance profiles, for callers that own none of those.
     pub(crate) async fn get_role_only(&self, name: &str) -> Found<ObservedRole> {
         let Some(out) = found(
-            self.call(
+            call(
                 &IAM_GET_ROLE,
                 name,
                 self.iam.get_role().role_name(name).send(),
@@ -238,31 +240,29 @@ impl Aws {
     }
 
     async fn role_inline_policies(&self, name: &str) -> Result<BTreeMap<String, String>, AwsError> {
-        let names: Vec<String> = self
-            .call(
-                &IAM_LIST_ROLE_POLICIES,
+        let names: Vec<String> = call(
+            &IAM_LIST_ROLE_POLICIES,
+            name,
+            self.iam
+                .list_role_policies()
+                .role_name(name)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
+        .await?;
+        let documents = names.into_iter().map(|policy| async move {
+            let out = call(
+                &IAM_GET_ROLE_POLICY,
                 name,
                 self.iam
-                    .list_role_policies()
+                    .get_role_policy()
                     .role_name(name)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
+                    .policy_name(&policy)
+                    .send(),
             )
             .await?;
-        let documents = names.into_iter().map(|policy| async move {
-            let out = self
-                .call(
-                    &IAM_GET_ROLE_POLICY,
-                    name,
-                    self.iam
-                        .get_role_policy()
-                        .role_name(name)
-                        .policy_name(&policy)
-                        .send(),
-                )
-                .await?;
             Ok::<_, AwsError>((policy, from_iam(&out.policy_document)))
         });
         futures::future::try_join_all(documents)
@@ -271,36 +271,34 @@ impl Aws {
     }
 
     async fn role_managed_policies(&self, name: &str) -> Result<BTreeSet<String>, AwsError> {
-        let attached: Vec<_> = self
-            .call(
-                &IAM_LIST_ATTACHED_ROLE_POLICIES,
-                name,
-                self.iam
-                    .list_attached_role_policies()
-                    .role_name(name)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let attached: Vec<_> = call(
+            &IAM_LIST_ATTACHED_ROLE_POLICIES,
+            name,
+            self.iam
+                .list_attached_role_policies()
+                .role_name(name)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
+        .await?;
         Ok(attached.into_iter().filter_map(|p| p.policy_arn).collect())
     }
 
     async fn role_instance_profiles(&self, name: &str) -> Result<Vec<ObservedProfile>, AwsError> {
-        let profiles: Vec<_> = self
-            .call(
-                &IAM_LIST_INSTANCE_PROFILES_FOR_ROLE,
-                name,
-                self.iam
-                    .list_instance_profiles_for_role()
-                    .role_name(name)
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let profiles: Vec<_> = call(
+            &IAM_LIST_INSTANCE_PROFILES_FOR_ROLE,
+            name,
+            self.iam
+                .list_instance_profiles_for_role()
+                .role_name(name)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
+        .await?;
         Ok(profiles
             .into_iter()
             .map(|p| ObservedProfile {
@@ -320,7 +318,7 @@ impl Aws {
         let attempts = Attempts::default();
         let created = self
             .retry_propagation("CreateRole", invalid_principal, || async {
-                self.call(
+                call(
                     &IAM_CREATE_ROLE,
                     role.name,
                     self.iam
@@ -357,7 +355,7 @@ impl Aws {
 
     pub async fn update_role_trust(&self, name: &str, trust: &str) -> Result<(), AwsError> {
         self.retry_propagation("UpdateAssumeRolePolicy", invalid_principal, || async {
-            self.call(
+            call(
                 &IAM_UPDATE_ASSUME_ROLE_POLICY,
                 name,
                 self.iam
@@ -379,7 +377,7 @@ impl Aws {
         description: Option<&str>,
         max_session_duration: i32,
     ) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_UPDATE_ROLE,
             name,
             self.iam
@@ -394,7 +392,7 @@ impl Aws {
     }
 
     pub async fn put_role_boundary(&self, name: &str, boundary: &str) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_PUT_ROLE_PERMISSIONS_BOUNDARY,
             name,
             self.iam
@@ -409,7 +407,7 @@ impl Aws {
 
     pub async fn delete_role_boundary(&self, name: &str) -> Result<(), AwsError> {
         ok_if_gone(
-            self.call(
+            call(
                 &IAM_DELETE_ROLE_PERMISSIONS_BOUNDARY,
                 name,
                 self.iam
@@ -428,7 +426,7 @@ impl Aws {
         name: &str,
         tags: &BTreeMap<String, String>,
     ) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_TAG_ROLE,
             name,
             self.iam
@@ -442,7 +440,7 @@ impl Aws {
     }
 
     pub async fn untag_role(&self, name: &str, keys: &[String]) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_UNTAG_ROLE,
             name,
             self.iam
@@ -462,7 +460,7 @@ impl Aws {
         document: &str,
     ) -> Result<(), AwsError> {
         self.retry_propagation("PutRolePolicy", not_yet_visible, || async {
-            self.call(
+            call(
                 &IAM_PUT_ROLE_POLICY,
                 role,
                 self.iam
@@ -481,7 +479,7 @@ impl Aws {
 
     pub async fn delete_role_policy(&self, role: &str, policy: &str) -> Result<(), AwsError> {
         ok_if_gone(
-            self.call(
+            call(
                 &IAM_DELETE_ROLE_POLICY,
                 role,
                 self.iam
@@ -501,7 +499,7 @@ impl Aws {
             "AttachRolePolicy",
             |e| e.is_not_found() && e.message.contains("role"),
             || async {
-                self.call(
+                call(
                     &IAM_ATTACH_ROLE_POLICY,
                     role,
                     self.iam
@@ -520,7 +518,7 @@ impl Aws {
 
     pub async fn detach_role_policy(&self, role: &str, policy_arn: &str) -> Result<(), AwsError> {
         ok_if_gone(
-            self.call(
+            call(
                 &IAM_DETACH_ROLE_POLICY,
                 role,
                 self.iam
@@ -537,7 +535,7 @@ impl Aws {
 
     pub async fn get_instance_profile(&self, name: &str) -> Found<ObservedProfile> {
         let out = found(
-            self.call(
+            call(
                 &IAM_GET_INSTANCE_PROFILE,
                 name,
                 self.iam
@@ -575,20 +573,19 @@ impl Aws {
         tags: &BTreeMap<String, String>,
         mark: &str,
     ) -> Result<(), AwsError> {
-        let created = self
-            .call(
-                &IAM_CREATE_INSTANCE_PROFILE,
-                name,
-                self.iam
-                    .create_instance_profile()
-                    .instance_profile_name(name)
-                    .path(path)
-                    .set_tags(Some(iam_tags(&with_ownership_mark(tags, mark))))
-                    .send(),
-            )
-            .await
-            .map(|_| ())
-            .map_err(AwsError::from);
+        let created = call(
+            &IAM_CREATE_INSTANCE_PROFILE,
+            name,
+            self.iam
+                .create_instance_profile()
+                .instance_profile_name(name)
+                .path(path)
+                .set_tags(Some(iam_tags(&with_ownership_mark(tags, mark))))
+                .send(),
+        )
+        .await
+        .map(|_| ())
+        .map_err(AwsError::from);
         match created {
             Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
                 match self.get_instance_profile(name).await? {
@@ -615,7 +612,7 @@ impl Aws {
         name: &str,
         tags: &BTreeMap<String, String>,
     ) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_TAG_INSTANCE_PROFILE,
             name,
             self.iam
@@ -633,7 +630,7 @@ impl Aws {
         name: &str,
         keys: &[String],
     ) -> Result<(), AwsError> {
-        self.call(
+        call(
             &IAM_UNTAG_INSTANCE_PROFILE,
             name,
             self.iam
@@ -652,7 +649,7 @@ impl Aws {
         role: &str,
     ) -> Result<(), AwsError> {
         self.retry_propagation("AddRoleToInstanceProfile", not_yet_visible, || async {
-            self.call(
+            call(
                 &IAM_ADD_ROLE_TO_INSTANCE_PROFILE,
                 profile,
                 self.iam
@@ -674,7 +671,7 @@ impl Aws {
         role: &str,
     ) -> Result<(), AwsError> {
         ok_if_gone(
-            self.call(
+            call(
                 &IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE,
                 profile,
                 self.iam
@@ -691,7 +688,7 @@ impl Aws {
 
     pub async fn delete_instance_profile(&self, name: &str) -> Result<(), AwsError> {
         ok_if_gone(
-            self.call(
+            call(
                 &IAM_DELETE_INSTANCE_PROFILE,
                 name,
                 self.iam
@@ -707,7 +704,7 @@ impl Aws {
 
     pub async fn delete_role(&self, name: &str) -> Result<(), AwsError> {
         ok_if_gone(
-            self.call(
+            call(
                 &IAM_DELETE_ROLE,
                 name,
                 self.iam.delete_role().role_name(name).send(),

@@ -7,7 +7,7 @@ use super::actions::{
     IAM_CREATE_SERVICE_LINKED_ROLE, IAM_DELETE_SERVICE_LINKED_ROLE,
     IAM_GET_SERVICE_LINKED_ROLE_DELETION_STATUS, IAM_LIST_ROLES,
 };
-use super::{Attempts, Aws, AwsError, with_ownership_mark};
+use super::{Attempts, Aws, AwsError, call, with_ownership_mark};
 
 /// A service-linked role as IAM has it.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,18 +51,17 @@ impl Aws {
         service: &str,
     ) -> Result<Created, AwsError> {
         let attempts = Attempts::default();
-        let created = self
-            .call(
-                &IAM_CREATE_SERVICE_LINKED_ROLE,
-                service,
-                self.iam
-                    .create_service_linked_role()
-                    .aws_service_name(service)
-                    .customize()
-                    .interceptor(attempts.counter())
-                    .send(),
-            )
-            .await;
+        let created = call(
+            &IAM_CREATE_SERVICE_LINKED_ROLE,
+            service,
+            self.iam
+                .create_service_linked_role()
+                .aws_service_name(service)
+                .customize()
+                .interceptor(attempts.counter())
+                .send(),
+        )
+        .await;
         match created {
             Ok(out) => {
                 let role = out.role.ok_or_else(|| {
@@ -104,19 +103,18 @@ impl Aws {
         &self,
         service: &str,
     ) -> Result<Option<ServiceLinkedRole>, AwsError> {
-        let roles = self
-            .call(
-                &IAM_LIST_ROLES,
-                service_path(service),
-                self.iam
-                    .list_roles()
-                    .path_prefix(service_path(service))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
+        let roles = call(
+            &IAM_LIST_ROLES,
+            service_path(service),
+            self.iam
+                .list_roles()
+                .path_prefix(service_path(service))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
+        .await?;
         // ListRoles leaves tags out: the mark is read with GetRole when needed.
         Ok(roles.into_iter().next().map(|r| ServiceLinkedRole {
             name: r.role_name,
@@ -146,13 +144,12 @@ impl Aws {
         name: &str,
         timeout: Duration,
     ) -> Result<(), AwsError> {
-        let task = match self
-            .call(
-                &IAM_DELETE_SERVICE_LINKED_ROLE,
-                name,
-                self.iam.delete_service_linked_role().role_name(name).send(),
-            )
-            .await
+        let task = match call(
+            &IAM_DELETE_SERVICE_LINKED_ROLE,
+            name,
+            self.iam.delete_service_linked_role().role_name(name).send(),
+        )
+        .await
         {
             Ok(out) => out.deletion_task_id,
             Err(e) if e.is_not_found() => return Ok(()),
@@ -160,16 +157,15 @@ impl Aws {
         };
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            let status = self
-                .call(
-                    &IAM_GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
-                    name,
-                    self.iam
-                        .get_service_linked_role_deletion_status()
-                        .deletion_task_id(&task)
-                        .send(),
-                )
-                .await?;
+            let status = call(
+                &IAM_GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
+                name,
+                self.iam
+                    .get_service_linked_role_deletion_status()
+                    .deletion_task_id(&task)
+                    .send(),
+            )
+            .await?;
             match status.status.as_str() {
                 "SUCCEEDED" => return Ok(()),
                 "FAILED" => {

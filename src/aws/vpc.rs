@@ -3,7 +3,7 @@
 use aws_sdk_ec2::types::{AttributeBooleanValue, VpcAttributeName};
 
 use super::actions::{EC2_DESCRIBE_VPC_ATTRIBUTE, EC2_MODIFY_VPC_ATTRIBUTE};
-use super::{Aws, AwsError, Found, found};
+use super::{Aws, AwsError, Found, call, found};
 
 /// The VPC's DNS settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,17 +49,16 @@ impl Aws {
     }
 
     async fn vpc_attribute(&self, vpc_id: &str, attribute: VpcAttributeName) -> Found<bool> {
-        let result = self
-            .call(
-                &EC2_DESCRIBE_VPC_ATTRIBUTE,
-                vpc_id,
-                self.ec2
-                    .describe_vpc_attribute()
-                    .vpc_id(vpc_id)
-                    .attribute(attribute.clone())
-                    .send(),
-            )
-            .await;
+        let result = call(
+            &EC2_DESCRIBE_VPC_ATTRIBUTE,
+            vpc_id,
+            self.ec2
+                .describe_vpc_attribute()
+                .vpc_id(vpc_id)
+                .attribute(attribute.clone())
+                .send(),
+        )
+        .await;
         Ok(found(result)?.map(|out| {
             let value = match attribute {
                 VpcAttributeName::EnableDnsSupport => out.enable_dns_support(),
@@ -82,7 +81,7 @@ impl Aws {
             DnsAttribute::Support => request.enable_dns_support(value),
             DnsAttribute::Hostnames => request.enable_dns_hostnames(value),
         };
-        self.call(&EC2_MODIFY_VPC_ATTRIBUTE, vpc_id, request.send())
+        call(&EC2_MODIFY_VPC_ATTRIBUTE, vpc_id, request.send())
             .await
             .map(|_| ())
     }

@@ -105,7 +105,11 @@ async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Val
             return Value::Null;
         }
     };
-    let exists = match aws.oidc_provider_exists(provider_arn.arn()).await {
+    let exists = match aws
+        .oidc_provider(provider_arn.arn())
+        .await
+        .map(|p| p.is_some())
+    {
         Ok(exists) => exists,
         Err(e) => {
             diags.error(

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::arn::OidcProviderArn;
 use crate::clients::Clients;
 use crate::policy::presets::{
-    PARAMETERS, check_parameter, parse_cloud_provider, parse_kkp_version,
+    PARAMETERS, check_parameter, describe_parameters, parse_cloud_provider, parse_kkp_version,
 };
 use crate::policy::{Preset, PresetArgs, Source};
 use crate::tfplugin::{
@@ -130,7 +130,7 @@ impl DataSource<Clients> for PolicyDocument {
                         format!(
                             "Remove `{param}`; preset `{}` takes {}.",
                             preset.name(),
-                            describe(preset.parameters())
+                            describe_parameters(preset.parameters(), "no parameters")
                         ),
                     );
                 }
@@ -219,17 +219,5 @@ async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Val
             );
             Value::Null
         }
-    }
-}
-
-fn describe(params: &[&str]) -> String {
-    if params.is_empty() {
-        "no parameters".to_string()
-    } else {
-        params
-            .iter()
-            .map(|p| format!("`{p}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::arn::{OidcProviderArn, PARTITIONS};
 use crate::policy::presets::{
-    PARAMETERS, check_parameter, parse_cloud_provider, parse_kkp_version,
+    PARAMETERS, check_parameter, describe_parameters, parse_cloud_provider, parse_kkp_version,
 };
 use crate::policy::{Preset, PresetArgs};
 use crate::tfplugin::{
@@ -24,19 +24,6 @@ fn preset_names() -> String {
         .join(", ")
 }
 
-/// `a`, `b` or "no parameters", for messages.
-fn describe(params: &[&str]) -> String {
-    if params.is_empty() {
-        "no parameters besides `partition`".to_string()
-    } else {
-        params
-            .iter()
-            .map(|p| format!("`{p}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
 impl Function for PolicyDocument {
     fn name(&self) -> &'static str {
         "policy_document"
@@ -48,7 +35,10 @@ impl Function for PolicyDocument {
             .map(|p| {
                 let params = match p.parameters() {
                     [] => String::new(),
-                    params => format!(" (params: {})", describe(params)),
+                    params => format!(
+                        " (params: {})",
+                        describe_parameters(params, "no parameters besides `partition`")
+                    ),
                 };
                 format!("`{}`{params}", p.name())
             })
@@ -132,7 +122,7 @@ impl Function for PolicyDocument {
             if !preset.parameters().contains(&param) {
                 return Err(bad(format!(
                     "`{param}` is not used by preset `{name}`, which takes {}",
-                    describe(preset.parameters())
+                    describe_parameters(preset.parameters(), "no parameters besides `partition`")
                 )));
             }
             check_parameter(param, value).map_err(bad)?;

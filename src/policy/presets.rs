@@ -364,6 +364,19 @@ impl FromStr for Preset {
     }
 }
 
+/// `a`, `b` for messages and documentation; `none` when there are none.
+pub fn describe_parameters(params: &[&str], none: &str) -> String {
+    if params.is_empty() {
+        none.to_string()
+    } else {
+        params
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

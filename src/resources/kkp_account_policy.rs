@@ -448,14 +448,7 @@ impl Resource<Clients> for KkpAccountPolicy {
             Err(e) => return report(diags, summary, &e),
         };
         // Every attribute, null until `read` fills it in.
-        let mut state = Value::Map(
-            self.schema()
-                .block
-                .attributes
-                .iter()
-                .map(|a| (a.name.to_string(), Value::Null))
-                .collect(),
-        );
+        let mut state = self.schema().block.null_object();
         state.set("id", Value::string(id));
         state.set("arn", Value::string(id));
         // The document names the account whose roles KKP manages: the owner's.

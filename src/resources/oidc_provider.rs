@@ -527,14 +527,7 @@ impl Resource<Clients> for OidcProvider {
             Err(e) => return report(diags, summary, &e),
         };
         // Every attribute must be present; unknown ones are read from AWS.
-        let mut state = Value::Map(
-            schema()
-                .block
-                .attributes
-                .iter()
-                .map(|a| (a.name.to_string(), Value::Null))
-                .collect(),
-        );
+        let mut state = schema().block.null_object();
         // Ownership comes from AWS, not from whoever runs the import: one
         // without the mark was made elsewhere, so destroy must leave it.
         state.set("adopted", Value::Bool(observed.mark.is_none()));

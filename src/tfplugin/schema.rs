@@ -152,6 +152,17 @@ impl Block {
         }
     }
 
+    /// An object with every attribute null: the start of a state that is
+    /// filled in from what the real world holds (e.g. at import).
+    pub fn null_object(&self) -> Value {
+        Value::Map(
+            self.attributes
+                .iter()
+                .map(|a| (a.name.to_string(), Value::Null))
+                .collect(),
+        )
+    }
+
     /// The cty object type of values conforming to this block.
     pub fn value_type(&self) -> Type {
         let mut attrs: BTreeMap<String, Type> = self

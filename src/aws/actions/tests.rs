@@ -9,7 +9,6 @@ fn sources() -> Vec<(&'static str, &'static str)> {
         ("connect.rs", include_str!("../connect.rs")),
         ("ec2.rs", include_str!("../ec2.rs")),
         ("eks.rs", include_str!("../eks.rs")),
-        ("iam.rs", include_str!("../iam.rs")),
         ("iam_policy.rs", include_str!("../iam_policy.rs")),
         ("oidc.rs", include_str!("../oidc.rs")),
         ("role.rs", include_str!("../role.rs")),

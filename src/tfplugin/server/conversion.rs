@@ -7,6 +7,16 @@ use super::super::proto::tfplugin6 as pb;
 use super::super::schema::{Block, Mode, Nesting, Schema};
 use super::super::value::{self, Value};
 
+/// Several values of one request, each decoded against `block` and named
+/// (e.g. "prior state") in the error when it does not decode.
+pub(crate) fn decode_all<const N: usize>(
+    values: [(Option<&pb::DynamicValue>, &str); N],
+    block: &Block,
+    diags: &mut Diagnostics,
+) -> [Value; N] {
+    values.map(|(dv, what)| decode(dv, block, what, diags))
+}
+
 pub(crate) fn decode(
     dv: Option<&pb::DynamicValue>,
     block: &Block,

@@ -13,7 +13,7 @@ use super::super::resource::{
 use super::super::value::{self, Value};
 use super::Server;
 use super::conversion::{
-    capabilities, decode, diags_to_pb, encode, function_to_pb, path_to_pb, schema_to_pb,
+    capabilities, decode, decode_all, diags_to_pb, encode, function_to_pb, path_to_pb, schema_to_pb,
 };
 use crate::tfplugin::Provider;
 use crate::tfplugin::functions::{CallRequest, FunctionError};
@@ -136,10 +136,9 @@ impl<P: Provider> Server<P> {
     ) -> pb::validate_resource_config::Response {
         let mut diags = Diagnostics::default();
         if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
-            let config = decode(
-                req.config.as_ref(),
+            let [config] = decode_all(
+                [(req.config.as_ref(), "configuration")],
                 &schema.block,
-                "configuration",
                 &mut diags,
             );
             if !diags.has_errors() {
@@ -158,10 +157,9 @@ impl<P: Provider> Server<P> {
     ) -> pb::validate_data_resource_config::Response {
         let mut diags = Diagnostics::default();
         if let Some((data_source, schema)) = self.data_source(&req.type_name, &mut diags) {
-            let config = decode(
-                req.config.as_ref(),
+            let [config] = decode_all(
+                [(req.config.as_ref(), "configuration")],
                 &schema.block,
-                "configuration",
                 &mut diags,
             );
             if !diags.has_errors() {
@@ -276,10 +274,9 @@ impl<P: Provider> Server<P> {
         let mut new_state = None;
         let mut private = req.private;
         if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
-            let state = decode(
-                req.current_state.as_ref(),
+            let [state] = decode_all(
+                [(req.current_state.as_ref(), "state")],
                 &schema.block,
-                "state",
                 &mut diags,
             );
             if !diags.has_errors()
@@ -317,22 +314,13 @@ impl<P: Provider> Server<P> {
         let mut diags = Diagnostics::default();
         let mut resp = pb::plan_resource_change::Response::default();
         if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
-            let prior = decode(
-                req.prior_state.as_ref(),
+            let [prior, proposed, config] = decode_all(
+                [
+                    (req.prior_state.as_ref(), "prior state"),
+                    (req.proposed_new_state.as_ref(), "proposed state"),
+                    (req.config.as_ref(), "configuration"),
+                ],
                 &schema.block,
-                "prior state",
-                &mut diags,
-            );
-            let proposed = decode(
-                req.proposed_new_state.as_ref(),
-                &schema.block,
-                "proposed state",
-                &mut diags,
-            );
-            let config = decode(
-                req.config.as_ref(),
-                &schema.block,
-                "configuration",
                 &mut diags,
             );
             if !diags.has_errors() {
@@ -378,16 +366,12 @@ impl<P: Provider> Server<P> {
         let mut diags = Diagnostics::default();
         let mut resp = pb::apply_resource_change::Response::default();
         if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
-            let prior = decode(
-                req.prior_state.as_ref(),
+            let [prior, planned] = decode_all(
+                [
+                    (req.prior_state.as_ref(), "prior state"),
+                    (req.planned_state.as_ref(), "planned state"),
+                ],
                 &schema.block,
-                "prior state",
-                &mut diags,
-            );
-            let planned = decode(
-                req.planned_state.as_ref(),
-                &schema.block,
-                "planned state",
                 &mut diags,
             );
             if !diags.has_errors()
@@ -485,10 +469,9 @@ impl<P: Provider> Server<P> {
         let mut diags = Diagnostics::default();
         let mut state = None;
         if let Some((data_source, schema)) = self.data_source(&req.type_name, &mut diags) {
-            let config = decode(
-                req.config.as_ref(),
+            let [config] = decode_all(
+                [(req.config.as_ref(), "configuration")],
                 &schema.block,
-                "configuration",
                 &mut diags,
             );
             if !diags.has_errors() {

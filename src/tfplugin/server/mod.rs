@@ -37,30 +37,9 @@ pub(crate) struct Server<P: Provider> {
 
 impl<P: Provider> Server<P> {
     pub(crate) fn new(provider: P) -> Self {
-        let resources = provider
-            .resources()
-            .into_iter()
-            .map(|r| {
-                let schema = r.schema();
-                (r.type_name(), (r, schema))
-            })
-            .collect();
-        let data_sources = provider
-            .data_sources()
-            .into_iter()
-            .map(|d| {
-                let schema = d.schema();
-                (d.type_name(), (d, schema))
-            })
-            .collect();
-        let functions = provider
-            .functions()
-            .into_iter()
-            .map(|f| {
-                let definition = f.definition();
-                (f.name(), (f, definition))
-            })
-            .collect();
+        let resources = by_name(provider.resources(), |r| (r.type_name(), r.schema()));
+        let data_sources = by_name(provider.data_sources(), |d| (d.type_name(), d.schema()));
+        let functions = by_name(provider.functions(), |f| (f.name(), f.definition()));
         Server {
             binary_name: provider.binary_name(),
             provider_schema: provider.schema(),
@@ -122,6 +101,21 @@ impl<P: Provider> Server<P> {
         }
         found
     }
+}
+
+/// The provider's resources, data sources or functions by name, each with
+/// what describes it (its schema or definition), computed once.
+fn by_name<T: ?Sized, D>(
+    items: Vec<Box<T>>,
+    describe: impl Fn(&T) -> (&'static str, D),
+) -> BTreeMap<&'static str, (Box<T>, D)> {
+    items
+        .into_iter()
+        .map(|item| {
+            let (name, description) = describe(&item);
+            (name, (item, description))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -372,14 +372,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             }
             Err(e) => return report(diags, summary, &e),
         };
-        let mut state = Value::Map(
-            self.schema()
-                .block
-                .attributes
-                .iter()
-                .map(|a| (a.name.to_string(), Value::Null))
-                .collect(),
-        );
+        let mut state = self.schema().block.null_object();
         let import = Import {
             state: &mut state,
             role: &role,
