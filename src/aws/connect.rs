@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use aws_config::identity::IdentityCache;
 use aws_config::profile::ProfileSet;
 #[allow(deprecated)]
 // the replacement types live in aws-runtime, which aws-config does not re-export
@@ -79,6 +80,8 @@ pub enum ConnectError {
 }
 
 const DEFAULT_SESSION_NAME: &str = "terraform-provider-clusteriam";
+/// The longest an AssumeRole (all its attempts) may take.
+const ASSUME_ROLE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Resolves credentials and, unless skipped, asks STS who we are, once.
 pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
@@ -134,6 +137,14 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
         config = config
             .to_builder()
             .credentials_provider(SharedCredentialsProvider::new(provider))
+            // AssumeRole is an STS call with the provider's retries: under
+            // throttling it can take minutes, not the 5 s the SDK's
+            // credentials cache allows a load by default.
+            .identity_cache(
+                IdentityCache::lazy()
+                    .load_timeout(ASSUME_ROLE_TIMEOUT)
+                    .build(),
+            )
             .build();
     }
 
@@ -375,6 +386,11 @@ fn profile_file_names(settings: &Settings) -> String {
 /// debug log).
 fn credentials_problem(err: &CredentialsError) -> String {
     tracing::debug!(error = %aws_sdk_sts::error::DisplayErrorContext(err), "no credentials");
+    if let CredentialsError::CredentialsNotLoaded(_) = err {
+        return "no credentials were found: none in the provider block, the environment or the \
+                shared files, and no container or instance role"
+            .into();
+    }
     let mut parts: Vec<String> = Vec::new();
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = next {

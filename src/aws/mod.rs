@@ -174,26 +174,31 @@ fn answer_error(
 ) -> AwsError {
     let header = |name| raw.headers().get(name);
     let status = raw.status().as_u16();
+    let attempts: u32 = header(retry::ATTEMPTS_HEADER)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1);
     let Some(code) = meta.code() else {
         let service = header(retry::SERVICE_HEADER).unwrap_or("AWS");
         let mistake = retry::Mistake::NotAws {
             status,
             html: retry::looks_like_html(raw),
         };
+        let every = if attempts > 1 {
+            format!(" on all {attempts} attempts")
+        } else {
+            String::new()
+        };
         return AwsError {
             code: None,
             message: format!(
-                "the {service} endpoint `{}` {mistake}: it is probably not an AWS API endpoint. \
-                 Check `endpoints.{}` (if set) and `region`",
+                "the {service} endpoint `{}` {mistake}{every}: it is probably not an AWS API \
+                 endpoint. Check `endpoints.{}` (if set) and `region`",
                 header(retry::ENDPOINT_HEADER).unwrap_or("(unknown)"),
                 service.to_ascii_lowercase()
             ),
         };
     };
     let mut message = meta.message().unwrap_or("no message").to_string();
-    let attempts: u32 = header(retry::ATTEMPTS_HEADER)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1);
     if attempts > 1 && (is_throttling(code) || status >= 500) {
         message.push_str(&format!(" (all {attempts} attempts failed)"));
     }

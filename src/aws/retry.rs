@@ -16,8 +16,8 @@
 //! - Configuration mistakes fail at once whatever `max_retries` says: a
 //!   connection that cannot be made (refused, a host name that does not
 //!   resolve, TLS) and an answer that is not AWS's (an HTML page, an error
-//!   without an AWS error code). Throttling, AWS's own 5xx and a connection
-//!   dropped mid-request are what the retries are for.
+//!   without an AWS error code), server errors aside. Throttling, 5xx and a
+//!   connection dropped mid-request are what the retries are for.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -168,13 +168,16 @@ fn chain<'a>(
 }
 
 /// An answer that is not AWS's: an HTML page, or an error without an AWS
-/// error code. 502, 503 and 504 without a code are left to the retries:
-/// gateways in front of AWS send them when it is overloaded.
+/// error code. Server errors (500, 502, 503, 504) are left to the retries
+/// whatever their body: a server or gateway in front of AWS answers them,
+/// often as HTML, when it is overloaded, and that passes.
 fn not_aws(response: &HttpResponse) -> Option<Mistake> {
     let status = response.status().as_u16();
+    if (500..=504).contains(&status) {
+        return None;
+    }
     let html = looks_like_html(response);
-    let codeless_error =
-        status >= 400 && !(502..=504).contains(&status) && aws_error_code(response).is_none();
+    let codeless_error = status >= 400 && aws_error_code(response).is_none();
     (html || codeless_error).then_some(Mistake::NotAws { status, html })
 }
 

@@ -314,6 +314,8 @@ async fn what_aws_retries_is_retried() {
         ("AWS's 503", Answer::Raw(503, UNAVAILABLE)),
         ("a gateway's 502", Answer::Raw(502, "Bad Gateway")),
         ("a connection dropped mid-request", Answer::Drop),
+        ("a server's 500 page", Answer::Raw(500, HTML_404)),
+        ("a plain 500", Answer::Raw(500, "Internal Server Error")),
         (
             "AWS's 500",
             Answer::Raw(
@@ -339,6 +341,7 @@ async fn what_aws_retries_is_retried() {
 
 /// Refused, unknown host, an HTML page, an error without an AWS code: one
 /// attempt, no wait, and an error naming the endpoint and what happened.
+/// (Server errors are retried whatever their body: `what_aws_retries_is_retried`.)
 #[tokio::test]
 async fn configuration_mistakes_fail_at_once_naming_the_endpoint() {
     let closed = {
@@ -375,13 +378,9 @@ async fn configuration_mistakes_fail_at_once_naming_the_endpoint() {
 
     for (status, body, says) in [
         (404, HTML_404, "answered HTTP 404 with an HTML page"),
-        (500, HTML_404, "answered HTTP 500 with an HTML page"),
-        (
-            500,
-            "Internal Server Error",
-            "answered HTTP 500 with no AWS error code",
-        ),
         (404, "not found", "answered HTTP 404 with no AWS error code"),
+        (405, "", "answered HTTP 405 with no AWS error code"),
+        (200, HTML_404, "answered HTTP 200 with an HTML page"),
     ] {
         let aws = FakeAws::start(move |_| Answer::Raw(status, body));
         let err = identity(&default_client(&aws.url, &sleeps))
