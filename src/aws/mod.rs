@@ -24,7 +24,6 @@ pub use ec2::ResourceTag;
 pub use iam_policy::{MAX_POLICY_VERSIONS, ManagedPolicy, PolicyVersion};
 use log::Attempts;
 pub use oidc::{OidcCreated, OidcProvider};
-pub use retry::DEFAULT_MAX_RETRIES;
 pub use role::{NewRole, ObservedProfile, ObservedRole, Profiles};
 pub use service_linked_role::{Created, ServiceLinkedRole};
 pub use vpc::{DnsAttribute, VpcDns};
@@ -154,9 +153,9 @@ where
                 | SdkError::ResponseError(_) => format!(
                     "could not reach the AWS endpoint: {}. Check the network and the `endpoints` \
                      and `region` settings",
-                    retry::describe_connection_failure(&err)
+                    retry::describe_cause(&err)
                 ),
-                _ => retry::describe_connection_failure(&err),
+                _ => retry::describe_cause(&err),
             },
         };
         AwsError {

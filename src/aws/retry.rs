@@ -11,8 +11,8 @@
 //!   only a first-attempt success earns 1 back), so a burst of throttled calls
 //!   drains it and then fails calls that still have attempts left ("not
 //!   enough retry quota"). The AWS provider dropped that quota after its
-//!   users hit the same failure. `the_sdks_retry_quota_runs_dry_...` below
-//!   shows both.
+//!   users hit the same failure. `the_sdks_retry_quota_runs_dry_...` in
+//!   `retry/tests.rs` shows both.
 //! - Configuration mistakes fail at once whatever `max_retries` says: a
 //!   connection that cannot be made (refused, a host name that does not
 //!   resolve, TLS) and an answer that is not AWS's (an HTML page, an error
@@ -129,12 +129,12 @@ fn connection_failure(err: &ConnectorError) -> Option<String> {
     if !connecting || timed_out {
         return None;
     }
-    Some(describe_connection_failure(err))
+    Some(describe_cause(err))
 }
 
-/// The cause of a failed connection in a few words, without the SDK's and
-/// hyper's debug output.
-pub fn describe_connection_failure(err: &(dyn StdError + 'static)) -> String {
+/// The cause of a failure (mostly of a connection) in a few words, without
+/// the SDK's and hyper's debug output.
+pub fn describe_cause(err: &(dyn StdError + 'static)) -> String {
     for e in chain(err) {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
             match io.kind() {
@@ -230,7 +230,7 @@ pub fn attempt_failure(
     }
     match err.as_connector_error() {
         Some(connector) if connector.is_timeout() => "timeout".into(),
-        Some(connector) => describe_connection_failure(connector),
+        Some(connector) => describe_cause(connector),
         None if err.is_timeout_error() => "timeout".into(),
         None => err.to_string(),
     }
@@ -328,7 +328,7 @@ impl Intercept for ExplainFailures {
                     endpoint,
                     attempts,
                     mistake: connection_failure(connector).is_some(),
-                    cause: describe_connection_failure(connector),
+                    cause: describe_cause(connector),
                     detail: DisplayErrorContext(connector).to_string(),
                 };
                 let source: BoxError = Box::new(failed);
