@@ -1,20 +1,25 @@
 """The benchmark behind BENCHMARKS.md. Run it through `scripts/bench`, which
 installs and builds what it needs; this file only measures and reports.
 
-Four parts, one run, one emulator (moto's server on a free loopback port):
+Five parts, one run, one emulator (moto's server on a free loopback port):
   1. footprint: binary size, exec-to-handshake time, RSS after the handshake,
      peak RSS while Terraform plans 500 resources, GetProviderSchema latency;
   2. scale: plan, apply, re-plan, destroy of N mixed resources next to N of
      Terraform's built-in terraform_data;
   3. AWS calls per resource type and phase, counted at the emulator with
      moto's request recorder, next to the documented minimum;
-  4. the documented AWS CLI steps of each platform against `terraform apply`.
+  4. the documented AWS CLI steps of each platform against `terraform apply`;
+  5. throttled (only with `--only throttled`): apply, refresh and no-op plan
+     of N mixed resources through a proxy that throttles like IAM, STS and
+     EC2 do (per-account token buckets, `Throttling: Rate exceeded`).
 
 Targets are checked and printed PASS/MISS; nothing fails on a MISS.
 """
 
 import argparse
 import base64
+import http.client
+import http.server
 import json
 import os
 import shutil
@@ -805,10 +810,225 @@ def documented_way(args, work, emulator):
     return results
 
 
+# --- 5. throttled -----------------------------------------------------------
+
+# Token buckets per account: (capacity, refill per second). A call takes one
+# token; with none left the proxy answers as AWS does when it throttles.
+# - IAM publishes no rates. AWS's guidance ("How to monitor and query IAM
+#   resources at scale", part 2; re:Post "resolve API throttling or Rate
+#   exceeded errors for IAM and AWS STS") says IAM and STS throttle per
+#   account, across regions, at rates that cannot be raised, and that a
+#   sustained stream of IAM reads gets throttled at a few tens per second.
+#   We assume a bucket of 40 reads refilled at 20 per second, and fewer
+#   writes: 20 refilled at 5 per second (writes are the expensive side of
+#   IAM, and every write must propagate worldwide).
+# - STS GetCallerIdentity: 100 refilled at 50 per second (one call per
+#   provider process; it never binds here).
+# - EC2 documents its buckets, per account, region and API: 100 refilled
+#   at 20 per second for a non-mutating (Describe*) API. Mutating APIs
+#   (CreateTags, DeleteTags, ModifyVpcAttribute) we take as 50 refilled at 5.
+# - EKS (DescribeCluster, not in the mix): 20 refilled at 10.
+# Every rate can be changed with --throttle SERVICE:KIND=CAPACITY/RATE.
+THROTTLE_RATES = {
+    ("iam", "read"): (40, 20.0),
+    ("iam", "write"): (20, 5.0),
+    ("sts", "read"): (100, 50.0),
+    ("ec2", "read"): (100, 20.0),
+    ("ec2", "write"): (50, 5.0),
+    ("eks", "read"): (20, 10.0),
+}
+# EC2 keeps one bucket per API; IAM, STS and EKS one per kind of call.
+PER_API = {"ec2"}
+
+
+class Bucket:
+    def __init__(self, capacity, rate):
+        self.capacity, self.rate = capacity, rate
+        self.tokens, self.at = float(capacity), time.monotonic()
+        self.lock = threading.Lock()
+
+    def take(self):
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
+            self.at = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return True
+            return False
+
+
+def throttled_answer(service):
+    """The answer each service gives when it throttles (its own error shape)."""
+    rid = "00000000-0000-4000-8000-000000000000"
+    if service == "ec2":
+        return 503, "text/xml;charset=UTF-8", {}, (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>'
+            "<Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message>"
+            f"</Error></Errors><RequestID>{rid}</RequestID></Response>")
+    if service == "eks":
+        return 429, "application/json", {"x-amzn-ErrorType": "ThrottlingException"}, \
+            '{"message":"Rate exceeded"}'
+    return 400, "text/xml", {}, (
+        '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error>'
+        "<Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>"
+        f"<RequestId>{rid}</RequestId></ErrorResponse>")
+
+
+class ThrottlingProxy:
+    """An HTTP proxy on 127.0.0.1 in front of the emulator that enforces
+    per-account token buckets (the account: the request's access key id)
+    and counts calls and throttled answers per service."""
+
+    def __init__(self, upstream, rates):
+        self.upstream = urllib.parse.urlparse(upstream)
+        self.rates = rates
+        self.enabled = True
+        self.buckets = {}
+        self.lock = threading.Lock()
+        self.reset_counts()
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def handle_one(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                status, headers, data = proxy.serve(self.command, self.path, self.headers, body)
+                self.send_response(status)
+                for k, v in headers:
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = handle_one
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.local = threading.local()
+
+    def reset_counts(self):
+        with self.lock:
+            self.calls, self.throttled = {}, {}
+
+    def bucket(self, key, service, kind):
+        with self.lock:
+            if key not in self.buckets:
+                capacity, rate = self.rates.get((service, kind), (10**9, 10.0**9))
+                self.buckets[key] = Bucket(capacity, rate)
+            return self.buckets[key]
+
+    def serve(self, method, path, headers, body):
+        auth = headers.get("Authorization", "")
+        scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/") if "Credential=" in auth else []
+        account = scope[0] if scope else "?"
+        service = scope[3] if len(scope) >= 4 else "?"
+        action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", [None])[0]
+        if action is None:
+            action = f"{method} {urllib.parse.urlparse(path).path}"
+            kind = "read" if method == "GET" else "write"
+        else:
+            kind = "write" if is_write(action) else "read"
+        with self.lock:
+            self.calls[service] = self.calls.get(service, 0) + 1
+        if self.enabled:
+            key = (account, service, kind, action if service in PER_API else None)
+            if not self.bucket(key, service, kind).take():
+                with self.lock:
+                    self.throttled[service] = self.throttled.get(service, 0) + 1
+                status, ctype, extra, text = throttled_answer(service)
+                return status, [("Content-Type", ctype), *extra.items()], text.encode()
+        return self.forward(method, path, headers, body)
+
+    def forward(self, method, path, headers, body):
+        conn = getattr(self.local, "conn", None)
+        for attempt in range(2):
+            if conn is None:
+                conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port,
+                                                  timeout=120)
+                self.local.conn = conn
+            try:
+                conn.request(method, path, body=body,
+                             headers={k: v for k, v in headers.items()
+                                      if k.lower() not in ("connection", "keep-alive")})
+                response = conn.getresponse()
+                data = response.read()
+                kept = [(k, v) for k, v in response.getheaders()
+                        if k.lower() not in ("content-length", "transfer-encoding", "connection",
+                                             "keep-alive", "server", "date")]
+                return response.status, kept, data
+            except (http.client.HTTPException, OSError):
+                conn.close()
+                conn = self.local.conn = None
+                if attempt:
+                    raise
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+THROTTLED_PHASES = [
+    ("apply", ["apply", "-auto-approve"], (0,)),
+    ("refresh", ["plan", "-refresh-only", "-detailed-exitcode"], (0,)),
+    ("no-op plan", ["plan", "-detailed-exitcode"], (0,)),
+]
+
+
+def throttled(args, work, emulator):
+    """Apply, refresh and no-op plan of N mixed resources through the
+    throttling proxy, and the same without throttling (through the same
+    proxy, to count the calls) for comparison."""
+    proxy = ThrottlingProxy(emulator.url, args.throttle_rates)
+    results = {}  # (n, mode, phase) -> run
+    try:
+        for n in args.sizes:
+            for mode in ("unthrottled", "throttled"):
+                log(f"throttled: N={n} {mode}")
+                emulator.reset()
+                proxy.buckets = {}
+                proxy.enabled = mode == "throttled"
+                ws = Workspace(work, f"throttled-{n}-{mode}", emulator)
+                ws.env["AWS_ENDPOINT_URL"] = proxy.url
+                log_path = ws.dir / "provider.log"
+                ws.env["TF_LOG_PROVIDER"] = "DEBUG"
+                ws.env["TF_LOG_PATH"] = str(log_path)
+                scale_prerequisites(emulator, ws, n)
+                ws.write(scale_config(n))
+                for phase, cmd, ok in THROTTLED_PHASES:
+                    proxy.reset_counts()
+                    log_path.write_text("")
+                    r = ws.run(*cmd, ok=ok, emulator=emulator)
+                    text = log_path.read_text(errors="replace")
+                    r.update(calls=dict(proxy.calls), throttled=dict(proxy.throttled),
+                             retries=text.count("retrying AWS call"))
+                    results[(n, mode, phase)] = r
+                shutil.rmtree(ws.dir)
+    finally:
+        proxy.close()
+    return results
+
+
+def parse_throttle(text):
+    """SERVICE:KIND=CAPACITY/RATE, e.g. iam:read=40/20."""
+    key, value = text.split("=")
+    service, kind = key.split(":")
+    capacity, rate = value.split("/")
+    return (service, kind), (int(capacity), float(rate))
+
+
 # --- report -----------------------------------------------------------------
 
 
-def report(args, fp, sc, calls, doc):
+def report(args, fp, sc, calls, doc, th=None):
     out = []
     p = out.append
     load = os.getloadavg()
@@ -877,6 +1097,27 @@ def report(args, fp, sc, calls, doc):
             tf, cli = median(e["tf"]), median(e["cli"])
             p(f"| {name} | {e['commands']} | {cli:.1f} | {tf:.1f} | {tf / cli:.2f}x |")
         p("")
+    if th:
+        p("### 5. Throttled: IAM's, STS's and EC2's rate limits in front of the emulator\n")
+        rates = ", ".join(f"{s} {k} {c} refilled at {r:g}/s" for (s, k), (c, r)
+                          in sorted(args.throttle_rates.items()))
+        p(f"Token buckets per account ({rates}; EC2 per API). N mixed resources as in part 2, "
+          "the provider's default retry settings. *IAM calls*: requests that reached the "
+          "proxy, throttled ones included; *throttled*: answered `Throttling: Rate exceeded` (or "
+          "EC2's `RequestLimitExceeded`); *retries*: `retrying AWS call` lines in the provider's "
+          "DEBUG log. *unthrottled s*: the same phase through the same proxy with no limits.\n")
+        p("| N | phase | wall s | unthrottled s | IAM calls | IAM throttled | other calls | "
+          "other throttled | retries |")
+        p("|---|---|---|---|---|---|---|---|---|")
+        for n in args.sizes:
+            for phase, _, _ in THROTTLED_PHASES:
+                t, u = th[(n, "throttled", phase)], th[(n, "unthrottled", phase)]
+                iam = t["calls"].get("iam", 0)
+                other = sum(v for k, v in t["calls"].items() if k != "iam")
+                other_throttled = sum(v for k, v in t["throttled"].items() if k != "iam")
+                p(f"| {n} | {phase} | {t['wall']:.1f} | {u['wall']:.1f} | {iam} | "
+                  f"{t['throttled'].get('iam', 0)} | {other} | {other_throttled} | {t['retries']} |")
+        p("")
     p("### Targets\n")
     p("| target | measured | limit | result |\n|---|---|---|---|")
     for what, measured, limit, passed in TARGETS:
@@ -887,8 +1128,12 @@ def report(args, fp, sc, calls, doc):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small N, one repetition")
-    parser.add_argument("--only", choices=["footprint", "scale", "calls", "cli"], action="append",
-                        help="run only these parts (repeatable)")
+    parser.add_argument("--only", choices=["footprint", "scale", "calls", "cli", "throttled"],
+                        action="append",
+                        help="run only these parts (repeatable); `throttled` runs only when named")
+    parser.add_argument("--throttle", action="append", default=[], type=parse_throttle,
+                        metavar="SERVICE:KIND=CAPACITY/RATE",
+                        help="a token bucket of the throttled part, e.g. iam:read=40/20")
     parser.add_argument("--out", type=Path, default=ROOT / "target/bench/results.md",
                         help="where to write the markdown report (also printed)")
     parser.add_argument("--sizes", help="comma-separated N for the scale part (default 10,100,500; "
@@ -901,6 +1146,7 @@ def main():
     args.starts = 50 if args.quick else 200
     args.schema_runs = 5 if args.quick else 15
     parts = set(args.only or ["footprint", "scale", "calls", "cli"])
+    args.throttle_rates = {**THROTTLE_RATES, **dict(args.throttle)}
 
     with tempfile.TemporaryDirectory(prefix="clusteriam-bench-") as work:
         emulator = Emulator(work)
@@ -909,9 +1155,10 @@ def main():
             sc = scale(args, work, emulator) if "scale" in parts else None
             calls = aws_calls(args, work, emulator) if "calls" in parts else None
             doc = documented_way(args, work, emulator) if "cli" in parts else None
+            th = throttled(args, work, emulator) if "throttled" in parts else None
         finally:
             emulator.close()
-    text = report(args, fp, sc, calls, doc)
+    text = report(args, fp, sc, calls, doc, th)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)

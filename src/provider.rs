@@ -47,7 +47,7 @@ fn schema() -> Schema {
             s("access_key", "The AWS access key id. Prefer the `AWS_ACCESS_KEY_ID` environment variable or a profile over writing keys into configuration. Requires `secret_key`."),
             s("secret_key", "The AWS secret access key. Prefer the `AWS_SECRET_ACCESS_KEY` environment variable or a profile. Requires `access_key`.").sensitive(),
             s("token", "The session token that goes with temporary credentials in `access_key` and `secret_key`.").sensitive(),
-            Attribute::optional("max_retries", Type::Number, "How many times to retry an AWS call that was throttled or failed with a server error before giving up. Defaults to the SDK's standard retry policy (2 retries)."),
+            Attribute::optional("max_retries", Type::Number, "How many times to retry an AWS call that was throttled, failed with a server error or lost its connection, waiting between attempts with exponential backoff and jitter (at most 20 seconds). Defaults to 25, like the AWS provider, unless the `AWS_MAX_ATTEMPTS` environment variable or the profile's `max_attempts` sets the number of attempts (retries plus one). A connection that cannot be made, or an endpoint that does not answer like AWS, fails at once."),
             Attribute::optional("skip_credentials_validation", Type::Bool, "Skip the `sts:GetCallerIdentity` call at configuration. The account id is then unknown, so resources that build ARNs from it need it spelled out. Defaults to `false`."),
             Attribute::optional("allow_http_endpoints", Type::Bool, "Allow `http://` URLs for AWS endpoints on hosts other than this machine, in `endpoints` as well as in the `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` environment variables and the shared config file's `endpoint_url`. The provider sends its signed requests to these endpoints and receives the credentials of `assume_role` from STS, so without this setting plain HTTP is refused except to loopback addresses (127.0.0.0/8, `::1`, `localhost`), such as a local emulator. Defaults to `false`."),
             s("propagation_timeout", "How long to wait for IAM's eventual consistency after a change, such as a new role becoming assumable or a new OIDC provider becoming usable in a trust policy, written like `\"2m\"` or `\"90s\"`. Defaults to `\"2m\"`."),
@@ -383,6 +383,35 @@ fn report_connect_error(err: ConnectError, sts_endpoint_set: bool, diags: &mut D
             "The provider needs a region. Set `region` in the provider block, or the AWS_REGION \
              environment variable, or a region in the selected profile.",
         ),
+        ConnectError::NoProfile {
+            name,
+            from_setting,
+            files,
+            found,
+        } => diags.attribute_error(
+            "profile",
+            "AWS profile not found",
+            format!(
+                "{} names the profile `{name}`, which is in none of the shared config files \
+                 ({files}). {}\n\nCreate the profile (e.g. with `aws configure --profile {name}`), \
+                 or name one that exists.",
+                if from_setting {
+                    "`profile`"
+                } else {
+                    "The AWS_PROFILE environment variable"
+                },
+                if found.is_empty() {
+                    "Those files hold no profiles at all.".to_string()
+                } else {
+                    format!("Profiles found: {}.", found.join(", "))
+                }
+            ),
+        ),
+        ConnectError::ProfileFiles(detail) => diags.attribute_error(
+            "shared_config_files",
+            "Cannot read the AWS shared config files",
+            format!("{detail}\n\nFix the file, or point `shared_config_files` at another."),
+        ),
         ConnectError::NoCredentials(detail) => diags.attribute_error(
             "access_key",
             "No valid AWS credentials found",
@@ -400,22 +429,29 @@ fn report_connect_error(err: ConnectError, sts_endpoint_set: bool, diags: &mut D
                  (and `external_id`, if it requires one), and that the base credentials are valid."
             ),
         ),
-        ConnectError::Unreachable(detail) => {
-            let path = if sts_endpoint_set {
-                AttributePath::root("endpoints").attribute("sts")
-            } else {
-                AttributePath::root("region")
-            };
-            diags.attribute_error(
-                path,
-                "Cannot reach the AWS STS endpoint",
-                format!(
-                    "validating credentials with sts:GetCallerIdentity: {detail}\n\nCheck `endpoints.sts` \
-                     (if set), `region` and the network. To configure without any call to STS, set \
-                     `skip_credentials_validation = true`."
-                ),
-            )
-        }
+        ConnectError::Unreachable(detail) => diags.attribute_error(
+            sts_setting(sts_endpoint_set),
+            "Cannot reach the AWS STS endpoint",
+            format!(
+                "validating credentials with sts:GetCallerIdentity: {detail}.\n\nTo configure \
+                 without any call to STS, set `skip_credentials_validation = true`."
+            ),
+        ),
+        ConnectError::NotAws(detail) => diags.attribute_error(
+            sts_setting(sts_endpoint_set),
+            "The STS endpoint does not answer like AWS",
+            format!(
+                "validating credentials with sts:GetCallerIdentity: {detail}.\n\nTo configure \
+                 without any call to STS, set `skip_credentials_validation = true`."
+            ),
+        ),
+        ConnectError::Sts(err) => diags.error(
+            "Cannot validate the AWS credentials",
+            format!(
+                "validating credentials with sts:GetCallerIdentity: {}",
+                err.detail()
+            ),
+        ),
         ConnectError::PlainHttpEndpoint { setting, url } => {
             let path = match setting.strip_prefix("endpoints.") {
                 Some(service) => AttributePath::root("endpoints").attribute(service),
@@ -446,6 +482,15 @@ fn report_connect_error(err: ConnectError, sts_endpoint_set: bool, diags: &mut D
                  or the selected profile."
             ),
         ),
+    }
+}
+
+/// The setting to blame when STS cannot be reached: its endpoint if set, else the region.
+fn sts_setting(sts_endpoint_set: bool) -> AttributePath {
+    if sts_endpoint_set {
+        AttributePath::root("endpoints").attribute("sts")
+    } else {
+        AttributePath::root("region")
     }
 }
 

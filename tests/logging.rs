@@ -72,3 +72,47 @@ fn info_log_leaves_out_debug_lines() {
     );
     ws.destroy().assert_ok();
 }
+
+/// A throttling storm at the start: the configure-time STS call is
+/// throttled 3 times in a row, and the DEBUG log shows each retry with the
+/// operation, the attempt, the reason and the wait.
+#[test]
+fn debug_log_shows_each_retry_with_its_reason() {
+    let aws = Emulator::start();
+    let proxy = common::faults::FaultProxy::start(&aws.url, Default::default());
+    proxy.burst(0, 3);
+    let mut ws = Workspace::new();
+    let log = ws.path().join("terraform.log");
+    ws.set_env("TF_LOG", "DEBUG");
+    ws.set_env("TF_LOG_PATH", log.to_str().unwrap());
+    ws.write(&format!(
+        "{}\ndata \"clusteriam_policy_document\" \"p\" {{\n  preset = \"rancher_etcd_worker\"\n}}\n",
+        common::provider_block_for(&proxy.url)
+    ));
+    ws.plan().assert_ok();
+    let text = std::fs::read_to_string(&log).expect("terraform wrote its log");
+    let retries: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            l.contains("[DEBUG] provider.terraform-provider-clusteriam")
+                && l.contains("retrying AWS call")
+        })
+        .collect();
+    assert_eq!(
+        retries.len(),
+        3,
+        "one line per retry:\n{}",
+        retries.join("\n")
+    );
+    for (line, attempt) in retries.iter().zip(2..) {
+        for field in [
+            "operation=GetCallerIdentity",
+            &format!("attempt={attempt} "),
+            "max_attempts=26",
+            "reason=\"HTTP 400 Throttling\"",
+            "waited_ms=",
+        ] {
+            assert!(line.contains(field), "`{field}` missing from: {line}");
+        }
+    }
+}

@@ -3,6 +3,12 @@
 
 mod common;
 
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
 use common::{Emulator, Workspace};
 
 /// A configuration that makes the provider configure (a data source needs it).
@@ -128,19 +134,214 @@ fn assume_role_reaches_the_target_account_through_sts() {
     );
 }
 
+/// Runs `terraform plan` and returns it with how long it took.
+fn timed_plan(ws: &Workspace) -> (common::Run, Duration) {
+    let started = Instant::now();
+    let run = ws.plan();
+    (run, started.elapsed())
+}
+
+/// Debug output of the SDK and hyper that must never reach a diagnostic.
+#[track_caller]
+fn assert_no_debug_dump(run: &common::Run) {
+    for dump in [
+        "DispatchFailure",
+        "SdkBody",
+        "hyper_util",
+        "ConnectorError",
+        "Some(",
+    ] {
+        assert!(
+            !run.output().contains(dump),
+            "`{dump}` in the diagnostics:\n{}",
+            run.output()
+        );
+    }
+}
+
+/// A configuration mistake fails at once with the default retries (25).
+const FAST: Duration = Duration::from_secs(5);
+
 #[test]
-fn unreachable_endpoint_is_reported_on_the_endpoint() {
+fn unreachable_endpoint_fails_fast_naming_it() {
     let ws = Workspace::new();
     // Port 9 (discard) on loopback: nothing listens there.
     ws.write(&config(&format!(
         "region = \"us-east-1\"\n{}",
         endpoints("http://127.0.0.1:9")
     )));
-    ws.plan().assert_error(&[
+    // Terraform itself takes a moment: time a plan that needs no AWS call.
+    let offline = Workspace::new();
+    offline.write(&config(
+        "region = \"us-east-1\"\nskip_credentials_validation = true",
+    ));
+    let (_, baseline) = timed_plan(&offline);
+    let (run, took) = timed_plan(&ws);
+    run.assert_error(&[
         "Cannot reach the AWS STS endpoint",
+        "could not connect to the STS endpoint `http://127.0.0.1:9`",
+        "the connection was refused",
         "endpoints.sts",
         "skip_credentials_validation",
     ]);
+    assert_no_debug_dump(&run);
+    assert!(
+        took < baseline + FAST,
+        "a refused connection is not retried: {took:?} (a plan without AWS: {baseline:?})"
+    );
+}
+
+/// A web server that is not AWS: answers every request with `status` and an HTML page.
+struct NotAws {
+    url: String,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl NotAws {
+    fn start(status: u16) -> NotAws {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let Ok((mut conn, _)) = listener.accept() else {
+                        std::thread::sleep(Duration::from_millis(5));
+                        continue;
+                    };
+                    conn.set_nonblocking(false).unwrap();
+                    conn.set_read_timeout(Some(Duration::from_millis(500)))
+                        .unwrap();
+                    let mut buf = [0u8; 65536];
+                    let _ = conn.read(&mut buf);
+                    let body = format!(
+                        "<!DOCTYPE html><html><head><title>{status}</title></head><body>nginx</body></html>"
+                    );
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 {status} Whatever\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                }
+            })
+        };
+        NotAws {
+            url,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for NotAws {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A web server at the endpoints: a 404 fails at once; a 500 is retried
+/// (a server error can pass) and then says the same. Neither is blamed on
+/// the credentials, and without the STS call the first read says it too.
+#[test]
+fn an_endpoint_that_is_not_aws_is_named_and_not_blamed_on_credentials() {
+    let offline = Workspace::new();
+    offline.write(&config(
+        "region = \"us-east-1\"\nskip_credentials_validation = true",
+    ));
+    let (_, baseline) = timed_plan(&offline);
+    for (status, retries, says) in [
+        (404, "", "answered HTTP 404 with an HTML page"),
+        (
+            500,
+            "max_retries = 1\n",
+            "answered HTTP 500 with an HTML page on all 2 attempts",
+        ),
+    ] {
+        let server = NotAws::start(status);
+        let ws = Workspace::new();
+        ws.write(&config(&format!(
+            "region = \"us-east-1\"\n{retries}{}",
+            endpoints(&server.url)
+        )));
+        let (run, took) = timed_plan(&ws);
+        run.assert_error(&[
+            "The STS endpoint does not answer like AWS",
+            &format!("the STS endpoint `{}` {says}", server.url),
+            "not an AWS API endpoint",
+        ]);
+        assert!(
+            !run.mentions("Invalid AWS credentials") && !run.mentions("access key"),
+            "not a credentials problem:\n{}",
+            run.output()
+        );
+        assert_no_debug_dump(&run);
+        if status == 404 {
+            assert!(
+                took < baseline + FAST,
+                "HTTP 404 is not retried: {took:?} (a plan without AWS: {baseline:?})"
+            );
+        }
+
+        // Without the STS call, the first read says the same.
+        ws.write(&format!(
+            "{}\ndata \"clusteriam_eks_cluster_oidc\" \"c\" {{\n  cluster_name = \"c\"\n}}\n",
+            config(&format!(
+                "region = \"us-east-1\"\nskip_credentials_validation = true\n{retries}{}",
+                endpoints(&server.url)
+            ))
+        ));
+        let run = ws.plan();
+        run.assert_error(&[
+            "reading EKS cluster (`c`)",
+            &format!("the EKS endpoint `{}` answered HTTP {status}", server.url),
+            "`endpoints.eks`",
+        ]);
+        assert!(!run.mentions("no message"), "{}", run.output());
+    }
+}
+
+#[test]
+fn a_profile_that_does_not_exist_is_named() {
+    let mut ws = Workspace::new();
+    // Instance metadata on, as for a user (at a closed port, to be quick):
+    // the SDK's chain ends there when the profile is missing.
+    ws.remove_env("AWS_EC2_METADATA_DISABLED");
+    ws.set_env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
+    ws.remove_env("AWS_ACCESS_KEY_ID");
+    ws.remove_env("AWS_SECRET_ACCESS_KEY");
+    ws.write(&config("region = \"us-east-1\"\nprofile = \"nope\""));
+    let run = ws.plan();
+    run.assert_error(&[
+        "AWS profile not found",
+        "`profile` names the profile `nope`",
+        "in none of the shared config files",
+    ]);
+    assert!(
+        run.output().contains("on main.tf line") && run.output().contains("profile"),
+        "{}",
+        run.output()
+    );
+    assert!(!run.mentions("IMDS"), "{}", run.output());
+    assert_no_debug_dump(&run);
+}
+
+#[test]
+fn credential_errors_are_sentences_without_debug_dumps() {
+    let mut ws = Workspace::new();
+    ws.remove_env("AWS_EC2_METADATA_DISABLED");
+    ws.set_env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
+    ws.remove_env("AWS_ACCESS_KEY_ID");
+    ws.remove_env("AWS_SECRET_ACCESS_KEY");
+    ws.write(&config("region = \"us-east-1\""));
+    let run = ws.plan();
+    run.assert_error(&["No valid AWS credentials found", "AWS_ACCESS_KEY_ID"]);
+    assert_no_debug_dump(&run);
 }
 
 #[test]

@@ -1,9 +1,11 @@
 //! Reliability: what AWS does on a bad day must never leave an orphaned
 //! role, a half-tagged cluster or a lost state entry.
 //!
-//! - fault injection: every platform scenario of `examples/` applies,
-//!   re-plans empty, repairs drift and destroys with 20% of AWS calls failing
-//!   the way AWS fails them (throttling, 500/503, dropped connections);
+//! - fault injection: every platform scenario of `examples/`, with the
+//!   provider block a user writes (no `max_retries`), applies, re-plans
+//!   empty, repairs drift and destroys with 40% and 20% of AWS calls failing
+//!   the way AWS fails them (throttling, 500/503, dropped connections) and
+//!   through a burst of 10 consecutive throttled calls;
 //! - partial failure: one step of a multi-step resource denied for good;
 //! - interruption: SIGINT to Terraform in the middle of an apply;
 //! - concurrency: 100+ resources at `-parallelism=20`.
@@ -15,31 +17,33 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::faults::{FaultProxy, Faults};
+use common::faults::{FaultProxy, Faults, seed_for};
 use common::scenarios::{
     Scenario, assert_emulator_matches_state, assert_workspace_matches, iam_in, state_resources,
 };
 use common::{Emulator, block_on};
 
-/// The fraction of AWS calls the fault tests fail.
-const FAULT_RATE: f64 = 0.2;
-/// Attempts per call the provider's SDK makes under faults: at 20% a call
-/// fails all 10 with probability 1e-7.
-const MAX_ATTEMPTS: &str = "10";
+/// The fault rates of the scenario tests: the heavier one in the first
+/// apply, re-plan and destroy, the lighter one around the drift repair.
+const HEAVY: f64 = 0.4;
+const LIGHT: f64 = 0.2;
+/// The throttling storm of the drift-repair apply: after its first few
+/// calls, this many consecutive calls are all throttled.
+const BURST: u64 = 10;
+const BURST_AFTER: u64 = 3;
 
-/// A scenario with every AWS call going through a proxy that fails 20% of them.
+/// A scenario with every AWS call going through the fault proxy. The
+/// examples stay as users see them: no `max_retries`, and the tests' own
+/// environment holds no AWS_MAX_ATTEMPTS, so the provider's defaults retry.
 fn faulty_scenario(name: &'static str, aws: &Emulator, seed: u64) -> (Scenario, FaultProxy) {
     let proxy = FaultProxy::start(
         &aws.url,
         Faults {
-            rate: FAULT_RATE,
             seed,
             ..Default::default()
         },
     );
-    let mut scenario = Scenario::prepare(name, aws, &proxy.url);
-    // The standard AWS variable sets the SDK's retries: the examples stay as users see them.
-    scenario.ws.set_env("AWS_MAX_ATTEMPTS", MAX_ATTEMPTS);
+    let scenario = Scenario::prepare(name, aws, &proxy.url);
     (scenario, proxy)
 }
 
@@ -96,26 +100,42 @@ fn make_drift(aws: &Emulator, scenario: &Scenario) {
     }
 }
 
-/// Apply, empty re-plan, drift repair and destroy under 20% faults; after
-/// each step the emulator holds exactly what the state says.
-fn scenario_survives_faults(name: &'static str, seed: u64) {
+/// Apply, empty re-plan, drift repair and destroy, each in one Terraform
+/// command, under faults; after each step the emulator holds exactly what
+/// the state says. Each scenario meets all three fault settings, one per
+/// phase, so covering them costs no extra runs:
+/// - 40%: the first apply, the re-plan, the destroy;
+/// - 20%: the drift plan, the drift-repair apply, the plan after it;
+/// - a burst of 10 consecutive throttled calls early in the drift-repair apply.
+fn scenario_survives_faults(name: &'static str) {
     let started = Instant::now();
+    let seed = seed_for(name);
     let aws = Emulator::start();
     let (scenario, proxy) = faulty_scenario(name, &aws, seed);
     let mut report = Vec::new();
-    let mut phase = |label: &str, proxy: &FaultProxy| {
-        report.push(format!("  {label:<14} {}", proxy.counts()));
+    let mut phase = |label: &str, proxy: &FaultProxy, since: Instant| {
+        report.push(format!(
+            "  {label:<22} {:>5.1}s  {}",
+            since.elapsed().as_secs_f64(),
+            proxy.counts()
+        ));
         proxy.reset_counts();
     };
+    let set_rate = |rate: f64| proxy.configure(|f| f.rate = rate);
 
+    set_rate(HEAVY);
+    let t = Instant::now();
     scenario.apply().assert_ok();
     assert_emulator_matches_state(&aws, &scenario);
-    phase("apply", &proxy);
+    phase("apply (40%)", &proxy, t);
 
+    let t = Instant::now();
     let run = scenario.plan();
     assert_eq!(run.code, 0, "the re-plan must be empty:\n{}", run.output());
-    phase("re-plan", &proxy);
+    phase("re-plan (40%)", &proxy, t);
 
+    set_rate(LIGHT);
+    let t = Instant::now();
     make_drift(&aws, &scenario);
     let run = scenario.plan();
     assert_eq!(
@@ -124,46 +144,70 @@ fn scenario_survives_faults(name: &'static str, seed: u64) {
         "the drift must show in the plan:\n{}",
         run.output()
     );
+    proxy.burst(BURST_AFTER, BURST);
     scenario.apply().assert_ok();
+    assert_eq!(proxy.counts().burst, BURST, "the burst happened");
     let run = scenario.plan();
     assert_eq!(run.code, 0, "the drift must be repaired:\n{}", run.output());
     assert_emulator_matches_state(&aws, &scenario);
-    phase("drift repair", &proxy);
+    phase("drift repair (20%+burst)", &proxy, t);
 
+    set_rate(HEAVY);
+    let t = Instant::now();
     scenario.destroy().assert_ok();
     assert_emulator_matches_state(&aws, &scenario);
     assert!(
         state_resources(&scenario.ws).is_empty(),
         "destroy left resources in state"
     );
-    phase("destroy", &proxy);
+    phase("destroy (40%)", &proxy, t);
 
     println!(
-        "faults: scenario {name}, {:.0}% of calls failing (seed {seed}), AWS_MAX_ATTEMPTS={MAX_ATTEMPTS}, {:.1}s\n{}",
-        FAULT_RATE * 100.0,
+        "faults: scenario {name} (seed {seed}), default retry settings, {:.1}s\n{}",
         started.elapsed().as_secs_f64(),
         report.join("\n")
     );
 }
 
 #[test]
-fn rancher_scenario_survives_20_percent_faults() {
-    scenario_survives_faults("rancher", 1);
+fn rancher_scenario_survives_faults_with_default_settings() {
+    scenario_survives_faults("rancher");
 }
 
 #[test]
-fn kkp_scenario_survives_20_percent_faults() {
-    scenario_survives_faults("kkp", 2);
+fn kkp_scenario_survives_faults_with_default_settings() {
+    scenario_survives_faults("kkp");
 }
 
 #[test]
-fn torque_scenario_survives_20_percent_faults() {
-    scenario_survives_faults("torque", 3);
+fn torque_scenario_survives_faults_with_default_settings() {
+    scenario_survives_faults("torque");
 }
 
 #[test]
-fn eks_connector_scenario_survives_20_percent_faults() {
-    scenario_survives_faults("eks-connector", 4);
+fn eks_connector_scenario_survives_faults_with_default_settings() {
+    scenario_survives_faults("eks-connector");
+}
+
+/// When AWS throttles a call on every attempt, the error says so: the
+/// code, how many attempts were made, and what to do.
+#[test]
+fn a_call_throttled_on_every_attempt_fails_saying_what_to_do() {
+    let aws = Emulator::start();
+    let proxy = FaultProxy::start(&aws.url, Faults::default());
+    proxy.burst(0, 1_000_000);
+    let ws = common::Workspace::new();
+    ws.write(&format!(
+        "{}\ndata \"clusteriam_policy_document\" \"p\" {{\n  preset = \"rancher_etcd_worker\"\n}}\n",
+        common::provider_block_for(&proxy.url).replace("region ", "max_retries = 2\n  region ")
+    ));
+    ws.plan().assert_error(&[
+        "Cannot validate the AWS credentials",
+        "Throttling: Rate exceeded (all 3 attempts failed)",
+        "Raise `max_retries`",
+        "lower `-parallelism`",
+    ]);
+    assert_eq!(proxy.counts().by_service.get("sts"), Some(&3));
 }
 
 // --- Partial failure ---------------------------------------------------------

@@ -4,18 +4,21 @@
 
 use std::time::Duration;
 
-use aws_config::BehaviorVersion;
+use aws_config::identity::IdentityCache;
+use aws_config::profile::ProfileSet;
 #[allow(deprecated)]
 // the replacement types live in aws-runtime, which aws-config does not re-export
 use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
-use aws_config::retry::RetryConfig;
-use aws_config::sts::AssumeRoleProvider;
+use aws_config::retry::RetryMode;
+use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::Credentials;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::future::ProvideCredentials as ProvideCredentialsFuture;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 
 use super::actions::STS_GET_CALLER_IDENTITY;
-use super::log::LogCalls;
-use super::{Aws, AwsError, call};
+use super::log::{LogCalls, LogRetries};
+use super::{Aws, AwsError, retry, sdk_call};
 
 /// The provider block, as plain data.
 #[derive(Clone, Debug, Default)]
@@ -57,10 +60,22 @@ pub struct Endpoints {
 #[derive(Debug)]
 pub enum ConnectError {
     NoRegion,
+    /// The profile named by `profile` or AWS_PROFILE is in none of the files.
+    NoProfile {
+        name: String,
+        /// Whether `profile` named it (else AWS_PROFILE).
+        from_setting: bool,
+        files: String,
+        found: Vec<String>,
+    },
+    /// The shared config or credentials files could not be read.
+    ProfileFiles(String),
     NoCredentials(String),
     AssumeRole(String),
     /// The STS endpoint could not be reached at all.
     Unreachable(String),
+    /// Something answered at the STS endpoint, but not as AWS does.
+    NotAws(String),
     /// STS answered, and refused the credentials.
     InvalidCredentials(AwsError),
     /// An endpoint would carry credentials in plain HTTP to another machine;
@@ -69,12 +84,17 @@ pub enum ConnectError {
         setting: String,
         url: String,
     },
+    /// STS answered with another error (throttled on every attempt, 5xx).
+    Sts(AwsError),
 }
 
 const DEFAULT_SESSION_NAME: &str = "terraform-provider-clusteriam";
+/// The longest an AssumeRole (all its attempts) may take.
+const ASSUME_ROLE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Resolves credentials and, unless skipped, asks STS who we are, once.
 pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
+    let profiles = load_profiles(settings).await?;
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(region) = &settings.region {
         loader = loader.region(aws_config::Region::new(region.clone()));
@@ -94,9 +114,24 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
             "clusteriam-provider-block",
         ));
     }
-    if let Some(max_retries) = settings.max_retries {
-        loader = loader.retry_config(RetryConfig::standard().with_max_attempts(max_retries + 1));
-    }
+    // `max_retries`, else the standard AWS_MAX_ATTEMPTS / profile
+    // `max_attempts`, else 25 retries: every client, the configure-time STS
+    // call and the assume-role session included.
+    let setting = |env: &str, key: &str| {
+        std::env::var(env)
+            .ok()
+            .or_else(|| profiles.get(key).map(str::to_string))
+    };
+    let aws_max_attempts =
+        setting("AWS_MAX_ATTEMPTS", "max_attempts").and_then(|n| n.trim().parse().ok());
+    let mode = match setting("AWS_RETRY_MODE", "retry_mode").as_deref() {
+        Some(mode) if mode.trim().eq_ignore_ascii_case("adaptive") => RetryMode::Adaptive,
+        _ => RetryMode::Standard,
+    };
+    loader = loader.retry_config(retry::retry_config(
+        retry::max_attempts(settings.max_retries, aws_max_attempts),
+        mode,
+    ));
     let mut config = loader.load().await;
     let Some(region) = config.region().map(|r| r.to_string()) else {
         return Err(ConnectError::NoRegion);
@@ -105,26 +140,22 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     super::endpoint::check(settings, &config)?;
 
     if let Some(assume) = &settings.assume_role {
-        let mut base = config.to_builder();
-        if let Some(sts) = &settings.endpoints.sts {
-            base = base.endpoint_url(sts);
-        }
-        let mut provider = AssumeRoleProvider::builder(&assume.role_arn).session_name(
-            assume
-                .session_name
-                .as_deref()
-                .unwrap_or(DEFAULT_SESSION_NAME),
-        );
-        if let Some(external_id) = &assume.external_id {
-            provider = provider.external_id(external_id);
-        }
-        if let Some(duration) = assume.duration {
-            provider = provider.session_length(duration);
-        }
-        let provider = provider.configure(&base.build()).build().await;
+        let provider = AssumeRoleCredentials {
+            // The base credentials, through a client with the provider's retry policy.
+            sts: sts_client(&config, settings.endpoints.sts.as_deref()),
+            assume: assume.clone(),
+        };
         config = config
             .to_builder()
             .credentials_provider(SharedCredentialsProvider::new(provider))
+            // AssumeRole is an STS call with the provider's retries: under
+            // throttling it can take minutes, not the 5 s the SDK's
+            // credentials cache allows a load by default.
+            .identity_cache(
+                IdentityCache::lazy()
+                    .load_timeout(ASSUME_ROLE_TIMEOUT)
+                    .build(),
+            )
             .build();
     }
 
@@ -134,7 +165,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
         ));
     };
     if let Err(e) = credentials.provide_credentials().await {
-        let detail = aws_sdk_sts::error::DisplayErrorContext(&e).to_string();
+        let detail = credentials_problem(&e);
         return Err(if settings.assume_role.is_some() {
             ConnectError::AssumeRole(detail)
         } else {
@@ -143,47 +174,19 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     }
 
     let endpoints = &settings.endpoints;
-    let iam = aws_sdk_iam::Client::from_conf(
-        with_endpoint(
-            aws_sdk_iam::config::Builder::from(&config).interceptor(LogCalls),
-            endpoints.iam.as_deref(),
-            |b, u| b.endpoint_url(u),
-        )
-        .build(),
-    );
-    let sts = aws_sdk_sts::Client::from_conf(
-        with_endpoint(
-            aws_sdk_sts::config::Builder::from(&config).interceptor(LogCalls),
-            endpoints.sts.as_deref(),
-            |b, u| b.endpoint_url(u),
-        )
-        .build(),
-    );
-    let ec2 = aws_sdk_ec2::Client::from_conf(
-        with_endpoint(
-            aws_sdk_ec2::config::Builder::from(&config).interceptor(LogCalls),
-            endpoints.ec2.as_deref(),
-            |b, u| b.endpoint_url(u),
-        )
-        .build(),
-    );
-    let eks = aws_sdk_eks::Client::from_conf(
-        with_endpoint(
-            aws_sdk_eks::config::Builder::from(&config).interceptor(LogCalls),
-            endpoints.eks.as_deref(),
-            |b, u| b.endpoint_url(u),
-        )
-        .build(),
-    );
+    let iam = iam_client(&config, endpoints.iam.as_deref());
+    let sts = sts_client(&config, endpoints.sts.as_deref());
+    let ec2 = ec2_client(&config, endpoints.ec2.as_deref());
+    let eks = eks_client(&config, endpoints.eks.as_deref());
 
     let (partition, account_id) = if settings.skip_credentials_validation {
         (crate::arn::partition_for_region(&region).to_string(), None)
     } else {
-        // The configured retries apply here too: STS throttles like any other
+        // The retry policy applies here too: STS throttles like any other
         // service, and failing the whole run on one throttled call at
-        // configuration would make `max_retries` useless. An unreachable
-        // endpoint still fails after those few attempts.
-        let identity = call(
+        // configuration would make `max_retries` useless. A configuration
+        // mistake (nothing listening, not AWS) still fails at once.
+        let identity = sdk_call(
             &STS_GET_CALLER_IDENTITY,
             "the caller",
             sts.get_caller_identity().send(),
@@ -201,13 +204,16 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
                     identity.account().map(str::to_string),
                 )
             }
-            Err(err) => {
-                // STS answered (with a code) and refused the credentials; or it
-                // could not be reached at all.
-                return Err(if err.code.is_some() {
-                    ConnectError::InvalidCredentials(err)
-                } else {
-                    ConnectError::Unreachable(err.message)
+            Err(e) => {
+                let answered = matches!(e, aws_sdk_sts::error::SdkError::ServiceError(_));
+                let err = AwsError::from(e);
+                return Err(match err.code.as_deref() {
+                    None if answered => ConnectError::NotAws(err.message),
+                    None => ConnectError::Unreachable(err.message),
+                    Some(code) if is_credentials_refusal(code) => {
+                        ConnectError::InvalidCredentials(err)
+                    }
+                    Some(_) => ConnectError::Sts(err),
                 });
             }
         }
@@ -225,6 +231,203 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     })
 }
 
+/// A service client on the shared config with the provider's retry policy
+/// (its own partition without a retry quota, configuration mistakes not
+/// retried) and its logging.
+macro_rules! client {
+    ($sdk:ident, $config:expr, $endpoint:expr, $partition:literal) => {{
+        let mut builder = $sdk::config::Builder::from($config)
+            .retry_partition(retry::partition($partition))
+            .retry_classifier(retry::FailFast)
+            .interceptor(retry::ExplainFailures)
+            .interceptor(LogCalls)
+            .interceptor(LogRetries);
+        if let Some(url) = $endpoint {
+            builder = builder.endpoint_url(url);
+        }
+        $sdk::Client::from_conf(builder.build())
+    }};
+}
+
+fn iam_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_iam::Client {
+    client!(aws_sdk_iam, config, endpoint, "clusteriam-iam")
+}
+
+pub(super) fn sts_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_sts::Client {
+    client!(aws_sdk_sts, config, endpoint, "clusteriam-sts")
+}
+
+fn ec2_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_ec2::Client {
+    client!(aws_sdk_ec2, config, endpoint, "clusteriam-ec2")
+}
+
+fn eks_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_eks::Client {
+    client!(aws_sdk_eks, config, endpoint, "clusteriam-eks")
+}
+
+/// The role in `assume_role`, assumed with the base credentials. Not the
+/// SDK's AssumeRoleProvider: that builds its own STS client, without the
+/// provider's retry policy (it would retry a refused connection 25 times)
+/// and with the SDK's debug output in its errors.
+#[derive(Debug)]
+struct AssumeRoleCredentials {
+    sts: aws_sdk_sts::Client,
+    assume: AssumeRole,
+}
+
+impl AssumeRoleCredentials {
+    async fn assume(&self) -> aws_credential_types::provider::Result {
+        let assume = &self.assume;
+        tracing::debug!(service = "sts", operation = "AssumeRole", role_arn = %assume.role_arn);
+        let out = self
+            .sts
+            .assume_role()
+            .role_arn(&assume.role_arn)
+            .role_session_name(
+                assume
+                    .session_name
+                    .as_deref()
+                    .unwrap_or(DEFAULT_SESSION_NAME),
+            )
+            .set_external_id(assume.external_id.clone())
+            .set_duration_seconds(assume.duration.map(|d| d.as_secs() as i32))
+            .send()
+            .await
+            .map_err(|e| CredentialsError::provider_error(AwsError::from(e)))?;
+        let credentials = out
+            .credentials
+            .ok_or_else(|| CredentialsError::unhandled("STS AssumeRole returned no credentials"))?;
+        Ok(Credentials::new(
+            credentials.access_key_id,
+            credentials.secret_access_key,
+            Some(credentials.session_token),
+            std::time::SystemTime::try_from(credentials.expiration).ok(),
+            "AssumeRole",
+        ))
+    }
+}
+
+impl ProvideCredentials for AssumeRoleCredentials {
+    fn provide_credentials<'a>(&'a self) -> ProvideCredentialsFuture<'a>
+    where
+        Self: 'a,
+    {
+        ProvideCredentialsFuture::new(self.assume())
+    }
+}
+
+/// STS codes that mean the credentials themselves were refused.
+fn is_credentials_refusal(code: &str) -> bool {
+    matches!(
+        code,
+        "InvalidClientTokenId"
+            | "SignatureDoesNotMatch"
+            | "IncompleteSignature"
+            | "ExpiredToken"
+            | "ExpiredTokenException"
+            | "InvalidAccessKeyId"
+            | "InvalidToken"
+            | "MissingAuthenticationToken"
+            | "UnrecognizedClientException"
+            | "AccessDenied"
+            | "AuthFailure"
+    )
+}
+
+/// The shared config and credentials files, and the check that a profile
+/// named explicitly (`profile`, or AWS_PROFILE) is in them: without it the
+/// SDK's credential chain moves on to instance metadata and reports an
+/// IMDS error that never names the profile.
+#[allow(deprecated)] // ProfileFiles: see the import
+async fn load_profiles(settings: &Settings) -> Result<ProfileSet, ConnectError> {
+    let files = if settings.shared_config_files.is_empty()
+        && settings.shared_credentials_files.is_empty()
+    {
+        ProfileFiles::default()
+    } else {
+        profile_files(settings)
+    };
+    let env_profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
+    let named = settings.profile.clone().or(env_profile);
+    let profiles = aws_config::profile::load(
+        &aws_types::os_shim_internal::Fs::real(),
+        &aws_types::os_shim_internal::Env::real(),
+        &files,
+        named.clone().map(Into::into),
+    )
+    .await
+    .map_err(|e| ConnectError::ProfileFiles(e.to_string()))?;
+    match named {
+        // `default` may be absent: credentials then come from the environment.
+        Some(name) if name != "default" && profiles.get_profile(&name).is_none() => {
+            let mut found: Vec<String> = profiles.profiles().map(str::to_string).collect();
+            found.sort();
+            Err(ConnectError::NoProfile {
+                from_setting: settings.profile.is_some(),
+                files: profile_file_names(settings),
+                found,
+                name,
+            })
+        }
+        _ => Ok(profiles),
+    }
+}
+
+/// The files profiles were read from, for the error message.
+fn profile_file_names(settings: &Settings) -> String {
+    if !settings.shared_config_files.is_empty() || !settings.shared_credentials_files.is_empty() {
+        return settings
+            .shared_config_files
+            .iter()
+            .chain(&settings.shared_credentials_files)
+            .map(|f| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    let file = |env: &str, default: &str| {
+        format!(
+            "`{}`",
+            std::env::var(env).unwrap_or_else(|_| default.to_string())
+        )
+    };
+    format!(
+        "{} and {}",
+        file("AWS_CONFIG_FILE", "~/.aws/config"),
+        file("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
+    )
+}
+
+/// What went wrong looking for credentials, in words: the SDK's error and
+/// its causes without the debug dumps some of them embed (those go to the
+/// debug log).
+fn credentials_problem(err: &CredentialsError) -> String {
+    tracing::debug!(error = %aws_sdk_sts::error::DisplayErrorContext(err), "no credentials");
+    if let CredentialsError::CredentialsNotLoaded(_) = err {
+        return "no credentials were found: none in the provider block, the environment or the \
+                shared files, and no container or instance role"
+            .into();
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        let dump = [
+            "DispatchFailure",
+            "SdkBody",
+            "ConnectorError",
+            " { ",
+            "Some(",
+        ]
+        .iter()
+        .any(|d| text.contains(d));
+        if !dump && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
 #[allow(deprecated)] // the replacement types live in aws-runtime, which aws-config does not re-export
 fn profile_files(settings: &Settings) -> ProfileFiles {
     let mut files = ProfileFiles::builder();
@@ -235,11 +438,4 @@ fn profile_files(settings: &Settings) -> ProfileFiles {
         files = files.with_file(ProfileFileKind::Credentials, path);
     }
     files.build()
-}
-
-fn with_endpoint<B>(builder: B, endpoint: Option<&str>, set: impl FnOnce(B, &str) -> B) -> B {
-    match endpoint {
-        Some(url) => set(builder, url),
-        None => builder,
-    }
 }

@@ -9,7 +9,8 @@ use std::time::Instant;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeSerializationInterceptorContextRef, FinalizerInterceptorContextRef,
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::retries::RequestAttempts;
@@ -139,6 +140,74 @@ impl Intercept for CountAttempts {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         log.attempts += 1;
         log.ambiguous |= ambiguous;
+        Ok(())
+    }
+}
+
+/// One DEBUG line per retry, so `TF_LOG=DEBUG` shows throttling happen: the
+/// operation, the attempt about to start, why the previous one failed and
+/// how long the SDK waited before this one.
+#[derive(Debug)]
+pub struct LogRetries;
+
+#[derive(Debug, Clone)]
+struct LastFailure {
+    reason: String,
+    at: Instant,
+}
+
+impl Storable for LastFailure {
+    type Storer = StoreReplace<Self>;
+}
+
+impl Intercept for LogRetries {
+    fn name(&self) -> &'static str {
+        "LogRetries"
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(Err(err)) = context.output_or_error() {
+            cfg.interceptor_state().store_put(LastFailure {
+                reason: super::retry::attempt_failure(context.response(), err),
+                at: Instant::now(),
+            });
+        }
+        Ok(())
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let attempt = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
+        if attempt < 2 {
+            return Ok(());
+        }
+        let (service, operation) = cfg
+            .load::<Metadata>()
+            .map_or(("unknown", "unknown"), |m| (m.service(), m.name()));
+        let max_attempts = cfg
+            .load::<aws_smithy_types::retry::RetryConfig>()
+            .map_or(0, |c| c.max_attempts());
+        let (reason, waited_ms) = cfg.load::<LastFailure>().map_or(("unknown", 0), |f| {
+            (f.reason.as_str(), f.at.elapsed().as_millis() as u64)
+        });
+        tracing::debug!(
+            service,
+            operation,
+            attempt,
+            max_attempts,
+            reason,
+            waited_ms,
+            "retrying AWS call"
+        );
         Ok(())
     }
 }

@@ -11,6 +11,7 @@ mod endpoint;
 mod iam_policy;
 mod log;
 mod oidc;
+mod retry;
 mod role;
 mod service_linked_role;
 mod vpc;
@@ -19,6 +20,8 @@ use std::fmt;
 use std::time::Duration;
 
 pub use account::AccountSummary;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use ec2::ResourceTag;
 pub use endpoint::{PLAIN_HTTP_REMEDY, is_plain_http_to_another_host};
@@ -93,6 +96,11 @@ impl AwsError {
                 "Others still use the object (it is attached to users, groups or roles, or \
                  holds other objects); detach it from them, then apply again.",
             ),
+            code if is_throttling(code) => Some(
+                "AWS throttled this call on every attempt. Raise `max_retries` in the provider \
+                 block (default 25), or run Terraform with a lower `-parallelism`, then run it \
+                 again.",
+            ),
             "TagLimitExceeded" => Some(
                 "An AWS resource holds at most 50 tags; remove tags it no longer needs, then \
                  apply again.",
@@ -119,6 +127,10 @@ impl AwsError {
     pub fn is_already_exists(&self) -> bool {
         self.code.as_deref() == Some("EntityAlreadyExists")
     }
+    /// AWS refused the call for its rate, on every attempt.
+    pub fn is_throttled(&self) -> bool {
+        self.code.as_deref().is_some_and(is_throttling)
+    }
     pub fn is_not_found(&self) -> bool {
         match self.code.as_deref() {
             Some("NoSuchEntity" | "ResourceNotFoundException" | "NotFoundException") => true,
@@ -140,33 +152,47 @@ impl fmt::Display for AwsError {
 
 impl std::error::Error for AwsError {}
 
-impl<E, R> From<aws_sdk_iam::error::SdkError<E, R>> for AwsError
+impl<E> From<aws_sdk_iam::error::SdkError<E, HttpResponse>> for AwsError
 where
     E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: fmt::Debug + Send + Sync + 'static,
 {
-    fn from(err: aws_sdk_iam::error::SdkError<E, R>) -> Self {
+    fn from(err: aws_sdk_iam::error::SdkError<E, HttpResponse>) -> Self {
         use aws_sdk_iam::error::{DisplayErrorContext, SdkError};
-        match &err {
-            SdkError::ServiceError(service) => {
-                let meta = service.err();
-                AwsError {
-                    code: meta.code().map(str::to_string),
-                    message: meta.message().unwrap_or("no message").to_string(),
-                }
-            }
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => AwsError {
-                code: None,
-                message: format!(
+        if let SdkError::ServiceError(service) = &err {
+            return answer_error(service.err(), service.raw());
+        }
+        let failed = std::iter::successors(Some(&err as &(dyn std::error::Error + 'static)), |e| {
+            e.source()
+        })
+        .find_map(|e| e.downcast_ref::<retry::CallFailed>());
+        // The SDK's own text (debug dumps of connections, headers and bodies)
+        // is for TF_LOG; the error says what happened in words.
+        match failed {
+            Some(failed) => tracing::debug!(error = %failed.detail, "AWS call failed"),
+            None => tracing::debug!(error = %DisplayErrorContext(&err), "AWS call failed"),
+        }
+        let message = match failed {
+            Some(failed) if failed.mistake => format!(
+                "{failed}. Check `endpoints.{}` (if set), `region` and the network",
+                failed.service.to_ascii_lowercase()
+            ),
+            Some(failed) => format!(
+                "{failed}. Check the network; raise `max_retries` if it is only slow or flaky"
+            ),
+            None => match &err {
+                SdkError::DispatchFailure(_)
+                | SdkError::TimeoutError(_)
+                | SdkError::ResponseError(_) => format!(
                     "could not reach the AWS endpoint: {}. Check the network and the `endpoints` \
                      and `region` settings",
-                    DisplayErrorContext(&err)
+                    retry::describe_cause(&err)
                 ),
+                _ => retry::describe_cause(&err),
             },
-            _ => AwsError {
-                code: None,
-                message: DisplayErrorContext(&err).to_string(),
-            },
+        };
+        AwsError {
+            code: None,
+            message,
         }
     }
 }
@@ -246,6 +272,75 @@ fn is_denial(code: &str) -> bool {
         code,
         "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
     )
+}
+
+/// An error answer: `Code: message`, with the attempts when retries ran
+/// out; an answer without an AWS error code is not from AWS at all.
+fn answer_error(
+    meta: &impl aws_sdk_iam::error::ProvideErrorMetadata,
+    raw: &HttpResponse,
+) -> AwsError {
+    let header = |name| raw.headers().get(name);
+    let status = raw.status().as_u16();
+    let attempts: u32 = header(retry::ATTEMPTS_HEADER)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1);
+    let Some(code) = meta.code() else {
+        let service = header(retry::SERVICE_HEADER).unwrap_or("AWS");
+        let mistake = retry::Mistake::NotAws {
+            status,
+            html: retry::looks_like_html(raw),
+        };
+        let every = if attempts > 1 {
+            format!(" on all {attempts} attempts")
+        } else {
+            String::new()
+        };
+        return AwsError {
+            code: None,
+            message: format!(
+                "the {service} endpoint `{}` {mistake}{every}: it is probably not an AWS API \
+                 endpoint. Check `endpoints.{}` (if set) and `region`",
+                header(retry::ENDPOINT_HEADER).unwrap_or("(unknown)"),
+                service.to_ascii_lowercase()
+            ),
+        };
+    };
+    let mut message = meta.message().unwrap_or("no message").to_string();
+    if attempts > 1 && (is_throttling(code) || status >= 500) {
+        message.push_str(&format!(" (all {attempts} attempts failed)"));
+    }
+    AwsError {
+        code: Some(code.to_string()),
+        message,
+    }
+}
+
+/// AWS's throttling codes, as the SDK's retry classifier knows them.
+fn is_throttling(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "RequestThrottledException"
+            | "TooManyRequestsException"
+            | "RequestLimitExceeded"
+            | "RequestThrottled"
+            | "SlowDown"
+            | "EC2ThrottledException"
+    )
+}
+
+/// [`call`] for a caller that needs the SDK's own error (to tell an answer
+/// from no answer): logs the request and returns its result as it is.
+pub(crate) async fn sdk_call<T, E>(
+    action: &'static actions::Action,
+    subject: impl fmt::Display,
+    request: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    tracing::debug!(action = action.name, %subject, "AWS request");
+    request.await
 }
 
 /// Result of a lookup: `Ok(None)` when the object does not exist.

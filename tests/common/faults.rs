@@ -9,6 +9,10 @@
 //! Which request fails is decided by a hash of the seed, the request (method,
 //! path, body) and how often that same request was seen before, so a run is
 //! reproducible whatever order Terraform's parallel walk sends calls in.
+//! [`seed_for`] gives each test its own seed (`FAULT_SEED` moves them all).
+//!
+//! A burst ([`FaultProxy::burst`]) fails every call, throttled, for a stretch
+//! of consecutive calls: a throttling storm.
 //!
 //! HTTP/1.1 only (what the SDK speaks to an http:// endpoint), bodies by
 //! Content-Length (what the SDK sends); a minimal parser suffices because
@@ -43,6 +47,8 @@ pub struct Faults {
     /// given action ran: another party acting in between, e.g. creating the
     /// object the call was about to create.
     pub throttle_first_after: BTreeMap<String, Interloper>,
+    /// Calls numbered in this range (see [`FaultProxy::burst`]) are all throttled.
+    pub burst: std::ops::Range<u64>,
 }
 
 /// Something another party does against the emulator while a call is held.
@@ -55,6 +61,19 @@ impl std::fmt::Debug for Interloper {
     }
 }
 
+/// A seed of the test's own, the same in every run (so a failure can be
+/// replayed) but different between tests (so no test is tuned to one
+/// sequence). `FAULT_SEED=<n>` shifts every test to other sequences.
+pub fn seed_for(test: &str) -> u64 {
+    let base: u64 = std::env::var("FAULT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    test.bytes().fold(0xcbf2_9ce4_8422_2325 ^ base, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
 /// What the proxy has seen so far.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Counts {
@@ -62,6 +81,8 @@ pub struct Counts {
     pub seen: u64,
     /// Requests failed transiently, by kind (`Throttling`, `500`, `drop`, ...).
     pub failed: BTreeMap<String, u64>,
+    /// Of the failed requests, those failed by a burst.
+    pub burst: u64,
     /// Requests refused because their operation is denied.
     pub denied: u64,
     /// Requests that reached the emulator.
@@ -80,10 +101,11 @@ impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "calls seen {}, failed {} {:?}, denied {}, forwarded {}; by service {:?}",
+            "calls seen {}, failed {} {:?} ({} in a burst), denied {}, forwarded {}; by service {:?}",
             self.seen,
             self.failed_total(),
             self.failed,
+            self.burst,
             self.denied,
             self.forwarded,
             self.by_service
@@ -102,6 +124,8 @@ struct Shared {
     /// Operations whose first call has been throttled for an interloper.
     interloped: Mutex<BTreeSet<String>>,
     connections: AtomicU64,
+    /// Every call seen since the start, for bursts (never reset).
+    sequence: AtomicU64,
 }
 
 /// The proxy: listens on 127.0.0.1 only; stops when dropped (also when the
@@ -178,6 +202,13 @@ impl FaultProxy {
     pub fn reset_counts(&self) {
         *self.shared.counts.lock().unwrap() = Counts::default();
     }
+
+    /// A throttling storm: after the next `after` calls, the `len` calls
+    /// that follow are all throttled, retries included.
+    pub fn burst(&self, after: u64, len: u64) {
+        let start = self.shared.sequence.load(Ordering::SeqCst) + after + 1;
+        self.configure(|f| f.burst = start..start + len);
+    }
 }
 
 impl Drop for FaultProxy {
@@ -242,6 +273,7 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
         let service = request.service();
         let action = request.action();
         let faults = shared.faults.lock().unwrap().clone();
+        let call = shared.sequence.fetch_add(1, Ordering::SeqCst) + 1;
         let nth = {
             let key = request_hash(0, &request);
             let mut repeats = shared.repeats.lock().unwrap();
@@ -288,9 +320,11 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
             faults.seed ^ nth.wrapping_mul(0x9e37_79b9_7f4a_7c15),
             &request,
         );
-        if (roll % 1_000_000) as f64 / 1_000_000.0 < faults.rate {
+        let in_burst = faults.burst.contains(&call);
+        if in_burst || (roll % 1_000_000) as f64 / 1_000_000.0 < faults.rate {
             // The kind comes from other bits of the same hash.
             let kind = match (roll >> 32) % 4 {
+                _ if in_burst => Fault::Throttle,
                 0 | 1 => Fault::Throttle,
                 2 => match (roll >> 40) % 2 {
                     0 => Fault::Status(500),
@@ -303,13 +337,11 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
                 Fault::Status(s) => s.to_string(),
                 Fault::Drop => "drop".to_string(),
             };
-            *shared
-                .counts
-                .lock()
-                .unwrap()
-                .failed
-                .entry(label)
-                .or_default() += 1;
+            {
+                let mut counts = shared.counts.lock().unwrap();
+                *counts.failed.entry(label).or_default() += 1;
+                counts.burst += u64::from(in_burst);
+            }
             match kind {
                 // Closing without an answer: the SDK sees the connection reset.
                 Fault::Drop => return,

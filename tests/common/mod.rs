@@ -284,6 +284,9 @@ impl Workspace {
             "AWS_DEFAULT_REGION",
             "AWS_SESSION_TOKEN",
             "AWS_ENDPOINT_URL",
+            // The retry settings a user would not have: tests run with the defaults.
+            "AWS_MAX_ATTEMPTS",
+            "AWS_RETRY_MODE",
             "TF_LOG",
         ]
         .map(String::from)

@@ -1,0 +1,443 @@
+//! The retry policy against a fake AWS on a loopback port: each request's
+//! answer is scripted, and the SDK's backoff sleeps are recorded instead of
+//! slept, so 25 retries take milliseconds. The clients are built exactly as
+//! `connect` builds them (`connect::sts_client`); only the sleep differs.
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_sdk_sts::config::{AsyncSleep, SharedAsyncSleep, Sleep};
+
+use super::*;
+use crate::aws::AwsError;
+use crate::aws::connect::sts_client;
+
+/// What the fake AWS answers to one request.
+#[derive(Clone, Debug)]
+enum Answer {
+    Identity,
+    Throttled,
+    /// Status, body.
+    Raw(u16, &'static str),
+    /// Close the connection without answering.
+    Drop,
+}
+
+const IDENTITY: &str = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+    <GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/t</Arn><UserId>AIDATEST</UserId>\
+    <Account>123456789012</Account></GetCallerIdentityResult>\
+    <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+
+const THROTTLED: &str = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+    <Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>\
+    <RequestId>r</RequestId></ErrorResponse>";
+
+const UNAVAILABLE: &str = "<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>\
+    <Message>Service is unable to handle request.</Message></Error><RequestId>r</RequestId></ErrorResponse>";
+
+const HTML_404: &str = "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>\
+    <body><h1>Not Found</h1></body></html>";
+
+/// An HTTP/1.1 server on 127.0.0.1 answering each request (numbered from
+/// 0) as `script` says; one request per connection. Stops when dropped.
+struct FakeAws {
+    url: String,
+    requests: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FakeAws {
+    fn start(script: impl Fn(usize) -> Answer + Send + 'static) -> FakeAws {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let requests = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (requests, stop) = (requests.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let Ok((mut conn, _)) = listener.accept() else {
+                        std::thread::sleep(Duration::from_millis(1));
+                        continue;
+                    };
+                    conn.set_nonblocking(false).unwrap();
+                    if !read_request(&mut conn) {
+                        continue;
+                    }
+                    let n = requests.fetch_add(1, Ordering::SeqCst);
+                    let (status, body) = match script(n) {
+                        Answer::Identity => (200, IDENTITY),
+                        Answer::Throttled => (400, THROTTLED),
+                        Answer::Raw(status, body) => (status, body),
+                        Answer::Drop => continue,
+                    };
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                }
+            })
+        };
+        FakeAws {
+            url,
+            requests,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for FakeAws {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Reads one request (head and Content-Length body); false if the client left.
+fn read_request(conn: &mut std::net::TcpStream) -> bool {
+    let mut data = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if data.len() >= end + 4 + length {
+                return true;
+            }
+        }
+        match conn.read(&mut chunk) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => data.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// The SDK's backoff waits, recorded and skipped (timeouts, stalled-stream
+/// protection and the credentials cache, which sleep too, are off).
+#[derive(Clone, Debug, Default)]
+struct RecordedSleeps(Arc<Mutex<Vec<Duration>>>);
+
+impl AsyncSleep for RecordedSleeps {
+    fn sleep(&self, duration: Duration) -> Sleep {
+        self.0.lock().unwrap().push(duration);
+        Sleep::new(async {})
+    }
+}
+
+impl RecordedSleeps {
+    fn waits(&self) -> Vec<Duration> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+fn sdk_config(max_attempts: u32, sleeps: &RecordedSleeps) -> SdkConfig {
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "AKIDTEST", "secret", None, None, "test",
+        )))
+        .retry_config(retry_config(max_attempts, RetryMode::Standard))
+        .sleep_impl(SharedAsyncSleep::new(sleeps.clone()))
+        // Timeouts and stalled-stream checks sleep too: with the sleeps
+        // skipped they would fire at once (and muddle the record).
+        .timeout_config(aws_config::timeout::TimeoutConfig::disabled())
+        .stalled_stream_protection(
+            aws_config::stalled_stream_protection::StalledStreamProtectionConfig::disabled(),
+        )
+        // The credentials cache times its loads out the same way.
+        .identity_cache(aws_config::identity::IdentityCache::no_cache())
+        .build()
+}
+
+/// The provider's STS client with the default settings (no `max_retries`).
+fn default_client(url: &str, sleeps: &RecordedSleeps) -> aws_sdk_sts::Client {
+    sts_client(&sdk_config(max_attempts(None, None), sleeps), Some(url))
+}
+
+async fn identity(client: &aws_sdk_sts::Client) -> Result<(), AwsError> {
+    client
+        .get_caller_identity()
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(AwsError::from)
+}
+
+#[test]
+fn defaults_are_25_retries_unless_max_retries_or_aws_max_attempts_say_otherwise() {
+    assert_eq!(max_attempts(None, None), 26);
+    assert_eq!(max_attempts(Some(3), Some(10)), 4, "max_retries wins");
+    assert_eq!(
+        max_attempts(None, Some(10)),
+        10,
+        "AWS_MAX_ATTEMPTS counts attempts"
+    );
+    assert_eq!(max_attempts(Some(0), None), 1);
+    let config = retry_config(26, RetryMode::Standard);
+    assert_eq!(config.max_backoff(), Duration::from_secs(20));
+}
+
+#[tokio::test]
+async fn a_call_throttled_10_times_in_a_row_succeeds_with_the_defaults() {
+    let aws = FakeAws::start(|n| {
+        if n < 10 {
+            Answer::Throttled
+        } else {
+            Answer::Identity
+        }
+    });
+    let sleeps = RecordedSleeps::default();
+    identity(&default_client(&aws.url, &sleeps)).await.unwrap();
+    assert_eq!(aws.requests(), 11);
+    // Exponential backoff with full jitter: the n-th wait is at most
+    // 2^n seconds, and never more than 20 s.
+    let waits = sleeps.waits();
+    assert_eq!(waits.len(), 10, "{waits:?}");
+    for (n, wait) in waits.iter().enumerate() {
+        let cap = Duration::from_secs(1 << n).min(MAX_BACKOFF);
+        assert!(*wait <= cap, "wait {n} was {wait:?}, over {cap:?}");
+    }
+    assert!(
+        waits.iter().any(|w| *w > Duration::from_secs(4)),
+        "the waits grow: {waits:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_call_throttled_on_every_attempt_fails_saying_so_and_what_to_do() {
+    let aws = FakeAws::start(|_| Answer::Throttled);
+    let sleeps = RecordedSleeps::default();
+    let config = sdk_config(max_attempts(Some(3), None), &sleeps);
+    let err = identity(&sts_client(&config, Some(&aws.url)))
+        .await
+        .unwrap_err();
+    assert_eq!(aws.requests(), 4, "max_retries = 3: four attempts");
+    assert_eq!(err.code.as_deref(), Some("Throttling"));
+    assert!(err.is_throttled());
+    let detail = err.detail();
+    for needle in [
+        "Rate exceeded",
+        "all 4 attempts",
+        "`max_retries`",
+        "-parallelism",
+    ] {
+        assert!(detail.contains(needle), "`{needle}` missing from: {detail}");
+    }
+
+    // With the defaults: 26 attempts, the last waits capped at 20 s.
+    let aws = FakeAws::start(|_| Answer::Throttled);
+    let sleeps = RecordedSleeps::default();
+    let err = identity(&default_client(&aws.url, &sleeps))
+        .await
+        .unwrap_err();
+    assert_eq!(aws.requests(), 26);
+    assert!(err.detail().contains("all 26 attempts"), "{}", err.detail());
+    assert!(sleeps.waits().iter().all(|w| *w <= MAX_BACKOFF));
+}
+
+/// The SDK's standard retry quota: 500 tokens per service and region, 5
+/// per throttled retry, returned only by a retry that succeeds, so each call
+/// throttled 10 times before it succeeds costs 45 tokens for good. The 12th
+/// such call in a row finds the bucket empty and fails after 2 of its 26
+/// attempts. Without the quota (the provider's partition) all 12 succeed.
+#[tokio::test]
+async fn the_sdks_retry_quota_runs_dry_in_a_throttling_burst_and_ours_does_not() {
+    const CALLS: usize = 12;
+    let every_call_throttled_10_times = |n: usize| {
+        if n % 11 == 10 {
+            Answer::Identity
+        } else {
+            Answer::Throttled
+        }
+    };
+
+    let aws = FakeAws::start(every_call_throttled_10_times);
+    let sleeps = RecordedSleeps::default();
+    let ours = default_client(&aws.url, &sleeps);
+    let sdk_quota = aws_sdk_sts::Client::from_conf(
+        ours.config()
+            .to_builder()
+            .retry_partition(RetryPartition::new("sdk-standard-quota-demo"))
+            .build(),
+    );
+    let mut failed = Vec::new();
+    for call in 0..CALLS {
+        let before = aws.requests();
+        if let Err(e) = identity(&sdk_quota).await {
+            failed.push((call, aws.requests() - before, e.to_string()));
+        }
+    }
+    assert_eq!(
+        failed.len(),
+        1,
+        "the SDK's quota fails the 12th call: {failed:?}"
+    );
+    let (call, attempts, error) = &failed[0];
+    assert_eq!(*call, CALLS - 1, "{failed:?}");
+    assert!(*attempts < 26, "it still had attempts left: {failed:?}");
+    assert!(error.contains("Throttling"), "{error}");
+
+    let aws = FakeAws::start(every_call_throttled_10_times);
+    let ours = default_client(&aws.url, &sleeps);
+    for call in 0..CALLS {
+        identity(&ours)
+            .await
+            .unwrap_or_else(|e| panic!("call {call} failed without the quota: {e}"));
+    }
+    assert_eq!(aws.requests(), CALLS * 11);
+}
+
+#[tokio::test]
+async fn what_aws_retries_is_retried() {
+    for (name, first) in [
+        ("AWS's 503", Answer::Raw(503, UNAVAILABLE)),
+        ("a gateway's 502", Answer::Raw(502, "Bad Gateway")),
+        ("a connection dropped mid-request", Answer::Drop),
+        ("a server's 500 page", Answer::Raw(500, HTML_404)),
+        ("a plain 500", Answer::Raw(500, "Internal Server Error")),
+        (
+            "AWS's 500",
+            Answer::Raw(
+                500,
+                "<ErrorResponse><Error><Code>InternalFailure</Code><Message>x</Message></Error></ErrorResponse>",
+            ),
+        ),
+    ] {
+        let aws = FakeAws::start(move |n| {
+            if n < 2 {
+                first.clone()
+            } else {
+                Answer::Identity
+            }
+        });
+        let sleeps = RecordedSleeps::default();
+        identity(&default_client(&aws.url, &sleeps))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(aws.requests(), 3, "{name}");
+    }
+}
+
+/// Refused, unknown host, an HTML page, an error without an AWS code: one
+/// attempt, no wait, and an error naming the endpoint and what happened.
+/// (Server errors are retried whatever their body: `what_aws_retries_is_retried`.)
+#[tokio::test]
+async fn configuration_mistakes_fail_at_once_naming_the_endpoint() {
+    let closed = {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let sleeps = RecordedSleeps::default();
+    let err = identity(&default_client(&closed, &sleeps))
+        .await
+        .unwrap_err();
+    assert_eq!(sleeps.waits(), Vec::<Duration>::new(), "no retry: {err}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "could not connect to the STS endpoint `{closed}`: the connection was refused \
+             (nothing listens there). Check `endpoints.sts` (if set), `region` and the network"
+        )
+    );
+    assert!(
+        !err.detail().contains("DispatchFailure"),
+        "{}",
+        err.detail()
+    );
+
+    let err = identity(&default_client("http://clusteriam-test.invalid", &sleeps))
+        .await
+        .unwrap_err();
+    assert!(sleeps.waits().is_empty(), "no retry: {err}");
+    assert!(
+        err.to_string()
+            .contains("`http://clusteriam-test.invalid`: the host name does not resolve"),
+        "{err}"
+    );
+
+    for (status, body, says) in [
+        (404, HTML_404, "answered HTTP 404 with an HTML page"),
+        (404, "not found", "answered HTTP 404 with no AWS error code"),
+        (405, "", "answered HTTP 405 with no AWS error code"),
+        (200, HTML_404, "answered HTTP 200 with an HTML page"),
+    ] {
+        let aws = FakeAws::start(move |_| Answer::Raw(status, body));
+        let err = identity(&default_client(&aws.url, &sleeps))
+            .await
+            .unwrap_err();
+        assert_eq!(aws.requests(), 1, "HTTP {status} {body}: not retried");
+        assert!(sleeps.waits().is_empty());
+        let text = err.detail();
+        let endpoint_says = format!("the STS endpoint `{}` {says}", aws.url);
+        for needle in [
+            endpoint_says.as_str(),
+            "not an AWS API endpoint",
+            "`endpoints.sts`",
+        ] {
+            assert!(text.contains(needle), "`{needle}` missing: {text}");
+        }
+        assert_eq!(err.code, None);
+        assert!(!text.contains("credentials"), "{text}");
+    }
+}
+
+#[test]
+fn aws_error_codes_are_read_from_every_protocol() {
+    fn answer(headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        let mut response = HttpResponse::new(
+            400.try_into().unwrap(),
+            aws_smithy_types::body::SdkBody::from(body.to_string()),
+        );
+        for (k, v) in headers {
+            response.headers_mut().insert(k.to_string(), v.to_string());
+        }
+        response
+    }
+    assert_eq!(
+        aws_error_code(&answer(&[], THROTTLED)).as_deref(),
+        Some("Throttling")
+    );
+    assert_eq!(
+        aws_error_code(&answer(
+            &[("x-amzn-ErrorType", "ThrottlingException:http://internal")],
+            "{}"
+        ))
+        .as_deref(),
+        Some("ThrottlingException")
+    );
+    assert_eq!(
+        aws_error_code(&answer(
+            &[],
+            r#"{"__type":"com.amazon#ResourceNotFoundException"}"#
+        ))
+        .as_deref(),
+        Some("ResourceNotFoundException")
+    );
+    assert_eq!(aws_error_code(&answer(&[], HTML_404)), None);
+    assert_eq!(
+        origin("https://iam.amazonaws.com/?Action=GetRole"),
+        "https://iam.amazonaws.com"
+    );
+    assert_eq!(origin("http://127.0.0.1:9"), "http://127.0.0.1:9");
+}
