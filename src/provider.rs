@@ -495,46 +495,4 @@ fn sts_setting(sts_endpoint_set: bool) -> AttributePath {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_never_repeat_secret_settings() {
-        let secrets = vec!["ExtId-Secret-42".to_string(), String::new()];
-        let err = scrub(
-            ConnectError::AssumeRole("AccessDenied: bad external id ExtId-Secret-42".into()),
-            &secrets,
-        );
-        let ConnectError::AssumeRole(detail) = err else {
-            panic!("the kind of error changed");
-        };
-        assert_eq!(detail, "AccessDenied: bad external id (redacted)");
-
-        let mut diags = Diagnostics::default();
-        let object = |pairs: &[(&str, Value)]| {
-            Value::Map(
-                pairs
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect(),
-            )
-        };
-        let config = object(&[(
-            "assume_role",
-            object(&[
-                (
-                    "role_arn",
-                    Value::string("arn:aws:iam::123456789012:role/terraform"),
-                ),
-                ("external_id", Value::string("ExtId Secret 42")),
-            ]),
-        )]);
-        crate::tfplugin::Provider::validate(&ClusterIam, &config, &mut diags);
-        let text = format!("{diags:?}");
-        assert!(text.contains("assume_role.external_id"), "{text}");
-        assert!(
-            !text.contains("Secret"),
-            "the external id was echoed: {text}"
-        );
-    }
-}
+mod tests;

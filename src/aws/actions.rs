@@ -25,6 +25,8 @@ const SERVICE_LINKED_ROLE: &str =
 const EC2_TAGGABLE: &str = "arn:${Partition}:ec2:${Region}:${Account}:*/*";
 const VPC: &str = "arn:${Partition}:ec2:${Region}:${Account}:vpc/*";
 const EKS_CLUSTER: &str = "arn:${Partition}:eks:${Region}:${Account}:cluster/*";
+/// The role in `assume_role`, in whichever account it is.
+const TARGET_ROLE: &str = "arn:${Partition}:iam::*:role/*";
 const ANY: &str = "*";
 
 macro_rules! actions {
@@ -95,6 +97,7 @@ actions! {
     EC2_DESCRIBE_VPC_ATTRIBUTE = "ec2:DescribeVpcAttribute" on VPC;
     EC2_MODIFY_VPC_ATTRIBUTE = "ec2:ModifyVpcAttribute" on VPC;
     EKS_DESCRIBE_CLUSTER = "eks:DescribeCluster" on EKS_CLUSTER;
+    STS_ASSUME_ROLE = "sts:AssumeRole" on TARGET_ROLE;
     STS_GET_CALLER_IDENTITY = "sts:GetCallerIdentity" on ANY;
 }
 

@@ -16,9 +16,9 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::future::ProvideCredentials as ProvideCredentialsFuture;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 
-use super::actions::STS_GET_CALLER_IDENTITY;
+use super::actions::{STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY};
 use super::log::{LogCalls, LogRetries};
-use super::{Aws, AwsError, retry, sdk_call};
+use super::{Aws, AwsError, call, retry, sdk_call};
 
 /// The provider block, as plain data.
 #[derive(Clone, Debug, Default)]
@@ -278,8 +278,7 @@ struct AssumeRoleCredentials {
 impl AssumeRoleCredentials {
     async fn assume(&self) -> aws_credential_types::provider::Result {
         let assume = &self.assume;
-        tracing::debug!(service = "sts", operation = "AssumeRole", role_arn = %assume.role_arn);
-        let out = self
+        let request = self
             .sts
             .assume_role()
             .role_arn(&assume.role_arn)
@@ -290,10 +289,10 @@ impl AssumeRoleCredentials {
                     .unwrap_or(DEFAULT_SESSION_NAME),
             )
             .set_external_id(assume.external_id.clone())
-            .set_duration_seconds(assume.duration.map(|d| d.as_secs() as i32))
-            .send()
+            .set_duration_seconds(assume.duration.map(|d| d.as_secs() as i32));
+        let out = call(&STS_ASSUME_ROLE, &assume.role_arn, request.send())
             .await
-            .map_err(|e| CredentialsError::provider_error(AwsError::from(e)))?;
+            .map_err(CredentialsError::provider_error)?;
         let credentials = out
             .credentials
             .ok_or_else(|| CredentialsError::unhandled("STS AssumeRole returned no credentials"))?;

@@ -9,6 +9,7 @@ mod ec2;
 mod eks;
 mod endpoint;
 mod iam_policy;
+mod instance_profile;
 mod log;
 mod oidc;
 mod retry;

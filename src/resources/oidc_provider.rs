@@ -13,27 +13,25 @@ use crate::arn::{OidcProviderArn, issuer_of};
 use crate::aws::OidcProvider as Observed;
 use crate::clients::Clients;
 use crate::engine::oidc::{
-    CreateFailure, DeleteRefused, MAX_THUMBPRINTS, OidcSpec, converge_oidc, create_or_adopt,
-    delete_owned, same_thumbprints,
+    CreateFailure, DeleteRefused, OidcSpec, converge_oidc, create_or_adopt, delete_owned,
+    same_thumbprints,
 };
 use crate::resources::common::errors::report_with;
-use crate::resources::common::web_identity::check_issuer_url;
+use crate::resources::common::web_identity::validate_oidc_provider;
 use crate::resources::common::{
     limits, merged_tags, ownership_mark, plan_tags_all, report, tag_attributes, tags_after_read,
-    tags_for_import, validate_tags,
+    tags_for_import,
 };
 use crate::tfplugin::{
     Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
     ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
     Schema, Type, UpdateRequest, UpdateResponse, Value,
 };
-use crate::validate::check_attr;
 
 pub struct OidcProvider;
 
 const TYPE_NAME: &str = "clusteriam_oidc_provider";
 const DEFAULT_CLIENT_ID: &str = "sts.amazonaws.com";
-const MAX_CLIENT_IDS: usize = 100;
 
 fn schema() -> Schema {
     Schema::new(
@@ -108,69 +106,6 @@ fn schema() -> Schema {
              Has no effect on an adopted provider, which is never deleted.",
         )),
     )
-}
-
-fn is_thumbprint(t: &str) -> bool {
-    t.len() == 40 && t.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// The number of elements a list or set holds when it is known.
-fn known_len(value: &Value) -> Option<usize> {
-    value.as_list().map(<[Value]>::len)
-}
-
-fn validate_config(config: &Value, diags: &mut Diagnostics) {
-    check_attr(config, "url", diags, check_issuer_url);
-
-    for id in config.get_strings("client_ids") {
-        if id.is_empty() || id.chars().count() > 255 {
-            diags.attribute_error(
-                "client_ids",
-                "Invalid `client_ids`",
-                format!("each of `client_ids` must be 1 to 255 characters; got `{id}`"),
-            );
-        }
-    }
-    if known_len(config.get("client_ids")) == Some(0) {
-        diags.attribute_error(
-            "client_ids",
-            "Invalid `client_ids`",
-            "`client_ids` must hold at least one client id (the audience of the tokens, such as \
-             `sts.amazonaws.com`); leave it out for the default `[\"sts.amazonaws.com\"]`",
-        );
-    }
-    if known_len(config.get("client_ids")).is_some_and(|n| n > MAX_CLIENT_IDS) {
-        diags.attribute_error(
-            "client_ids",
-            "Invalid `client_ids`",
-            format!("`client_ids` may hold at most {MAX_CLIENT_IDS} client ids"),
-        );
-    }
-
-    for t in config.get_strings("thumbprints") {
-        if !is_thumbprint(&t) {
-            diags.attribute_error(
-                "thumbprints",
-                "Invalid `thumbprints`",
-                format!(
-                    "each of `thumbprints` must be a SHA-1 fingerprint of 40 hexadecimal characters; got `{t}`"
-                ),
-            );
-        }
-    }
-    if let Some(n) = known_len(config.get("thumbprints"))
-        && (n == 0 || n > MAX_THUMBPRINTS)
-    {
-        diags.attribute_error(
-            "thumbprints",
-            "Invalid `thumbprints`",
-            format!(
-                "`thumbprints` must hold 1 to {MAX_THUMBPRINTS} thumbprints; got {n}. Leave it out to let IAM manage them"
-            ),
-        );
-    }
-
-    validate_tags(config, diags);
 }
 
 /// What the planned state asks AWS to hold. An adopted provider is asked
@@ -318,7 +253,7 @@ impl Resource<Clients> for OidcProvider {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate_config(config, diags);
+        validate_oidc_provider(config, diags);
     }
 
     async fn plan(&self, req: PlanRequest<'_, Clients>, resp: &mut PlanResponse) {

@@ -10,6 +10,10 @@ fn sources() -> Vec<(&'static str, &'static str)> {
         ("ec2.rs", include_str!("../ec2.rs")),
         ("eks.rs", include_str!("../eks.rs")),
         ("iam_policy.rs", include_str!("../iam_policy.rs")),
+        (
+            "instance_profile.rs",
+            include_str!("../instance_profile.rs"),
+        ),
         ("oidc.rs", include_str!("../oidc.rs")),
         ("role.rs", include_str!("../role.rs")),
         (

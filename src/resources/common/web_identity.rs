@@ -4,6 +4,8 @@
 
 use crate::arn::{ArnError, OidcProviderArn};
 use crate::aws::Aws;
+use crate::engine::oidc::MAX_THUMBPRINTS;
+use crate::resources::common::tags::validate_tags;
 use crate::tfplugin::{AttributePath, Diagnostics, Value};
 use crate::validate::check_attr;
 
@@ -93,6 +95,74 @@ pub fn check_issuer_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// IAM takes at most this many client ids per provider.
+const MAX_CLIENT_IDS: usize = 100;
+
+fn is_thumbprint(t: &str) -> bool {
+    t.len() == 40 && t.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The number of elements a list or set holds when it is known.
+fn known_len(value: &Value) -> Option<usize> {
+    value.as_list().map(<[Value]>::len)
+}
+
+/// The attributes of `clusteriam_oidc_provider`: the issuer URL, client ids
+/// and thumbprints as IAM takes them, and tags.
+pub fn validate_oidc_provider(config: &Value, diags: &mut Diagnostics) {
+    check_attr(config, "url", diags, check_issuer_url);
+
+    for id in config.get_strings("client_ids") {
+        if id.is_empty() || id.chars().count() > 255 {
+            diags.attribute_error(
+                "client_ids",
+                "Invalid `client_ids`",
+                format!("each of `client_ids` must be 1 to 255 characters; got `{id}`"),
+            );
+        }
+    }
+    if known_len(config.get("client_ids")) == Some(0) {
+        diags.attribute_error(
+            "client_ids",
+            "Invalid `client_ids`",
+            "`client_ids` must hold at least one client id (the audience of the tokens, such as \
+             `sts.amazonaws.com`); leave it out for the default `[\"sts.amazonaws.com\"]`",
+        );
+    }
+    if known_len(config.get("client_ids")).is_some_and(|n| n > MAX_CLIENT_IDS) {
+        diags.attribute_error(
+            "client_ids",
+            "Invalid `client_ids`",
+            format!("`client_ids` may hold at most {MAX_CLIENT_IDS} client ids"),
+        );
+    }
+
+    for t in config.get_strings("thumbprints") {
+        if !is_thumbprint(&t) {
+            diags.attribute_error(
+                "thumbprints",
+                "Invalid `thumbprints`",
+                format!(
+                    "each of `thumbprints` must be a SHA-1 fingerprint of 40 hexadecimal characters; got `{t}`"
+                ),
+            );
+        }
+    }
+    if let Some(n) = known_len(config.get("thumbprints"))
+        && (n == 0 || n > MAX_THUMBPRINTS)
+    {
+        diags.attribute_error(
+            "thumbprints",
+            "Invalid `thumbprints`",
+            format!(
+                "`thumbprints` must hold 1 to {MAX_THUMBPRINTS} thumbprints; got {n}. Leave it out to let IAM manage them"
+            ),
+        );
+    }
+
+    validate_tags(config, diags);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +204,63 @@ mod tests {
             issuer_of("oidc.eks.us-east-1.amazonaws.com/id/ABC"),
             issuer_of(URL)
         );
+    }
+
+    const THUMB: &str = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280";
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        Value::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn errors(config: &Value) -> Vec<String> {
+        let mut diags = Diagnostics::default();
+        validate_oidc_provider(config, &mut diags);
+        diags.0.into_iter().map(|d| d.detail).collect()
+    }
+
+    #[test]
+    fn validation_checks_each_attribute_and_skips_unknowns() {
+        let ok = config(&[
+            ("url", Value::string(URL)),
+            ("client_ids", Value::string_list(["sts.amazonaws.com"])),
+            ("thumbprints", Value::string_list([THUMB.to_uppercase()])),
+        ]);
+        assert!(errors(&ok).is_empty());
+
+        let unknown = config(&[
+            ("url", Value::Unknown),
+            ("client_ids", Value::List(vec![Value::Unknown])),
+            ("thumbprints", Value::Unknown),
+        ]);
+        assert!(errors(&unknown).is_empty());
+
+        let bad = config(&[
+            ("url", Value::string("http://x")),
+            ("client_ids", Value::string_list([""])),
+            ("thumbprints", Value::string_list(["abc"])),
+        ]);
+        let errs = errors(&bad);
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert!(errs[1].contains("1 to 255 characters"));
+        assert!(errs[2].contains("40 hexadecimal characters; got `abc`"));
+
+        let too_many = config(&[
+            ("url", Value::string(URL)),
+            (
+                "thumbprints",
+                Value::string_list([THUMB; 6].map(|t| t.to_string())),
+            ),
+        ]);
+        assert!(errors(&too_many)[0].contains("1 to 5 thumbprints; got 6"));
+        let empty = config(&[
+            ("url", Value::string(URL)),
+            ("thumbprints", Value::List(vec![])),
+        ]);
+        assert!(errors(&empty)[0].contains("Leave it out"));
     }
 }

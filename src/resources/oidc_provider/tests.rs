@@ -10,55 +10,8 @@ fn config(pairs: &[(&str, Value)]) -> Value {
     )
 }
 
-fn errors(config: &Value) -> Vec<String> {
-    let mut diags = Diagnostics::default();
-    validate_config(config, &mut diags);
-    diags.0.into_iter().map(|d| d.detail).collect()
-}
-
 const URL: &str = "https://oidc.eks.us-east-1.amazonaws.com/id/ABC";
 const THUMB: &str = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280";
-
-#[test]
-fn validation_checks_each_attribute_and_skips_unknowns() {
-    let ok = config(&[
-        ("url", Value::string(URL)),
-        ("client_ids", Value::string_list(["sts.amazonaws.com"])),
-        ("thumbprints", Value::string_list([THUMB.to_uppercase()])),
-    ]);
-    assert!(errors(&ok).is_empty());
-
-    let unknown = config(&[
-        ("url", Value::Unknown),
-        ("client_ids", Value::List(vec![Value::Unknown])),
-        ("thumbprints", Value::Unknown),
-    ]);
-    assert!(errors(&unknown).is_empty());
-
-    let bad = config(&[
-        ("url", Value::string("http://x")),
-        ("client_ids", Value::string_list([""])),
-        ("thumbprints", Value::string_list(["abc"])),
-    ]);
-    let errs = errors(&bad);
-    assert_eq!(errs.len(), 3, "{errs:?}");
-    assert!(errs[1].contains("1 to 255 characters"));
-    assert!(errs[2].contains("40 hexadecimal characters; got `abc`"));
-
-    let too_many = config(&[
-        ("url", Value::string(URL)),
-        (
-            "thumbprints",
-            Value::string_list([THUMB; 6].map(|t| t.to_string())),
-        ),
-    ]);
-    assert!(errors(&too_many)[0].contains("1 to 5 thumbprints; got 6"));
-    let empty = config(&[
-        ("url", Value::string(URL)),
-        ("thumbprints", Value::List(vec![])),
-    ]);
-    assert!(errors(&empty)[0].contains("Leave it out"));
-}
 
 fn observed() -> Observed {
     Observed {

@@ -7,6 +7,7 @@ mod conversion;
 mod go_plugin;
 mod grpc;
 mod handlers;
+mod resource_handlers;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, RwLock};

@@ -1,0 +1,183 @@
+//! IAM instance profiles: the one named like a Rancher node role, holding
+//! it, with the role's tags and the ownership mark.
+
+use std::collections::BTreeMap;
+
+use super::actions::{
+    IAM_ADD_ROLE_TO_INSTANCE_PROFILE, IAM_CREATE_INSTANCE_PROFILE, IAM_DELETE_INSTANCE_PROFILE,
+    IAM_GET_INSTANCE_PROFILE, IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE, IAM_TAG_INSTANCE_PROFILE,
+    IAM_UNTAG_INSTANCE_PROFILE,
+};
+use super::role::{ObservedProfile, iam_tags, not_yet_visible, ok_if_gone};
+use super::{Aws, AwsError, Found, call, found, split_ownership_mark, with_ownership_mark};
+
+impl Aws {
+    pub async fn get_instance_profile(&self, name: &str) -> Found<ObservedProfile> {
+        let out = found(
+            call(
+                &IAM_GET_INSTANCE_PROFILE,
+                name,
+                self.iam
+                    .get_instance_profile()
+                    .instance_profile_name(name)
+                    .send(),
+            )
+            .await,
+        )?;
+        Ok(out.and_then(|o| o.instance_profile).map(|p| {
+            let (tags, mark) = split_ownership_mark(
+                p.tags
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|t| (t.key, t.value))
+                    .collect(),
+            );
+            ObservedProfile {
+                name: p.instance_profile_name,
+                arn: p.arn,
+                roles: p.roles.into_iter().map(|r| r.role_name).collect(),
+                tags,
+                mark,
+            }
+        }))
+    }
+
+    /// Creates the instance profile, marked as ours. One of that name that
+    /// already exists is ours only when it carries `mark` (made by an
+    /// earlier, interrupted apply of the same resource).
+    pub async fn create_instance_profile(
+        &self,
+        name: &str,
+        path: &str,
+        tags: &BTreeMap<String, String>,
+        mark: &str,
+    ) -> Result<(), AwsError> {
+        let created = call(
+            &IAM_CREATE_INSTANCE_PROFILE,
+            name,
+            self.iam
+                .create_instance_profile()
+                .instance_profile_name(name)
+                .path(path)
+                .set_tags(Some(iam_tags(&with_ownership_mark(tags, mark))))
+                .send(),
+        )
+        .await
+        .map(|_| ())
+        .map_err(AwsError::from);
+        match created {
+            Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
+                match self.get_instance_profile(name).await? {
+                    Some(p) if p.mark.as_deref() == Some(mark) => Ok(()),
+                    // Gone again meanwhile: the next apply creates it.
+                    None => Err(e),
+                    Some(_) => Err(AwsError {
+                        code: e.code,
+                        message: format!(
+                            "an instance profile named {name} already exists, and this resource did not \
+                             create it. Delete it (`aws iam delete-instance-profile \
+                             --instance-profile-name {name}`) if nothing uses it, or choose another role name"
+                        ),
+                    }),
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Adds or overwrites tags of an instance profile.
+    pub async fn tag_instance_profile(
+        &self,
+        name: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<(), AwsError> {
+        call(
+            &IAM_TAG_INSTANCE_PROFILE,
+            name,
+            self.iam
+                .tag_instance_profile()
+                .instance_profile_name(name)
+                .set_tags(Some(iam_tags(tags)))
+                .send(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn untag_instance_profile(
+        &self,
+        name: &str,
+        keys: &[String],
+    ) -> Result<(), AwsError> {
+        call(
+            &IAM_UNTAG_INSTANCE_PROFILE,
+            name,
+            self.iam
+                .untag_instance_profile()
+                .instance_profile_name(name)
+                .set_tag_keys(Some(keys.to_vec()))
+                .send(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn add_role_to_instance_profile(
+        &self,
+        profile: &str,
+        role: &str,
+    ) -> Result<(), AwsError> {
+        self.retry_propagation("AddRoleToInstanceProfile", not_yet_visible, || async {
+            call(
+                &IAM_ADD_ROLE_TO_INSTANCE_PROFILE,
+                profile,
+                self.iam
+                    .add_role_to_instance_profile()
+                    .instance_profile_name(profile)
+                    .role_name(role)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from)
+        })
+        .await
+    }
+
+    pub async fn remove_role_from_instance_profile(
+        &self,
+        profile: &str,
+        role: &str,
+    ) -> Result<(), AwsError> {
+        ok_if_gone(
+            call(
+                &IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE,
+                profile,
+                self.iam
+                    .remove_role_from_instance_profile()
+                    .instance_profile_name(profile)
+                    .role_name(role)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from),
+        )
+    }
+
+    pub async fn delete_instance_profile(&self, name: &str) -> Result<(), AwsError> {
+        ok_if_gone(
+            call(
+                &IAM_DELETE_INSTANCE_PROFILE,
+                name,
+                self.iam
+                    .delete_instance_profile()
+                    .instance_profile_name(name)
+                    .send(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(AwsError::from),
+        )
+    }
+}
