@@ -371,6 +371,9 @@ fn render() -> BTreeMap<PathBuf, String> {
         let name = entry.file_name().to_string_lossy().into_owned();
         if let Some(stem) = name.strip_suffix(".md.tmpl") {
             let mut body = read(&entry.path()).expect("a guide template");
+            body = body
+                .replace("{{permissions-policy}}", &permissions_policy())
+                .replace("{{permissions-tables}}", &permissions_tables());
             while let Some(start) = body.find("{{include:") {
                 let end = start + body[start..].find("}}").expect("`}}` closing an include");
                 let path = body[start + "{{include:".len()..end].to_string();
@@ -385,6 +388,72 @@ fn render() -> BTreeMap<PathBuf, String> {
         }
     }
     pages
+}
+
+/// The provider's least-privilege policy, as JSON.
+fn permissions_policy() -> String {
+    let policy =
+        terraform_provider_clusteriam::aws::permissions::policy(&[], "aws", "111122223333");
+    code("json", &pretty(&policy)).trim_end().to_string()
+}
+
+/// For each resource and data source, a table of the actions each operation
+/// needs, and the resources they are scoped to.
+fn permissions_tables() -> String {
+    use terraform_provider_clusteriam::aws::permissions::{self, Operation};
+    let mut out = String::new();
+    for type_name in permissions::TYPES {
+        let needs = permissions::by_type(type_name).expect("a type the table knows");
+        let data_source = *type_name == "clusteriam_eks_cluster_oidc";
+        out.push_str(&format!(
+            "### `{type_name}`{}\n\n",
+            if data_source { " (data source)" } else { "" }
+        ));
+        out.push_str("| operation | actions |\n|---|---|\n");
+        let operations: &[Operation] = if data_source {
+            &[Operation::Read]
+        } else {
+            &Operation::ALL
+        };
+        for operation in operations {
+            let actions: Vec<String> = needs
+                .of(*operation)
+                .iter()
+                .map(|a| format!("`{}`", a.name))
+                .collect();
+            let actions = if actions.is_empty() {
+                "none".to_string()
+            } else {
+                actions.join(", ")
+            };
+            out.push_str(&format!("| {} | {actions} |\n", operation.name()));
+        }
+        if !needs.optional.is_empty() {
+            let optional: Vec<String> = needs
+                .optional
+                .iter()
+                .map(|a| format!("`{}`", a.name))
+                .collect();
+            out.push_str(&format!("| optional | {} |\n", optional.join(", ")));
+        }
+        out.push('\n');
+    }
+    out.push_str("### Resources the actions are scoped to\n\n| action | resource |\n|---|---|\n");
+    let mut all: Vec<_> = permissions::TYPES
+        .iter()
+        .filter_map(|t| permissions::by_type(t))
+        .flat_map(|n| {
+            let mut all = n.all();
+            all.extend(n.optional);
+            all
+        })
+        .collect();
+    all.sort();
+    all.dedup();
+    for action in all {
+        out.push_str(&format!("| `{}` | `{}` |\n", action.name, action.resource));
+    }
+    out.trim_end().to_string()
 }
 
 #[test]

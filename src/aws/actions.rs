@@ -15,6 +15,23 @@ pub struct Action {
     pub resource: &'static str,
 }
 
+impl Action {
+    /// What kind of object the action is about, to name it in the log:
+    /// `role=rancher-cp`.
+    pub fn object(&self) -> &'static str {
+        match self.resource {
+            ROLE | TARGET_ROLE | SERVICE_LINKED_ROLE => "role",
+            INSTANCE_PROFILE => "profile",
+            POLICY => "policy",
+            OIDC_PROVIDER => "oidc_provider",
+            USER => "user",
+            VPC => "vpc",
+            EKS_CLUSTER => "cluster",
+            _ => "subject",
+        }
+    }
+}
+
 const ROLE: &str = "arn:${Partition}:iam::${Account}:role/*";
 const INSTANCE_PROFILE: &str = "arn:${Partition}:iam::${Account}:instance-profile/*";
 const POLICY: &str = "arn:${Partition}:iam::${Account}:policy/*";

@@ -12,6 +12,7 @@ mod iam_policy;
 mod instance_profile;
 mod log;
 mod oidc;
+pub mod permissions;
 mod retry;
 mod role;
 mod service_linked_role;
@@ -261,7 +262,11 @@ pub(crate) async fn call<T, E>(
 where
     AwsError: From<E>,
 {
-    tracing::debug!(action = action.name, %subject, "AWS request");
+    tracing::debug!(
+        action = action.name,
+        "AWS request {}={subject}",
+        action.object()
+    );
     request
         .await
         .map_err(|e| AwsError::from(e).naming_action(action.name))
@@ -340,7 +345,11 @@ pub(crate) async fn sdk_call<T, E>(
     subject: impl fmt::Display,
     request: impl std::future::Future<Output = Result<T, E>>,
 ) -> Result<T, E> {
-    tracing::debug!(action = action.name, %subject, "AWS request");
+    tracing::debug!(
+        action = action.name,
+        "AWS request {}={subject}",
+        action.object()
+    );
     request.await
 }
 

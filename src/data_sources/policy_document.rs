@@ -90,6 +90,11 @@ impl DataSource<Clients> for PolicyDocument {
                 Type::String,
                 "The Rancher cluster's AWS cloud provider (`rancher_controlplane`, `rancher_etcd_worker`): `in-tree` (the default: Rancher's page) or `out-of-tree` (the AWS cloud controller manager's documented policies, for Kubernetes 1.27 and later).",
             ))
+            .attribute(Attribute::optional(
+                "resource_types",
+                Type::String,
+                "The resource and data source types whose permissions `provider_permissions` grants, separated by commas, such as `\"clusteriam_torque_agent_role,clusteriam_oidc_provider\"`. Defaults to all of them.",
+            ))
             .attribute(Attribute::computed(
                 "json",
                 Type::String,
@@ -204,6 +209,7 @@ async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Val
         cloud_provider: config
             .get_str("cloud_provider")
             .and_then(|c| parse_cloud_provider(c).ok()),
+        resource_types: config.get_str("resource_types"),
     };
     match preset.build(&args) {
         Ok(rendered) => {

@@ -142,6 +142,7 @@ impl Function for PolicyDocument {
             cloud_provider: params
                 .get("cloud_provider")
                 .and_then(|c| parse_cloud_provider(c).ok()),
+            resource_types: params.get("resource_types").copied(),
         };
         let rendered = preset.build(&args).map_err(|e| bad(e.to_string()))?;
         Ok(Value::string(rendered.document.to_canonical_json()))

@@ -7,11 +7,12 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::arn::{OidcProviderArn, is_account_id};
+use crate::aws::permissions;
 use crate::kubernetes::{check_namespace, check_service_account};
 use crate::policy::document::{Document, Principal, Statement};
 use crate::policy::documents::{
     self, CloudProvider, EKS_CONNECTOR_PAGE, NodeRole, RANCHER_CSP_ADAPTER_PAGE, RANCHER_NODE_PAGE,
-    Source, TORQUE_AGENTS_PAGE, Version,
+    Source, TORQUE_AGENTS_PAGE, Version, Versions,
 };
 
 /// The audience EKS service-account tokens are issued for (IRSA).
@@ -74,6 +75,7 @@ pub enum Preset {
     EksConnectorAgent,
     EksConnectorAgentTrust,
     IrsaTrust,
+    ProviderPermissions,
 }
 
 /// What a preset may need besides the partition. Unneeded ones are ignored.
@@ -89,6 +91,9 @@ pub struct PresetArgs<'a> {
     /// The cloud provider (`rancher_controlplane`, `rancher_etcd_worker`);
     /// unset is the in-tree one.
     pub cloud_provider: Option<CloudProvider>,
+    /// Comma-separated resource and data source types
+    /// (`provider_permissions`); unset is all of them.
+    pub resource_types: Option<&'a str>,
 }
 
 impl<'a> PresetArgs<'a> {
@@ -102,6 +107,7 @@ impl<'a> PresetArgs<'a> {
             service_account: None,
             kkp_version: None,
             cloud_provider: None,
+            resource_types: None,
         }
     }
 }
@@ -130,13 +136,14 @@ impl fmt::Display for PresetError {
 impl std::error::Error for PresetError {}
 
 /// Every parameter any preset takes, in the order the documentation lists them.
-pub const PARAMETERS: [&str; 6] = [
+pub const PARAMETERS: [&str; 7] = [
     "account_id",
     "oidc_provider_arn",
     "namespace",
     "service_account",
     "kkp_version",
     "cloud_provider",
+    "resource_types",
 ];
 
 /// Why `value` is not a valid value of `parameter` (one of [`PARAMETERS`]),
@@ -153,10 +160,36 @@ pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
         "service_account" => check_service_account(value),
         "kkp_version" => parse_kkp_version(value).map(|_| ()),
         "cloud_provider" => parse_cloud_provider(value).map(|_| ()),
+        "resource_types" => parse_resource_types(value).map(|_| ()),
         other => Err(format!(
             "`{other}` is not a preset parameter; expected one of {}",
             PARAMETERS.join(", ")
         )),
+    }
+}
+
+/// Where the provider's own permissions are documented.
+const PROVIDER_PERMISSIONS_PAGE: Source = Source {
+    platform: "terraform-provider-clusteriam",
+    page: "docs/guides/permissions.md",
+    versioned_by: "the provider",
+    versions: Versions::Any,
+};
+
+/// The types in `resource_types` (comma-separated), each one the provider has.
+pub fn parse_resource_types(text: &str) -> Result<Vec<&str>, String> {
+    let types: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
+    match types.iter().find(|t| !permissions::TYPES.contains(t)) {
+        Some(unknown) => Err(format!(
+            "`resource_types` names `{unknown}`, which is not a resource or data source type of \
+             this provider; expected some of {}, separated by commas",
+            permissions::TYPES.join(", ")
+        )),
+        None => Ok(types),
     }
 }
 
@@ -190,6 +223,7 @@ impl Preset {
         Preset::EksConnectorAgent,
         Preset::EksConnectorAgentTrust,
         Preset::IrsaTrust,
+        Preset::ProviderPermissions,
     ];
 
     pub fn name(&self) -> &'static str {
@@ -203,6 +237,7 @@ impl Preset {
             Preset::EksConnectorAgent => "eks_connector_agent",
             Preset::EksConnectorAgentTrust => "eks_connector_agent_trust",
             Preset::IrsaTrust => "irsa_trust",
+            Preset::ProviderPermissions => "provider_permissions",
         }
     }
 
@@ -236,6 +271,9 @@ impl Preset {
             Preset::IrsaTrust => {
                 "The web-identity trust policy that lets exactly one Kubernetes service account assume a role through the cluster's OIDC provider (IRSA, audience `sts.amazonaws.com`)."
             }
+            Preset::ProviderPermissions => {
+                "The least-privilege policy that lets this provider manage the resources and read the data sources in `resource_types` (comma-separated; all of them when unset) in the given account: the permissions guide lists each action and why."
+            }
         }
     }
 
@@ -250,6 +288,7 @@ impl Preset {
             Preset::RancherCspAdapterTrust => &["oidc_provider_arn"],
             Preset::KkpAccount => &["account_id", "kkp_version"],
             Preset::IrsaTrust => &["oidc_provider_arn", "namespace", "service_account"],
+            Preset::ProviderPermissions => &["account_id", "resource_types"],
         }
     }
 
@@ -258,7 +297,7 @@ impl Preset {
     pub fn required_parameters(&self) -> &'static [&'static str] {
         match self {
             Preset::RancherControlplane | Preset::RancherEtcdWorker => &[],
-            Preset::KkpAccount => &["account_id"],
+            Preset::KkpAccount | Preset::ProviderPermissions => &["account_id"],
             other => other.parameters(),
         }
     }
@@ -308,6 +347,19 @@ impl Preset {
                 ),
                 TORQUE_AGENTS_PAGE,
             ),
+            Preset::ProviderPermissions => {
+                let account_id = self.required("account_id", args.account_id)?;
+                let types = parse_resource_types(args.resource_types.unwrap_or_default()).map_err(
+                    |message| PresetError {
+                        parameter: Some("resource_types"),
+                        message,
+                    },
+                )?;
+                trust(
+                    permissions::policy(&types, args.partition, account_id),
+                    PROVIDER_PERMISSIONS_PAGE,
+                )
+            }
         };
         Ok(rendered)
     }

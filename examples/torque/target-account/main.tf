@@ -33,12 +33,20 @@ resource "clusteriam_oidc_provider" "cluster" {
   url = var.issuer_url
 }
 
+# What a runner needs to apply this provider's own resources in the account
+# (the "chosen policy" the Torque page leaves to you): this provider's
+# least-privilege policy, as its permissions guide lists it.
+data "clusteriam_policy_document" "provider_permissions" {
+  preset = "provider_permissions"
+}
+
 resource "clusteriam_torque_agent_role" "agent" {
   name              = "torque-agent"
   oidc_provider_arn = clusteriam_oidc_provider.cluster.arn
   namespace         = var.namespace
   service_account   = var.service_account
   policy_arns       = var.policy_arns
+  policy            = data.clusteriam_policy_document.provider_permissions.json
 }
 
 output "role_arn" {

@@ -53,7 +53,7 @@ fn seed_003_oidc_provider_arn_parses() {
 
 #[test]
 fn preset_names_round_trip() {
-    assert_eq!(Preset::ALL.len(), 9);
+    assert_eq!(Preset::ALL.len(), 10);
     for preset in Preset::ALL {
         assert_eq!(preset.name().parse::<Preset>(), Ok(*preset));
         assert_eq!(preset.to_string(), preset.name());
@@ -86,6 +86,7 @@ fn preset_build_checks_parameters() {
         service_account: Some("sa"),
         kkp_version: None,
         cloud_provider: None,
+        resource_types: None,
     };
     for preset in Preset::ALL {
         assert!(preset.build(&full).is_ok(), "{preset}");
@@ -204,4 +205,29 @@ fn ec2_trust_shape() {
         ec2_trust().to_canonical_json(),
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
     );
+}
+
+#[test]
+fn provider_permissions_takes_the_types_asked_for() {
+    let args = PresetArgs {
+        account_id: Some(ACCOUNT),
+        resource_types: Some("clusteriam_oidc_provider, clusteriam_torque_agent_role"),
+        ..PresetArgs::new("aws")
+    };
+    let json = Preset::ProviderPermissions
+        .build(&args)
+        .unwrap()
+        .document
+        .to_canonical_json();
+    assert!(
+        json.contains("iam:CreateOpenIDConnectProvider") && json.contains("iam:AttachRolePolicy")
+    );
+    assert!(!json.contains("ec2:"), "{json}");
+    let unknown = PresetArgs {
+        resource_types: Some("aws_iam_role"),
+        ..args
+    };
+    let err = Preset::ProviderPermissions.build(&unknown).unwrap_err();
+    assert_eq!(err.parameter, Some("resource_types"));
+    assert!(err.to_string().contains("`aws_iam_role`"), "{err}");
 }
