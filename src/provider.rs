@@ -426,7 +426,9 @@ fn report_connect_error(err: ConnectError, sts_endpoint_set: bool, diags: &mut D
             "Cannot assume the role in `assume_role.role_arn`",
             format!(
                 "{detail}\n\nCheck that the role exists, that its trust policy allows the caller \
-                 (and `external_id`, if it requires one), and that the base credentials are valid."
+                 (and `external_id`, if it requires one), and that the base credentials are valid \
+                 and may call `sts:AssumeRole` on the role (the provider's permissions guide, \
+                 docs/guides/permissions.md, says what the base credentials and the role need)."
             ),
         ),
         ConnectError::Unreachable(detail) => diags.attribute_error(

@@ -85,7 +85,10 @@ const ROLE_READ: &[Action] = &[
 ];
 /// Bringing a role to its spec: everything but the instance profile and
 /// attachments. Tags in CreateRole need `iam:TagRole`, a boundary in it
-/// `iam:PutRolePermissionsBoundary`.
+/// `iam:PutRolePermissionsBoundary`. A managed policy attached out of band
+/// is detached (a role kind without `policy_arns` has none of its own).
+/// When a step fails, what exists is read back, with every instance profile
+/// holding the role, so that the state keeps it and nothing is orphaned.
 const ROLE_WRITE: &[Action] = &[
     IAM_CREATE_ROLE,
     IAM_TAG_ROLE,
@@ -96,14 +99,19 @@ const ROLE_WRITE: &[Action] = &[
     IAM_DELETE_ROLE_PERMISSIONS_BOUNDARY,
     IAM_PUT_ROLE_POLICY,
     IAM_DELETE_ROLE_POLICY,
+    IAM_DETACH_ROLE_POLICY,
+    IAM_LIST_INSTANCE_PROFILES_FOR_ROLE,
 ];
+/// IAM deletes a role only once it is out of every instance profile and
+/// has no inline or attached policy left, including any added out of band.
 const ROLE_DELETE: &[Action] = &[
     IAM_LIST_INSTANCE_PROFILES_FOR_ROLE,
     IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE,
     IAM_DELETE_ROLE_POLICY,
+    IAM_DETACH_ROLE_POLICY,
     IAM_DELETE_ROLE,
 ];
-const ATTACHMENTS: &[Action] = &[IAM_ATTACH_ROLE_POLICY, IAM_DETACH_ROLE_POLICY];
+const ATTACHMENTS: &[Action] = &[IAM_ATTACH_ROLE_POLICY];
 const PROFILE_READ: &[Action] = &[IAM_GET_INSTANCE_PROFILE];
 const PROFILE_WRITE: &[Action] = &[
     IAM_CREATE_INSTANCE_PROFILE,
@@ -123,11 +131,6 @@ pub fn role(instance_profile: bool, managed_policies: bool) -> Needs {
         &[]
     };
     let attachments: &[Action] = if managed_policies { ATTACHMENTS } else { &[] };
-    let detach: &[Action] = if managed_policies {
-        &[IAM_DETACH_ROLE_POLICY]
-    } else {
-        &[]
-    };
     Needs {
         create: set(&[
             ROLE_READ,
@@ -144,7 +147,7 @@ pub fn role(instance_profile: bool, managed_policies: bool) -> Needs {
             profile_write,
             attachments,
         ]),
-        delete: set(&[ROLE_READ, ROLE_DELETE, profile_delete, detach]),
+        delete: set(&[ROLE_READ, ROLE_DELETE, profile_delete]),
         import: set(&[ROLE_READ, profile_read]),
         optional: vec![IAM_GET_ACCOUNT_SUMMARY],
     }
@@ -184,7 +187,14 @@ pub fn managed_policy() -> Needs {
         IAM_LIST_ENTITIES_FOR_POLICY,
     ];
     Needs {
-        create: vec![IAM_CREATE_POLICY, IAM_TAG_POLICY, IAM_ATTACH_USER_POLICY],
+        // When CreatePolicy's answer is lost, the retry meets the policy
+        // and reads it (GetPolicy) to tell whether its own attempt made it.
+        create: vec![
+            IAM_CREATE_POLICY,
+            IAM_TAG_POLICY,
+            IAM_GET_POLICY,
+            IAM_ATTACH_USER_POLICY,
+        ],
         read: READ.to_vec(),
         update: vec![
             IAM_LIST_POLICY_VERSIONS,

@@ -123,14 +123,18 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
         let timeout = aws
             .propagation_timeout
             .max(std::time::Duration::from_secs(60));
-        if let Err(e) = aws.delete_service_linked_role(name, timeout).await {
-            report_with(
+        let summary = format!("deleting IAM service-linked role (`{name}`)");
+        match aws.delete_service_linked_role(name, timeout).await {
+            Ok(()) => {}
+            // AWS's deletion task refuses while the service uses the role.
+            Err(e) if e.code.as_deref() == Some("DeletionTaskFailed") => report_with(
                 &mut resp.diagnostics,
-                format!("deleting IAM service-linked role (`{name}`)"),
+                summary,
                 &e,
                 "Deregister the connected clusters first: AWS keeps the role while the EKS \
                  Connector uses it.",
-            );
+            ),
+            Err(e) => report(&mut resp.diagnostics, summary, &e),
         }
     }
 

@@ -49,6 +49,10 @@ pub struct Faults {
     pub throttle_first_after: BTreeMap<String, Interloper>,
     /// Calls numbered in this range (see [`FaultProxy::burst`]) are all throttled.
     pub burst: std::ops::Range<u64>,
+    /// IAM operations whose first call is answered NoSuchEntity without
+    /// reaching the emulator: IAM's eventual consistency, not yet showing
+    /// an object made moments ago (moto always shows it at once).
+    pub not_yet_visible: BTreeSet<String>,
 }
 
 /// Something another party does against the emulator while a call is held.
@@ -123,6 +127,8 @@ struct Shared {
     lost: Mutex<BTreeSet<String>>,
     /// Operations whose first call has been throttled for an interloper.
     interloped: Mutex<BTreeSet<String>>,
+    /// Operations whose first call has been answered "not yet visible".
+    unseen: Mutex<BTreeSet<String>>,
     connections: AtomicU64,
     /// Every call seen since the start, for bursts (never reset).
     sequence: AtomicU64,
@@ -296,6 +302,22 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
             continue;
         }
 
+        if faults.not_yet_visible.contains(&action)
+            && shared.unseen.lock().unwrap().insert(action.clone())
+        {
+            *shared
+                .counts
+                .lock()
+                .unwrap()
+                .failed
+                .entry("not yet visible".into())
+                .or_default() += 1;
+            if client.write_all(&not_yet_visible(&action)).await.is_err() {
+                return;
+            }
+            continue;
+        }
+
         if let Some(interloper) = faults.throttle_first_after.get(&action)
             && shared.interloped.lock().unwrap().insert(action.clone())
         {
@@ -364,7 +386,7 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
         }
 
         let response = match forward(upstream, &request).await {
-            Ok(response) => response,
+            Ok(response) => reshape_moto_auth_error(&service, &response).unwrap_or(response),
             Err(_) => return,
         };
         shared.counts.lock().unwrap().forwarded += 1;
@@ -597,6 +619,56 @@ fn server_error(service: &str, status: u16) -> Vec<u8> {
         "eks" => json_error(line, code, message),
         _ => query_error(line, "Receiver", code, message),
     }
+}
+
+/// moto answers a request its IAM enforcement refuses (tests/permissions.rs)
+/// with `<ErrorResponse><Errors><Error>`, a shape no AWS service uses and the
+/// SDK cannot read (it sees no error code). Gives it the service's own shape:
+/// the query protocol's `ErrorResponse` for IAM and STS; for EC2 its
+/// `Response`, an AccessDenied becoming UnauthorizedOperation, whose message
+/// (as AWS often words it, and as the proxy's own denials do) does not name
+/// the action.
+fn reshape_moto_auth_error(service: &str, response: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(response).ok()?;
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    if !body.contains("<ErrorResponse><Errors><Error>") {
+        return None;
+    }
+    let status = head.lines().next()?.split_once(' ')?.1;
+    let field = |name: &str| {
+        let start = body.find(&format!("<{name}>"))? + name.len() + 2;
+        let end = start + body[start..].find(&format!("</{name}>"))?;
+        Some(&body[start..end])
+    };
+    let code = field("Code")?;
+    let message = field("Message").unwrap_or_default();
+    Some(match (service, code) {
+        ("ec2", "AccessDenied") => access_denied("ec2", ""),
+        ("ec2", _) => ec2_error(status, code, message),
+        _ => query_error(status, "Sender", code, message),
+    })
+}
+
+/// IAM's answer about an object it does not show yet, worded as IAM words
+/// it for the kind of object the operation names.
+fn not_yet_visible(action: &str) -> Vec<u8> {
+    let object = if action.contains("InstanceProfile") {
+        "instance profile"
+    } else if action.contains("Role") {
+        "role"
+    } else if action.contains("User") {
+        "user"
+    } else if action.contains("OpenIDConnect") {
+        "OpenIDConnect provider"
+    } else {
+        "entity"
+    };
+    query_error(
+        "404 Not Found",
+        "Sender",
+        "NoSuchEntity",
+        &format!("The {object} named in {action} cannot be found."),
+    )
 }
 
 fn access_denied(service: &str, action: &str) -> Vec<u8> {

@@ -37,6 +37,10 @@ pub struct Emulator {
     child: Child,
     pub url: String,
     _log: tempfile::NamedTempFile,
+    /// An administrator's access keys by account, once the test has made
+    /// them: moto then enforces IAM (tests/permissions.rs), refuses the
+    /// `testing` keys, and the test's own clients use these instead.
+    admin_keys: std::sync::Mutex<std::collections::BTreeMap<String, (String, String)>>,
 }
 
 /// An IAM client for the emulator at `url`, for code that has only the URL
@@ -75,6 +79,7 @@ impl Emulator {
             child,
             url: format!("http://127.0.0.1:{port}"),
             _log: log,
+            admin_keys: Default::default(),
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         while !http_ok(port, "/moto-api/") {
@@ -89,12 +94,32 @@ impl Emulator {
 
     /// An SDK config pointed at the emulator, for checking AWS from tests.
     pub fn sdk_config(&self) -> aws_config::SdkConfig {
+        self.admin_config(ACCOUNT).unwrap_or_else(|| self.config_with("testing", "testing"))
+    }
+
+    /// From now on the test's clients act in `account` with these keys
+    /// (an administrator's, made before enforcement was turned on).
+    pub fn use_admin_keys(&self, account: &str, key_id: &str, secret: &str) {
+        self.admin_keys
+            .lock()
+            .unwrap()
+            .insert(account.to_string(), (key_id.to_string(), secret.to_string()));
+    }
+
+    /// An SDK config with the administrator's keys of `account`, when
+    /// [`Emulator::use_admin_keys`] gave them (moto finds the account from the keys).
+    pub fn admin_config(&self, account: &str) -> Option<aws_config::SdkConfig> {
+        let keys = self.admin_keys.lock().unwrap().get(account).cloned();
+        keys.map(|(id, secret)| self.config_with(&id, &secret))
+    }
+
+    fn config_with(&self, key_id: &str, secret: &str) -> aws_config::SdkConfig {
         block_on(
             aws_config::defaults(aws_config::BehaviorVersion::latest())
                 .region(aws_config::Region::new(REGION))
                 .endpoint_url(&self.url)
                 .credentials_provider(aws_credential_types::Credentials::new(
-                    "testing", "testing", None, None, "test",
+                    key_id, secret, None, None, "test",
                 ))
                 .load(),
         )

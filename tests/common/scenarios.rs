@@ -218,6 +218,9 @@ pub fn iam_in(aws: &Emulator, account: &str) -> aws_sdk_iam::Client {
     if account == ACCOUNT {
         return aws.iam();
     }
+    if let Some(config) = aws.admin_config(account) {
+        return aws_sdk_iam::Client::new(&config);
+    }
     let config = aws.sdk_config();
     let sts = aws_sdk_sts::Client::new(&config);
     let credentials = block_on(

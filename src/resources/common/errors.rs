@@ -20,13 +20,18 @@ pub fn report_on(
     diags.attribute_error(attribute, summary, err.detail());
 }
 
-/// An error diagnostic for `err` whose remedy the caller knows better than
-/// the error itself (e.g. which user to create).
+/// An error diagnostic for `err` with the caller's remedy (e.g. which
+/// setting avoids the call), followed by the error's own when it has one: a
+/// refused action still points at the permissions guide.
 pub fn report_with(
     diags: &mut Diagnostics,
     summary: impl Into<String>,
     err: &AwsError,
     remedy: &str,
 ) {
-    diags.error(summary, format!("{err}\n\n{remedy}"));
+    let detail = match err.remedy() {
+        Some(own) => format!("{err}\n\n{remedy}\n\n{own}"),
+        None => format!("{err}\n\n{remedy}"),
+    };
+    diags.error(summary, detail);
 }
