@@ -1,6 +1,7 @@
 //! The only place that talks to AWS: SDK clients built from the provider
-//! settings, the caller's identity, and typed finders that report NotFound as
-//! a value. No SDK type leaves this module.
+//! settings (every call on the retry policy of `retry`), the caller's
+//! identity, and typed finders that report NotFound as a value. No SDK type
+//! leaves this module.
 
 mod account;
 pub mod actions;
