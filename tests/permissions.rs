@@ -299,7 +299,12 @@ fn assert_matches_state(lab: &Lab, ws: &Workspace, accounts: &[&str], label: &st
 /// Whether `run` failed with AccessDenied for `action`, pointing at the guide.
 #[track_caller]
 fn assert_denied(run: &Run, action: &str, context: &str) {
-    assert_ne!(run.code, 0, "{context}: should fail without `{action}`:\n{}", run.output());
+    assert_ne!(
+        run.code,
+        0,
+        "{context}: should fail without `{action}`:\n{}",
+        run.output()
+    );
     assert!(
         run.mentions(action) && run.mentions(GUIDE),
         "{context}: the error should name `{action}` and point at {GUIDE}:\n{}",
@@ -620,7 +625,11 @@ fn scenario_under_the_generated_policy(name: &'static str) {
     proxy.configure(|f| {
         f.deny = [denied_operation.to_string()].into();
         f.lose_response = CREATES.map(String::from).into();
-        f.not_yet_visible = troubles.not_yet_visible.iter().map(|s| s.to_string()).collect();
+        f.not_yet_visible = troubles
+            .not_yet_visible
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
     });
     let run = lab.run(ws, &["apply", "-auto-approve", "-no-color", "-input=false"]);
     assert_denied(&run, denied_action, name);
@@ -657,34 +666,64 @@ fn scenario_under_the_generated_policy(name: &'static str) {
     // Import: every resource out of state and back.
     for (address, kind, values) in resources(ws) {
         ws.run(&["state", "rm", "-no-color", &address]).assert_ok();
-        let run = lab.run(ws, &["import", "-no-color", "-input=false", &address, &import_id(&kind, &values)]);
+        let run = lab.run(
+            ws,
+            &[
+                "import",
+                "-no-color",
+                "-input=false",
+                &address,
+                &import_id(&kind, &values),
+            ],
+        );
         assert_eq!(run.code, 0, "importing {address}:\n{}", run.output());
     }
-    let run = lab.run(ws, &["plan", "-no-color", "-input=false", "-detailed-exitcode"]);
+    let run = lab.run(
+        ws,
+        &["plan", "-no-color", "-input=false", "-detailed-exitcode"],
+    );
     if name == "torque" && run.code == 2 {
         // Import cannot tell `policy_arns = []` (the example's default)
         // from unset: the role has none attached either way, and the plan
         // shows the configuration's empty set as an in-place change that
         // calls nothing. Applied, it is gone.
         assert!(
-            run.mentions("+ policy_arns = []") && run.mentions("0 to add, 2 to change, 0 to destroy"),
+            run.mentions("+ policy_arns = []")
+                && run.mentions("0 to add, 2 to change, 0 to destroy"),
             "the plan after import:\n{}",
             run.output()
         );
         lab.run(ws, &["apply", "-auto-approve", "-no-color", "-input=false"])
             .assert_ok();
     } else {
-        assert_eq!(run.code, 0, "the plan after import must be empty:\n{}", run.output());
+        assert_eq!(
+            run.code,
+            0,
+            "the plan after import must be empty:\n{}",
+            run.output()
+        );
     }
     // `state rm` took the root outputs too: a refresh puts them back.
-    lab.run(ws, &["apply", "-refresh-only", "-auto-approve", "-no-color", "-input=false"])
-        .assert_ok();
+    lab.run(
+        ws,
+        &[
+            "apply",
+            "-refresh-only",
+            "-auto-approve",
+            "-no-color",
+            "-input=false",
+        ],
+    )
+    .assert_ok();
     lab.runs.set(lab.runs.get() + 2);
     ws.assert_no_changes();
 
     // Destroy: nothing left.
-    lab.run(ws, &["destroy", "-auto-approve", "-no-color", "-input=false"])
-        .assert_ok();
+    lab.run(
+        ws,
+        &["destroy", "-auto-approve", "-no-color", "-input=false"],
+    )
+    .assert_ok();
     assert!(state_resources(ws).is_empty());
     assert_matches_state(&lab, ws, &accounts, "after destroy");
 
@@ -759,7 +798,10 @@ fn every_action_of_the_generated_policy_is_shown_needed_below() {
         .into_iter()
         .filter(|a| !named.contains(a) && !NOT_PROVABLE_HERE.contains(&a.as_str()))
         .collect();
-    assert!(missing.is_empty(), "no step shows these needed: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "no step shows these needed: {missing:?}"
+    );
 }
 
 use Operation::{Create, Delete, Import, Read, Update};
@@ -825,12 +867,22 @@ impl<'a> Case<'a> {
     }
 
     fn run(&self, command: Command<'_>, refresh: bool) -> Run {
-        let refresh = if refresh { "-refresh=true" } else { "-refresh=false" };
+        let refresh = if refresh {
+            "-refresh=true"
+        } else {
+            "-refresh=false"
+        };
         let lab = self.lab;
         match command {
             Command::Apply => lab.run(
                 &self.ws,
-                &["apply", "-auto-approve", "-no-color", "-input=false", refresh],
+                &[
+                    "apply",
+                    "-auto-approve",
+                    "-no-color",
+                    "-input=false",
+                    refresh,
+                ],
             ),
             Command::Plan => lab.run(
                 &self.ws,
@@ -838,12 +890,21 @@ impl<'a> Case<'a> {
             ),
             Command::Destroy => lab.run(
                 &self.ws,
-                &["destroy", "-auto-approve", "-no-color", "-input=false", refresh],
+                &[
+                    "destroy",
+                    "-auto-approve",
+                    "-no-color",
+                    "-input=false",
+                    refresh,
+                ],
             ),
             Command::Import(address, id) => {
                 // Not in state after a failed import: nothing to remove.
                 let _ = self.ws.run(&["state", "rm", "-no-color", address]);
-                lab.run(&self.ws, &["import", "-no-color", "-input=false", address, id])
+                lab.run(
+                    &self.ws,
+                    &["import", "-no-color", "-input=false", address, id],
+                )
             }
         }
     }
@@ -863,7 +924,13 @@ impl<'a> Case<'a> {
     /// each of `proves` in turn, expecting AccessDenied naming it, then with
     /// all of it, expecting success (see [`Case::succeed`]).
     #[track_caller]
-    fn step(&mut self, what: &str, operations: &[Operation], command: Command<'_>, proves: &[&'static str]) {
+    fn step(
+        &mut self,
+        what: &str,
+        operations: &[Operation],
+        command: Command<'_>,
+        proves: &[&'static str],
+    ) {
         self.deny_each(what, operations, command, proves);
         self.succeed(what, operations, command);
     }
@@ -873,7 +940,13 @@ impl<'a> Case<'a> {
     /// the step half done; in the order the provider calls them, each of
     /// `proves` is still reached.
     #[track_caller]
-    fn deny_each(&mut self, what: &str, operations: &[Operation], command: Command<'_>, proves: &[&'static str]) {
+    fn deny_each(
+        &mut self,
+        what: &str,
+        operations: &[Operation],
+        command: Command<'_>,
+        proves: &[&'static str],
+    ) {
         let context = format!("{} {what}", self.type_name);
         let granted = self.granted(operations);
         self.lab.proxy.configure(|f| {
@@ -945,7 +1018,11 @@ impl<'a> Case<'a> {
     /// Nothing left but the fixtures; prints the figures.
     #[track_caller]
     fn finish(self) {
-        assert!(state_resources(&self.ws).is_empty(), "{}: state not empty", self.type_name);
+        assert!(
+            state_resources(&self.ws).is_empty(),
+            "{}: state not empty",
+            self.type_name
+        );
         assert_eq!(
             inventory(self.lab, &[ACCOUNT]),
             self.before,
@@ -965,7 +1042,10 @@ impl<'a> Case<'a> {
 
 /// A lab with enforcement on, for one resource type.
 fn lab(type_name: &str) -> Lab {
-    let mut lab = Lab::start(seed_for(type_name), type_name == "clusteriam_eks_cluster_oidc");
+    let mut lab = Lab::start(
+        seed_for(type_name),
+        type_name == "clusteriam_eks_cluster_oidc",
+    );
     lab.enforce();
     lab
 }
@@ -1006,7 +1086,10 @@ fn admin_policy(lab: &Lab, name: &str) -> String {
 #[test]
 fn torque_agent_role_operations_need_exactly_their_actions() {
     let lab = lab("clusteriam_torque_agent_role");
-    let oidc = admin_oidc_provider(&lab, "https://oidc.eks.us-east-1.amazonaws.com/id/PROOF0001");
+    let oidc = admin_oidc_provider(
+        &lab,
+        "https://oidc.eks.us-east-1.amazonaws.com/id/PROOF0001",
+    );
     let attached = admin_policy(&lab, "proof-attached");
     let boundary = admin_policy(&lab, "proof-boundary");
     let mut case = Case::new(&lab, "clusteriam_torque_agent_role");
@@ -1022,12 +1105,14 @@ resource "clusteriam_torque_agent_role" "this" {{
 "#
         )
     };
-    case.config(&role(r#"  namespace = "envs-a"
+    case.config(&role(
+        r#"  namespace = "envs-a"
   tags      = { a = "1" }
   policy = jsonencode({
     Version   = "2012-10-17"
     Statement = [{ Effect = "Allow", Action = "s3:ListBucket", Resource = "*" }]
-  })"#));
+  })"#,
+    ));
     // Denied half-way, the create keeps the role it made in state (to be
     // replaced), reading it back as it is: nothing is left orphaned.
     case.deny_each(
@@ -1037,12 +1122,20 @@ resource "clusteriam_torque_agent_role" "this" {{
         &["iam:GetRole", "iam:CreateRole", "iam:PutRolePolicy"],
     );
     case.assert_matches_state("after a create denied half-way");
-    case.succeed("create, replacing the half-made role", &[Create, Delete], Command::Apply);
+    case.succeed(
+        "create, replacing the half-made role",
+        &[Create, Delete],
+        Command::Apply,
+    );
     case.step(
         "read",
         &[Read],
         Command::Plan,
-        &["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"],
+        &[
+            "iam:GetRole",
+            "iam:ListRolePolicies",
+            "iam:ListAttachedRolePolicies",
+        ],
     );
     // Everything changes, in the order the engine changes it.
     case.config(&role(&format!(
@@ -1071,7 +1164,12 @@ resource "clusteriam_torque_agent_role" "this" {{
             "iam:AttachRolePolicy",
         ],
     );
-    case.step("read with an inline policy", &[Read], Command::Plan, &["iam:GetRolePolicy"]);
+    case.step(
+        "read with an inline policy",
+        &[Read],
+        Command::Plan,
+        &["iam:GetRolePolicy"],
+    );
     case.config(&role(
         r#"  namespace            = "envs-b"
   description          = "proof"
@@ -1110,7 +1208,12 @@ resource "clusteriam_torque_agent_role" "this" {{
         arns.join(", ")
     )));
     let granted = case.granted(&[Create]);
-    lab.grant(&allow(granted.iter().filter(|a| **a != "iam:GetAccountSummary").copied()));
+    lab.grant(&allow(
+        granted
+            .iter()
+            .filter(|a| **a != "iam:GetAccountSummary")
+            .copied(),
+    ));
     let run = case.run(Command::Plan, true);
     assert_eq!(run.code, 2, "{}", run.output());
     assert!(
@@ -1205,7 +1308,10 @@ fn eks_connector_agent_role_operations_need_exactly_their_lists() {
     case.config(r#"resource "clusteriam_eks_connector_agent_role" "this" {}"#);
     case.step("create", &[Create], Command::Apply, &[]);
     case.step("read", &[Read], Command::Plan, &[]);
-    case.import("clusteriam_eks_connector_agent_role.this", "AmazonEKSConnectorAgentRole");
+    case.import(
+        "clusteriam_eks_connector_agent_role.this",
+        "AmazonEKSConnectorAgentRole",
+    );
     case.step("delete", &[Delete], Command::Destroy, &[]);
     case.finish();
 }
@@ -1213,7 +1319,10 @@ fn eks_connector_agent_role_operations_need_exactly_their_lists() {
 #[test]
 fn rancher_csp_adapter_role_operations_need_exactly_their_lists() {
     let lab = lab("clusteriam_rancher_csp_adapter_role");
-    let oidc = admin_oidc_provider(&lab, "https://oidc.eks.us-east-1.amazonaws.com/id/PROOF0002");
+    let oidc = admin_oidc_provider(
+        &lab,
+        "https://oidc.eks.us-east-1.amazonaws.com/id/PROOF0002",
+    );
     let mut case = Case::new(&lab, "clusteriam_rancher_csp_adapter_role");
     case.config(&format!(
         r#"
@@ -1268,9 +1377,26 @@ fn eks_connector_service_linked_role_operations_need_exactly_their_actions() {
     .role
     .unwrap()
     .role_name;
-    case.step("create, adopting", &[Create], Command::Apply, &["iam:ListRoles"]);
-    case.step("delete, leaving the adopted role", &[Delete], Command::Destroy, &[]);
-    block_on(lab.aws.iam().delete_service_linked_role().role_name(&made).send()).unwrap();
+    case.step(
+        "create, adopting",
+        &[Create],
+        Command::Apply,
+        &["iam:ListRoles"],
+    );
+    case.step(
+        "delete, leaving the adopted role",
+        &[Delete],
+        Command::Destroy,
+        &[],
+    );
+    block_on(
+        lab.aws
+            .iam()
+            .delete_service_linked_role()
+            .role_name(&made)
+            .send(),
+    )
+    .unwrap();
     case.finish();
 }
 
@@ -1320,7 +1446,10 @@ resource "clusteriam_oidc_provider" "this" {{
             "iam:TagOpenIDConnectProvider",
         ],
     );
-    let arn = resources(&case.ws)[0].2["arn"].as_str().unwrap().to_string();
+    let arn = resources(&case.ws)[0].2["arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
     case.import("clusteriam_oidc_provider.this", &arn);
     // Destroy checks first that no role outside the configuration trusts it.
     case.step(
@@ -1345,7 +1474,12 @@ data "clusteriam_eks_cluster_oidc" "this" {
 "#,
     );
     // eks:DescribeCluster is not proven: moto's EKS does not enforce.
-    case.step("read", &[Read], Command::Plan, &["iam:GetOpenIDConnectProvider"]);
+    case.step(
+        "read",
+        &[Read],
+        Command::Plan,
+        &["iam:GetOpenIDConnectProvider"],
+    );
     case.finish();
 }
 
@@ -1396,7 +1530,10 @@ resource "clusteriam_kkp_account_policy" "this" {{
         ],
     );
     // Five versions, IAM's limit: a new one needs the oldest deleted first.
-    let arn = resources(&case.ws)[0].2["arn"].as_str().unwrap().to_string();
+    let arn = resources(&case.ws)[0].2["arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
     block_on(async {
         for n in 0..4 {
             let document = allow([["ec2:DescribeRegions", "ec2:DescribeVpcs"][n % 2]]).to_string();
@@ -1508,7 +1645,12 @@ resource "clusteriam_vpc_dns_hostnames" "this" {{
             .send(),
     )
     .unwrap();
-    case.step("update: drift repaired", &[Read, Update], Command::Apply, &[]);
+    case.step(
+        "update: drift repaired",
+        &[Read, Update],
+        Command::Apply,
+        &[],
+    );
     case.step("delete", &[Delete], Command::Destroy, &[]);
     case.finish();
 }

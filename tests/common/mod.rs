@@ -94,16 +94,17 @@ impl Emulator {
 
     /// An SDK config pointed at the emulator, for checking AWS from tests.
     pub fn sdk_config(&self) -> aws_config::SdkConfig {
-        self.admin_config(ACCOUNT).unwrap_or_else(|| self.config_with("testing", "testing"))
+        self.admin_config(ACCOUNT)
+            .unwrap_or_else(|| self.config_with("testing", "testing"))
     }
 
     /// From now on the test's clients act in `account` with these keys
     /// (an administrator's, made before enforcement was turned on).
     pub fn use_admin_keys(&self, account: &str, key_id: &str, secret: &str) {
-        self.admin_keys
-            .lock()
-            .unwrap()
-            .insert(account.to_string(), (key_id.to_string(), secret.to_string()));
+        self.admin_keys.lock().unwrap().insert(
+            account.to_string(),
+            (key_id.to_string(), secret.to_string()),
+        );
     }
 
     /// An SDK config with the administrator's keys of `account`, when
