@@ -1229,6 +1229,19 @@ resource "clusteriam_torque_agent_role" "this" {{
     case.finish();
 }
 
+/// The administrator attaches `policy` to `role`.
+fn attach(lab: &Lab, role: &str, policy: &str) {
+    block_on(
+        lab.aws
+            .iam()
+            .attach_role_policy()
+            .role_name(role)
+            .policy_arn(policy)
+            .send(),
+    )
+    .unwrap();
+}
+
 #[test]
 fn rancher_node_role_operations_need_exactly_their_actions() {
     let lab = lab("clusteriam_rancher_node_role");
@@ -1269,24 +1282,22 @@ resource "clusteriam_rancher_node_role" "this" {{
         Command::Apply,
         &["iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"],
     );
+    // A policy attached out of band is detached: this role kind has none.
+    attach(&lab, "proof-worker", &foreign);
     case.config(&role(r#"{ b = "2" }"#));
     case.step(
-        "update: tags of the role and its instance profile",
-        &[Update],
+        "update: tags of the role and its instance profile, a policy detached",
+        &[Read, Update],
         Command::Apply,
-        &["iam:UntagInstanceProfile", "iam:TagInstanceProfile"],
+        &[
+            "iam:DetachRolePolicy",
+            "iam:UntagInstanceProfile",
+            "iam:TagInstanceProfile",
+        ],
     );
     case.import("clusteriam_rancher_node_role.this", "proof-worker");
     // A policy attached out of band: IAM deletes no role with one attached.
-    block_on(
-        lab.aws
-            .iam()
-            .attach_role_policy()
-            .role_name("proof-worker")
-            .policy_arn(&foreign)
-            .send(),
-    )
-    .unwrap();
+    attach(&lab, "proof-worker", &foreign);
     case.step(
         "delete",
         &[Delete],
