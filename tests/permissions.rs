@@ -663,8 +663,13 @@ fn scenario_under_the_generated_policy(name: &'static str) {
     ws.assert_no_changes();
     assert_matches_state(&lab, ws, &accounts, "after the drift repair");
 
-    // Import: every resource out of state and back.
+    // Import: one resource of each type out of state and back (each type's
+    // import is proven under its own list below; this is the example's).
+    let mut kinds = BTreeSet::new();
     for (address, kind, values) in resources(ws) {
+        if !kinds.insert(kind.clone()) {
+            continue;
+        }
         ws.run(&["state", "rm", "-no-color", &address]).assert_ok();
         let run = lab.run(
             ws,
@@ -689,7 +694,7 @@ fn scenario_under_the_generated_policy(name: &'static str) {
         // calls nothing. Applied, it is gone.
         assert!(
             run.mentions("+ policy_arns = []")
-                && run.mentions("0 to add, 2 to change, 0 to destroy"),
+                && run.mentions("0 to add, 1 to change, 0 to destroy"),
             "the plan after import:\n{}",
             run.output()
         );
@@ -703,21 +708,6 @@ fn scenario_under_the_generated_policy(name: &'static str) {
             run.output()
         );
     }
-    // `state rm` took the root outputs too: a refresh puts them back.
-    lab.run(
-        ws,
-        &[
-            "apply",
-            "-refresh-only",
-            "-auto-approve",
-            "-no-color",
-            "-input=false",
-        ],
-    )
-    .assert_ok();
-    lab.runs.set(lab.runs.get() + 2);
-    ws.assert_no_changes();
-
     // Destroy: nothing left.
     lab.run(
         ws,
