@@ -575,9 +575,25 @@ fn make_drift(lab: &Lab, ws: &Workspace) {
     }
 }
 
+#[track_caller]
+fn assert_empty_plan(lab: &Lab, ws: &Workspace, label: &str) {
+    let run = lab.run(
+        ws,
+        &["plan", "-no-color", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(
+        run.code,
+        0,
+        "{label}: the plan must be empty:\n{}",
+        run.output()
+    );
+}
+
 fn scenario_under_the_generated_policy(name: &'static str) {
     let started = Instant::now();
-    let mut lab = Lab::start(seed_for(name), true);
+    // The set-ups that read an EKS cluster (`clusteriam_eks_cluster_oidc`).
+    let with_eks = matches!(name, "rancher" | "torque" | "quickstart");
+    let mut lab = Lab::start(seed_for(name), with_eks);
     let mut scenario = Scenario::prepare(name, &lab.aws, &lab.proxy.url);
     for var in &scenario.vars {
         if let Some(cluster) = var
@@ -649,9 +665,9 @@ fn scenario_under_the_generated_policy(name: &'static str) {
     assert_matches_state(&lab, ws, &accounts, "after apply");
     assert!(!state_resources(ws).is_empty());
 
-    // The plan after apply is empty.
-    lab.runs.set(lab.runs.get() + 2);
-    ws.assert_no_changes();
+    // The plan after apply is empty. (A refresh-only plan would read with
+    // the same actions: the other acceptance tests check it.)
+    assert_empty_plan(&lab, ws, "after apply");
 
     // Drift made by the administrator, repaired.
     make_drift(&lab, ws);
@@ -659,8 +675,7 @@ fn scenario_under_the_generated_policy(name: &'static str) {
     ws.assert_changes(&[]);
     lab.run(ws, &["apply", "-auto-approve", "-no-color", "-input=false"])
         .assert_ok();
-    lab.runs.set(lab.runs.get() + 2);
-    ws.assert_no_changes();
+    assert_empty_plan(&lab, ws, "after the drift repair");
     assert_matches_state(&lab, ws, &accounts, "after the drift repair");
 
     // Import: one resource of each type out of state and back (each type's
