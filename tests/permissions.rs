@@ -8,7 +8,8 @@
 //!   and nothing more: apply (through the fault proxy, with one step denied
 //!   and then allowed, answers lost and objects not yet visible, so the
 //!   error, lost-answer and propagation paths run too), empty plan, drift
-//!   made by an administrator and repaired, import, destroy, nothing left.
+//!   made by an administrator and repaired, import (one resource of each
+//!   type), destroy, nothing left.
 //! - Each resource type's create, read, update, delete and import run in
 //!   small configurations under exactly what `permissions::by_type` lists
 //!   for that operation, and each action is shown to be needed: with it
@@ -29,6 +30,9 @@
 //! - It does not ask for `iam:TagRole` (and the like) when a create call
 //!   carries tags, as AWS does; the tagging actions are shown needed by tag
 //!   changes. It lets anyone call `sts:GetCallerIdentity`, as AWS does.
+//! - A space in a request parameter fails its signature check (see
+//!   [`without_spaces_in_sent_descriptions`]), and its refusals come in a
+//!   shape the SDK cannot read (the fault proxy reshapes them).
 //!
 //! `cargo test --test permissions -- --nocapture` prints each test's time
 //! and Terraform runs; RELIABILITY.md records them.
