@@ -17,6 +17,8 @@ use aws_credential_types::provider::future::ProvideCredentials as ProvideCredent
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 
 use super::actions::{STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY};
+use super::endpoint;
+pub use super::endpoint::Endpoints;
 use super::log::{LogCalls, LogRetries};
 use super::{Aws, AwsError, call, retry, sdk_call};
 
@@ -45,14 +47,6 @@ pub struct AssumeRole {
     pub session_name: Option<String>,
     pub external_id: Option<String>,
     pub duration: Option<Duration>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct Endpoints {
-    pub iam: Option<String>,
-    pub sts: Option<String>,
-    pub ec2: Option<String>,
-    pub eks: Option<String>,
 }
 
 /// Why the provider could not connect; the provider turns each into a
@@ -137,7 +131,14 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
         return Err(ConnectError::NoRegion);
     };
     // Before the first request: resolving credentials may call STS.
-    super::endpoint::check(settings, &config)?;
+    if !settings.allow_http_endpoints {
+        endpoint::check(&settings.endpoints, &config).map_err(|refused| {
+            ConnectError::PlainHttpEndpoint {
+                setting: refused.setting,
+                url: refused.url,
+            }
+        })?;
+    }
 
     if let Some(assume) = &settings.assume_role {
         let provider = AssumeRoleCredentials {

@@ -6,7 +6,22 @@ use aws_config::SdkConfig;
 use aws_types::service_config::ServiceConfigKey;
 use url::Host;
 
-use super::connect::{ConnectError, Settings};
+/// Endpoints set in the provider block, one per service.
+#[derive(Clone, Debug, Default)]
+pub struct Endpoints {
+    pub iam: Option<String>,
+    pub sts: Option<String>,
+    pub ec2: Option<String>,
+    pub eks: Option<String>,
+}
+
+/// An endpoint that would carry credentials in plain HTTP to another
+/// machine; `setting` says where it was set.
+#[derive(Debug)]
+pub struct PlainHttpEndpoint {
+    pub setting: String,
+    pub url: String,
+}
 
 /// The services the provider calls: the provider block's name and the SDK's
 /// service id (which names `AWS_ENDPOINT_URL_<ID>` and the shared config's
@@ -45,11 +60,7 @@ pub const PLAIN_HTTP_REMEDY: &str = "Use an https:// URL. Plain HTTP is allowed 
 /// Refuses, before any request is made, an endpoint that would carry
 /// credentials in plain HTTP to another machine: from the provider block,
 /// the `AWS_ENDPOINT_URL*` environment variables or the shared config file.
-pub(super) fn check(settings: &Settings, config: &SdkConfig) -> Result<(), ConnectError> {
-    if settings.allow_http_endpoints {
-        return Ok(());
-    }
-    let explicit = &settings.endpoints;
+pub(super) fn check(explicit: &Endpoints, config: &SdkConfig) -> Result<(), PlainHttpEndpoint> {
     for (name, url) in [
         ("iam", &explicit.iam),
         ("sts", &explicit.sts),
@@ -57,7 +68,7 @@ pub(super) fn check(settings: &Settings, config: &SdkConfig) -> Result<(), Conne
         ("eks", &explicit.eks),
     ] {
         if let Some(url) = url.as_deref().filter(|u| is_plain_http_to_another_host(u)) {
-            return Err(ConnectError::PlainHttpEndpoint {
+            return Err(PlainHttpEndpoint {
                 setting: format!("endpoints.{name}"),
                 url: url.to_string(),
             });
@@ -67,7 +78,7 @@ pub(super) fn check(settings: &Settings, config: &SdkConfig) -> Result<(), Conne
         .into_iter()
         .find(|(_, url)| is_plain_http_to_another_host(url))
     {
-        Some((setting, url)) => Err(ConnectError::PlainHttpEndpoint { setting, url }),
+        Some((setting, url)) => Err(PlainHttpEndpoint { setting, url }),
         None => Ok(()),
     }
 }

@@ -15,6 +15,7 @@ use super::iam_tags::iam_tags;
 use super::{
     Attempts, Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark,
 };
+use crate::arn::{Arn, IamKind};
 
 /// IAM keeps at most this many versions of a managed policy.
 pub const MAX_POLICY_VERSIONS: usize = 5;
@@ -119,7 +120,7 @@ impl Aws {
                  (`skip_credentials_validation`); import it by its ARN"
             ),
         })?;
-        let arn = format!("arn:{}:iam::{account}:policy{path}{name}", self.partition);
+        let arn = Arn::iam(IamKind::Policy, &self.partition, account, path, name).to_string();
         self.get_policy(&arn)
             .await?
             .ok_or_else(|| AwsError::not_found(format!("policy {arn} not visible yet")))

@@ -31,6 +31,19 @@ impl DnsAttribute {
 }
 
 impl Aws {
+    /// EC2's error for a VPC that does not exist, of our own making (a read
+    /// answers `None`), with the settings to check.
+    pub fn vpc_not_found(&self, vpc_id: &str) -> AwsError {
+        AwsError {
+            code: Some("InvalidVpcID.NotFound".into()),
+            message: format!(
+                "the VPC `{vpc_id}` does not exist in region {}. Check `vpc_id` and the \
+                 provider's `region`.",
+                self.region
+            ),
+        }
+    }
+
     /// The DNS attributes of a VPC; None when the VPC does not exist.
     pub async fn vpc_dns(&self, vpc_id: &str) -> Found<VpcDns> {
         let Some(support) = self

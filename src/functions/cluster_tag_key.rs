@@ -21,11 +21,7 @@ impl Function for ClusterTagKey {
                           one security group, as `clusteriam_cluster_tags` computes it in `tag_key`. \
                           The cluster id is checked as that resource checks it."
                 .into(),
-            parameters: vec![Parameter::new(
-                "cluster_id",
-                Type::String,
-                "The ClusterID: 1 to 106 letters, digits or `-_.:=+@`, so that the key is a valid EC2 tag key.",
-            )],
+            parameters: vec![Parameter::string("cluster_id", "The ClusterID: 1 to 106 letters, digits or `-_.:=+@`, so that the key is a valid EC2 tag key.")],
             returns: Type::String,
         }
     }

@@ -2,8 +2,8 @@
 //! web-identity trust of `clusteriam_torque_agent_role` and the
 //! `irsa_trust` preset, with exact `sub` and `aud`.
 
+use super::{service_account_arguments, service_account_parameters};
 use crate::arn::OidcProviderArn;
-use crate::kubernetes::{check_namespace, check_service_account};
 use crate::policy::presets;
 use crate::tfplugin::{
     CallRequest, CallResponse, Definition, Function, FunctionError, Parameter, Type, Value,
@@ -28,22 +28,11 @@ impl Function for IrsaTrust {
                           renders."
                 .into(),
             parameters: vec![
-                Parameter::new(
-                    "oidc_provider_arn",
-                    Type::String,
-                    "The ARN of the cluster's IAM OIDC provider, such as `arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`.",
-                ),
-                Parameter::new(
-                    "namespace",
-                    Type::String,
-                    "The Kubernetes namespace of the service account.",
-                ),
-                Parameter::new(
-                    "service_account",
-                    Type::String,
-                    "The name of the Kubernetes service account.",
-                ),
-            ],
+                Parameter::string("oidc_provider_arn", "The ARN of the cluster's IAM OIDC provider, such as `arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`."),
+            ]
+            .into_iter()
+            .chain(service_account_parameters("The name of the Kubernetes service account."))
+            .collect(),
             returns: Type::String,
         }
     }
@@ -54,10 +43,7 @@ impl Function for IrsaTrust {
             .unwrap_or_default()
             .parse()
             .map_err(|e: crate::arn::ArnError| FunctionError::argument(0, e.to_string()))?;
-        let namespace = request.string(1).unwrap_or_default();
-        check_namespace(namespace).map_err(|e| FunctionError::argument(1, e))?;
-        let service_account = request.string(2).unwrap_or_default();
-        check_service_account(service_account).map_err(|e| FunctionError::argument(2, e))?;
+        let (namespace, service_account) = service_account_arguments(&request, 1)?;
         Ok(Value::string(
             presets::irsa_trust(&oidc, namespace, service_account).to_canonical_json(),
         ))

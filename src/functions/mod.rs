@@ -9,7 +9,32 @@ pub mod oidc_provider_arn;
 pub mod policy_document;
 pub mod service_account_manifest;
 
-use crate::tfplugin::Function;
+use crate::kubernetes::{check_namespace, check_service_account};
+use crate::tfplugin::{CallRequest, Function, FunctionError, Parameter};
+
+/// The `namespace` and `service_account` parameters, in that order.
+fn service_account_parameters(service_account: &str) -> [Parameter; 2] {
+    [
+        Parameter::string(
+            "namespace",
+            "The Kubernetes namespace of the service account.",
+        ),
+        Parameter::string("service_account", service_account.to_string()),
+    ]
+}
+
+/// The `namespace` and `service_account` arguments at `first` and the
+/// next position, checked as the resources check them.
+fn service_account_arguments(
+    request: &CallRequest,
+    first: usize,
+) -> Result<(&str, &str), FunctionError> {
+    let namespace = request.string(first).unwrap_or_default();
+    check_namespace(namespace).map_err(|e| FunctionError::argument(first, e))?;
+    let service_account = request.string(first + 1).unwrap_or_default();
+    check_service_account(service_account).map_err(|e| FunctionError::argument(first + 1, e))?;
+    Ok((namespace, service_account))
+}
 
 /// Every function the provider offers.
 pub fn all() -> Vec<Box<dyn Function>> {

@@ -24,21 +24,9 @@ impl Function for OidcProviderArnFunction {
                           provider exists."
                 .into(),
             parameters: vec![
-                Parameter::new(
-                    "issuer_url",
-                    Type::String,
-                    "The cluster's OIDC issuer, such as `https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE` (the scheme may be left out).",
-                ),
-                Parameter::new(
-                    "account_id",
-                    Type::String,
-                    "The 12-digit AWS account of the OIDC provider.",
-                ),
-                Parameter::new(
-                    "partition",
-                    Type::String,
-                    "The AWS partition: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso` or `aws-iso-b`.",
-                ),
+                Parameter::string("issuer_url", "The cluster's OIDC issuer, such as `https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE` (the scheme may be left out)."),
+                Parameter::string("account_id", "The 12-digit AWS account of the OIDC provider."),
+                Parameter::string("partition", "The AWS partition: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso` or `aws-iso-b`."),
             ],
             returns: Type::String,
         }

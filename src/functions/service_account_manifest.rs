@@ -2,8 +2,9 @@
 //! annotated ServiceAccount YAML of the Torque documentation, as
 //! `clusteriam_torque_agent_role` renders it.
 
+use super::{service_account_arguments, service_account_parameters};
 use crate::arn::check_role_arn;
-use crate::kubernetes::{check_namespace, check_service_account, service_account_manifest};
+use crate::kubernetes::service_account_manifest;
 use crate::tfplugin::{
     CallRequest, CallResponse, Definition, Function, FunctionError, Parameter, Type, Value,
 };
@@ -25,23 +26,15 @@ impl Function for ServiceAccountManifest {
                           exactly as `clusteriam_torque_agent_role` renders it in \
                           `service_account_manifest`, ready for `kubectl apply -f`."
                     .into(),
-            parameters: vec![
-                Parameter::new(
-                    "role_arn",
-                    Type::String,
-                    "The ARN of the IAM role the service account's pods assume.",
-                ),
-                Parameter::new(
-                    "namespace",
-                    Type::String,
-                    "The Kubernetes namespace of the service account.",
-                ),
-                Parameter::new(
-                    "service_account",
-                    Type::String,
-                    "The name of the service account.",
-                ),
-            ],
+            parameters: vec![Parameter::string(
+                "role_arn",
+                "The ARN of the IAM role the service account's pods assume.",
+            )]
+            .into_iter()
+            .chain(service_account_parameters(
+                "The name of the service account.",
+            ))
+            .collect(),
             returns: Type::String,
         }
     }
@@ -49,10 +42,7 @@ impl Function for ServiceAccountManifest {
     fn call(&self, request: CallRequest) -> CallResponse {
         let role_arn = request.string(0).unwrap_or_default();
         check_role_arn(role_arn).map_err(|e| FunctionError::argument(0, e))?;
-        let namespace = request.string(1).unwrap_or_default();
-        check_namespace(namespace).map_err(|e| FunctionError::argument(1, e))?;
-        let service_account = request.string(2).unwrap_or_default();
-        check_service_account(service_account).map_err(|e| FunctionError::argument(2, e))?;
+        let (namespace, service_account) = service_account_arguments(&request, 1)?;
         Ok(Value::string(service_account_manifest(
             namespace,
             service_account,

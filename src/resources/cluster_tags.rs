@@ -18,7 +18,7 @@ use async_trait::async_trait;
 
 use crate::aws::Aws;
 use crate::clients::Clients;
-use crate::engine::tags::{Listed, Phase, cluster_tag_moves, import_split, tag_problems};
+use crate::engine::tags::{Phase, cluster_tag_moves, import_split};
 use crate::kubernetes::{check_cluster_id, cluster_tag_key};
 use crate::resources::common::report;
 use crate::tfplugin::{
@@ -26,7 +26,11 @@ use crate::tfplugin::{
     ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
     Schema, Type, UpdateRequest, UpdateResponse, Value,
 };
-use crate::validate::{check_attr, check_value, is_ec2_id, one_of};
+use crate::validate::{check_attr, check_value, one_of};
+
+mod checks;
+
+use checks::{check_before_write, check_ec2_id, check_something_to_tag, quoted};
 
 const OWNERSHIPS: [&str; 2] = ["owned", "shared"];
 
@@ -106,114 +110,6 @@ impl Tagging {
             Value::opt_string(self.security_group_id.clone()),
         );
         v
-    }
-}
-
-fn check_ec2_id(attr: &str, prefix: &str, id: &str) -> Result<(), String> {
-    if is_ec2_id(prefix, id) {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{attr}` takes EC2 ids like `{prefix}0123456789abcdef0` (`{prefix}` then 8 or 17 \
-             lowercase hex digits); got `{id}`"
-        ))
-    }
-}
-
-/// Refuses a configuration whose targets are all known and empty: it would
-/// tag nothing, which is always a mistake (an id list that came out empty).
-fn check_something_to_tag(config: &Value, diags: &mut Diagnostics) {
-    let empty = |attr: &str| match config.get(attr) {
-        Value::Null => true,
-        Value::List(items) => items.is_empty(),
-        _ => false,
-    };
-    if !(empty("instance_ids") && empty("subnet_ids") && empty("security_group_id")) {
-        return;
-    }
-    let summary = "Nothing to tag";
-    let detail = "`instance_ids`, `subnet_ids` and `security_group_id` are all empty, so no EC2 \
-                  resource would carry the cluster tag. Give at least one instance, subnet or \
-                  security group id.";
-    match ["subnet_ids", "instance_ids"]
-        .into_iter()
-        .find(|attr| !config.get(attr).is_null())
-    {
-        Some(attr) => diags.attribute_error(attr, summary, detail),
-        None => diags.error(summary, detail),
-    }
-}
-
-fn quoted(ids: &[String]) -> String {
-    ids.iter()
-        .map(|id| format!("`{id}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The checks made before anything is written, at plan when the values are
-/// known and again at apply: every resource exists, and no other security
-/// group carries the key. `prior` is what the state holds, which is ours.
-async fn check_before_write(
-    aws: &Aws,
-    desired: &Tagging,
-    prior: &Tagging,
-    phase: Phase,
-    diags: &mut Diagnostics,
-) {
-    let verb = match phase {
-        Phase::Plan => "checking",
-        Phase::Apply => "tagging",
-    };
-    let summary = format!(
-        "{verb} EC2 resources for cluster (`{}`)",
-        desired.cluster_id
-    );
-    let existing = match desired.existing(aws).await {
-        Ok(found) => found,
-        Err(e) => return report(diags, &summary, &e),
-    };
-    let key = desired.key();
-    let tagged_groups: BTreeSet<String> = match &desired.security_group_id {
-        None => BTreeSet::new(),
-        Some(_) => match aws
-            .ec2_resources_with_tag(&key, Some("security-group"), None)
-            .await
-        {
-            Ok(tagged) => tagged.into_iter().map(|t| t.resource_id).collect(),
-            Err(e) => return report(diags, &summary, &e),
-        },
-    };
-    let groups: BTreeSet<String> = desired.security_group_id.iter().cloned().collect();
-    let listed = [
-        Listed {
-            attribute: "instance_ids",
-            ids: &desired.instance_ids,
-        },
-        Listed {
-            attribute: "subnet_ids",
-            ids: &desired.subnet_ids,
-        },
-        Listed {
-            attribute: "security_group_id",
-            ids: &groups,
-        },
-    ];
-    let problems = tag_problems(
-        &listed,
-        &existing,
-        &prior.ids(),
-        desired.security_group_id.as_deref(),
-        prior.security_group_id.as_deref(),
-        &tagged_groups,
-    );
-    for problem in problems {
-        let (attribute, warning, detail) = problem.describe(&aws.region, &key);
-        if problem.is_fatal(phase) {
-            diags.attribute_error(attribute, &summary, detail);
-        } else {
-            diags.attribute_warning(attribute, warning, detail);
-        }
     }
 }
 

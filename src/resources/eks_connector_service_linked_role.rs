@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 
+use crate::aws::AwsError;
 use crate::aws::{Created, ServiceLinkedRole};
 use crate::clients::Clients;
 use crate::resources::common::errors::report_with;
@@ -154,9 +155,10 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
                     role.path
                 ),
             ),
-            Ok(None) => resp.diagnostics.error(
+            Ok(None) => report(
+                &mut resp.diagnostics,
                 summary,
-                format!("NoSuchEntity: there is no role named {id}."),
+                &AwsError::not_found(format!("there is no role named {id}.")),
             ),
             Err(e) => report(&mut resp.diagnostics, summary, &e),
         }

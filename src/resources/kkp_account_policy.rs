@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 
 use crate::arn::{Arn, IamKind, is_account_id};
+use crate::aws::AwsError;
 use crate::clients::Clients;
 use crate::engine::managed_policy::{self, PolicyModel, PolicyStep};
 use crate::policy::documents::Version;
@@ -440,10 +441,9 @@ impl Resource<Clients> for KkpAccountPolicy {
         let policy = match aws.get_policy(id).await {
             Ok(Some(policy)) => policy,
             Ok(None) => {
-                return diags.error(
-                    summary,
-                    "NoSuchEntity: no such policy in this account; check the ARN.",
-                );
+                let e =
+                    AwsError::not_found("no such policy in this account; check the ARN.".into());
+                return report(diags, summary, &e);
             }
             Err(e) => return report(diags, summary, &e),
         };
@@ -484,7 +484,7 @@ fn attach_failed(
     name: &str,
     step: &PolicyStep,
     user: &str,
-    err: &crate::aws::AwsError,
+    err: &AwsError,
 ) {
     let summary = step.summary(name);
     if err.is_not_found() {

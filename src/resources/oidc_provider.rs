@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_trait::async_trait;
 
 use crate::arn::{OidcProviderArn, issuer_of};
+use crate::aws::AwsError;
 use crate::aws::OidcProvider as Observed;
 use crate::clients::Clients;
 use crate::engine::oidc::{
@@ -300,20 +301,21 @@ impl Resource<Clients> for OidcProvider {
                 return report(diags, summary, &e);
             }
             Err(CreateFailure::ExistsWithUnknownAccount) => {
-                return diags.error(
-                    summary,
-                    "EntityAlreadyExists: a provider for this URL already exists, and its ARN \
-                     cannot be built because the caller's account is unknown \
-                     (`skip_credentials_validation` is set). Remove that setting, or import the \
-                     provider by its ARN.",
+                let e = AwsError::already_exists(
+                    "a provider for this URL already exists, and its ARN cannot be built because \
+                     the caller's account is unknown (`skip_credentials_validation` is set). \
+                     Remove that setting, or import the provider by its ARN."
+                        .into(),
                 );
+                return report(diags, summary, &e);
             }
             Err(CreateFailure::VanishedBeforeAdoption) => {
-                return diags.error(
-                    summary,
-                    "EntityAlreadyExists: a provider for this URL existed, then disappeared before \
-                     it could be adopted. Apply again.",
+                let e = AwsError::already_exists(
+                    "a provider for this URL existed, then disappeared before it could be \
+                     adopted. Apply again."
+                        .into(),
                 );
+                return report(diags, summary, &e);
             }
             Err(CreateFailure::NotReadBack { arn, error }) => {
                 match error {
@@ -379,10 +381,10 @@ impl Resource<Clients> for OidcProvider {
                 resp.state = converge_and_read(clients, url, observed, planned, diags).await;
             }
             Ok(None) => {
-                diags.error(
-                    summary,
-                    "NoSuchEntity: the provider was deleted outside Terraform. Apply again to create it.",
+                let e = AwsError::not_found(
+                    "the provider was deleted outside Terraform. Apply again to create it.".into(),
                 );
+                report(diags, summary, &e);
                 resp.state = Value::Null;
             }
             Err(e) => report(diags, summary, &e),
@@ -454,10 +456,8 @@ impl Resource<Clients> for OidcProvider {
         let observed = match req.client.aws.oidc_provider(arn.arn()).await {
             Ok(Some(observed)) => observed,
             Ok(None) => {
-                return diags.error(
-                    summary,
-                    "NoSuchEntity: there is no OIDC provider with this ARN.",
-                );
+                let e = AwsError::not_found("there is no OIDC provider with this ARN.".into());
+                return report(diags, summary, &e);
             }
             Err(e) => return report(diags, summary, &e),
         };

@@ -35,13 +35,6 @@ fn is_vpc_id(s: &str) -> bool {
     crate::validate::is_ec2_id("vpc-", s)
 }
 
-fn not_found(vpc_id: &str, region: &str) -> String {
-    format!(
-        "InvalidVpcID.NotFound: the VPC `{vpc_id}` does not exist in region {region}. Check \
-         `vpc_id` and the provider's `region`."
-    )
-}
-
 fn state_for(vpc_id: &str, dns: VpcDns) -> Value {
     let mut state = Value::Map(Default::default());
     state.set("id", Value::string(vpc_id));
@@ -117,10 +110,11 @@ impl Resource<Clients> for VpcDnsHostnames {
         match aws.vpc_dns(vpc_id).await {
             Ok(Some(_)) => {}
             // Name a missing VPC at plan, before anything is applied.
-            Ok(None) if req.is_create() => diags.attribute_error(
+            Ok(None) if req.is_create() => report_on(
+                diags,
                 "vpc_id",
                 format!("checking VPC (`{vpc_id}`)"),
-                not_found(vpc_id, &aws.region),
+                &aws.vpc_not_found(vpc_id),
             ),
             // One that vanished since: a warning, so that destroy still works.
             Ok(None) => diags.attribute_warning(
@@ -129,7 +123,7 @@ impl Resource<Clients> for VpcDnsHostnames {
                 format!(
                     "{} Applying this configuration will fail; remove the resource (its destroy \
                      succeeds) or point `vpc_id` at an existing VPC.",
-                    not_found(vpc_id, &aws.region)
+                    aws.vpc_not_found(vpc_id)
                 ),
             ),
             Err(e) => report_on(diags, "vpc_id", format!("checking VPC (`{vpc_id}`)"), &e),
@@ -145,10 +139,11 @@ impl Resource<Clients> for VpcDnsHostnames {
         let found = match aws.vpc_dns(vpc_id).await {
             Ok(Some(found)) => found,
             Ok(None) => {
-                return diags.attribute_error(
+                return report_on(
+                    diags,
                     "vpc_id",
                     format!("reading VPC (`{vpc_id}`)"),
-                    not_found(vpc_id, &aws.region),
+                    &aws.vpc_not_found(vpc_id),
                 );
             }
             Err(e) => return report(diags, format!("reading VPC (`{vpc_id}`)"), &e),
@@ -262,9 +257,11 @@ impl Resource<Clients> for VpcDnsHostnames {
         }
         match req.client.aws.vpc_dns(id).await {
             Ok(Some(dns)) => resp.state = state_for(id, dns),
-            Ok(None) => resp
-                .diagnostics
-                .error(summary, not_found(id, &req.client.aws.region)),
+            Ok(None) => report(
+                &mut resp.diagnostics,
+                summary,
+                &req.client.aws.vpc_not_found(id),
+            ),
             Err(e) => report(&mut resp.diagnostics, summary, &e),
         }
     }

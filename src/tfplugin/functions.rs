@@ -28,6 +28,11 @@ impl Parameter {
         }
     }
 
+    /// A string parameter that must not be null.
+    pub fn string(name: &'static str, description: impl Into<String>) -> Self {
+        Parameter::new(name, Type::String, description)
+    }
+
     pub fn allow_null(mut self) -> Self {
         self.allow_null = true;
         self

@@ -73,7 +73,7 @@ impl Listener {
         };
         // Short names: a socket path must fit in about 100 bytes.
         let dir = tempfile::Builder::new()
-            .prefix("clusteriam-")
+            .prefix("tfplugin-")
             .permissions(std::fs::Permissions::from_mode(0o700))
             .tempdir_in(&parent)
             .map_err(|e| {

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use self::attributes::{NAME_LIMITS, check_partitions, common_attributes, validate_common};
 use self::model::{RoleInputs, keep_equivalent, role_state};
 use crate::arn::{Arn, IamKind};
+use crate::aws::AwsError;
 use crate::aws::{Aws, ObservedRole, Profiles};
 use crate::clients::Clients;
 use crate::engine;
@@ -365,10 +366,8 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let role = match clients.aws.get_role_observing(name, self.profiles()).await {
             Ok(Some(role)) => role,
             Ok(None) => {
-                return diags.error(
-                    summary,
-                    format!("NoSuchEntity: there is no role named {name}."),
-                );
+                let e = AwsError::not_found(format!("there is no role named {name}."));
+                return report(diags, summary, &e);
             }
             Err(e) => return report(diags, summary, &e),
         };
@@ -399,10 +398,11 @@ pub fn already_exists_detail(name: &str, made_by_clusteriam: bool) -> String {
     } else {
         String::new()
     };
-    format!(
-        "EntityAlreadyExists: a role named {name} already exists.{replacing} To manage an existing \
-         role with this resource instead, import it: `terraform import <address> {name}`, with \
-         this resource's address shown below (or an `import {{ to = <address>, id = \"{name}\" }}` \
-         block). Otherwise choose another name."
-    )
+    AwsError::already_exists(format!(
+        "a role named {name} already exists.{replacing} To manage an existing role with this \
+         resource instead, import it: `terraform import <address> {name}`, with this resource's \
+         address shown below (or an `import {{ to = <address>, id = \"{name}\" }}` block). \
+         Otherwise choose another name."
+    ))
+    .to_string()
 }
