@@ -136,6 +136,11 @@ impl AwsError {
     pub fn is_throttled(&self) -> bool {
         self.code.as_deref().is_some_and(is_throttling)
     }
+    /// AWS's deletion task of a service-linked role failed: the service
+    /// still uses the role.
+    pub fn is_deletion_task_failed(&self) -> bool {
+        self.code.as_deref() == Some("DeletionTaskFailed")
+    }
     pub fn is_not_found(&self) -> bool {
         match self.code.as_deref() {
             Some("NoSuchEntity" | "ResourceNotFoundException" | "NotFoundException") => true,

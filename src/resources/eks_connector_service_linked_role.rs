@@ -128,7 +128,7 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
         match aws.delete_service_linked_role(name, timeout).await {
             Ok(()) => {}
             // AWS's deletion task refuses while the service uses the role.
-            Err(e) if e.code.as_deref() == Some("DeletionTaskFailed") => report_with(
+            Err(e) if e.is_deletion_task_failed() => report_with(
                 &mut resp.diagnostics,
                 summary,
                 &e,
