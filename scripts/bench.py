@@ -1102,7 +1102,7 @@ def report(args, fp, sc, calls, doc, th=None):
         rates = ", ".join(f"{s} {k} {c} refilled at {r:g}/s" for (s, k), (c, r)
                           in sorted(args.throttle_rates.items()))
         p(f"Token buckets per account ({rates}; EC2 per API). N mixed resources as in part 2, "
-          "the provider's default retry settings. *IAM calls*: requests that reached the "
+          "one run each, the provider's default retry settings. *IAM calls*: requests that reached the "
           "proxy, throttled ones included; *throttled*: answered `Throttling: Rate exceeded` (or "
           "EC2's `RequestLimitExceeded`); *retries*: `retrying AWS call` lines in the provider's "
           "DEBUG log. *unthrottled s*: the same phase through the same proxy with no limits.\n")
