@@ -30,6 +30,17 @@ impl Action {
             _ => "subject",
         }
     }
+
+    /// Whether the call changes something in AWS: every operation but the
+    /// `Get*`, `List*` and `Describe*` ones and `sts:AssumeRole` (which
+    /// only hands out credentials).
+    pub fn changes_aws(&self) -> bool {
+        let operation = self.name.split_once(':').map_or(self.name, |(_, op)| op);
+        !(operation.starts_with("Get")
+            || operation.starts_with("List")
+            || operation.starts_with("Describe")
+            || self.name == "sts:AssumeRole")
+    }
 }
 
 const ROLE: &str = "arn:${Partition}:iam::${Account}:role/*";
@@ -76,6 +87,7 @@ actions! {
     IAM_DELETE_SERVICE_LINKED_ROLE = "iam:DeleteServiceLinkedRole" on SERVICE_LINKED_ROLE;
     IAM_DETACH_ROLE_POLICY = "iam:DetachRolePolicy" on ROLE;
     IAM_DETACH_USER_POLICY = "iam:DetachUserPolicy" on USER;
+    IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS = "iam:GetAccountAuthorizationDetails" on ANY;
     IAM_GET_ACCOUNT_SUMMARY = "iam:GetAccountSummary" on ANY;
     IAM_GET_INSTANCE_PROFILE = "iam:GetInstanceProfile" on INSTANCE_PROFILE;
     IAM_GET_OPEN_ID_CONNECT_PROVIDER = "iam:GetOpenIDConnectProvider" on OIDC_PROVIDER;

@@ -9,7 +9,6 @@ use aws_config::profile::ProfileSet;
 #[allow(deprecated)]
 // the replacement types live in aws-runtime, which aws-config does not re-export
 use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
-use aws_config::retry::RetryMode;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
@@ -37,6 +36,8 @@ pub struct Settings {
     pub max_retries: Option<u32>,
     pub skip_credentials_validation: bool,
     pub propagation_timeout: Duration,
+    /// When refresh reads use the account's bulk read.
+    pub bulk_reads: super::BulkReads,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -124,10 +125,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     };
     let aws_max_attempts =
         setting("AWS_MAX_ATTEMPTS", "max_attempts").and_then(|n| n.trim().parse().ok());
-    let mode = match setting("AWS_RETRY_MODE", "retry_mode").as_deref() {
-        Some(mode) if mode.trim().eq_ignore_ascii_case("adaptive") => RetryMode::Adaptive,
-        _ => RetryMode::Standard,
-    };
+    let mode = retry::mode(setting("AWS_RETRY_MODE", "retry_mode").as_deref());
     loader = loader.retry_config(retry::retry_config(
         retry::max_attempts(settings.max_retries, aws_max_attempts),
         mode,
@@ -228,6 +226,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
         account_id,
         propagation_timeout: settings.propagation_timeout,
         account_summary: Default::default(),
+        bulk: super::bulk::Bulk::new(settings.bulk_reads),
     })
 }
 

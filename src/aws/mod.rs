@@ -4,6 +4,7 @@
 
 mod account;
 pub mod actions;
+mod bulk;
 mod connect;
 mod ec2;
 mod eks;
@@ -23,6 +24,7 @@ use std::time::Duration;
 
 pub use account::AccountSummary;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+pub use bulk::{AUTO_AFTER_READS, BulkReads};
 
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use ec2::ResourceTag;
@@ -48,6 +50,8 @@ pub struct Aws {
     pub propagation_timeout: Duration,
     /// GetAccountSummary's answer, once asked ([`Aws::account_summary`]).
     account_summary: tokio::sync::OnceCell<Result<AccountSummary, AwsError>>,
+    /// The account's roles and policies read in bulk, for refreshes.
+    bulk: bulk::Bulk,
 }
 
 /// An AWS API error, shown as ``Code: message``.
@@ -267,6 +271,7 @@ where
         "AWS request {}={subject}",
         action.object()
     );
+    bulk::note_call(action);
     request
         .await
         .map_err(|e| AwsError::from(e).naming_action(action.name))
@@ -350,6 +355,7 @@ pub(crate) async fn sdk_call<T, E>(
         "AWS request {}={subject}",
         action.object()
     );
+    bulk::note_call(action);
     request.await
 }
 
