@@ -9,6 +9,7 @@ use aws_config::profile::ProfileSet;
 #[allow(deprecated)]
 // the replacement types live in aws-runtime, which aws-config does not re-export
 use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
+use aws_config::retry::RetryMode;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
@@ -17,7 +18,7 @@ use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvid
 
 use super::actions::{STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY};
 use super::log::{LogCalls, LogRetries};
-use super::{Aws, AwsError, call, retry, sdk_call};
+use super::{Aws, AwsError, call, pacing, retry, sdk_call};
 
 /// The provider block, as plain data.
 #[derive(Clone, Debug, Default)]
@@ -125,7 +126,10 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     };
     let aws_max_attempts =
         setting("AWS_MAX_ATTEMPTS", "max_attempts").and_then(|n| n.trim().parse().ok());
-    let mode = retry::mode(setting("AWS_RETRY_MODE", "retry_mode").as_deref());
+    let mode = match setting("AWS_RETRY_MODE", "retry_mode").as_deref() {
+        Some(mode) if mode.trim().eq_ignore_ascii_case("adaptive") => RetryMode::Adaptive,
+        _ => RetryMode::Standard,
+    };
     loader = loader.retry_config(retry::retry_config(
         retry::max_attempts(settings.max_retries, aws_max_attempts),
         mode,
@@ -232,15 +236,22 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
 
 /// A service client on the shared config with the provider's retry policy
 /// (its own partition without a retry quota, configuration mistakes not
-/// retried) and its logging.
+/// retried), its logging, and its pacing once throttled (every call of the
+/// client shares it: all of one provider configuration's calls to the
+/// service).
 macro_rules! client {
-    ($sdk:ident, $config:expr, $endpoint:expr, $partition:literal) => {{
+    ($sdk:ident, $config:expr, $endpoint:expr, $service:literal) => {{
+        let pacer = pacing::Pacer::new($service);
         let mut builder = $sdk::config::Builder::from($config)
-            .retry_partition(retry::partition($partition))
+            .retry_partition(retry::partition(concat!("clusteriam-", $service)))
             .retry_classifier(retry::FailFast)
             .interceptor(retry::ExplainFailures)
             .interceptor(LogCalls)
-            .interceptor(LogRetries);
+            .interceptor(LogRetries)
+            .interceptor(pacing::NoticeThrottling(pacer.clone()));
+        if let Some(http) = $config.http_client() {
+            builder = builder.http_client(pacing::PacedHttpClient::new(http, pacer));
+        }
         if let Some(url) = $endpoint {
             builder = builder.endpoint_url(url);
         }
@@ -249,19 +260,19 @@ macro_rules! client {
 }
 
 fn iam_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_iam::Client {
-    client!(aws_sdk_iam, config, endpoint, "clusteriam-iam")
+    client!(aws_sdk_iam, config, endpoint, "iam")
 }
 
 pub(super) fn sts_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_sts::Client {
-    client!(aws_sdk_sts, config, endpoint, "clusteriam-sts")
+    client!(aws_sdk_sts, config, endpoint, "sts")
 }
 
 fn ec2_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_ec2::Client {
-    client!(aws_sdk_ec2, config, endpoint, "clusteriam-ec2")
+    client!(aws_sdk_ec2, config, endpoint, "ec2")
 }
 
 fn eks_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_eks::Client {
-    client!(aws_sdk_eks, config, endpoint, "clusteriam-eks")
+    client!(aws_sdk_eks, config, endpoint, "eks")
 }
 
 /// The role in `assume_role`, assumed with the base credentials. Not the

@@ -13,6 +13,7 @@ mod iam_policy;
 mod instance_profile;
 mod log;
 mod oidc;
+mod pacing;
 pub mod permissions;
 mod retry;
 mod role;

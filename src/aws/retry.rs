@@ -13,14 +13,6 @@
 //!   enough retry quota"). The AWS provider dropped that quota after its
 //!   users hit the same failure. `the_sdks_retry_quota_runs_dry_...` in
 //!   `retry/tests.rs` shows both.
-//! - Adaptive mode: once AWS throttles a client, the SDK's client-side rate
-//!   limiter paces every later attempt of that client (first attempts and
-//!   retries alike) at a rate it learns from the throttling (CUBIC, as in
-//!   every AWS SDK's `adaptive` mode), so a burst of throttled calls does
-//!   not turn into a retry storm. Each client has its own retry partition,
-//!   so all the IAM calls of one provider configuration (one account) share
-//!   one limit. Until the first throttle nothing waits. `AWS_RETRY_MODE` or
-//!   the profile's `retry_mode` = `standard` turns it off.
 //! - Configuration mistakes fail at once whatever `max_retries` says: a
 //!   connection that cannot be made (refused, a host name that does not
 //!   resolve, TLS) and an answer that is not AWS's (an HTML page, an error
@@ -31,9 +23,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
-use aws_sdk_iam::config::retry::{
-    ClientRateLimiter, RetryConfig, RetryMode, RetryPartition, TokenBucket,
-};
+use aws_sdk_iam::config::retry::{RetryConfig, RetryMode, RetryPartition, TokenBucket};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
@@ -76,31 +66,11 @@ pub fn retry_config(max_attempts: u32, mode: RetryMode) -> RetryConfig {
         .with_max_backoff(MAX_BACKOFF)
 }
 
-/// The retry mode: adaptive, unless `AWS_RETRY_MODE` or the profile's
-/// `retry_mode` names `standard` (or the older `legacy`).
-pub fn mode(setting: Option<&str>) -> RetryMode {
-    match setting.map(str::trim) {
-        Some(mode)
-            if mode.eq_ignore_ascii_case("standard") || mode.eq_ignore_ascii_case("legacy") =>
-        {
-            RetryMode::Standard
-        }
-        _ => RetryMode::Adaptive,
-    }
-}
-
-/// A retry partition of the client's own with no retry quota (every call
-/// gets all its attempts, however many other calls are being throttled)
-/// and its own client-side rate limiter (adaptive mode), which every call
-/// of the client shares.
+/// A retry partition of the service's own with no retry quota: every call
+/// gets all its attempts, however many other calls are being throttled.
 pub fn partition(service: &'static str) -> RetryPartition {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs_f64();
     RetryPartition::custom(service)
         .token_bucket(TokenBucket::unlimited())
-        .client_rate_limiter(ClientRateLimiter::new(now))
         .build()
 }
 

@@ -198,14 +198,6 @@ fn defaults_are_25_retries_unless_max_retries_or_aws_max_attempts_say_otherwise(
     assert_eq!(config.max_backoff(), Duration::from_secs(20));
 }
 
-#[test]
-fn calls_are_paced_after_throttling_unless_standard_mode_is_asked_for() {
-    assert_eq!(mode(None), RetryMode::Adaptive);
-    assert_eq!(mode(Some("adaptive")), RetryMode::Adaptive);
-    assert_eq!(mode(Some(" Standard ")), RetryMode::Standard);
-    assert_eq!(mode(Some("legacy")), RetryMode::Standard);
-}
-
 #[tokio::test]
 async fn a_call_throttled_10_times_in_a_row_succeeds_with_the_defaults() {
     let aws = FakeAws::start(|n| {
