@@ -30,17 +30,6 @@ impl Action {
             _ => "subject",
         }
     }
-
-    /// Whether the call changes something in AWS: every operation but the
-    /// `Get*`, `List*` and `Describe*` ones and `sts:AssumeRole` (which
-    /// only hands out credentials).
-    pub fn changes_aws(&self) -> bool {
-        let operation = self.name.split_once(':').map_or(self.name, |(_, op)| op);
-        !(operation.starts_with("Get")
-            || operation.starts_with("List")
-            || operation.starts_with("Describe")
-            || self.name == "sts:AssumeRole")
-    }
 }
 
 const ROLE: &str = "arn:${Partition}:iam::${Account}:role/*";

@@ -14,8 +14,8 @@
 //!   read that wants it, and shared by the reads running at the same time.
 //!   Terraform starts (and configures) a provider process for each
 //!   operation, so it is never older than the operation it serves;
-//! - it is never used once the process has sent anything that changes AWS
-//!   ([`note_call`]): from then on every read asks IAM;
+//! - it is never used once the provider has sent anything that changes AWS
+//!   ([`Changes`]): from then on every read asks IAM;
 //! - an object the two listings disagree on (made or deleted between them),
 //!   a name that differs only in case, and an instance profile whose tags
 //!   the listing leaves out are read on their own;
@@ -27,12 +27,18 @@
 //! its own, as without it; a DEBUG line says so, nothing else does.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
 use aws_sdk_iam::types::{EntityType, Role};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_types::config_bag::ConfigBag;
 
-use super::actions::{Action, IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS, IAM_LIST_ROLES};
+use super::actions::{IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS, IAM_LIST_ROLES};
 use super::{Aws, AwsError, Found, ObservedProfile, ObservedRole, Profiles, ServiceLinkedRole};
 use super::{call, split_ownership_mark};
 use crate::policy::from_iam;
@@ -76,25 +82,45 @@ pub const AUTO_AFTER_READS: usize = 10;
 /// Objects per page asked of the listing calls (IAM's maximum).
 const PAGE_ITEMS: i32 = 1000;
 
-/// Whether this process has sent a call that changes AWS.
-static CHANGED_AWS: AtomicBool = AtomicBool::new(false);
+/// Set when the provider's IAM or EC2 client is about to send a call that
+/// changes something in AWS (an SDK interceptor, so no call escapes it):
+/// from then on the bulk read is not used.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Changes(Arc<AtomicBool>);
 
-/// Notes a call about to be sent: once one changes AWS, the bulk read is
-/// never used again in this process.
-pub(super) fn note_call(action: &Action) {
-    if action.changes_aws() {
-        CHANGED_AWS.store(true, Ordering::SeqCst);
+impl Changes {
+    fn made(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
     }
 }
 
-fn changed_aws() -> bool {
-    CHANGED_AWS.load(Ordering::SeqCst)
+/// Whether an operation changes something in AWS: all but reads.
+fn changes_aws(operation: &str) -> bool {
+    super::pacing::Kind::of_operation(operation) == super::pacing::Kind::Write
+}
+
+impl Intercept for Changes {
+    fn name(&self) -> &'static str {
+        "NoteChanges"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if cfg.load::<Metadata>().is_none_or(|m| changes_aws(m.name())) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+        Ok(())
+    }
 }
 
 /// The bulk read of one configured provider, fetched on first use.
 #[derive(Debug, Default)]
 pub(super) struct Bulk {
     mode: BulkReads,
+    changes: Changes,
     /// Resources read so far (for `auto`).
     reads: AtomicUsize,
     /// None when the bulk read failed: then every read asks IAM.
@@ -107,6 +133,11 @@ impl Bulk {
             mode,
             ..Default::default()
         }
+    }
+
+    /// The interceptor the IAM and EC2 clients note their changes with.
+    pub(super) fn changes(&self) -> &Changes {
+        &self.changes
     }
 }
 
@@ -310,7 +341,7 @@ impl Aws {
     /// The bulk read, when this refresh read may use it (see the module
     /// documentation); counts the read for `auto`.
     async fn snapshot(&self) -> Option<&Snapshot> {
-        if changed_aws() {
+        if self.bulk.changes.made() {
             return None;
         }
         match self.bulk.mode {
@@ -329,7 +360,7 @@ impl Aws {
             .await
             .as_ref()?;
         // Something may have been changed while it was read.
-        (!changed_aws()).then_some(snapshot)
+        (!self.bulk.changes.made()).then_some(snapshot)
     }
 
     async fn fetch_snapshot(&self) -> Option<Snapshot> {

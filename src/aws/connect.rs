@@ -17,6 +17,7 @@ use aws_credential_types::provider::future::ProvideCredentials as ProvideCredent
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 
 use super::actions::{STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY};
+use super::bulk::{Bulk, Changes};
 use super::log::{LogCalls, LogRetries};
 use super::{Aws, AwsError, call, pacing, retry, sdk_call};
 
@@ -176,9 +177,10 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     }
 
     let endpoints = &settings.endpoints;
-    let iam = iam_client(&config, endpoints.iam.as_deref());
+    let bulk = Bulk::new(settings.bulk_reads);
+    let iam = iam_client(&config, endpoints.iam.as_deref(), bulk.changes());
     let sts = sts_client(&config, endpoints.sts.as_deref());
-    let ec2 = ec2_client(&config, endpoints.ec2.as_deref());
+    let ec2 = ec2_client(&config, endpoints.ec2.as_deref(), bulk.changes());
     let eks = eks_client(&config, endpoints.eks.as_deref());
 
     let (partition, account_id) = if settings.skip_credentials_validation {
@@ -230,7 +232,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
         account_id,
         propagation_timeout: settings.propagation_timeout,
         account_summary: Default::default(),
-        bulk: super::bulk::Bulk::new(settings.bulk_reads),
+        bulk,
     })
 }
 
@@ -240,9 +242,12 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
 /// client shares it: all of one provider configuration's calls to the
 /// service).
 macro_rules! client {
-    ($sdk:ident, $config:expr, $endpoint:expr, $service:literal) => {{
+    ($sdk:ident, $config:expr, $endpoint:expr, $service:literal) => {
+        client!($sdk, $config, $endpoint, $service, |builder| builder)
+    };
+    ($sdk:ident, $config:expr, $endpoint:expr, $service:literal, $extra:expr) => {{
         let pacer = pacing::Pacer::new($service);
-        let mut builder = $sdk::config::Builder::from($config)
+        let mut builder = $extra($sdk::config::Builder::from($config))
             .retry_partition(retry::partition(concat!("clusteriam-", $service)))
             .retry_classifier(retry::FailFast)
             .interceptor(retry::ExplainFailures)
@@ -259,16 +264,38 @@ macro_rules! client {
     }};
 }
 
-fn iam_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_iam::Client {
-    client!(aws_sdk_iam, config, endpoint, "iam")
+/// `changes`: set when a call would change something in AWS (see
+/// [`super::bulk`]).
+fn iam_client(
+    config: &SdkConfig,
+    endpoint: Option<&str>,
+    changes: &Changes,
+) -> aws_sdk_iam::Client {
+    client!(
+        aws_sdk_iam,
+        config,
+        endpoint,
+        "iam",
+        |b: aws_sdk_iam::config::Builder| b.interceptor(changes.clone())
+    )
 }
 
 pub(super) fn sts_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_sts::Client {
     client!(aws_sdk_sts, config, endpoint, "sts")
 }
 
-fn ec2_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_ec2::Client {
-    client!(aws_sdk_ec2, config, endpoint, "ec2")
+fn ec2_client(
+    config: &SdkConfig,
+    endpoint: Option<&str>,
+    changes: &Changes,
+) -> aws_sdk_ec2::Client {
+    client!(
+        aws_sdk_ec2,
+        config,
+        endpoint,
+        "ec2",
+        |b: aws_sdk_ec2::config::Builder| b.interceptor(changes.clone())
+    )
 }
 
 fn eks_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_eks::Client {

@@ -272,7 +272,6 @@ where
         "AWS request {}={subject}",
         action.object()
     );
-    bulk::note_call(action);
     request
         .await
         .map_err(|e| AwsError::from(e).naming_action(action.name))
@@ -356,7 +355,6 @@ pub(crate) async fn sdk_call<T, E>(
         "AWS request {}={subject}",
         action.object()
     );
-    bulk::note_call(action);
     request.await
 }
 

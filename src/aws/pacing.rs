@@ -44,7 +44,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn of_operation(operation: &str) -> Kind {
+    pub(super) fn of_operation(operation: &str) -> Kind {
         if operation.starts_with("Get")
             || operation.starts_with("List")
             || operation.starts_with("Describe")
