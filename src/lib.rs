@@ -5,6 +5,15 @@
 //! Data flows one way: `tfplugin` (the protocol) -> `resources`,
 //! `data_sources` and `functions` -> `engine` and `policy` (pure documents)
 //! -> `aws` (the only SDK user).
+//!
+//! A request, top down: `main` calls [`tfplugin::serve`] with the
+//! [`provider::ClusterIam`] provider; `tfplugin::server` decodes each RPC and
+//! hands a typed request to a [`tfplugin::Resource`] (one file in
+//! `resources/`, sharing `resources::common`); the resource reads its
+//! configuration into a model, asks `policy` for documents and `engine` for
+//! the steps, and the engine runs them through [`clients::Clients`] on `aws`,
+//! where every SDK request goes through one logged, retried `call` that
+//! declares its IAM action (`aws::actions`, `aws::permissions`).
 
 pub mod arn; // ARN parsing and building, partitions
 pub mod aws; // the only code that calls AWS

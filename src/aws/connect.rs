@@ -385,14 +385,30 @@ async fn load_profiles(settings: &Settings) -> Result<ProfileSet, ConnectError> 
     };
     let env_profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
     let named = settings.profile.clone().or(env_profile);
-    let profiles = aws_config::profile::load(
+    let loaded = aws_config::profile::load(
         &aws_types::os_shim_internal::Fs::real(),
         &aws_types::os_shim_internal::Env::real(),
         &files,
         named.clone().map(Into::into),
     )
-    .await
-    .map_err(|e| ConnectError::ProfileFiles(e.to_string()))?;
+    .await;
+    let profiles = match loaded {
+        Ok(profiles) => profiles,
+        // Files that cannot be read matter only when a profile is named:
+        // the SDK itself goes on without them.
+        Err(e) if named.is_some() => {
+            let causes =
+                std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| {
+                    e.source()
+                });
+            let text: Vec<String> = causes.map(|e| e.to_string()).collect();
+            return Err(ConnectError::ProfileFiles(text.join(": ")));
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "ignoring the shared config files");
+            ProfileSet::default()
+        }
+    };
     match named {
         // `default` may be absent: credentials then come from the environment.
         Some(name) if name != "default" && profiles.get_profile(&name).is_none() => {

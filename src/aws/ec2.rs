@@ -24,6 +24,22 @@ pub struct ResourceTag {
     pub value: String,
 }
 
+/// Asks `describe` which ids exist, as many at a time as one filter takes.
+async fn existing_by_chunks<F, Fut>(
+    ids: &[String],
+    mut describe: F,
+) -> Result<BTreeSet<String>, AwsError>
+where
+    F: FnMut(Vec<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<BTreeSet<String>, AwsError>>,
+{
+    let mut existing = BTreeSet::new();
+    for ids in ids.chunks(FILTER_CHUNK) {
+        existing.extend(describe(ids.to_vec()).await?);
+    }
+    Ok(existing)
+}
+
 fn filter(name: &str, values: &[String]) -> Filter {
     Filter::builder()
         .name(name)
@@ -145,60 +161,56 @@ impl Aws {
         &self,
         ids: &[String],
     ) -> Result<BTreeSet<String>, AwsError> {
-        let mut existing = BTreeSet::new();
-        for ids in ids.chunks(FILTER_CHUNK) {
+        existing_by_chunks(ids, |ids| async move {
             // A filter, unlike InstanceIds, leaves unknown ids out instead of failing.
             let reservations = call(
                 &EC2_DESCRIBE_INSTANCES,
                 ids.join(","),
                 self.ec2
                     .describe_instances()
-                    .filters(filter("instance-id", ids))
+                    .filters(filter("instance-id", &ids))
                     .into_paginator()
                     .items()
                     .send()
                     .try_collect(),
             )
             .await?;
-            existing.extend(
-                reservations
-                    .iter()
-                    .flat_map(|r| r.instances())
-                    .filter(|i| {
-                        !matches!(
-                            i.state().and_then(|s| s.name()).map(|n| n.as_str()),
-                            Some("terminated" | "shutting-down")
-                        )
-                    })
-                    .filter_map(|i| i.instance_id().map(str::to_string)),
-            );
-        }
-        Ok(existing)
+            Ok(reservations
+                .iter()
+                .flat_map(|r| r.instances())
+                .filter(|i| {
+                    !matches!(
+                        i.state().and_then(|s| s.name()).map(|n| n.as_str()),
+                        Some("terminated" | "shutting-down")
+                    )
+                })
+                .filter_map(|i| i.instance_id().map(str::to_string))
+                .collect())
+        })
+        .await
     }
 
     /// Which of these subnets exist.
     pub async fn ec2_existing_subnets(&self, ids: &[String]) -> Result<BTreeSet<String>, AwsError> {
-        let mut existing = BTreeSet::new();
-        for ids in ids.chunks(FILTER_CHUNK) {
+        existing_by_chunks(ids, |ids| async move {
             let subnets = call(
                 &EC2_DESCRIBE_SUBNETS,
                 ids.join(","),
                 self.ec2
                     .describe_subnets()
-                    .filters(filter("subnet-id", ids))
+                    .filters(filter("subnet-id", &ids))
                     .into_paginator()
                     .items()
                     .send()
                     .try_collect(),
             )
             .await?;
-            existing.extend(
-                subnets
-                    .iter()
-                    .filter_map(|s| s.subnet_id().map(str::to_string)),
-            );
-        }
-        Ok(existing)
+            Ok(subnets
+                .iter()
+                .filter_map(|s| s.subnet_id().map(str::to_string))
+                .collect())
+        })
+        .await
     }
 
     /// Which of these security groups exist.
@@ -206,26 +218,24 @@ impl Aws {
         &self,
         ids: &[String],
     ) -> Result<BTreeSet<String>, AwsError> {
-        let mut existing = BTreeSet::new();
-        for ids in ids.chunks(FILTER_CHUNK) {
+        existing_by_chunks(ids, |ids| async move {
             let groups = call(
                 &EC2_DESCRIBE_SECURITY_GROUPS,
                 ids.join(","),
                 self.ec2
                     .describe_security_groups()
-                    .filters(filter("group-id", ids))
+                    .filters(filter("group-id", &ids))
                     .into_paginator()
                     .items()
                     .send()
                     .try_collect(),
             )
             .await?;
-            existing.extend(
-                groups
-                    .iter()
-                    .filter_map(|g| g.group_id().map(str::to_string)),
-            );
-        }
-        Ok(existing)
+            Ok(groups
+                .iter()
+                .filter_map(|g| g.group_id().map(str::to_string))
+                .collect())
+        })
+        .await
     }
 }

@@ -4,15 +4,16 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use aws_sdk_iam::types::{EntityType, Tag};
+use aws_sdk_iam::types::EntityType;
 
 use super::actions::{
     IAM_ATTACH_USER_POLICY, IAM_CREATE_POLICY, IAM_CREATE_POLICY_VERSION, IAM_DELETE_POLICY,
     IAM_DELETE_POLICY_VERSION, IAM_DETACH_USER_POLICY, IAM_GET_POLICY, IAM_GET_POLICY_VERSION,
-    IAM_LIST_ENTITIES_FOR_POLICY, IAM_LIST_POLICY_VERSIONS, IAM_TAG_POLICY, IAM_UNTAG_POLICY,
+    IAM_LIST_ENTITIES_FOR_POLICY, IAM_LIST_POLICY_VERSIONS,
 };
+use super::iam_tags::iam_tags;
 use super::{
-    Attempts, Aws, AwsError, Found, call, found, split_ownership_mark, with_ownership_mark,
+    Attempts, Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark,
 };
 
 /// IAM keeps at most this many versions of a managed policy.
@@ -70,21 +71,6 @@ fn policy_from_sdk(p: &aws_sdk_iam::types::Policy) -> ManagedPolicy {
     }
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, AwsError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| AwsError {
-                    code: None,
-                    message: e.to_string(),
-                })
-        })
-        .collect()
-}
-
 impl Aws {
     pub async fn create_policy(
         &self,
@@ -104,7 +90,7 @@ impl Aws {
             .path(path)
             .set_description(description.map(str::to_string))
             .policy_document(document)
-            .set_tags(Some(sdk_tags(&tags)?))
+            .set_tags(Some(iam_tags(&tags)))
             .customize()
             .interceptor(attempts.counter());
         let out = match call(&IAM_CREATE_POLICY, name, request.send()).await {
@@ -185,8 +171,8 @@ impl Aws {
             .collect())
     }
 
-    pub async fn delete_policy_version(&self, arn: &str, version_id: &str) -> Found<()> {
-        let result = call(
+    pub async fn delete_policy_version(&self, arn: &str, version_id: &str) -> Result<(), AwsError> {
+        remove(
             &IAM_DELETE_POLICY_VERSION,
             arn,
             self.iam
@@ -196,9 +182,6 @@ impl Aws {
                 .send(),
         )
         .await
-        .map(|_| ())
-        .map_err(AwsError::from);
-        found(result)
     }
 
     /// Adds `document` as the policy's new default version; returns its id.
@@ -228,48 +211,12 @@ impl Aws {
     /// Deletes the policy itself (IAM refuses while it has other versions
     /// or attachments); Ok when it is already gone.
     pub async fn delete_policy(&self, arn: &str) -> Result<(), AwsError> {
-        let result = call(
+        remove(
             &IAM_DELETE_POLICY,
             arn,
             self.iam.delete_policy().policy_arn(arn).send(),
         )
         .await
-        .map(|_| ())
-        .map_err(AwsError::from);
-        found(result).map(|_| ())
-    }
-
-    /// Adds or overwrites tags of a managed policy.
-    pub async fn tag_policy(
-        &self,
-        arn: &str,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), AwsError> {
-        call(
-            &IAM_TAG_POLICY,
-            arn,
-            self.iam
-                .tag_policy()
-                .policy_arn(arn)
-                .set_tags(Some(sdk_tags(tags)?))
-                .send(),
-        )
-        .await?;
-        Ok(())
-    }
-
-    pub async fn untag_policy(&self, arn: &str, keys: &[String]) -> Result<(), AwsError> {
-        call(
-            &IAM_UNTAG_POLICY,
-            arn,
-            self.iam
-                .untag_policy()
-                .policy_arn(arn)
-                .set_tag_keys(Some(keys.to_vec()))
-                .send(),
-        )
-        .await?;
-        Ok(())
     }
 
     /// The names of the IAM users the policy is attached to.
@@ -317,8 +264,7 @@ impl Aws {
                     .send(),
             )
             .await
-            .map(|_| ())
-            .map_err(AwsError::from);
+            .map(drop);
             match result {
                 Err(e) if e.is_not_found() && Instant::now() + pause < deadline => {
                     tokio::time::sleep(pause).await;
@@ -329,10 +275,10 @@ impl Aws {
         }
     }
 
-    /// Detaches the policy from a user; Ok(None) when it was not attached or
+    /// Detaches the policy from a user; Ok also when it was not attached or
     /// the user is gone.
-    pub async fn detach_user_policy(&self, user_name: &str, arn: &str) -> Found<()> {
-        let result = call(
+    pub async fn detach_user_policy(&self, user_name: &str, arn: &str) -> Result<(), AwsError> {
+        remove(
             &IAM_DETACH_USER_POLICY,
             user_name,
             self.iam
@@ -342,8 +288,5 @@ impl Aws {
                 .send(),
         )
         .await
-        .map(|_| ())
-        .map_err(AwsError::from);
-        found(result)
     }
 }

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use super::actions::{
     IAM_ADD_ROLE_TO_INSTANCE_PROFILE, IAM_CREATE_INSTANCE_PROFILE, IAM_DELETE_INSTANCE_PROFILE,
-    IAM_GET_INSTANCE_PROFILE, IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE, IAM_TAG_INSTANCE_PROFILE,
-    IAM_UNTAG_INSTANCE_PROFILE,
+    IAM_GET_INSTANCE_PROFILE, IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE,
 };
-use super::role::{ObservedProfile, iam_tags, not_yet_visible, ok_if_gone};
-use super::{Aws, AwsError, Found, call, found, split_ownership_mark, with_ownership_mark};
+use super::iam_tags::iam_tags;
+use super::role::{ObservedProfile, not_yet_visible};
+use super::{Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark};
 
 impl Aws {
     pub async fn get_instance_profile(&self, name: &str) -> Found<ObservedProfile> {
@@ -63,8 +63,7 @@ impl Aws {
                 .send(),
         )
         .await
-        .map(|_| ())
-        .map_err(AwsError::from);
+        .map(drop);
         match created {
             Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
                 match self.get_instance_profile(name).await? {
@@ -85,43 +84,6 @@ impl Aws {
         }
     }
 
-    /// Adds or overwrites tags of an instance profile.
-    pub async fn tag_instance_profile(
-        &self,
-        name: &str,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), AwsError> {
-        call(
-            &IAM_TAG_INSTANCE_PROFILE,
-            name,
-            self.iam
-                .tag_instance_profile()
-                .instance_profile_name(name)
-                .set_tags(Some(iam_tags(tags)))
-                .send(),
-        )
-        .await?;
-        Ok(())
-    }
-
-    pub async fn untag_instance_profile(
-        &self,
-        name: &str,
-        keys: &[String],
-    ) -> Result<(), AwsError> {
-        call(
-            &IAM_UNTAG_INSTANCE_PROFILE,
-            name,
-            self.iam
-                .untag_instance_profile()
-                .instance_profile_name(name)
-                .set_tag_keys(Some(keys.to_vec()))
-                .send(),
-        )
-        .await?;
-        Ok(())
-    }
-
     pub async fn add_role_to_instance_profile(
         &self,
         profile: &str,
@@ -138,8 +100,7 @@ impl Aws {
                     .send(),
             )
             .await
-            .map(|_| ())
-            .map_err(AwsError::from)
+            .map(drop)
         })
         .await
     }
@@ -149,35 +110,27 @@ impl Aws {
         profile: &str,
         role: &str,
     ) -> Result<(), AwsError> {
-        ok_if_gone(
-            call(
-                &IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE,
-                profile,
-                self.iam
-                    .remove_role_from_instance_profile()
-                    .instance_profile_name(profile)
-                    .role_name(role)
-                    .send(),
-            )
-            .await
-            .map(|_| ())
-            .map_err(AwsError::from),
+        remove(
+            &IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE,
+            profile,
+            self.iam
+                .remove_role_from_instance_profile()
+                .instance_profile_name(profile)
+                .role_name(role)
+                .send(),
         )
+        .await
     }
 
     pub async fn delete_instance_profile(&self, name: &str) -> Result<(), AwsError> {
-        ok_if_gone(
-            call(
-                &IAM_DELETE_INSTANCE_PROFILE,
-                name,
-                self.iam
-                    .delete_instance_profile()
-                    .instance_profile_name(name)
-                    .send(),
-            )
-            .await
-            .map(|_| ())
-            .map_err(AwsError::from),
+        remove(
+            &IAM_DELETE_INSTANCE_PROFILE,
+            name,
+            self.iam
+                .delete_instance_profile()
+                .instance_profile_name(name)
+                .send(),
         )
+        .await
     }
 }

@@ -1,6 +1,7 @@
 //! The only place that talks to AWS: SDK clients built from the provider
-//! settings, the caller's identity, and typed finders that report NotFound as
-//! a value. No SDK type leaves this module.
+//! settings (every call on the retry policy of `retry`), the caller's
+//! identity, and typed finders that report NotFound as a value. No SDK type
+//! leaves this module.
 
 mod account;
 pub mod actions;
@@ -10,6 +11,7 @@ mod ec2;
 mod eks;
 mod endpoint;
 mod iam_policy;
+mod iam_tags;
 mod instance_profile;
 mod log;
 mod oidc;
@@ -31,6 +33,7 @@ pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use ec2::ResourceTag;
 pub use endpoint::{PLAIN_HTTP_REMEDY, is_plain_http_to_another_host};
 pub use iam_policy::{MAX_POLICY_VERSIONS, ManagedPolicy, PolicyVersion};
+pub use iam_tags::IamObject;
 use log::Attempts;
 pub use oidc::{OidcCreated, OidcProvider};
 pub use role::{Creation, NewRole, ObservedProfile, ObservedRole, Profiles};
@@ -275,6 +278,22 @@ where
     request
         .await
         .map_err(|e| AwsError::from(e).naming_action(action.name))
+}
+
+/// [`call`] for a request that removes something: an object that is already
+/// gone counts as removed.
+pub(crate) async fn remove<T, E>(
+    action: &'static actions::Action,
+    subject: impl fmt::Display,
+    request: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<(), AwsError>
+where
+    AwsError: From<E>,
+{
+    match call(action, subject, request).await {
+        Err(e) if !e.is_not_found() => Err(e),
+        _ => Ok(()),
+    }
 }
 
 /// AWS's codes for a call the credentials may not make.

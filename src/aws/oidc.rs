@@ -2,16 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_iam::types::Tag;
-
 use super::actions::{
     IAM_ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER, IAM_CREATE_OPEN_ID_CONNECT_PROVIDER,
     IAM_DELETE_OPEN_ID_CONNECT_PROVIDER, IAM_GET_OPEN_ID_CONNECT_PROVIDER, IAM_LIST_ROLES,
-    IAM_REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER, IAM_TAG_OPEN_ID_CONNECT_PROVIDER,
-    IAM_UNTAG_OPEN_ID_CONNECT_PROVIDER, IAM_UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
+    IAM_REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
+    IAM_UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
 };
+use super::iam_tags::iam_tags;
 use super::{
-    Attempts, Aws, AwsError, Found, call, found, split_ownership_mark, with_ownership_mark,
+    Attempts, Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark,
 };
 
 /// An IAM OIDC provider as AWS reports it.
@@ -40,21 +39,6 @@ pub enum OidcCreated {
     AlreadyExists { after_lost_answer: bool },
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, AwsError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| AwsError {
-                    code: None,
-                    message: e.to_string(),
-                })
-        })
-        .collect()
-}
-
 impl Aws {
     /// Creates an OIDC provider. An empty `thumbprints` leaves them to IAM,
     /// which then uses the issuer's certificate chain itself.
@@ -79,7 +63,7 @@ impl Aws {
                 .url(url)
                 .set_client_id_list(Some(client_ids.to_vec()))
                 .set_thumbprint_list((!thumbprints.is_empty()).then(|| thumbprints.to_vec()))
-                .set_tags(Some(sdk_tags(&tags)?))
+                .set_tags(Some(iam_tags(&tags)))
                 .customize()
                 .interceptor(attempts.counter())
                 .send(),
@@ -177,39 +161,6 @@ impl Aws {
         Ok(())
     }
 
-    /// Adds or overwrites these tags.
-    pub async fn tag_oidc_provider(
-        &self,
-        arn: &str,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), AwsError> {
-        call(
-            &IAM_TAG_OPEN_ID_CONNECT_PROVIDER,
-            arn,
-            self.iam
-                .tag_open_id_connect_provider()
-                .open_id_connect_provider_arn(arn)
-                .set_tags(Some(sdk_tags(tags)?))
-                .send(),
-        )
-        .await?;
-        Ok(())
-    }
-
-    pub async fn untag_oidc_provider(&self, arn: &str, keys: &[String]) -> Result<(), AwsError> {
-        call(
-            &IAM_UNTAG_OPEN_ID_CONNECT_PROVIDER,
-            arn,
-            self.iam
-                .untag_open_id_connect_provider()
-                .open_id_connect_provider_arn(arn)
-                .set_tag_keys(Some(keys.to_vec()))
-                .send(),
-        )
-        .await?;
-        Ok(())
-    }
-
     /// The names of the roles whose trust policy names `principal` (an OIDC
     /// provider ARN) as a federated principal: who would lose access if it
     /// went away.
@@ -238,7 +189,7 @@ impl Aws {
 
     /// Deletes the provider; one that is already gone counts as deleted.
     pub async fn delete_oidc_provider(&self, arn: &str) -> Result<(), AwsError> {
-        let result = call(
+        remove(
             &IAM_DELETE_OPEN_ID_CONNECT_PROVIDER,
             arn,
             self.iam
@@ -246,7 +197,6 @@ impl Aws {
                 .open_id_connect_provider_arn(arn)
                 .send(),
         )
-        .await;
-        found(result).map(|_| ())
+        .await
     }
 }

@@ -9,11 +9,12 @@ use super::actions::{
     IAM_ATTACH_ROLE_POLICY, IAM_CREATE_ROLE, IAM_DELETE_ROLE, IAM_DELETE_ROLE_PERMISSIONS_BOUNDARY,
     IAM_DELETE_ROLE_POLICY, IAM_DETACH_ROLE_POLICY, IAM_GET_ROLE, IAM_GET_ROLE_POLICY,
     IAM_LIST_ATTACHED_ROLE_POLICIES, IAM_LIST_INSTANCE_PROFILES_FOR_ROLE, IAM_LIST_ROLE_POLICIES,
-    IAM_PUT_ROLE_PERMISSIONS_BOUNDARY, IAM_PUT_ROLE_POLICY, IAM_TAG_ROLE, IAM_UNTAG_ROLE,
-    IAM_UPDATE_ASSUME_ROLE_POLICY, IAM_UPDATE_ROLE,
+    IAM_PUT_ROLE_PERMISSIONS_BOUNDARY, IAM_PUT_ROLE_POLICY, IAM_UPDATE_ASSUME_ROLE_POLICY,
+    IAM_UPDATE_ROLE,
 };
+use super::iam_tags::iam_tags;
 use super::{
-    Attempts, Aws, AwsError, Found, call, found, split_ownership_mark, with_ownership_mark,
+    Attempts, Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark,
 };
 use crate::policy::from_iam;
 
@@ -120,25 +121,6 @@ pub(super) fn not_yet_visible(e: &AwsError) -> bool {
     e.is_not_found()
         || (e.code.as_deref() == Some("InvalidParameterValue")
             && e.message.contains("nstance profile"))
-}
-
-pub(super) fn ok_if_gone(result: Result<(), AwsError>) -> Result<(), AwsError> {
-    match result {
-        Err(e) if e.is_not_found() => Ok(()),
-        other => other,
-    }
-}
-
-pub(super) fn iam_tags(tags: &BTreeMap<String, String>) -> Vec<aws_sdk_iam::types::Tag> {
-    tags.iter()
-        .filter_map(|(k, v)| {
-            aws_sdk_iam::types::Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .ok()
-        })
-        .collect()
 }
 
 impl Aws {
@@ -332,8 +314,7 @@ impl Aws {
                         .send(),
                 )
                 .await
-                .map(|_| ())
-                .map_err(AwsError::from)
+                .map(drop)
             })
             .await;
         match created {
@@ -362,8 +343,7 @@ impl Aws {
                     .send(),
             )
             .await
-            .map(|_| ())
-            .map_err(AwsError::from)
+            .map(drop)
         })
         .await
     }
@@ -403,51 +383,15 @@ impl Aws {
     }
 
     pub async fn delete_role_boundary(&self, name: &str) -> Result<(), AwsError> {
-        ok_if_gone(
-            call(
-                &IAM_DELETE_ROLE_PERMISSIONS_BOUNDARY,
-                name,
-                self.iam
-                    .delete_role_permissions_boundary()
-                    .role_name(name)
-                    .send(),
-            )
-            .await
-            .map(|_| ())
-            .map_err(AwsError::from),
-        )
-    }
-
-    pub async fn tag_role(
-        &self,
-        name: &str,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), AwsError> {
-        call(
-            &IAM_TAG_ROLE,
+        remove(
+            &IAM_DELETE_ROLE_PERMISSIONS_BOUNDARY,
             name,
             self.iam
-                .tag_role()
+                .delete_role_permissions_boundary()
                 .role_name(name)
-                .set_tags(Some(iam_tags(tags)))
                 .send(),
         )
-        .await?;
-        Ok(())
-    }
-
-    pub async fn untag_role(&self, name: &str, keys: &[String]) -> Result<(), AwsError> {
-        call(
-            &IAM_UNTAG_ROLE,
-            name,
-            self.iam
-                .untag_role()
-                .role_name(name)
-                .set_tag_keys(Some(keys.to_vec()))
-                .send(),
-        )
-        .await?;
-        Ok(())
+        .await
     }
 
     pub async fn put_role_policy(
@@ -468,27 +412,22 @@ impl Aws {
                     .send(),
             )
             .await
-            .map(|_| ())
-            .map_err(AwsError::from)
+            .map(drop)
         })
         .await
     }
 
     pub async fn delete_role_policy(&self, role: &str, policy: &str) -> Result<(), AwsError> {
-        ok_if_gone(
-            call(
-                &IAM_DELETE_ROLE_POLICY,
-                role,
-                self.iam
-                    .delete_role_policy()
-                    .role_name(role)
-                    .policy_name(policy)
-                    .send(),
-            )
-            .await
-            .map(|_| ())
-            .map_err(AwsError::from),
+        remove(
+            &IAM_DELETE_ROLE_POLICY,
+            role,
+            self.iam
+                .delete_role_policy()
+                .role_name(role)
+                .policy_name(policy)
+                .send(),
         )
+        .await
     }
 
     pub async fn attach_role_policy(&self, role: &str, policy_arn: &str) -> Result<(), AwsError> {
@@ -506,40 +445,31 @@ impl Aws {
                         .send(),
                 )
                 .await
-                .map(|_| ())
-                .map_err(AwsError::from)
+                .map(drop)
             },
         )
         .await
     }
 
     pub async fn detach_role_policy(&self, role: &str, policy_arn: &str) -> Result<(), AwsError> {
-        ok_if_gone(
-            call(
-                &IAM_DETACH_ROLE_POLICY,
-                role,
-                self.iam
-                    .detach_role_policy()
-                    .role_name(role)
-                    .policy_arn(policy_arn)
-                    .send(),
-            )
-            .await
-            .map(|_| ())
-            .map_err(AwsError::from),
+        remove(
+            &IAM_DETACH_ROLE_POLICY,
+            role,
+            self.iam
+                .detach_role_policy()
+                .role_name(role)
+                .policy_arn(policy_arn)
+                .send(),
         )
+        .await
     }
 
     pub async fn delete_role(&self, name: &str) -> Result<(), AwsError> {
-        ok_if_gone(
-            call(
-                &IAM_DELETE_ROLE,
-                name,
-                self.iam.delete_role().role_name(name).send(),
-            )
-            .await
-            .map(|_| ())
-            .map_err(AwsError::from),
+        remove(
+            &IAM_DELETE_ROLE,
+            name,
+            self.iam.delete_role().role_name(name).send(),
         )
+        .await
     }
 }

@@ -7,7 +7,7 @@ use super::actions::{
     IAM_CREATE_SERVICE_LINKED_ROLE, IAM_DELETE_SERVICE_LINKED_ROLE,
     IAM_GET_SERVICE_LINKED_ROLE_DELETION_STATUS, IAM_LIST_ROLES,
 };
-use super::{Attempts, Aws, AwsError, call, with_ownership_mark};
+use super::{Attempts, Aws, AwsError, IamObject, call, with_ownership_mark};
 
 /// A service-linked role as IAM has it.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,7 +41,7 @@ impl Aws {
         let created = self.create_service_linked_role_unmarked(service).await?;
         if let Created::New(role) = &created {
             let mark = with_ownership_mark(&Default::default(), mark);
-            self.tag_role(&role.name, &mark).await?;
+            self.tag_iam(IamObject::Role(&role.name), &mark).await?;
         }
         Ok(created)
     }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::tags::tag_diff;
-use crate::aws::{Aws, AwsError, MAX_POLICY_VERSIONS, PolicyVersion};
+use crate::aws::{Aws, AwsError, IamObject, MAX_POLICY_VERSIONS, PolicyVersion};
 
 /// What the policy should hold, or held (the prior state).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -97,10 +97,10 @@ pub async fn update(aws: &Aws, arn: &str, prior: &PolicyModel, wanted: &PolicyMo
             PolicyStep::NewDefaultVersion => new_default_version(aws, arn, &wanted.document)
                 .await
                 .map(|version| updated.new_version = Some(version)),
-            PolicyStep::DetachUser(user) => aws.detach_user_policy(user, arn).await.map(|_| ()),
+            PolicyStep::DetachUser(user) => aws.detach_user_policy(user, arn).await,
             PolicyStep::AttachUser(user) => aws.attach_user_policy(user, arn).await,
-            PolicyStep::Untag(keys) => aws.untag_policy(arn, keys).await,
-            PolicyStep::Tag(tags) => aws.tag_policy(arn, tags).await,
+            PolicyStep::Untag(keys) => aws.untag_iam(IamObject::Policy(arn), keys).await,
+            PolicyStep::Tag(tags) => aws.tag_iam(IamObject::Policy(arn), tags).await,
         };
         match result {
             Ok(()) => updated.done.push(step),

@@ -1,7 +1,10 @@
-//! The role engine: every role-shaped resource describes what it wants as a
-//! [`RoleSpec`]; the engine observes AWS, works out the ordered steps that
-//! bring AWS to the spec (or tear it down), and runs them. The ordering rules
-//! live here and nowhere else.
+//! The engine: resources say what they want; the engine observes AWS, works
+//! out the ordered steps that bring AWS there (or tear it down), and runs
+//! them. The ordering rules live here and nowhere else: roles in `steps`
+//! (from a [`RoleSpec`]), managed-policy versions and attachments in
+//! `managed_policy`, OIDC provider adoption in `oidc`, EC2 tag moves and the
+//! one-security-group rule in `tags` (with the one tag diff every kind uses),
+//! and the VPC DNS attributes in `vpc_attribute`.
 
 pub mod managed_policy;
 pub mod oidc;
@@ -15,7 +18,7 @@ use std::fmt;
 pub use steps::{Step, converge_steps, teardown_steps};
 pub use tags::tag_diff;
 
-use crate::aws::{Aws, AwsError, Creation, NewRole, ObservedRole, Profiles};
+use crate::aws::{Aws, AwsError, Creation, IamObject, NewRole, ObservedRole, Profiles};
 
 /// The desired state of one IAM role and what hangs off it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -205,8 +208,8 @@ async fn run(aws: &Aws, spec: &RoleSpec, step: &Step) -> Result<Creation, AwsErr
             .await,
         ),
         Step::DeleteBoundary => done(aws.delete_role_boundary(name).await),
-        Step::Tag(tags) => done(aws.tag_role(name, tags).await),
-        Step::Untag(keys) => done(aws.untag_role(name, keys).await),
+        Step::Tag(tags) => done(aws.tag_iam(IamObject::Role(name), tags).await),
+        Step::Untag(keys) => done(aws.untag_iam(IamObject::Role(name), keys).await),
         Step::PutInlinePolicy(policy) => done(
             aws.put_role_policy(name, policy, &spec.inline_policies[policy])
                 .await,
@@ -219,8 +222,12 @@ async fn run(aws: &Aws, spec: &RoleSpec, step: &Step) -> Result<Creation, AwsErr
                 .await,
         ),
         Step::AddRoleToInstanceProfile => done(aws.add_role_to_instance_profile(name, name).await),
-        Step::TagInstanceProfile(tags) => done(aws.tag_instance_profile(name, tags).await),
-        Step::UntagInstanceProfile(keys) => done(aws.untag_instance_profile(name, keys).await),
+        Step::TagInstanceProfile(tags) => {
+            done(aws.tag_iam(IamObject::InstanceProfile(name), tags).await)
+        }
+        Step::UntagInstanceProfile(keys) => {
+            done(aws.untag_iam(IamObject::InstanceProfile(name), keys).await)
+        }
         Step::RemoveRoleFromInstanceProfile { profile, role } => {
             done(aws.remove_role_from_instance_profile(profile, role).await)
         }

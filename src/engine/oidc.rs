@@ -9,7 +9,7 @@ use std::fmt;
 
 use super::tags::tag_diff;
 use crate::arn::OidcProviderArn;
-use crate::aws::{Aws, AwsError, OidcCreated, OidcProvider};
+use crate::aws::{Aws, AwsError, IamObject, OidcCreated, OidcProvider};
 
 /// What a configuration asks of a provider.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -133,8 +133,8 @@ pub async fn converge_oidc(
             OidcStep::AddClientId(id) => aws.add_oidc_client_id(&arn, id).await,
             OidcStep::RemoveClientId(id) => aws.remove_oidc_client_id(&arn, id).await,
             OidcStep::SetThumbprints(t) => aws.set_oidc_thumbprints(&arn, t).await,
-            OidcStep::Untag(keys) => aws.untag_oidc_provider(&arn, keys).await,
-            OidcStep::Tag(tags) => aws.tag_oidc_provider(&arn, tags).await,
+            OidcStep::Untag(keys) => aws.untag_iam(IamObject::OidcProvider(&arn), keys).await,
+            OidcStep::Tag(tags) => aws.tag_iam(IamObject::OidcProvider(&arn), tags).await,
         };
         if let Err(error) = result {
             failed = Some((step.to_string(), error));

@@ -90,15 +90,19 @@ mod tests {
         assert!(replace.is_empty());
     }
 
-    #[test]
-    fn unchanged_update_keeps_prior_values() {
-        let prior = obj(&[
+    fn applied_etcd_role() -> Value {
+        obj(&[
             ("node_role", Value::string("etcd")),
             ("name", Value::string("x")),
             ("path", Value::string("/")),
             ("arn", Value::string("arn")),
             ("policy", Value::string("{}")),
-        ]);
+        ])
+    }
+
+    #[test]
+    fn unchanged_update_keeps_prior_values() {
+        let prior = applied_etcd_role();
         let config = obj(&[("node_role", Value::string("etcd"))]);
         let (planned, replace) = plan(&block(), &prior, &prior, &config);
         assert_eq!(planned, prior);
@@ -107,13 +111,7 @@ mod tests {
 
     #[test]
     fn changed_update_unknowns_unstable_computed_and_flags_replacement() {
-        let prior = obj(&[
-            ("node_role", Value::string("etcd")),
-            ("name", Value::string("x")),
-            ("path", Value::string("/")),
-            ("arn", Value::string("arn")),
-            ("policy", Value::string("{}")),
-        ]);
+        let prior = applied_etcd_role();
         let mut proposed = prior.clone();
         proposed.set("node_role", Value::string("controlplane"));
         proposed.set("name", Value::string("y"));

@@ -11,6 +11,7 @@ fn sources() -> Vec<(&'static str, &'static str)> {
         ("ec2.rs", include_str!("../ec2.rs")),
         ("eks.rs", include_str!("../eks.rs")),
         ("iam_policy.rs", include_str!("../iam_policy.rs")),
+        ("iam_tags.rs", include_str!("../iam_tags.rs")),
         (
             "instance_profile.rs",
             include_str!("../instance_profile.rs"),
@@ -61,9 +62,13 @@ fn operations(source: &str) -> Vec<(String, String)> {
     found
 }
 
-/// The actions named at `call(&ACTION, ...)` sites, in order.
+/// The actions named at `call(&ACTION, ...)` and `remove(&ACTION, ...)`
+/// sites, in order.
 fn called_actions(source: &str) -> Vec<String> {
-    let text: String = source.split_whitespace().collect();
+    let text: String = source
+        .split_whitespace()
+        .collect::<String>()
+        .replace("remove(&", "call(&");
     text.split("call(&")
         .skip(1)
         .map(|rest| {

@@ -6,11 +6,10 @@ use std::sync::Arc;
 
 use super::super::diagnostics::Diagnostics;
 use super::super::proto::tfplugin6 as pb;
+use super::super::schema::Block;
 use super::super::value::{self, Value};
 use super::Server;
-use super::conversion::{
-    capabilities, decode, decode_all, diags_to_pb, encode, function_to_pb, schema_to_pb,
-};
+use super::conversion::{capabilities, decode, diags_to_pb, encode, function_to_pb, schema_to_pb};
 use crate::tfplugin::Provider;
 use crate::tfplugin::functions::{CallRequest, FunctionError};
 
@@ -132,15 +131,12 @@ impl<P: Provider> Server<P> {
     ) -> pb::validate_resource_config::Response {
         let mut diags = Diagnostics::default();
         if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
-            let [config] = decode_all(
-                [(req.config.as_ref(), "configuration")],
+            validate_config(
+                req.config.as_ref(),
                 &schema.block,
                 &mut diags,
+                |config, diags| resource.validate(config, diags),
             );
-            if !diags.has_errors() {
-                schema.block.check_read_only(&config, &mut diags);
-                resource.validate(&config, &mut diags);
-            }
         }
         pb::validate_resource_config::Response {
             diagnostics: diags_to_pb(diags),
@@ -153,15 +149,12 @@ impl<P: Provider> Server<P> {
     ) -> pb::validate_data_resource_config::Response {
         let mut diags = Diagnostics::default();
         if let Some((data_source, schema)) = self.data_source(&req.type_name, &mut diags) {
-            let [config] = decode_all(
-                [(req.config.as_ref(), "configuration")],
+            validate_config(
+                req.config.as_ref(),
                 &schema.block,
                 &mut diags,
+                |config, diags| data_source.validate(config, diags),
             );
-            if !diags.has_errors() {
-                schema.block.check_read_only(&config, &mut diags);
-                data_source.validate(&config, &mut diags);
-            }
         }
         pb::validate_data_resource_config::Response {
             diagnostics: diags_to_pb(diags),
@@ -305,4 +298,19 @@ fn arguments(
             }
         })
         .collect()
+}
+
+/// Decodes a configuration and, when it decodes, refuses values set for
+/// read-only attributes before the resource's or data source's own checks.
+fn validate_config(
+    config: Option<&pb::DynamicValue>,
+    block: &Block,
+    diags: &mut Diagnostics,
+    check: impl FnOnce(&Value, &mut Diagnostics),
+) {
+    let config = decode(config, block, "configuration", diags);
+    if !diags.has_errors() {
+        block.check_read_only(&config, diags);
+        check(&config, diags);
+    }
 }
