@@ -36,6 +36,7 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::actions::{IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS, IAM_LIST_ROLES};
@@ -104,9 +105,12 @@ impl Intercept for Changes {
         "NoteChanges"
     }
 
-    fn read_before_execution(
+    // Not `read_before_execution`: a client's interceptors run that before
+    // the operation's configuration (its name included) is in the bag.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if cfg.load::<Metadata>().is_none_or(|m| changes_aws(m.name())) {
