@@ -12,11 +12,13 @@ use crate::tfplugin::{
     Attribute, AttributePath, Block, DataSource, Diagnostics, Function, Nesting, Resource, Schema,
     Type, Value,
 };
-use crate::validate::{check_attr, check_value, parse_duration};
+use crate::validate::{check_attr, check_value, one_of, parse_duration};
 
 pub struct ClusterIam;
 
 const DEFAULT_PROPAGATION_TIMEOUT: Duration = Duration::from_secs(120);
+/// The environment variable `bulk_reads` defaults to.
+pub const BULK_READS_ENV: &str = "CLUSTERIAM_BULK_READS";
 const ASSUME_ROLE_MIN: Duration = Duration::from_secs(15 * 60);
 const ASSUME_ROLE_MAX: Duration = Duration::from_secs(12 * 3600);
 
@@ -51,6 +53,7 @@ fn schema() -> Schema {
             Attribute::optional("skip_credentials_validation", Type::Bool, "Skip the `sts:GetCallerIdentity` call at configuration. The account id is then unknown, so resources that build ARNs from it need it spelled out. Defaults to `false`."),
             Attribute::optional("allow_http_endpoints", Type::Bool, "Allow `http://` URLs for AWS endpoints on hosts other than this machine, in `endpoints` as well as in the `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` environment variables and the shared config file's `endpoint_url`. The provider sends its signed requests to these endpoints and receives the credentials of `assume_role` from STS, so without this setting plain HTTP is refused except to loopback addresses (127.0.0.0/8, `::1`, `localhost`), such as a local emulator. Defaults to `false`."),
             s("propagation_timeout", "How long to wait for IAM's eventual consistency after a change, such as a new role becoming assumable or a new OIDC provider becoming usable in a trust policy, written like `\"2m\"` or `\"90s\"`. Defaults to `\"2m\"`."),
+            s("bulk_reads", "How a refresh reads the roles and managed policies it manages. `\"auto\"` (the default) reads the first ten resources one by one, as they come, and the rest from one bulk read of the account's roles, managed policies and users (`iam:GetAccountAuthorizationDetails` and `iam:ListRoles`, a few calls in all, made at most once each time Terraform starts the provider): a refresh of hundreds of resources then makes a fraction of the IAM calls, and meets IAM's per-account rate limits far less. `\"always\"` uses the bulk read from the first resource, `\"never\"` reads each resource on its own. The bulk read gives the same state, is never used once the provider has changed anything in AWS since it started, and when it is denied (`iam:GetAccountAuthorizationDetails` lets its holder read every policy in the account, so it is optional) the provider reads each resource on its own. OIDC providers and the tags of managed policies are always read one by one. Defaults to the `CLUSTERIAM_BULK_READS` environment variable, then `\"auto\"`."),
         ])
         .block(
             "assume_role",
@@ -128,6 +131,9 @@ impl crate::tfplugin::Provider for ClusterIam {
                 ));
             }
             Ok(())
+        });
+        check_attr(config, "bulk_reads", diags, |mode| {
+            one_of("bulk_reads", &aws::BulkReads::VALUES, mode)
         });
         if let Some(n) = config.get("max_retries").as_i64() {
             if !(0..=100).contains(&n) {
@@ -351,7 +357,18 @@ fn settings(config: &Value) -> aws::Settings {
             .get_str("propagation_timeout")
             .and_then(|t| parse_duration(t).ok())
             .unwrap_or(DEFAULT_PROPAGATION_TIMEOUT),
+        bulk_reads: bulk_reads(config.get_str("bulk_reads")),
     }
+}
+
+/// `bulk_reads`, else the `CLUSTERIAM_BULK_READS` environment variable
+/// (ignored when it is not one of the values), else `auto`.
+fn bulk_reads(setting: Option<&str>) -> aws::BulkReads {
+    let env = std::env::var(BULK_READS_ENV).ok();
+    setting
+        .or(env.as_deref())
+        .and_then(|mode| aws::BulkReads::parse(mode.trim()))
+        .unwrap_or_default()
 }
 
 /// Takes the values of secret settings out of an error's text: an SDK error

@@ -76,6 +76,7 @@ actions! {
     IAM_DELETE_SERVICE_LINKED_ROLE = "iam:DeleteServiceLinkedRole" on SERVICE_LINKED_ROLE;
     IAM_DETACH_ROLE_POLICY = "iam:DetachRolePolicy" on ROLE;
     IAM_DETACH_USER_POLICY = "iam:DetachUserPolicy" on USER;
+    IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS = "iam:GetAccountAuthorizationDetails" on ANY;
     IAM_GET_ACCOUNT_SUMMARY = "iam:GetAccountSummary" on ANY;
     IAM_GET_INSTANCE_PROFILE = "iam:GetInstanceProfile" on INSTANCE_PROFILE;
     IAM_GET_OPEN_ID_CONNECT_PROVIDER = "iam:GetOpenIDConnectProvider" on OIDC_PROVIDER;

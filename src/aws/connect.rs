@@ -17,10 +17,11 @@ use aws_credential_types::provider::future::ProvideCredentials as ProvideCredent
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 
 use super::actions::{STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY};
+use super::bulk::{Bulk, Changes};
 use super::endpoint;
 pub use super::endpoint::Endpoints;
 use super::log::{LogCalls, LogRetries};
-use super::{Aws, AwsError, call, retry, sdk_call};
+use super::{Aws, AwsError, call, pacing, retry, sdk_call};
 
 /// The provider block, as plain data.
 #[derive(Clone, Debug, Default)]
@@ -39,6 +40,8 @@ pub struct Settings {
     pub max_retries: Option<u32>,
     pub skip_credentials_validation: bool,
     pub propagation_timeout: Duration,
+    /// When refresh reads use the account's bulk read.
+    pub bulk_reads: super::BulkReads,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -175,9 +178,10 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     }
 
     let endpoints = &settings.endpoints;
-    let iam = iam_client(&config, endpoints.iam.as_deref());
+    let bulk = Bulk::new(settings.bulk_reads);
+    let iam = iam_client(&config, endpoints.iam.as_deref(), bulk.changes());
     let sts = sts_client(&config, endpoints.sts.as_deref());
-    let ec2 = ec2_client(&config, endpoints.ec2.as_deref());
+    let ec2 = ec2_client(&config, endpoints.ec2.as_deref(), bulk.changes());
     let eks = eks_client(&config, endpoints.eks.as_deref());
 
     let (partition, account_id) = if settings.skip_credentials_validation {
@@ -229,20 +233,31 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
         account_id,
         propagation_timeout: settings.propagation_timeout,
         account_summary: Default::default(),
+        bulk,
     })
 }
 
 /// A service client on the shared config with the provider's retry policy
 /// (its own partition without a retry quota, configuration mistakes not
-/// retried) and its logging.
+/// retried), its logging, and its pacing once throttled (every call of the
+/// client shares it: all of one provider configuration's calls to the
+/// service).
 macro_rules! client {
-    ($sdk:ident, $config:expr, $endpoint:expr, $partition:literal) => {{
-        let mut builder = $sdk::config::Builder::from($config)
-            .retry_partition(retry::partition($partition))
+    ($sdk:ident, $config:expr, $endpoint:expr, $service:literal) => {
+        client!($sdk, $config, $endpoint, $service, |builder| builder)
+    };
+    ($sdk:ident, $config:expr, $endpoint:expr, $service:literal, $extra:expr) => {{
+        let pacer = pacing::Pacer::new($service);
+        let mut builder = $extra($sdk::config::Builder::from($config))
+            .retry_partition(retry::partition(concat!("clusteriam-", $service)))
             .retry_classifier(retry::FailFast)
             .interceptor(retry::ExplainFailures)
             .interceptor(LogCalls)
-            .interceptor(LogRetries);
+            .interceptor(LogRetries)
+            .interceptor(pacing::NoticeThrottling(pacer.clone()));
+        if let Some(http) = $config.http_client() {
+            builder = builder.http_client(pacing::PacedHttpClient::new(http, pacer));
+        }
         if let Some(url) = $endpoint {
             builder = builder.endpoint_url(url);
         }
@@ -250,20 +265,42 @@ macro_rules! client {
     }};
 }
 
-fn iam_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_iam::Client {
-    client!(aws_sdk_iam, config, endpoint, "clusteriam-iam")
+/// `changes`: set when a call would change something in AWS (see
+/// [`super::bulk`]).
+fn iam_client(
+    config: &SdkConfig,
+    endpoint: Option<&str>,
+    changes: &Changes,
+) -> aws_sdk_iam::Client {
+    client!(
+        aws_sdk_iam,
+        config,
+        endpoint,
+        "iam",
+        |b: aws_sdk_iam::config::Builder| b.interceptor(changes.clone())
+    )
 }
 
 pub(super) fn sts_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_sts::Client {
-    client!(aws_sdk_sts, config, endpoint, "clusteriam-sts")
+    client!(aws_sdk_sts, config, endpoint, "sts")
 }
 
-fn ec2_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_ec2::Client {
-    client!(aws_sdk_ec2, config, endpoint, "clusteriam-ec2")
+fn ec2_client(
+    config: &SdkConfig,
+    endpoint: Option<&str>,
+    changes: &Changes,
+) -> aws_sdk_ec2::Client {
+    client!(
+        aws_sdk_ec2,
+        config,
+        endpoint,
+        "ec2",
+        |b: aws_sdk_ec2::config::Builder| b.interceptor(changes.clone())
+    )
 }
 
 fn eks_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_eks::Client {
-    client!(aws_sdk_eks, config, endpoint, "clusteriam-eks")
+    client!(aws_sdk_eks, config, endpoint, "eks")
 }
 
 /// The role in `assume_role`, assumed with the base credentials. Not the

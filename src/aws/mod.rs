@@ -5,6 +5,7 @@
 
 mod account;
 pub mod actions;
+mod bulk;
 mod connect;
 mod ec2;
 mod eks;
@@ -14,6 +15,7 @@ mod iam_tags;
 mod instance_profile;
 mod log;
 mod oidc;
+mod pacing;
 pub mod permissions;
 mod retry;
 mod role;
@@ -25,6 +27,7 @@ use std::time::Duration;
 
 pub use account::AccountSummary;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+pub use bulk::{AUTO_AFTER_READS, BulkReads};
 
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use ec2::ResourceTag;
@@ -51,6 +54,8 @@ pub struct Aws {
     pub propagation_timeout: Duration,
     /// GetAccountSummary's answer, once asked ([`Aws::account_summary`]).
     account_summary: tokio::sync::OnceCell<Result<AccountSummary, AwsError>>,
+    /// The account's roles and policies read in bulk, for refreshes.
+    bulk: bulk::Bulk,
 }
 
 /// An AWS API error, shown as ``Code: message``.

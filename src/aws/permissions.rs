@@ -71,6 +71,10 @@ impl Needs {
     }
 }
 
+/// What refresh reads do better with, and do without when denied: the
+/// account's bulk read (see `bulk_reads` in the provider block).
+const BULK_READ: &[Action] = &[IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS, IAM_LIST_ROLES];
+
 fn set(parts: &[&[Action]]) -> Vec<Action> {
     let all: BTreeSet<Action> = parts.iter().flat_map(|p| p.iter().copied()).collect();
     all.into_iter().collect()
@@ -149,7 +153,7 @@ pub fn role(instance_profile: bool, managed_policies: bool) -> Needs {
         ]),
         delete: set(&[ROLE_READ, ROLE_DELETE, profile_delete]),
         import: set(&[ROLE_READ, profile_read]),
-        optional: vec![IAM_GET_ACCOUNT_SUMMARY],
+        optional: set(&[&[IAM_GET_ACCOUNT_SUMMARY], BULK_READ]),
     }
 }
 
@@ -212,7 +216,7 @@ pub fn managed_policy() -> Needs {
             IAM_DELETE_POLICY,
         ],
         import: READ.to_vec(),
-        optional: vec![IAM_GET_ACCOUNT_SUMMARY],
+        optional: set(&[&[IAM_GET_ACCOUNT_SUMMARY], BULK_READ]),
     }
 }
 
@@ -259,7 +263,7 @@ pub fn service_linked_role() -> Needs {
             IAM_GET_SERVICE_LINKED_ROLE_DELETION_STATUS,
         ],
         import: vec![IAM_GET_ROLE],
-        optional: vec![],
+        optional: BULK_READ.to_vec(),
     }
 }
 

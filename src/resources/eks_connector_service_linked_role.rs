@@ -91,7 +91,7 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
             resp.state = Value::Null;
             return;
         };
-        match req.client.aws.get_service_linked_role(name).await {
+        match req.client.aws.read_service_linked_role(name).await {
             Ok(Some(role)) => {
                 resp.state = state(&role, prior.get("adopted").as_bool().unwrap_or(false));
             }
@@ -142,7 +142,7 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
     async fn import(&self, req: ImportRequest<'_, Clients>, resp: &mut ImportResponse) {
         let id = req.id;
         let summary = format!("importing IAM service-linked role (`{id}`)");
-        match req.client.aws.get_service_linked_role(id).await {
+        match req.client.aws.read_service_linked_role(id).await {
             // Ownership comes from the role itself: one without the mark was
             // made elsewhere, so destroy must leave it.
             Ok(Some(role)) if role.path == format!("/aws-service-role/{SERVICE}/") => {

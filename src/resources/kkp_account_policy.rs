@@ -296,11 +296,12 @@ impl Resource<Clients> for KkpAccountPolicy {
             Ok(None) => return resp.state = Value::Null,
             Err(e) => return report(&mut resp.diagnostics, summary, &e),
         };
-        let document = match aws
-            .policy_version_document(arn, &policy.default_version_id)
+        let user = state.get_str("user_name");
+        let (document, users) = match aws
+            .read_policy_details(arn, &policy.default_version_id, user.is_some())
             .await
         {
-            Ok(Some(document)) => document,
+            Ok(Some(details)) => details,
             Ok(None) => return resp.state = Value::Null,
             Err(e) => return report(&mut resp.diagnostics, summary, &e),
         };
@@ -334,12 +335,10 @@ impl Resource<Clients> for KkpAccountPolicy {
         );
         new.set("tags_all", Value::string_map(policy.tags.clone()));
         // A detached user shows as a planned attachment.
-        if let Some(user) = state.get_str("user_name") {
-            match aws.policy_users(arn).await {
-                Ok(users) if users.iter().any(|u| u == user) => {}
-                Ok(_) => new.set("user_name", Value::Null),
-                Err(e) => return report(&mut resp.diagnostics, summary, &e),
-            }
+        if let Some(user) = user
+            && !users.iter().any(|u| u == user)
+        {
+            new.set("user_name", Value::Null);
         }
         resp.state = new;
     }
@@ -453,25 +452,23 @@ impl Resource<Clients> for KkpAccountPolicy {
         state.set("arn", Value::string(id));
         // The document names the account whose roles KKP manages: the owner's.
         state.set("account_id", Value::string(&arn.account));
-        // The KKP version whose document the policy is.
+        // The KKP version whose document the policy is, and the attachment
+        // when there is exactly one user to pick.
         match aws
-            .policy_version_document(id, &policy.default_version_id)
+            .read_policy_details(id, &policy.default_version_id, true)
             .await
         {
-            Ok(Some(document)) => {
+            Ok(Some((document, users))) => {
                 let version = kkp_version_of(&aws.partition, &arn.account, &document);
                 state.set(
                     "kkp_version",
                     Value::opt_string(version.map(|v| v.to_string())),
                 );
+                if let [user] = users.as_slice() {
+                    state.set("user_name", Value::string(user));
+                }
             }
             Ok(None) => {}
-            Err(e) => return report(diags, summary, &e),
-        }
-        // Pick up the attachment when there is exactly one user to pick.
-        match aws.policy_users(id).await {
-            Ok(users) if users.len() == 1 => state.set("user_name", Value::string(&users[0])),
-            Ok(_) => {}
             Err(e) => return report(diags, summary, &e),
         }
         resp.state = state;

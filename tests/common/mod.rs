@@ -304,6 +304,15 @@ impl Workspace {
                 dir.path().join("no-aws-credentials").display().to_string(),
             ),
         ];
+        // Refresh reads are per resource in every suite, and in bulk when
+        // the `bulk_reads` binary runs the suites again (CI runs both).
+        let bulk_reads = if env!("CARGO_CRATE_NAME") == "bulk_reads" {
+            "always"
+        } else {
+            "never"
+        };
+        let mut env = env;
+        env.push(("CLUSTERIAM_BULK_READS".to_string(), bulk_reads.to_string()));
         let removed_env = [
             "AWS_PROFILE",
             "AWS_REGION",

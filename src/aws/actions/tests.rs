@@ -6,6 +6,7 @@ use super::ALL;
 fn sources() -> Vec<(&'static str, &'static str)> {
     vec![
         ("account.rs", include_str!("../account.rs")),
+        ("bulk.rs", include_str!("../bulk.rs")),
         ("connect.rs", include_str!("../connect.rs")),
         ("ec2.rs", include_str!("../ec2.rs")),
         ("eks.rs", include_str!("../eks.rs")),

@@ -284,7 +284,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             resp.state = Value::Null;
             return;
         };
-        match clients.aws.get_role_observing(name, self.profiles()).await {
+        match clients.aws.read_role(name, self.profiles()).await {
             Ok(Some(role)) => {
                 let mut prior = state.clone();
                 let import = Import {
@@ -363,7 +363,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             );
         }
         let summary = format!("importing IAM role (`{name}`)");
-        let role = match clients.aws.get_role_observing(name, self.profiles()).await {
+        let role = match clients.aws.read_role(name, self.profiles()).await {
             Ok(Some(role)) => role,
             Ok(None) => {
                 let e = AwsError::not_found(format!("there is no role named {name}."));
