@@ -302,16 +302,18 @@ pub const TYPES: &[&str] = &[
 /// The least-privilege policy for the given types (all of [`TYPES`] when
 /// empty), in the caller's partition and account: one statement per kind of
 /// resource, each with the actions scoped to it. The optional actions are
-/// in (the provider does better with them); the configure step's are not
-/// (STS lets anyone ask who they are, and `sts:AssumeRole` belongs to the
-/// base credentials, not to the role they assume).
+/// in (the provider does better with them), except the bulk read, which
+/// would let the holder read every policy in the account; the configure
+/// step's are not (STS lets anyone ask who they are, and `sts:AssumeRole`
+/// belongs to the base credentials, not to the role they assume).
 pub fn policy(types: &[&str], partition: &str, account: &str) -> crate::policy::Document {
     use crate::policy::{Document, Statement};
     use std::collections::BTreeMap;
     let types: &[&str] = if types.is_empty() { TYPES } else { types };
     let mut by_resource: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for needs in types.iter().filter_map(|t| by_type(t)) {
-        for action in needs.all().into_iter().chain(needs.optional) {
+        let optional = needs.optional.iter().filter(|a| !BULK_READ.contains(a));
+        for action in needs.all().into_iter().chain(optional.copied()) {
             by_resource
                 .entry(action.resource)
                 .or_default()
