@@ -49,7 +49,7 @@ use common::scenarios::{
     Scenario, eks_cluster, emulator_inventory, iam_in, rancher_network, state_inventory,
     state_resources,
 };
-use common::{ACCOUNT, Emulator, REGION, Run, Workspace, block_on};
+use common::{ACCOUNT, Emulator, Run, Workspace, block_on};
 use terraform_provider_clusteriam::aws::permissions::{self, Needs, Operation};
 
 /// The user Terraform runs as, and the group whose policy the tests set.
@@ -250,26 +250,7 @@ impl Lab {
     fn provider_block(&self) -> String {
         let url = &self.proxy.url;
         let eks = self.eks.as_ref().map_or(url, |e| &e.url);
-        format!(
-            r#"
-terraform {{
-  required_providers {{
-    clusteriam = {{ source = "clusteriam/clusteriam" }}
-  }}
-}}
-
-provider "clusteriam" {{
-  region              = "{REGION}"
-  propagation_timeout = "20s"
-  endpoints {{
-    iam = "{url}"
-    sts = "{url}"
-    ec2 = "{url}"
-    eks = "{eks}"
-  }}
-}}
-"#
-        )
+        common::provider_block_with_eks(url, eks)
     }
 
     fn run(&self, ws: &Workspace, args: &[&str]) -> Run {

@@ -144,6 +144,11 @@ impl Emulator {
 /// The provider block with every endpoint at `url` (the emulator, or a
 /// proxy in front of it).
 pub fn provider_block_for(url: &str) -> String {
+    provider_block_with_eks(url, url)
+}
+
+/// The same, with EKS at its own `eks` URL.
+pub fn provider_block_with_eks(url: &str, eks: &str) -> String {
     format!(
         r#"
 terraform {{
@@ -159,7 +164,7 @@ provider "clusteriam" {{
     iam = "{url}"
     sts = "{url}"
     ec2 = "{url}"
-    eks = "{url}"
+    eks = "{eks}"
   }}
 }}
 "#
