@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::tags::tag_diff;
+use super::tags::tag_steps;
 use crate::aws::{Aws, AwsError, IamObject, MAX_POLICY_VERSIONS, PolicyVersion};
 
 /// What the policy should hold, or held (the prior state).
@@ -57,13 +57,12 @@ pub fn update_steps(prior: &PolicyModel, wanted: &PolicyModel) -> Vec<PolicyStep
         steps.extend(prior.user.clone().map(PolicyStep::DetachUser));
         steps.extend(wanted.user.clone().map(PolicyStep::AttachUser));
     }
-    let (untag, tag) = tag_diff(&prior.tags, &wanted.tags);
-    if !untag.is_empty() {
-        steps.push(PolicyStep::Untag(untag));
-    }
-    if !tag.is_empty() {
-        steps.push(PolicyStep::Tag(tag));
-    }
+    steps.extend(tag_steps(
+        &prior.tags,
+        &wanted.tags,
+        PolicyStep::Untag,
+        PolicyStep::Tag,
+    ));
     steps
 }
 

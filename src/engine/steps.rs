@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::RoleSpec;
-use super::tags::tag_diff;
+use super::tags::tag_steps;
 use crate::aws::ObservedRole;
 use crate::policy::equivalent;
 
@@ -106,13 +106,7 @@ pub fn converge_steps(spec: &RoleSpec, observed: Option<&ObservedRole>) -> Vec<S
         (Some(_), None) => steps.push(Step::DeleteBoundary),
         _ => {}
     }
-    let (untag, tag) = tag_diff(&current.tags, &spec.tags);
-    if !untag.is_empty() {
-        steps.push(Step::Untag(untag));
-    }
-    if !tag.is_empty() {
-        steps.push(Step::Tag(tag));
-    }
+    steps.extend(tag_steps(&current.tags, &spec.tags, Step::Untag, Step::Tag));
 
     for (name, document) in &spec.inline_policies {
         let same = current
@@ -149,13 +143,12 @@ pub fn converge_steps(spec: &RoleSpec, observed: Option<&ObservedRole>) -> Vec<S
                 if !profile.roles.contains(&spec.name) {
                     steps.push(Step::AddRoleToInstanceProfile);
                 }
-                let (untag, tag) = tag_diff(&profile.tags, &spec.tags);
-                if !untag.is_empty() {
-                    steps.push(Step::UntagInstanceProfile(untag));
-                }
-                if !tag.is_empty() {
-                    steps.push(Step::TagInstanceProfile(tag));
-                }
+                steps.extend(tag_steps(
+                    &profile.tags,
+                    &spec.tags,
+                    Step::UntagInstanceProfile,
+                    Step::TagInstanceProfile,
+                ));
             }
         }
     }

@@ -25,6 +25,20 @@ pub fn tag_diff(
     (untag, tag)
 }
 
+/// The steps of [`tag_diff`], each only when it has something to do:
+/// `untag` first, then `tag`.
+pub fn tag_steps<S>(
+    current: &BTreeMap<String, String>,
+    wanted: &BTreeMap<String, String>,
+    untag: fn(Vec<String>) -> S,
+    tag: fn(BTreeMap<String, String>) -> S,
+) -> Vec<S> {
+    let (removed, added) = tag_diff(current, wanted);
+    let untag = (!removed.is_empty()).then(|| untag(removed));
+    let tag = (!added.is_empty()).then(|| tag(added));
+    untag.into_iter().chain(tag).collect()
+}
+
 /// The EC2 resources to untag and to tag to move a cluster tag from the
 /// `prior` set to the `desired` one, given the value each resource carries
 /// now (`carried`). Untagging comes first, so that two security groups

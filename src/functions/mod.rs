@@ -10,11 +10,45 @@ pub mod policy_document;
 pub mod service_account_manifest;
 
 use crate::kubernetes::{check_namespace, check_service_account};
-use crate::tfplugin::{CallRequest, Function, FunctionError, Parameter};
+use crate::tfplugin::{
+    CallRequest, CallResponse, Definition, Function, FunctionError, Parameter, Type,
+};
 
-/// The `namespace` and `service_account` parameters, in that order.
-fn service_account_parameters(service_account: &str) -> [Parameter; 2] {
-    [
+/// A provider function as data: its name, its documentation and the code
+/// that computes its string result. Every function of this provider returns
+/// a string, so each file lists only what is its own.
+pub struct StringFunction {
+    pub name: &'static str,
+    /// One short sentence.
+    pub summary: &'static str,
+    pub description: fn() -> String,
+    pub parameters: fn() -> Vec<Parameter>,
+    pub call: fn(&CallRequest) -> CallResponse,
+}
+
+impl Function for StringFunction {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn definition(&self) -> Definition {
+        Definition {
+            summary: self.summary.to_string(),
+            description: (self.description)(),
+            parameters: (self.parameters)(),
+            returns: Type::String,
+        }
+    }
+
+    fn call(&self, request: CallRequest) -> CallResponse {
+        (self.call)(&request)
+    }
+}
+
+/// `first`, then the `namespace` and `service_account` parameters.
+fn service_account_parameters(first: Parameter, service_account: &str) -> Vec<Parameter> {
+    vec![
+        first,
         Parameter::string(
             "namespace",
             "The Kubernetes namespace of the service account.",
@@ -39,18 +73,28 @@ fn service_account_arguments(
 /// Every function the provider offers.
 pub fn all() -> Vec<Box<dyn Function>> {
     vec![
-        Box::new(cluster_tag_key::ClusterTagKey),
-        Box::new(irsa_trust::IrsaTrust),
-        Box::new(oidc_provider_arn::OidcProviderArnFunction),
-        Box::new(policy_document::PolicyDocument),
-        Box::new(service_account_manifest::ServiceAccountManifest),
+        Box::new(cluster_tag_key::CLUSTER_TAG_KEY),
+        Box::new(irsa_trust::IRSA_TRUST),
+        Box::new(oidc_provider_arn::OIDC_PROVIDER_ARN),
+        Box::new(policy_document::POLICY_DOCUMENT),
+        Box::new(service_account_manifest::SERVICE_ACCOUNT_MANIFEST),
     ]
+}
+
+/// Calls `function` with string arguments, as the unit tests do.
+#[cfg(test)]
+fn call_with_strings(function: &StringFunction, arguments: &[&str]) -> CallResponse {
+    (function.call)(&CallRequest {
+        arguments: arguments
+            .iter()
+            .map(|a| crate::tfplugin::Value::string(*a))
+            .collect(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tfplugin::Type;
 
     #[test]
     fn every_function_is_documented_and_returns_a_string() {

@@ -3,16 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use super::StringFunction;
 use crate::arn::{OidcProviderArn, PARTITIONS};
-use crate::policy::presets::{
-    PARAMETERS, check_parameter, describe_parameters, parse_cloud_provider, parse_kkp_version,
-};
+use crate::data_sources::policy_document::{check_parameter, render};
+use crate::policy::presets::{PARAMETERS, describe_parameters};
 use crate::policy::{Preset, PresetArgs};
-use crate::tfplugin::{
-    CallRequest, CallResponse, Definition, Function, FunctionError, Parameter, Type, Value,
-};
-
-pub struct PolicyDocument;
+use crate::tfplugin::{CallRequest, CallResponse, FunctionError, Parameter, Type, Value};
 
 const PARAMS: usize = 1;
 
@@ -24,129 +20,120 @@ fn preset_names() -> String {
         .join(", ")
 }
 
-impl Function for PolicyDocument {
-    fn name(&self) -> &'static str {
-        "policy_document"
-    }
+pub const POLICY_DOCUMENT: StringFunction = StringFunction {
+    name: "policy_document",
+    summary: "One of the IAM documents the platforms' documentation prints, as canonical JSON.",
+    description,
+    parameters,
+    call,
+};
 
-    fn definition(&self) -> Definition {
-        let presets: Vec<String> = Preset::ALL
-            .iter()
-            .map(|p| {
-                let params = match p.parameters() {
-                    [] => String::new(),
-                    params => format!(
-                        " (params: {})",
-                        describe_parameters(params, "no parameters besides `partition`")
-                    ),
-                };
-                format!("`{}`{params}", p.name())
-            })
-            .collect();
-        Definition {
-            summary:
-                "One of the IAM documents the platforms' documentation prints, as canonical JSON."
-                    .into(),
-            description: format!(
-                "Renders a documented IAM document with its placeholders filled in, exactly as the \
-                 `clusteriam_policy_document` data source does for the same `preset` and \
-                 parameters, but offline: no AWS call, no provider configuration, so it also works \
-                 under `mock_provider` in `terraform test`. The presets and the parameters each \
-                 takes: {}.",
-                presets.join(", ")
-            ),
-            parameters: vec![
-                Parameter::new(
-                    "preset",
-                    Type::String,
-                    format!(
-                        "Which document to render: one of {}.",
-                        Preset::ALL
-                            .iter()
-                            .map(|p| format!("`{}`", p.name()))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+fn description() -> String {
+    let presets: Vec<String> = Preset::ALL
+        .iter()
+        .map(|p| {
+            let params = match p.parameters() {
+                [] => String::new(),
+                params => format!(
+                    " (params: {})",
+                    describe_parameters(params, "no parameters besides `partition`")
                 ),
-                Parameter::new(
-                    "params",
-                    Type::map(Type::String),
-                    "The preset's parameters by name, as `clusteriam_policy_document` takes them: \
-                     `account_id` (12 digits; `kkp_account` needs it, since a function has no \
-                     caller account), `oidc_provider_arn`, `namespace`, `service_account`, \
-                     `kkp_version` (`MAJOR.MINOR`; unset is the current KKP) and `cloud_provider` \
-                     (`in-tree`, the default, or `out-of-tree`), plus `partition` for every preset \
-                     (`aws` unless given). A parameter the preset does not take is an error. Pass \
-                     `{}` (or null) when the preset takes none.",
-                )
-                .allow_null(),
-            ],
-            returns: Type::String,
-        }
-    }
+            };
+            format!("`{}`{params}", p.name())
+        })
+        .collect();
+    format!(
+        "Renders a documented IAM document with its placeholders filled in, exactly as the \
+         `clusteriam_policy_document` data source does for the same `preset` and \
+         parameters, but offline: no AWS call, no provider configuration, so it also works \
+         under `mock_provider` in `terraform test`. The presets and the parameters each \
+         takes: {}.",
+        presets.join(", ")
+    )
+}
 
-    fn call(&self, request: CallRequest) -> CallResponse {
-        let name = request.string(0).unwrap_or_default();
-        let preset: Preset = name.parse().map_err(|_| {
-            FunctionError::argument(
-                0,
-                format!("`preset` must be one of {}; got `{name}`", preset_names()),
-            )
-        })?;
-        let bad = |text: String| FunctionError::argument(PARAMS, text);
-        // Null entries count as absent, as unset attributes do.
-        let params: BTreeMap<&str, &str> = request
-            .arguments
-            .get(PARAMS)
-            .and_then(Value::as_map)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let partition = params.get("partition").copied().unwrap_or("aws");
-        if !PARTITIONS.contains(&partition) {
+fn parameters() -> Vec<Parameter> {
+    vec![
+        Parameter::new(
+            "preset",
+            Type::String,
+            format!(
+                "Which document to render: one of {}.",
+                Preset::ALL
+                    .iter()
+                    .map(|p| format!("`{}`", p.name()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        Parameter::new(
+            "params",
+            Type::map(Type::String),
+            "The preset's parameters by name, as `clusteriam_policy_document` takes them: \
+             `account_id` (12 digits; `kkp_account` needs it, since a function has no \
+             caller account), `oidc_provider_arn`, `namespace`, `service_account`, \
+             `kkp_version` (`MAJOR.MINOR`; unset is the current KKP) and `cloud_provider` \
+             (`in-tree`, the default, or `out-of-tree`), plus `partition` for every preset \
+             (`aws` unless given). A parameter the preset does not take is an error. Pass \
+             `{}` (or null) when the preset takes none.",
+        )
+        .allow_null(),
+    ]
+}
+
+fn call(request: &CallRequest) -> CallResponse {
+    let name = request.string(0).unwrap_or_default();
+    let preset: Preset = name.parse().map_err(|_| {
+        FunctionError::argument(
+            0,
+            format!("`preset` must be one of {}; got `{name}`", preset_names()),
+        )
+    })?;
+    let bad = |text: String| FunctionError::argument(PARAMS, text);
+    // Null entries count as absent, as unset attributes do.
+    let params: BTreeMap<&str, &str> = request
+        .arguments
+        .get(PARAMS)
+        .and_then(Value::as_map)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let partition = params.get("partition").copied().unwrap_or("aws");
+    if !PARTITIONS.contains(&partition) {
+        return Err(bad(format!(
+            "`partition` must be one of {}; got `{partition}`",
+            PARTITIONS.join(", ")
+        )));
+    }
+    for (&param, &value) in params.iter().filter(|(k, _)| **k != "partition") {
+        if !PARAMETERS.contains(&param) {
             return Err(bad(format!(
-                "`partition` must be one of {}; got `{partition}`",
-                PARTITIONS.join(", ")
+                "`{param}` is not a preset parameter; expected `partition` or one of {}",
+                PARAMETERS.join(", ")
             )));
         }
-        for (&param, &value) in params.iter().filter(|(k, _)| **k != "partition") {
-            if !PARAMETERS.contains(&param) {
-                return Err(bad(format!(
-                    "`{param}` is not a preset parameter; expected `partition` or one of {}",
-                    PARAMETERS.join(", ")
-                )));
-            }
-            if !preset.parameters().contains(&param) {
-                return Err(bad(format!(
-                    "`{param}` is not used by preset `{name}`, which takes {}",
-                    describe_parameters(preset.parameters(), "no parameters besides `partition`")
-                )));
-            }
-            check_parameter(param, value).map_err(bad)?;
+        if !preset.parameters().contains(&param) {
+            return Err(bad(format!(
+                "`{param}` is not used by preset `{name}`, which takes {}",
+                describe_parameters(preset.parameters(), "no parameters besides `partition`")
+            )));
         }
-        let oidc = params
-            .get("oidc_provider_arn")
-            .and_then(|a| a.parse::<OidcProviderArn>().ok());
-        let args = PresetArgs {
-            partition,
-            account_id: params.get("account_id").copied(),
-            oidc_provider_arn: oidc.as_ref(),
-            namespace: params.get("namespace").copied(),
-            service_account: params.get("service_account").copied(),
-            kkp_version: params
-                .get("kkp_version")
-                .and_then(|v| parse_kkp_version(v).ok()),
-            cloud_provider: params
-                .get("cloud_provider")
-                .and_then(|c| parse_cloud_provider(c).ok()),
-            resource_types: params.get("resource_types").copied(),
-        };
-        let rendered = preset.build(&args).map_err(|e| bad(e.to_string()))?;
-        Ok(Value::string(rendered.document.to_canonical_json()))
+        check_parameter(param, value).map_err(bad)?;
     }
+    let oidc = params
+        .get("oidc_provider_arn")
+        .and_then(|a| a.parse::<OidcProviderArn>().ok());
+    let args = PresetArgs::from_parameters(
+        partition,
+        params.get("account_id").copied(),
+        oidc.as_ref(),
+        |parameter| params.get(parameter).copied(),
+    );
+    let rendered = render(preset, &args).map_err(|e| bad(e.to_string()))?;
+    Ok(Value::string(rendered.document.to_canonical_json()))
 }
 
 #[cfg(test)]
@@ -155,7 +142,7 @@ mod tests {
     use crate::policy::documents;
 
     fn call(preset: &str, params: &[(&str, &str)]) -> CallResponse {
-        PolicyDocument.call(CallRequest {
+        (POLICY_DOCUMENT.call)(&CallRequest {
             arguments: vec![
                 Value::string(preset),
                 Value::string_map(params.iter().copied()),
@@ -190,7 +177,7 @@ mod tests {
         let agent = call("eks_connector_agent", &[("partition", "aws-us-gov")]).unwrap();
         assert!(agent.as_str().unwrap().contains("arn:aws-us-gov:eks:"));
         // Null params for a preset without any.
-        let none = PolicyDocument.call(CallRequest {
+        let none = (POLICY_DOCUMENT.call)(&CallRequest {
             arguments: vec![Value::string("rancher_node_trust"), Value::Null],
         });
         assert!(none.is_ok(), "{none:?}");
@@ -207,38 +194,37 @@ mod tests {
             "{}",
             error.text
         );
-        for (preset, params, start) in [
+        let needs_account = "preset `kkp_account` needs `account_id`";
+        let not_used = "`namespace` is not used by preset `rancher_controlplane`, which takes `cloud_provider`";
+        let cases: [(&str, &[(&str, &str)], &str); 6] = [
+            ("kkp_account", &[], needs_account),
             (
                 "kkp_account",
-                &[][..],
-                "preset `kkp_account` needs `account_id`",
-            ),
-            (
-                "kkp_account",
-                &[("account_id", "12")][..],
+                &[("account_id", "12")],
                 "`account_id` must be 12 digits",
             ),
             (
                 "rancher_controlplane",
-                &[("namespace", "kube-system")][..],
-                "`namespace` is not used by preset `rancher_controlplane`, which takes `cloud_provider`",
+                &[("namespace", "kube-system")],
+                not_used,
             ),
             (
                 "irsa_trust",
-                &[("region", "x")][..],
+                &[("region", "x")],
                 "`region` is not a preset parameter",
             ),
             (
                 "irsa_trust",
-                &[("oidc_provider_arn", "nope")][..],
+                &[("oidc_provider_arn", "nope")],
                 "`nope` is not a valid ARN",
             ),
             (
                 "rancher_controlplane",
-                &[("partition", "azure")][..],
+                &[("partition", "azure")],
                 "`partition` must be one of",
             ),
-        ] {
+        ];
+        for (preset, params, start) in cases {
             let error = call(preset, params).unwrap_err();
             assert_eq!(error.argument, Some(1), "{preset} {params:?}");
             assert!(error.text.starts_with(start), "{}", error.text);

@@ -2,65 +2,51 @@
 //! annotated ServiceAccount YAML of the Torque documentation, as
 //! `clusteriam_torque_agent_role` renders it.
 
-use super::{service_account_arguments, service_account_parameters};
+use super::{StringFunction, service_account_arguments, service_account_parameters};
 use crate::arn::check_role_arn;
 use crate::kubernetes::service_account_manifest;
-use crate::tfplugin::{
-    CallRequest, CallResponse, Definition, Function, FunctionError, Parameter, Type, Value,
+use crate::tfplugin::{CallRequest, CallResponse, FunctionError, Parameter, Value};
+
+const SERVICE_ACCOUNT: &str = "The name of the service account.";
+const ROLE_ARN: &str = "The ARN of the IAM role the service account's pods assume.";
+
+pub const SERVICE_ACCOUNT_MANIFEST: StringFunction = StringFunction {
+    name: "service_account_manifest",
+    summary: "The Kubernetes ServiceAccount manifest annotated with an IAM role (IRSA).",
+    description: || {
+        "Returns the ServiceAccount manifest (SA.yaml) of Torque's \"Agents on AWS\" \
+         page with the role ARN in its `eks.amazonaws.com/role-arn` annotation, \
+         exactly as `clusteriam_torque_agent_role` renders it in \
+         `service_account_manifest`, ready for `kubectl apply -f`."
+            .into()
+    },
+    parameters: || {
+        service_account_parameters(Parameter::string("role_arn", ROLE_ARN), SERVICE_ACCOUNT)
+    },
+    call,
 };
 
-pub struct ServiceAccountManifest;
-
-impl Function for ServiceAccountManifest {
-    fn name(&self) -> &'static str {
-        "service_account_manifest"
-    }
-
-    fn definition(&self) -> Definition {
-        Definition {
-            summary: "The Kubernetes ServiceAccount manifest annotated with an IAM role (IRSA)."
-                .into(),
-            description:
-                "Returns the ServiceAccount manifest (SA.yaml) of Torque's \"Agents on AWS\" \
-                          page with the role ARN in its `eks.amazonaws.com/role-arn` annotation, \
-                          exactly as `clusteriam_torque_agent_role` renders it in \
-                          `service_account_manifest`, ready for `kubectl apply -f`."
-                    .into(),
-            parameters: vec![Parameter::string(
-                "role_arn",
-                "The ARN of the IAM role the service account's pods assume.",
-            )]
-            .into_iter()
-            .chain(service_account_parameters(
-                "The name of the service account.",
-            ))
-            .collect(),
-            returns: Type::String,
-        }
-    }
-
-    fn call(&self, request: CallRequest) -> CallResponse {
-        let role_arn = request.string(0).unwrap_or_default();
-        check_role_arn(role_arn).map_err(|e| FunctionError::argument(0, e))?;
-        let (namespace, service_account) = service_account_arguments(&request, 1)?;
-        Ok(Value::string(service_account_manifest(
-            namespace,
-            service_account,
-            role_arn,
-        )))
-    }
+fn call(request: &CallRequest) -> CallResponse {
+    let role_arn = request.string(0).unwrap_or_default();
+    check_role_arn(role_arn).map_err(|e| FunctionError::argument(0, e))?;
+    let (namespace, service_account) = service_account_arguments(request, 1)?;
+    Ok(Value::string(service_account_manifest(
+        namespace,
+        service_account,
+        role_arn,
+    )))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::functions::call_with_strings;
 
     fn call(arn: &str, namespace: &str, service_account: &str) -> CallResponse {
-        ServiceAccountManifest.call(CallRequest {
-            arguments: [arn, namespace, service_account]
-                .map(Value::string)
-                .to_vec(),
-        })
+        call_with_strings(
+            &SERVICE_ACCOUNT_MANIFEST,
+            &[arn, namespace, service_account],
+        )
     }
 
     #[test]

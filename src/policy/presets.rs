@@ -7,12 +7,11 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::arn::{OidcProviderArn, is_account_id};
-use crate::aws::permissions;
 use crate::kubernetes::{check_namespace, check_service_account};
 use crate::policy::document::{Document, Principal, Statement};
 use crate::policy::documents::{
     self, CloudProvider, EKS_CONNECTOR_PAGE, NodeRole, RANCHER_CSP_ADAPTER_PAGE, RANCHER_NODE_PAGE,
-    Source, TORQUE_AGENTS_PAGE, Version, Versions,
+    Source, TORQUE_AGENTS_PAGE, Version,
 };
 
 /// The audience EKS service-account tokens are issued for (IRSA).
@@ -110,6 +109,26 @@ impl<'a> PresetArgs<'a> {
             resource_types: None,
         }
     }
+
+    /// The arguments named by [`PARAMETERS`] as `parameter` finds them; a
+    /// value that does not parse counts as absent (validation reports it).
+    pub fn from_parameters(
+        partition: &'a str,
+        account_id: Option<&'a str>,
+        oidc_provider_arn: Option<&'a OidcProviderArn>,
+        parameter: impl Fn(&str) -> Option<&'a str>,
+    ) -> Self {
+        PresetArgs {
+            partition,
+            account_id,
+            oidc_provider_arn,
+            namespace: parameter("namespace"),
+            service_account: parameter("service_account"),
+            kkp_version: parameter("kkp_version").and_then(|v| parse_kkp_version(v).ok()),
+            cloud_provider: parameter("cloud_provider").and_then(|c| parse_cloud_provider(c).ok()),
+            resource_types: parameter("resource_types"),
+        }
+    }
 }
 
 /// A rendered preset and where its content is published.
@@ -135,6 +154,12 @@ impl fmt::Display for PresetError {
 
 impl std::error::Error for PresetError {}
 
+impl PresetError {
+    pub fn new(parameter: Option<&'static str>, message: String) -> Self {
+        PresetError { parameter, message }
+    }
+}
+
 /// Every parameter any preset takes, in the order the documentation lists them.
 pub const PARAMETERS: [&str; 7] = [
     "account_id",
@@ -148,6 +173,8 @@ pub const PARAMETERS: [&str; 7] = [
 
 /// Why `value` is not a valid value of `parameter` (one of [`PARAMETERS`]),
 /// if it is not: the one check of each for the data source and the function.
+/// `resource_types` names the provider's own types, which policy/ does not
+/// know: the data source checks it (`data_sources::policy_document`).
 pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
     match parameter {
         "account_id" if is_account_id(value) => Ok(()),
@@ -160,36 +187,11 @@ pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
         "service_account" => check_service_account(value),
         "kkp_version" => parse_kkp_version(value).map(|_| ()),
         "cloud_provider" => parse_cloud_provider(value).map(|_| ()),
-        "resource_types" => parse_resource_types(value).map(|_| ()),
+        "resource_types" => Ok(()),
         other => Err(format!(
             "`{other}` is not a preset parameter; expected one of {}",
             PARAMETERS.join(", ")
         )),
-    }
-}
-
-/// Where the provider's own permissions are documented.
-const PROVIDER_PERMISSIONS_PAGE: Source = Source {
-    platform: "terraform-provider-clusteriam",
-    page: "docs/guides/permissions.md",
-    versioned_by: "the provider",
-    versions: Versions::Any,
-};
-
-/// The types in `resource_types` (comma-separated), each one the provider has.
-pub fn parse_resource_types(text: &str) -> Result<Vec<&str>, String> {
-    let types: Vec<&str> = text
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .collect();
-    match types.iter().find(|t| !permissions::TYPES.contains(t)) {
-        Some(unknown) => Err(format!(
-            "`resource_types` names `{unknown}`, which is not a resource or data source type of \
-             this provider; expected some of {}, separated by commas",
-            permissions::TYPES.join(", ")
-        )),
-        None => Ok(types),
     }
 }
 
@@ -347,18 +349,14 @@ impl Preset {
                 ),
                 TORQUE_AGENTS_PAGE,
             ),
+            // Built from the actions the provider's AWS calls declare, which
+            // policy/ does not know: see `data_sources::policy_document::render`.
             Preset::ProviderPermissions => {
-                let account_id = self.required("account_id", args.account_id)?;
-                let types = parse_resource_types(args.resource_types.unwrap_or_default()).map_err(
-                    |message| PresetError {
-                        parameter: Some("resource_types"),
-                        message,
-                    },
-                )?;
-                trust(
-                    permissions::policy(&types, args.partition, account_id),
-                    PROVIDER_PERMISSIONS_PAGE,
-                )
+                return Err(PresetError::new(
+                    None,
+                    "preset `provider_permissions` is rendered by the provider's own permissions"
+                        .to_string(),
+                ));
             }
         };
         Ok(rendered)
@@ -372,7 +370,7 @@ impl Preset {
     }
 
     /// A string parameter, treating an empty one as missing.
-    fn required<'a>(
+    pub fn required<'a>(
         &self,
         parameter: &'static str,
         value: Option<&'a str>,

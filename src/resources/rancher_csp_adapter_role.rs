@@ -2,9 +2,11 @@
 //! the Rancher CSP adapter uses to check licenses in and out.
 
 use super::common::role::{Import, RoleKind};
-use super::common::web_identity::{oidc_provider, validate_oidc_provider_arn};
+use super::common::web_identity::{
+    import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
+};
 use crate::aws::{Aws, ObservedRole};
-use crate::policy::{documents, federated_principals, presets};
+use crate::policy::{documents, presets};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
 
 pub struct RancherCspAdapterRole;
@@ -72,16 +74,6 @@ impl RoleKind for RancherCspAdapterRole {
     }
 
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
-        let Import { state, role, .. } = import;
-        if state.get("oidc_provider_arn").is_null() {
-            let arn = federated_principals(&role.trust)
-                .into_iter()
-                .next()
-                .ok_or_else(|| {
-                    format!("the trust policy of {} names no OIDC provider", role.name)
-                })?;
-            state.set("oidc_provider_arn", Value::string(arn));
-        }
-        Ok(())
+        import_oidc_provider_arn(import.state, import.role)
     }
 }

@@ -3,12 +3,14 @@
 //! the annotated ServiceAccount manifest that goes with it.
 
 use super::common::role::{Import, RoleKind};
-use super::common::web_identity::{oidc_provider, validate_oidc_provider_arn};
+use super::common::web_identity::{
+    import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
+};
 use crate::aws::{Aws, ObservedRole};
 use crate::kubernetes::{
     ROLE_ARN_ANNOTATION, check_namespace, check_service_account, service_account_manifest,
 };
-use crate::policy::{check_identity_policy, federated_principals, presets, web_identity_subject};
+use crate::policy::{check_identity_policy, presets, web_identity_subject};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
 use crate::validate::{check_attr, check_value};
 
@@ -129,15 +131,7 @@ impl RoleKind for TorqueAgentRole {
 
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
         let Import { state, role, .. } = import;
-        if state.get("oidc_provider_arn").is_null() {
-            let arn = federated_principals(&role.trust)
-                .into_iter()
-                .next()
-                .ok_or_else(|| {
-                    format!("the trust policy of {} names no OIDC provider", role.name)
-                })?;
-            state.set("oidc_provider_arn", Value::string(arn));
-        }
+        import_oidc_provider_arn(state, role)?;
         if state.get("namespace").is_null() || state.get("service_account").is_null() {
             let (ns, sa) = web_identity_subject(&role.trust)
                 .ok_or_else(|| format!("the trust policy of {} names no `system:serviceaccount:<namespace>:<name>` subject", role.name))?;

@@ -151,14 +151,7 @@ fn warn(diags: &mut Diagnostics, measure: &Measure, why: &str) {
 mod tests {
     use super::*;
 
-    fn state(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
+    use crate::resources::common::object as state;
 
     fn measured(measures: &[Measure]) -> Vec<(String, Limit, usize)> {
         measures

@@ -17,3 +17,14 @@ pub use tags::{
     merged_tags, plan_tags_all, tag_attributes, tags_after_read, tags_for_import, validate_tag_map,
     validate_tags,
 };
+
+/// An object value from attribute names and values, for the unit tests.
+#[cfg(test)]
+pub fn object(pairs: &[(&str, crate::tfplugin::Value)]) -> crate::tfplugin::Value {
+    crate::tfplugin::Value::Map(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    )
+}

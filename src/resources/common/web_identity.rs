@@ -3,8 +3,9 @@
 //! partition.
 
 use crate::arn::{ArnError, OidcProviderArn};
-use crate::aws::Aws;
+use crate::aws::{Aws, ObservedRole};
 use crate::engine::oidc::MAX_THUMBPRINTS;
+use crate::policy::federated_principals;
 use crate::resources::common::tags::validate_tags;
 use crate::tfplugin::{AttributePath, Diagnostics, Value};
 use crate::validate::check_attr;
@@ -32,6 +33,19 @@ pub fn oidc_provider(
         ));
     }
     Ok(Some(arn))
+}
+
+/// At import, fills in an unset `oidc_provider_arn` from the OIDC provider
+/// the role's trust policy names.
+pub fn import_oidc_provider_arn(state: &mut Value, role: &ObservedRole) -> Result<(), String> {
+    if state.get("oidc_provider_arn").is_null() {
+        let arn = federated_principals(&role.trust)
+            .into_iter()
+            .next()
+            .ok_or_else(|| format!("the trust policy of {} names no OIDC provider", role.name))?;
+        state.set("oidc_provider_arn", Value::string(arn));
+    }
+    Ok(())
 }
 
 /// Validates the shape of `oidc_provider_arn`.
@@ -208,14 +222,7 @@ mod tests {
 
     const THUMB: &str = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280";
 
-    fn config(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
-    }
+    use crate::resources::common::object as config;
 
     fn errors(config: &Value) -> Vec<String> {
         let mut diags = Diagnostics::default();

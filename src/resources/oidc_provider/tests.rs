@@ -1,14 +1,7 @@
 //! Unit tests of the resource's validation and state mapping.
 use super::*;
 
-fn config(pairs: &[(&str, Value)]) -> Value {
-    Value::Map(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-    )
-}
+use crate::resources::common::object as config;
 
 const URL: &str = "https://oidc.eks.us-east-1.amazonaws.com/id/ABC";
 const THUMB: &str = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280";
