@@ -16,24 +16,18 @@ pub struct EksClusterOidc;
 
 #[async_trait]
 impl DataSource<Clients> for EksClusterOidc {
-    fn type_name(&self) -> &'static str {
-        "clusteriam_eks_cluster_oidc"
-    }
-
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new(
-                "Looks up an EKS cluster's OIDC issuer, as `aws eks describe-cluster --query \
-                 cluster.identity.oidc.issuer` does, and tells whether this account already has an \
-                 IAM OIDC provider for it.",
-            )
-            .attribute(Attribute::required("cluster_name", Type::String, "The name of the EKS cluster in the provider's region."))
-            .attribute(Attribute::computed("issuer_url", Type::String, "The cluster's OIDC issuer URL, e.g. `https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`."))
-            .attribute(Attribute::computed("issuer_host", Type::String, "The issuer without its scheme, as IAM trust policy condition keys use it."))
-            .attribute(Attribute::computed("oidc_provider_arn", Type::String, "The ARN the IAM OIDC provider for this issuer has, or would have, in the provider's account."))
-            .attribute(Attribute::computed("oidc_provider_exists", Type::Bool, "Whether that IAM OIDC provider exists in the provider's account (seed 003 asks to check before creating one).")),
+        Block::new(
+            "Looks up an EKS cluster's OIDC issuer, as `aws eks describe-cluster --query \
+             cluster.identity.oidc.issuer` does, and tells whether this account already has an \
+             IAM OIDC provider for it.",
         )
+        .attribute(Attribute::required_string("cluster_name", "The name of the EKS cluster in the provider's region."))
+        .attribute(Attribute::computed_string("issuer_url", "The cluster's OIDC issuer URL, e.g. `https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`."))
+        .attribute(Attribute::computed_string("issuer_host", "The issuer without its scheme, as IAM trust policy condition keys use it."))
+        .attribute(Attribute::computed_string("oidc_provider_arn", "The ARN the IAM OIDC provider for this issuer has, or would have, in the provider's account."))
+        .attribute(Attribute::computed("oidc_provider_exists", Type::Bool, "Whether that IAM OIDC provider exists in the provider's account (seed 003 asks to check before creating one)."))
+        .into_schema(0)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -55,6 +49,10 @@ impl DataSource<Clients> for EksClusterOidc {
 
     async fn read(&self, req: DataReadRequest<'_, Clients>, resp: &mut DataReadResponse) {
         resp.state = read(req.client, req.config, &mut resp.diagnostics).await;
+    }
+
+    fn type_name(&self) -> &'static str {
+        "clusteriam_eks_cluster_oidc"
     }
 }
 

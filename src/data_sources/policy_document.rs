@@ -19,6 +19,18 @@ use crate::validate::check_attr;
 
 pub struct PolicyDocument;
 
+/// The description of each of [`PARAMETERS`], in its order: every one is
+/// an optional string attribute.
+const PARAMETER_DESCRIPTIONS: [&str; PARAMETERS.len()] = [
+    "The 12-digit AWS account the document refers to (`kkp_account`). Defaults to the caller's account.",
+    "The ARN of the cluster's IAM OIDC provider that a web-identity trust names (`rancher_csp_adapter_trust`, `irsa_trust`).",
+    "The Kubernetes namespace of the service account a web-identity trust admits (`irsa_trust`).",
+    "The name of the Kubernetes service account a web-identity trust admits (`irsa_trust`).",
+    "The KKP version whose policy to render (`kkp_account`), written `MAJOR.MINOR` such as `\"2.28\"`: 2.22 and earlier get the older document, 2.23 and later the current one. Defaults to the current KKP.",
+    "The Rancher cluster's AWS cloud provider (`rancher_controlplane`, `rancher_etcd_worker`): `in-tree` (the default: Rancher's page) or `out-of-tree` (the AWS cloud controller manager's documented policies, for Kubernetes 1.27 and later).",
+    "The resource and data source types whose permissions `provider_permissions` grants, separated by commas, such as `\"clusteriam_torque_agent_role,clusteriam_oidc_provider\"`. Defaults to all of them.",
+];
+
 /// Where the provider's own permissions are documented.
 const PROVIDER_PERMISSIONS_PAGE: Source = Source {
     platform: "terraform-provider-clusteriam",
@@ -107,49 +119,18 @@ impl DataSource<Clients> for PolicyDocument {
                 "Renders one of the IAM documents the platforms' documentation prints, with its \
                  placeholders filled in and every ARN in the caller's partition, as canonical JSON.",
             )
-            .attribute(Attribute::required(
+            .attribute(Attribute::required_string(
                 "preset",
-                Type::String,
                 &format!("Which document to render: {}.", presets.join("; ")),
             ))
-            .attribute(Attribute::optional(
-                "account_id",
-                Type::String,
-                "The 12-digit AWS account the document refers to (`kkp_account`). Defaults to the caller's account.",
-            ))
-            .attribute(Attribute::optional(
-                "oidc_provider_arn",
-                Type::String,
-                "The ARN of the cluster's IAM OIDC provider that a web-identity trust names (`rancher_csp_adapter_trust`, `irsa_trust`).",
-            ))
-            .attribute(Attribute::optional(
-                "namespace",
-                Type::String,
-                "The Kubernetes namespace of the service account a web-identity trust admits (`irsa_trust`).",
-            ))
-            .attribute(Attribute::optional(
-                "service_account",
-                Type::String,
-                "The name of the Kubernetes service account a web-identity trust admits (`irsa_trust`).",
-            ))
-            .attribute(Attribute::optional(
-                "kkp_version",
-                Type::String,
-                "The KKP version whose policy to render (`kkp_account`), written `MAJOR.MINOR` such as `\"2.28\"`: 2.22 and earlier get the older document, 2.23 and later the current one. Defaults to the current KKP.",
-            ))
-            .attribute(Attribute::optional(
-                "cloud_provider",
-                Type::String,
-                "The Rancher cluster's AWS cloud provider (`rancher_controlplane`, `rancher_etcd_worker`): `in-tree` (the default: Rancher's page) or `out-of-tree` (the AWS cloud controller manager's documented policies, for Kubernetes 1.27 and later).",
-            ))
-            .attribute(Attribute::optional(
-                "resource_types",
-                Type::String,
-                "The resource and data source types whose permissions `provider_permissions` grants, separated by commas, such as `\"clusteriam_torque_agent_role,clusteriam_oidc_provider\"`. Defaults to all of them.",
-            ))
-            .attribute(Attribute::computed(
+            .attributes(
+                PARAMETERS
+                    .into_iter()
+                    .zip(PARAMETER_DESCRIPTIONS)
+                    .map(|(name, description)| Attribute::optional_string(name, description)),
+            )
+            .attribute(Attribute::computed_string(
                 "json",
-                Type::String,
                 "The document as canonical JSON, ready for `aws_iam_policy`, `aws iam` commands or any other tool.",
             ))
             .attribute(Attribute::computed(

@@ -171,76 +171,65 @@ async fn apply(aws: &Aws, prior_state: &Value, planned: &Value, diags: &mut Diag
 
 #[async_trait]
 impl Resource<Clients> for ClusterTags {
-    fn type_name(&self) -> &'static str {
-        "clusteriam_cluster_tags"
-    }
-
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new(
-                "Puts the tag `kubernetes.io/cluster/<cluster_id>` = `owned` or `shared` on a \
+        Block::new(
+            "Puts the tag `kubernetes.io/cluster/<cluster_id>` = `owned` or `shared` on a \
                  Kubernetes cluster's EC2 instances, subnets and its one security group, as the \
                  Amazon cloud provider needs (Rancher, \"Configure the ClusterID\"). The resource \
                  owns that one key on exactly the listed resources: it adds and removes the key as \
                  the lists change, repairs a removed or changed tag, never touches other tags, and \
                  removes its key on destroy. Other resources carrying the key, such as nodes \
                  Rancher tagged itself, are left alone.",
-            )
-            .attribute(Attribute::computed(
-                "id",
-                Type::String,
-                "The cluster id, the same as `cluster_id`.",
-            ))
-            .attribute(
-                Attribute::required(
-                    "cluster_id",
-                    Type::String,
-                    "The cluster id (`CLUSTERID` in the Rancher documentation): any string that is \
+        )
+        .attribute(Attribute::computed_string(
+            "id",
+            "The cluster id, the same as `cluster_id`.",
+        ))
+        .attribute(
+            Attribute::required_string(
+                "cluster_id",
+                "The cluster id (`CLUSTERID` in the Rancher documentation): any string that is \
                      the same across all the cluster's tags. It becomes part of the tag key, so it \
                      may hold at most 106 letters, digits and `-_.:=+@`. Changing it replaces the \
                      resource.",
-                )
-                .requires_replace(),
             )
-            .attribute(
-                Attribute::optional_computed(
-                    "ownership",
-                    Type::String,
-                    "The tag value: `owned` when the resources belong to this cluster alone, \
+            .requires_replace(),
+        )
+        .attribute(
+            Attribute::optional_computed_string(
+                "ownership",
+                "The tag value: `owned` when the resources belong to this cluster alone, \
                      `shared` when they are shared between clusters. Defaults to `owned`. A change \
                      updates the tags in place.",
-                )
-                .default(Value::string("owned")),
             )
-            .attribute(Attribute::optional(
-                "instance_ids",
-                Type::set(Type::String),
-                "The ids of the cluster's EC2 instances (all hosts added to the cluster) to tag, \
+            .default(Value::string("owned")),
+        )
+        .attribute(Attribute::optional(
+            "instance_ids",
+            Type::set(Type::String),
+            "The ids of the cluster's EC2 instances (all hosts added to the cluster) to tag, \
                  e.g. `i-0123456789abcdef0`.",
-            ))
-            .attribute(Attribute::optional(
-                "subnet_ids",
-                Type::set(Type::String),
-                "The ids of the subnets the cluster uses to tag, e.g. `subnet-0123456789abcdef0`.",
-            ))
-            .attribute(Attribute::optional(
-                "security_group_id",
-                Type::String,
-                "The id of the one security group the cluster uses to tag, e.g. \
+        ))
+        .attribute(Attribute::optional(
+            "subnet_ids",
+            Type::set(Type::String),
+            "The ids of the subnets the cluster uses to tag, e.g. `subnet-0123456789abcdef0`.",
+        ))
+        .attribute(Attribute::optional_string(
+            "security_group_id",
+            "The id of the one security group the cluster uses to tag, e.g. \
                  `sg-0123456789abcdef0`. Only one group may carry the tag, since two tagged groups \
                  make load balancer creation fail: the resource refuses, at plan and again before \
                  any change, when another security group already carries it.",
-            ))
-            .attribute(
-                Attribute::computed(
-                    "tag_key",
-                    Type::String,
-                    "The tag key, `kubernetes.io/cluster/<cluster_id>`, known at plan.",
-                )
-                .stable(),
-            ),
+        ))
+        .attribute(
+            Attribute::computed_string(
+                "tag_key",
+                "The tag key, `kubernetes.io/cluster/<cluster_id>`, known at plan.",
+            )
+            .stable(),
         )
+        .into_schema(0)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -447,6 +436,10 @@ impl Resource<Clients> for ClusterTags {
             security_group_id: imported.security_group_ids.into_iter().next(),
         }
         .to_value(&Value::Null);
+    }
+
+    fn type_name(&self) -> &'static str {
+        "clusteriam_cluster_tags"
     }
 }
 

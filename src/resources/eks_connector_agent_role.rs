@@ -4,7 +4,7 @@
 use super::common::role::{Import, RoleKind};
 use crate::aws::Aws;
 use crate::policy::{documents, presets};
-use crate::tfplugin::{Attribute, AttributePath, Type, Value};
+use crate::tfplugin::{Attribute, AttributePath, Value};
 
 pub struct EksConnectorAgentRole;
 
@@ -24,9 +24,11 @@ impl RoleKind for EksConnectorAgentRole {
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
-            Attribute::optional_computed("policy_name", Type::String, "The name of the role's inline policy. Defaults to `AmazonEKSConnectorAgentPolicy`, as documented.")
+            Attribute::optional_computed_string("policy_name", "The name of the role's inline policy. Defaults to `AmazonEKSConnectorAgentPolicy`, as documented.")
                 .default(Value::string(DEFAULT_POLICY_NAME)),
-            Attribute::computed("policy", Type::String, "The role's inline policy, as canonical JSON: the documented agent policy with ARNs in the caller's partition."),
+            Attribute::computed_string(
+                "policy",
+                "The role's inline policy, as canonical JSON: the documented agent policy with ARNs in the caller's partition."),
         ]
     }
 

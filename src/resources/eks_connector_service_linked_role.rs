@@ -34,25 +34,19 @@ fn state(role: &ServiceLinkedRole, adopted: bool) -> Value {
 
 #[async_trait]
 impl Resource<Clients> for EksConnectorServiceLinkedRole {
-    fn type_name(&self) -> &'static str {
-        "clusteriam_eks_connector_service_linked_role"
-    }
-
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new(
-                "The service-linked role of the Amazon EKS Connector (`eks-connector.amazonaws.com`), as `aws iam \
-                 create-service-linked-role --aws-service-name eks-connector.amazonaws.com` creates it. An account \
-                 has at most one: when it already exists it is adopted (`adopted = true`) instead of failing, and an \
-                 adopted role is left in place on destroy.",
-            )
-            .attribute(Attribute::computed("id", Type::String, "The role name.").stable())
-            .attribute(Attribute::computed("name", Type::String, "The role name AWS gave the service-linked role.").stable())
-            .attribute(Attribute::computed("path", Type::String, "The role's path, `/aws-service-role/eks-connector.amazonaws.com/`.").stable())
-            .attribute(Attribute::computed("arn", Type::String, "The ARN of the role.").stable())
-            .attribute(Attribute::computed("adopted", Type::Bool, "Whether the role existed before this resource was created; an adopted role is not deleted on destroy. An import decides from the role itself: one created by this provider (it carries the `clusteriam:created-by` tag) is managed, any other is adopted.").stable()),
+        Block::new(
+            "The service-linked role of the Amazon EKS Connector (`eks-connector.amazonaws.com`), as `aws iam \
+             create-service-linked-role --aws-service-name eks-connector.amazonaws.com` creates it. An account \
+             has at most one: when it already exists it is adopted (`adopted = true`) instead of failing, and an \
+             adopted role is left in place on destroy.",
         )
+        .attribute(Attribute::computed_string("id", "The role name.").stable())
+        .attribute(Attribute::computed_string("name", "The role name AWS gave the service-linked role.").stable())
+        .attribute(Attribute::computed_string("path", "The role's path, `/aws-service-role/eks-connector.amazonaws.com/`.").stable())
+        .attribute(Attribute::computed_string("arn", "The ARN of the role.").stable())
+        .attribute(Attribute::computed("adopted", Type::Bool, "Whether the role existed before this resource was created; an adopted role is not deleted on destroy. An import decides from the role itself: one created by this provider (it carries the `clusteriam:created-by` tag) is managed, any other is adopted.").stable())
+        .into_schema(0)
     }
 
     async fn create(&self, req: CreateRequest<'_, Clients>, resp: &mut CreateResponse) {
@@ -162,5 +156,9 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
             ),
             Err(e) => report(&mut resp.diagnostics, summary, &e),
         }
+    }
+
+    fn type_name(&self) -> &'static str {
+        "clusteriam_eks_connector_service_linked_role"
     }
 }

@@ -22,7 +22,7 @@ use crate::resources::common::{
 use crate::tfplugin::{
     Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
     ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
-    Schema, Type, UpdateRequest, UpdateResponse, Value,
+    Schema, UpdateRequest, UpdateResponse, Value,
 };
 use crate::validate::check_attr;
 
@@ -59,89 +59,74 @@ fn planned_kkp_version(config: &Value) -> Option<Option<Version>> {
 
 #[async_trait]
 impl Resource<Clients> for KkpAccountPolicy {
-    fn type_name(&self) -> &'static str {
-        "clusteriam_kkp_account_policy"
-    }
-
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new(&format!(
-                "The IAM managed policy that Kubermatic KKP needs on the AWS user it runs as, as \
-                 documented in KKP's AWS requirements for the KKP version in `kkp_version` (the \
-                 current KKP when unset), with `YOUR_ACCOUNT_ID` filled in and every ARN in the \
-                 caller's partition. Optionally attaches it to that user. A change of the \
-                 document becomes a new default policy version; the oldest one is deleted when IAM's \
-                 limit of five versions is reached. Destroy detaches it from that user, deletes its \
-                 other versions and deletes it.\n\n{}",
-                SECURITY_CONSIDERATIONS
-            ))
-            .attribute(Attribute::computed("id", Type::String, "The ARN of the policy.").stable())
-            .attribute(
-                Attribute::optional_computed(
-                    "account_id",
-                    Type::String,
-                    "The 12-digit AWS account whose roles and instance profiles KKP manages (`YOUR_ACCOUNT_ID` in the documentation). Defaults to the caller's account.",
-                )
-                .stable(),
+        Block::new(&format!(
+            "The IAM managed policy that Kubermatic KKP needs on the AWS user it runs as, as \
+             documented in KKP's AWS requirements for the KKP version in `kkp_version` (the \
+             current KKP when unset), with `YOUR_ACCOUNT_ID` filled in and every ARN in the \
+             caller's partition. Optionally attaches it to that user. A change of the \
+             document becomes a new default policy version; the oldest one is deleted when IAM's \
+             limit of five versions is reached. Destroy detaches it from that user, deletes its \
+             other versions and deletes it.\n\n{}",
+            SECURITY_CONSIDERATIONS
+        ))
+        .attribute(Attribute::computed_string("id", "The ARN of the policy.").stable())
+        .attribute(
+            Attribute::optional_computed_string(
+                "account_id",
+                "The 12-digit AWS account whose roles and instance profiles KKP manages (`YOUR_ACCOUNT_ID` in the documentation). Defaults to the caller's account.",
             )
-            .attribute(Attribute::optional(
-                "kkp_version",
-                Type::String,
-                &kkp_version_description(),
-            ))
-            .attribute(Attribute::optional(
-                "user_name",
-                Type::String,
-                "The IAM user KKP runs as (the owner of the access key given to KKP). When set, the policy is attached to this user; changing it moves the attachment.",
-            ))
-            .attribute(
-                Attribute::optional_computed(
-                    "name",
-                    Type::String,
-                    "The name of the policy. Conflicts with `name_prefix`. Defaults to a unique name starting with `kkp-`. Changing it replaces the policy.",
-                )
-                .requires_replace()
-                .stable(),
-            )
-            .attribute(
-                Attribute::optional(
-                    "name_prefix",
-                    Type::String,
-                    "Create a unique policy name starting with this prefix, at most 100 characters (IAM's 128 less room for the generated suffix). Conflicts with `name`. Changing it replaces the policy.",
-                )
-                .requires_replace(),
-            )
-            .attribute(
-                Attribute::optional_computed(
-                    "path",
-                    Type::String,
-                    "The IAM path of the policy, such as `/kubermatic/`. Defaults to `/`. Changing it replaces the policy.",
-                )
-                .default(Value::string("/"))
-                .requires_replace(),
-            )
-            .attribute(
-                Attribute::optional(
-                    "description",
-                    Type::String,
-                    "A description of the policy. IAM cannot change it later, so changing it replaces the policy.",
-                )
-                .requires_replace(),
-            )
-            .attributes(tag_attributes())
-            .attribute(Attribute::computed("arn", Type::String, "The ARN of the policy.").stable())
-            .attribute(Attribute::computed(
-                "policy",
-                Type::String,
-                "The policy document as canonical JSON.",
-            ))
-            .attribute(Attribute::computed(
-                "default_version_id",
-                Type::String,
-                "The id of the policy's default version, such as `v1`.",
-            )),
+            .stable(),
         )
+        .attribute(Attribute::optional_string(
+            "kkp_version",
+            &kkp_version_description(),
+        ))
+        .attribute(Attribute::optional_string(
+            "user_name",
+            "The IAM user KKP runs as (the owner of the access key given to KKP). When set, the policy is attached to this user; changing it moves the attachment.",
+        ))
+        .attribute(
+            Attribute::optional_computed_string(
+                "name",
+                "The name of the policy. Conflicts with `name_prefix`. Defaults to a unique name starting with `kkp-`. Changing it replaces the policy.",
+            )
+            .requires_replace()
+            .stable(),
+        )
+        .attribute(
+            Attribute::optional_string(
+                "name_prefix",
+                "Create a unique policy name starting with this prefix, at most 100 characters (IAM's 128 less room for the generated suffix). Conflicts with `name`. Changing it replaces the policy.",
+            )
+            .requires_replace(),
+        )
+        .attribute(
+            Attribute::optional_computed_string(
+                "path",
+                "The IAM path of the policy, such as `/kubermatic/`. Defaults to `/`. Changing it replaces the policy.",
+            )
+            .default(Value::string("/"))
+            .requires_replace(),
+        )
+        .attribute(
+            Attribute::optional_string(
+                "description",
+                "A description of the policy. IAM cannot change it later, so changing it replaces the policy.",
+            )
+            .requires_replace(),
+        )
+        .attributes(tag_attributes())
+        .attribute(Attribute::computed_string("arn", "The ARN of the policy.").stable())
+        .attribute(Attribute::computed_string(
+            "policy",
+            "The policy document as canonical JSON.",
+        ))
+        .attribute(Attribute::computed_string(
+            "default_version_id",
+            "The id of the policy's default version, such as `v1`.",
+        ))
+        .into_schema(0)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -472,6 +457,10 @@ impl Resource<Clients> for KkpAccountPolicy {
             Err(e) => return report(diags, summary, &e),
         }
         resp.state = state;
+    }
+
+    fn type_name(&self) -> &'static str {
+        "clusteriam_kkp_account_policy"
     }
 }
 

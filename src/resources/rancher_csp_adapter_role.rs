@@ -7,7 +7,7 @@ use super::common::web_identity::{
 };
 use crate::aws::{Aws, ObservedRole};
 use crate::policy::{documents, presets};
-use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
+use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Value};
 
 pub struct RancherCspAdapterRole;
 
@@ -26,19 +26,17 @@ impl RoleKind for RancherCspAdapterRole {
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
-            Attribute::required(
+            Attribute::required_string(
                 "oidc_provider_arn",
-                Type::String,
-                "The ARN of the EKS cluster's IAM OIDC provider, e.g. from `clusteriam_oidc_provider`. Changing it updates the trust policy in place.",
+                "The ARN of the EKS cluster's IAM OIDC provider, e.g. from \
+                 `clusteriam_oidc_provider`. Changing it updates the trust policy in place.",
             ),
-            Attribute::computed(
+            Attribute::computed_string(
                 "policy",
-                Type::String,
                 "The role's inline policy (`RancherCSPAdapterPermissions`), as canonical JSON: the documented license-manager permissions.",
             ),
-            Attribute::computed(
+            Attribute::computed_string(
                 "account_id",
-                Type::String,
                 "The AWS account id of the role, which the CSP adapter install asks for beside the role name.",
             ),
         ]

@@ -7,7 +7,7 @@ use crate::aws::{Aws, ObservedRole};
 use crate::policy::documents::{self, CloudProvider, NodeRole};
 use crate::policy::equivalent;
 use crate::policy::presets::{self, parse_cloud_provider};
-use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
+use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Value};
 use crate::validate::{check_attr, one_of};
 
 pub struct RancherNodeRole;
@@ -73,32 +73,22 @@ impl RoleKind for RancherNodeRole {
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
-            Attribute::required(
+            Attribute::required_string(
                 "node_role",
-                Type::String,
-                "The Rancher node role whose documented policy the role gets: `controlplane`, `etcd` or `worker` (`etcd` and `worker` share one policy). Changing it updates the policy in place.",
+                "The Rancher node role whose documented policy the role gets: `controlplane`, \
+                 `etcd` or `worker` (`etcd` and `worker` share one policy). Changing it updates the policy in place.",
             ),
-            Attribute::optional_computed(
-                "cloud_provider",
-                Type::String,
-                &cloud_provider_description(),
-            )
-            .default(Value::string(CloudProvider::InTree.name())),
-            Attribute::computed(
+            Attribute::optional_computed_string("cloud_provider", &cloud_provider_description())
+                .default(Value::string(CloudProvider::InTree.name())),
+            Attribute::computed_string(
                 "policy",
-                Type::String,
                 "The role's inline policy (`RancherNodePolicy`), as canonical JSON: the documented policy for the node role.",
             ),
-            Attribute::computed(
+            Attribute::computed_string(
                 "instance_profile_name",
-                Type::String,
                 "The name of the instance profile holding the role: what Rancher's node template asks for.",
             ),
-            Attribute::computed(
-                "instance_profile_arn",
-                Type::String,
-                "The ARN of the instance profile.",
-            ),
+            Attribute::computed_string("instance_profile_arn", "The ARN of the instance profile."),
         ]
     }
 

@@ -30,19 +30,17 @@ impl RoleKind for TorqueAgentRole {
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
-            Attribute::required(
+            Attribute::required_string(
                 "oidc_provider_arn",
-                Type::String,
-                "The ARN of the cluster's IAM OIDC provider in this account, e.g. from `clusteriam_oidc_provider`.",
+                "The ARN of the cluster's IAM OIDC provider in this account, e.g. from \
+                 `clusteriam_oidc_provider`.",
             ),
-            Attribute::required(
+            Attribute::required_string(
                 "namespace",
-                Type::String,
                 "The Kubernetes namespace of the agent's service account: the environment namespace of the Torque blueprint.",
             ),
-            Attribute::required(
+            Attribute::required_string(
                 "service_account",
-                Type::String,
                 "The name of the Kubernetes service account the runner pods use, as the blueprint's agent section names it.",
             ),
             Attribute::optional(
@@ -50,14 +48,12 @@ impl RoleKind for TorqueAgentRole {
                 Type::set(Type::String),
                 "The ARNs of the managed IAM policies the IaC runs need. The role has exactly these attached: others are detached.",
             ),
-            Attribute::optional(
+            Attribute::optional_string(
                 "policy",
-                Type::String,
                 "An inline IAM policy (JSON) for the role, e.g. from `jsonencode(...)`. The role has exactly this inline policy (`TorqueAgentPolicy`), or none when unset.",
             ),
-            Attribute::computed(
+            Attribute::computed_string(
                 "service_account_manifest",
-                Type::String,
                 "The ServiceAccount manifest (SA.yaml) of the Torque documentation with the role ARN filled in, ready for `kubectl apply -f` or the kubernetes provider.",
             ),
             Attribute::computed(

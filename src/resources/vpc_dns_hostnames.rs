@@ -46,39 +46,32 @@ fn state_for(vpc_id: &str, dns: VpcDns) -> Value {
 
 #[async_trait]
 impl Resource<Clients> for VpcDnsHostnames {
-    fn type_name(&self) -> &'static str {
-        "clusteriam_vpc_dns_hostnames"
-    }
-
     fn schema(&self) -> Schema {
-        Schema::new(
-            0,
-            Block::new(
-                "Turns on `enableDnsSupport` and `enableDnsHostnames` of a VPC, which Kubermatic KKP \
-                 requires so that machines can register as nodes. On destroy it turns off only what \
-                 it turned on itself, at any apply (also after an import); what was on already is \
-                 left on. A VPC deleted outside Terraform is destroyed without error.",
-            )
-            .attribute(Attribute::computed("id", Type::String, "The id of the VPC.").stable())
-            .attribute(
-                Attribute::required(
-                    "vpc_id",
-                    Type::String,
-                    "The id of the VPC, such as `vpc-0123456789abcdef0`. Changing it replaces the resource.",
-                )
-                .requires_replace(),
-            )
-            .attribute(Attribute::computed(
-                "enable_dns_support",
-                Type::Bool,
-                "Whether the VPC's `enableDnsSupport` attribute is on; always `true` once applied.",
-            ))
-            .attribute(Attribute::computed(
-                "enable_dns_hostnames",
-                Type::Bool,
-                "Whether the VPC's `enableDnsHostnames` attribute is on; always `true` once applied.",
-            )),
+        Block::new(
+            "Turns on `enableDnsSupport` and `enableDnsHostnames` of a VPC, which Kubermatic KKP \
+             requires so that machines can register as nodes. On destroy it turns off only what \
+             it turned on itself, at any apply (also after an import); what was on already is \
+             left on. A VPC deleted outside Terraform is destroyed without error.",
         )
+        .attribute(Attribute::computed_string("id", "The id of the VPC.").stable())
+        .attribute(
+            Attribute::required_string(
+                "vpc_id",
+                "The id of the VPC, such as `vpc-0123456789abcdef0`. Changing it replaces the resource.",
+            )
+            .requires_replace(),
+        )
+        .attribute(Attribute::computed(
+            "enable_dns_support",
+            Type::Bool,
+            "Whether the VPC's `enableDnsSupport` attribute is on; always `true` once applied.",
+        ))
+        .attribute(Attribute::computed(
+            "enable_dns_hostnames",
+            Type::Bool,
+            "Whether the VPC's `enableDnsHostnames` attribute is on; always `true` once applied.",
+        ))
+        .into_schema(0)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -264,6 +257,10 @@ impl Resource<Clients> for VpcDnsHostnames {
             ),
             Err(e) => report(&mut resp.diagnostics, summary, &e),
         }
+    }
+
+    fn type_name(&self) -> &'static str {
+        "clusteriam_vpc_dns_hostnames"
     }
 }
 

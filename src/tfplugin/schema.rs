@@ -58,6 +58,22 @@ impl Attribute {
     pub fn optional_computed(name: &'static str, ty: Type, description: &str) -> Self {
         Self::new(name, ty, Mode::OptionalComputed, description)
     }
+    /// A required string.
+    pub fn required_string(name: &'static str, description: &str) -> Self {
+        Self::required(name, Type::String, description)
+    }
+    /// An optional string.
+    pub fn optional_string(name: &'static str, description: &str) -> Self {
+        Self::optional(name, Type::String, description)
+    }
+    /// A string only the provider sets.
+    pub fn computed_string(name: &'static str, description: &str) -> Self {
+        Self::computed(name, Type::String, description)
+    }
+    /// A string the provider sets when the configuration leaves it out.
+    pub fn optional_computed_string(name: &'static str, description: &str) -> Self {
+        Self::optional_computed(name, Type::String, description)
+    }
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
         self
@@ -129,6 +145,10 @@ impl Block {
             block,
         });
         self
+    }
+    /// This block as the schema of a resource or data source at `version`.
+    pub fn into_schema(self, version: i64) -> Schema {
+        Schema::new(version, self)
     }
     pub fn get(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)

@@ -19,27 +19,28 @@ pub fn common_attributes(instance_profile: bool) -> Vec<Attribute> {
         "The path of the role, e.g. `/platform/`. Defaults to `/`. Changing it replaces the role."
     };
     let mut attrs = vec![
-        Attribute::computed("id", Type::String, "The role name.").stable(),
-        Attribute::optional_computed(
+        Attribute::computed_string(
+            "id",
+            "The role name.").stable(),
+        Attribute::optional_computed_string(
             "name",
-            Type::String,
             "The role name (1-64 letters, digits and `+=,.@_-`). Conflicts with `name_prefix`. Changing it replaces the role.",
         )
         .requires_replace()
         .stable(),
-        Attribute::optional(
+        Attribute::optional_string(
             "name_prefix",
-            Type::String,
             "Create a unique role name beginning with this prefix, at most 46 characters (IAM's 64 less the 18 of the generated suffix). Conflicts with `name`. Changing it replaces the role.",
         )
         .requires_replace(),
-        Attribute::optional_computed("path", Type::String, path_description)
+        Attribute::optional_computed_string("path", path_description)
             .requires_replace()
             .default(Value::string("/")),
-        Attribute::optional("description", Type::String, "A description of the role."),
-        Attribute::optional(
+        Attribute::optional_string(
+            "description",
+            "A description of the role."),
+        Attribute::optional_string(
             "permissions_boundary",
-            Type::String,
             "The ARN of a managed policy that sets the maximum permissions of the role.",
         ),
         Attribute::optional_computed(
@@ -48,9 +49,15 @@ pub fn common_attributes(instance_profile: bool) -> Vec<Attribute> {
             "The longest session, in seconds, that assuming the role gives: 3600 to 43200. Defaults to 3600.",
         )
         .default(Value::int(DEFAULT_MAX_SESSION)),
-        Attribute::computed("arn", Type::String, "The ARN of the role.").stable(),
-        Attribute::computed("unique_id", Type::String, "The stable unique id IAM gives the role.").stable(),
-        Attribute::computed("assume_role_policy", Type::String, "The role's trust policy, as canonical JSON."),
+        Attribute::computed_string(
+            "arn",
+            "The ARN of the role.").stable(),
+        Attribute::computed_string(
+            "unique_id",
+            "The stable unique id IAM gives the role.").stable(),
+        Attribute::computed_string(
+            "assume_role_policy",
+            "The role's trust policy, as canonical JSON."),
     ];
     attrs.extend(tag_attributes());
     attrs
