@@ -338,12 +338,12 @@ impl Resource<Clients> for ClusterTags {
     }
 
     async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
-        let aws = &req.client.aws;
         let current = Tagging::from_value(req.prior);
         let ids: Vec<String> = current.ids().into_iter().collect();
         if ids.is_empty() {
             return;
         }
+        let aws = &req.client.aws;
         let key = current.key();
         let summary = format!(
             "untagging EC2 resources for cluster (`{}`)",

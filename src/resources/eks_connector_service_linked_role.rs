@@ -85,16 +85,13 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
             resp.state = Value::Null;
             return;
         };
+        let summary = format!("reading IAM service-linked role (`{name}`)");
         match req.client.aws.read_service_linked_role(name).await {
             Ok(Some(role)) => {
                 resp.state = state(&role, prior.get("adopted").as_bool().unwrap_or(false));
             }
             Ok(None) => resp.state = Value::Null,
-            Err(e) => report(
-                &mut resp.diagnostics,
-                format!("reading IAM service-linked role (`{name}`)"),
-                &e,
-            ),
+            Err(e) => report(&mut resp.diagnostics, summary, &e),
         }
     }
 

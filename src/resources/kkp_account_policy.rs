@@ -293,13 +293,13 @@ impl Resource<Clients> for KkpAccountPolicy {
         let mut new = state.clone();
         new.set("id", Value::string(&policy.arn));
         new.set("arn", Value::string(&policy.arn));
-        new.set("name", Value::string(&policy.name));
-        new.set("path", Value::string(&policy.path));
-        new.set("description", Value::opt_string(policy.description.clone()));
         new.set(
             "default_version_id",
             Value::string(&policy.default_version_id),
         );
+        new.set("name", Value::string(&policy.name));
+        new.set("path", Value::string(&policy.path));
+        new.set("description", Value::opt_string(policy.description.clone()));
         let keep = state
             .get_str("policy")
             .is_some_and(|stored| equivalent(stored, &document));

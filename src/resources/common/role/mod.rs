@@ -174,6 +174,24 @@ impl<K: RoleKind> RoleResource<K> {
     }
 }
 
+/// Brings the role to `spec` (see [`engine::converge`]) and reports a
+/// failure on `diags`; after one, the role as the failure left it, if any.
+async fn converge(
+    aws: &Aws,
+    spec: &engine::RoleSpec,
+    observed: Option<&ObservedRole>,
+    cancel: &tokio_util::sync::CancellationToken,
+    diags: &mut Diagnostics,
+) -> Result<ObservedRole, Option<ObservedRole>> {
+    engine::converge(aws, spec, observed, cancel)
+        .await
+        .map_err(|failure| {
+            let summary = format!("{} (`{}`)", failure.step, spec.name);
+            report(diags, summary, &failure.error);
+            failure.observed
+        })
+}
+
 #[async_trait]
 impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
     fn type_name(&self) -> &'static str {
@@ -262,19 +280,9 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         resp.private.clear();
         let mark = ownership_mark(&mut resp.private);
         let spec = self.spec(planned, &name, clients, mark);
-        match engine::converge(aws, &spec, None, req.cancel).await {
-            Ok(role) => resp.state = self.state(planned, &role, clients),
-            Err(failure) => {
-                report(
-                    diags,
-                    format!("{} (`{name}`)", failure.step),
-                    &failure.error,
-                );
-                // Save what exists so the next apply converges from it.
-                if let Some(role) = failure.observed {
-                    resp.state = self.state(planned, &role, clients);
-                }
-            }
+        // After a failure, save what exists so the next apply converges from it.
+        if let Ok(role) | Err(Some(role)) = converge(aws, &spec, None, req.cancel, diags).await {
+            resp.state = self.state(planned, &role, clients);
         }
     }
 
@@ -320,19 +328,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             Err(e) => return report(diags, format!("reading IAM role (`{name}`)"), &e),
         };
         let spec = self.spec(planned, &name, clients, ownership_mark(&mut resp.private));
-        match engine::converge(aws, &spec, observed.as_ref(), req.cancel).await {
-            Ok(role) => resp.state = self.state(planned, &role, clients),
-            Err(failure) => {
-                report(
-                    diags,
-                    format!("{} (`{name}`)", failure.step),
-                    &failure.error,
-                );
-                resp.state = failure
-                    .observed
-                    .map_or(Value::Null, |role| self.state(prior, &role, clients));
-            }
-        }
+        resp.state = match converge(aws, &spec, observed.as_ref(), req.cancel, diags).await {
+            Ok(role) => self.state(planned, &role, clients),
+            Err(left) => left.map_or(Value::Null, |role| self.state(prior, &role, clients)),
+        };
     }
 
     async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
