@@ -37,23 +37,24 @@ pub fn check_cluster_id(id: &str) -> Result<(), String> {
 
 /// Why `name` cannot be a namespace, if it cannot.
 pub fn check_namespace(name: &str) -> Result<(), String> {
-    if is_dns1123_label(name) {
-        Ok(())
-    } else {
-        Err(format!(
-            "`namespace` must be a Kubernetes namespace name (lower-case letters, digits and '-', at most 63); got `{name}`"
-        ))
-    }
+    let rule = "`namespace` must be a Kubernetes namespace name \
+                (lower-case letters, digits and '-', at most 63)";
+    check_name(is_dns1123_label(name), rule, name)
 }
 
 /// Why `name` cannot be a service account name, if it cannot.
 pub fn check_service_account(name: &str) -> Result<(), String> {
-    if is_dns1123_subdomain(name) {
+    let rule = "`service_account` must be a Kubernetes service account name \
+                (lower-case letters, digits, '-' and '.')";
+    check_name(is_dns1123_subdomain(name), rule, name)
+}
+
+/// `rule` and the name it was given, unless the name is `valid`.
+fn check_name(valid: bool, rule: &str, name: &str) -> Result<(), String> {
+    if valid {
         Ok(())
     } else {
-        Err(format!(
-            "`service_account` must be a Kubernetes service account name (lower-case letters, digits, '-' and '.'); got `{name}`"
-        ))
+        Err(format!("{rule}; got `{name}`"))
     }
 }
 

@@ -237,15 +237,16 @@ mod tests {
 
     #[test]
     fn create_orders_role_then_policies_then_profile() {
+        let role_then_policies_then_profile = vec![
+            Step::CreateRole,
+            Step::PutInlinePolicy("RancherNodePolicy".into()),
+            Step::AttachPolicy("arn:aws:iam::aws:policy/ReadOnlyAccess".into()),
+            Step::CreateInstanceProfile,
+            Step::AddRoleToInstanceProfile,
+        ];
         assert_eq!(
             converge_steps(&spec(), None),
-            vec![
-                Step::CreateRole,
-                Step::PutInlinePolicy("RancherNodePolicy".into()),
-                Step::AttachPolicy("arn:aws:iam::aws:policy/ReadOnlyAccess".into()),
-                Step::CreateInstanceProfile,
-                Step::AddRoleToInstanceProfile,
-            ]
+            role_then_policies_then_profile
         );
     }
 
@@ -293,10 +294,12 @@ mod tests {
         profile.roles.clear();
         profile.tags.insert("Team".into(), "x".into());
         profile.tags.remove("team");
+        let steps = converge_steps(&spec(), Some(&drifted));
+        // Membership first, then the tags (untag before tag).
+        assert_eq!(steps[0], Step::AddRoleToInstanceProfile);
         assert_eq!(
-            converge_steps(&spec(), Some(&drifted)),
-            vec![
-                Step::AddRoleToInstanceProfile,
+            steps[1..],
+            [
                 Step::UntagInstanceProfile(vec!["Team".into()]),
                 Step::TagInstanceProfile(BTreeMap::from([("team".into(), "platform".into())])),
             ]

@@ -73,19 +73,12 @@ mod tests {
 
     #[test]
     fn support_goes_on_first_and_off_last() {
-        let off = VpcDns {
-            support: false,
-            hostnames: false,
-        };
+        let dns = |support, hostnames| VpcDns { support, hostnames };
         assert_eq!(
-            to_enable(off),
+            to_enable(dns(false, false)),
             [DnsAttribute::Support, DnsAttribute::Hostnames]
         );
-        let usual = VpcDns {
-            support: true,
-            hostnames: false,
-        };
-        assert_eq!(to_enable(usual), [DnsAttribute::Hostnames]);
+        assert_eq!(to_enable(dns(true, false)), [DnsAttribute::Hostnames]);
         let both = TurnedOn {
             support: true,
             hostnames: true,
