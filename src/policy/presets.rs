@@ -354,7 +354,8 @@ impl Preset {
             Preset::ProviderPermissions => {
                 return Err(PresetError::new(
                     None,
-                    "preset `provider_permissions` is rendered by the provider's own permissions"
+                    "preset `provider_permissions` is rendered by `clusteriam_policy_document` \
+                     and the `policy_document` function"
                         .to_string(),
                 ));
             }

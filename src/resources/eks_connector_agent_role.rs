@@ -26,9 +26,7 @@ impl RoleKind for EksConnectorAgentRole {
         vec![
             Attribute::optional_computed_string("policy_name", "The name of the role's inline policy. Defaults to `AmazonEKSConnectorAgentPolicy`, as documented.")
                 .default(Value::string(DEFAULT_POLICY_NAME)),
-            Attribute::computed_string(
-                "policy",
-                "The role's inline policy, as canonical JSON: the documented agent policy with ARNs in the caller's partition."),
+            Attribute::computed_string("policy", "The role's inline policy, as canonical JSON: the documented agent policy with ARNs in the caller's partition."),
         ]
     }
 

@@ -50,12 +50,12 @@ fn schema() -> Schema {
              secures the connection itself and nothing is fetched at plan time.",
         )
         .attribute(
-            Attribute::computed_string(
-                "id",
-                "The ARN of the OIDC provider.").stable(),
+            Attribute::computed_string("id", "The ARN of the OIDC provider.").stable(),
         )
         .attribute(
-            Attribute::required_string("url", "The issuer URL, starting with `https://`, e.g. the `issuer_url` of \
+            Attribute::required_string(
+                "url",
+                "The issuer URL, starting with `https://`, e.g. the `issuer_url` of \
                  `clusteriam_eks_cluster_oidc`. Changing it replaces the provider.",
             )
             .requires_replace(),
@@ -87,14 +87,20 @@ fn schema() -> Schema {
                 .stable(),
         )
         .attribute(
-            Attribute::computed("adopted", Type::Bool, "Whether the provider existed before this resource and was adopted. An adopted \
+            Attribute::computed(
+                "adopted",
+                Type::Bool,
+                "Whether the provider existed before this resource and was adopted. An adopted \
                  provider is left in place when the resource is destroyed. An import decides from \
                  the provider itself: one created by this provider (it carries the \
                  `clusteriam:created-by` tag) is managed, any other is adopted.",
             )
             .stable(),
         )
-        .attribute(Attribute::optional("force_destroy", Type::Bool, "Delete the provider on destroy even while IAM roles outside this configuration \
+        .attribute(Attribute::optional(
+            "force_destroy",
+            Type::Bool,
+            "Delete the provider on destroy even while IAM roles outside this configuration \
              still trust it; those roles then stop working. Defaults to `false`: destroy fails \
              and names the roles, so that another team's IRSA roles are not broken silently. \
              Has no effect on an adopted provider, which is never deleted.",

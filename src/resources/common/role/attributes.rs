@@ -19,9 +19,7 @@ pub fn common_attributes(instance_profile: bool) -> Vec<Attribute> {
         "The path of the role, e.g. `/platform/`. Defaults to `/`. Changing it replaces the role."
     };
     let mut attrs = vec![
-        Attribute::computed_string(
-            "id",
-            "The role name.").stable(),
+        Attribute::computed_string("id", "The role name.").stable(),
         Attribute::optional_computed_string(
             "name",
             "The role name (1-64 letters, digits and `+=,.@_-`). Conflicts with `name_prefix`. Changing it replaces the role.",
@@ -36,9 +34,7 @@ pub fn common_attributes(instance_profile: bool) -> Vec<Attribute> {
         Attribute::optional_computed_string("path", path_description)
             .requires_replace()
             .default(Value::string("/")),
-        Attribute::optional_string(
-            "description",
-            "A description of the role."),
+        Attribute::optional_string("description", "A description of the role."),
         Attribute::optional_string(
             "permissions_boundary",
             "The ARN of a managed policy that sets the maximum permissions of the role.",
@@ -49,15 +45,9 @@ pub fn common_attributes(instance_profile: bool) -> Vec<Attribute> {
             "The longest session, in seconds, that assuming the role gives: 3600 to 43200. Defaults to 3600.",
         )
         .default(Value::int(DEFAULT_MAX_SESSION)),
-        Attribute::computed_string(
-            "arn",
-            "The ARN of the role.").stable(),
-        Attribute::computed_string(
-            "unique_id",
-            "The stable unique id IAM gives the role.").stable(),
-        Attribute::computed_string(
-            "assume_role_policy",
-            "The role's trust policy, as canonical JSON."),
+        Attribute::computed_string("arn", "The ARN of the role.").stable(),
+        Attribute::computed_string("unique_id", "The stable unique id IAM gives the role.").stable(),
+        Attribute::computed_string("assume_role_policy", "The role's trust policy, as canonical JSON."),
     ];
     attrs.extend(tag_attributes());
     attrs
