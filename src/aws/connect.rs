@@ -20,6 +20,7 @@ use super::actions::{STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY};
 use super::bulk::{Bulk, Changes};
 use super::endpoint;
 pub use super::endpoint::Endpoints;
+use super::intercept::Hooked;
 use super::log::{LogCalls, LogRetries};
 use super::{Aws, AwsError, call, pacing, retry, sdk_call};
 
@@ -251,10 +252,10 @@ macro_rules! client {
         let mut builder = $extra($sdk::config::Builder::from($config))
             .retry_partition(retry::partition(concat!("clusteriam-", $service)))
             .retry_classifier(retry::FailFast)
-            .interceptor(retry::ExplainFailures)
-            .interceptor(LogCalls)
-            .interceptor(LogRetries)
-            .interceptor(pacing::NoticeThrottling(pacer.clone()));
+            .interceptor(Hooked(retry::ExplainFailures))
+            .interceptor(Hooked(LogCalls))
+            .interceptor(Hooked(LogRetries))
+            .interceptor(Hooked(pacing::NoticeThrottling(pacer.clone())));
         if let Some(http) = $config.http_client() {
             builder = builder.http_client(pacing::PacedHttpClient::new(http, pacer));
         }
@@ -277,7 +278,7 @@ fn iam_client(
         config,
         endpoint,
         "iam",
-        |b: aws_sdk_iam::config::Builder| b.interceptor(changes.clone())
+        |b: aws_sdk_iam::config::Builder| b.interceptor(Hooked(changes.clone()))
     )
 }
 
@@ -295,7 +296,7 @@ fn ec2_client(
         config,
         endpoint,
         "ec2",
-        |b: aws_sdk_ec2::config::Builder| b.interceptor(changes.clone())
+        |b: aws_sdk_ec2::config::Builder| b.interceptor(Hooked(changes.clone()))
     )
 }
 
