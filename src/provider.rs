@@ -393,6 +393,12 @@ fn scrub(err: ConnectError, secrets: &[String]) -> ConnectError {
 }
 
 fn report_connect_error(err: ConnectError, sts_endpoint_set: bool, diags: &mut Diagnostics) {
+    // Unreachable and NotAws share the remedy; only the summary differs.
+    let sts_summary = if matches!(err, ConnectError::Unreachable(_)) {
+        "Cannot reach the AWS STS endpoint"
+    } else {
+        "The STS endpoint does not answer like AWS"
+    };
     match err {
         ConnectError::NoRegion => diags.attribute_error(
             "region",
@@ -448,17 +454,9 @@ fn report_connect_error(err: ConnectError, sts_endpoint_set: bool, diags: &mut D
                  docs/guides/permissions.md, says what the base credentials and the role need)."
             ),
         ),
-        ConnectError::Unreachable(detail) => diags.attribute_error(
+        ConnectError::Unreachable(detail) | ConnectError::NotAws(detail) => diags.attribute_error(
             sts_setting(sts_endpoint_set),
-            "Cannot reach the AWS STS endpoint",
-            format!(
-                "validating credentials with sts:GetCallerIdentity: {detail}.\n\nTo configure \
-                 without any call to STS, set `skip_credentials_validation = true`."
-            ),
-        ),
-        ConnectError::NotAws(detail) => diags.attribute_error(
-            sts_setting(sts_endpoint_set),
-            "The STS endpoint does not answer like AWS",
+            sts_summary,
             format!(
                 "validating credentials with sts:GetCallerIdentity: {detail}.\n\nTo configure \
                  without any call to STS, set `skip_credentials_validation = true`."
