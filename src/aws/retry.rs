@@ -366,4 +366,4 @@ impl fmt::Display for CallFailed {
 impl StdError for CallFailed {}
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;
