@@ -87,10 +87,16 @@ provider_service! {
     get_provider_schema "GetProviderSchema" => |server, _| async { server.provider_schema() };
     validate_provider_config "ValidateProviderConfig" =>
         |server, req| async { server.validate_provider(req) };
-    validate_resource_config "ValidateResourceConfig" =>
-        |server, req| async { server.validate_resource(req) };
-    validate_data_resource_config "ValidateDataResourceConfig" =>
-        |server, req| async { server.validate_data_source(req) };
+    validate_resource_config "ValidateResourceConfig" => |server, req| async {
+        let diagnostics = server.validate_type(&req.type_name, req.config, Server::resource,
+            |resource, config, diags| resource.validate(config, diags));
+        pb::validate_resource_config::Response { diagnostics }
+    };
+    validate_data_resource_config "ValidateDataResourceConfig" => |server, req| async {
+        let diagnostics = server.validate_type(&req.type_name, req.config, Server::data_source,
+            |data_source, config, diags| data_source.validate(config, diags));
+        pb::validate_data_resource_config::Response { diagnostics }
+    };
     upgrade_resource_state "UpgradeResourceState" =>
         |server, req| async { server.upgrade_state(req) };
     configure_provider "ConfigureProvider" => |server, req| server.configure(req);
