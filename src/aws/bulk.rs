@@ -35,6 +35,7 @@ use aws_sdk_iam::types::{EntityType, Role};
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::actions::{IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS, IAM_LIST_ROLES};
+use super::iam_tags::tag_map;
 use super::{Aws, AwsError, Found, ObservedProfile, ObservedRole, Profiles, ServiceLinkedRole};
 use super::{call, split_ownership_mark};
 use crate::policy::from_iam;
@@ -319,12 +320,6 @@ impl Snapshot {
     fn users_of(&self, arn: &str) -> Option<Vec<String>> {
         self.policy_users.get(arn).cloned()
     }
-}
-
-fn tag_map(tags: &[aws_sdk_iam::types::Tag]) -> BTreeMap<String, String> {
-    tags.iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect()
 }
 
 impl Aws {
