@@ -207,12 +207,8 @@ impl Aws {
     /// Deletes the policy itself (IAM refuses while it has other versions
     /// or attachments); Ok when it is already gone.
     pub async fn delete_policy(&self, arn: &str) -> Result<(), AwsError> {
-        remove(
-            &IAM_DELETE_POLICY,
-            arn,
-            self.iam.delete_policy().policy_arn(arn).send(),
-        )
-        .await
+        let request = self.iam.delete_policy().policy_arn(arn);
+        remove(&IAM_DELETE_POLICY, arn, request.send()).await
     }
 
     /// The names of the IAM users the policy is attached to.
