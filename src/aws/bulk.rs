@@ -32,14 +32,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
 use aws_sdk_iam::types::{EntityType, Role};
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::actions::{IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS, IAM_LIST_ROLES};
+use super::iam_tags::tag_map;
 use super::{Aws, AwsError, Found, ObservedProfile, ObservedRole, Profiles, ServiceLinkedRole};
 use super::{call, split_ownership_mark};
 use crate::policy::from_iam;
@@ -100,23 +96,14 @@ fn changes_aws(operation: &str) -> bool {
     super::pacing::Kind::of_operation(operation) == super::pacing::Kind::Write
 }
 
-impl Intercept for Changes {
-    fn name(&self) -> &'static str {
-        "NoteChanges"
-    }
+impl super::intercept::Hooks for Changes {
+    const NAME: &'static str = "NoteChanges";
 
-    // Not `read_before_execution`: a client's interceptors run that before
-    // the operation's configuration (its name included) is in the bag.
-    fn read_before_serialization(
-        &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        if cfg.load::<Metadata>().is_none_or(|m| changes_aws(m.name())) {
+    // Not `before_execution`: the operation's name is not in the bag yet.
+    fn before_serialization(&self, cfg: &mut ConfigBag) {
+        if super::intercept::operation(cfg).is_none_or(|(_, name)| changes_aws(name)) {
             self.0.store(true, Ordering::SeqCst);
         }
-        Ok(())
     }
 }
 
@@ -333,12 +320,6 @@ impl Snapshot {
     fn users_of(&self, arn: &str) -> Option<Vec<String>> {
         self.policy_users.get(arn).cloned()
     }
-}
-
-fn tag_map(tags: &[aws_sdk_iam::types::Tag]) -> BTreeMap<String, String> {
-    tags.iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect()
 }
 
 impl Aws {

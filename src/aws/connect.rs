@@ -17,9 +17,10 @@ use aws_credential_types::provider::future::ProvideCredentials as ProvideCredent
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 
 use super::actions::{STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY};
-use super::bulk::{Bulk, Changes};
+use super::bulk::Bulk;
 use super::endpoint;
 pub use super::endpoint::Endpoints;
+use super::intercept::Hooked;
 use super::log::{LogCalls, LogRetries};
 use super::{Aws, AwsError, call, pacing, retry, sdk_call};
 
@@ -86,6 +87,35 @@ pub enum ConnectError {
 }
 
 const DEFAULT_SESSION_NAME: &str = "terraform-provider-clusteriam";
+
+/// A service client on the shared config with the provider's retry policy
+/// (its own partition without a retry quota, configuration mistakes not
+/// retried), its logging, and its pacing once throttled (every call of the
+/// client shares it: all of one provider configuration's calls to the
+/// service). `noting changes`: the client sets `changes` when a call would
+/// change something in AWS (see [`super::bulk`]).
+macro_rules! client {
+    ($sdk:ident, $config:expr, $endpoint:expr, $service:literal $(, noting $changes:expr)?) => {{
+        let pacer = pacing::Pacer::new($service);
+        let builder = $sdk::config::Builder::from($config);
+        $(let builder = builder.interceptor(Hooked($changes.clone()));)?
+        let mut builder = builder
+            .retry_partition(retry::partition(concat!("clusteriam-", $service)))
+            .retry_classifier(retry::FailFast)
+            .interceptor(Hooked(retry::ExplainFailures))
+            .interceptor(Hooked(LogCalls))
+            .interceptor(Hooked(LogRetries))
+            .interceptor(Hooked(pacing::NoticeThrottling(pacer.clone())));
+        if let Some(http) = $config.http_client() {
+            builder = builder.http_client(pacing::PacedHttpClient::new(http, pacer));
+        }
+        if let Some(url) = $endpoint {
+            builder = builder.endpoint_url(url);
+        }
+        $sdk::Client::from_conf(builder.build())
+    }};
+}
+
 /// The longest an AssumeRole (all its attempts) may take.
 const ASSUME_ROLE_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -179,9 +209,9 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
 
     let endpoints = &settings.endpoints;
     let bulk = Bulk::new(settings.bulk_reads);
-    let iam = iam_client(&config, endpoints.iam.as_deref(), bulk.changes());
+    let iam = client!(aws_sdk_iam, &config, endpoints.iam.as_deref(), "iam", noting bulk.changes());
     let sts = sts_client(&config, endpoints.sts.as_deref());
-    let ec2 = ec2_client(&config, endpoints.ec2.as_deref(), bulk.changes());
+    let ec2 = client!(aws_sdk_ec2, &config, endpoints.ec2.as_deref(), "ec2", noting bulk.changes());
     let eks = eks_client(&config, endpoints.eks.as_deref());
 
     let (partition, account_id) = if settings.skip_credentials_validation {
@@ -237,66 +267,8 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
     })
 }
 
-/// A service client on the shared config with the provider's retry policy
-/// (its own partition without a retry quota, configuration mistakes not
-/// retried), its logging, and its pacing once throttled (every call of the
-/// client shares it: all of one provider configuration's calls to the
-/// service).
-macro_rules! client {
-    ($sdk:ident, $config:expr, $endpoint:expr, $service:literal) => {
-        client!($sdk, $config, $endpoint, $service, |builder| builder)
-    };
-    ($sdk:ident, $config:expr, $endpoint:expr, $service:literal, $extra:expr) => {{
-        let pacer = pacing::Pacer::new($service);
-        let mut builder = $extra($sdk::config::Builder::from($config))
-            .retry_partition(retry::partition(concat!("clusteriam-", $service)))
-            .retry_classifier(retry::FailFast)
-            .interceptor(retry::ExplainFailures)
-            .interceptor(LogCalls)
-            .interceptor(LogRetries)
-            .interceptor(pacing::NoticeThrottling(pacer.clone()));
-        if let Some(http) = $config.http_client() {
-            builder = builder.http_client(pacing::PacedHttpClient::new(http, pacer));
-        }
-        if let Some(url) = $endpoint {
-            builder = builder.endpoint_url(url);
-        }
-        $sdk::Client::from_conf(builder.build())
-    }};
-}
-
-/// `changes`: set when a call would change something in AWS (see
-/// [`super::bulk`]).
-fn iam_client(
-    config: &SdkConfig,
-    endpoint: Option<&str>,
-    changes: &Changes,
-) -> aws_sdk_iam::Client {
-    client!(
-        aws_sdk_iam,
-        config,
-        endpoint,
-        "iam",
-        |b: aws_sdk_iam::config::Builder| b.interceptor(changes.clone())
-    )
-}
-
 pub(super) fn sts_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_sts::Client {
     client!(aws_sdk_sts, config, endpoint, "sts")
-}
-
-fn ec2_client(
-    config: &SdkConfig,
-    endpoint: Option<&str>,
-    changes: &Changes,
-) -> aws_sdk_ec2::Client {
-    client!(
-        aws_sdk_ec2,
-        config,
-        endpoint,
-        "ec2",
-        |b: aws_sdk_ec2::config::Builder| b.interceptor(changes.clone())
-    )
 }
 
 fn eks_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_eks::Client {

@@ -11,7 +11,7 @@ use super::actions::{
     IAM_DELETE_POLICY_VERSION, IAM_DETACH_USER_POLICY, IAM_GET_POLICY, IAM_GET_POLICY_VERSION,
     IAM_LIST_ENTITIES_FOR_POLICY, IAM_LIST_POLICY_VERSIONS,
 };
-use super::iam_tags::iam_tags;
+use super::iam_tags::{iam_tags, tag_map};
 use super::{
     Attempts, Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark,
 };
@@ -52,12 +52,7 @@ impl PolicyVersion {
 }
 
 fn policy_from_sdk(p: &aws_sdk_iam::types::Policy) -> ManagedPolicy {
-    let (tags, mark) = split_ownership_mark(
-        p.tags()
-            .iter()
-            .map(|t| (t.key().to_string(), t.value().to_string()))
-            .collect(),
-    );
+    let (tags, mark) = split_ownership_mark(tag_map(p.tags()));
     ManagedPolicy {
         arn: p.arn().unwrap_or_default().to_string(),
         name: p.policy_name().unwrap_or_default().to_string(),
@@ -212,12 +207,8 @@ impl Aws {
     /// Deletes the policy itself (IAM refuses while it has other versions
     /// or attachments); Ok when it is already gone.
     pub async fn delete_policy(&self, arn: &str) -> Result<(), AwsError> {
-        remove(
-            &IAM_DELETE_POLICY,
-            arn,
-            self.iam.delete_policy().policy_arn(arn).send(),
-        )
-        .await
+        let request = self.iam.delete_policy().policy_arn(arn);
+        remove(&IAM_DELETE_POLICY, arn, request.send()).await
     }
 
     /// The names of the IAM users the policy is attached to.

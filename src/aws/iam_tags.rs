@@ -30,6 +30,13 @@ pub(super) fn iam_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
         .collect()
 }
 
+/// A tag map from the SDK's form.
+pub(super) fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect()
+}
+
 impl Aws {
     /// Adds or overwrites these tags.
     pub async fn tag_iam(

@@ -7,7 +7,7 @@ use super::actions::{
     IAM_ADD_ROLE_TO_INSTANCE_PROFILE, IAM_CREATE_INSTANCE_PROFILE, IAM_DELETE_INSTANCE_PROFILE,
     IAM_GET_INSTANCE_PROFILE, IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE,
 };
-use super::iam_tags::iam_tags;
+use super::iam_tags::{iam_tags, tag_map};
 use super::role::{ObservedProfile, not_yet_visible};
 use super::{Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark};
 
@@ -25,13 +25,7 @@ impl Aws {
             .await,
         )?;
         Ok(out.and_then(|o| o.instance_profile).map(|p| {
-            let (tags, mark) = split_ownership_mark(
-                p.tags
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|t| (t.key, t.value))
-                    .collect(),
-            );
+            let (tags, mark) = split_ownership_mark(tag_map(p.tags()));
             ObservedProfile {
                 name: p.instance_profile_name,
                 arn: p.arn,

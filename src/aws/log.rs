@@ -6,18 +6,11 @@ use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
-    FinalizerInterceptorContextRef,
-};
-use aws_smithy_runtime_api::client::orchestrator::Metadata;
-use aws_smithy_runtime_api::client::retries::RequestAttempts;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 
 use super::AwsError;
+use super::intercept::{Hooked, Hooks, attempts, operation};
 
 #[derive(Debug)]
 pub struct LogCalls;
@@ -29,30 +22,16 @@ impl Storable for Started {
     type Storer = StoreReplace<Self>;
 }
 
-impl Intercept for LogCalls {
-    fn name(&self) -> &'static str {
-        "LogCalls"
-    }
+impl Hooks for LogCalls {
+    const NAME: &'static str = "LogCalls";
 
-    fn read_before_execution(
-        &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
+    fn before_execution(&self, cfg: &mut ConfigBag) {
         cfg.interceptor_state().store_put(Started(Instant::now()));
-        Ok(())
     }
 
-    fn read_after_execution(
-        &self,
-        context: &FinalizerInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let (service, operation) = cfg
-            .load::<Metadata>()
-            .map_or(("unknown", "unknown"), |m| (m.service(), m.name()));
-        let attempts = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
+    fn after_execution(&self, context: &FinalizerInterceptorContextRef<'_>, cfg: &mut ConfigBag) {
+        let (service, operation) = operation(cfg).unwrap_or(("unknown", "unknown"));
+        let attempts = attempts(cfg);
         let duration_ms = cfg
             .load::<Started>()
             .map_or(0, |s| s.0.elapsed().as_millis() as u64);
@@ -71,7 +50,6 @@ impl Intercept for LogCalls {
             outcome,
             "AWS call"
         );
-        Ok(())
     }
 }
 
@@ -92,8 +70,8 @@ struct AttemptLog {
 
 impl Attempts {
     /// The interceptor to add to the one call (`.customize().interceptor(..)`).
-    pub fn counter(&self) -> CountAttempts {
-        CountAttempts(self.0.clone())
+    pub fn counter(&self) -> Hooked<CountAttempts> {
+        Hooked(CountAttempts(self.0.clone()))
     }
     /// Whether an earlier attempt may have been carried out although its
     /// answer never arrived.
@@ -116,17 +94,10 @@ impl Attempts {
 #[derive(Debug)]
 pub struct CountAttempts(Arc<Mutex<AttemptLog>>);
 
-impl Intercept for CountAttempts {
-    fn name(&self) -> &'static str {
-        "CountAttempts"
-    }
+impl Hooks for CountAttempts {
+    const NAME: &'static str = "CountAttempts";
 
-    fn read_after_attempt(
-        &self,
-        context: &FinalizerInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
+    fn after_attempt(&self, context: &FinalizerInterceptorContextRef<'_>, _cfg: &mut ConfigBag) {
         let ambiguous = match context.response() {
             // AWS answered: a 5xx may come after the work was done, anything
             // else (a throttle, a 4xx, success) says what happened.
@@ -140,7 +111,6 @@ impl Intercept for CountAttempts {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         log.attempts += 1;
         log.ambiguous |= ambiguous;
-        Ok(())
     }
 }
 
@@ -160,39 +130,24 @@ impl Storable for LastFailure {
     type Storer = StoreReplace<Self>;
 }
 
-impl Intercept for LogRetries {
-    fn name(&self) -> &'static str {
-        "LogRetries"
-    }
+impl Hooks for LogRetries {
+    const NAME: &'static str = "LogRetries";
 
-    fn read_after_attempt(
-        &self,
-        context: &FinalizerInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
+    fn after_attempt(&self, context: &FinalizerInterceptorContextRef<'_>, cfg: &mut ConfigBag) {
         if let Some(Err(err)) = context.output_or_error() {
             cfg.interceptor_state().store_put(LastFailure {
                 reason: super::retry::attempt_failure(context.response(), err),
                 at: Instant::now(),
             });
         }
-        Ok(())
     }
 
-    fn read_before_attempt(
-        &self,
-        _context: &BeforeTransmitInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let attempt = cfg.load::<RequestAttempts>().map_or(1, |a| a.attempts());
+    fn before_attempt(&self, cfg: &mut ConfigBag) {
+        let attempt = attempts(cfg);
         if attempt < 2 {
-            return Ok(());
+            return;
         }
-        let (service, operation) = cfg
-            .load::<Metadata>()
-            .map_or(("unknown", "unknown"), |m| (m.service(), m.name()));
+        let (service, operation) = operation(cfg).unwrap_or(("unknown", "unknown"));
         let max_attempts = cfg
             .load::<aws_smithy_types::retry::RetryConfig>()
             .map_or(0, |c| c.max_attempts());
@@ -208,6 +163,5 @@ impl Intercept for LogRetries {
             waited_ms,
             "retrying AWS call"
         );
-        Ok(())
     }
 }

@@ -13,6 +13,7 @@ mod endpoint;
 mod iam_policy;
 mod iam_tags;
 mod instance_profile;
+mod intercept;
 mod log;
 mod oidc;
 mod pacing;

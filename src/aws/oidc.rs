@@ -8,7 +8,7 @@ use super::actions::{
     IAM_REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
     IAM_UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
 };
-use super::iam_tags::iam_tags;
+use super::iam_tags::{iam_tags, tag_map};
 use super::{
     Attempts, Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark,
 };
@@ -97,12 +97,7 @@ impl Aws {
         .await;
         found(result).map(|out| {
             out.map(|p| {
-                let (tags, mark) = split_ownership_mark(
-                    p.tags()
-                        .iter()
-                        .map(|t| (t.key().to_string(), t.value().to_string()))
-                        .collect(),
-                );
+                let (tags, mark) = split_ownership_mark(tag_map(p.tags()));
                 OidcProvider {
                     arn: arn.to_string(),
                     url: p.url().unwrap_or_default().to_string(),

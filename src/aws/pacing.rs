@@ -25,9 +25,8 @@ use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
     SharedHttpConnector,
 };
-use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef;
-use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, Metadata};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use tokio::time::Instant;
@@ -275,27 +274,19 @@ impl HttpConnector for PacedConnector {
 #[derive(Debug)]
 pub struct NoticeThrottling(pub Arc<Pacer>);
 
-impl Intercept for NoticeThrottling {
-    fn name(&self) -> &'static str {
-        "NoticeThrottling"
-    }
+impl super::intercept::Hooks for NoticeThrottling {
+    const NAME: &'static str = "NoticeThrottling";
 
-    fn read_after_attempt(
-        &self,
-        context: &FinalizerInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
+    fn after_attempt(&self, context: &FinalizerInterceptorContextRef<'_>, cfg: &mut ConfigBag) {
         let throttled = context
             .response()
             .and_then(super::retry::aws_error_code)
             .is_some_and(|code| super::is_throttling(&code));
         if throttled {
-            let operation = cfg.load::<Metadata>().map_or("", |m| m.name());
+            let operation = super::intercept::operation(cfg).map_or("", |(_, name)| name);
             self.0
                 .throttled(Kind::of_operation(operation), Instant::now());
         }
-        Ok(())
     }
 }
 

@@ -25,17 +25,14 @@ use std::time::Duration;
 
 use aws_sdk_iam::config::retry::{RetryConfig, RetryMode, RetryPartition, TokenBucket};
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextMut, InterceptorContext,
+    FinalizerInterceptorContextMut, InterceptorContext,
 };
-use aws_smithy_runtime_api::client::orchestrator::{HttpResponse, Metadata, OrchestratorError};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse, OrchestratorError};
 use aws_smithy_runtime_api::client::result::ConnectorError;
-use aws_smithy_runtime_api::client::retries::RequestAttempts;
 use aws_smithy_runtime_api::client::retries::classifiers::{
     ClassifyRetry, RetryAction, RetryClassifierPriority,
 };
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 use aws_smithy_types::error::display::DisplayErrorContext;
 
@@ -280,38 +277,22 @@ impl Storable for Endpoint {
 #[derive(Debug)]
 pub struct ExplainFailures;
 
-impl Intercept for ExplainFailures {
-    fn name(&self) -> &'static str {
-        "ExplainFailures"
-    }
+impl super::intercept::Hooks for ExplainFailures {
+    const NAME: &'static str = "ExplainFailures";
 
-    fn read_before_transmit(
-        &self,
-        context: &BeforeTransmitInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
+    fn before_transmit(&self, request: &HttpRequest, cfg: &mut ConfigBag) {
         cfg.interceptor_state()
-            .store_put(Endpoint(origin(context.request().uri()).to_string()));
-        Ok(())
+            .store_put(Endpoint(origin(request.uri()).to_string()));
     }
 
-    fn modify_before_completion(
-        &self,
-        context: &mut FinalizerInterceptorContextMut<'_>,
-        _runtime_components: &RuntimeComponents,
-        cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
+    fn before_completion(&self, context: &mut FinalizerInterceptorContextMut<'_>, cfg: &ConfigBag) {
         if !matches!(context.output_or_error(), Some(Err(_))) {
-            return Ok(());
+            return;
         }
         let endpoint = cfg.load::<Endpoint>().map(|e| e.0.clone());
-        let attempts = cfg
-            .load::<RequestAttempts>()
-            .map_or(1, |a| a.attempts() as u32);
-        let service = cfg
-            .load::<Metadata>()
-            .map_or_else(|| "AWS".to_string(), |m| m.service().to_string());
+        let attempts = super::intercept::attempts(cfg);
+        let service = super::intercept::operation(cfg)
+            .map_or_else(|| "AWS".to_string(), |(service, _)| service.to_string());
         if let Some(response) = context.response_mut() {
             let headers = response.headers_mut();
             if let Some(endpoint) = &endpoint {
@@ -319,7 +300,7 @@ impl Intercept for ExplainFailures {
             }
             let _ = headers.try_insert(SERVICE_HEADER, service);
             let _ = headers.try_insert(ATTEMPTS_HEADER, attempts.to_string());
-            return Ok(());
+            return;
         }
         if let Some(Err(err)) = context.output_or_error_mut() {
             if let Some(connector) = err.as_connector_error() {
@@ -339,7 +320,6 @@ impl Intercept for ExplainFailures {
                 });
             }
         }
-        Ok(())
     }
 }
 
@@ -386,4 +366,4 @@ impl fmt::Display for CallFailed {
 impl StdError for CallFailed {}
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

@@ -12,7 +12,7 @@ use super::actions::{
     IAM_PUT_ROLE_PERMISSIONS_BOUNDARY, IAM_PUT_ROLE_POLICY, IAM_UPDATE_ASSUME_ROLE_POLICY,
     IAM_UPDATE_ROLE,
 };
-use super::iam_tags::iam_tags;
+use super::iam_tags::{iam_tags, tag_map};
 use super::{
     Attempts, Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark,
 };
@@ -163,13 +163,7 @@ impl Aws {
         };
         // GetRole returns all of a role's tags (at most 50), so no
         // ListRoleTags: one call fewer on every refresh (BENCHMARKS.md).
-        let (tags, mark) = split_ownership_mark(
-            role.tags
-                .unwrap_or_default()
-                .into_iter()
-                .map(|t| (t.key, t.value))
-                .collect(),
-        );
+        let (tags, mark) = split_ownership_mark(tag_map(role.tags()));
         let observed = ObservedRole {
             name: role.role_name,
             path: role.path,

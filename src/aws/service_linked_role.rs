@@ -103,18 +103,10 @@ impl Aws {
         &self,
         service: &str,
     ) -> Result<Option<ServiceLinkedRole>, AwsError> {
-        let roles = call(
-            &IAM_LIST_ROLES,
-            service_path(service),
-            self.iam
-                .list_roles()
-                .path_prefix(service_path(service))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await?;
+        let path = service_path(service);
+        let listing = self.iam.list_roles().path_prefix(&path);
+        let pages = listing.into_paginator().items().send();
+        let roles = call(&IAM_LIST_ROLES, path, pages.try_collect()).await?;
         // ListRoles leaves tags out: the mark is read with GetRole when needed.
         Ok(roles.into_iter().next().map(|r| ServiceLinkedRole {
             name: r.role_name,

@@ -28,23 +28,20 @@ fn ownership_marks_are_unique_and_valid_tag_values() {
 #[tokio::test(start_paused = true)]
 async fn propagation_errors_are_retried_until_iam_catches_up() {
     let calls = Cell::new(0);
-    let result = retry_until(
-        Duration::from_secs(120),
-        "CreateRole",
-        |e| e.code.as_deref() == Some("MalformedPolicyDocument"),
-        || {
-            calls.set(calls.get() + 1);
-            let n = calls.get();
-            async move {
-                if n < 4 {
-                    Err(invalid_principal())
-                } else {
-                    Ok(n)
-                }
+    // The first three attempts meet a principal IAM does not know yet.
+    let attempt = || {
+        calls.set(calls.get() + 1);
+        let n = calls.get();
+        async move {
+            if n < 4 {
+                Err(invalid_principal())
+            } else {
+                Ok(n)
             }
-        },
-    )
-    .await;
+        }
+    };
+    let malformed = |e: &AwsError| e.code.as_deref() == Some("MalformedPolicyDocument");
+    let result = retry_until(Duration::from_secs(120), "CreateRole", malformed, attempt).await;
     assert_eq!(result.unwrap(), 4);
 }
 

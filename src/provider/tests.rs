@@ -1,4 +1,5 @@
 use super::*;
+use crate::aws::ConnectError;
 
 #[test]
 fn errors_never_repeat_secret_settings() {

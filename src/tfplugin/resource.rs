@@ -73,12 +73,26 @@ pub struct CreateRequest<'a, C> {
     pub cancel: &'a CancellationToken,
 }
 
-/// Starts null: a create that fails before making anything leaves nothing.
-pub struct CreateResponse {
+/// What create, read and update fill in: the state, the private data and
+/// the diagnostics. The server starts it as what a failure leaves in place.
+pub struct StateResponse {
     pub state: Value,
     pub private: Vec<u8>,
     pub diagnostics: Diagnostics,
 }
+
+impl StateResponse {
+    pub fn new(state: Value, private: Vec<u8>) -> StateResponse {
+        StateResponse {
+            state,
+            private,
+            diagnostics: Diagnostics::default(),
+        }
+    }
+}
+
+/// Starts null: a create that fails before making anything leaves nothing.
+pub type CreateResponse = StateResponse;
 
 pub struct ReadRequest<'a, C> {
     pub client: &'a C,
@@ -87,11 +101,7 @@ pub struct ReadRequest<'a, C> {
 }
 
 /// Starts as the stored state and private data: a read that fails keeps them.
-pub struct ReadResponse {
-    pub state: Value,
-    pub private: Vec<u8>,
-    pub diagnostics: Diagnostics,
-}
+pub type ReadResponse = StateResponse;
 
 pub struct UpdateRequest<'a, C> {
     pub client: &'a C,
@@ -103,11 +113,7 @@ pub struct UpdateRequest<'a, C> {
 
 /// Starts as the prior state and the planned private data: an update that
 /// fails before changing anything leaves them.
-pub struct UpdateResponse {
-    pub state: Value,
-    pub private: Vec<u8>,
-    pub diagnostics: Diagnostics,
-}
+pub type UpdateResponse = StateResponse;
 
 pub struct DeleteRequest<'a, C> {
     pub client: &'a C,
@@ -126,11 +132,7 @@ pub struct ImportRequest<'a, C> {
 }
 
 /// Starts null: nothing is imported unless the resource says what.
-#[derive(Default)]
-pub struct ImportResponse {
-    pub state: Value,
-    pub diagnostics: Diagnostics,
-}
+pub type ImportResponse = NewState;
 
 /// A data source type over the configured client `C`.
 #[async_trait]
@@ -148,8 +150,12 @@ pub struct DataReadRequest<'a, C> {
 }
 
 /// Starts null.
+pub type DataReadResponse = NewState;
+
+/// What import and a data source's read fill in: a state that starts null,
+/// and the diagnostics.
 #[derive(Default)]
-pub struct DataReadResponse {
+pub struct NewState {
     pub state: Value,
     pub diagnostics: Diagnostics,
 }

@@ -12,6 +12,7 @@ use aws_smithy_types::body::SdkBody;
 
 use super::*;
 use crate::aws::connect::sts_client;
+use crate::aws::retry::tests::{IDENTITY, THROTTLED};
 use crate::aws::retry::{max_attempts, retry_config};
 
 fn request(method: &str, body: &str) -> HttpRequest {
@@ -84,15 +85,6 @@ fn an_idle_bucket_lets_a_burst_go_then_paces_again() {
     let next = pacer.turn(Kind::Read, later).unwrap() - later;
     assert!(next.abs_diff(Duration::from_millis(50)) < Duration::from_millis(1));
 }
-
-const IDENTITY: &str = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
-    <GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/t</Arn><UserId>AIDATEST</UserId>\
-    <Account>123456789012</Account></GetCallerIdentityResult>\
-    <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
-
-const THROTTLED: &str = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
-    <Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>\
-    <RequestId>r</RequestId></ErrorResponse>";
 
 /// A fake AWS in the HTTP client's place: throttles the first request,
 /// answers every other, and notes when each arrived.

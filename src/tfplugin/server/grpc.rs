@@ -41,48 +41,6 @@ async fn guarded<T>(
     })
 }
 
-/// Answers an RPC through [`guarded`], filling `diagnostics` on a panic.
-macro_rules! answer {
-    ($self:ident, $what:literal, $fut:expr, $resp:ty) => {
-        Ok(Response::new(
-            match guarded($what, $self.0.binary_name, $fut).await {
-                Ok(resp) => resp,
-                Err(diagnostics) => <$resp>::default().with_diagnostics(diagnostics),
-            },
-        ))
-    };
-}
-
-trait WithDiagnostics {
-    fn with_diagnostics(self, diagnostics: Vec<pb::Diagnostic>) -> Self;
-}
-
-macro_rules! with_diagnostics {
-    ($($t:ty),* $(,)?) => {$(
-        impl WithDiagnostics for $t {
-            fn with_diagnostics(mut self, diagnostics: Vec<pb::Diagnostic>) -> Self {
-                self.diagnostics = diagnostics;
-                self
-            }
-        }
-    )*};
-}
-
-with_diagnostics!(
-    pb::get_provider_schema::Response,
-    pb::validate_provider_config::Response,
-    pb::validate_resource_config::Response,
-    pb::validate_data_resource_config::Response,
-    pb::upgrade_resource_state::Response,
-    pb::configure_provider::Response,
-    pb::read_resource::Response,
-    pb::plan_resource_change::Response,
-    pb::apply_resource_change::Response,
-    pb::import_resource_state::Response,
-    pb::read_data_source::Response,
-    pb::get_functions::Response,
-);
-
 fn unsupported(summary: &str, detail: &str) -> Vec<pb::Diagnostic> {
     let mut diags = Diagnostics::default();
     diags.error(summary, detail);
@@ -91,276 +49,134 @@ fn unsupported(summary: &str, detail: &str) -> Vec<pb::Diagnostic> {
 
 pub(crate) struct ProviderService<P: Provider>(pub(crate) Arc<Server<P>>);
 
-#[tonic::async_trait]
-impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
-    async fn get_metadata(
-        &self,
-        _req: Request<pb::get_metadata::Request>,
-    ) -> Result<Response<pb::get_metadata::Response>, Status> {
-        Ok(Response::new(self.0.metadata()))
-    }
-
-    async fn get_provider_schema(
-        &self,
-        _req: Request<pb::get_provider_schema::Request>,
-    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
-        answer!(
-            self,
-            "GetProviderSchema",
-            async { self.0.provider_schema() },
-            pb::get_provider_schema::Response
-        )
-    }
-
-    async fn validate_provider_config(
-        &self,
-        req: Request<pb::validate_provider_config::Request>,
-    ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
-        answer!(
-            self,
-            "ValidateProviderConfig",
-            async { self.0.validate_provider(req.into_inner()) },
-            pb::validate_provider_config::Response
-        )
-    }
-
-    async fn validate_resource_config(
-        &self,
-        req: Request<pb::validate_resource_config::Request>,
-    ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
-        answer!(
-            self,
-            "ValidateResourceConfig",
-            async { self.0.validate_resource(req.into_inner()) },
-            pb::validate_resource_config::Response
-        )
-    }
-
-    async fn validate_data_resource_config(
-        &self,
-        req: Request<pb::validate_data_resource_config::Request>,
-    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
-        answer!(
-            self,
-            "ValidateDataResourceConfig",
-            async { self.0.validate_data_source(req.into_inner()) },
-            pb::validate_data_resource_config::Response
-        )
-    }
-
-    async fn upgrade_resource_state(
-        &self,
-        req: Request<pb::upgrade_resource_state::Request>,
-    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
-        answer!(
-            self,
-            "UpgradeResourceState",
-            async { self.0.upgrade_state(req.into_inner()) },
-            pb::upgrade_resource_state::Response
-        )
-    }
-
-    async fn get_resource_identity_schemas(
-        &self,
-        _req: Request<pb::get_resource_identity_schemas::Request>,
-    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
-        // No resource offers an identity yet; an empty map says so.
-        Ok(Response::new(Default::default()))
-    }
-
-    async fn upgrade_resource_identity(
-        &self,
-        req: Request<pb::upgrade_resource_identity::Request>,
-    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
-        Ok(Response::new(pb::upgrade_resource_identity::Response {
-            upgraded_identity: None,
-            diagnostics: unsupported(
-                "Resource identity not supported",
-                &format!(
-                    "`{}` has no resource identity; import it by its id instead.",
-                    req.into_inner().type_name
-                ),
-            ),
-        }))
-    }
-
-    async fn configure_provider(
-        &self,
-        req: Request<pb::configure_provider::Request>,
-    ) -> Result<Response<pb::configure_provider::Response>, Status> {
-        answer!(
-            self,
-            "ConfigureProvider",
-            self.0.configure(req.into_inner()),
-            pb::configure_provider::Response
-        )
-    }
-
-    async fn read_resource(
-        &self,
-        req: Request<pb::read_resource::Request>,
-    ) -> Result<Response<pb::read_resource::Response>, Status> {
-        answer!(
-            self,
-            "ReadResource",
-            self.0.read_resource(req.into_inner()),
-            pb::read_resource::Response
-        )
-    }
-
-    async fn plan_resource_change(
-        &self,
-        req: Request<pb::plan_resource_change::Request>,
-    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
-        answer!(
-            self,
-            "PlanResourceChange",
-            self.0.plan_resource(req.into_inner()),
-            pb::plan_resource_change::Response
-        )
-    }
-
-    async fn apply_resource_change(
-        &self,
-        req: Request<pb::apply_resource_change::Request>,
-    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
-        answer!(
-            self,
-            "ApplyResourceChange",
-            self.0.apply_resource(req.into_inner()),
-            pb::apply_resource_change::Response
-        )
-    }
-
-    async fn import_resource_state(
-        &self,
-        req: Request<pb::import_resource_state::Request>,
-    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
-        answer!(
-            self,
-            "ImportResourceState",
-            self.0.import_resource(req.into_inner()),
-            pb::import_resource_state::Response
-        )
-    }
-
-    async fn move_resource_state(
-        &self,
-        req: Request<pb::move_resource_state::Request>,
-    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
-        let req = req.into_inner();
-        Ok(Response::new(pb::move_resource_state::Response {
-            diagnostics: unsupported(
-                "Moving resource state is not supported",
-                &format!(
-                    "`{}` cannot be moved to `{}`. Remove the old resource from state and import the new one.",
-                    req.source_type_name, req.target_type_name
-                ),
-            ),
-            ..Default::default()
-        }))
-    }
-
-    async fn read_data_source(
-        &self,
-        req: Request<pb::read_data_source::Request>,
-    ) -> Result<Response<pb::read_data_source::Response>, Status> {
-        answer!(
-            self,
-            "ReadDataSource",
-            self.0.read_data(req.into_inner()),
-            pb::read_data_source::Response
-        )
-    }
-
-    async fn validate_ephemeral_resource_config(
-        &self,
-        req: Request<pb::validate_ephemeral_resource_config::Request>,
-    ) -> Result<Response<pb::validate_ephemeral_resource_config::Response>, Status> {
-        Ok(Response::new(
-            pb::validate_ephemeral_resource_config::Response {
-                diagnostics: no_ephemeral(&req.into_inner().type_name),
+/// The `Provider` service, one entry per RPC: the method (which is also the
+/// name of its messages' module in `pb`), then `|server, request|` and the
+/// answer. With an RPC name, the answer is a future run through [`guarded`],
+/// a panic answering with `diagnostics`; without, it is the response.
+macro_rules! provider_service {
+    ($($rpc:ident $($what:literal)? => |$server:tt, $req:tt| $answer:expr;)*) => {
+        #[tonic::async_trait]
+        impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
+            $(
+                async fn $rpc(
+                    &self,
+                    req: Request<pb::$rpc::Request>,
+                ) -> Result<Response<pb::$rpc::Response>, Status> {
+                    let $server = &self.0;
+                    let $req = req.into_inner();
+                    Ok(Response::new(provider_service!(@answer self, $rpc, $($what,)? $answer)))
+                }
+            )*
+        }
+    };
+    (@answer $self:ident, $rpc:ident, $what:literal, $answer:expr) => {
+        match guarded($what, $self.0.binary_name, $answer).await {
+            Ok(resp) => resp,
+            Err(diagnostics) => pb::$rpc::Response {
+                diagnostics,
+                ..Default::default()
             },
-        ))
-    }
+        }
+    };
+    (@answer $self:ident, $rpc:ident, $answer:expr) => {
+        $answer
+    };
+}
 
-    async fn open_ephemeral_resource(
-        &self,
-        req: Request<pb::open_ephemeral_resource::Request>,
-    ) -> Result<Response<pb::open_ephemeral_resource::Response>, Status> {
-        Ok(Response::new(pb::open_ephemeral_resource::Response {
-            diagnostics: no_ephemeral(&req.into_inner().type_name),
-            ..Default::default()
-        }))
-    }
-
-    async fn renew_ephemeral_resource(
-        &self,
-        req: Request<pb::renew_ephemeral_resource::Request>,
-    ) -> Result<Response<pb::renew_ephemeral_resource::Response>, Status> {
-        Ok(Response::new(pb::renew_ephemeral_resource::Response {
-            diagnostics: no_ephemeral(&req.into_inner().type_name),
-            ..Default::default()
-        }))
-    }
-
-    async fn close_ephemeral_resource(
-        &self,
-        req: Request<pb::close_ephemeral_resource::Request>,
-    ) -> Result<Response<pb::close_ephemeral_resource::Response>, Status> {
-        Ok(Response::new(pb::close_ephemeral_resource::Response {
-            diagnostics: no_ephemeral(&req.into_inner().type_name),
-        }))
-    }
-
-    async fn get_functions(
-        &self,
-        _req: Request<pb::get_functions::Request>,
-    ) -> Result<Response<pb::get_functions::Response>, Status> {
-        answer!(
-            self,
-            "GetFunctions",
-            async { self.0.get_functions() },
-            pb::get_functions::Response
-        )
-    }
-
-    async fn call_function(
-        &self,
-        req: Request<pb::call_function::Request>,
-    ) -> Result<Response<pb::call_function::Response>, Status> {
-        let req = req.into_inner();
-        let what = format!("CallFunction `{}`", req.name);
-        let answer = guarded(&what, self.0.binary_name, async {
-            self.0.call_function(req)
-        })
-        .await;
-        // A call answers with an error, not diagnostics.
-        Ok(Response::new(answer.unwrap_or_else(|diagnostics| {
-            pb::call_function::Response {
-                result: None,
-                error: Some(pb::FunctionError {
-                    text: diagnostics
-                        .into_iter()
-                        .map(|d| d.detail)
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                    function_argument: None,
-                }),
-            }
-        })))
-    }
-
-    async fn stop_provider(
-        &self,
-        _req: Request<pb::stop_provider::Request>,
-    ) -> Result<Response<pb::stop_provider::Response>, Status> {
+provider_service! {
+    get_provider_schema "GetProviderSchema" => |server, _| async { server.provider_schema() };
+    validate_provider_config "ValidateProviderConfig" =>
+        |server, req| async { server.validate_provider(req) };
+    validate_resource_config "ValidateResourceConfig" => |server, req| async {
+        let diagnostics = server.validate_type(&req.type_name, req.config, Server::resource,
+            |resource, config, diags| resource.validate(config, diags));
+        pb::validate_resource_config::Response { diagnostics }
+    };
+    validate_data_resource_config "ValidateDataResourceConfig" => |server, req| async {
+        let diagnostics = server.validate_type(&req.type_name, req.config, Server::data_source,
+            |data_source, config, diags| data_source.validate(config, diags));
+        pb::validate_data_resource_config::Response { diagnostics }
+    };
+    upgrade_resource_state "UpgradeResourceState" =>
+        |server, req| async { server.upgrade_state(req) };
+    configure_provider "ConfigureProvider" => |server, req| server.configure(req);
+    read_resource "ReadResource" => |server, req| server.read_resource(req);
+    plan_resource_change "PlanResourceChange" => |server, req| server.plan_resource(req);
+    apply_resource_change "ApplyResourceChange" => |server, req| server.apply_resource(req);
+    import_resource_state "ImportResourceState" => |server, req| server.import_resource(req);
+    read_data_source "ReadDataSource" => |server, req| server.read_data(req);
+    get_functions "GetFunctions" => |server, _| async { server.get_functions() };
+    get_metadata => |server, _| server.metadata();
+    // No resource offers an identity yet; an empty map says so.
+    get_resource_identity_schemas => |_, _| Default::default();
+    upgrade_resource_identity => |_, req| pb::upgrade_resource_identity::Response {
+        upgraded_identity: None,
+        diagnostics: unsupported(
+            "Resource identity not supported",
+            &format!(
+                "`{}` has no resource identity; import it by its id instead.",
+                req.type_name
+            ),
+        ),
+    };
+    move_resource_state => |_, req| pb::move_resource_state::Response {
+        diagnostics: unsupported(
+            "Moving resource state is not supported",
+            &format!(
+                "`{}` cannot be moved to `{}`. Remove the old resource from state and import the new one.",
+                req.source_type_name, req.target_type_name
+            ),
+        ),
+        ..Default::default()
+    };
+    validate_ephemeral_resource_config => |_, req| {
+        pb::validate_ephemeral_resource_config::Response {
+            diagnostics: no_ephemeral(&req.type_name),
+        }
+    };
+    open_ephemeral_resource => |_, req| pb::open_ephemeral_resource::Response {
+        diagnostics: no_ephemeral(&req.type_name),
+        ..Default::default()
+    };
+    renew_ephemeral_resource => |_, req| pb::renew_ephemeral_resource::Response {
+        diagnostics: no_ephemeral(&req.type_name),
+        ..Default::default()
+    };
+    close_ephemeral_resource => |_, req| pb::close_ephemeral_resource::Response {
+        diagnostics: no_ephemeral(&req.type_name),
+    };
+    call_function => |server, req| call_function(server, req).await;
+    stop_provider => |server, _| {
         tracing::info!("StopProvider: cancelling work in flight");
-        self.0.stop.lock().expect("stop lock").cancel();
-        Ok(Response::new(pb::stop_provider::Response {
+        server.stop.lock().expect("stop lock").cancel();
+        pb::stop_provider::Response {
             error: String::new(),
-        }))
-    }
+        }
+    };
+}
+
+/// Calls a function through [`guarded`]; a call answers with an error, not
+/// diagnostics.
+async fn call_function<P: Provider>(
+    server: &Server<P>,
+    req: pb::call_function::Request,
+) -> pb::call_function::Response {
+    let what = format!("CallFunction `{}`", req.name);
+    let answer = guarded(&what, server.binary_name, async {
+        server.call_function(req)
+    })
+    .await;
+    answer.unwrap_or_else(|diagnostics| pb::call_function::Response {
+        result: None,
+        error: Some(pb::FunctionError {
+            text: diagnostics
+                .into_iter()
+                .map(|d| d.detail)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            function_argument: None,
+        }),
+    })
 }
 
 fn no_ephemeral(type_name: &str) -> Vec<pb::Diagnostic> {

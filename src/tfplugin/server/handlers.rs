@@ -8,8 +8,8 @@ use super::super::diagnostics::Diagnostics;
 use super::super::proto::tfplugin6 as pb;
 use super::super::schema::Block;
 use super::super::value::{self, Value};
-use super::Server;
 use super::conversion::{capabilities, decode, diags_to_pb, encode, function_to_pb, schema_to_pb};
+use super::{ResourceType, Server, Typed};
 use crate::tfplugin::Provider;
 use crate::tfplugin::functions::{CallRequest, FunctionError};
 
@@ -106,59 +106,46 @@ impl<P: Provider> Server<P> {
         }
     }
 
+    /// The provider configuration, decoded and checked by the provider.
+    fn provider_config(&self, config: Option<&pb::DynamicValue>, diags: &mut Diagnostics) -> Value {
+        let block = &self.provider_schema.block;
+        let config = decode(config, block, "provider configuration", diags);
+        if !diags.has_errors() {
+            self.provider.validate(&config, diags);
+        }
+        config
+    }
+
     pub(crate) fn validate_provider(
         &self,
         req: pb::validate_provider_config::Request,
     ) -> pb::validate_provider_config::Response {
         let mut diags = Diagnostics::default();
-        let config = decode(
-            req.config.as_ref(),
-            &self.provider_schema.block,
-            "provider configuration",
-            &mut diags,
-        );
-        if !diags.has_errors() {
-            self.provider.validate(&config, &mut diags);
-        }
+        self.provider_config(req.config.as_ref(), &mut diags);
         pb::validate_provider_config::Response {
             diagnostics: diags_to_pb(diags),
         }
     }
 
-    pub(crate) fn validate_resource(
+    /// Checks the configuration of a resource or data source type, which
+    /// `lookup` finds by name; `check` is the type's own validation.
+    pub(crate) fn validate_type<T: ?Sized>(
         &self,
-        req: pb::validate_resource_config::Request,
-    ) -> pb::validate_resource_config::Response {
+        type_name: &str,
+        config: Option<pb::DynamicValue>,
+        lookup: impl for<'a> FnOnce(&'a Self, &str, &mut Diagnostics) -> Option<&'a Typed<T>>,
+        check: impl FnOnce(&T, &Value, &mut Diagnostics),
+    ) -> Vec<pb::Diagnostic> {
         let mut diags = Diagnostics::default();
-        if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
+        if let Some((typed, schema)) = lookup(self, type_name, &mut diags) {
             validate_config(
-                req.config.as_ref(),
+                config.as_ref(),
                 &schema.block,
                 &mut diags,
-                |config, diags| resource.validate(config, diags),
+                |config, diags| check(typed, config, diags),
             );
         }
-        pb::validate_resource_config::Response {
-            diagnostics: diags_to_pb(diags),
-        }
-    }
-
-    pub(crate) fn validate_data_source(
-        &self,
-        req: pb::validate_data_resource_config::Request,
-    ) -> pb::validate_data_resource_config::Response {
-        let mut diags = Diagnostics::default();
-        if let Some((data_source, schema)) = self.data_source(&req.type_name, &mut diags) {
-            validate_config(
-                req.config.as_ref(),
-                &schema.block,
-                &mut diags,
-                |config, diags| data_source.validate(config, diags),
-            );
-        }
-        pb::validate_data_resource_config::Response {
-            diagnostics: diags_to_pb(diags),
-        }
+        diags_to_pb(diags)
     }
 
     pub(crate) fn upgrade_state(
@@ -166,68 +153,79 @@ impl<P: Provider> Server<P> {
         req: pb::upgrade_resource_state::Request,
     ) -> pb::upgrade_resource_state::Response {
         let mut diags = Diagnostics::default();
-        let mut upgraded = None;
-        if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags) {
-            let raw = req.raw_state.unwrap_or_default();
-            let json = if raw.json.is_empty() {
+        let upgraded_state = self
+            .resource(&req.type_name, &mut diags)
+            .and_then(|resource| self.upgraded(resource, req, &mut diags));
+        pb::upgrade_resource_state::Response {
+            upgraded_state,
+            diagnostics: diags_to_pb(diags),
+        }
+    }
+
+    /// The stored state brought to the resource's schema version, or None
+    /// with an error.
+    fn upgraded(
+        &self,
+        (resource, schema): &ResourceType<P>,
+        req: pb::upgrade_resource_state::Request,
+        diags: &mut Diagnostics,
+    ) -> Option<pb::DynamicValue> {
+        let raw = req.raw_state.unwrap_or_default();
+        if raw.json.is_empty() {
+            diags.error(
+                "Unsupported state format",
+                "The stored state is in the legacy flatmap format, which this provider never \
+                 wrote. Remove the resource from state and import it again.",
+            );
+            return None;
+        }
+        let json = serde_json::from_slice::<serde_json::Value>(&raw.json)
+            .map_err(|e| {
                 diags.error(
-                    "Unsupported state format",
-                    "The stored state is in the legacy flatmap format, which this provider never \
-                     wrote. Remove the resource from state and import it again.",
+                    "Invalid stored state",
+                    format!("The stored state is not valid JSON: {e}."),
+                )
+            })
+            .ok()?;
+        if req.version > schema.version {
+            diags.error(
+                "State written by a newer provider",
+                format!(
+                    "The state of this `{}` was written with schema version {}, but this \
+                     provider knows version {}. Upgrade {}.",
+                    req.type_name, req.version, schema.version, self.binary_name
+                ),
+            );
+            return None;
+        }
+        let json = if req.version < schema.version {
+            let upgraded = resource.upgrade_state(req.version, json);
+            upgraded
+                .map_err(|e| {
+                    diags.error(
+                        "Upgrading stored state",
+                        format!(
+                            "Upgrading `{}` state from version {}: {e}",
+                            req.type_name, req.version
+                        ),
+                    )
+                })
+                .ok()?
+        } else {
+            json
+        };
+        match value::from_json(&json, &schema.block.value_type()) {
+            Ok(v) => encode(&v),
+            Err(e) => {
+                diags.error(
+                    "Invalid stored state",
+                    format!(
+                        "The stored state of this `{}` does not match its schema: {e}.",
+                        req.type_name
+                    ),
                 );
                 None
-            } else {
-                serde_json::from_slice::<serde_json::Value>(&raw.json)
-                    .map_err(|e| {
-                        diags.error(
-                            "Invalid stored state",
-                            format!("The stored state is not valid JSON: {e}."),
-                        )
-                    })
-                    .ok()
-            };
-            if let Some(json) = json {
-                if req.version > schema.version {
-                    diags.error(
-                        "State written by a newer provider",
-                        format!(
-                            "The state of this `{}` was written with schema version {}, but this \
-                             provider knows version {}. Upgrade {}.",
-                            req.type_name, req.version, schema.version, self.binary_name
-                        ),
-                    );
-                } else {
-                    let json = if req.version < schema.version {
-                        resource.upgrade_state(req.version, json).map_err(|e| {
-                            diags.error(
-                                "Upgrading stored state",
-                                format!(
-                                    "Upgrading `{}` state from version {}: {e}",
-                                    req.type_name, req.version
-                                ),
-                            )
-                        })
-                    } else {
-                        Ok(json)
-                    };
-                    if let Ok(json) = json {
-                        match value::from_json(&json, &schema.block.value_type()) {
-                            Ok(v) => upgraded = encode(&v),
-                            Err(e) => diags.error(
-                                "Invalid stored state",
-                                format!(
-                                    "The stored state of this `{}` does not match its schema: {e}.",
-                                    req.type_name
-                                ),
-                            ),
-                        }
-                    }
-                }
             }
-        }
-        pb::upgrade_resource_state::Response {
-            upgraded_state: upgraded,
-            diagnostics: diags_to_pb(diags),
         }
     }
 
@@ -236,15 +234,7 @@ impl<P: Provider> Server<P> {
         req: pb::configure_provider::Request,
     ) -> pb::configure_provider::Response {
         let mut diags = Diagnostics::default();
-        let config = decode(
-            req.config.as_ref(),
-            &self.provider_schema.block,
-            "provider configuration",
-            &mut diags,
-        );
-        if !diags.has_errors() {
-            self.provider.validate(&config, &mut diags);
-        }
+        let config = self.provider_config(req.config.as_ref(), &mut diags);
         if !diags.has_errors() {
             if let Some(client) = self.provider.configure(&config, &mut diags).await {
                 *self.client.write().expect("client lock") = Some(Arc::new(client));

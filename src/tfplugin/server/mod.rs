@@ -26,8 +26,8 @@ pub(crate) struct Server<P: Provider> {
     /// The plugin binary's name, for messages that say what to upgrade or report.
     binary_name: &'static str,
     provider_schema: Schema,
-    resources: BTreeMap<&'static str, (Box<dyn Resource<P::Client>>, Schema)>,
-    data_sources: BTreeMap<&'static str, (Box<dyn DataSource<P::Client>>, Schema)>,
+    resources: BTreeMap<&'static str, ResourceType<P>>,
+    data_sources: BTreeMap<&'static str, DataSourceType<P>>,
     functions: BTreeMap<&'static str, (Box<dyn Function>, Definition)>,
     client: RwLock<Option<Arc<P::Client>>>,
     /// Cancelled by StopProvider: work in flight winds down, the server stays up.
@@ -73,35 +73,36 @@ impl<P: Provider> Server<P> {
         self.stop.lock().expect("stop lock").clone()
     }
 
-    fn resource(
-        &self,
-        type_name: &str,
-        diags: &mut Diagnostics,
-    ) -> Option<&(Box<dyn Resource<P::Client>>, Schema)> {
-        let found = self.resources.get(type_name);
-        if found.is_none() {
-            diags.error(
-                "Unknown resource type",
-                format!("This provider has no resource type `{type_name}`."),
-            );
-        }
-        found
+    fn resource(&self, name: &str, diags: &mut Diagnostics) -> Option<&ResourceType<P>> {
+        known(&self.resources, "resource", name, diags)
     }
 
-    fn data_source(
-        &self,
-        type_name: &str,
-        diags: &mut Diagnostics,
-    ) -> Option<&(Box<dyn DataSource<P::Client>>, Schema)> {
-        let found = self.data_sources.get(type_name);
-        if found.is_none() {
-            diags.error(
-                "Unknown data source type",
-                format!("This provider has no data source type `{type_name}`."),
-            );
-        }
-        found
+    fn data_source(&self, name: &str, diags: &mut Diagnostics) -> Option<&DataSourceType<P>> {
+        known(&self.data_sources, "data source", name, diags)
     }
+}
+
+/// A resource or data source type with its schema.
+type Typed<T> = (Box<T>, Schema);
+type ResourceType<P> = Typed<dyn Resource<<P as Provider>::Client>>;
+type DataSourceType<P> = Typed<dyn DataSource<<P as Provider>::Client>>;
+
+/// The type named `type_name` of one kind (`resource`, `data source`), or an
+/// error diagnostic when the provider has no such type.
+fn known<'a, T: ?Sized>(
+    types: &'a BTreeMap<&'static str, Typed<T>>,
+    kind: &str,
+    type_name: &str,
+    diags: &mut Diagnostics,
+) -> Option<&'a Typed<T>> {
+    let found = types.get(type_name);
+    if found.is_none() {
+        diags.error(
+            format!("Unknown {kind} type"),
+            format!("This provider has no {kind} type `{type_name}`."),
+        );
+    }
+    found
 }
 
 /// The provider's resources, data sources or functions by name, each with

@@ -33,11 +33,7 @@ impl<P: Provider> Server<P> {
                 && let Some(client) = self.client(&mut diags)
             {
                 // On a failed read the response keeps what is stored.
-                let mut resp = ReadResponse {
-                    state: state.clone(),
-                    private: private.clone(),
-                    diagnostics: Diagnostics::default(),
-                };
+                let mut resp = ReadResponse::new(state.clone(), private.clone());
                 let request = ReadRequest {
                     client: client.as_ref(),
                     state: &state,
@@ -142,11 +138,7 @@ impl<P: Provider> Server<P> {
                     diags.extend(out.diagnostics);
                     (if failed { prior } else { Value::Null }, private)
                 } else if prior.is_null() {
-                    let mut out = CreateResponse {
-                        state: Value::Null,
-                        private: private.clone(),
-                        diagnostics: Diagnostics::default(),
-                    };
+                    let mut out = CreateResponse::new(Value::Null, private.clone());
                     let request = CreateRequest {
                         client: client.as_ref(),
                         planned: &planned,
@@ -156,11 +148,7 @@ impl<P: Provider> Server<P> {
                     diags.extend(out.diagnostics);
                     (out.state, out.private)
                 } else {
-                    let mut out = UpdateResponse {
-                        state: prior.clone(),
-                        private: private.clone(),
-                        diagnostics: Diagnostics::default(),
-                    };
+                    let mut out = UpdateResponse::new(prior.clone(), private.clone());
                     let request = UpdateRequest {
                         client: client.as_ref(),
                         prior: &prior,

@@ -101,8 +101,10 @@ async fn configured_service() -> ProviderService<TestProvider> {
     service
 }
 
-#[tokio::test]
-async fn resource_operations_need_a_configured_provider() {
+/// Reads the widget `w` (whose read panics).
+async fn read_widget(
+    service: &ProviderService<TestProvider>,
+) -> Result<tonic::Response<pb::read_resource::Response>, tonic::Status> {
     use pb::provider_server::Provider as _;
     let state = encode(&Value::Map(
         [
@@ -111,14 +113,36 @@ async fn resource_operations_need_a_configured_provider() {
         ]
         .into(),
     ));
-    let resp = service()
-        .read_resource(Request::new(pb::read_resource::Request {
-            type_name: "test_widget".into(),
-            current_state: state,
-            ..Default::default()
-        }))
+    let request = pb::read_resource::Request {
+        type_name: "test_widget".into(),
+        current_state: state,
+        ..Default::default()
+    };
+    service.read_resource(Request::new(request)).await
+}
+
+/// Upgrades a widget's JSON state stored at schema `version`.
+async fn upgrade_widget(version: i64, json: &[u8]) -> pb::upgrade_resource_state::Response {
+    use pb::provider_server::Provider as _;
+    let raw_state = pb::RawState {
+        json: json.to_vec(),
+        flatmap: Default::default(),
+    };
+    let request = pb::upgrade_resource_state::Request {
+        type_name: "test_widget".into(),
+        version,
+        raw_state: Some(raw_state),
+    };
+    let service = service();
+    let resp = service.upgrade_resource_state(Request::new(request));
+    resp.await.unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn resource_operations_need_a_configured_provider() {
+    let resp = read_widget(&service())
         .await
-        .unwrap()
+        .expect("an answer")
         .into_inner();
     // The widget's read (which panics) is never reached.
     assert_eq!(resp.diagnostics.len(), 1);
@@ -127,19 +151,7 @@ async fn resource_operations_need_a_configured_provider() {
 
 #[tokio::test]
 async fn upgrade_runs_the_resources_hook_from_older_versions() {
-    use pb::provider_server::Provider as _;
-    let resp = service()
-        .upgrade_resource_state(Request::new(pb::upgrade_resource_state::Request {
-            type_name: "test_widget".into(),
-            version: 0,
-            raw_state: Some(pb::RawState {
-                json: br#"{"title":"w1","id":"w1"}"#.to_vec(),
-                flatmap: Default::default(),
-            }),
-        }))
-        .await
-        .unwrap()
-        .into_inner();
+    let resp = upgrade_widget(0, br#"{"title":"w1","id":"w1"}"#).await;
     assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
     let ty = Widget.schema().block.value_type();
     let state = value::from_msgpack(&resp.upgraded_state.unwrap().msgpack, &ty).unwrap();
@@ -148,29 +160,15 @@ async fn upgrade_runs_the_resources_hook_from_older_versions() {
 
 #[tokio::test]
 async fn state_from_a_newer_provider_is_refused() {
-    use pb::provider_server::Provider as _;
-    let resp = service()
-        .upgrade_resource_state(Request::new(pb::upgrade_resource_state::Request {
-            type_name: "test_widget".into(),
-            version: 7,
-            raw_state: Some(pb::RawState {
-                json: br#"{"name":"w1","id":"w1"}"#.to_vec(),
-                flatmap: Default::default(),
-            }),
-        }))
-        .await
-        .unwrap()
-        .into_inner();
+    let resp = upgrade_widget(7, br#"{"name":"w1","id":"w1"}"#).await;
     assert_eq!(
         resp.diagnostics[0].summary,
         "State written by a newer provider"
     );
+    let detail = &resp.diagnostics[0].detail;
     assert!(
-        resp.diagnostics[0]
-            .detail
-            .ends_with("Upgrade terraform-provider-test."),
-        "{}",
-        resp.diagnostics[0].detail
+        detail.ends_with("Upgrade terraform-provider-test."),
+        "{detail}"
     );
 }
 
@@ -178,19 +176,7 @@ async fn state_from_a_newer_provider_is_refused() {
 async fn a_panicking_handler_becomes_an_error_diagnostic_and_the_server_lives_on() {
     use pb::provider_server::Provider as _;
     let service = configured_service().await;
-    let state = encode(&Value::Map(
-        [
-            ("name".to_string(), Value::string("w")),
-            ("id".to_string(), Value::string("w")),
-        ]
-        .into(),
-    ));
-    let resp = service
-        .read_resource(Request::new(pb::read_resource::Request {
-            type_name: "test_widget".into(),
-            current_state: state,
-            ..Default::default()
-        }))
+    let resp = read_widget(&service)
         .await
         .expect("an answer, not a transport error")
         .into_inner();
@@ -201,12 +187,10 @@ async fn a_panicking_handler_becomes_an_error_diagnostic_and_the_server_lives_on
     );
     assert!(resp.diagnostics[0].detail.contains("widget exploded"));
     // The provider names its own binary; the protocol layer names none.
+    let detail = &resp.diagnostics[0].detail;
     assert!(
-        resp.diagnostics[0]
-            .detail
-            .contains("This is a bug in terraform-provider-test;"),
-        "{}",
-        resp.diagnostics[0].detail
+        detail.contains("This is a bug in terraform-provider-test;"),
+        "{detail}"
     );
     // The next request is served normally.
     let schema = service
