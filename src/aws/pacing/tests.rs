@@ -85,6 +85,53 @@ fn an_idle_bucket_lets_a_burst_go_then_paces_again() {
     assert!(next.abs_diff(Duration::from_millis(50)) < Duration::from_millis(1));
 }
 
+/// The gap between turns taken back to back at `at`, once past the burst
+/// an idle bucket allows.
+fn gap(pacer: &Pacer, at: Instant) -> Duration {
+    let turns: Vec<Instant> = (0..40)
+        .map(|_| pacer.turn(Kind::Read, at).unwrap())
+        .collect();
+    turns[39] - turns[38]
+}
+
+#[test]
+fn throttled_while_paced_slows_down_then_climbs_back() {
+    let pacer = Pacer::new("iam");
+    let start = Instant::now();
+    pacer.throttled(Kind::Read, start);
+    assert!(gap(&pacer, start).abs_diff(Duration::from_millis(50)) < Duration::from_millis(1));
+
+    // Throttled again a second later (the calls already on their way when
+    // pacing began don't count): IAM reads go at 15 a second.
+    let later = start + Duration::from_millis(1500);
+    pacer.throttled(Kind::Read, later);
+    let slowed = gap(&pacer, later);
+    assert!(
+        slowed.abs_diff(Duration::from_secs_f64(1.0 / 15.0)) < Duration::from_millis(1),
+        "{slowed:?}"
+    );
+    // Throttles within the next second meet the same empty bucket: no
+    // further cut.
+    pacer.throttled(Kind::Read, later + Duration::from_millis(500));
+    let settle = later + Duration::from_millis(500);
+    assert!(gap(&pacer, settle) < slowed, "climbing, not cut again");
+
+    // Each cut takes a quarter; it never stops the calls.
+    let mut at = later;
+    for _ in 0..100 {
+        at += Duration::from_secs(1);
+        pacer.throttled(Kind::Read, at);
+    }
+    assert!(
+        gap(&pacer, at) <= Duration::from_secs(1),
+        "at least 1 a second"
+    );
+
+    // Unthrottled, it is back at the estimate within 20 seconds.
+    let recovered = at + Duration::from_secs(20);
+    assert!(gap(&pacer, recovered).abs_diff(Duration::from_millis(50)) < Duration::from_millis(1));
+}
+
 const IDENTITY: &str = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
     <GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/t</Arn><UserId>AIDATEST</UserId>\
     <Account>123456789012</Account></GetCallerIdentityResult>\
