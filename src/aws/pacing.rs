@@ -18,6 +18,7 @@
 //! valid; [`MAX_WAIT`] bounds it anyway.
 
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -157,6 +158,10 @@ struct Lane {
     burst: f64,
     /// None until the first throttle.
     paced: Mutex<Option<Paced>>,
+    /// Calls on their way to AWS (or waiting for their turn): when pacing
+    /// starts, those that get through take tokens from AWS's empty bucket,
+    /// so the first paced turn comes after theirs.
+    in_flight: AtomicUsize,
 }
 
 /// How long after a cut the next throttled answer counts again.
@@ -191,6 +196,7 @@ impl Lane {
             per_second,
             burst,
             paced: Mutex::new(None),
+            in_flight: AtomicUsize::new(0),
         }
     }
 
@@ -210,8 +216,10 @@ impl Lane {
         let mut paced = self.paced.lock().unwrap_or_else(|e| e.into_inner());
         match paced.as_mut() {
             None => {
+                let in_flight = self.in_flight.load(Ordering::Relaxed) as u32;
+                let theirs = Lane::interval(self.per_second) * in_flight;
                 *paced = Some(Paced {
-                    next: now + self.tolerance(self.per_second),
+                    next: now + self.tolerance(self.per_second) + theirs,
                     cut_at: now,
                     cut_to: self.per_second,
                 });
@@ -305,16 +313,38 @@ impl fmt::Debug for PacedConnector {
 impl HttpConnector for PacedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let now = Instant::now();
-        match self.pacer.turn(Kind::of_request(&request), now) {
-            Some(at) if at > now => {
-                let inner = self.inner.clone();
-                HttpConnectorFuture::new(async move {
-                    tokio::time::sleep_until(at.min(now + MAX_WAIT)).await;
-                    inner.call(request).await
-                })
+        let kind = Kind::of_request(&request);
+        let turn = self.pacer.turn(kind, now);
+        let in_flight = InFlight::new(self.pacer.clone(), kind);
+        let inner = self.inner.clone();
+        HttpConnectorFuture::new(async move {
+            if let Some(at) = turn.filter(|at| *at > now) {
+                tokio::time::sleep_until(at.min(now + MAX_WAIT)).await;
             }
-            _ => self.inner.call(request),
-        }
+            let answer = inner.call(request).await;
+            drop(in_flight);
+            answer
+        })
+    }
+}
+
+/// Counts a call as on its way until it is answered or dropped.
+struct InFlight {
+    pacer: Arc<Pacer>,
+    kind: Kind,
+}
+
+impl InFlight {
+    fn new(pacer: Arc<Pacer>, kind: Kind) -> InFlight {
+        pacer.lane(kind).in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight { pacer, kind }
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let lane = self.pacer.lane(self.kind);
+        lane.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

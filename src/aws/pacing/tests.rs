@@ -85,6 +85,24 @@ fn an_idle_bucket_lets_a_burst_go_then_paces_again() {
     assert!(next.abs_diff(Duration::from_millis(50)) < Duration::from_millis(1));
 }
 
+#[test]
+fn pacing_starts_after_the_calls_already_on_their_way() {
+    let pacer = Pacer::new("iam");
+    let on_their_way: Vec<InFlight> = (0..3)
+        .map(|_| InFlight::new(pacer.clone(), Kind::Read))
+        .collect();
+    let start = Instant::now();
+    pacer.throttled(Kind::Read, start);
+    // The three that get through take AWS's next three tokens.
+    let first = pacer.turn(Kind::Read, start).unwrap() - start;
+    assert!(
+        first.abs_diff(Duration::from_millis(150)) < Duration::from_millis(1),
+        "{first:?}"
+    );
+    drop(on_their_way);
+    assert_eq!(pacer.lane(Kind::Read).in_flight.load(Ordering::Relaxed), 0);
+}
+
 /// The gap between turns taken back to back at `at`, once past the burst
 /// an idle bucket allows.
 fn gap(pacer: &Pacer, at: Instant) -> Duration {
