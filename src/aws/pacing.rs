@@ -148,8 +148,9 @@ impl Pacer {
 ///
 /// The rate is our guess at AWS's, so it adapts: each throttled answer
 /// while paced cuts it by a quarter (at most once per [`SETTLE`], since the
-/// calls already on their way meet the same empty bucket), and it climbs
-/// back towards the guess by a twentieth of it per second. Pacing at
+/// calls already on their way meet the same empty bucket) down to half the
+/// guess, and it climbs back towards the guess by a twentieth of it per
+/// second. Pacing at
 /// exactly AWS's rate would leave no room for the jitter between our turn
 /// and AWS's count; the cuts find that room.
 #[derive(Debug)]
@@ -171,8 +172,11 @@ const CUT: f64 = 0.75;
 /// How fast the rate climbs back after a cut: this share of the guessed
 /// rate per second.
 const CLIMB: f64 = 0.05;
-/// The slowest pace: this share of the guessed rate.
-const FLOOR: f64 = 0.05;
+/// The slowest pace: this share of the guessed rate. Throttles that have
+/// nothing to do with our rate (a flaky network answers some calls
+/// `Throttling` whatever the pace) must not starve the run; retries still
+/// cover an account slower than half our guess.
+const FLOOR: f64 = 0.5;
 
 #[derive(Debug)]
 struct Paced {

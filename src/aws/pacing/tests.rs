@@ -134,15 +134,17 @@ fn throttled_while_paced_slows_down_then_climbs_back() {
     let settle = later + Duration::from_millis(500);
     assert!(gap(&pacer, settle) < slowed, "climbing, not cut again");
 
-    // Each cut takes a quarter; it never stops the calls.
+    // Each cut takes a quarter, down to half the estimate: throttles that
+    // come whatever the pace don't starve the run.
     let mut at = later;
     for _ in 0..100 {
         at += Duration::from_secs(1);
         pacer.throttled(Kind::Read, at);
     }
+    let slowest = gap(&pacer, at);
     assert!(
-        gap(&pacer, at) <= Duration::from_secs(1),
-        "at least 1 a second"
+        slowest.abs_diff(Duration::from_millis(100)) < Duration::from_millis(1),
+        "{slowest:?}"
     );
 
     // Unthrottled, it is back at the estimate within 20 seconds.
