@@ -12,6 +12,7 @@ Five parts, one run, one emulator (moto's server on a free loopback port):
   5. throttled (only with `--only throttled`): apply, refresh and no-op plan
      of N mixed resources through a proxy that throttles like IAM, STS and
      EC2 do (per-account token buckets, `Throttling: Rate exceeded`).
+     `BENCH_KEEP_LOGS=DIR` keeps each phase's provider DEBUG log there.
 
 Targets are checked and printed PASS/MISS; nothing fails on a MISS.
 """
@@ -1008,6 +1009,10 @@ def throttled(args, work, emulator):
                     log_path.write_text("")
                     r = ws.run(*cmd, ok=ok, emulator=emulator)
                     text = log_path.read_text(errors="replace")
+                    if os.environ.get("BENCH_KEEP_LOGS"):
+                        keep = Path(os.environ["BENCH_KEEP_LOGS"])
+                        keep.mkdir(parents=True, exist_ok=True)
+                        (keep / f"{n}-{mode}-{phase.replace(' ', '-')}.log").write_text(text)
                     r.update(calls=dict(proxy.calls), throttled=dict(proxy.throttled),
                              retries=text.count("retrying AWS call"))
                     results[(n, mode, phase)] = r

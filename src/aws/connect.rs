@@ -15,6 +15,7 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::future::ProvideCredentials as ProvideCredentialsFuture;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use super::actions::{STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY};
 use super::bulk::Bulk;
@@ -106,9 +107,8 @@ macro_rules! client {
             .interceptor(Hooked(LogCalls))
             .interceptor(Hooked(LogRetries))
             .interceptor(Hooked(pacing::NoticeThrottling(pacer.clone())));
-        if let Some(http) = $config.http_client() {
-            builder = builder.http_client(pacing::PacedHttpClient::new(http, pacer));
-        }
+        let http = $config.http_client().unwrap_or_else(https_client);
+        builder = builder.http_client(pacing::PacedHttpClient::new(http, pacer));
         if let Some(url) = $endpoint {
             builder = builder.endpoint_url(url);
         }
@@ -264,6 +264,25 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
         propagation_timeout: settings.propagation_timeout,
         account_summary: Default::default(),
         bulk,
+    })
+}
+
+/// The HTTPS client the SDK would use, built as the SDK builds its default
+/// (rustls on AWS-LC, proxy settings from the environment). A loaded
+/// `SdkConfig` carries no HTTP client unless one was given, and pacing must
+/// wrap the one that sends.
+fn https_client() -> SharedHttpClient {
+    use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig, tls};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
     })
 }
 

@@ -5,10 +5,11 @@
 //! about what the account allows instead of turning into a storm of
 //! throttled retries; a run that is never throttled never waits.
 //!
-//! The rates are our estimate of AWS's own buckets (AWS publishes EC2's,
-//! not IAM's: see BENCHMARKS.md, part 5). A throttled answer after the
-//! bucket is in use is retried with the usual backoff, and the retry waits
-//! its turn too. The bucket is per provider process: several Terraform runs
+//! The rates start at our estimate of AWS's own buckets (AWS publishes
+//! EC2's, not IAM's: see BENCHMARKS.md, part 5). A throttled answer after
+//! the bucket is in use slows it down (less each second, then back up
+//! towards the estimate: [`Lane`]) and is retried with the usual backoff;
+//! the retry waits its turn too. The bucket is per provider process: several Terraform runs
 //! against one account each have their own.
 //!
 //! The turn is taken in the HTTP client, after the SDK has signed the
@@ -17,6 +18,7 @@
 //! valid; [`MAX_WAIT`] bounds it anyway.
 
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -124,16 +126,15 @@ impl Pacer {
         self.lane(kind).turn(now)
     }
 
-    /// AWS throttled a call of `kind`: from now on these calls are paced.
+    /// AWS throttled a call of `kind`: from now on these calls are paced,
+    /// and more slowly for each throttle while paced.
     pub fn throttled(&self, kind: Kind, now: Instant) {
-        let lane = self.lane(kind);
-        if lane.engage(now) {
+        if let Some(rate) = self.lane(kind).throttled(now) {
             tracing::debug!(
                 service = self.service,
-                "AWS throttled {} {}: pacing them at {} a second from now on",
+                "AWS throttled {} {}: pacing them at {rate:.1} a second from now on",
                 self.service,
                 kind.name(),
-                lane.per_second
             );
         }
     }
@@ -141,14 +142,55 @@ impl Pacer {
 
 /// A token bucket kept as the time the next call may go (GCRA's
 /// theoretical arrival time): a call takes the next free turn, so waiting
-/// calls go in order, each `1 / per_second` after the one before, and an
-/// idle bucket lets `burst` calls go at once.
+/// calls go in order, each `1 / rate` after the one before, and an idle
+/// bucket lets `burst` calls go at once.
+///
+/// The rate is our guess at AWS's, so it adapts: each throttled answer
+/// while paced cuts it by a quarter (at most once per [`SETTLE`], since the
+/// calls already on their way meet the same empty bucket) down to half the
+/// guess, and it climbs back towards the guess by a twentieth of it per
+/// second. Pacing at
+/// exactly AWS's rate would leave no room for the jitter between our turn
+/// and AWS's count; the cuts find that room.
 #[derive(Debug)]
 struct Lane {
     per_second: f64,
     burst: f64,
     /// None until the first throttle.
-    next: Mutex<Option<Instant>>,
+    paced: Mutex<Option<Paced>>,
+    /// Calls on their way to AWS (or waiting for their turn): when pacing
+    /// starts, those that get through take tokens from AWS's empty bucket,
+    /// so the first paced turn comes after theirs.
+    in_flight: AtomicUsize,
+}
+
+/// How long after a cut the next throttled answer counts again.
+const SETTLE: Duration = Duration::from_secs(1);
+/// What a cut keeps of the rate.
+const CUT: f64 = 0.75;
+/// How fast the rate climbs back after a cut: this share of the guessed
+/// rate per second.
+const CLIMB: f64 = 0.05;
+/// The slowest pace: this share of the guessed rate. Throttles that have
+/// nothing to do with our rate (a flaky network answers some calls
+/// `Throttling` whatever the pace) must not starve the run; retries still
+/// cover an account slower than half our guess.
+const FLOOR: f64 = 0.5;
+
+#[derive(Debug)]
+struct Paced {
+    /// The next free turn.
+    next: Instant,
+    /// When the rate was last cut (or pacing started), and to what.
+    cut_at: Instant,
+    cut_to: f64,
+}
+
+impl Paced {
+    fn rate(&self, nominal: f64, now: Instant) -> f64 {
+        let climbed = CLIMB * nominal * now.saturating_duration_since(self.cut_at).as_secs_f64();
+        (self.cut_to + climbed).min(nominal)
+    }
 }
 
 impl Lane {
@@ -156,38 +198,56 @@ impl Lane {
         Lane {
             per_second,
             burst,
-            next: Mutex::new(None),
+            paced: Mutex::new(None),
+            in_flight: AtomicUsize::new(0),
         }
     }
 
-    fn interval(&self) -> Duration {
-        Duration::from_secs_f64(1.0 / self.per_second)
+    fn interval(rate: f64) -> Duration {
+        Duration::from_secs_f64(1.0 / rate)
     }
 
     /// The burst, as time: how far ahead of the next turn a call may go.
-    fn tolerance(&self) -> Duration {
-        self.interval().mul_f64(self.burst - 1.0)
+    fn tolerance(&self, rate: f64) -> Duration {
+        Lane::interval(rate).mul_f64(self.burst - 1.0)
     }
 
-    /// Starts pacing, with an empty bucket (AWS's is empty too); false when
-    /// it had started already.
-    fn engage(&self, now: Instant) -> bool {
-        let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-        if next.is_some() {
-            return false;
+    /// AWS throttled a call: starts pacing, with an empty bucket (AWS's is
+    /// empty too), or cuts the rate when pacing already. Returns the new
+    /// rate when it changed.
+    fn throttled(&self, now: Instant) -> Option<f64> {
+        let mut paced = self.paced.lock().unwrap_or_else(|e| e.into_inner());
+        match paced.as_mut() {
+            None => {
+                let in_flight = self.in_flight.load(Ordering::Relaxed) as u32;
+                let theirs = Lane::interval(self.per_second) * in_flight;
+                *paced = Some(Paced {
+                    next: now + self.tolerance(self.per_second) + theirs,
+                    cut_at: now,
+                    cut_to: self.per_second,
+                });
+                Some(self.per_second)
+            }
+            Some(p) if now.saturating_duration_since(p.cut_at) >= SETTLE => {
+                let rate = (p.rate(self.per_second, now) * CUT).max(FLOOR * self.per_second);
+                p.cut_at = now;
+                p.cut_to = rate;
+                Some(rate)
+            }
+            Some(_) => None,
         }
-        *next = Some(now + self.tolerance());
-        true
     }
 
     /// Takes the next turn: when the call may go.
     fn turn(&self, now: Instant) -> Option<Instant> {
-        let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-        let free = (*next)?;
-        let at = free
-            .checked_sub(self.tolerance())
+        let mut paced = self.paced.lock().unwrap_or_else(|e| e.into_inner());
+        let p = paced.as_mut()?;
+        let rate = p.rate(self.per_second, now);
+        let at = p
+            .next
+            .checked_sub(self.tolerance(rate))
             .map_or(now, |earliest| earliest.max(now));
-        *next = Some(free.max(at) + self.interval());
+        p.next = p.next.max(at) + Lane::interval(rate);
         Some(at)
     }
 }
@@ -256,16 +316,38 @@ impl fmt::Debug for PacedConnector {
 impl HttpConnector for PacedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let now = Instant::now();
-        match self.pacer.turn(Kind::of_request(&request), now) {
-            Some(at) if at > now => {
-                let inner = self.inner.clone();
-                HttpConnectorFuture::new(async move {
-                    tokio::time::sleep_until(at.min(now + MAX_WAIT)).await;
-                    inner.call(request).await
-                })
+        let kind = Kind::of_request(&request);
+        let turn = self.pacer.turn(kind, now);
+        let in_flight = InFlight::new(self.pacer.clone(), kind);
+        let inner = self.inner.clone();
+        HttpConnectorFuture::new(async move {
+            if let Some(at) = turn.filter(|at| *at > now) {
+                tokio::time::sleep_until(at.min(now + MAX_WAIT)).await;
             }
-            _ => self.inner.call(request),
-        }
+            let answer = inner.call(request).await;
+            drop(in_flight);
+            answer
+        })
+    }
+}
+
+/// Counts a call as on its way until it is answered or dropped.
+struct InFlight {
+    pacer: Arc<Pacer>,
+    kind: Kind,
+}
+
+impl InFlight {
+    fn new(pacer: Arc<Pacer>, kind: Kind) -> InFlight {
+        pacer.lane(kind).in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight { pacer, kind }
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let lane = self.pacer.lane(self.kind);
+        lane.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -86,6 +86,73 @@ fn an_idle_bucket_lets_a_burst_go_then_paces_again() {
     assert!(next.abs_diff(Duration::from_millis(50)) < Duration::from_millis(1));
 }
 
+#[test]
+fn pacing_starts_after_the_calls_already_on_their_way() {
+    let pacer = Pacer::new("iam");
+    let on_their_way: Vec<InFlight> = (0..3)
+        .map(|_| InFlight::new(pacer.clone(), Kind::Read))
+        .collect();
+    let start = Instant::now();
+    pacer.throttled(Kind::Read, start);
+    // The three that get through take AWS's next three tokens.
+    let first = pacer.turn(Kind::Read, start).unwrap() - start;
+    assert!(
+        first.abs_diff(Duration::from_millis(150)) < Duration::from_millis(1),
+        "{first:?}"
+    );
+    drop(on_their_way);
+    assert_eq!(pacer.lane(Kind::Read).in_flight.load(Ordering::Relaxed), 0);
+}
+
+/// The gap between turns taken back to back at `at`, once past the burst
+/// an idle bucket allows.
+fn gap(pacer: &Pacer, at: Instant) -> Duration {
+    let turns: Vec<Instant> = (0..40)
+        .map(|_| pacer.turn(Kind::Read, at).unwrap())
+        .collect();
+    turns[39] - turns[38]
+}
+
+#[test]
+fn throttled_while_paced_slows_down_then_climbs_back() {
+    let pacer = Pacer::new("iam");
+    let start = Instant::now();
+    pacer.throttled(Kind::Read, start);
+    assert!(gap(&pacer, start).abs_diff(Duration::from_millis(50)) < Duration::from_millis(1));
+
+    // Throttled again a second later (the calls already on their way when
+    // pacing began don't count): IAM reads go at 15 a second.
+    let later = start + Duration::from_millis(1500);
+    pacer.throttled(Kind::Read, later);
+    let slowed = gap(&pacer, later);
+    assert!(
+        slowed.abs_diff(Duration::from_secs_f64(1.0 / 15.0)) < Duration::from_millis(1),
+        "{slowed:?}"
+    );
+    // Throttles within the next second meet the same empty bucket: no
+    // further cut.
+    pacer.throttled(Kind::Read, later + Duration::from_millis(500));
+    let settle = later + Duration::from_millis(500);
+    assert!(gap(&pacer, settle) < slowed, "climbing, not cut again");
+
+    // Each cut takes a quarter, down to half the estimate: throttles that
+    // come whatever the pace don't starve the run.
+    let mut at = later;
+    for _ in 0..100 {
+        at += Duration::from_secs(1);
+        pacer.throttled(Kind::Read, at);
+    }
+    let slowest = gap(&pacer, at);
+    assert!(
+        slowest.abs_diff(Duration::from_millis(100)) < Duration::from_millis(1),
+        "{slowest:?}"
+    );
+
+    // Unthrottled, it is back at the estimate within 20 seconds.
+    let recovered = at + Duration::from_secs(20);
+    assert!(gap(&pacer, recovered).abs_diff(Duration::from_millis(50)) < Duration::from_millis(1));
+}
+
 /// A fake AWS in the HTTP client's place: throttles the first request,
 /// answers every other, and notes when each arrived.
 #[derive(Debug, Default)]

@@ -311,6 +311,39 @@ async fn the_sdks_retry_quota_runs_dry_in_a_throttling_burst_and_ours_does_not()
 }
 
 #[tokio::test]
+async fn once_throttled_a_clients_calls_reach_aws_one_turn_after_another() {
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    let aws = FakeAws::start({
+        let arrivals = arrivals.clone();
+        move |n| {
+            arrivals.lock().unwrap().push(std::time::Instant::now());
+            if n == 0 {
+                Answer::Throttled
+            } else {
+                Answer::Identity
+            }
+        }
+    });
+    // As `connect` builds it: a loaded config names no HTTP client, and
+    // pacing has to wrap the one that sends.
+    let client = default_client(&aws.url, &RecordedSleeps::default());
+    identity(&client).await.unwrap();
+    let burst = (0..20).map(|_| identity(&client));
+    for result in futures::future::join_all(burst).await {
+        result.unwrap();
+    }
+    // STS reads go at 50 a second once paced: the 20 calls after the
+    // throttle's retry take 20 ms turns.
+    let arrivals = arrivals.lock().unwrap();
+    assert_eq!(arrivals.len(), 22);
+    let spread = arrivals[21] - arrivals[1];
+    assert!(
+        spread >= Duration::from_millis(350),
+        "20 calls reached AWS within {spread:?}"
+    );
+}
+
+#[tokio::test]
 async fn what_aws_retries_is_retried() {
     for (name, first) in [
         ("AWS's 503", Answer::Raw(503, UNAVAILABLE)),
