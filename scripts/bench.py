@@ -1005,6 +1005,9 @@ def throttled(args, work, emulator):
                 scale_prerequisites(emulator, ws, n)
                 ws.write(scale_config(n))
                 for phase, cmd, ok in THROTTLED_PHASES:
+                    # Let the buckets refill first when asked: each phase
+                    # then starts as a run of its own would.
+                    time.sleep(args.settle)
                     proxy.reset_counts()
                     log_path.write_text("")
                     r = ws.run(*cmd, ok=ok, emulator=emulator)
@@ -1136,6 +1139,9 @@ def main():
     parser.add_argument("--only", choices=["footprint", "scale", "calls", "cli", "throttled"],
                         action="append",
                         help="run only these parts (repeatable); `throttled` runs only when named")
+    parser.add_argument("--settle", type=float, default=0.0, metavar="SECONDS",
+                        help="throttled part: wait this long before each phase, so the "
+                             "buckets refill (default 0: the phases run back to back)")
     parser.add_argument("--throttle", action="append", default=[], type=parse_throttle,
                         metavar="SERVICE:KIND=CAPACITY/RATE",
                         help="a token bucket of the throttled part, e.g. iam:read=40/20")
