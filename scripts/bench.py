@@ -13,6 +13,8 @@ Five parts, one run, one emulator (moto's server on a free loopback port):
      of N mixed resources through a proxy that throttles like IAM, STS and
      EC2 do (per-account token buckets, `Throttling: Rate exceeded`).
      `BENCH_KEEP_LOGS=DIR` keeps each phase's provider DEBUG log there.
+     `--populate ROLES` fills the account with other roles first; the proxy
+     pages GetAccountAuthorizationDetails as IAM does (the emulator does not).
 
 Targets are checked and printed PASS/MISS; nothing fails on a MISS.
 """
@@ -33,6 +35,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import boto3
@@ -947,7 +950,37 @@ class ThrottlingProxy:
                     self.throttled[service] = self.throttled.get(service, 0) + 1
                 status, ctype, extra, text = throttled_answer(service)
                 return status, [("Content-Type", ctype), *extra.items()], text.encode()
+        if action == "GetAccountAuthorizationDetails":
+            return self.details_page(method, path, headers, body)
         return self.forward(method, path, headers, body)
+
+    def details_page(self, method, path, headers, body):
+        """GetAccountAuthorizationDetails one page at a time, as IAM answers
+        it: at most MaxItems (default 100) users, groups, roles and policies
+        together, then IsTruncated and a Marker. The emulator always answers
+        with everything at once, which would hide what a large account costs."""
+        status, kept, data = self.forward(method, path, headers, body)
+        if status != 200:
+            return status, kept, data
+        params = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+        start = int(params.get("Marker", ["0"])[0])
+        size = int(params.get("MaxItems", ["100"])[0])
+        ns = "https://iam.amazonaws.com/doc/2010-05-08/"
+        ET.register_namespace("", ns)
+        root = ET.fromstring(data)
+        result = root.find(f"{{{ns}}}GetAccountAuthorizationDetailsResult")
+        index = 0
+        for name in ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"):
+            members = result.find(f"{{{ns}}}{name}")
+            for member in list(members if members is not None else []):
+                if not start <= index < start + size:
+                    members.remove(member)
+                index += 1
+        truncated = index > start + size
+        result.find(f"{{{ns}}}IsTruncated").text = "true" if truncated else "false"
+        if truncated:
+            ET.SubElement(result, f"{{{ns}}}Marker").text = str(start + size)
+        return status, kept, ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
     def forward(self, method, path, headers, body):
         conn = getattr(self.local, "conn", None)
@@ -984,6 +1017,23 @@ THROTTLED_PHASES = [
 ]
 
 
+def populate(emulator, roles):
+    """Fills the account with what a large one holds besides the
+    configuration's objects (not measured): `roles` roles, each with a tag,
+    and a local managed policy for every fourth."""
+    iam = emulator.client("iam")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+        "Action": "sts:AssumeRole"}]})
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::other/*"}]})
+    for k in range(roles):
+        iam.create_role(RoleName=f"other-{k}", AssumeRolePolicyDocument=trust,
+                        Tags=[{"Key": "team", "Value": "other"}])
+        if k % 4 == 0:
+            iam.create_policy(PolicyName=f"other-{k}", PolicyDocument=policy)
+
+
 def throttled(args, work, emulator):
     """Apply, refresh and no-op plan of N mixed resources through the
     throttling proxy, and the same without throttling (through the same
@@ -1003,6 +1053,7 @@ def throttled(args, work, emulator):
                 ws.env["TF_LOG_PROVIDER"] = "DEBUG"
                 ws.env["TF_LOG_PATH"] = str(log_path)
                 scale_prerequisites(emulator, ws, n)
+                populate(emulator, args.populate)
                 ws.write(scale_config(n))
                 for phase, cmd, ok in THROTTLED_PHASES:
                     # Let the buckets refill first when asked: each phase
@@ -1139,6 +1190,9 @@ def main():
     parser.add_argument("--only", choices=["footprint", "scale", "calls", "cli", "throttled"],
                         action="append",
                         help="run only these parts (repeatable); `throttled` runs only when named")
+    parser.add_argument("--populate", type=int, default=0, metavar="ROLES",
+                        help="throttled part: fill the account with this many unrelated roles "
+                             "(and a managed policy for every fourth) first")
     parser.add_argument("--settle", type=float, default=0.0, metavar="SECONDS",
                         help="throttled part: wait this long before each phase, so the "
                              "buckets refill (default 0: the phases run back to back)")
