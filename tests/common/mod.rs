@@ -8,7 +8,7 @@ pub mod faults;
 pub mod scenarios;
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -31,7 +31,7 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A moto server on a free loopback port, stopped when dropped (also when
+/// A moto server on a loopback port of its own, stopped when dropped (also when
 /// the test panics).
 pub struct Emulator {
     child: Child,
@@ -67,25 +67,42 @@ impl Emulator {
              test command `scripts/test` does it for you).",
             server.display()
         );
-        let port = free_port();
+        // moto binds port 0 itself and names the port it got: a port picked
+        // here and handed over could be taken meanwhile (by another test's
+        // emulator, which would then answer for this one until it stops).
         let log = tempfile::NamedTempFile::new().expect("temp file for the emulator log");
-        let child = Command::new(&server)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let mut child = Command::new(&server)
+            .args(["-H", "127.0.0.1", "-p", "0"])
             .stdout(Stdio::null())
             .stderr(log.reopen().expect("emulator log"))
             .spawn()
             .expect("starting moto_server");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let port = loop {
+            let said = std::fs::read_to_string(log.path()).unwrap_or_default();
+            if let Some(port) = listening_port(&said) {
+                break port;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("moto_server exited ({status}) before listening:\n{said}");
+            }
+            if Instant::now() >= deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("moto_server did not start within 60s:\n{said}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
         let emulator = Emulator {
             child,
             url: format!("http://127.0.0.1:{port}"),
             _log: log,
             admin_keys: Default::default(),
         };
-        let deadline = Instant::now() + Duration::from_secs(60);
         while !http_ok(port, "/moto-api/") {
             assert!(
                 Instant::now() < deadline,
-                "moto_server did not start within 60s"
+                "moto_server did not answer within 60s"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -178,11 +195,11 @@ impl Drop for Emulator {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
+/// The port in the server's "Running on http://127.0.0.1:PORT" line.
+fn listening_port(log: &str) -> Option<u16> {
+    let after = log.split("Running on http://127.0.0.1:").nth(1)?;
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 fn http_ok(port: u16, path: &str) -> bool {
