@@ -687,27 +687,12 @@ fn scenario_under_the_generated_policy(name: &'static str) {
         ws,
         &["plan", "-no-color", "-input=false", "-detailed-exitcode"],
     );
-    if name == "torque" && run.code == 2 {
-        // Import cannot tell `policy_arns = []` (the example's default)
-        // from unset: the role has none attached either way, and the plan
-        // shows the configuration's empty set as an in-place change that
-        // calls nothing. Applied, it is gone.
-        assert!(
-            run.mentions("+ policy_arns = []")
-                && run.mentions("0 to add, 1 to change, 0 to destroy"),
-            "the plan after import:\n{}",
-            run.output()
-        );
-        lab.run(ws, &["apply", "-auto-approve", "-no-color", "-input=false"])
-            .assert_ok();
-    } else {
-        assert_eq!(
-            run.code,
-            0,
-            "the plan after import must be empty:\n{}",
-            run.output()
-        );
-    }
+    assert_eq!(
+        run.code,
+        0,
+        "the plan after import must be empty:\n{}",
+        run.output()
+    );
     // Destroy: nothing left.
     lab.run(
         ws,

@@ -407,3 +407,53 @@ fn torque_agent_role_equivalent_policy_plans_no_change() {
     ));
     ws.assert_changes(&["update in-place", "s3:PutObject"]);
 }
+
+/// Without managed policies, `policy_arns = []` and leaving it out mean the
+/// same (none attached): neither plans a change, also right after an import,
+/// which cannot tell them apart, nor after upgrading a state written before
+/// the attribute had a default (schema version 0, where it was null).
+#[test]
+fn torque_agent_role_without_managed_policies_plans_no_change_either_way() {
+    const ROLE: &str = "clusteriam_torque_agent_role.this";
+    let aws = Emulator::start();
+    let provider = oidc_provider(&aws);
+    let ws = Workspace::new();
+    let empty = torque(&aws, &provider, &[], false);
+    let unset = empty.replace("  policy_arns       = []\n", "");
+    assert_ne!(empty, unset, "the configuration changed shape");
+    ws.write(&empty);
+    ws.apply().assert_ok();
+    for config in [&unset, &empty, &unset] {
+        ws.write(config);
+        ws.assert_no_changes();
+        ws.run(&["state", "rm", ROLE]).assert_ok();
+        ws.import(ROLE, "torque-agent").assert_ok();
+        ws.assert_no_changes();
+    }
+
+    // Unset still means none: a policy attached behind Terraform's back is
+    // detached.
+    let other = managed_policy(&aws, "someone-elses");
+    block_on(
+        aws.iam()
+            .attach_role_policy()
+            .role_name("torque-agent")
+            .policy_arn(&other)
+            .send(),
+    )
+    .unwrap();
+    ws.assert_changes(&["~ policy_arns"]);
+    ws.apply().assert_ok();
+    assert!(attached(&aws, "torque-agent").is_empty());
+    ws.assert_no_changes();
+
+    let path = ws.path().join("terraform.tfstate");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let instance = &mut state["resources"][0]["instances"][0];
+    assert_eq!(instance["schema_version"], 1);
+    instance["schema_version"] = 0.into();
+    instance["attributes"]["policy_arns"] = serde_json::Value::Null;
+    std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
+    ws.assert_no_changes();
+}

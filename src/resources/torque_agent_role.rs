@@ -43,11 +43,12 @@ impl RoleKind for TorqueAgentRole {
                 "service_account",
                 "The name of the Kubernetes service account the runner pods use, as the blueprint's agent section names it.",
             ),
-            Attribute::optional(
+            Attribute::optional_computed(
                 "policy_arns",
                 Type::set(Type::String),
-                "The ARNs of the managed IAM policies the IaC runs need. The role has exactly these attached: others are detached.",
-            ),
+                "The ARNs of the managed IAM policies the IaC runs need. The role has exactly these attached: others are detached. Unset, the role has none (the same as `[]`).",
+            )
+            .default(Value::string_list(Vec::<String>::new())),
             Attribute::optional_string(
                 "policy",
                 "An inline IAM policy (JSON) for the role, e.g. from `jsonencode(...)`. The role has exactly this inline policy (`TorqueAgentPolicy`), or none when unset.",
@@ -108,6 +109,25 @@ impl RoleKind for TorqueAgentRole {
     const POLICY_NAME: Option<&'static str> = Some(INLINE_POLICY);
 
     const MANAGED_POLICIES: Option<&'static str> = Some("policy_arns");
+
+    /// Version 1 gave `policy_arns` a default, the empty set.
+    const SCHEMA_VERSION: i64 = 1;
+
+    /// Version 0 stored "no managed policies" as null, as an import still
+    /// would have: it is the empty set now, so neither plan shows a change.
+    fn upgrade_state(
+        &self,
+        version: i64,
+        mut state: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        if version < 1 {
+            let attributes = state.as_object_mut().ok_or("the state is not an object")?;
+            if attributes.get("policy_arns").is_none_or(|a| a.is_null()) {
+                attributes.insert("policy_arns".into(), serde_json::json!([]));
+            }
+        }
+        Ok(state)
+    }
 
     fn fill_computed(&self, state: &mut Value, _aws: &Aws, _role: Option<&ObservedRole>) {
         let (manifest, annotations) = match (

@@ -119,10 +119,12 @@ pub fn role_state<K: RoleKind>(
         .and_then(|n| role.inline_policies.get(&n));
     state.set("policy", observed_document(prior.get("policy"), aws_policy));
     if let Some(attr) = K::MANAGED_POLICIES {
-        // No attachments and none configured stay null, not an empty set.
-        let none = role.managed_policies.is_empty() && prior.get(attr).is_null();
-        let arns = Value::string_list(role.managed_policies.iter().cloned());
-        state.set(attr, if none { Value::Null } else { arns });
+        // Always the set, empty when none are attached: the attribute
+        // defaults to `[]`, so an import matches either way of writing none.
+        state.set(
+            attr,
+            Value::string_list(role.managed_policies.iter().cloned()),
+        );
     }
     kind.fill_computed(&mut state, &clients.aws, Some(role));
     state
