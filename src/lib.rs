@@ -19,6 +19,7 @@ pub mod arn; // ARN parsing and building, partitions
 pub mod aws; // the only code that calls AWS
 pub mod clients; // the configured AWS access and default tags handed to every resource
 pub mod data_sources; // one file per data source
+pub mod documents; // what the policy_document data source and function render
 pub mod engine; // pure step planners and the runner that executes them
 pub mod functions; // one file per provider function (pure, no AWS)
 pub mod kubernetes; // cluster tag key, namespace and service account rules, SA manifest

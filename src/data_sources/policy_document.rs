@@ -6,11 +6,10 @@ use async_trait::async_trait;
 use std::collections::BTreeMap;
 
 use crate::arn::OidcProviderArn;
-use crate::aws::permissions;
 use crate::clients::Clients;
-use crate::policy::documents::Versions;
-use crate::policy::presets::{self, PARAMETERS, describe_parameters};
-use crate::policy::{Preset, PresetArgs, PresetError, Rendered, Source};
+use crate::documents::{check_parameter, render};
+use crate::policy::presets::{PARAMETERS, describe_parameters};
+use crate::policy::{Preset, PresetArgs, Source};
 use crate::tfplugin::{
     Attribute, Block, DataReadRequest, DataReadResponse, DataSource, Diagnostics, Schema, Type,
     Value,
@@ -30,58 +29,6 @@ const PARAMETER_DESCRIPTIONS: [&str; PARAMETERS.len()] = [
     "The Rancher cluster's AWS cloud provider (`rancher_controlplane`, `rancher_etcd_worker`): `in-tree` (the default: Rancher's page) or `out-of-tree` (the AWS cloud controller manager's documented policies, for Kubernetes 1.27 and later).",
     "The resource and data source types whose permissions `provider_permissions` grants, separated by commas, such as `\"clusteriam_torque_agent_role,clusteriam_oidc_provider\"`. Defaults to all of them.",
 ];
-
-/// Where the provider's own permissions are documented.
-const PROVIDER_PERMISSIONS_PAGE: Source = Source {
-    platform: "terraform-provider-clusteriam",
-    page: "docs/guides/permissions.md",
-    versioned_by: "the provider",
-    versions: Versions::Any,
-};
-
-/// The document of `preset` for `args`, for this data source and the
-/// `policy_document` function alike. `provider_permissions` is rendered
-/// here, a floor above `policy/`, from the actions the provider's AWS calls
-/// declare (`aws::permissions`); every other preset by `policy::presets`.
-pub fn render(preset: Preset, args: &PresetArgs<'_>) -> Result<Rendered, PresetError> {
-    if preset != Preset::ProviderPermissions {
-        return preset.build(args);
-    }
-    let account_id = preset.required("account_id", args.account_id)?;
-    let types = parse_resource_types(args.resource_types.unwrap_or_default())
-        .map_err(|message| PresetError::new(Some("resource_types"), message))?;
-    Ok(Rendered {
-        document: permissions::policy(&types, args.partition, account_id),
-        source: PROVIDER_PERMISSIONS_PAGE,
-    })
-}
-
-/// Why `value` is not a valid value of the preset parameter `parameter`, if
-/// it is not: `policy::presets::check_parameter`, and `resource_types`
-/// against the provider's own types.
-pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
-    match parameter {
-        "resource_types" => parse_resource_types(value).map(|_| ()),
-        other => presets::check_parameter(other, value),
-    }
-}
-
-/// The types in `resource_types` (comma-separated), each one the provider has.
-fn parse_resource_types(text: &str) -> Result<Vec<&str>, String> {
-    let types: Vec<&str> = text
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .collect();
-    match types.iter().find(|t| !permissions::TYPES.contains(t)) {
-        Some(unknown) => Err(format!(
-            "`resource_types` names `{unknown}`, which is not a resource or data source type of \
-             this provider; expected some of {}, separated by commas",
-            permissions::TYPES.join(", ")
-        )),
-        None => Ok(types),
-    }
-}
 
 /// The type of `source`.
 pub fn source_type() -> Type {
@@ -249,63 +196,6 @@ async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Val
                 e.to_string(),
             );
             Value::Null
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::policy::limits::{Limit, Measure, Verdict};
-
-    const ACCOUNT: &str = "111122223333";
-
-    #[test]
-    fn provider_permissions_takes_the_types_asked_for() {
-        let args = PresetArgs {
-            account_id: Some(ACCOUNT),
-            resource_types: Some("clusteriam_oidc_provider, clusteriam_torque_agent_role"),
-            ..PresetArgs::new("aws")
-        };
-        let json = render(Preset::ProviderPermissions, &args)
-            .unwrap()
-            .document
-            .to_canonical_json();
-        assert!(
-            json.contains("iam:CreateOpenIDConnectProvider")
-                && json.contains("iam:AttachRolePolicy")
-        );
-        assert!(!json.contains("ec2:"), "{json}");
-        let unknown = PresetArgs {
-            resource_types: Some("aws_iam_role"),
-            ..args
-        };
-        let err = render(Preset::ProviderPermissions, &unknown).unwrap_err();
-        assert_eq!(err.parameter, Some("resource_types"));
-        assert!(err.to_string().contains("`aws_iam_role`"), "{err}");
-        assert!(check_parameter("resource_types", "aws_iam_role").is_err());
-        assert!(check_parameter("resource_types", "clusteriam_oidc_provider").is_ok());
-    }
-
-    /// `provider_permissions` for every type, as `policy::limits` checks the
-    /// other presets: within a role's inline policies and a managed policy.
-    #[test]
-    fn provider_permissions_fits_every_limit_where_it_is_used() {
-        for partition in ["aws", "aws-cn", "aws-us-gov"] {
-            let args = PresetArgs {
-                account_id: Some("999999999999"),
-                ..PresetArgs::new(partition)
-            };
-            let document = render(Preset::ProviderPermissions, &args).unwrap().document;
-            let json = document.to_canonical_json();
-            for limit in [Limit::RoleInlinePolicies, Limit::ManagedPolicy] {
-                let measure = Measure::document("policy", limit, &json);
-                assert_eq!(
-                    measure.verdict(None),
-                    Verdict::Within,
-                    "{partition} {limit}"
-                );
-            }
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::StringFunction;
 use crate::arn::{OidcProviderArn, PARTITIONS};
-use crate::data_sources::policy_document::{check_parameter, render};
+use crate::documents::{check_parameter, render};
 use crate::policy::presets::{PARAMETERS, describe_parameters};
 use crate::policy::{Preset, PresetArgs};
 use crate::tfplugin::{CallRequest, CallResponse, FunctionError, Parameter, Type, Value};

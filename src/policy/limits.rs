@@ -399,7 +399,7 @@ mod tests {
                 ..PresetArgs::new(partition)
             };
             // `provider_permissions` is rendered above policy/: its test
-            // is in `data_sources::policy_document`.
+            // is in `crate::documents`.
             for preset in Preset::ALL
                 .iter()
                 .filter(|p| **p != Preset::ProviderPermissions)

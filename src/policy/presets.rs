@@ -174,7 +174,7 @@ pub const PARAMETERS: [&str; 7] = [
 /// Why `value` is not a valid value of `parameter` (one of [`PARAMETERS`]),
 /// if it is not: the one check of each for the data source and the function.
 /// `resource_types` names the provider's own types, which policy/ does not
-/// know: the data source checks it (`data_sources::policy_document`).
+/// know: the data source checks it (`crate::documents`).
 pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
     match parameter {
         "account_id" if is_account_id(value) => Ok(()),
@@ -350,7 +350,7 @@ impl Preset {
                 TORQUE_AGENTS_PAGE,
             ),
             // Built from the actions the provider's AWS calls declare, which
-            // policy/ does not know: see `data_sources::policy_document::render`.
+            // policy/ does not know: see `crate::documents::render`.
             Preset::ProviderPermissions => {
                 return Err(PresetError::new(
                     None,
