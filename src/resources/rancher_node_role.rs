@@ -2,7 +2,7 @@
 //! controller's documents): the IAM role, inline policy and instance profile
 //! Rancher's Amazon cloud provider needs on nodes of one node role.
 
-use super::common::role::{Import, RoleKind};
+use super::common::role::{Import, RoleKind, fill_in_state};
 use crate::aws::{Aws, ObservedRole};
 use crate::policy::documents::{self, CloudProvider, NodeRole};
 use crate::policy::equivalent;
@@ -104,10 +104,11 @@ impl RoleKind for RancherNodeRole {
         mut state: serde_json::Value,
     ) -> Result<serde_json::Value, String> {
         if version < 1 {
-            let attributes = state.as_object_mut().ok_or("the state is not an object")?;
-            if attributes.get("cloud_provider").is_none_or(|c| c.is_null()) {
-                attributes.insert("cloud_provider".into(), CloudProvider::InTree.name().into());
-            }
+            fill_in_state(
+                &mut state,
+                "cloud_provider",
+                CloudProvider::InTree.name().into(),
+            )?;
         }
         Ok(state)
     }

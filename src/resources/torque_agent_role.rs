@@ -2,7 +2,7 @@
 //! runner pods assume through their Kubernetes service account (IRSA), and
 //! the annotated ServiceAccount manifest that goes with it.
 
-use super::common::role::{Import, RoleKind};
+use super::common::role::{Import, RoleKind, fill_in_state};
 use super::common::web_identity::{
     import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
 };
@@ -121,10 +121,7 @@ impl RoleKind for TorqueAgentRole {
         mut state: serde_json::Value,
     ) -> Result<serde_json::Value, String> {
         if version < 1 {
-            let attributes = state.as_object_mut().ok_or("the state is not an object")?;
-            if attributes.get("policy_arns").is_none_or(|a| a.is_null()) {
-                attributes.insert("policy_arns".into(), serde_json::json!([]));
-            }
+            fill_in_state(&mut state, "policy_arns", serde_json::json!([]))?;
         }
         Ok(state)
     }

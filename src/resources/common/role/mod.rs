@@ -83,6 +83,20 @@ pub trait RoleKind: Send + Sync + 'static {
     }
 }
 
+/// For [`RoleKind::upgrade_state`]: sets `attr` of stored state to `value`
+/// where a state from before it had one holds nothing (missing or null).
+pub fn fill_in_state(
+    state: &mut serde_json::Value,
+    attr: &str,
+    value: serde_json::Value,
+) -> Result<(), String> {
+    let attributes = state.as_object_mut().ok_or("the state is not an object")?;
+    if attributes.get(attr).is_none_or(|v| v.is_null()) {
+        attributes.insert(attr.into(), value);
+    }
+    Ok(())
+}
+
 /// What an import knows: the state being built (the kind's inputs still
 /// null), the role as AWS has it, and what followed `/` in the import id.
 pub struct Import<'a> {
