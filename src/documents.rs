@@ -62,7 +62,6 @@ fn parse_resource_types(text: &str) -> Result<Vec<&str>, String> {
 mod tests {
     use super::*;
     use crate::policy::limits::{Limit, Measure, Verdict};
-    use crate::policy::{Preset, PresetArgs};
 
     const ACCOUNT: &str = "111122223333";
 
