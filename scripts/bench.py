@@ -25,8 +25,8 @@ import http.client
 import http.server
 import json
 import os
+import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -142,32 +142,31 @@ class PluginSampler(threading.Thread):
 # --- the emulator -----------------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Emulator:
     def __init__(self, workdir):
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
         self.recording = Path(workdir) / "moto-recording.jsonl"
         env = dict(os.environ, MOTO_RECORDER_FILEPATH=str(self.recording))
-        self.log = open(Path(workdir) / "moto.log", "w")
+        log_path = Path(workdir) / "moto.log"
+        self.log = open(log_path, "w")
+        # moto picks its port (-p 0) and names it in its log: a port chosen
+        # here and handed over could be taken in between.
         self.proc = subprocess.Popen(
-            [str(ROOT / ".venv/bin/moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+            [str(ROOT / ".venv/bin/moto_server"), "-H", "127.0.0.1", "-p", "0"],
             stdout=subprocess.DEVNULL,
             stderr=self.log,
             env=env,
         )
         for _ in range(600):
-            try:
-                urllib.request.urlopen(self.url + "/moto-api/", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.1)
-        sys.exit("the AWS emulator did not start")
+            found = re.search(r"Running on (http://127\.0\.0\.1:\d+)", log_path.read_text())
+            if found:
+                self.url = found[1]
+                try:
+                    urllib.request.urlopen(self.url + "/moto-api/", timeout=1)
+                    return
+                except OSError:
+                    pass
+            time.sleep(0.1)
+        sys.exit("the AWS emulator did not start:\n" + log_path.read_text())
 
     def post(self, path):
         req = urllib.request.Request(self.url + path, data=b"", method="POST")
