@@ -138,14 +138,14 @@ impl crate::tfplugin::Provider for ClusterIam {
         check_attr(config, "bulk_reads", diags, |mode| {
             one_of("bulk_reads", &aws::BulkReads::VALUES, mode)
         });
-        if let Some(n) = config.get("max_retries").as_i64() {
-            if !(0..=100).contains(&n) {
-                diags.attribute_error(
-                    "max_retries",
-                    "Invalid `max_retries`",
-                    format!("`max_retries` must be between 0 and 100; got {n}"),
-                );
-            }
+        if let Some(n) = config.get("max_retries").as_i64()
+            && !(0..=100).contains(&n)
+        {
+            diags.attribute_error(
+                "max_retries",
+                "Invalid `max_retries`",
+                format!("`max_retries` must be between 0 and 100; got {n}"),
+            );
         }
         if let Some(assume) = config.get_block("assume_role") {
             let path = AttributePath::root("assume_role");
@@ -212,7 +212,7 @@ impl crate::tfplugin::Provider for ClusterIam {
                             .strip_prefix("https://")
                             .or_else(|| url.strip_prefix("http://"))
                             .and_then(|rest| rest.split('/').next());
-                        if !host.is_some_and(|h| !h.is_empty()) {
+                        if host.is_none_or(|h| h.is_empty()) {
                             Err(format!(
                                 "`endpoints.{service}` must be an http:// or https:// URL with a host, such as `http://127.0.0.1:5000`; got `{url}`"
                             ))

@@ -86,11 +86,11 @@ pub fn check_value(
     diags: &mut Diagnostics,
     check: impl FnOnce(&str) -> Result<(), String>,
 ) {
-    if let Some(s) = value.as_str() {
-        if let Err(reason) = check(s) {
-            let path = path.into();
-            diags.attribute_error(path.clone(), format!("Invalid `{path}`"), reason);
-        }
+    if let Some(s) = value.as_str()
+        && let Err(reason) = check(s)
+    {
+        let path = path.into();
+        diags.attribute_error(path.clone(), format!("Invalid `{path}`"), reason);
     }
 }
 

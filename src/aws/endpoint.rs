@@ -90,10 +90,10 @@ pub(super) fn check(explicit: &Endpoints, config: &SdkConfig) -> Result<(), Plai
 fn configured_outside(config: &SdkConfig) -> Vec<(String, String)> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let source = |url: &str, service_variable: Option<&str>| {
-        if let Some(variable) = service_variable {
-            if env(variable).as_deref() == Some(url) {
-                return format!("the `{variable}` environment variable");
-            }
+        if let Some(variable) = service_variable
+            && env(variable).as_deref() == Some(url)
+        {
+            return format!("the `{variable}` environment variable");
         }
         if env("AWS_ENDPOINT_URL").as_deref() == Some(url) {
             "the `AWS_ENDPOINT_URL` environment variable".to_string()

@@ -99,10 +99,10 @@ impl fmt::Display for Mistake {
 
 /// The configuration mistake behind an attempt's failure, if it was one.
 pub fn mistake(ctx: &InterceptorContext) -> Option<Mistake> {
-    if let Some(Err(err)) = ctx.output_or_error() {
-        if let Some(connector) = err.as_connector_error() {
-            return connection_failure(connector).map(Mistake::NoConnection);
-        }
+    if let Some(Err(err)) = ctx.output_or_error()
+        && let Some(connector) = err.as_connector_error()
+    {
+        return connection_failure(connector).map(Mistake::NoConnection);
     }
     not_aws(ctx.response()?)
 }
@@ -302,23 +302,23 @@ impl super::intercept::Hooks for ExplainFailures {
             let _ = headers.try_insert(ATTEMPTS_HEADER, attempts.to_string());
             return;
         }
-        if let Some(Err(err)) = context.output_or_error_mut() {
-            if let Some(connector) = err.as_connector_error() {
-                let failed = CallFailed {
-                    service,
-                    endpoint,
-                    attempts,
-                    mistake: connection_failure(connector).is_some(),
-                    cause: describe_cause(connector),
-                    detail: DisplayErrorContext(connector).to_string(),
-                };
-                let source: BoxError = Box::new(failed);
-                *err = OrchestratorError::connector(if connector.is_timeout() {
-                    ConnectorError::timeout(source)
-                } else {
-                    ConnectorError::io(source)
-                });
-            }
+        if let Some(Err(err)) = context.output_or_error_mut()
+            && let Some(connector) = err.as_connector_error()
+        {
+            let failed = CallFailed {
+                service,
+                endpoint,
+                attempts,
+                mistake: connection_failure(connector).is_some(),
+                cause: describe_cause(connector),
+                detail: DisplayErrorContext(connector).to_string(),
+            };
+            let source: BoxError = Box::new(failed);
+            *err = OrchestratorError::connector(if connector.is_timeout() {
+                ConnectorError::timeout(source)
+            } else {
+                ConnectorError::io(source)
+            });
         }
     }
 }

@@ -74,24 +74,22 @@ impl Aws {
                     mark: None,
                 }))
             }
-            Err(e) => {
-                let err = AwsError::from(e);
+            Err(err) => {
                 // AWS answers InvalidInput ("... has been taken in this account"),
                 // others EntityAlreadyExists: either way, look it up by its path.
                 if matches!(
                     err.code.as_deref(),
                     Some("InvalidInput" | "EntityAlreadyExists")
-                ) {
-                    if let Some(role) = self.find_service_linked_role(service).await? {
-                        // Found after an attempt whose answer was lost: that
-                        // attempt made it. After a throttle or any other
-                        // answer, it was someone else's.
-                        return Ok(if attempts.may_have_acted_unseen() {
-                            Created::New(role)
-                        } else {
-                            Created::Existing(role)
-                        });
-                    }
+                ) && let Some(role) = self.find_service_linked_role(service).await?
+                {
+                    // Found after an attempt whose answer was lost: that
+                    // attempt made it. After a throttle or any other
+                    // answer, it was someone else's.
+                    return Ok(if attempts.may_have_acted_unseen() {
+                        Created::New(role)
+                    } else {
+                        Created::Existing(role)
+                    });
                 }
                 Err(err)
             }

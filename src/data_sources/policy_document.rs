@@ -151,20 +151,20 @@ async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Val
     let oidc = config
         .get_str("oidc_provider_arn")
         .and_then(|a| a.parse::<OidcProviderArn>().ok());
-    if let Some(oidc) = &oidc {
-        if oidc.partition() != clients.aws.partition {
-            diags.attribute_error(
-                "oidc_provider_arn",
-                "OIDC provider in another partition",
-                format!(
-                    "`oidc_provider_arn` is in partition `{}`, but the provider works in `{}`. Use the \
+    if let Some(oidc) = &oidc
+        && oidc.partition() != clients.aws.partition
+    {
+        diags.attribute_error(
+            "oidc_provider_arn",
+            "OIDC provider in another partition",
+            format!(
+                "`oidc_provider_arn` is in partition `{}`, but the provider works in `{}`. Use the \
                      OIDC provider of this partition's account.",
-                    oidc.partition(),
-                    clients.aws.partition
-                ),
-            );
-            return Value::Null;
-        }
+                oidc.partition(),
+                clients.aws.partition
+            ),
+        );
+        return Value::Null;
     }
     let account_id = config
         .get_str("account_id")

@@ -66,7 +66,9 @@ mod tests {
 
     #[test]
     fn errors_name_the_argument() {
-        let checks: [([&str; 3], usize, fn(&str) -> bool); 3] = [
+        /// Arguments, the index of the wrong one, what the error must say.
+        type Check = ([&'static str; 3], usize, fn(&str) -> bool);
+        let checks: [Check; 3] = [
             (
                 ["arn:aws:iam::111122223333:role/x", "ns", "sa"],
                 0,

@@ -196,7 +196,9 @@ mod tests {
         );
         let needs_account = "preset `kkp_account` needs `account_id`";
         let not_used = "`namespace` is not used by preset `rancher_controlplane`, which takes `cloud_provider`";
-        let cases: [(&str, &[(&str, &str)], &str); 6] = [
+        /// A preset, its parameters, and the error they must give.
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+        let cases: [Case; 6] = [
             ("kkp_account", &[], needs_account),
             (
                 "kkp_account",

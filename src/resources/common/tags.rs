@@ -107,17 +107,17 @@ pub fn validate_tag_map(path: AttributePath, tags: &Value, diags: &mut Diagnosti
                 format!("Tag keys starting with `aws:` are reserved by AWS; got `{key}`."),
             );
         }
-        if let Some(v) = value.as_str() {
-            if v.chars().count() > 256 {
-                diags.attribute_error(
-                    path,
-                    "Invalid tag value",
-                    format!(
-                        "Tag values must be at most 256 characters; the value of `{key}` has {}.",
-                        v.chars().count()
-                    ),
-                );
-            }
+        if let Some(v) = value.as_str()
+            && v.chars().count() > 256
+        {
+            diags.attribute_error(
+                path,
+                "Invalid tag value",
+                format!(
+                    "Tag values must be at most 256 characters; the value of `{key}` has {}.",
+                    v.chars().count()
+                ),
+            );
         }
     }
 }

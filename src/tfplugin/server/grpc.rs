@@ -58,6 +58,9 @@ macro_rules! provider_service {
         #[tonic::async_trait]
         impl<P: Provider> pb::provider_server::Provider for ProviderService<P> {
             $(
+                // Some responses hold only diagnostics, others more: one
+                // `..Default::default()` serves both.
+                #[allow(clippy::needless_update)]
                 async fn $rpc(
                     &self,
                     req: Request<pb::$rpc::Request>,

@@ -235,10 +235,10 @@ impl<P: Provider> Server<P> {
     ) -> pb::configure_provider::Response {
         let mut diags = Diagnostics::default();
         let config = self.provider_config(req.config.as_ref(), &mut diags);
-        if !diags.has_errors() {
-            if let Some(client) = self.provider.configure(&config, &mut diags).await {
-                *self.client.write().expect("client lock") = Some(Arc::new(client));
-            }
+        if !diags.has_errors()
+            && let Some(client) = self.provider.configure(&config, &mut diags).await
+        {
+            *self.client.write().expect("client lock") = Some(Arc::new(client));
         }
         pb::configure_provider::Response {
             diagnostics: diags_to_pb(diags),

@@ -403,11 +403,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
 /// this very resource being replaced with `create_before_destroy`.
 pub fn already_exists_detail(name: &str, made_by_clusteriam: bool) -> String {
     let replacing = if made_by_clusteriam {
-        format!(
-            " It was created by terraform-provider-clusteriam: if this resource is being replaced \
-             with `lifecycle {{ create_before_destroy = true }}`, a fixed `name` cannot exist twice, \
+        " It was created by terraform-provider-clusteriam: if this resource is being replaced \
+             with `lifecycle { create_before_destroy = true }`, a fixed `name` cannot exist twice, \
              so use `name_prefix` instead of `name` for a generated unique name."
-        )
+            .to_string()
     } else {
         String::new()
     };
