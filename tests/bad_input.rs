@@ -8,7 +8,7 @@
 //! case's diagnostic is found by the line Terraform quotes, so the output can
 //! still be attributed. The tables read as documentation of what is refused.
 
-mod common;
+use crate::common;
 
 use common::{Emulator, Run, Workspace};
 

@@ -1,18 +1,22 @@
 //! Bulk reads (`bulk_reads`, issue 18): the role, KKP and Torque / EKS
 //! Connector suites run again here with every refresh and import read from
 //! the account's bulk read (`tests/common` sets `CLUSTERIAM_BULK_READS=always`
-//! in this binary, `never` in the others), and the tests below hold the two
+//! for tests under `bulk_reads::`, `never` for the others), and the tests below hold the two
 //! paths to the same answers. The OIDC provider suite is not repeated: OIDC
 //! providers are always read one by one (IAM has no bulk read for them).
 
+// The suites a second time, on purpose (see above).
+#[allow(clippy::duplicate_mod)]
 #[path = "kkp.rs"]
 mod kkp;
+#[allow(clippy::duplicate_mod)]
 #[path = "rancher_roles.rs"]
 mod rancher_roles;
+#[allow(clippy::duplicate_mod)]
 #[path = "torque_connector.rs"]
 mod torque_connector;
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

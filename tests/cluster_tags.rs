@@ -1,7 +1,7 @@
 //! Acceptance: `clusteriam_cluster_tags` through real Terraform against the
 //! emulator, checking the tags in EC2 through the SDK after every step.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,6 @@
 //! Acceptance: both data sources through real Terraform against the emulator.
 
-mod common;
+use crate::common;
 
 use common::{ACCOUNT, Emulator, Workspace, block_on, current_document, seed_documents};
 use terraform_provider_clusteriam::policy::equivalent;

@@ -7,7 +7,7 @@
 //! - CLI configuration (`provider_installation`) loads without Terraform
 //!   reporting problems with it.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

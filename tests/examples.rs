@@ -2,7 +2,7 @@
 //! valid, and every platform scenario applies, re-plans empty and destroys
 //! cleanly against the emulator.
 
-mod common;
+use crate::common;
 
 use common::scenarios::Scenario;
 use common::{Emulator, Workspace, block_on, example_dirs};

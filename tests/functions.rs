@@ -3,7 +3,7 @@
 //! test`, with errors naming the argument, unknown results for unknown
 //! arguments, and the same results as the resources and data sources.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

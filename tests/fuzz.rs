@@ -6,7 +6,7 @@
 //! (`a_panicking_handler_becomes_an_error_diagnostic_and_the_server_lives_on`).
 //!
 //! Case counts are kept small so the file runs in seconds; raise them with
-//! `PROPTEST_CASES=100000 cargo test --test fuzz` for a longer hunt.
+//! `PROPTEST_CASES=100000 cargo test --test integration fuzz::` for a longer hunt.
 
 use std::collections::BTreeMap;
 

@@ -7,7 +7,7 @@
 //! a source address, so the OpenTofu layout is tested with Terraform and the
 //! full `registry.opentofu.org/...` address, from init to apply.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

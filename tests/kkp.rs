@@ -2,7 +2,7 @@
 //! and `clusteriam_vpc_dns_hostnames` through real Terraform against the emulator,
 //! checking AWS through the SDK after every step.
 
-mod common;
+use crate::common;
 
 use common::{ACCOUNT, Emulator, Workspace, block_on, current_document, seed_documents};
 use terraform_provider_clusteriam::policy::equivalent;

@@ -6,7 +6,7 @@
 //! an oversized trust policy and an oversized managed policy (both are
 //! documented presets); `policy::limits` and `resources::limits` unit-test them.
 
-mod common;
+use crate::common;
 
 use common::faults::{FaultProxy, Faults};
 use common::{ACCOUNT, Emulator, Workspace, block_on};

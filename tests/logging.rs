@@ -1,7 +1,7 @@
 //! Provider logs reach Terraform's log (TF_LOG) at their own levels, and
 //! DEBUG shows every AWS call with its operation, duration and retries.
 
-mod common;
+use crate::common;
 
 use common::{Emulator, Workspace};
 

@@ -6,7 +6,7 @@
 //! change nothing it shouldn't, the next plan must be empty, and nothing may
 //! be recreated: the role, policy and provider ids are those of before.
 
-mod common;
+use crate::common;
 
 use common::{ACCOUNT, Emulator, Workspace, block_on, seed_documents};
 

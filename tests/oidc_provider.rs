@@ -1,7 +1,7 @@
 //! Acceptance: `clusteriam_oidc_provider` through real Terraform against the
 //! emulator, checking IAM through the SDK after every step.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -34,10 +34,10 @@
 //!   [`without_spaces_in_sent_descriptions`]), and its refusals come in a
 //!   shape the SDK cannot read (the fault proxy reshapes them).
 //!
-//! `cargo test --test permissions -- --nocapture` prints each test's time
+//! `cargo test --test integration permissions:: -- --nocapture` prints each test's time
 //! and Terraform runs; RELIABILITY.md records them.
 
-mod common;
+use crate::common;
 
 use std::cell::Cell;
 use std::collections::BTreeSet;

@@ -1,7 +1,7 @@
 //! Acceptance: the provider block — credentials from the environment, and a
 //! clear diagnostic naming the setting for each misconfiguration.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener};

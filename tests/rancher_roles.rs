@@ -2,7 +2,7 @@
 //! `clusteriam_rancher_csp_adapter_role` against the emulator, checking IAM
 //! through the SDK after every step.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

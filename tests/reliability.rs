@@ -10,10 +10,10 @@
 //! - interruption: SIGINT to Terraform in the middle of an apply;
 //! - concurrency: 100+ resources at `-parallelism=20`.
 //!
-//! Each test prints its figures (`cargo test --test reliability -- --nocapture`);
+//! Each test prints its figures (`cargo test --test integration reliability:: -- --nocapture`);
 //! RELIABILITY.md records them.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

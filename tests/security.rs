@@ -5,7 +5,7 @@
 //! That a client without Terraform's AutoMTLS certificate is refused is
 //! tested in `tests/protocol.rs` (`a_client_without_terraforms_certificate_is_refused`).
 
-mod common;
+use crate::common;
 
 use common::{Emulator, Run, Workspace};
 

@@ -3,7 +3,7 @@
 //! and its `pre-tf-init` script installing the provider from a release
 //! mirror so that an offline `terraform init` of the module succeeds.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

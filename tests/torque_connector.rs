@@ -1,7 +1,7 @@
 //! Acceptance: `clusteriam_torque_agent_role` (seed 003) and the EKS
 //! Connector roles (seed 004) against the emulator.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

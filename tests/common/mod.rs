@@ -327,8 +327,10 @@ impl Workspace {
             ),
         ];
         // Refresh reads are per resource in every suite, and in bulk when
-        // the `bulk_reads` binary runs the suites again (CI runs both).
-        let bulk_reads = if env!("CARGO_CRATE_NAME") == "bulk_reads" {
+        // `bulk_reads` runs the suites again (CI runs both): its tests are
+        // the ones whose names (libtest names each test's thread) start
+        // with `bulk_reads::`.
+        let bulk_reads = if running_under("bulk_reads::") {
             "always"
         } else {
             "never"
@@ -478,6 +480,14 @@ impl Workspace {
             .map(|r| r["values"].clone())
             .unwrap_or_else(|| panic!("`{address}` is not in state:\n{}", run.stdout))
     }
+}
+
+/// Whether the running test's path starts with `prefix` (libtest runs each
+/// test on a thread named after it).
+fn running_under(prefix: &str) -> bool {
+    std::thread::current()
+        .name()
+        .is_some_and(|name| name.starts_with(prefix))
 }
 
 fn copy_tf(from: &Path, to: &Path) {
