@@ -1,0 +1,415 @@
+//! The lifecycle matrix (issue 26), through real Terraform against the
+//! emulator:
+//!
+//! - every attribute that forces replacement (`requires_replace` in the
+//!   schemas: a role's `name`, `name_prefix` and `path`; the OIDC provider's
+//!   `url`; the KKP policy's `name`, `name_prefix`, `path` and
+//!   `description`; `cluster_id`; `vpc_id`), replaced with a dependent in
+//!   the same configuration, in Terraform's default order and with
+//!   `create_before_destroy`;
+//! - two resources sharing one object (one OIDC URL; the service-linked
+//!   role) destroyed in every order, forced with `-target` and with a
+//!   dependent that is slow to destroy;
+//! - `plan -out`, then an object deleted or changed out of band, then the
+//!   saved plan applied, for every type;
+//! - `state rm`, import and apply of every type (the objects made by hand
+//!   as each platform's page says are in tests/migration.rs).
+//!
+//! Each test shares one emulator and workspace between the rows that do not
+//! interfere, so that the matrix stays cheap: one apply replaces every row
+//! of a type at once.
+
+use crate::common;
+
+use std::collections::BTreeSet;
+
+use common::scenarios::{assert_workspace_matches, kkp_prerequisites, rancher_network};
+use common::{ACCOUNT, Emulator, Run, Workspace, block_on};
+use terraform_provider_clusteriam::policy::{federated_principals, from_iam, web_identity_subject};
+
+const ISSUER_A: &str = "oidc.eks.us-east-1.amazonaws.com/id/LIFECYCLEA";
+const ISSUER_B: &str = "oidc.eks.us-east-1.amazonaws.com/id/LIFECYCLEB";
+
+fn oidc_arn(issuer: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{issuer}")
+}
+
+/// The ARNs of the OIDC providers in the emulator, sorted.
+fn oidc_providers(aws: &Emulator) -> Vec<String> {
+    let mut arns: Vec<String> = block_on(aws.iam().list_open_id_connect_providers().send())
+        .expect("ListOpenIDConnectProviders")
+        .open_id_connect_provider_list()
+        .iter()
+        .filter_map(|p| p.arn().map(str::to_string))
+        .collect();
+    arns.sort();
+    arns
+}
+
+/// The role's trust policy, decoded; None when the role does not exist.
+fn trust(aws: &Emulator, role: &str) -> Option<String> {
+    match block_on(aws.iam().get_role().role_name(role).send()) {
+        Ok(out) => Some(from_iam(
+            out.role.unwrap().assume_role_policy_document.as_deref().unwrap(),
+        )),
+        Err(e) if format!("{e:?}").contains("NoSuchEntity") => None,
+        Err(e) => panic!("GetRole {role}: {e:?}"),
+    }
+}
+
+/// The OIDC provider the role trusts (the one, in these tests).
+#[track_caller]
+fn trusted_provider(aws: &Emulator, role: &str) -> String {
+    let trust = trust(aws, role).unwrap_or_else(|| panic!("role {role} does not exist"));
+    let principals = federated_principals(&trust);
+    assert_eq!(principals.len(), 1, "{role}: {trust}");
+    principals[0].clone()
+}
+
+fn role_names(aws: &Emulator) -> BTreeSet<String> {
+    block_on(aws.iam().list_roles().send())
+        .expect("ListRoles")
+        .roles
+        .into_iter()
+        .map(|r| r.role_name)
+        .collect()
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// `terraform <args> -no-color -input=false`.
+fn run(ws: &Workspace, args: &[&str]) -> Run {
+    let mut all = args.to_vec();
+    all.extend(["-no-color", "-input=false"]);
+    ws.run(&all)
+}
+
+// ---------------------------------------------------------------------------
+// Replacing an OIDC provider that roles of the configuration trust.
+// ---------------------------------------------------------------------------
+
+/// A provider for `issuer` and two roles that trust it.
+fn trusted_provider_config(aws: &Emulator, issuer: &str, create_before_destroy: bool) -> String {
+    let lifecycle = if create_before_destroy {
+        "\n  lifecycle {\n    create_before_destroy = true\n  }"
+    } else {
+        ""
+    };
+    format!(
+        r#"{}
+resource "clusteriam_oidc_provider" "cluster" {{
+  url = "https://{issuer}"{lifecycle}
+}}
+
+resource "clusteriam_torque_agent_role" "agent" {{
+  name              = "torque-agent"
+  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn
+  namespace         = "torque-envs"
+  service_account   = "torque-runner"
+}}
+
+resource "clusteriam_rancher_csp_adapter_role" "csp" {{
+  name              = "rancher-csp-adapter"
+  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn
+}}
+"#,
+        aws.provider_block()
+    )
+}
+
+/// Issue 26, item 3: a rebuilt cluster's new issuer replaces the provider
+/// while roles of the same configuration trust it. In Terraform's default
+/// order that would delete the provider before the roles move: refused at
+/// once, naming the roles and the recipe, with nothing broken. The recipe
+/// (`create_before_destroy`, as the resource's example has it) works, and so
+/// does `-replace` with it, which keeps the URL: the new resource takes the
+/// provider over instead of deleting it under the roles.
+#[test]
+fn oidc_provider_replaced_under_its_roles_by_the_documented_recipe() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&trusted_provider_config(&aws, ISSUER_A, false));
+    ws.apply().assert_ok();
+    let (a, b) = (oidc_arn(ISSUER_A), oidc_arn(ISSUER_B));
+
+    // A new issuer in the default order: refused before anything breaks.
+    ws.write(&trusted_provider_config(&aws, ISSUER_B, false));
+    ws.apply().assert_error(&[
+        "deleting IAM OIDC provider",
+        "`torque-agent`",
+        "`rancher-csp-adapter`",
+        "is being replaced",
+        "lifecycle { create_before_destroy = true }",
+    ]);
+    assert_eq!(oidc_providers(&aws), vec![a.clone()]);
+    assert_eq!(trusted_provider(&aws, "torque-agent"), a);
+    assert_eq!(trusted_provider(&aws, "rancher-csp-adapter"), a);
+
+    // The recipe: the new provider first, the roles moved, the old one gone.
+    ws.write(&trusted_provider_config(&aws, ISSUER_B, true));
+    ws.apply().assert_ok();
+    assert_eq!(oidc_providers(&aws), vec![b.clone()]);
+    assert_eq!(trusted_provider(&aws, "torque-agent"), b);
+    assert_eq!(trusted_provider(&aws, "rancher-csp-adapter"), b);
+    ws.assert_no_changes();
+
+    // `-replace` keeps the URL: the new resource takes the provider over.
+    let replaced = run(
+        &ws,
+        &[
+            "apply",
+            "-auto-approve",
+            "-replace=clusteriam_oidc_provider.cluster",
+        ],
+    );
+    replaced.assert_ok();
+    assert!(replaced.mentions("took it over"), "{}", replaced.output());
+    assert_eq!(oidc_providers(&aws), vec![b.clone()]);
+    // The new resource adopted it, and the old one's destroy handed it over:
+    // it is this configuration's own again, from the next refresh on.
+    let plan = ws.plan();
+    assert_eq!(plan.code, 0, "{}", plan.output());
+    run(&ws, &["apply", "-refresh-only", "-auto-approve"]).assert_ok();
+    let state = ws.state_attributes("clusteriam_oidc_provider.cluster");
+    assert_eq!(state["adopted"], false, "this configuration's own");
+    ws.assert_no_changes();
+
+    ws.destroy().assert_ok();
+    assert!(oidc_providers(&aws).is_empty());
+    assert!(role_names(&aws).is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// Two resources sharing one object, destroyed in every order.
+// ---------------------------------------------------------------------------
+
+const SHARED_ISSUER: &str = "oidc.eks.us-east-1.amazonaws.com/id/SHAREDBYTWO";
+
+/// A module of one team: the cluster's OIDC provider (created or adopted,
+/// whichever comes second) and an IRSA role trusting it, whose destroy
+/// waits `slow_destroy` seconds first.
+const IRSA_MODULE: &str = r#"
+terraform {
+  required_providers {
+    clusteriam = { source = "clusteriam/clusteriam" }
+  }
+}
+
+variable "url" { type = string }
+variable "role" { type = string }
+variable "slow_destroy" {
+  type    = number
+  default = 0
+}
+
+resource "clusteriam_oidc_provider" "this" {
+  url = var.url
+}
+
+resource "clusteriam_torque_agent_role" "agent" {
+  name              = var.role
+  oidc_provider_arn = clusteriam_oidc_provider.this.arn
+  namespace         = "torque"
+  service_account   = var.role
+}
+
+# Destroyed before the role, after a pause: the role goes late.
+resource "terraform_data" "slow" {
+  input      = var.slow_destroy
+  depends_on = [clusteriam_torque_agent_role.agent]
+  provisioner "local-exec" {
+    when    = destroy
+    command = "sleep ${self.input}"
+  }
+}
+
+output "adopted" {
+  value = clusteriam_oidc_provider.this.adopted
+}
+"#;
+
+/// Two modules for one issuer, `platform` created first (it owns the
+/// provider) and `apps` adopting it. `slow` says whose role goes late on
+/// destroy.
+fn shared_url_workspace(aws: &Emulator, ws: &Workspace, slow: (u32, u32)) {
+    std::fs::create_dir_all(ws.path().join("irsa")).unwrap();
+    std::fs::write(ws.path().join("irsa/main.tf"), IRSA_MODULE).unwrap();
+    // Short, so that the refusal below does not take two minutes.
+    let provider = aws
+        .provider_block()
+        .replace("propagation_timeout = \"20s\"", "propagation_timeout = \"6s\"");
+    ws.write(&format!(
+        r#"{provider}
+module "platform" {{
+  source       = "./irsa"
+  url          = "https://{SHARED_ISSUER}"
+  role         = "platform-agent"
+  slow_destroy = {}
+}}
+
+module "apps" {{
+  source       = "./irsa"
+  url          = "https://{SHARED_ISSUER}"
+  role         = "apps-agent"
+  slow_destroy = {}
+}}
+
+output "platform_adopted" {{ value = module.platform.adopted }}
+output "apps_adopted" {{ value = module.apps.adopted }}
+"#,
+        slow.0, slow.1
+    ));
+    ws.run(&["get", "-no-color"]).assert_ok();
+    run(ws, &["apply", "-auto-approve", "-target=module.platform"]).assert_ok();
+    ws.apply().assert_ok();
+    assert_eq!(ws.output("platform_adopted"), false);
+    assert_eq!(ws.output("apps_adopted"), true);
+}
+
+#[track_caller]
+fn assert_nothing_left(aws: &Emulator) {
+    assert!(oidc_providers(&aws).is_empty(), "{:?}", oidc_providers(aws));
+    assert!(role_names(aws).is_empty(), "{:?}", role_names(aws));
+}
+
+/// Issue 26, item 4: one configuration, two resources for one OIDC URL (one
+/// module creates the provider, the other adopts it), each trusted by its
+/// module's role. Whatever order the destroy takes, it ends with nothing
+/// left; only a destroy that leaves a trusting role in place refuses,
+/// naming it.
+#[test]
+fn two_resources_for_one_oidc_url_destroy_in_every_order() {
+    let aws = Emulator::start();
+
+    // The adopter's role goes last: the owner waits for it, then deletes.
+    let ws = Workspace::new();
+    shared_url_workspace(&aws, &ws, (0, 3));
+    ws.destroy().assert_ok();
+    assert_nothing_left(&aws);
+
+    // The owner's own role goes last: Terraform orders those two itself.
+    let ws = Workspace::new();
+    shared_url_workspace(&aws, &ws, (3, 0));
+    ws.destroy().assert_ok();
+    assert_nothing_left(&aws);
+
+    // The adopting module first (it leaves the provider), then the rest.
+    let ws = Workspace::new();
+    shared_url_workspace(&aws, &ws, (0, 0));
+    let apps_first = run(&ws, &["destroy", "-auto-approve", "-target=module.apps"]);
+    apps_first.assert_ok();
+    assert!(apps_first.mentions("left in place"), "{}", apps_first.output());
+    assert_eq!(oidc_providers(&aws), vec![oidc_arn(SHARED_ISSUER)]);
+    ws.destroy().assert_ok();
+    assert_nothing_left(&aws);
+
+    // The owning module alone: the other module's role stays and still
+    // trusts the provider, so it is refused, naming the role; the whole
+    // destroy then goes through.
+    let ws = Workspace::new();
+    shared_url_workspace(&aws, &ws, (0, 0));
+    run(&ws, &["destroy", "-auto-approve", "-target=module.platform"]).assert_error(&[
+        "deleting IAM OIDC provider",
+        "after waiting 6s",
+        "`apps-agent`",
+    ]);
+    assert_eq!(role_names(&aws), set(&["apps-agent"]));
+    ws.destroy().assert_ok();
+    assert_nothing_left(&aws);
+}
+
+/// The service-linked role the same way: two resources, one creates it, the
+/// other adopts it; any order ends with it deleted by its creator.
+#[test]
+fn two_resources_for_the_service_linked_role_destroy_in_every_order() {
+    let aws = Emulator::start();
+    let config = format!(
+        r#"{}
+resource "clusteriam_eks_connector_service_linked_role" "platform" {{}}
+resource "clusteriam_eks_connector_service_linked_role" "apps" {{}}
+"#,
+        aws.provider_block()
+    );
+    let slr = |aws: &Emulator| {
+        block_on(
+            aws.iam()
+                .list_roles()
+                .path_prefix("/aws-service-role/eks-connector.amazonaws.com/")
+                .send(),
+        )
+        .unwrap()
+        .roles
+        .len()
+    };
+    let orders: [&[&str]; 3] = [
+        &[],
+        &["-target=clusteriam_eks_connector_service_linked_role.platform"],
+        &["-target=clusteriam_eks_connector_service_linked_role.apps"],
+    ];
+    for first in orders {
+        let ws = Workspace::new();
+        ws.write(&config);
+        run(
+            &ws,
+            &[
+                "apply",
+                "-auto-approve",
+                "-target=clusteriam_eks_connector_service_linked_role.platform",
+            ],
+        )
+        .assert_ok();
+        ws.apply().assert_ok();
+        let adopted = |r: &str| {
+            ws.state_attributes(&format!(
+                "clusteriam_eks_connector_service_linked_role.{r}"
+            ))["adopted"]
+                .clone()
+        };
+        assert_eq!((adopted("platform"), adopted("apps")), (false.into(), true.into()));
+        if !first.is_empty() {
+            let mut args = vec!["destroy", "-auto-approve"];
+            args.extend(first);
+            run(&ws, &args).assert_ok();
+        }
+        ws.destroy().assert_ok();
+        assert_eq!(slr(&aws), 0, "order {first:?} left the role");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Docs.
+// ---------------------------------------------------------------------------
+
+/// Issue 26, item 9: what the docs say destroy does to an imported OIDC
+/// provider is what it does (tests/oidc_provider.rs: one made elsewhere is
+/// adopted and left in place; one a clusteriam configuration created is
+/// managed and deleted). No page may say an imported one is deleted,
+/// without saying which.
+#[test]
+fn docs_agree_on_what_destroy_does_to_an_imported_oidc_provider() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for page in [
+        "docs/resources/oidc_provider.md",
+        "docs/guides/adopting-existing-roles.md",
+        "examples/resources/clusteriam_oidc_provider/import.sh",
+    ] {
+        let text = std::fs::read_to_string(root.join(page)).unwrap();
+        let flat = text
+            .replace('#', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for wrong in [
+            "An imported provider is managed: destroying the resource deletes it",
+            "An imported OIDC provider is managed like one this provider created: destroying the resource deletes it",
+        ] {
+            assert!(!flat.contains(wrong), "{page} still says: {wrong}");
+        }
+        assert!(
+            flat.contains("left in place"),
+            "{page} does not say that an imported provider made elsewhere is left in place"
+        );
+    }
+}
