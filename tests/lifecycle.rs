@@ -413,3 +413,310 @@ fn docs_agree_on_what_destroy_does_to_an_imported_oidc_provider() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Every attribute that forces replacement, replaced with a dependent.
+// ---------------------------------------------------------------------------
+
+/// One row: a resource of the type under test, its identity before and
+/// after the change, whether it is replaced with `create_before_destroy`,
+/// and a `terraform_data` that depends on it (its `output` must follow).
+struct Row {
+    name: &'static str,
+    before: String,
+    after: String,
+    create_before_destroy: bool,
+}
+
+impl Row {
+    fn hcl(&self, kind: &str, common: &str, changed: bool) -> String {
+        let lifecycle = if self.create_before_destroy {
+            "\n  lifecycle {\n    create_before_destroy = true\n  }"
+        } else {
+            ""
+        };
+        let identity = if changed { &self.after } else { &self.before };
+        format!(
+            r#"
+resource "{kind}" "{name}" {{
+{identity}
+{common}{lifecycle}
+}}
+
+resource "terraform_data" "{name}" {{
+  input = {kind}.{name}.arn
+}}
+"#,
+            name = self.name
+        )
+    }
+}
+
+fn row(name: &'static str, before: &str, after: &str, create_before_destroy: bool) -> Row {
+    Row {
+        name,
+        before: before.to_string(),
+        after: after.to_string(),
+        create_before_destroy,
+    }
+}
+
+/// The configuration of `rows` of `kind`, before or after the change.
+fn rows_config(aws: &Emulator, extra: &str, kind: &str, common: &str, rows: &[Row], changed: bool) -> String {
+    let mut out = format!("{}\n{extra}", aws.provider_block());
+    for row in rows {
+        out.push_str(&row.hcl(kind, common, changed));
+    }
+    out
+}
+
+/// Applies `rows` before and after their change in one configuration, and
+/// checks each: replaced (a new ARN), its dependent following, the plan
+/// after empty, the emulator holding what the state says.
+fn replace_rows(aws: &Emulator, ws: &Workspace, extra: &str, kind: &str, common: &str, rows: &[Row]) {
+    ws.write(&rows_config(aws, extra, kind, common, rows, false));
+    ws.apply().assert_ok();
+    let arn = |row: &Row| {
+        ws.state_attributes(&format!("{kind}.{}", row.name))["arn"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let before: Vec<String> = rows.iter().map(arn).collect();
+    ws.write(&rows_config(aws, extra, kind, common, rows, true));
+    let plan = ws.plan();
+    for row in rows {
+        let replaced = format!("# {kind}.{} must be replaced", row.name);
+        assert!(plan.stdout.contains(&replaced), "{replaced}:\n{}", plan.stdout);
+    }
+    ws.apply().assert_ok();
+    for (row, old) in rows.iter().zip(&before) {
+        let new = arn(row);
+        // A policy's description is not in its ARN: the plan said replaced.
+        if row.name != "description" {
+            assert_ne!(&new, old, "{} was not replaced", row.name);
+        }
+        let dependent = ws.state_attributes(&format!("terraform_data.{}", row.name));
+        assert_eq!(dependent["output"], new.as_str(), "{}'s dependent", row.name);
+    }
+    ws.assert_no_changes();
+    assert_workspace_matches(aws, ws, &[ACCOUNT], kind);
+}
+
+/// The rows every role kind has: `name`, `name_prefix` and `path` replaced
+/// in the default order, and with `create_before_destroy` where a role of
+/// the new name can exist beside the old one.
+fn role_rows(short: &str) -> Vec<Row> {
+    let n = |s: &str| format!("  name = \"lc-{short}-{s}\"");
+    let p = |s: &str| format!("  name_prefix = \"lc-{short}-{s}-\"");
+    vec![
+        row("name", &n("a"), &n("b"), false),
+        row("name_prefix", &p("a"), &p("b"), false),
+        row("path", &format!("{}\n  path = \"/a/\"", n("path")), &format!("{}\n  path = \"/b/\"", n("path")), false),
+        row("cbd_name_prefix", &p("ca"), &p("cb"), true),
+        row(
+            "cbd_path",
+            &format!("{}\n  path = \"/a/\"", p("cp")),
+            &format!("{}\n  path = \"/b/\"", p("cp")),
+            true,
+        ),
+    ]
+}
+
+/// A fixed `name` cannot exist twice: replaced with `create_before_destroy`
+/// the create is refused with the remedy, and the role stays as it was.
+fn fixed_name_cannot_be_created_before_destroyed(aws: &Emulator, kind: &str, extra: &str, common: &str, short: &str) {
+    let ws = Workspace::new();
+    let name = format!("lc-{short}-fixed");
+    let rows = [row(
+        "fixed",
+        &format!("  name = \"{name}\"\n  path = \"/a/\""),
+        &format!("  name = \"{name}\"\n  path = \"/b/\""),
+        true,
+    )];
+    ws.write(&rows_config(aws, extra, kind, common, &rows, false));
+    ws.apply().assert_ok();
+    ws.write(&rows_config(aws, extra, kind, common, &rows, true));
+    ws.apply()
+        .assert_error(&[&format!("a role named {name} already exists"), "use `name_prefix`"]);
+    let path = block_on(aws.iam().get_role().role_name(&name).send())
+        .unwrap()
+        .role
+        .unwrap()
+        .path;
+    assert_eq!(path, "/a/", "the role is left as it was");
+    ws.destroy().assert_ok();
+}
+
+const OIDC_FOR_ROLES: &str = r#"
+resource "clusteriam_oidc_provider" "cluster" {
+  url = "https://oidc.eks.us-east-1.amazonaws.com/id/ROLEROWS"
+}
+"#;
+
+#[test]
+fn rancher_node_role_replaced_with_dependents_in_both_orders() {
+    let aws = Emulator::start();
+    let kind = "clusteriam_rancher_node_role";
+    let common = "  node_role = \"worker\"";
+    replace_rows(&aws, &Workspace::new(), "", kind, common, &role_rows("node"));
+    // The instance profiles went with their roles.
+    let profiles = block_on(aws.iam().list_instance_profiles().send())
+        .unwrap()
+        .instance_profiles
+        .len();
+    assert_eq!(profiles, 5);
+    fixed_name_cannot_be_created_before_destroyed(&aws, kind, "", common, "node");
+}
+
+#[test]
+fn torque_agent_role_replaced_with_dependents_in_both_orders() {
+    let aws = Emulator::start();
+    let kind = "clusteriam_torque_agent_role";
+    let common = "  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn\n  namespace = \"ns\"\n  service_account = \"sa\"";
+    replace_rows(&aws, &Workspace::new(), OIDC_FOR_ROLES, kind, common, &role_rows("torque"));
+    fixed_name_cannot_be_created_before_destroyed(&aws, kind, OIDC_FOR_ROLES, common, "torque");
+}
+
+#[test]
+fn rancher_csp_adapter_role_replaced_with_dependents_in_both_orders() {
+    let aws = Emulator::start();
+    let kind = "clusteriam_rancher_csp_adapter_role";
+    let common = "  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn";
+    replace_rows(&aws, &Workspace::new(), OIDC_FOR_ROLES, kind, common, &role_rows("csp"));
+    fixed_name_cannot_be_created_before_destroyed(&aws, kind, OIDC_FOR_ROLES, common, "csp");
+}
+
+#[test]
+fn eks_connector_agent_role_replaced_with_dependents_in_both_orders() {
+    let aws = Emulator::start();
+    let kind = "clusteriam_eks_connector_agent_role";
+    replace_rows(&aws, &Workspace::new(), "", kind, "", &role_rows("connector"));
+    fixed_name_cannot_be_created_before_destroyed(&aws, kind, "", "", "connector");
+}
+
+/// The KKP policy's `name`, `name_prefix`, `path` and `description`; an
+/// OIDC provider's `url` without trusting roles; `cluster_id`; `vpc_id`:
+/// each replaced in both orders with a dependent. The user attachment,
+/// the cluster tags and the VPC attributes move to the new object, and the
+/// old one is left as it was before this provider touched it.
+#[test]
+fn other_types_replaced_with_dependents_in_both_orders() {
+    let aws = Emulator::start();
+    let vpc_a = kkp_prerequisites(&aws);
+    let vpcs: Vec<String> = std::iter::once(vpc_a)
+        .chain((0..3).map(|i| {
+            block_on(aws.ec2().create_vpc().cidr_block(format!("10.{}.0.0/16", 10 + i)).send())
+                .unwrap()
+                .vpc
+                .unwrap()
+                .vpc_id
+                .unwrap()
+        }))
+        .collect();
+    let (subnet, group, instance) = rancher_network(&aws);
+
+    // The KKP policy, attached to its user.
+    let ws = Workspace::new();
+    let kind = "clusteriam_kkp_account_policy";
+    let n = |s: &str| format!("  name = \"lc-kkp-{s}\"");
+    let p = |s: &str| format!("  name_prefix = \"lc-kkp-{s}-\"");
+    let rows = [
+        row("name", &n("a"), &n("b"), false),
+        row("name_prefix", &p("a"), &p("b"), false),
+        row("path", &format!("{}\n  path = \"/a/\"", n("path")), &format!("{}\n  path = \"/b/\"", n("path")), false),
+        row("description", &format!("{}\n  description = \"a\"", n("d")), &format!("{}\n  description = \"b\"", n("d")), false),
+        row("cbd_name_prefix", &p("ca"), &p("cb"), true),
+        row("cbd_description", &format!("{}\n  description = \"a\"", p("cd")), &format!("{}\n  description = \"b\"", p("cd")), true),
+    ];
+    replace_rows(&aws, &ws, "", kind, "  user_name = \"kubermatic\"", &rows);
+    let attached = block_on(aws.iam().list_attached_user_policies().user_name("kubermatic").send())
+        .unwrap()
+        .attached_policies
+        .unwrap_or_default()
+        .len();
+    assert_eq!(attached, rows.len(), "each new policy is attached, no old one");
+    ws.destroy().assert_ok();
+
+    // An OIDC provider no role trusts.
+    let ws = Workspace::new();
+    let url = |s: &str| format!("  url = \"https://oidc.eks.us-east-1.amazonaws.com/id/{s}\"");
+    let rows = [
+        row("url", &url("LONEA"), &url("LONEB"), false),
+        row("cbd_url", &url("LONEC"), &url("LONED"), true),
+    ];
+    replace_rows(&aws, &ws, "", "clusteriam_oidc_provider", "", &rows);
+    assert_eq!(oidc_providers(&aws), vec![oidc_arn("oidc.eks.us-east-1.amazonaws.com/id/LONEB"), oidc_arn("oidc.eks.us-east-1.amazonaws.com/id/LONED")]);
+    ws.destroy().assert_ok();
+
+    // The cluster tags on one node, subnet and security group, whose
+    // dependents use the key (the resources have no ARN).
+    let ws = Workspace::new();
+    let objects = format!(
+        "  instance_ids = [\"{instance}\"]\n  subnet_ids = [\"{subnet}\"]\n  security_group_id = \"{group}\""
+    );
+    let tags_config = |changed: bool| {
+        let mut out = aws.provider_block();
+        for (name, a, b, cbd) in [("default", "one", "two", false), ("cbd", "three", "four", true)] {
+            let id = if changed { b } else { a };
+            let lifecycle = if cbd { "\n  lifecycle {\n    create_before_destroy = true\n  }" } else { "" };
+            out.push_str(&format!(
+                "\nresource \"clusteriam_cluster_tags\" \"{name}\" {{\n  cluster_id = \"{id}\"\n{objects}{lifecycle}\n}}\n\
+                 resource \"terraform_data\" \"{name}\" {{\n  input = clusteriam_cluster_tags.{name}.tag_key\n}}\n"
+            ));
+        }
+        out
+    };
+    ws.write(&tags_config(false));
+    ws.apply().assert_ok();
+    ws.write(&tags_config(true));
+    ws.apply().assert_ok();
+    for (name, id) in [("default", "two"), ("cbd", "four")] {
+        let dependent = ws.state_attributes(&format!("terraform_data.{name}"));
+        assert_eq!(dependent["output"], format!("kubernetes.io/cluster/{id}"));
+    }
+    ws.assert_no_changes();
+    // Exactly the new keys, on all three objects.
+    assert_workspace_matches(&aws, &ws, &[ACCOUNT], "cluster tags");
+    ws.destroy().assert_ok();
+
+    // DNS hostnames: turned on in the new VPC, restored in the old one.
+    let ws = Workspace::new();
+    let dns_config = |changed: bool| {
+        let mut out = aws.provider_block();
+        for (name, a, b, cbd) in [("default", 0, 1, false), ("cbd", 2, 3, true)] {
+            let vpc = &vpcs[if changed { b } else { a }];
+            let lifecycle = if cbd { "\n  lifecycle {\n    create_before_destroy = true\n  }" } else { "" };
+            out.push_str(&format!(
+                "\nresource \"clusteriam_vpc_dns_hostnames\" \"{name}\" {{\n  vpc_id = \"{vpc}\"{lifecycle}\n}}\n\
+                 resource \"terraform_data\" \"{name}\" {{\n  input = clusteriam_vpc_dns_hostnames.{name}.id\n}}\n"
+            ));
+        }
+        out
+    };
+    ws.write(&dns_config(false));
+    ws.apply().assert_ok();
+    ws.write(&dns_config(true));
+    ws.apply().assert_ok();
+    ws.assert_no_changes();
+    let hostnames = |vpc: &str| {
+        block_on(
+            aws.ec2()
+                .describe_vpc_attribute()
+                .vpc_id(vpc)
+                .attribute(aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames)
+                .send(),
+        )
+        .unwrap()
+        .enable_dns_hostnames
+        .and_then(|v| v.value)
+        .unwrap_or(false)
+    };
+    let on: Vec<bool> = vpcs.iter().map(|v| hostnames(v)).collect();
+    assert_eq!(on, [false, true, false, true], "old VPCs restored, new ones on");
+    for (name, vpc) in [("default", &vpcs[1]), ("cbd", &vpcs[3])] {
+        assert_eq!(ws.state_attributes(&format!("terraform_data.{name}"))["output"], vpc.as_str());
+    }
+    ws.destroy().assert_ok();
+    assert!(vpcs.iter().all(|v| !hostnames(v)), "destroy restores every VPC");
+}

@@ -53,7 +53,10 @@ fn schema() -> Schema {
              create_before_destroy = true }`, as in the example: the new provider is created \
              first, the roles are updated to trust it, and only then is the old one deleted. \
              With Terraform's default order the old one would go first, breaking the roles, so \
-             that replacement is refused at once with this remedy. Tags of an adopted provider \
+             that replacement is refused at once with this remedy. When another resource \
+             adopted the provider in the same run (the replacement of a `-replace` with \
+             `create_before_destroy`, which keeps the URL), destroy hands it over to that \
+             resource instead of deleting it. Tags of an adopted provider \
              follow the rule for shared objects: see `tags`. Thumbprints are optional: when none \
              are given, IAM secures the connection itself and nothing is fetched at plan time.",
         )
