@@ -23,9 +23,11 @@ use crate::common;
 
 use std::collections::BTreeSet;
 
-use common::scenarios::{assert_workspace_matches, kkp_prerequisites, rancher_network};
+use common::scenarios::{
+    assert_workspace_matches, emulator_inventory, kkp_prerequisites, rancher_network,
+};
 use common::{ACCOUNT, Emulator, Run, Workspace, block_on};
-use terraform_provider_clusteriam::policy::{federated_principals, from_iam, web_identity_subject};
+use terraform_provider_clusteriam::policy::{federated_principals, from_iam};
 
 const ISSUER_A: &str = "oidc.eks.us-east-1.amazonaws.com/id/LIFECYCLEA";
 const ISSUER_B: &str = "oidc.eks.us-east-1.amazonaws.com/id/LIFECYCLEB";
@@ -50,7 +52,11 @@ fn oidc_providers(aws: &Emulator) -> Vec<String> {
 fn trust(aws: &Emulator, role: &str) -> Option<String> {
     match block_on(aws.iam().get_role().role_name(role).send()) {
         Ok(out) => Some(from_iam(
-            out.role.unwrap().assume_role_policy_document.as_deref().unwrap(),
+            out.role
+                .unwrap()
+                .assume_role_policy_document
+                .as_deref()
+                .unwrap(),
         )),
         Err(e) if format!("{e:?}").contains("NoSuchEntity") => None,
         Err(e) => panic!("GetRole {role}: {e:?}"),
@@ -79,10 +85,10 @@ fn set(items: &[&str]) -> BTreeSet<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
-/// `terraform <args> -no-color -input=false`.
+/// `terraform <command> -no-color -input=false <rest of args>`.
 fn run(ws: &Workspace, args: &[&str]) -> Run {
-    let mut all = args.to_vec();
-    all.extend(["-no-color", "-input=false"]);
+    let mut all = vec![args[0], "-no-color", "-input=false"];
+    all.extend(&args[1..]);
     ws.run(&all)
 }
 
@@ -237,9 +243,10 @@ fn shared_url_workspace(aws: &Emulator, ws: &Workspace, slow: (u32, u32)) {
     std::fs::create_dir_all(ws.path().join("irsa")).unwrap();
     std::fs::write(ws.path().join("irsa/main.tf"), IRSA_MODULE).unwrap();
     // Short, so that the refusal below does not take two minutes.
-    let provider = aws
-        .provider_block()
-        .replace("propagation_timeout = \"20s\"", "propagation_timeout = \"6s\"");
+    let provider = aws.provider_block().replace(
+        "propagation_timeout = \"20s\"",
+        "propagation_timeout = \"6s\"",
+    );
     ws.write(&format!(
         r#"{provider}
 module "platform" {{
@@ -300,7 +307,11 @@ fn two_resources_for_one_oidc_url_destroy_in_every_order() {
     shared_url_workspace(&aws, &ws, (0, 0));
     let apps_first = run(&ws, &["destroy", "-auto-approve", "-target=module.apps"]);
     apps_first.assert_ok();
-    assert!(apps_first.mentions("left in place"), "{}", apps_first.output());
+    assert!(
+        apps_first.mentions("left in place"),
+        "{}",
+        apps_first.output()
+    );
     assert_eq!(oidc_providers(&aws), vec![oidc_arn(SHARED_ISSUER)]);
     ws.destroy().assert_ok();
     assert_nothing_left(&aws);
@@ -310,7 +321,11 @@ fn two_resources_for_one_oidc_url_destroy_in_every_order() {
     // destroy then goes through.
     let ws = Workspace::new();
     shared_url_workspace(&aws, &ws, (0, 0));
-    run(&ws, &["destroy", "-auto-approve", "-target=module.platform"]).assert_error(&[
+    run(
+        &ws,
+        &["destroy", "-auto-approve", "-target=module.platform"],
+    )
+    .assert_error(&[
         "deleting IAM OIDC provider",
         "after waiting 6s",
         "`apps-agent`",
@@ -367,7 +382,10 @@ resource "clusteriam_eks_connector_service_linked_role" "apps" {{}}
             ))["adopted"]
                 .clone()
         };
-        assert_eq!((adopted("platform"), adopted("apps")), (false.into(), true.into()));
+        assert_eq!(
+            (adopted("platform"), adopted("apps")),
+            (false.into(), true.into())
+        );
         if !first.is_empty() {
             let mut args = vec!["destroy", "-auto-approve"];
             args.extend(first);
@@ -462,7 +480,14 @@ fn row(name: &'static str, before: &str, after: &str, create_before_destroy: boo
 }
 
 /// The configuration of `rows` of `kind`, before or after the change.
-fn rows_config(aws: &Emulator, extra: &str, kind: &str, common: &str, rows: &[Row], changed: bool) -> String {
+fn rows_config(
+    aws: &Emulator,
+    extra: &str,
+    kind: &str,
+    common: &str,
+    rows: &[Row],
+    changed: bool,
+) -> String {
     let mut out = format!("{}\n{extra}", aws.provider_block());
     for row in rows {
         out.push_str(&row.hcl(kind, common, changed));
@@ -473,7 +498,14 @@ fn rows_config(aws: &Emulator, extra: &str, kind: &str, common: &str, rows: &[Ro
 /// Applies `rows` before and after their change in one configuration, and
 /// checks each: replaced (a new ARN), its dependent following, the plan
 /// after empty, the emulator holding what the state says.
-fn replace_rows(aws: &Emulator, ws: &Workspace, extra: &str, kind: &str, common: &str, rows: &[Row]) {
+fn replace_rows(
+    aws: &Emulator,
+    ws: &Workspace,
+    extra: &str,
+    kind: &str,
+    common: &str,
+    rows: &[Row],
+) {
     ws.write(&rows_config(aws, extra, kind, common, rows, false));
     ws.apply().assert_ok();
     let arn = |row: &Row| {
@@ -487,7 +519,11 @@ fn replace_rows(aws: &Emulator, ws: &Workspace, extra: &str, kind: &str, common:
     let plan = ws.plan();
     for row in rows {
         let replaced = format!("# {kind}.{} must be replaced", row.name);
-        assert!(plan.stdout.contains(&replaced), "{replaced}:\n{}", plan.stdout);
+        assert!(
+            plan.stdout.contains(&replaced),
+            "{replaced}:\n{}",
+            plan.stdout
+        );
     }
     ws.apply().assert_ok();
     for (row, old) in rows.iter().zip(&before) {
@@ -497,7 +533,12 @@ fn replace_rows(aws: &Emulator, ws: &Workspace, extra: &str, kind: &str, common:
             assert_ne!(&new, old, "{} was not replaced", row.name);
         }
         let dependent = ws.state_attributes(&format!("terraform_data.{}", row.name));
-        assert_eq!(dependent["output"], new.as_str(), "{}'s dependent", row.name);
+        assert_eq!(
+            dependent["output"],
+            new.as_str(),
+            "{}'s dependent",
+            row.name
+        );
     }
     ws.assert_no_changes();
     assert_workspace_matches(aws, ws, &[ACCOUNT], kind);
@@ -512,7 +553,12 @@ fn role_rows(short: &str) -> Vec<Row> {
     vec![
         row("name", &n("a"), &n("b"), false),
         row("name_prefix", &p("a"), &p("b"), false),
-        row("path", &format!("{}\n  path = \"/a/\"", n("path")), &format!("{}\n  path = \"/b/\"", n("path")), false),
+        row(
+            "path",
+            &format!("{}\n  path = \"/a/\"", n("path")),
+            &format!("{}\n  path = \"/b/\"", n("path")),
+            false,
+        ),
         row("cbd_name_prefix", &p("ca"), &p("cb"), true),
         row(
             "cbd_path",
@@ -525,7 +571,13 @@ fn role_rows(short: &str) -> Vec<Row> {
 
 /// A fixed `name` cannot exist twice: replaced with `create_before_destroy`
 /// the create is refused with the remedy, and the role stays as it was.
-fn fixed_name_cannot_be_created_before_destroyed(aws: &Emulator, kind: &str, extra: &str, common: &str, short: &str) {
+fn fixed_name_cannot_be_created_before_destroyed(
+    aws: &Emulator,
+    kind: &str,
+    extra: &str,
+    common: &str,
+    short: &str,
+) {
     let ws = Workspace::new();
     let name = format!("lc-{short}-fixed");
     let rows = [row(
@@ -537,8 +589,10 @@ fn fixed_name_cannot_be_created_before_destroyed(aws: &Emulator, kind: &str, ext
     ws.write(&rows_config(aws, extra, kind, common, &rows, false));
     ws.apply().assert_ok();
     ws.write(&rows_config(aws, extra, kind, common, &rows, true));
-    ws.apply()
-        .assert_error(&[&format!("a role named {name} already exists"), "use `name_prefix`"]);
+    ws.apply().assert_error(&[
+        &format!("a role named {name} already exists"),
+        "use `name_prefix`",
+    ]);
     let path = block_on(aws.iam().get_role().role_name(&name).send())
         .unwrap()
         .role
@@ -559,7 +613,14 @@ fn rancher_node_role_replaced_with_dependents_in_both_orders() {
     let aws = Emulator::start();
     let kind = "clusteriam_rancher_node_role";
     let common = "  node_role = \"worker\"";
-    replace_rows(&aws, &Workspace::new(), "", kind, common, &role_rows("node"));
+    replace_rows(
+        &aws,
+        &Workspace::new(),
+        "",
+        kind,
+        common,
+        &role_rows("node"),
+    );
     // The instance profiles went with their roles.
     let profiles = block_on(aws.iam().list_instance_profiles().send())
         .unwrap()
@@ -574,7 +635,14 @@ fn torque_agent_role_replaced_with_dependents_in_both_orders() {
     let aws = Emulator::start();
     let kind = "clusteriam_torque_agent_role";
     let common = "  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn\n  namespace = \"ns\"\n  service_account = \"sa\"";
-    replace_rows(&aws, &Workspace::new(), OIDC_FOR_ROLES, kind, common, &role_rows("torque"));
+    replace_rows(
+        &aws,
+        &Workspace::new(),
+        OIDC_FOR_ROLES,
+        kind,
+        common,
+        &role_rows("torque"),
+    );
     fixed_name_cannot_be_created_before_destroyed(&aws, kind, OIDC_FOR_ROLES, common, "torque");
 }
 
@@ -583,7 +651,14 @@ fn rancher_csp_adapter_role_replaced_with_dependents_in_both_orders() {
     let aws = Emulator::start();
     let kind = "clusteriam_rancher_csp_adapter_role";
     let common = "  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn";
-    replace_rows(&aws, &Workspace::new(), OIDC_FOR_ROLES, kind, common, &role_rows("csp"));
+    replace_rows(
+        &aws,
+        &Workspace::new(),
+        OIDC_FOR_ROLES,
+        kind,
+        common,
+        &role_rows("csp"),
+    );
     fixed_name_cannot_be_created_before_destroyed(&aws, kind, OIDC_FOR_ROLES, common, "csp");
 }
 
@@ -591,7 +666,14 @@ fn rancher_csp_adapter_role_replaced_with_dependents_in_both_orders() {
 fn eks_connector_agent_role_replaced_with_dependents_in_both_orders() {
     let aws = Emulator::start();
     let kind = "clusteriam_eks_connector_agent_role";
-    replace_rows(&aws, &Workspace::new(), "", kind, "", &role_rows("connector"));
+    replace_rows(
+        &aws,
+        &Workspace::new(),
+        "",
+        kind,
+        "",
+        &role_rows("connector"),
+    );
     fixed_name_cannot_be_created_before_destroyed(&aws, kind, "", "", "connector");
 }
 
@@ -606,12 +688,17 @@ fn other_types_replaced_with_dependents_in_both_orders() {
     let vpc_a = kkp_prerequisites(&aws);
     let vpcs: Vec<String> = std::iter::once(vpc_a)
         .chain((0..3).map(|i| {
-            block_on(aws.ec2().create_vpc().cidr_block(format!("10.{}.0.0/16", 10 + i)).send())
-                .unwrap()
-                .vpc
-                .unwrap()
-                .vpc_id
-                .unwrap()
+            block_on(
+                aws.ec2()
+                    .create_vpc()
+                    .cidr_block(format!("10.{}.0.0/16", 10 + i))
+                    .send(),
+            )
+            .unwrap()
+            .vpc
+            .unwrap()
+            .vpc_id
+            .unwrap()
         }))
         .collect();
     let (subnet, group, instance) = rancher_network(&aws);
@@ -624,18 +711,42 @@ fn other_types_replaced_with_dependents_in_both_orders() {
     let rows = [
         row("name", &n("a"), &n("b"), false),
         row("name_prefix", &p("a"), &p("b"), false),
-        row("path", &format!("{}\n  path = \"/a/\"", n("path")), &format!("{}\n  path = \"/b/\"", n("path")), false),
-        row("description", &format!("{}\n  description = \"a\"", n("d")), &format!("{}\n  description = \"b\"", n("d")), false),
+        row(
+            "path",
+            &format!("{}\n  path = \"/a/\"", n("path")),
+            &format!("{}\n  path = \"/b/\"", n("path")),
+            false,
+        ),
+        row(
+            "description",
+            &format!("{}\n  description = \"a\"", n("d")),
+            &format!("{}\n  description = \"b\"", n("d")),
+            false,
+        ),
         row("cbd_name_prefix", &p("ca"), &p("cb"), true),
-        row("cbd_description", &format!("{}\n  description = \"a\"", p("cd")), &format!("{}\n  description = \"b\"", p("cd")), true),
+        row(
+            "cbd_description",
+            &format!("{}\n  description = \"a\"", p("cd")),
+            &format!("{}\n  description = \"b\"", p("cd")),
+            true,
+        ),
     ];
     replace_rows(&aws, &ws, "", kind, "  user_name = \"kubermatic\"", &rows);
-    let attached = block_on(aws.iam().list_attached_user_policies().user_name("kubermatic").send())
-        .unwrap()
-        .attached_policies
-        .unwrap_or_default()
-        .len();
-    assert_eq!(attached, rows.len(), "each new policy is attached, no old one");
+    let attached = block_on(
+        aws.iam()
+            .list_attached_user_policies()
+            .user_name("kubermatic")
+            .send(),
+    )
+    .unwrap()
+    .attached_policies
+    .unwrap_or_default()
+    .len();
+    assert_eq!(
+        attached,
+        rows.len(),
+        "each new policy is attached, no old one"
+    );
     ws.destroy().assert_ok();
 
     // An OIDC provider no role trusts.
@@ -646,7 +757,13 @@ fn other_types_replaced_with_dependents_in_both_orders() {
         row("cbd_url", &url("LONEC"), &url("LONED"), true),
     ];
     replace_rows(&aws, &ws, "", "clusteriam_oidc_provider", "", &rows);
-    assert_eq!(oidc_providers(&aws), vec![oidc_arn("oidc.eks.us-east-1.amazonaws.com/id/LONEB"), oidc_arn("oidc.eks.us-east-1.amazonaws.com/id/LONED")]);
+    assert_eq!(
+        oidc_providers(&aws),
+        vec![
+            oidc_arn("oidc.eks.us-east-1.amazonaws.com/id/LONEB"),
+            oidc_arn("oidc.eks.us-east-1.amazonaws.com/id/LONED")
+        ]
+    );
     ws.destroy().assert_ok();
 
     // The cluster tags on one node, subnet and security group, whose
@@ -657,9 +774,16 @@ fn other_types_replaced_with_dependents_in_both_orders() {
     );
     let tags_config = |changed: bool| {
         let mut out = aws.provider_block();
-        for (name, a, b, cbd) in [("default", "one", "two", false), ("cbd", "three", "four", true)] {
+        for (name, a, b, cbd) in [
+            ("default", "one", "two", false),
+            ("cbd", "three", "four", true),
+        ] {
             let id = if changed { b } else { a };
-            let lifecycle = if cbd { "\n  lifecycle {\n    create_before_destroy = true\n  }" } else { "" };
+            let lifecycle = if cbd {
+                "\n  lifecycle {\n    create_before_destroy = true\n  }"
+            } else {
+                ""
+            };
             out.push_str(&format!(
                 "\nresource \"clusteriam_cluster_tags\" \"{name}\" {{\n  cluster_id = \"{id}\"\n{objects}{lifecycle}\n}}\n\
                  resource \"terraform_data\" \"{name}\" {{\n  input = clusteriam_cluster_tags.{name}.tag_key\n}}\n"
@@ -686,7 +810,11 @@ fn other_types_replaced_with_dependents_in_both_orders() {
         let mut out = aws.provider_block();
         for (name, a, b, cbd) in [("default", 0, 1, false), ("cbd", 2, 3, true)] {
             let vpc = &vpcs[if changed { b } else { a }];
-            let lifecycle = if cbd { "\n  lifecycle {\n    create_before_destroy = true\n  }" } else { "" };
+            let lifecycle = if cbd {
+                "\n  lifecycle {\n    create_before_destroy = true\n  }"
+            } else {
+                ""
+            };
             out.push_str(&format!(
                 "\nresource \"clusteriam_vpc_dns_hostnames\" \"{name}\" {{\n  vpc_id = \"{vpc}\"{lifecycle}\n}}\n\
                  resource \"terraform_data\" \"{name}\" {{\n  input = clusteriam_vpc_dns_hostnames.{name}.id\n}}\n"
@@ -713,10 +841,356 @@ fn other_types_replaced_with_dependents_in_both_orders() {
         .unwrap_or(false)
     };
     let on: Vec<bool> = vpcs.iter().map(|v| hostnames(v)).collect();
-    assert_eq!(on, [false, true, false, true], "old VPCs restored, new ones on");
+    assert_eq!(
+        on,
+        [false, true, false, true],
+        "old VPCs restored, new ones on"
+    );
     for (name, vpc) in [("default", &vpcs[1]), ("cbd", &vpcs[3])] {
-        assert_eq!(ws.state_attributes(&format!("terraform_data.{name}"))["output"], vpc.as_str());
+        assert_eq!(
+            ws.state_attributes(&format!("terraform_data.{name}"))["output"],
+            vpc.as_str()
+        );
     }
     ws.destroy().assert_ok();
-    assert!(vpcs.iter().all(|v| !hostnames(v)), "destroy restores every VPC");
+    assert!(
+        vpcs.iter().all(|v| !hostnames(v)),
+        "destroy restores every VPC"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// A saved plan applied after the objects changed out of band.
+// ---------------------------------------------------------------------------
+
+/// Deletes a role the way a person would, with what hangs off it.
+fn delete_role_by_hand(aws: &Emulator, name: &str) {
+    let iam = aws.iam();
+    block_on(async {
+        for profile in iam
+            .list_instance_profiles_for_role()
+            .role_name(name)
+            .send()
+            .await
+            .unwrap()
+            .instance_profiles
+        {
+            let profile = profile.instance_profile_name;
+            iam.remove_role_from_instance_profile()
+                .instance_profile_name(&profile)
+                .role_name(name)
+                .send()
+                .await
+                .unwrap();
+            iam.delete_instance_profile()
+                .instance_profile_name(&profile)
+                .send()
+                .await
+                .unwrap();
+        }
+        for policy in iam
+            .list_role_policies()
+            .role_name(name)
+            .send()
+            .await
+            .unwrap()
+            .policy_names
+        {
+            iam.delete_role_policy()
+                .role_name(name)
+                .policy_name(policy)
+                .send()
+                .await
+                .unwrap();
+        }
+        iam.delete_role().role_name(name).send().await.unwrap();
+    });
+}
+
+fn saved_plan_roles_config(aws: &Emulator, stage: u32) -> String {
+    format!(
+        r#"{}
+resource "clusteriam_oidc_provider" "cluster" {{
+  url = "https://oidc.eks.us-east-1.amazonaws.com/id/SAVEDPLAN"
+}}
+
+resource "clusteriam_rancher_node_role" "node" {{
+  name      = "lc-node"
+  node_role = "worker"
+  tags      = {{ stage = "{stage}" }}
+}}
+
+resource "clusteriam_rancher_csp_adapter_role" "csp" {{
+  name              = "lc-csp"
+  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn
+  tags              = {{ stage = "{stage}" }}
+}}
+
+resource "clusteriam_torque_agent_role" "agent" {{
+  name              = "lc-agent"
+  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn
+  namespace         = "ns"
+  service_account   = "sa"
+  tags              = {{ stage = "{stage}" }}
+}}
+
+resource "clusteriam_eks_connector_agent_role" "connector" {{
+  name = "lc-connector"
+  tags = {{ stage = "{stage}" }}
+}}
+"#,
+        aws.provider_block()
+    )
+}
+
+/// Issue 26, item 6, for every role kind: a saved plan updates roles that
+/// were deleted after it was made. Making them anew would break what the
+/// plan promised (their `unique_id`), so the apply fails for them, saying
+/// so and what to do, and Terraform reports no provider bug; the roles that
+/// were only changed meanwhile are brought to the plan. The next apply
+/// creates the deleted ones, and then the plan is empty.
+#[test]
+fn role_kinds_apply_a_saved_plan_after_out_of_band_changes() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&saved_plan_roles_config(&aws, 1));
+    ws.apply().assert_ok();
+    ws.write(&saved_plan_roles_config(&aws, 2));
+    run(&ws, &["plan", "-out=saved.tfplan"]).assert_ok();
+
+    delete_role_by_hand(&aws, "lc-node");
+    delete_role_by_hand(&aws, "lc-csp");
+    let iam = aws.iam();
+    block_on(
+        iam.put_role_policy()
+            .role_name("lc-agent")
+            .policy_name("added-by-hand")
+            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#)
+            .send(),
+    )
+    .unwrap();
+    block_on(
+        iam.untag_role()
+            .role_name("lc-connector")
+            .tag_keys("stage")
+            .send(),
+    )
+    .unwrap();
+
+    let applied = run(&ws, &["apply", "saved.tfplan"]);
+    applied.assert_error(&[
+        "updating IAM role (`lc-node`)",
+        "updating IAM role (`lc-csp`)",
+        "was deleted outside Terraform after this plan was made",
+        "Run `terraform plan` (or `apply`) again",
+    ]);
+    assert!(
+        !applied.mentions("inconsistent result"),
+        "{}",
+        applied.output()
+    );
+    // Nothing made anew behind the plan's back; the others brought to it.
+    let roles = role_names(&aws);
+    assert_eq!(roles, set(&["lc-agent", "lc-connector"]));
+    let inline = block_on(iam.list_role_policies().role_name("lc-agent").send())
+        .unwrap()
+        .policy_names;
+    assert!(!inline.contains(&"added-by-hand".to_string()), "{inline:?}");
+    let tags = block_on(iam.list_role_tags().role_name("lc-connector").send())
+        .unwrap()
+        .tags;
+    assert!(
+        tags.iter().any(|t| t.key == "stage" && t.value == "2"),
+        "{tags:?}"
+    );
+
+    ws.assert_changes(&[
+        "clusteriam_rancher_node_role.node will be created",
+        "clusteriam_rancher_csp_adapter_role.csp will be created",
+    ]);
+    ws.apply().assert_ok();
+    ws.assert_no_changes();
+    assert_workspace_matches(&aws, &ws, &[ACCOUNT], "after the next apply");
+}
+
+/// The other types the same way: a saved plan that updates an OIDC
+/// provider and a KKP policy deleted meanwhile fails for them, saying so;
+/// one that creates the service-linked role someone made meanwhile adopts
+/// it; one that turns DNS hostnames on where someone already did leaves
+/// them to that someone on destroy; one that extends cluster tags of which
+/// one was removed meanwhile puts all of them on. Then a saved destroy plan
+/// applied after everything was deleted by hand succeeds.
+#[test]
+fn other_types_apply_a_saved_plan_after_out_of_band_changes() {
+    let aws = Emulator::start();
+    let vpc = kkp_prerequisites(&aws);
+    let (subnet, group, instance) = rancher_network(&aws);
+    let provider_arn = oidc_arn("oidc.eks.us-east-1.amazonaws.com/id/SAVEDOTHER");
+    let config = |stage: u32| {
+        let mut out = format!(
+            r#"{}
+resource "clusteriam_oidc_provider" "cluster" {{
+  url  = "https://oidc.eks.us-east-1.amazonaws.com/id/SAVEDOTHER"
+  tags = {{ stage = "{stage}" }}
+}}
+
+resource "clusteriam_kkp_account_policy" "kkp" {{
+  name      = "lc-kkp"
+  user_name = "kubermatic"
+  tags      = {{ stage = "{stage}" }}
+}}
+"#,
+            aws.provider_block()
+        );
+        let group = if stage == 2 {
+            format!("\n  security_group_id = \"{group}\"")
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "\nresource \"clusteriam_cluster_tags\" \"prod\" {{\n  cluster_id = \"prod\"\n  instance_ids = [\"{instance}\"]\n  subnet_ids = [\"{subnet}\"]{group}\n}}\n"
+        ));
+        if stage == 2 {
+            out.push_str(&format!(
+                "\nresource \"clusteriam_vpc_dns_hostnames\" \"kkp\" {{\n  vpc_id = \"{vpc}\"\n}}\n\
+                 resource \"clusteriam_eks_connector_service_linked_role\" \"connector\" {{}}\n"
+            ));
+        }
+        out
+    };
+    let ws = Workspace::new();
+    ws.write(&config(1));
+    ws.apply().assert_ok();
+    let policy_arn = ws.state_attributes("clusteriam_kkp_account_policy.kkp")["arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ws.write(&config(2));
+    run(&ws, &["plan", "-out=saved.tfplan"]).assert_ok();
+
+    let (iam, ec2) = (aws.iam(), aws.ec2());
+    let delete_by_hand = || {
+        block_on(async {
+            let _ = iam
+                .delete_open_id_connect_provider()
+                .open_id_connect_provider_arn(&provider_arn)
+                .send()
+                .await;
+            let _ = iam
+                .detach_user_policy()
+                .user_name("kubermatic")
+                .policy_arn(&policy_arn)
+                .send()
+                .await;
+            let _ = iam.delete_policy().policy_arn(&policy_arn).send().await;
+        })
+    };
+    delete_by_hand();
+    let slr = block_on(
+        iam.create_service_linked_role()
+            .aws_service_name("eks-connector.amazonaws.com")
+            .send(),
+    )
+    .unwrap()
+    .role
+    .unwrap()
+    .role_name;
+    let hostnames_on = |on: bool| {
+        block_on(
+            ec2.modify_vpc_attribute()
+                .vpc_id(&vpc)
+                .enable_dns_hostnames(
+                    aws_sdk_ec2::types::AttributeBooleanValue::builder()
+                        .value(on)
+                        .build(),
+                )
+                .send(),
+        )
+        .unwrap();
+    };
+    hostnames_on(true);
+    block_on(
+        ec2.delete_tags()
+            .resources(&instance)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("kubernetes.io/cluster/prod")
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+
+    let applied = run(&ws, &["apply", "saved.tfplan"]);
+    applied.assert_error(&[
+        "updating IAM OIDC provider",
+        "deleted outside Terraform",
+        "updating IAM policy (`lc-kkp`)",
+    ]);
+    assert!(
+        !applied.mentions("inconsistent result"),
+        "{}",
+        applied.output()
+    );
+    assert_eq!(
+        ws.state_attributes("clusteriam_eks_connector_service_linked_role.connector")["adopted"],
+        true
+    );
+    ws.assert_changes(&[
+        "clusteriam_oidc_provider.cluster will be created",
+        "clusteriam_kkp_account_policy.kkp will be created",
+    ]);
+    ws.apply().assert_ok();
+    ws.assert_no_changes();
+    assert_workspace_matches(&aws, &ws, &[ACCOUNT], "after the next apply");
+
+    // A saved destroy plan, applied after everything went by hand.
+    let policy_arn = ws.state_attributes("clusteriam_kkp_account_policy.kkp")["arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    run(&ws, &["plan", "-destroy", "-out=destroy.tfplan"]).assert_ok();
+    block_on(async {
+        let _ = iam
+            .delete_open_id_connect_provider()
+            .open_id_connect_provider_arn(&provider_arn)
+            .send()
+            .await;
+        let _ = iam
+            .detach_user_policy()
+            .user_name("kubermatic")
+            .policy_arn(&policy_arn)
+            .send()
+            .await;
+        let _ = iam.delete_policy().policy_arn(&policy_arn).send().await;
+        ec2.delete_tags()
+            .resources(&instance)
+            .resources(&subnet)
+            .resources(&group)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("kubernetes.io/cluster/prod")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    run(&ws, &["apply", "destroy.tfplan"]).assert_ok();
+    // Nothing of this configuration is left, but the role someone made.
+    let left = emulator_inventory(&aws, &[ACCOUNT]);
+    assert_eq!(left, set(&[&format!("role:{ACCOUNT}:{slr}")]));
+    // Someone else turned DNS hostnames on and made the service-linked role:
+    // destroy leaves both to them.
+    let on = block_on(
+        ec2.describe_vpc_attribute()
+            .vpc_id(&vpc)
+            .attribute(aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames)
+            .send(),
+    )
+    .unwrap()
+    .enable_dns_hostnames
+    .and_then(|v| v.value);
+    assert_eq!(on, Some(true));
+    assert!(role_names(&aws).contains(&slr), "the adopted role stays");
 }

@@ -469,7 +469,10 @@ fn rancher_csp_adapter_role_adopts_a_hand_made_role() {
         &aws,
         &[
             ("clusteriam_oidc_provider.cluster", &provider_arn),
-            ("clusteriam_rancher_csp_adapter_role.csp", "rancher-csp-adapter"),
+            (
+                "clusteriam_rancher_csp_adapter_role.csp",
+                "rancher-csp-adapter",
+            ),
         ],
         // The policy moves to the resource's own inline policy name.
         1,

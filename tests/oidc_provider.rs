@@ -624,7 +624,12 @@ fn oidc_provider_tags_of_a_shared_provider_never_flip_flop() {
 
     for _ in 0..2 {
         let plan = adopter.plan();
-        assert_eq!(plan.code, 0, "the adopter plans no change:\n{}", plan.output());
+        assert_eq!(
+            plan.code,
+            0,
+            "the adopter plans no change:\n{}",
+            plan.output()
+        );
         assert!(
             plan.mentions("`team` is absent") && plan.mentions("`owner` is `platform`"),
             "the adopter's plan warns about both keys:\n{}",
@@ -632,7 +637,12 @@ fn oidc_provider_tags_of_a_shared_provider_never_flip_flop() {
         );
         adopter.apply().assert_ok();
         let plan = owner.plan();
-        assert_eq!(plan.code, 0, "the creator plans no change:\n{}", plan.output());
+        assert_eq!(
+            plan.code,
+            0,
+            "the creator plans no change:\n{}",
+            plan.output()
+        );
         owner.apply().assert_ok();
         assert_eq!(seen(&aws, &arn).unwrap().tags, expected);
     }

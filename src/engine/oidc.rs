@@ -233,8 +233,7 @@ pub struct Created {
 /// `create_before_destroy`, which keeps the URL under `-replace`; or one
 /// module's resource goes while another's for the same URL stays), it hands
 /// the provider over to the adopter instead of deleting it under its roles.
-static ADOPTED_IN_THIS_RUN: Mutex<BTreeMap<String, (String, String)>> =
-    Mutex::new(BTreeMap::new());
+static ADOPTED_IN_THIS_RUN: Mutex<BTreeMap<String, (String, String)>> = Mutex::new(BTreeMap::new());
 
 /// Creates the provider for `url` as `spec` says (an owned spec), marked
 /// with `mark`; or adopts the one that exists for the URL. A provider that
@@ -409,7 +408,12 @@ async fn wait_for_untrusted(
         if roles.is_empty() || tokio::time::Instant::now() + delay >= deadline {
             return Ok(roles);
         }
-        tracing::debug!(provider = arn, ?roles, delay_ms = delay.as_millis() as u64, "waiting for the roles that trust the OIDC provider to go");
+        tracing::debug!(
+            provider = arn,
+            ?roles,
+            delay_ms = delay.as_millis() as u64,
+            "waiting for the roles that trust the OIDC provider to go"
+        );
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(5));
     }

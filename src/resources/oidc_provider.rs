@@ -19,8 +19,7 @@ use crate::engine::oidc::{
 use crate::resources::common::ownership::{set_replacing, stored_mark};
 use crate::resources::common::web_identity::validate_oidc_provider;
 use crate::resources::common::{
-    limits, merged_tags, ownership_mark, plan_tags_all, report, tag_attributes, tags_after_read,
-    tags_for_import,
+    limits, merged_tags, ownership_mark, plan_tags_all, report, tags_after_read, tags_for_import,
 };
 use crate::tfplugin::{
     Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
@@ -94,7 +93,7 @@ fn schema() -> Schema {
             )
             .stable(),
         )
-        .attributes(oidc_tag_attributes())
+        .attributes(shared_tags::tag_attributes())
         .attribute(
             Attribute::computed_string("arn", "The ARN of the OIDC provider, for trust policies such as the `oidc_provider_arn` of the role resources.")
                 .stable(),
@@ -120,20 +119,6 @@ fn schema() -> Schema {
              on an adopted provider, which is never deleted.",
         )),
     )
-}
-
-/// `tags` and `tags_all`, with the rule for a shared provider's tags.
-fn oidc_tag_attributes() -> [Attribute; 2] {
-    let [mut tags, tags_all] = tag_attributes();
-    tags.description = "Tags to put on the provider, merged over the provider block's \
-        `default_tags`. A provider this resource created has exactly these. An adopted provider \
-        is shared, and its tags follow a rule that keeps configurations from undoing each other: \
-        this resource writes only its own `tags` (not `default_tags`), only when they change here \
-        (or on adoption), and only the keys the provider lacks. It never overwrites a value \
-        another configuration or a person set, and never removes a key. Each plan warns about \
-        every key here that the provider lacks or holds with another value, naming both values."
-        .into();
-    [tags, tags_all]
 }
 
 /// What the planned state asks AWS to hold. An adopted provider is asked
@@ -430,7 +415,9 @@ impl Resource<Clients> for OidcProvider {
             }
             Ok(None) => {
                 let e = AwsError::not_found(
-                    "the provider was deleted outside Terraform. Apply again to create it.".into(),
+                    "the provider was deleted outside Terraform after this plan was made. Run \
+                     `terraform plan` (or `apply`) again: its plan creates it anew."
+                        .into(),
                 );
                 report(diags, summary, &e);
                 resp.state = Value::Null;

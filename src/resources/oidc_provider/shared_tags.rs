@@ -11,7 +11,22 @@
 use std::collections::BTreeMap;
 
 use crate::engine::oidc::tags_held_otherwise;
-use crate::tfplugin::{Diagnostics, PlanResponse, Value};
+use crate::resources::common::tag_attributes as common_tag_attributes;
+use crate::tfplugin::{Attribute, Diagnostics, PlanResponse, Value};
+
+/// `tags` and `tags_all`, with the rule for a shared provider's tags.
+pub(super) fn tag_attributes() -> [Attribute; 2] {
+    let [mut tags, tags_all] = common_tag_attributes();
+    tags.description = "Tags to put on the provider, merged over the provider block's \
+        `default_tags`. A provider this resource created has exactly these. An adopted provider \
+        is shared, and its tags follow a rule that keeps configurations from undoing each other: \
+        this resource writes only its own `tags` (not `default_tags`), only when they change here \
+        (or on adoption), and only the keys the provider lacks. It never overwrites a value \
+        another configuration or a person set, and never removes a key. Each plan warns about \
+        every key here that the provider lacks or holds with another value, naming both values."
+        .into();
+    [tags, tags_all]
+}
 
 /// An adopted provider's planned `tags_all`: as it is, unless the
 /// configuration's `tags` changed and name a key the provider lacks (which
