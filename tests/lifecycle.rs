@@ -1194,3 +1194,150 @@ resource "clusteriam_kkp_account_policy" "kkp" {{
     assert_eq!(on, Some(true));
     assert!(role_names(&aws).contains(&slr), "the adopted role stays");
 }
+
+// ---------------------------------------------------------------------------
+// Out of state and back: `state rm`, import, apply, for every type.
+// ---------------------------------------------------------------------------
+
+/// One resource of every type, applied, removed from state, imported back
+/// with `import` blocks: the plan imports each and changes nothing, the
+/// apply keeps every object (same ids), the plan after is empty, and
+/// destroy does what each resource's `adopted` (where it has one) says.
+#[test]
+fn every_type_goes_out_of_state_and_back_by_import() {
+    let aws = Emulator::start();
+    let vpc = kkp_prerequisites(&aws);
+    let (subnet, group, instance) = rancher_network(&aws);
+    let resources = format!(
+        r#"
+resource "clusteriam_oidc_provider" "cluster" {{
+  url  = "https://oidc.eks.us-east-1.amazonaws.com/id/OUTANDBACK"
+  tags = {{ Name = "cluster" }}
+}}
+
+resource "clusteriam_torque_agent_role" "agent" {{
+  name              = "lc-agent"
+  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn
+  namespace         = "ns"
+  service_account   = "sa"
+}}
+
+resource "clusteriam_rancher_csp_adapter_role" "csp" {{
+  name              = "lc-csp"
+  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn
+}}
+
+resource "clusteriam_rancher_node_role" "worker" {{
+  name      = "lc-worker"
+  node_role = "worker"
+  tags      = {{ team = "nodes" }}
+}}
+
+resource "clusteriam_eks_connector_agent_role" "connector" {{}}
+
+resource "clusteriam_eks_connector_service_linked_role" "connector" {{}}
+
+resource "clusteriam_kkp_account_policy" "kkp" {{
+  name      = "lc-kkp"
+  user_name = "kubermatic"
+}}
+
+resource "clusteriam_cluster_tags" "prod" {{
+  cluster_id        = "prod"
+  instance_ids      = ["{instance}"]
+  subnet_ids        = ["{subnet}"]
+  security_group_id = "{group}"
+}}
+
+resource "clusteriam_vpc_dns_hostnames" "kkp" {{
+  vpc_id = "{vpc}"
+}}
+"#
+    );
+    let ws = Workspace::new();
+    ws.write(&format!("{}{resources}", aws.provider_block()));
+    ws.apply().assert_ok();
+    let before = emulator_inventory(&aws, &[ACCOUNT]);
+    let ids: Vec<(String, String)> = [
+        ("clusteriam_oidc_provider.cluster", "arn"),
+        ("clusteriam_torque_agent_role.agent", "name"),
+        ("clusteriam_rancher_csp_adapter_role.csp", "name"),
+        ("clusteriam_rancher_node_role.worker", "name"),
+        ("clusteriam_eks_connector_agent_role.connector", "name"),
+        (
+            "clusteriam_eks_connector_service_linked_role.connector",
+            "name",
+        ),
+        ("clusteriam_kkp_account_policy.kkp", "arn"),
+        ("clusteriam_cluster_tags.prod", "cluster_id"),
+        ("clusteriam_vpc_dns_hostnames.kkp", "vpc_id"),
+    ]
+    .iter()
+    .map(|(address, attr)| {
+        let id = ws.state_attributes(address)[*attr]
+            .as_str()
+            .unwrap()
+            .to_string();
+        (address.to_string(), id)
+    })
+    .collect();
+    let adopted = |ws: &Workspace, address: &str| ws.state_attributes(address)["adopted"].clone();
+    let owned_before = (
+        adopted(&ws, "clusteriam_oidc_provider.cluster"),
+        adopted(
+            &ws,
+            "clusteriam_eks_connector_service_linked_role.connector",
+        ),
+    );
+    for (address, _) in &ids {
+        ws.run(&["state", "rm", "-no-color", address]).assert_ok();
+    }
+    let mut config = format!("{}{resources}", aws.provider_block());
+    for (address, id) in &ids {
+        config.push_str(&format!(
+            "\nimport {{\n  to = {address}\n  id = \"{id}\"\n}}\n"
+        ));
+    }
+    ws.write(&config);
+    let plan = run(&ws, &["plan"]);
+    plan.assert_ok();
+    assert!(
+        plan.mentions(&format!(
+            "Plan: {} to import, 0 to add, 0 to change, 0 to destroy.",
+            ids.len()
+        )),
+        "{}",
+        plan.output()
+    );
+    ws.apply().assert_ok();
+    ws.assert_no_changes();
+    assert_eq!(
+        emulator_inventory(&aws, &[ACCOUNT]),
+        before,
+        "the same objects"
+    );
+    assert_workspace_matches(&aws, &ws, &[ACCOUNT], "after the import");
+
+    // How an import decides whether a provider or the service-linked role
+    // is this configuration's is tests/oidc_provider.rs's and
+    // tests/security.rs's; here, destroy must do what `adopted` says.
+    let after = (
+        adopted(&ws, "clusteriam_oidc_provider.cluster"),
+        adopted(
+            &ws,
+            "clusteriam_eks_connector_service_linked_role.connector",
+        ),
+    );
+    println!("adopted before and after the import: {owned_before:?} {after:?}");
+    ws.destroy().assert_ok();
+    let left = emulator_inventory(&aws, &[ACCOUNT]);
+    let provider_left = left.iter().any(|o| o.starts_with("oidc:"));
+    assert_eq!(provider_left, after.0 == true, "{left:?}");
+    let slr_left = left.iter().any(|o| o.contains("AWSServiceRoleFor"));
+    assert_eq!(slr_left, after.1 == true, "{left:?}");
+    assert_eq!(
+        left.len(),
+        provider_left as usize + slr_left as usize,
+        "{left:?}"
+    );
+}
