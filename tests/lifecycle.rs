@@ -277,7 +277,7 @@ output "apps_adopted" {{ value = module.apps.adopted }}
 
 #[track_caller]
 fn assert_nothing_left(aws: &Emulator) {
-    assert!(oidc_providers(&aws).is_empty(), "{:?}", oidc_providers(aws));
+    assert!(oidc_providers(aws).is_empty(), "{:?}", oidc_providers(aws));
     assert!(role_names(aws).is_empty(), "{:?}", role_names(aws));
 }
 
