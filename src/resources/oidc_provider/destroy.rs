@@ -79,9 +79,10 @@ fn still_trusted(arn: &str, roles: &[String], waited: Option<Duration>) -> Strin
              roles that trust it are updated to trust the new one, which would break them. Add \
              `lifecycle {{ create_before_destroy = true }}` to this resource and apply again: the \
              new provider is created first, the roles are updated, and then the old one is \
-             deleted. A role named here that is not in this configuration must be changed to \
-             trust the new provider first (or set `force_destroy = true` to delete the old one \
-             anyway)."
+             deleted. If the resource has that already, the roles named here did not move to the \
+             new provider: they are not in this configuration, or their trust names the old ARN \
+             itself rather than this resource's `arn`. Change them to trust the new provider \
+             first, or set `force_destroy = true` to delete the old one anyway."
         ),
         Some(waited) => format!(
             "IAM roles still trust `{arn}` after waiting {}s (`propagation_timeout`) for them \
