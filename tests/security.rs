@@ -7,6 +7,9 @@
 
 use crate::common;
 
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
 use common::{Emulator, Run, Workspace};
 
 /// Unique values no code path would produce by itself.
@@ -451,4 +454,96 @@ fn a_plain_http_endpoint_from_the_environment_is_refused_before_any_request() {
     ws.plan().assert_error(&[
         "the `AWS_ENDPOINT_URL_IAM` environment variable is `http://192.0.2.1:4566`",
     ]);
+}
+
+// --- Second security review (issue 27) ---------------------------------------
+
+/// The YAML documents in `text`, as JSON, read the way `kubectl apply -f`
+/// reads a file: every `---` starts another object to create.
+fn yaml_documents(text: &str) -> Vec<serde_json::Value> {
+    let python = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    let mut child = Command::new(python)
+        .args([
+            "-c",
+            "import json, sys, yaml; print(json.dumps(list(yaml.safe_load_all(sys.stdin))))",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the test tools' python (scripts/setup installs it)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "not YAML:\n{text}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Review finding 2: a role ARN ending in a newline, `---` and a
+/// ClusterRoleBinding made `service_account_manifest()` return a second YAML
+/// document that `kubectl apply -f` would create. Such an ARN is refused,
+/// naming the argument; every role ARN IAM allows (paths hold any printable
+/// character, `"`, `#` and `:` included) gives exactly one ServiceAccount
+/// whose annotation is that ARN.
+#[test]
+fn service_account_manifest_cannot_be_made_to_hold_a_second_document() {
+    const REQUIRED: &str = "terraform {\n  required_providers {\n    clusteriam = { source = \"clusteriam/clusteriam\" }\n  }\n}\n";
+    let ws = Workspace::new();
+    let injected = "arn:aws:iam::111122223333:role/x\\n---\\napiVersion: rbac.authorization.k8s.io/v1\\nkind: ClusterRoleBinding\\nmetadata:\\n  name: pwned\\nroleRef:\\n  apiGroup: rbac.authorization.k8s.io\\n  kind: ClusterRole\\n  name: cluster-admin\\nsubjects:\\n- kind: Group\\n  name: system:authenticated\\n  apiGroup: rbac.authorization.k8s.io";
+    ws.write(&format!(
+        "{REQUIRED}output \"manifest\" {{\n  value = provider::clusteriam::service_account_manifest(\"{injected}\", \"torque\", \"runner\")\n}}\n"
+    ));
+    let run = ws.apply();
+    if run.code == 0 {
+        let manifest = ws.output("manifest");
+        let documents = yaml_documents(manifest.as_str().unwrap());
+        panic!(
+            "the injected ARN was accepted: the manifest holds {} YAML documents:\n{manifest}",
+            documents.len()
+        );
+    }
+    run.assert_error(&[
+        "Invalid value for \"role_arn\" parameter",
+        "is not an IAM role ARN",
+    ]);
+
+    // Every character IAM allows in a path, and in a name.
+    let printable: String = (0x21u8..=0x7e)
+        .map(char::from)
+        .filter(|c| *c != '/')
+        .collect();
+    let arns = [
+        "arn:aws:iam::111122223333:role/torque-agent".to_string(),
+        "arn:aws-cn:iam::111122223333:role/kubernetes/torque+=,.@_-agent".to_string(),
+        format!("arn:aws:iam::111122223333:role/{printable}/x/y"),
+    ];
+    let mut hcl = REQUIRED.to_string();
+    for (i, arn) in arns.iter().enumerate() {
+        // HCL string escapes, then `${` and `%{` kept literal.
+        let quoted = serde_json::to_string(arn)
+            .unwrap()
+            .replace("${", "$${")
+            .replace("%{", "%%{");
+        hcl.push_str(&format!(
+            "output \"m{i}\" {{\n  value = provider::clusteriam::service_account_manifest({quoted}, \"torque\", \"runner\")\n}}\n"
+        ));
+    }
+    ws.write(&hcl);
+    ws.apply().assert_ok();
+    for (i, arn) in arns.iter().enumerate() {
+        let manifest = ws.output(&format!("m{i}"));
+        let documents = yaml_documents(manifest.as_str().unwrap());
+        assert_eq!(documents.len(), 1, "{manifest}");
+        let sa = &documents[0];
+        assert_eq!(sa["kind"], "ServiceAccount", "{manifest}");
+        assert_eq!(
+            sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"], *arn,
+            "{manifest}"
+        );
+        assert_eq!(sa["metadata"]["name"], "runner");
+        assert_eq!(sa["metadata"]["namespace"], "torque");
+    }
 }

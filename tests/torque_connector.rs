@@ -147,7 +147,7 @@ fn torque_agent_role_basic() {
     assert_eq!(
         ws.output("manifest"),
         format!(
-            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    eks.amazonaws.com/role-arn: {arn}\n  name: torque-runner\n  namespace: torque-envs\n"
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    eks.amazonaws.com/role-arn: \"{arn}\"\n  name: \"torque-runner\"\n  namespace: \"torque-envs\"\n"
         )
         .as_str()
     );
