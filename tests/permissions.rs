@@ -447,7 +447,14 @@ fn import_id(kind: &str, values: &serde_json::Value) -> String {
         "clusteriam_vpc_dns_hostnames" => "vpc_id",
         _ => "name",
     };
-    value(attr)
+    // A shared object this configuration made is imported as its own
+    // explicitly: any other import adopts it.
+    match kind {
+        "clusteriam_oidc_provider" | "clusteriam_eks_connector_service_linked_role" => {
+            format!("{},owned", value(attr))
+        }
+        _ => value(attr),
+    }
 }
 
 /// Changes an administrator makes behind Terraform's back, touching every
@@ -1341,7 +1348,10 @@ fn eks_connector_service_linked_role_operations_need_exactly_their_actions() {
         .as_str()
         .unwrap()
         .to_string();
-    case.import("clusteriam_eks_connector_service_linked_role.this", &name);
+    case.import(
+        "clusteriam_eks_connector_service_linked_role.this",
+        &format!("{name},owned"),
+    );
     case.step(
         "delete",
         &[Delete],
@@ -1436,7 +1446,7 @@ resource "clusteriam_oidc_provider" "this" {{
         .as_str()
         .unwrap()
         .to_string();
-    case.import("clusteriam_oidc_provider.this", &arn);
+    case.import("clusteriam_oidc_provider.this", &format!("{arn},owned"));
     // Destroy checks first that no role outside the configuration trusts it.
     case.step(
         "delete",

@@ -547,3 +547,250 @@ fn service_account_manifest_cannot_be_made_to_hold_a_second_document() {
         assert_eq!(sa["metadata"]["namespace"], "torque");
     }
 }
+
+/// The tags of role `name`, the ownership mark included.
+fn role_tags(aws: &Emulator, name: &str) -> std::collections::BTreeMap<String, String> {
+    let out = common::block_on(aws.iam().list_role_tags().role_name(name).send()).unwrap();
+    out.tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect()
+}
+
+/// Review finding 1: the first CreateServiceLinkedRole is answered 503
+/// while another client creates the role. A 503 leaves open whether AWS
+/// acted, but the role the retry finds was not made by this apply: it is
+/// adopted (`adopted = true`), gets no mark of ours, and destroy leaves it
+/// to its owner.
+#[test]
+fn a_service_linked_role_found_after_an_ambiguous_failure_is_not_claimed() {
+    use common::faults::{FaultProxy, Faults, Interloper};
+    use std::sync::Arc;
+
+    const SERVICE: &str = "eks-connector.amazonaws.com";
+    let aws = Emulator::start();
+    let other_client = {
+        let url = aws.url.clone();
+        Interloper(Arc::new(move || {
+            let iam = common::iam_at(&url);
+            common::block_on(
+                iam.create_service_linked_role()
+                    .aws_service_name(SERVICE)
+                    .send(),
+            )
+            .expect("the other client's CreateServiceLinkedRole");
+        }))
+    };
+    let proxy = FaultProxy::start(
+        &aws.url,
+        Faults {
+            unavailable_first_after: [("CreateServiceLinkedRole".to_string(), other_client)].into(),
+            ..Default::default()
+        },
+    );
+    let ws = Workspace::new();
+    ws.write(&format!(
+        "{}\nresource \"clusteriam_eks_connector_service_linked_role\" \"this\" {{}}\n",
+        common::provider_block_for(&proxy.url)
+    ));
+    let run = ws.apply();
+    run.assert_ok();
+    assert_eq!(
+        proxy.counts().failed.get("503 for an interloper"),
+        Some(&1),
+        "{}",
+        proxy.counts()
+    );
+    let state = ws.state_attributes("clusteriam_eks_connector_service_linked_role.this");
+    let name = state["name"].as_str().unwrap().to_string();
+    assert_eq!(
+        state["adopted"],
+        true,
+        "the other client's role was claimed:\n{}",
+        run.output()
+    );
+    assert!(
+        !role_tags(&aws, &name).contains_key(common::OWNERSHIP_TAG),
+        "our mark was put on a role we found: {:?}",
+        role_tags(&aws, &name)
+    );
+    ws.assert_no_changes();
+    ws.destroy().assert_ok();
+    common::block_on(aws.iam().get_role().role_name(&name).send())
+        .expect("destroy left the other client's role in place");
+}
+
+/// An OIDC provider made out of band, with `tags` (the ownership tag among
+/// them, if given) and client ids.
+fn oidc_provider_out_of_band(
+    aws: &Emulator,
+    url: &str,
+    client_ids: &[&str],
+    tags: &[(&str, &str)],
+) -> String {
+    let mut request = aws.iam().create_open_id_connect_provider().url(url);
+    for id in client_ids {
+        request = request.client_id_list(*id);
+    }
+    for (k, v) in tags {
+        request = request.tags(
+            aws_sdk_iam::types::Tag::builder()
+                .key(*k)
+                .value(*v)
+                .build()
+                .unwrap(),
+        );
+    }
+    let out = common::block_on(request.send()).unwrap();
+    out.open_id_connect_provider_arn().unwrap().to_string()
+}
+
+/// What IAM holds for the provider: client ids and tags; None once deleted.
+fn oidc_provider_in_aws(
+    aws: &Emulator,
+    arn: &str,
+) -> Option<(Vec<String>, std::collections::BTreeMap<String, String>)> {
+    let out = common::block_on(
+        aws.iam()
+            .get_open_id_connect_provider()
+            .open_id_connect_provider_arn(arn)
+            .send(),
+    )
+    .ok()?;
+    let mut ids = out.client_id_list().to_vec();
+    ids.sort();
+    let tags = out
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect();
+    Some((ids, tags))
+}
+
+/// Review finding 3: any value of the ownership tag made an imported OIDC
+/// provider count as this configuration's own (`adopted = false`), so the
+/// next apply removed the other team's audience and tags and destroy
+/// deleted it. The same held for one another clusteriam configuration
+/// created. A tag anyone can write proves nothing: an import is adopted
+/// (gains only, never deleted) unless the import id opts in with `,owned`.
+#[test]
+fn an_imported_oidc_provider_is_adopted_whatever_its_tags_say() {
+    const ADDRESS: &str = "clusteriam_oidc_provider.this";
+    const FORGED: &str =
+        "https://oidc.eks.us-east-1.amazonaws.com/id/FORGEDMARKFORGEDMARKFORGED000001";
+    let aws = Emulator::start();
+    let foreign_tags = [("owner", "other-team"), (common::OWNERSHIP_TAG, "forged")];
+    let forged = oidc_provider_out_of_band(
+        &aws,
+        FORGED,
+        &["sts.amazonaws.com", "other-audience"],
+        &foreign_tags,
+    );
+    let before = oidc_provider_in_aws(&aws, &forged).unwrap();
+    let config = |url: &str| {
+        format!(
+            "{}\nresource \"clusteriam_oidc_provider\" \"this\" {{\n  url = \"{url}\"\n}}\n",
+            aws.provider_block()
+        )
+    };
+
+    let ws = Workspace::new();
+    ws.write(&config(FORGED));
+    ws.import(ADDRESS, &forged).assert_ok();
+    assert_eq!(
+        ws.state_attributes(ADDRESS)["adopted"],
+        true,
+        "a provider tagged `{}=forged` was imported as this configuration's own",
+        common::OWNERSHIP_TAG
+    );
+    ws.apply().assert_ok();
+    ws.assert_no_changes();
+    assert_eq!(oidc_provider_in_aws(&aws, &forged).unwrap(), before);
+    let run = ws.destroy();
+    run.assert_ok();
+    assert!(run.mentions("left in place"), "{}", run.output());
+    assert_eq!(
+        oidc_provider_in_aws(&aws, &forged).unwrap(),
+        before,
+        "destroy deleted or changed the other team's provider"
+    );
+
+    // One that another clusteriam configuration created, with a real mark.
+    const THEIRS: &str =
+        "https://oidc.eks.us-east-1.amazonaws.com/id/OTHERCONFIGOTHERCONFIGOTHER00001";
+    let owner = Workspace::new();
+    owner.write(&config(THEIRS));
+    owner.apply().assert_ok();
+    let theirs = owner.state_attributes(ADDRESS)["arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ws = Workspace::new();
+    ws.write(&config(THEIRS));
+    ws.import(ADDRESS, &theirs).assert_ok();
+    assert_eq!(ws.state_attributes(ADDRESS)["adopted"], true);
+    ws.destroy().assert_ok();
+    assert!(oidc_provider_in_aws(&aws, &theirs).is_some());
+    owner.assert_no_changes();
+    owner.destroy().assert_ok();
+    assert!(oidc_provider_in_aws(&aws, &theirs).is_none());
+
+    // The explicit opt-in: managed exactly, deleted on destroy.
+    let ws = Workspace::new();
+    ws.write(&config(FORGED));
+    ws.import(ADDRESS, &format!("{forged},owned")).assert_ok();
+    let state = ws.state_attributes(ADDRESS);
+    assert_eq!(state["adopted"], false);
+    assert_eq!(
+        state["arn"],
+        forged.as_str(),
+        "the suffix is not part of the id"
+    );
+    ws.destroy().assert_ok();
+    assert!(oidc_provider_in_aws(&aws, &forged).is_none());
+}
+
+/// Finding 3 for the EKS Connector's service-linked role: an import is
+/// adopted whatever tags the role carries, and managed only with `,owned`.
+#[test]
+fn an_imported_service_linked_role_is_adopted_whatever_its_tags_say() {
+    const ADDRESS: &str = "clusteriam_eks_connector_service_linked_role.this";
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    let created = common::block_on(
+        iam.create_service_linked_role()
+            .aws_service_name("eks-connector.amazonaws.com")
+            .send(),
+    )
+    .unwrap();
+    let name = created.role().unwrap().role_name().to_string();
+    common::block_on(
+        iam.tag_role()
+            .role_name(&name)
+            .tags(
+                aws_sdk_iam::types::Tag::builder()
+                    .key(common::OWNERSHIP_TAG)
+                    .value("forged")
+                    .build()
+                    .unwrap(),
+            )
+            .send(),
+    )
+    .unwrap();
+    let ws = Workspace::new();
+    ws.write(&format!(
+        "{}\nresource \"clusteriam_eks_connector_service_linked_role\" \"this\" {{}}\n",
+        aws.provider_block()
+    ));
+    ws.import(ADDRESS, &name).assert_ok();
+    assert_eq!(ws.state_attributes(ADDRESS)["adopted"], true);
+    ws.assert_no_changes();
+    ws.destroy().assert_ok();
+    common::block_on(iam.get_role().role_name(&name).send()).expect("destroy left it in place");
+
+    ws.import(ADDRESS, &format!("{name},owned")).assert_ok();
+    assert_eq!(ws.state_attributes(ADDRESS)["adopted"], false);
+    assert_eq!(ws.state_attributes(ADDRESS)["name"], name.as_str());
+    ws.destroy().assert_ok();
+    assert!(common::block_on(iam.get_role().role_name(&name).send()).is_err());
+}

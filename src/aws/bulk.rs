@@ -427,7 +427,7 @@ impl Aws {
                         name: role.name.clone(),
                         path: role.path.clone(),
                         arn: role.arn.clone(),
-                        mark: role.mark.clone(),
+                        description: role.description.clone(),
                     }));
                 }
                 Seen::Unsure => {}

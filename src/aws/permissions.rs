@@ -254,8 +254,9 @@ pub fn vpc_dns() -> Needs {
 /// `clusteriam_eks_connector_service_linked_role`.
 pub fn service_linked_role() -> Needs {
     Needs {
-        // ListRoles finds the one that exists; TagRole marks a new one.
-        create: vec![IAM_CREATE_SERVICE_LINKED_ROLE, IAM_LIST_ROLES, IAM_TAG_ROLE],
+        // ListRoles finds the one that exists. The ownership mark is the
+        // role's description, set by the create call itself: no tagging.
+        create: vec![IAM_CREATE_SERVICE_LINKED_ROLE, IAM_LIST_ROLES],
         read: vec![IAM_GET_ROLE],
         update: vec![],
         delete: vec![
