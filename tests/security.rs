@@ -794,3 +794,90 @@ fn an_imported_service_linked_role_is_adopted_whatever_its_tags_say() {
     ws.destroy().assert_ok();
     assert!(common::block_on(iam.get_role().role_name(&name).send()).is_err());
 }
+
+/// A listener on this machine's address on its network (not loopback),
+/// standing in for a proxy elsewhere: it records every request it gets and
+/// answers 502. The address comes from the route to a TEST-NET address (a
+/// UDP connect sends nothing).
+struct RemoteProxy {
+    url: String,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl RemoteProxy {
+    fn start() -> RemoteProxy {
+        let probe = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+        probe
+            .connect("198.51.100.1:9")
+            .expect("this test needs a network interface besides loopback");
+        let ip = probe.local_addr().unwrap().ip();
+        assert!(!ip.is_loopback(), "no address besides loopback: {ip}");
+        let listener = std::net::TcpListener::bind((ip, 0)).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                let mut buffer = [0u8; 8192];
+                let n = std::io::Read::read(&mut conn, &mut buffer).unwrap_or(0);
+                log.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&buffer[..n]).into_owned());
+                let _ = conn.write_all(
+                    b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        });
+        RemoteProxy { url, seen }
+    }
+}
+
+/// Review finding 7: with an http:// loopback endpoint and a proxy on
+/// another machine in `HTTP_PROXY`, signed requests went to that proxy in
+/// cleartext. The loopback-only rule covers where the bytes go: the
+/// provider refuses before any request, naming the variable and the way
+/// out (`NO_PROXY`), and with the endpoint in `NO_PROXY` it works.
+#[test]
+fn a_plain_http_endpoint_is_never_sent_through_a_remote_proxy() {
+    let aws = Emulator::start();
+    let proxy = RemoteProxy::start();
+    let mut ws = Workspace::new();
+    ws.remove_env("NO_PROXY");
+    ws.remove_env("no_proxy");
+    // A proxy's own password is never repeated either.
+    ws.set_env(
+        "HTTP_PROXY",
+        &proxy.url.replace("http://", "http://proxyuser:Pr0xyPa55@"),
+    );
+    ws.set_env("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+    ws.write(&format!(
+        "{}\nresource \"clusteriam_eks_connector_agent_role\" \"agent\" {{}}\n",
+        aws.provider_block()
+    ));
+    let run = ws.plan();
+    let seen = proxy.seen.lock().unwrap().clone();
+    assert!(
+        seen.is_empty(),
+        "requests went to the remote proxy {}:\n{}",
+        proxy.url,
+        seen.join("\n---\n")
+    );
+    run.assert_error(&[
+        "Plain HTTP through a proxy on another machine",
+        "`HTTP_PROXY`",
+        "NO_PROXY",
+    ]);
+    assert!(
+        run.mentions(proxy.url.trim_start_matches("http://")),
+        "{}",
+        run.output()
+    );
+    assert!(!run.mentions(ACCESS_KEY), "{}", run.output());
+    assert!(!run.mentions("Pr0xyPa55"), "{}", run.output());
+
+    // The remedy the error names.
+    ws.set_env("NO_PROXY", "127.0.0.1,localhost");
+    let run = ws.plan();
+    assert_eq!(run.code, 2, "{}", run.output());
+    assert!(proxy.seen.lock().unwrap().is_empty());
+}

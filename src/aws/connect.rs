@@ -82,6 +82,8 @@ pub enum ConnectError {
     PlainHttpEndpoint {
         setting: String,
         url: String,
+        /// The proxy on another machine that would carry it.
+        proxy: Option<endpoint::ProxyInUse>,
     },
     /// STS answered with another error (throttled on every attempt, 5xx).
     Sts(AwsError),
@@ -169,6 +171,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
             ConnectError::PlainHttpEndpoint {
                 setting: refused.setting,
                 url: refused.url,
+                proxy: refused.proxy,
             }
         })?;
     }
