@@ -5,7 +5,10 @@
 //! and above, unless TRACE is asked for by name: the SDK's INFO lines carry
 //! access key ids ("loaded base credentials"). Even then, anything shaped
 //! like an access key id is masked, in every line, ours included. (The SDK
-//! itself redacts secret keys, session tokens and signed headers.)
+//! itself redacts secret keys, session tokens and signed headers.) And
+//! within an account-wide read ([`ACCOUNT_WIDE_READ`]) no other crate's
+//! event passes at all: the SDK's trace lines copy the answers, which hold
+//! every role's, user's and policy's documents in the account.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -18,6 +21,10 @@ use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 
 const OUR_TARGET: &str = env!("CARGO_CRATE_NAME");
+
+/// The name of the span an account-wide read (the bulk read, listing every
+/// role) runs in: inside it, only this crate's own events are logged.
+pub const ACCOUNT_WIDE_READ: &str = "account_wide_read";
 
 /// What Terraform asked for: the level of this crate's events and of
 /// everyone else's, most specific variable first.
@@ -69,8 +76,18 @@ pub fn init() {
 
 struct HclogJson;
 
-impl<S: Subscriber> Layer<S> for HclogJson {
-    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+impl<S> Layer<S> for HclogJson
+where
+    S: Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        if !event.metadata().target().starts_with(OUR_TARGET)
+            && ctx
+                .event_scope(event)
+                .is_some_and(|mut scope| scope.any(|span| span.name() == ACCOUNT_WIDE_READ))
+        {
+            return;
+        }
         let mut fields = JsonFields(serde_json::Map::new());
         event.record(&mut fields);
         let mut line = serde_json::Map::new();

@@ -374,7 +374,8 @@ impl Aws {
                 .send()
                 .try_collect(),
         );
-        let listed: Result<(Vec<_>, Vec<_>), AwsError> = tokio::try_join!(details, roles);
+        let listed: Result<(Vec<_>, Vec<_>), AwsError> =
+            super::log::account_wide(async { tokio::try_join!(details, roles) }).await;
         match listed {
             Ok((pages, roles)) => {
                 let snapshot = Snapshot::new(&pages, &roles);
