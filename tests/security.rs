@@ -881,3 +881,56 @@ fn a_plain_http_endpoint_is_never_sent_through_a_remote_proxy() {
     assert_eq!(run.code, 2, "{}", run.output());
     assert!(proxy.seen.lock().unwrap().is_empty());
 }
+
+/// Review finding 9: a `credential_process` that fails with a secret on its
+/// standard error (a token, a password it was given) had that text copied
+/// into the diagnostic, and into the DEBUG log. The diagnostic says the
+/// process failed and how to see why; the secret is in neither.
+#[test]
+fn a_failing_credential_process_never_has_its_stderr_repeated() {
+    use std::os::unix::fs::PermissionsExt;
+    const SECRET: &str = "ProcessSecretMarkerW4U8";
+    let aws = Emulator::start();
+    let mut ws = Workspace::new();
+    let script = ws.path().join("credentials.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"login failed for token {SECRET}\" >&2\nexit 3\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config = ws.path().join("aws-config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile proc]\ncredential_process = {}\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    ws.remove_env("AWS_ACCESS_KEY_ID");
+    ws.remove_env("AWS_SECRET_ACCESS_KEY");
+    ws.set_env("AWS_CONFIG_FILE", config.to_str().unwrap());
+    ws.set_env("AWS_PROFILE", "proc");
+    ws.set_env("TF_LOG", "DEBUG");
+    let log = ws.path().join("debug.log");
+    ws.set_env("TF_LOG_PATH", log.to_str().unwrap());
+    ws.write(&format!(
+        "{}\nresource \"clusteriam_eks_connector_agent_role\" \"agent\" {{}}\n",
+        aws.provider_block()
+    ));
+    let run = ws.plan();
+    run.assert_error(&["credential_process", "exited with"]);
+    let log = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        !run.mentions(SECRET),
+        "the process's stderr is in the diagnostic:\n{}",
+        run.output()
+    );
+    let leaked: Vec<&str> = log.lines().filter(|l| l.contains(SECRET)).collect();
+    assert!(
+        leaked.is_empty(),
+        "the process's stderr is in the DEBUG log:\n{}",
+        leaked.join("\n")
+    );
+}
