@@ -46,7 +46,10 @@ pub fn check_role_arn(text: &str) -> Result<(), String> {
             text.escape_debug()
         )
     };
-    let arn: Arn = text.parse().map_err(|_| not_a_role())?;
+    // The input is escaped: it may hold a newline.
+    let arn: Arn = text
+        .parse()
+        .map_err(|e: ArnError| format!("`{}` {}", text.escape_debug(), e.problem))?;
     let Some(path_and_name) = arn.resource.strip_prefix("role/") else {
         return Err(not_a_role());
     };
