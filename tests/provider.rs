@@ -358,3 +358,40 @@ fn bad_endpoint_url_and_timeout_are_rejected_at_validate() {
     ws.validate()
         .assert_error(&["Invalid `propagation_timeout`", "is not a duration"]);
 }
+
+/// The emulator enforcing IAM refuses in a shape the SDK does not read
+/// (`<ErrorResponse><Errors><Error>`, as `text/html` in its 5.2.6 release):
+/// a refused action is still AccessDenied naming it, with the permissions
+/// guide, and refused keys are still "Invalid AWS credentials", never
+/// "probably not an AWS API endpoint" (issue 26).
+#[test]
+fn refusals_in_an_unusual_shape_are_named_for_what_they_are() {
+    let aws = Emulator::start();
+    let reader = crate::permissions::user_with_keys(
+        &aws.iam(),
+        "reader",
+        Some(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetCallerIdentity","iam:GetRole","iam:GetAccountSummary"],"Resource":"*"}]}"#,
+        ),
+    );
+    crate::permissions::enforce(&aws);
+    let mut ws = Workspace::new();
+    ws.set_env("AWS_ACCESS_KEY_ID", &reader.id);
+    ws.set_env("AWS_SECRET_ACCESS_KEY", &reader.secret);
+    ws.write(&format!(
+        "{}\nresource \"clusteriam_eks_connector_agent_role\" \"agent\" {{}}\n",
+        aws.provider_block()
+    ));
+    let run = ws.apply();
+    run.assert_error(&[
+        "creating IAM role (`AmazonEKSConnectorAgentRole`)",
+        "AccessDenied: User: arn:aws:iam::123456789012:user/reader is not authorized to perform: iam:CreateRole",
+        "docs/guides/permissions.md",
+    ]);
+    assert!(!run.mentions("not an AWS API endpoint"), "{}", run.output());
+
+    ws.set_env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
+    let run = ws.plan();
+    run.assert_error(&["Invalid AWS credentials", "InvalidClientTokenId"]);
+    assert!(!run.mentions("not an AWS API endpoint"), "{}", run.output());
+}

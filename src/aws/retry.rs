@@ -212,6 +212,29 @@ pub fn aws_error_code(response: &HttpResponse) -> Option<String> {
     })
 }
 
+/// The message of an error answer, read as [`aws_error_code`] reads the
+/// code: `<Message>` (XML, entities decoded) or `message` / `Message` in a
+/// JSON body.
+pub fn aws_error_message(response: &HttpResponse) -> Option<String> {
+    let body = std::str::from_utf8(response.body().bytes()?).ok()?;
+    if let Some(start) = body.find("<Message>") {
+        let rest = &body[start + "<Message>".len()..];
+        let text = &rest[..rest.find("</Message>")?];
+        return Some(
+            text.trim()
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&"),
+        );
+    }
+    let json: serde_json::Value = serde_json::from_str(body).ok()?;
+    ["message", "Message"]
+        .iter()
+        .find_map(|key| Some(json.get(key)?.as_str()?.to_string()))
+}
+
 /// Why an attempt failed, in a few words for the retry log: the HTTP status
 /// and AWS error code, or what happened to the connection.
 pub fn attempt_failure(
