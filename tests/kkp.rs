@@ -282,6 +282,17 @@ fn kkp_account_policy_rejects_bad_inputs_at_validate_and_plan() {
             &["Invalid `kkp_version`", "got `2.28.1`"],
         ),
         (
+            r#"kkp_version = "1.5""#,
+            &["Invalid `kkp_version`", "must be 2.0 or later", "got `1.5`"],
+        ),
+        (
+            r#"kkp_version = "02.28""#,
+            &[
+                "Invalid `kkp_version`",
+                "without leading zeros, such as `2.28`; got `02.28`",
+            ],
+        ),
+        (
             r#"tags = { "aws:owner" = "me" }"#,
             &["Invalid tag key", "reserved by AWS"],
         ),

@@ -264,15 +264,21 @@ fn an_endpoint_that_is_not_aws_is_named_and_not_blamed_on_credentials() {
         ),
     ] {
         let server = NotAws::start(status);
+        // With a path, the error names the endpoint whole: the path is the
+        // part most likely wrong.
+        let url = match status {
+            404 => format!("{}/emulator/aws", server.url),
+            _ => server.url.clone(),
+        };
         let ws = Workspace::new();
         ws.write(&config(&format!(
             "region = \"us-east-1\"\n{retries}{}",
-            endpoints(&server.url)
+            endpoints(&url)
         )));
         let (run, took) = timed_plan(&ws);
         run.assert_error(&[
             "The STS endpoint does not answer like AWS",
-            &format!("the STS endpoint `{}` {says}", server.url),
+            &format!("the STS endpoint `{url}` {says}"),
             "not an AWS API endpoint",
         ]);
         assert!(
@@ -293,13 +299,13 @@ fn an_endpoint_that_is_not_aws_is_named_and_not_blamed_on_credentials() {
             "{}\ndata \"clusteriam_eks_cluster_oidc\" \"c\" {{\n  cluster_name = \"c\"\n}}\n",
             config(&format!(
                 "region = \"us-east-1\"\nskip_credentials_validation = true\n{retries}{}",
-                endpoints(&server.url)
+                endpoints(&url)
             ))
         ));
         let run = ws.plan();
         run.assert_error(&[
             "reading EKS cluster (`c`)",
-            &format!("the EKS endpoint `{}` answered HTTP {status}", server.url),
+            &format!("the EKS endpoint `{url}` answered HTTP {status}"),
             "`endpoints.eks`",
         ]);
         assert!(!run.mentions("no message"), "{}", run.output());

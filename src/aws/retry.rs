@@ -285,7 +285,7 @@ pub const ENDPOINT_HEADER: &str = "x-clusteriam-endpoint";
 pub const SERVICE_HEADER: &str = "x-clusteriam-service";
 pub const ATTEMPTS_HEADER: &str = "x-clusteriam-attempts";
 
-/// The scheme and host a call went to, e.g. `https://iam.amazonaws.com`.
+/// The endpoint a call went to, e.g. `https://iam.amazonaws.com`.
 #[derive(Debug, Clone)]
 struct Endpoint(String);
 
@@ -304,8 +304,13 @@ impl super::intercept::Hooks for ExplainFailures {
     const NAME: &'static str = "ExplainFailures";
 
     fn before_transmit(&self, request: &HttpRequest, cfg: &mut ConfigBag) {
-        cfg.interceptor_state()
-            .store_put(Endpoint(origin(request.uri()).to_string()));
+        // The endpoint as resolved (what `endpoints` set, path included: a
+        // wrong path is a common mistake), else where the request went.
+        let endpoint = cfg
+            .load::<aws_smithy_types::endpoint::Endpoint>()
+            .map(|e| e.url().trim_end_matches('/').to_string())
+            .unwrap_or_else(|| origin(request.uri()).to_string());
+        cfg.interceptor_state().store_put(Endpoint(endpoint));
     }
 
     fn before_completion(&self, context: &mut FinalizerInterceptorContextMut<'_>, cfg: &ConfigBag) {

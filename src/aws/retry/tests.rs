@@ -438,6 +438,19 @@ async fn configuration_mistakes_fail_at_once_naming_the_endpoint() {
         assert_eq!(err.code, None);
         assert!(!text.contains("credentials"), "{text}");
     }
+
+    // An endpoint with a path: the error names it whole, the path being
+    // the part most likely wrong.
+    let aws = FakeAws::start(|_| Answer::Raw(404, HTML_404));
+    let endpoint = format!("{}/emulator/aws", aws.url);
+    let err = identity(&default_client(&endpoint, &sleeps))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("the STS endpoint `{endpoint}` answered HTTP 404")),
+        "{err}"
+    );
 }
 
 /// An AWS-compatible endpoint (the emulator's 5.2.6 release, enforcing IAM)
