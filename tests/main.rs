@@ -14,6 +14,7 @@ mod bulk_reads;
 mod cluster_tags;
 mod data_sources;
 mod docs;
+mod drift;
 mod docs_hcl;
 mod examples;
 mod functions;
