@@ -100,6 +100,7 @@ impl Matrix for ClusterTagsMatrix {
             row("another security group", "the tag put on it", |lab, t| tag(lab, &t.other_group, &t.key(), "owned"),
                 left_alone_warning(
                     "the group is not the resource's; with two tagged groups, creating a load balancer fails, so every plan warns until one of them loses the tag",
+                    "that a second security group carries the cluster tag",
                     "A second security group carries the cluster tag",
                 )),
             row("another instance", "the tag put on it", |lab, t| tag(lab, &t.other_instance, &t.key(), "owned"),
@@ -110,7 +111,8 @@ impl Matrix for ClusterTagsMatrix {
                 sdk("TerminateInstances", lab.ec2.terminate_instances().instance_ids(&t.instance).send());
             }, left_alone_warning(
                 "there is nothing to tag; remove it from `instance_ids` (until then applying a change fails; destroying works)",
-                "no longer exist",
+                "that the instance no longer exists",
+                "no longer exist in region",
             )),
         ]
     }

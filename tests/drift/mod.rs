@@ -56,11 +56,12 @@ pub enum Expect {
     },
     /// The object is gone: the plan creates it again.
     Recreated { apply: &'static str },
-    /// Deliberately left alone: the plan is empty (and warns, when
-    /// `warning` is set); `why` says why, for the docs.
+    /// Deliberately left alone: the plan is empty; `why` says why, for the
+    /// docs. With `warning`, the plan warns: what the docs say it warns
+    /// about, and text the warning contains.
     LeftAlone {
         why: &'static str,
-        warning: Option<&'static str>,
+        warning: Option<(&'static str, &'static str)>,
     },
 }
 
@@ -122,10 +123,14 @@ pub const fn left_alone(why: &'static str) -> Expect {
     Expect::LeftAlone { why, warning: None }
 }
 
-pub const fn left_alone_warning(why: &'static str, warning: &'static str) -> Expect {
+pub const fn left_alone_warning(
+    why: &'static str,
+    warns_about: &'static str,
+    says: &'static str,
+) -> Expect {
     Expect::LeftAlone {
         why,
-        warning: Some(warning),
+        warning: Some((warns_about, says)),
     }
 }
 
@@ -447,7 +452,7 @@ fn run_wave<M: Matrix>(
                         label(i)
                     ));
                 }
-                if let Some(warning) = warning
+                if let Some((_, warning)) = warning
                     && !plan.mentions(warning)
                 {
                     failures.push(format!(
@@ -556,7 +561,7 @@ pub fn docs_section(type_name: &str) -> Option<String> {
             Expect::Recreated { apply } => ("the resource, to be created".into(), apply.to_string()),
             Expect::LeftAlone { why, warning } => (
                 match warning {
-                    Some(w) => format!("no change, and warns: {w}"),
+                    Some((about, _)) => format!("no change; warns {about}"),
                     None => "no change".into(),
                 },
                 format!("leaves it: {why}"),

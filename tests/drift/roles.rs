@@ -137,7 +137,7 @@ impl Matrix for RoleMatrix {
             _ => (&["extra_policy_arns"], "detaches it"),
         };
         let mut rows = vec![
-            row("role", "trust policy edited", |lab, t| {
+            row("role", "its trust policy edited", |lab, t| {
                 sdk("UpdateAssumeRolePolicy", lab.iam.update_assume_role_policy().role_name(&t.name).policy_document(LAMBDA_TRUST).send());
             }, repaired(&["assume_role_policy"], "puts the documented trust policy back")),
             row("role", "its inline policy edited", |lab, t| {
@@ -237,12 +237,12 @@ impl Matrix for RoleMatrix {
                 row("instance profile", "a tag changed", |lab, t| {
                     sdk("TagInstanceProfile", lab.iam.tag_instance_profile().instance_profile_name(&t.name).tags(tag("cluster", "dev")).send());
                 }, repaired(&["instance_profile_tags"], "gives the profile the role's tags again")),
-                row("instance profile", "the role added to another instance profile too", |lab, t| {
+                row("another instance profile", "the role added to it", |lab, t| {
                     let other = format!("{}-other", t.name);
                     sdk("CreateInstanceProfile", lab.iam.create_instance_profile().instance_profile_name(&other).send());
                     sdk("AddRoleToInstanceProfile", lab.iam.add_role_to_instance_profile().instance_profile_name(&other).role_name(&t.name).send());
-                }, left_alone("another instance profile is not the resource's; destroy takes the role out of it")),
-                row("instance profile", "deleted with the role", |lab, t| {
+                }, left_alone("that profile is not the resource's; destroy takes the role out of it")),
+                row("role and instance profile", "both deleted", |lab, t| {
                     delete_role(lab, t);
                     sdk("DeleteInstanceProfile", lab.iam.delete_instance_profile().instance_profile_name(&t.name).send());
                 }, recreated("creates both again")),
