@@ -11,9 +11,7 @@ use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{AttributeBooleanValue, Filter, Tag, VpcAttributeName};
 
-use super::{
-    Lab, Matrix, Row, left_alone, left_alone_warning, repaired, sdk,
-};
+use super::{Expect, Lab, Matrix, Row, left_alone, left_alone_warning, repaired, sdk};
 
 pub struct ClusterTagsMatrix;
 
@@ -248,8 +246,8 @@ pub struct VpcMatrix;
 
 pub struct Vpc(String);
 
-/// `enableDnsSupport` and `enableDnsHostnames`.
-pub type DnsModel = (bool, bool);
+/// Whether the VPC exists, then `enableDnsSupport` and `enableDnsHostnames`.
+pub type DnsModel = (bool, bool, bool);
 
 fn set_attribute(lab: &Lab, vpc: &Vpc, attribute: VpcAttributeName) {
     let off = AttributeBooleanValue::builder().value(false).build();
@@ -294,6 +292,15 @@ impl Matrix for VpcMatrix {
                 set_attribute(lab, v, VpcAttributeName::EnableDnsHostnames);
                 set_attribute(lab, v, VpcAttributeName::EnableDnsSupport);
             }, repaired(&["enable_dns_hostnames", "enable_dns_support"], "turns both on again")),
+            vpc_row("VPC", "deleted", |lab, v| {
+                sdk("DeleteVpc", lab.ec2.delete_vpc().vpc_id(&v.0).send());
+            }, Expect::Unrepairable {
+                shows: &["enable_dns_hostnames", "enable_dns_support"],
+                warns_about: "that the VPC no longer exists",
+                says: "no longer exists",
+                fails: "does not exist",
+                remedy: "remove the resource (its destroy succeeds) or point `vpc_id` at an existing VPC",
+            }),
         ]
     }
 
@@ -319,7 +326,18 @@ impl Matrix for VpcMatrix {
     }
 
     fn observe(&self, lab: &Lab, vpc: &Vpc) -> DnsModel {
+        let listed = sdk(
+            "DescribeVpcs",
+            lab.ec2
+                .describe_vpcs()
+                .filters(Filter::builder().name("vpc-id").values(&vpc.0).build())
+                .send(),
+        );
+        if listed.vpcs().is_empty() {
+            return (false, false, false);
+        }
         (
+            true,
             attribute(lab, vpc, VpcAttributeName::EnableDnsSupport),
             attribute(lab, vpc, VpcAttributeName::EnableDnsHostnames),
         )

@@ -63,6 +63,17 @@ pub enum Expect {
         why: &'static str,
         warning: Option<(&'static str, &'static str)>,
     },
+    /// Nothing the resource may do repairs it (the object it acts on is
+    /// gone): the plan shows these attributes and warns (`warns_about`, in
+    /// text containing `says`); the apply fails saying `fails` and changes
+    /// nothing; `remedy` is what the user does, for the docs.
+    Unrepairable {
+        shows: &'static [&'static str],
+        warns_about: &'static str,
+        says: &'static str,
+        fails: &'static str,
+        remedy: &'static str,
+    },
 }
 
 /// One change someone else may make, and what the resource does about it.
@@ -321,11 +332,15 @@ pub fn run<M: Matrix>(matrix: &M, bulk_reads: bool) {
     let lab = Lab::start(matrix.proxy(), bulk_reads);
     let prelude = matrix.prepare(&lab);
     let rows = matrix.rows();
-    let waves: Vec<Vec<usize>> = if matrix.batch() {
-        vec![(0..rows.len()).collect()]
+    // A row whose apply fails by design runs alone, after the others.
+    let unrepairable = |i: &usize| matches!(rows[*i].expect, Expect::Unrepairable { .. });
+    let (alone, together): (Vec<usize>, Vec<usize>) = (0..rows.len()).partition(unrepairable);
+    let mut waves: Vec<Vec<usize>> = if matrix.batch() {
+        vec![together]
     } else {
-        (0..rows.len()).map(|i| vec![i]).collect()
+        together.into_iter().map(|i| vec![i]).collect()
     };
+    waves.extend(alone.into_iter().map(|i| vec![i]));
     let mut failures = Vec::new();
     for wave in &waves {
         run_wave(matrix, &lab, &prelude, &rows, wave, &mut failures);
@@ -421,7 +436,7 @@ fn run_wave<M: Matrix>(
         let actions = change.map(|c| c.actions.join(",")).unwrap_or_default();
         let block = blocks.get(&address).map(String::as_str).unwrap_or_default();
         match &rows[i].expect {
-            Expect::Repaired { shows, .. } => {
+            Expect::Repaired { shows, .. } | Expect::Unrepairable { shows, .. } => {
                 let shown: BTreeSet<String> = shows.iter().map(|s| s.to_string()).collect();
                 let changed = change.map(|c| c.changed.clone()).unwrap_or_default();
                 if actions != "update" || changed != shown {
@@ -434,6 +449,15 @@ fn run_wave<M: Matrix>(
                     failures.push(format!(
                         "{}: the plan's text does not show `{missing}`:\n{block}",
                         label(i)
+                    ));
+                }
+                if let Expect::Unrepairable { says, .. } = &rows[i].expect
+                    && !plan.mentions(says)
+                {
+                    failures.push(format!(
+                        "{}: the plan does not warn `{says}`:\n{}",
+                        label(i),
+                        plan.output()
                     ));
                 }
             }
@@ -463,6 +487,30 @@ fn run_wave<M: Matrix>(
                 }
             }
         }
+    }
+
+    // An unrepairable row (alone in its wave): the apply fails as
+    // documented and changes nothing.
+    if let [i] = wave
+        && let Expect::Unrepairable { fails, .. } = &rows[*i].expect
+    {
+        let apply = lab.terraform(&["apply", "drift.tfplan"]);
+        if apply.code == 0 || !apply.mentions(fails) {
+            failures.push(format!(
+                "{}: expected the apply to fail saying `{fails}`:\n{}",
+                label(*i),
+                apply.output()
+            ));
+        }
+        let now = matrix.observe(lab, &targets[i]);
+        if now != changed[i] {
+            failures.push(format!(
+                "{}: the failed apply changed the emulator to\n{now:#?}\nfrom\n{:#?}",
+                label(*i),
+                changed[i]
+            ));
+        }
+        return;
     }
 
     // (b) One apply converges, (c) the next plan is empty.
@@ -559,6 +607,23 @@ pub fn docs_section(type_name: &str) -> Option<String> {
                 apply.to_string(),
             ),
             Expect::Recreated { apply } => ("the resource, to be created".into(), apply.to_string()),
+            Expect::Unrepairable {
+                shows,
+                warns_about,
+                fails,
+                remedy,
+                ..
+            } => (
+                format!(
+                    "{}; warns {warns_about}",
+                    shows
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                format!("fails: {fails}; {remedy}"),
+            ),
             Expect::LeftAlone { why, warning } => (
                 match warning {
                     Some((about, _)) => format!("no change; warns {about}"),
