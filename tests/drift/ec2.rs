@@ -298,7 +298,7 @@ impl Matrix for VpcMatrix {
                 shows: &["enable_dns_hostnames", "enable_dns_support"],
                 warns_about: "that the VPC no longer exists",
                 says: "no longer exists",
-                fails: "does not exist",
+                fails: "The VPC was deleted outside Terraform",
                 remedy: "remove the resource (its destroy succeeds) or point `vpc_id` at an existing VPC",
             }),
         ]

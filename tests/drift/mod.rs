@@ -622,7 +622,7 @@ pub fn docs_section(type_name: &str) -> Option<String> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                format!("fails: {fails}; {remedy}"),
+                format!("fails (\"{fails}\"): {remedy}"),
             ),
             Expect::LeftAlone { why, warning } => (
                 match warning {
