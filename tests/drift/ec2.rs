@@ -17,6 +17,8 @@ pub struct ClusterTagsMatrix;
 
 /// The VPC of the clusters' subnets.
 const CLUSTER_CIDR: &str = "10.0.0.0/16";
+/// The tag saying which row an instance is for.
+const SLOT: &str = "drift-row";
 
 /// A row's EC2 resources: the three the resource tags, and an instance and
 /// a security group that are not the resource's.
@@ -115,11 +117,41 @@ impl Matrix for ClusterTagsMatrix {
         ]
     }
 
+    /// The VPC, and two instances for each row made at once (listing the
+    /// emulator's images takes seconds), each tagged with its row.
     fn prepare(&self, lab: &Lab) -> String {
-        sdk(
-            "CreateVpc",
-            lab.ec2.create_vpc().cidr_block(CLUSTER_CIDR).send(),
+        let ec2 = &lab.ec2;
+        let vpc = sdk("CreateVpc", ec2.create_vpc().cidr_block(CLUSTER_CIDR).send())
+            .vpc
+            .and_then(|v| v.vpc_id)
+            .unwrap();
+        let subnet = sdk(
+            "CreateSubnet",
+            ec2.create_subnet()
+                .vpc_id(&vpc)
+                .cidr_block("10.0.250.0/24")
+                .send(),
+        )
+        .subnet
+        .and_then(|s| s.subnet_id)
+        .unwrap();
+        let image = sdk("DescribeImages", ec2.describe_images().send()).images()[0]
+            .image_id()
+            .unwrap()
+            .to_string();
+        let count = 2 * self.rows().len() as i32;
+        let launched = sdk(
+            "RunInstances",
+            ec2.run_instances()
+                .image_id(image)
+                .min_count(count)
+                .max_count(count)
+                .subnet_id(&subnet)
+                .send(),
         );
+        for (n, instance) in launched.instances().iter().enumerate() {
+            tag(lab, instance.instance_id().unwrap(), SLOT, &(n / 2).to_string());
+        }
         String::new()
     }
 
@@ -140,23 +172,20 @@ impl Matrix for ClusterTagsMatrix {
         .subnet
         .and_then(|s| s.subnet_id)
         .unwrap();
-        let image = sdk("DescribeImages", ec2.describe_images().send()).images()[0]
-            .image_id()
-            .unwrap()
-            .to_string();
-        let instances: Vec<String> = sdk(
-            "RunInstances",
-            ec2.run_instances()
-                .image_id(image)
-                .min_count(2)
-                .max_count(2)
-                .subnet_id(&subnet)
-                .send(),
+        let slot = Filter::builder()
+            .name(format!("tag:{SLOT}"))
+            .values(index.to_string())
+            .build();
+        let mut instances: Vec<String> = sdk(
+            "DescribeInstances",
+            ec2.describe_instances().filters(slot).send(),
         )
-        .instances()
+        .reservations()
         .iter()
+        .flat_map(|r| r.instances())
         .map(|i| i.instance_id().unwrap().to_string())
         .collect();
+        instances.sort();
         let group = |name: String| {
             sdk(
                 "CreateSecurityGroup",
