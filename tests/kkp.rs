@@ -602,27 +602,6 @@ fn vpc_dns_hostnames_turns_both_on_and_destroy_restores_only_what_it_changed() {
 }
 
 #[test]
-fn vpc_dns_hostnames_repairs_drift() {
-    let aws = Emulator::start();
-    let vpc = create_vpc(&aws, "10.3.0.0/16");
-    let ws = Workspace::new();
-    ws.write(&vpc_config(&aws, &[&vpc]));
-    ws.apply().assert_ok();
-
-    set_vpc_dns(&aws, &vpc, None, Some(false));
-    ws.assert_changes(&["enable_dns_hostnames"]);
-    ws.apply().assert_ok();
-    assert_eq!(vpc_dns(&aws, &vpc), (true, true));
-    ws.assert_no_changes();
-
-    set_vpc_dns(&aws, &vpc, Some(false), Some(false));
-    ws.assert_changes(&["enable_dns_support", "enable_dns_hostnames"]);
-    ws.apply().assert_ok();
-    assert_eq!(vpc_dns(&aws, &vpc), (true, true));
-    ws.assert_no_changes();
-}
-
-#[test]
 fn vpc_dns_hostnames_import_by_vpc_id_then_empty_plan() {
     let aws = Emulator::start();
     let vpc = create_vpc(&aws, "10.4.0.0/16");

@@ -10,8 +10,7 @@ use super::actions::{
 use super::iam_tags::{iam_tags, tag_map};
 use super::role::{Creation, ObservedProfile, not_yet_visible};
 use super::{
-    Aws, AwsError, Found, IamObject, call, found, remove, split_ownership_mark,
-    with_ownership_mark,
+    Aws, AwsError, Found, IamObject, call, found, remove, split_ownership_mark, with_ownership_mark,
 };
 
 impl Aws {

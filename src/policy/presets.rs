@@ -203,7 +203,10 @@ pub fn parse_kkp_version(text: &str) -> Result<Version, String> {
         )
     })?;
     // "02.28" would name 2.28 in a spelling no release uses.
-    if text.split('.').any(|part| part.len() > 1 && part.starts_with('0')) {
+    if text
+        .split('.')
+        .any(|part| part.len() > 1 && part.starts_with('0'))
+    {
         return Err(format!(
             "`kkp_version` must be written without leading zeros, such as `2.28`; got `{text}`"
         ));

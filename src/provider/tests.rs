@@ -54,7 +54,15 @@ fn region_names_are_checked_by_form() {
     ] {
         assert!(is_region_name(good), "{good}");
     }
-    for bad in ["us-east1", "useast-1", "us-east-", "US-EAST-1", "u-east-1", "us--1", "1"] {
+    for bad in [
+        "us-east1",
+        "useast-1",
+        "us-east-",
+        "US-EAST-1",
+        "u-east-1",
+        "us--1",
+        "1",
+    ] {
         assert!(!is_region_name(bad), "{bad}");
     }
 }

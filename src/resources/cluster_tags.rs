@@ -30,9 +30,7 @@ use crate::validate::{check_attr, check_value, one_of};
 
 mod checks;
 
-use checks::{
-    check_before_write, check_ec2_id, check_something_to_tag, quoted, warn_second_group,
-};
+use checks::{check_before_write, check_ec2_id, check_something_to_tag, quoted, warn_second_group};
 
 const OWNERSHIPS: [&str; 2] = ["owned", "shared"];
 

@@ -73,7 +73,8 @@ fn untag(lab: &Lab, id: &str, key: &str) {
     );
 }
 
-const NOT_OURS: &str = "other resources carrying the key, such as nodes Rancher tagged itself, are not the resource's";
+const NOT_OURS: &str =
+    "other resources carrying the key, such as nodes Rancher tagged itself, are not the resource's";
 
 impl Matrix for ClusterTagsMatrix {
     type Target = Tagged;
@@ -85,35 +86,82 @@ impl Matrix for ClusterTagsMatrix {
 
     fn rows(&self) -> Vec<Row<Self>> {
         vec![
-            row("instance", "the tag removed", |lab, t| untag(lab, &t.instance, &t.key()),
-                repaired(&["instance_ids"], "tags it again")),
-            row("subnet", "the tag removed", |lab, t| untag(lab, &t.subnet, &t.key()),
-                repaired(&["subnet_ids"], "tags it again")),
-            row("security group", "the tag removed", |lab, t| untag(lab, &t.group, &t.key()),
-                repaired(&["security_group_id"], "tags it again")),
-            row("instance", "the tag's value changed", |lab, t| tag(lab, &t.instance, &t.key(), "shared"),
-                repaired(&["instance_ids"], "puts the configured value back")),
-            row("subnet", "the tag's value changed", |lab, t| tag(lab, &t.subnet, &t.key(), "shared"),
-                repaired(&["subnet_ids"], "puts the configured value back")),
-            row("security group", "the tag's value changed", |lab, t| tag(lab, &t.group, &t.key(), "shared"),
-                repaired(&["security_group_id"], "puts the configured value back")),
-            row("another security group", "the tag put on it", |lab, t| tag(lab, &t.other_group, &t.key(), "owned"),
+            row(
+                "instance",
+                "the tag removed",
+                |lab, t| untag(lab, &t.instance, &t.key()),
+                repaired(&["instance_ids"], "tags it again"),
+            ),
+            row(
+                "subnet",
+                "the tag removed",
+                |lab, t| untag(lab, &t.subnet, &t.key()),
+                repaired(&["subnet_ids"], "tags it again"),
+            ),
+            row(
+                "security group",
+                "the tag removed",
+                |lab, t| untag(lab, &t.group, &t.key()),
+                repaired(&["security_group_id"], "tags it again"),
+            ),
+            row(
+                "instance",
+                "the tag's value changed",
+                |lab, t| tag(lab, &t.instance, &t.key(), "shared"),
+                repaired(&["instance_ids"], "puts the configured value back"),
+            ),
+            row(
+                "subnet",
+                "the tag's value changed",
+                |lab, t| tag(lab, &t.subnet, &t.key(), "shared"),
+                repaired(&["subnet_ids"], "puts the configured value back"),
+            ),
+            row(
+                "security group",
+                "the tag's value changed",
+                |lab, t| tag(lab, &t.group, &t.key(), "shared"),
+                repaired(&["security_group_id"], "puts the configured value back"),
+            ),
+            row(
+                "another security group",
+                "the tag put on it",
+                |lab, t| tag(lab, &t.other_group, &t.key(), "owned"),
                 left_alone_warning(
                     "the group is not the resource's; with two tagged groups, creating a load balancer fails, so every plan warns until one of them loses the tag",
                     "that a second security group carries the cluster tag",
                     "A second security group carries the cluster tag",
-                )),
-            row("another instance", "the tag put on it", |lab, t| tag(lab, &t.other_instance, &t.key(), "owned"),
-                left_alone(NOT_OURS)),
-            row("instance", "another tag changed", |lab, t| tag(lab, &t.instance, "Name", "renamed"),
-                left_alone("the resource owns only the cluster's key")),
-            row("instance", "terminated", |lab, t| {
-                sdk("TerminateInstances", lab.ec2.terminate_instances().instance_ids(&t.instance).send());
-            }, left_alone_warning(
-                "there is nothing to tag; remove it from `instance_ids` (until then applying a change fails; destroying works)",
-                "that the instance no longer exists",
-                "no longer exist in region",
-            )),
+                ),
+            ),
+            row(
+                "another instance",
+                "the tag put on it",
+                |lab, t| tag(lab, &t.other_instance, &t.key(), "owned"),
+                left_alone(NOT_OURS),
+            ),
+            row(
+                "instance",
+                "another tag changed",
+                |lab, t| tag(lab, &t.instance, "Name", "renamed"),
+                left_alone("the resource owns only the cluster's key"),
+            ),
+            row(
+                "instance",
+                "terminated",
+                |lab, t| {
+                    sdk(
+                        "TerminateInstances",
+                        lab.ec2
+                            .terminate_instances()
+                            .instance_ids(&t.instance)
+                            .send(),
+                    );
+                },
+                left_alone_warning(
+                    "there is nothing to tag; remove it from `instance_ids` (until then applying a change fails; destroying works)",
+                    "that the instance no longer exists",
+                    "no longer exist in region",
+                ),
+            ),
         ]
     }
 
@@ -121,10 +169,13 @@ impl Matrix for ClusterTagsMatrix {
     /// emulator's images takes seconds), each tagged with its row.
     fn prepare(&self, lab: &Lab) -> String {
         let ec2 = &lab.ec2;
-        let vpc = sdk("CreateVpc", ec2.create_vpc().cidr_block(CLUSTER_CIDR).send())
-            .vpc
-            .and_then(|v| v.vpc_id)
-            .unwrap();
+        let vpc = sdk(
+            "CreateVpc",
+            ec2.create_vpc().cidr_block(CLUSTER_CIDR).send(),
+        )
+        .vpc
+        .and_then(|v| v.vpc_id)
+        .unwrap();
         let subnet = sdk(
             "CreateSubnet",
             ec2.create_subnet()
@@ -150,7 +201,12 @@ impl Matrix for ClusterTagsMatrix {
                 .send(),
         );
         for (n, instance) in launched.instances().iter().enumerate() {
-            tag(lab, instance.instance_id().unwrap(), SLOT, &(n / 2).to_string());
+            tag(
+                lab,
+                instance.instance_id().unwrap(),
+                SLOT,
+                &(n / 2).to_string(),
+            );
         }
         String::new()
     }
@@ -314,22 +370,40 @@ impl Matrix for VpcMatrix {
 
     fn rows(&self) -> Vec<Row<Self>> {
         vec![
-            vpc_row("VPC", "`enableDnsHostnames` turned off", |lab, v| {
-                set_attribute(lab, v, VpcAttributeName::EnableDnsHostnames);
-            }, repaired(&["enable_dns_hostnames"], "turns it on again")),
-            vpc_row("VPC", "`enableDnsHostnames` and `enableDnsSupport` turned off", |lab, v| {
-                set_attribute(lab, v, VpcAttributeName::EnableDnsHostnames);
-                set_attribute(lab, v, VpcAttributeName::EnableDnsSupport);
-            }, repaired(&["enable_dns_hostnames", "enable_dns_support"], "turns both on again")),
-            vpc_row("VPC", "deleted", |lab, v| {
-                sdk("DeleteVpc", lab.ec2.delete_vpc().vpc_id(&v.0).send());
-            }, Expect::Unrepairable {
-                shows: &["enable_dns_hostnames", "enable_dns_support"],
-                warns_about: "that the VPC no longer exists",
-                says: "no longer exists",
-                fails: "The VPC was deleted outside Terraform",
-                remedy: "remove the resource (its destroy succeeds) or point `vpc_id` at an existing VPC",
-            }),
+            vpc_row(
+                "VPC",
+                "`enableDnsHostnames` turned off",
+                |lab, v| {
+                    set_attribute(lab, v, VpcAttributeName::EnableDnsHostnames);
+                },
+                repaired(&["enable_dns_hostnames"], "turns it on again"),
+            ),
+            vpc_row(
+                "VPC",
+                "`enableDnsHostnames` and `enableDnsSupport` turned off",
+                |lab, v| {
+                    set_attribute(lab, v, VpcAttributeName::EnableDnsHostnames);
+                    set_attribute(lab, v, VpcAttributeName::EnableDnsSupport);
+                },
+                repaired(
+                    &["enable_dns_hostnames", "enable_dns_support"],
+                    "turns both on again",
+                ),
+            ),
+            vpc_row(
+                "VPC",
+                "deleted",
+                |lab, v| {
+                    sdk("DeleteVpc", lab.ec2.delete_vpc().vpc_id(&v.0).send());
+                },
+                Expect::Unrepairable {
+                    shows: &["enable_dns_hostnames", "enable_dns_support"],
+                    warns_about: "that the VPC no longer exists",
+                    says: "no longer exists",
+                    fails: "The VPC was deleted outside Terraform",
+                    remedy: "remove the resource (its destroy succeeds) or point `vpc_id` at an existing VPC",
+                },
+            ),
         ]
     }
 

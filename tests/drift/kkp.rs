@@ -9,9 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_iam::types::Tag;
 use terraform_provider_clusteriam::policy::{canonical_json, from_iam};
 
-use super::{
-    Lab, Matrix, OWN_TAGS, Row, left_alone, recreated, repaired, sdk,
-};
+use super::{Lab, Matrix, OWN_TAGS, Row, left_alone, recreated, repaired, sdk};
 use crate::common::{ACCOUNT, OWNERSHIP_TAG, block_on};
 
 pub struct KkpMatrix;
@@ -76,7 +74,11 @@ fn tag_policy(lab: &Lab, t: &Target, key: &str, value: &str) {
 fn untag_policy(lab: &Lab, t: &Target, key: &str) {
     sdk(
         "UntagPolicy",
-        lab.iam.untag_policy().policy_arn(&t.arn).tag_keys(key).send(),
+        lab.iam
+            .untag_policy()
+            .policy_arn(&t.arn)
+            .tag_keys(key)
+            .send(),
     );
 }
 
@@ -92,54 +94,170 @@ impl Matrix for KkpMatrix {
 
     fn rows(&self) -> Vec<Row<Self>> {
         vec![
-            row("policy", "a new default version with another document", |lab, t| new_version(lab, t, true),
-                repaired(&["default_version_id", "policy"], "makes the documented document the default again, as a new version"))
-                // The edited version stays, no longer the default.
-                .after(|before, changed| {
-                    let mut other_versions = changed.other_versions.clone();
-                    other_versions.push(changed.document.clone());
-                    other_versions.sort();
-                    KkpModel { document: before.document.clone(), other_versions, ..changed.clone() }
-                }),
-            row("policy", "a version added that is not the default", |lab, t| new_version(lab, t, false),
-                left_alone("a version that is not the default grants nothing; IAM keeps up to five as the policy's history, and the oldest goes when a new one needs room")),
-            row("policy", "another of its versions made the default", |lab, t| {
-                new_version(lab, t, false);
-                sdk("SetDefaultPolicyVersion", lab.iam.set_default_policy_version().policy_arn(&t.arn).version_id("v2").send());
-            }, repaired(&["default_version_id", "policy"], "makes the documented document the default again, as a new version"))
-                .after(|before, changed| {
-                    let mut other_versions = changed.other_versions.clone();
-                    other_versions.push(changed.document.clone());
-                    other_versions.sort();
-                    KkpModel { document: before.document.clone(), other_versions, ..changed.clone() }
-                }),
-            row("policy", "detached from `user_name`", |lab, t| {
-                sdk("DetachUserPolicy", lab.iam.detach_user_policy().user_name(&t.user).policy_arn(&t.arn).send());
-            }, repaired(&["user_name"], "attaches it again")),
-            row("policy", "attached to another user", |lab, t| {
-                let other = format!("{}-other", t.user);
-                sdk("CreateUser", lab.iam.create_user().user_name(&other).send());
-                sdk("AttachUserPolicy", lab.iam.attach_user_policy().user_name(&other).policy_arn(&t.arn).send());
-            }, left_alone(ATTACHMENTS)),
-            row("policy", "attached to a role", |lab, t| {
-                let role = format!("{}-role", t.user);
-                sdk("CreateRole", lab.iam.create_role().role_name(&role).assume_role_policy_document(TRUST).send());
-                sdk("AttachRolePolicy", lab.iam.attach_role_policy().role_name(&role).policy_arn(&t.arn).send());
-            }, left_alone(ATTACHMENTS)),
-            row("policy", "a tag added", |lab, t| tag_policy(lab, t, "added", "by-someone"),
-                repaired(&["tags_all"], "removes it")),
-            row("policy", "a tag of `tags` removed", |lab, t| untag_policy(lab, t, "cluster"),
-                repaired(&["tags", "tags_all"], "puts it back")),
-            row("policy", "a tag of `tags` changed", |lab, t| tag_policy(lab, t, "cluster", "dev"),
-                repaired(&["tags", "tags_all"], "puts the configured value back")),
-            row("policy", "a tag of the provider's `default_tags` removed", |lab, t| untag_policy(lab, t, "team"),
-                repaired(&["tags_all"], "puts it back")),
-            row("policy", "the ownership tag (`clusteriam:created-by`) removed", |lab, t| untag_policy(lab, t, OWNERSHIP_TAG),
-                left_alone("the tag only tells an interrupted create which policy it made; it is never shown in `tags`")),
-            row("policy", "deleted", |lab, t| {
-                sdk("DetachUserPolicy", lab.iam.detach_user_policy().user_name(&t.user).policy_arn(&t.arn).send());
-                sdk("DeletePolicy", lab.iam.delete_policy().policy_arn(&t.arn).send());
-            }, recreated("creates it again and attaches it to `user_name`")),
+            row(
+                "policy",
+                "a new default version with another document",
+                |lab, t| new_version(lab, t, true),
+                repaired(
+                    &["default_version_id", "policy"],
+                    "makes the documented document the default again, as a new version",
+                ),
+            )
+            // The edited version stays, no longer the default.
+            .after(|before, changed| {
+                let mut other_versions = changed.other_versions.clone();
+                other_versions.push(changed.document.clone());
+                other_versions.sort();
+                KkpModel {
+                    document: before.document.clone(),
+                    other_versions,
+                    ..changed.clone()
+                }
+            }),
+            row(
+                "policy",
+                "a version added that is not the default",
+                |lab, t| new_version(lab, t, false),
+                left_alone(
+                    "a version that is not the default grants nothing; IAM keeps up to five as the policy's history, and the oldest goes when a new one needs room",
+                ),
+            ),
+            row(
+                "policy",
+                "another of its versions made the default",
+                |lab, t| {
+                    new_version(lab, t, false);
+                    sdk(
+                        "SetDefaultPolicyVersion",
+                        lab.iam
+                            .set_default_policy_version()
+                            .policy_arn(&t.arn)
+                            .version_id("v2")
+                            .send(),
+                    );
+                },
+                repaired(
+                    &["default_version_id", "policy"],
+                    "makes the documented document the default again, as a new version",
+                ),
+            )
+            .after(|before, changed| {
+                let mut other_versions = changed.other_versions.clone();
+                other_versions.push(changed.document.clone());
+                other_versions.sort();
+                KkpModel {
+                    document: before.document.clone(),
+                    other_versions,
+                    ..changed.clone()
+                }
+            }),
+            row(
+                "policy",
+                "detached from `user_name`",
+                |lab, t| {
+                    sdk(
+                        "DetachUserPolicy",
+                        lab.iam
+                            .detach_user_policy()
+                            .user_name(&t.user)
+                            .policy_arn(&t.arn)
+                            .send(),
+                    );
+                },
+                repaired(&["user_name"], "attaches it again"),
+            ),
+            row(
+                "policy",
+                "attached to another user",
+                |lab, t| {
+                    let other = format!("{}-other", t.user);
+                    sdk("CreateUser", lab.iam.create_user().user_name(&other).send());
+                    sdk(
+                        "AttachUserPolicy",
+                        lab.iam
+                            .attach_user_policy()
+                            .user_name(&other)
+                            .policy_arn(&t.arn)
+                            .send(),
+                    );
+                },
+                left_alone(ATTACHMENTS),
+            ),
+            row(
+                "policy",
+                "attached to a role",
+                |lab, t| {
+                    let role = format!("{}-role", t.user);
+                    sdk(
+                        "CreateRole",
+                        lab.iam
+                            .create_role()
+                            .role_name(&role)
+                            .assume_role_policy_document(TRUST)
+                            .send(),
+                    );
+                    sdk(
+                        "AttachRolePolicy",
+                        lab.iam
+                            .attach_role_policy()
+                            .role_name(&role)
+                            .policy_arn(&t.arn)
+                            .send(),
+                    );
+                },
+                left_alone(ATTACHMENTS),
+            ),
+            row(
+                "policy",
+                "a tag added",
+                |lab, t| tag_policy(lab, t, "added", "by-someone"),
+                repaired(&["tags_all"], "removes it"),
+            ),
+            row(
+                "policy",
+                "a tag of `tags` removed",
+                |lab, t| untag_policy(lab, t, "cluster"),
+                repaired(&["tags", "tags_all"], "puts it back"),
+            ),
+            row(
+                "policy",
+                "a tag of `tags` changed",
+                |lab, t| tag_policy(lab, t, "cluster", "dev"),
+                repaired(&["tags", "tags_all"], "puts the configured value back"),
+            ),
+            row(
+                "policy",
+                "a tag of the provider's `default_tags` removed",
+                |lab, t| untag_policy(lab, t, "team"),
+                repaired(&["tags_all"], "puts it back"),
+            ),
+            row(
+                "policy",
+                "the ownership tag (`clusteriam:created-by`) removed",
+                |lab, t| untag_policy(lab, t, OWNERSHIP_TAG),
+                left_alone(
+                    "the tag only tells an interrupted create which policy it made; it is never shown in `tags`",
+                ),
+            ),
+            row(
+                "policy",
+                "deleted",
+                |lab, t| {
+                    sdk(
+                        "DetachUserPolicy",
+                        lab.iam
+                            .detach_user_policy()
+                            .user_name(&t.user)
+                            .policy_arn(&t.arn)
+                            .send(),
+                    );
+                    sdk(
+                        "DeletePolicy",
+                        lab.iam.delete_policy().policy_arn(&t.arn).send(),
+                    );
+                },
+                recreated("creates it again and attaches it to `user_name`"),
+            ),
         ]
     }
 
@@ -206,7 +324,9 @@ impl Matrix for KkpMatrix {
         other_versions.sort();
         let entities = sdk(
             "ListEntitiesForPolicy",
-            iam.list_entities_for_policy().policy_arn(&target.arn).send(),
+            iam.list_entities_for_policy()
+                .policy_arn(&target.arn)
+                .send(),
         );
         let mut tags: BTreeMap<String, String> = policy
             .tags()

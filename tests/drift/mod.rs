@@ -89,8 +89,12 @@ pub struct Row<M: Matrix + ?Sized> {
     pub expect: Expect,
     /// The state a repair documents when it is not the state before the
     /// change (from the state before and the state right after it).
-    pub after: Option<fn(&M::Model, &M::Model) -> M::Model>,
+    pub after: Option<After<M>>,
 }
+
+/// The documented state after a repair, from the states before and right
+/// after the change.
+pub type After<M> = fn(&<M as Matrix>::Model, &<M as Matrix>::Model) -> <M as Matrix>::Model;
 
 impl<M: Matrix + ?Sized> Row<M> {
     pub fn new(
@@ -116,7 +120,7 @@ impl<M: Matrix + ?Sized> Row<M> {
     }
 
     /// With a documented state after the repair other than the one before.
-    pub fn after(mut self, after: fn(&M::Model, &M::Model) -> M::Model) -> Self {
+    pub fn after(mut self, after: After<M>) -> Self {
         self.after = Some(after);
         self
     }
@@ -606,7 +610,9 @@ pub fn docs_section(type_name: &str) -> Option<String> {
                     .join(", "),
                 apply.to_string(),
             ),
-            Expect::Recreated { apply } => ("the resource, to be created".into(), apply.to_string()),
+            Expect::Recreated { apply } => {
+                ("the resource, to be created".into(), apply.to_string())
+            }
             Expect::Unrepairable {
                 shows,
                 warns_about,

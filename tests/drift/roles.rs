@@ -12,9 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_iam::types::Tag;
 use terraform_provider_clusteriam::policy::{canonical_json, from_iam};
 
-use super::{
-    Lab, Matrix, OWN_TAGS, Row, left_alone, recreated, repaired, sdk,
-};
+use super::{Lab, Matrix, OWN_TAGS, Row, left_alone, recreated, repaired, sdk};
 use crate::common::{ACCOUNT, OWNERSHIP_TAG};
 
 /// The four role-shaped resources.
@@ -125,7 +123,9 @@ impl Matrix for RoleMatrix {
         let kind = self.0;
         let own_policy_config = match kind {
             // The Torque role's inline policy is the user's to write.
-            Kind::TorqueAgent => r#"policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })"#,
+            Kind::TorqueAgent => {
+                r#"policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })"#
+            }
             _ => "",
         };
         let boundary = format!(
@@ -133,79 +133,326 @@ impl Matrix for RoleMatrix {
             policy_arn("drift-boundary")
         );
         let (attached_shows, attached_apply): (&[&str], _) = match kind {
-            Kind::TorqueAgent => (&["policy_arns"], "detaches it: the role has exactly `policy_arns`"),
+            Kind::TorqueAgent => (
+                &["policy_arns"],
+                "detaches it: the role has exactly `policy_arns`",
+            ),
             _ => (&["extra_policy_arns"], "detaches it"),
         };
         let mut rows = vec![
-            row("role", "its trust policy edited", |lab, t| {
-                sdk("UpdateAssumeRolePolicy", lab.iam.update_assume_role_policy().role_name(&t.name).policy_document(LAMBDA_TRUST).send());
-            }, repaired(&["assume_role_policy"], "puts the documented trust policy back")),
-            row("role", "its inline policy edited", |lab, t| {
-                sdk("PutRolePolicy", lab.iam.put_role_policy().role_name(&t.name).policy_name(t.kind.policy_name()).policy_document(ADMIN).send());
-            }, repaired(&["policy"], "puts the policy back")).config(own_policy_config),
-            row("role", "its inline policy deleted", |lab, t| {
-                sdk("DeleteRolePolicy", lab.iam.delete_role_policy().role_name(&t.name).policy_name(t.kind.policy_name()).send());
-            }, repaired(&["policy"], "puts the policy back")).config(own_policy_config),
-            row("role", "an inline policy of another name put on it", |lab, t| {
-                sdk("PutRolePolicy", lab.iam.put_role_policy().role_name(&t.name).policy_name("admin").policy_document(ADMIN).send());
-            }, repaired(&["extra_inline_policies"], "deletes it")),
-            row("role", "a managed policy attached", |lab, t| {
-                sdk("AttachRolePolicy", lab.iam.attach_role_policy().role_name(&t.name).policy_arn(policy_arn("drift-a")).send());
-            }, repaired(attached_shows, attached_apply)),
-            row("role", "a tag added", |lab, t| {
-                sdk("TagRole", lab.iam.tag_role().role_name(&t.name).tags(tag("added", "by-someone")).send());
-            }, repaired(&["tags_all"], "removes it")),
-            row("role", "a tag of `tags` removed", |lab, t| {
-                sdk("UntagRole", lab.iam.untag_role().role_name(&t.name).tag_keys("cluster").send());
-            }, repaired(&["tags", "tags_all"], "puts it back")),
-            row("role", "a tag of `tags` changed", |lab, t| {
-                sdk("TagRole", lab.iam.tag_role().role_name(&t.name).tags(tag("cluster", "dev")).send());
-            }, repaired(&["tags", "tags_all"], "puts the configured value back")),
-            row("role", "a tag of the provider's `default_tags` removed", |lab, t| {
-                sdk("UntagRole", lab.iam.untag_role().role_name(&t.name).tag_keys("team").send());
-            }, repaired(&["tags_all"], "puts it back")),
-            row("role", "the ownership tag (`clusteriam:created-by`) removed", |lab, t| {
-                sdk("UntagRole", lab.iam.untag_role().role_name(&t.name).tag_keys(OWNERSHIP_TAG).send());
-            }, left_alone("the tag only tells an interrupted create which role it made; it is never shown in `tags`")),
-            row("role", "a description set", |lab, t| {
-                sdk("UpdateRole", lab.iam.update_role().role_name(&t.name).description("set by someone").send());
-            }, repaired(&["description"], "removes it")),
-            row("role", "its description changed", |lab, t| {
-                sdk("UpdateRole", lab.iam.update_role().role_name(&t.name).description("changed by someone").send());
-            }, repaired(&["description"], "puts the configured one back"))
+            row(
+                "role",
+                "its trust policy edited",
+                |lab, t| {
+                    sdk(
+                        "UpdateAssumeRolePolicy",
+                        lab.iam
+                            .update_assume_role_policy()
+                            .role_name(&t.name)
+                            .policy_document(LAMBDA_TRUST)
+                            .send(),
+                    );
+                },
+                repaired(
+                    &["assume_role_policy"],
+                    "puts the documented trust policy back",
+                ),
+            ),
+            row(
+                "role",
+                "its inline policy edited",
+                |lab, t| {
+                    sdk(
+                        "PutRolePolicy",
+                        lab.iam
+                            .put_role_policy()
+                            .role_name(&t.name)
+                            .policy_name(t.kind.policy_name())
+                            .policy_document(ADMIN)
+                            .send(),
+                    );
+                },
+                repaired(&["policy"], "puts the policy back"),
+            )
+            .config(own_policy_config),
+            row(
+                "role",
+                "its inline policy deleted",
+                |lab, t| {
+                    sdk(
+                        "DeleteRolePolicy",
+                        lab.iam
+                            .delete_role_policy()
+                            .role_name(&t.name)
+                            .policy_name(t.kind.policy_name())
+                            .send(),
+                    );
+                },
+                repaired(&["policy"], "puts the policy back"),
+            )
+            .config(own_policy_config),
+            row(
+                "role",
+                "an inline policy of another name put on it",
+                |lab, t| {
+                    sdk(
+                        "PutRolePolicy",
+                        lab.iam
+                            .put_role_policy()
+                            .role_name(&t.name)
+                            .policy_name("admin")
+                            .policy_document(ADMIN)
+                            .send(),
+                    );
+                },
+                repaired(&["extra_inline_policies"], "deletes it"),
+            ),
+            row(
+                "role",
+                "a managed policy attached",
+                |lab, t| {
+                    sdk(
+                        "AttachRolePolicy",
+                        lab.iam
+                            .attach_role_policy()
+                            .role_name(&t.name)
+                            .policy_arn(policy_arn("drift-a"))
+                            .send(),
+                    );
+                },
+                repaired(attached_shows, attached_apply),
+            ),
+            row(
+                "role",
+                "a tag added",
+                |lab, t| {
+                    sdk(
+                        "TagRole",
+                        lab.iam
+                            .tag_role()
+                            .role_name(&t.name)
+                            .tags(tag("added", "by-someone"))
+                            .send(),
+                    );
+                },
+                repaired(&["tags_all"], "removes it"),
+            ),
+            row(
+                "role",
+                "a tag of `tags` removed",
+                |lab, t| {
+                    sdk(
+                        "UntagRole",
+                        lab.iam
+                            .untag_role()
+                            .role_name(&t.name)
+                            .tag_keys("cluster")
+                            .send(),
+                    );
+                },
+                repaired(&["tags", "tags_all"], "puts it back"),
+            ),
+            row(
+                "role",
+                "a tag of `tags` changed",
+                |lab, t| {
+                    sdk(
+                        "TagRole",
+                        lab.iam
+                            .tag_role()
+                            .role_name(&t.name)
+                            .tags(tag("cluster", "dev"))
+                            .send(),
+                    );
+                },
+                repaired(&["tags", "tags_all"], "puts the configured value back"),
+            ),
+            row(
+                "role",
+                "a tag of the provider's `default_tags` removed",
+                |lab, t| {
+                    sdk(
+                        "UntagRole",
+                        lab.iam
+                            .untag_role()
+                            .role_name(&t.name)
+                            .tag_keys("team")
+                            .send(),
+                    );
+                },
+                repaired(&["tags_all"], "puts it back"),
+            ),
+            row(
+                "role",
+                "the ownership tag (`clusteriam:created-by`) removed",
+                |lab, t| {
+                    sdk(
+                        "UntagRole",
+                        lab.iam
+                            .untag_role()
+                            .role_name(&t.name)
+                            .tag_keys(OWNERSHIP_TAG)
+                            .send(),
+                    );
+                },
+                left_alone(
+                    "the tag only tells an interrupted create which role it made; it is never shown in `tags`",
+                ),
+            ),
+            row(
+                "role",
+                "a description set",
+                |lab, t| {
+                    sdk(
+                        "UpdateRole",
+                        lab.iam
+                            .update_role()
+                            .role_name(&t.name)
+                            .description("set by someone")
+                            .send(),
+                    );
+                },
+                repaired(&["description"], "removes it"),
+            ),
+            row(
+                "role",
+                "its description changed",
+                |lab, t| {
+                    sdk(
+                        "UpdateRole",
+                        lab.iam
+                            .update_role()
+                            .role_name(&t.name)
+                            .description("changed by someone")
+                            .send(),
+                    );
+                },
+                repaired(&["description"], "puts the configured one back"),
+            )
             .config(r#"description = "documented""#),
-            row("role", "its description removed", |lab, t| {
-                sdk("UpdateRole", lab.iam.update_role().role_name(&t.name).description("").send());
-            }, repaired(&["description"], "puts the configured one back"))
+            row(
+                "role",
+                "its description removed",
+                |lab, t| {
+                    sdk(
+                        "UpdateRole",
+                        lab.iam
+                            .update_role()
+                            .role_name(&t.name)
+                            .description("")
+                            .send(),
+                    );
+                },
+                repaired(&["description"], "puts the configured one back"),
+            )
             .config(r#"description = "documented""#),
-            row("role", "its maximum session duration changed", |lab, t| {
-                sdk("UpdateRole", lab.iam.update_role().role_name(&t.name).max_session_duration(43200).send());
-            }, repaired(&["max_session_duration"], "puts the configured one back")),
-            row("role", "a permissions boundary set", |lab, t| {
-                sdk("PutRolePermissionsBoundary", lab.iam.put_role_permissions_boundary().role_name(&t.name).permissions_boundary(policy_arn("drift-boundary")).send());
-            }, repaired(&["permissions_boundary"], "removes it")),
-            row("role", "its permissions boundary removed", |lab, t| {
-                sdk("DeleteRolePermissionsBoundary", lab.iam.delete_role_permissions_boundary().role_name(&t.name).send());
-            }, repaired(&["permissions_boundary"], "puts it back"))
+            row(
+                "role",
+                "its maximum session duration changed",
+                |lab, t| {
+                    sdk(
+                        "UpdateRole",
+                        lab.iam
+                            .update_role()
+                            .role_name(&t.name)
+                            .max_session_duration(43200)
+                            .send(),
+                    );
+                },
+                repaired(&["max_session_duration"], "puts the configured one back"),
+            ),
+            row(
+                "role",
+                "a permissions boundary set",
+                |lab, t| {
+                    sdk(
+                        "PutRolePermissionsBoundary",
+                        lab.iam
+                            .put_role_permissions_boundary()
+                            .role_name(&t.name)
+                            .permissions_boundary(policy_arn("drift-boundary"))
+                            .send(),
+                    );
+                },
+                repaired(&["permissions_boundary"], "removes it"),
+            ),
+            row(
+                "role",
+                "its permissions boundary removed",
+                |lab, t| {
+                    sdk(
+                        "DeleteRolePermissionsBoundary",
+                        lab.iam
+                            .delete_role_permissions_boundary()
+                            .role_name(&t.name)
+                            .send(),
+                    );
+                },
+                repaired(&["permissions_boundary"], "puts it back"),
+            )
             .config(boundary.clone()),
-            row("role", "its permissions boundary replaced", |lab, t| {
-                sdk("PutRolePermissionsBoundary", lab.iam.put_role_permissions_boundary().role_name(&t.name).permissions_boundary(policy_arn("drift-boundary-2")).send());
-            }, repaired(&["permissions_boundary"], "puts the configured one back"))
+            row(
+                "role",
+                "its permissions boundary replaced",
+                |lab, t| {
+                    sdk(
+                        "PutRolePermissionsBoundary",
+                        lab.iam
+                            .put_role_permissions_boundary()
+                            .role_name(&t.name)
+                            .permissions_boundary(policy_arn("drift-boundary-2"))
+                            .send(),
+                    );
+                },
+                repaired(&["permissions_boundary"], "puts the configured one back"),
+            )
             .config(boundary),
-            row("role", "deleted", delete_role, recreated(match kind {
-                Kind::Node => "creates it again and puts it back in its instance profile, which it takes over",
-                _ => "creates it again",
-            })),
+            row(
+                "role",
+                "deleted",
+                delete_role,
+                recreated(match kind {
+                    Kind::Node => {
+                        "creates it again and puts it back in its instance profile, which it takes over"
+                    }
+                    _ => "creates it again",
+                }),
+            ),
         ];
         if kind == Kind::TorqueAgent {
             rows.extend([
-                row("role", "a managed policy of `policy_arns` detached", |lab, t| {
-                    sdk("DetachRolePolicy", lab.iam.detach_role_policy().role_name(&t.name).policy_arn(policy_arn("drift-a")).send());
-                }, repaired(&["policy_arns"], "attaches it again"))
+                row(
+                    "role",
+                    "a managed policy of `policy_arns` detached",
+                    |lab, t| {
+                        sdk(
+                            "DetachRolePolicy",
+                            lab.iam
+                                .detach_role_policy()
+                                .role_name(&t.name)
+                                .policy_arn(policy_arn("drift-a"))
+                                .send(),
+                        );
+                    },
+                    repaired(&["policy_arns"], "attaches it again"),
+                )
                 .config(format!("policy_arns = [\"{}\"]", policy_arn("drift-a"))),
-                row("role", "an inline policy named `TorqueAgentPolicy` put on it while `policy` is unset", |lab, t| {
-                    sdk("PutRolePolicy", lab.iam.put_role_policy().role_name(&t.name).policy_name("TorqueAgentPolicy").policy_document(ADMIN).send());
-                }, repaired(&["policy"], "deletes it")),
+                row(
+                    "role",
+                    "an inline policy named `TorqueAgentPolicy` put on it while `policy` is unset",
+                    |lab, t| {
+                        sdk(
+                            "PutRolePolicy",
+                            lab.iam
+                                .put_role_policy()
+                                .role_name(&t.name)
+                                .policy_name("TorqueAgentPolicy")
+                                .policy_document(ADMIN)
+                                .send(),
+                        );
+                    },
+                    repaired(&["policy"], "deletes it"),
+                ),
             ]);
         }
         if kind == Kind::Node {
@@ -215,37 +462,169 @@ impl Matrix for RoleMatrix {
                 "instance_profile_tags",
             ];
             rows.extend([
-                row("instance profile", "the role removed from it", |lab, t| {
-                    sdk("RemoveRoleFromInstanceProfile", lab.iam.remove_role_from_instance_profile().instance_profile_name(&t.name).role_name(&t.name).send());
-                }, repaired(PROFILE, "puts the role back in it")),
-                row("instance profile", "another role put in the role's place", |lab, t| {
-                    let intruder = format!("{}-intruder", t.name);
-                    sdk("CreateRole", lab.iam.create_role().role_name(&intruder).assume_role_policy_document(LAMBDA_TRUST).send());
-                    sdk("RemoveRoleFromInstanceProfile", lab.iam.remove_role_from_instance_profile().instance_profile_name(&t.name).role_name(&t.name).send());
-                    sdk("AddRoleToInstanceProfile", lab.iam.add_role_to_instance_profile().instance_profile_name(&t.name).role_name(&intruder).send());
-                }, repaired(PROFILE, "takes the other role out and puts the role back")),
-                row("instance profile", "deleted", |lab, t| {
-                    sdk("RemoveRoleFromInstanceProfile", lab.iam.remove_role_from_instance_profile().instance_profile_name(&t.name).role_name(&t.name).send());
-                    sdk("DeleteInstanceProfile", lab.iam.delete_instance_profile().instance_profile_name(&t.name).send());
-                }, repaired(PROFILE, "creates it again with the role in it")),
-                row("instance profile", "a tag added", |lab, t| {
-                    sdk("TagInstanceProfile", lab.iam.tag_instance_profile().instance_profile_name(&t.name).tags(tag("added", "by-someone")).send());
-                }, repaired(&["instance_profile_tags"], "gives the profile the role's tags again")),
-                row("instance profile", "a tag removed", |lab, t| {
-                    sdk("UntagInstanceProfile", lab.iam.untag_instance_profile().instance_profile_name(&t.name).tag_keys("team").send());
-                }, repaired(&["instance_profile_tags"], "gives the profile the role's tags again")),
-                row("instance profile", "a tag changed", |lab, t| {
-                    sdk("TagInstanceProfile", lab.iam.tag_instance_profile().instance_profile_name(&t.name).tags(tag("cluster", "dev")).send());
-                }, repaired(&["instance_profile_tags"], "gives the profile the role's tags again")),
-                row("another instance profile", "the role added to it", |lab, t| {
-                    let other = format!("{}-other", t.name);
-                    sdk("CreateInstanceProfile", lab.iam.create_instance_profile().instance_profile_name(&other).send());
-                    sdk("AddRoleToInstanceProfile", lab.iam.add_role_to_instance_profile().instance_profile_name(&other).role_name(&t.name).send());
-                }, left_alone("that profile is not the resource's; destroy takes the role out of it")),
-                row("role and instance profile", "both deleted", |lab, t| {
-                    delete_role(lab, t);
-                    sdk("DeleteInstanceProfile", lab.iam.delete_instance_profile().instance_profile_name(&t.name).send());
-                }, recreated("creates both again")),
+                row(
+                    "instance profile",
+                    "the role removed from it",
+                    |lab, t| {
+                        sdk(
+                            "RemoveRoleFromInstanceProfile",
+                            lab.iam
+                                .remove_role_from_instance_profile()
+                                .instance_profile_name(&t.name)
+                                .role_name(&t.name)
+                                .send(),
+                        );
+                    },
+                    repaired(PROFILE, "puts the role back in it"),
+                ),
+                row(
+                    "instance profile",
+                    "another role put in the role's place",
+                    |lab, t| {
+                        let intruder = format!("{}-intruder", t.name);
+                        sdk(
+                            "CreateRole",
+                            lab.iam
+                                .create_role()
+                                .role_name(&intruder)
+                                .assume_role_policy_document(LAMBDA_TRUST)
+                                .send(),
+                        );
+                        sdk(
+                            "RemoveRoleFromInstanceProfile",
+                            lab.iam
+                                .remove_role_from_instance_profile()
+                                .instance_profile_name(&t.name)
+                                .role_name(&t.name)
+                                .send(),
+                        );
+                        sdk(
+                            "AddRoleToInstanceProfile",
+                            lab.iam
+                                .add_role_to_instance_profile()
+                                .instance_profile_name(&t.name)
+                                .role_name(&intruder)
+                                .send(),
+                        );
+                    },
+                    repaired(PROFILE, "takes the other role out and puts the role back"),
+                ),
+                row(
+                    "instance profile",
+                    "deleted",
+                    |lab, t| {
+                        sdk(
+                            "RemoveRoleFromInstanceProfile",
+                            lab.iam
+                                .remove_role_from_instance_profile()
+                                .instance_profile_name(&t.name)
+                                .role_name(&t.name)
+                                .send(),
+                        );
+                        sdk(
+                            "DeleteInstanceProfile",
+                            lab.iam
+                                .delete_instance_profile()
+                                .instance_profile_name(&t.name)
+                                .send(),
+                        );
+                    },
+                    repaired(PROFILE, "creates it again with the role in it"),
+                ),
+                row(
+                    "instance profile",
+                    "a tag added",
+                    |lab, t| {
+                        sdk(
+                            "TagInstanceProfile",
+                            lab.iam
+                                .tag_instance_profile()
+                                .instance_profile_name(&t.name)
+                                .tags(tag("added", "by-someone"))
+                                .send(),
+                        );
+                    },
+                    repaired(
+                        &["instance_profile_tags"],
+                        "gives the profile the role's tags again",
+                    ),
+                ),
+                row(
+                    "instance profile",
+                    "a tag removed",
+                    |lab, t| {
+                        sdk(
+                            "UntagInstanceProfile",
+                            lab.iam
+                                .untag_instance_profile()
+                                .instance_profile_name(&t.name)
+                                .tag_keys("team")
+                                .send(),
+                        );
+                    },
+                    repaired(
+                        &["instance_profile_tags"],
+                        "gives the profile the role's tags again",
+                    ),
+                ),
+                row(
+                    "instance profile",
+                    "a tag changed",
+                    |lab, t| {
+                        sdk(
+                            "TagInstanceProfile",
+                            lab.iam
+                                .tag_instance_profile()
+                                .instance_profile_name(&t.name)
+                                .tags(tag("cluster", "dev"))
+                                .send(),
+                        );
+                    },
+                    repaired(
+                        &["instance_profile_tags"],
+                        "gives the profile the role's tags again",
+                    ),
+                ),
+                row(
+                    "another instance profile",
+                    "the role added to it",
+                    |lab, t| {
+                        let other = format!("{}-other", t.name);
+                        sdk(
+                            "CreateInstanceProfile",
+                            lab.iam
+                                .create_instance_profile()
+                                .instance_profile_name(&other)
+                                .send(),
+                        );
+                        sdk(
+                            "AddRoleToInstanceProfile",
+                            lab.iam
+                                .add_role_to_instance_profile()
+                                .instance_profile_name(&other)
+                                .role_name(&t.name)
+                                .send(),
+                        );
+                    },
+                    left_alone(
+                        "that profile is not the resource's; destroy takes the role out of it",
+                    ),
+                ),
+                row(
+                    "role and instance profile",
+                    "both deleted",
+                    |lab, t| {
+                        delete_role(lab, t);
+                        sdk(
+                            "DeleteInstanceProfile",
+                            lab.iam
+                                .delete_instance_profile()
+                                .instance_profile_name(&t.name)
+                                .send(),
+                        );
+                    },
+                    recreated("creates both again"),
+                ),
             ]);
         }
         rows
@@ -309,7 +688,9 @@ fn delete_role(lab: &Lab, t: &Target) {
     let iam = &lab.iam;
     let profiles = sdk(
         "ListInstanceProfilesForRole",
-        iam.list_instance_profiles_for_role().role_name(&t.name).send(),
+        iam.list_instance_profiles_for_role()
+            .role_name(&t.name)
+            .send(),
     );
     for profile in profiles.instance_profiles() {
         sdk(
@@ -418,10 +799,17 @@ fn observe_role(lab: &Lab, name: &str, profile: bool) -> RoleModel {
     .map(|p| p.instance_profile_name().to_string())
     .collect();
     let own_profile = if profile {
-        match crate::common::block_on(iam.get_instance_profile().instance_profile_name(name).send())
-        {
+        match crate::common::block_on(
+            iam.get_instance_profile()
+                .instance_profile_name(name)
+                .send(),
+        ) {
             Ok(out) => out.instance_profile.map(|p| {
-                let roles = p.roles().iter().map(|r| r.role_name().to_string()).collect();
+                let roles = p
+                    .roles()
+                    .iter()
+                    .map(|r| r.role_name().to_string())
+                    .collect();
                 (roles, tag_map(p.tags()).0)
             }),
             Err(e) if format!("{e:?}").contains("NoSuchEntity") => None,
@@ -434,7 +822,10 @@ fn observe_role(lab: &Lab, name: &str, profile: bool) -> RoleModel {
         exists: true,
         path: role.path().to_string(),
         trust: canonical(role.assume_role_policy_document().unwrap_or_default()),
-        description: role.description().filter(|d| !d.is_empty()).map(str::to_string),
+        description: role
+            .description()
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
         max_session_duration: role.max_session_duration().unwrap_or(3600),
         permissions_boundary: role
             .permissions_boundary()

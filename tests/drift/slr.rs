@@ -25,13 +25,10 @@ pub struct SlrModel {
 
 /// The role's name, as IAM has it now.
 fn role_name(lab: &Lab) -> Option<String> {
-    sdk(
-        "ListRoles",
-        lab.iam.list_roles().path_prefix(PATH).send(),
-    )
-    .roles()
-    .first()
-    .map(|r| r.role_name().to_string())
+    sdk("ListRoles", lab.iam.list_roles().path_prefix(PATH).send())
+        .roles()
+        .first()
+        .map(|r| r.role_name().to_string())
 }
 
 impl Matrix for SlrMatrix {
@@ -48,18 +45,54 @@ impl Matrix for SlrMatrix {
 
     fn rows(&self) -> Vec<Row<Self>> {
         vec![
-            row("service-linked role", "deleted", |lab, ()| {
-                let name = role_name(lab).expect("the service-linked role");
-                sdk("DeleteServiceLinkedRole", lab.iam.delete_service_linked_role().role_name(name).send());
-            }, recreated("creates it again")),
-            row("service-linked role", "its description changed", |lab, ()| {
-                let name = role_name(lab).expect("the service-linked role");
-                sdk("UpdateRoleDescription", lab.iam.update_role_description().role_name(name).description("changed by someone").send());
-            }, left_alone("the resource sets nothing on the role: AWS made it for the service as the service needs it")),
-            row("service-linked role", "the ownership tag (`clusteriam:created-by`) removed", |lab, ()| {
-                let name = role_name(lab).expect("the service-linked role");
-                sdk("UntagRole", lab.iam.untag_role().role_name(name).tag_keys(OWNERSHIP_TAG).send());
-            }, left_alone("the state already says the role is this configuration's (`adopted = false`)")),
+            row(
+                "service-linked role",
+                "deleted",
+                |lab, ()| {
+                    let name = role_name(lab).expect("the service-linked role");
+                    sdk(
+                        "DeleteServiceLinkedRole",
+                        lab.iam.delete_service_linked_role().role_name(name).send(),
+                    );
+                },
+                recreated("creates it again"),
+            ),
+            row(
+                "service-linked role",
+                "its description changed",
+                |lab, ()| {
+                    let name = role_name(lab).expect("the service-linked role");
+                    sdk(
+                        "UpdateRoleDescription",
+                        lab.iam
+                            .update_role_description()
+                            .role_name(name)
+                            .description("changed by someone")
+                            .send(),
+                    );
+                },
+                left_alone(
+                    "the resource sets nothing on the role: AWS made it for the service as the service needs it",
+                ),
+            ),
+            row(
+                "service-linked role",
+                "the ownership tag (`clusteriam:created-by`) removed",
+                |lab, ()| {
+                    let name = role_name(lab).expect("the service-linked role");
+                    sdk(
+                        "UntagRole",
+                        lab.iam
+                            .untag_role()
+                            .role_name(name)
+                            .tag_keys(OWNERSHIP_TAG)
+                            .send(),
+                    );
+                },
+                left_alone(
+                    "the state already says the role is this configuration's (`adopted = false`)",
+                ),
+            ),
         ]
     }
 

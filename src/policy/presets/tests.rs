@@ -172,7 +172,11 @@ fn bad_versions_and_cloud_providers_name_the_attribute() {
     );
     assert_eq!(parse_kkp_version("2.0"), Ok(Version::new(2, 0)));
     assert_eq!(parse_kkp_version("3.10"), Ok(Version::new(3, 10)));
-    assert!(parse_kkp_version("1.5").unwrap_err().contains("2.0 or later"));
+    assert!(
+        parse_kkp_version("1.5")
+            .unwrap_err()
+            .contains("2.0 or later")
+    );
     assert!(
         parse_kkp_version("02.28")
             .unwrap_err()

@@ -127,7 +127,10 @@ pub(super) async fn warn_second_group(aws: &Aws, tagging: &Tagging, diags: &mut 
         return;
     };
     let key = tagging.key();
-    let summary = format!("checking EC2 resources for cluster (`{}`)", tagging.cluster_id);
+    let summary = format!(
+        "checking EC2 resources for cluster (`{}`)",
+        tagging.cluster_id
+    );
     let others: Vec<String> = match aws
         .ec2_resources_with_tag(&key, Some("security-group"), None)
         .await

@@ -38,7 +38,10 @@ pub(super) async fn emulate(
     let call = |operation: &str, args: &[(String, String)]| {
         let mut body = format!("Action={operation}&Version=2010-05-08");
         for (k, v) in args {
-            body.push_str(&format!("&{k}={}", utf8_percent_encode(v, NON_ALPHANUMERIC)));
+            body.push_str(&format!(
+                "&{k}={}",
+                utf8_percent_encode(v, NON_ALPHANUMERIC)
+            ));
         }
         let head = request
             .head
@@ -68,17 +71,26 @@ pub(super) async fn emulate(
     if action.starts_with("Add") {
         client_ids.push(client_id);
     }
-    let mut args = vec![("Url".to_string(), format!("https://{}", field(&text, "Url")))];
+    let mut args = vec![(
+        "Url".to_string(),
+        format!("https://{}", field(&text, "Url")),
+    )];
     for (n, id) in client_ids.iter().enumerate() {
         args.push((format!("ClientIDList.member.{}", n + 1), id.clone()));
     }
     for (n, thumbprint) in members(section(&text, "ThumbprintList")).iter().enumerate() {
-        args.push((format!("ThumbprintList.member.{}", n + 1), thumbprint.clone()));
+        args.push((
+            format!("ThumbprintList.member.{}", n + 1),
+            thumbprint.clone(),
+        ));
     }
     let tags = section(&text, "Tags");
     for (n, member) in tags.split("<member>").skip(1).enumerate() {
         args.push((format!("Tags.member.{}.Key", n + 1), field(member, "Key")));
-        args.push((format!("Tags.member.{}.Value", n + 1), field(member, "Value")));
+        args.push((
+            format!("Tags.member.{}.Value", n + 1),
+            field(member, "Value"),
+        ));
     }
     forward(upstream, &call("DeleteOpenIDConnectProvider", &by_arn)).await?;
     let created = forward(upstream, &call("CreateOpenIDConnectProvider", &args)).await?;
