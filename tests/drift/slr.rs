@@ -1,27 +1,30 @@
 //! The EKS Connector service-linked role's drift matrix. AWS manages a
 //! service-linked role: its trust and policies cannot be changed by anyone
 //! but the service. IAM lets someone else delete it
-//! (DeleteServiceLinkedRole), change its description
-//! (UpdateRoleDescription) and its tags. An account has one, so the rows
-//! run one after another on the same resource.
+//! (DeleteServiceLinkedRole), change its description, which holds the
+//! ownership mark (UpdateRoleDescription), and its tags. An account has one,
+//! so the rows run one after another on the same resource.
 
 use std::collections::BTreeMap;
 
+use aws_sdk_iam::types::Tag;
+
 use super::{Lab, Matrix, Row, left_alone, recreated, sdk};
-use crate::common::OWNERSHIP_TAG;
 
 pub struct SlrMatrix;
 
 const PATH: &str = "/aws-service-role/eks-connector.amazonaws.com/";
 
-/// What IAM holds of the service's role.
+/// What IAM holds of the service's role; a description that is an
+/// ownership mark (a new one at each create) reads as `MARK`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlrModel {
     exists: bool,
     description: Option<String>,
     tags: BTreeMap<String, String>,
-    marked: bool,
 }
+
+const MARK: &str = "(an ownership mark)";
 
 /// The role's name, as IAM has it now.
 fn role_name(lab: &Lab) -> Option<String> {
@@ -59,7 +62,7 @@ impl Matrix for SlrMatrix {
             ),
             row(
                 "service-linked role",
-                "its description changed",
+                "its description (the ownership mark) changed",
                 |lab, ()| {
                     let name = role_name(lab).expect("the service-linked role");
                     sdk(
@@ -72,25 +75,31 @@ impl Matrix for SlrMatrix {
                     );
                 },
                 left_alone(
-                    "the resource sets nothing on the role: AWS made it for the service as the service needs it",
+                    "the mark only tells an interrupted create which role it made; the state already says whether the role is this configuration's (`adopted`)",
                 ),
             ),
             row(
                 "service-linked role",
-                "the ownership tag (`clusteriam:created-by`) removed",
+                "a tag added",
                 |lab, ()| {
                     let name = role_name(lab).expect("the service-linked role");
                     sdk(
-                        "UntagRole",
+                        "TagRole",
                         lab.iam
-                            .untag_role()
+                            .tag_role()
                             .role_name(name)
-                            .tag_keys(OWNERSHIP_TAG)
+                            .tags(
+                                Tag::builder()
+                                    .key("added")
+                                    .value("by-someone")
+                                    .build()
+                                    .unwrap(),
+                            )
                             .send(),
                     );
                 },
                 left_alone(
-                    "the state already says the role is this configuration's (`adopted = false`)",
+                    "the resource sets nothing on the role but what its create does: AWS made it as the service needs it",
                 ),
             ),
         ]
@@ -111,23 +120,27 @@ impl Matrix for SlrMatrix {
                 exists: false,
                 description: None,
                 tags: BTreeMap::new(),
-                marked: false,
             };
         };
         let role = sdk("GetRole", lab.iam.get_role().role_name(&name).send())
             .role
             .expect("GetRole's role");
-        let mut tags: BTreeMap<String, String> = role
+        let tags = role
             .tags()
             .iter()
             .map(|t| (t.key().to_string(), t.value().to_string()))
             .collect();
-        let marked = tags.remove(OWNERSHIP_TAG).is_some();
+        let description = role.description().map(|d| {
+            if d.starts_with("terraform-provider-clusteriam/") {
+                MARK.to_string()
+            } else {
+                d.to_string()
+            }
+        });
         SlrModel {
             exists: true,
-            description: role.description().map(str::to_string),
+            description,
             tags,
-            marked,
         }
     }
 }

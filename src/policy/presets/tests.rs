@@ -84,9 +84,7 @@ fn preset_build_checks_parameters() {
         oidc_provider_arn: Some(&oidc),
         namespace: Some("ns"),
         service_account: Some("sa"),
-        kkp_version: None,
-        cloud_provider: None,
-        resource_types: None,
+        ..PresetArgs::new("aws")
     };
     // `provider_permissions` is rendered above policy/ (the data source).
     for preset in Preset::ALL
