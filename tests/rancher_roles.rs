@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use common::{ACCOUNT, Emulator, Workspace, block_on, current_document, seed_documents};
 use terraform_provider_clusteriam::policy::{equivalent, from_iam};
@@ -534,31 +534,119 @@ fn rancher_node_role_out_of_tree_cloud_provider() {
 }
 
 /// State written before `cloud_provider` existed (schema version 0) is
-/// in-tree: neither the plan nor the drift check shows a change.
+/// in-tree, and before `extra_controller_actions` (versions 0 and 1) holds
+/// the published policies alone: neither the plan nor the drift check
+/// shows a change.
 #[test]
 fn rancher_node_role_state_without_cloud_provider_shows_no_changes() {
     let aws = Emulator::start();
     let ws = Workspace::new();
-    ws.write(&node_roles_with(&aws, "", ""));
+    ws.write(&node_roles_with(&aws, "", "out-of-tree"));
     ws.apply().assert_ok();
     let path = ws.path().join("terraform.tfstate");
-    let mut state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    for resource in state["resources"].as_array_mut().unwrap() {
-        for instance in resource["instances"].as_array_mut().unwrap() {
-            assert_eq!(instance["schema_version"], 1);
-            instance["schema_version"] = 0.into();
-            let attributes = instance["attributes"].as_object_mut().unwrap();
-            assert!(attributes.remove("cloud_provider").is_some());
+    let fresh = std::fs::read_to_string(&path).unwrap();
+    for version in [0, 1] {
+        let mut state: serde_json::Value = serde_json::from_str(&fresh).unwrap();
+        for resource in state["resources"].as_array_mut().unwrap() {
+            for instance in resource["instances"].as_array_mut().unwrap() {
+                assert_eq!(instance["schema_version"], 2);
+                instance["schema_version"] = version.into();
+                let attributes = instance["attributes"].as_object_mut().unwrap();
+                assert!(attributes.remove("extra_controller_actions").is_some());
+                if version == 0 && attributes["cloud_provider"] == "in-tree" {
+                    assert!(attributes.remove("cloud_provider").is_some());
+                }
+            }
         }
+        std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
+        ws.assert_no_changes();
     }
-    std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
-    ws.assert_no_changes();
     ws.apply().assert_ok();
+    let state = ws.state_attributes("clusteriam_rancher_node_role.controlplane");
+    assert_eq!(state["cloud_provider"], "in-tree");
+    assert_eq!(state["extra_controller_actions"], false);
+}
+
+/// `extra_controller_actions`: the out-of-tree controller's control-plane
+/// policy as published, plus a statement with the four actions its code
+/// calls; switched off in place; read back at import; refused where the
+/// controller does not run.
+#[test]
+fn rancher_node_role_extra_controller_actions() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    let control_plane = current_document("cloud-provider-aws-control-plane.json");
+    let config = |extra: &str| {
+        node_roles_with(&aws, "out-of-tree", "").replace(
+            "  node_role = \"controlplane\"",
+            &format!("  node_role = \"controlplane\"\n  extra_controller_actions = {extra}"),
+        )
+    };
+    ws.write(&config("true"));
+    ws.apply().assert_ok();
+    let policy = role(&aws, "cp").unwrap().policies["RancherNodePolicy"].clone();
+    let document: serde_json::Value = serde_json::from_str(&policy).unwrap();
+    let statements = document["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 2, "{policy}");
+    let published =
+        serde_json::json!({"Version": "2012-10-17", "Statement": [statements[0].clone()]});
+    assert!(equivalent(&published.to_string(), &control_plane));
+    let extra: BTreeSet<&str> = statements[1]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
     assert_eq!(
-        ws.state_attributes("clusteriam_rancher_node_role.controlplane")["cloud_provider"],
-        "in-tree"
+        extra,
+        BTreeSet::from([
+            "elasticloadbalancing:DescribeTargetGroupAttributes",
+            "elasticloadbalancing:ModifyTargetGroupAttributes",
+            "ec2:DeleteTags",
+            "ec2:DescribeNetworkInterfaces",
+        ])
     );
+    ws.assert_no_changes();
+
+    // Import reads it from the policy.
+    ws.run(&["state", "rm", "clusteriam_rancher_node_role.controlplane"])
+        .assert_ok();
+    ws.import("clusteriam_rancher_node_role.controlplane", "cp")
+        .assert_ok();
+    let state = ws.state_attributes("clusteriam_rancher_node_role.controlplane");
+    assert_eq!(state["extra_controller_actions"], true);
+    assert_eq!(state["cloud_provider"], "out-of-tree");
+    ws.assert_no_changes();
+
+    // Off: the published policy again, in place.
+    ws.write(&config("false"));
+    ws.assert_changes(&["update in-place", "ec2:DeleteTags"]);
+    ws.apply().assert_ok();
+    assert!(equivalent(
+        &role(&aws, "cp").unwrap().policies["RancherNodePolicy"],
+        &control_plane
+    ));
+    ws.assert_no_changes();
+    ws.destroy().assert_ok();
+
+    // Only where the out-of-tree controller runs: its controlplane nodes.
+    for hcl in [
+        config("true").replace(
+            "cloud_provider = \"out-of-tree\"",
+            "cloud_provider = \"in-tree\"",
+        ),
+        node_roles_with(&aws, "out-of-tree", "").replace(
+            "  node_role = \"worker\"",
+            "  node_role = \"worker\"\n  extra_controller_actions = true",
+        ),
+    ] {
+        ws.write(&hcl);
+        ws.validate().assert_error(&[
+            "Invalid `extra_controller_actions`",
+            "node_role = \"controlplane\"",
+        ]);
+    }
+    assert_eq!(role_count(&aws), 0);
 }
 
 fn csp_adapter(aws: &Emulator, provider_arn: &str) -> String {

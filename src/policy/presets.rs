@@ -1,66 +1,27 @@
 //! The documents users can ask for by name: the published permissions
 //! policies (versioned data in [`super::documents`]) and the trust rules
-//! the seeds describe (file number in brackets). Every ARN is built from
-//! the caller's partition, never a literal `arn:aws:`.
+//! the pages describe ([`super::trusts`]). Every ARN is built from the
+//! caller's partition, never a literal `arn:aws:`.
 
 use std::fmt;
 use std::str::FromStr;
 
-use crate::arn::{OidcProviderArn, is_account_id};
+use crate::arn::{OidcProviderArn, check_principal_arn, check_role_arn, is_account_id};
 use crate::kubernetes::{check_namespace, check_service_account};
-use crate::policy::document::{Document, Principal, Statement};
+use crate::policy::document::Document;
 use crate::policy::documents::{
-    self, CloudProvider, EKS_CONNECTOR_PAGE, NodeRole, RANCHER_CSP_ADAPTER_PAGE, RANCHER_NODE_PAGE,
-    Source, TORQUE_AGENTS_PAGE, Version,
+    self, CloudProvider, EKS_CONNECTOR_ROLE_PAGE, KKP_ASSUME_ROLE_PAGE, NodeRole,
+    RANCHER_CSP_ADAPTER_PAGE, RANCHER_NODE_PAGE, RANCHER_PRIME_PAYG_PAGE, Source,
+    TORQUE_AGENTS_PAGE, TORQUE_CROSS_ACCOUNT_PAGE, Version,
 };
+use crate::validate::check_external_id;
 
-/// The audience EKS service-account tokens are issued for (IRSA).
-pub const SERVICE_ACCOUNT_AUDIENCE: &str = "sts.amazonaws.com";
-/// Namespace the Rancher CSP adapter runs in [000].
-pub const CSP_ADAPTER_NAMESPACE: &str = "cattle-csp-adapter-system";
-/// Service account the Rancher CSP adapter runs as [000].
-pub const CSP_ADAPTER_SERVICE_ACCOUNT: &str = "rancher-csp-adapter";
-
-/// The standard trust of a role attached to EC2 instances through an
-/// instance profile [001: "an IAM role attached to the instances"].
-pub fn ec2_trust() -> Document {
-    Document::new([Statement::allow()
-        .principal(Principal::service("ec2.amazonaws.com"))
-        .action("sts:AssumeRole")])
-}
-
-/// Web-identity trust for one Kubernetes service account (IRSA) [000, 003]:
-/// exact `sub` and `aud`, never wildcards.
-pub fn irsa_trust(oidc: &OidcProviderArn, namespace: &str, service_account: &str) -> Document {
-    let issuer = oidc.issuer();
-    Document::new([Statement::allow()
-        .principal(Principal::federated(oidc.arn()))
-        .action("sts:AssumeRoleWithWebIdentity")
-        .condition(
-            "StringEquals",
-            format!("{issuer}:sub"),
-            format!("system:serviceaccount:{namespace}:{service_account}"),
-        )
-        .condition(
-            "StringEquals",
-            format!("{issuer}:aud"),
-            SERVICE_ACCOUNT_AUDIENCE,
-        )])
-}
-
-/// Trust of the Rancher CSP adapter role [000].
-pub fn rancher_csp_adapter_trust(oidc: &OidcProviderArn) -> Document {
-    irsa_trust(oidc, CSP_ADAPTER_NAMESPACE, CSP_ADAPTER_SERVICE_ACCOUNT)
-}
-
-/// Trust of the EKS Connector agent role [004]. The seed lists the service
-/// as an array of one; the canonical form shows it as a plain string.
-pub fn eks_connector_agent_trust() -> Document {
-    Document::new([Statement::allow()
-        .sid("SSMAccess")
-        .principal(Principal::Service(vec!["ssm.amazonaws.com".to_string()]))
-        .action("sts:AssumeRole")])
-}
+pub use super::trusts::{
+    BILLING_ADAPTER_NAMESPACE, BILLING_ADAPTER_SERVICE_ACCOUNT, CSP_ADAPTER_NAMESPACE,
+    CSP_ADAPTER_SERVICE_ACCOUNT, SERVICE_ACCOUNT_AUDIENCE, cross_account_trust, ec2_trust,
+    eks_connector_agent_trust, irsa_trust, rancher_billing_adapter_trust,
+    rancher_csp_adapter_trust,
+};
 
 /// The documents users can ask for by name (`clusteriam_policy_document`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,10 +31,13 @@ pub enum Preset {
     RancherNodeTrust,
     RancherCspAdapter,
     RancherCspAdapterTrust,
+    RancherBillingAdapterTrust,
     KkpAccount,
+    KkpAssumeRoleTrust,
     EksConnectorAgent,
     EksConnectorAgentTrust,
     IrsaTrust,
+    TorqueTargetTrust,
     ProviderPermissions,
 }
 
@@ -85,11 +49,19 @@ pub struct PresetArgs<'a> {
     pub oidc_provider_arn: Option<&'a OidcProviderArn>,
     pub namespace: Option<&'a str>,
     pub service_account: Option<&'a str>,
+    /// The role a Torque target role trusts (`torque_target_trust`).
+    pub master_role_arn: Option<&'a str>,
+    /// The principal a KKP AssumeRole role trusts (`kkp_assume_role_trust`).
+    pub kkp_principal_arn: Option<&'a str>,
+    /// The external id a cross-account trust requires, if any.
+    pub external_id: Option<&'a str>,
     /// The KKP version (`kkp_account`); unset is the current KKP.
     pub kkp_version: Option<Version>,
     /// The cloud provider (`rancher_controlplane`, `rancher_etcd_worker`);
     /// unset is the in-tree one.
     pub cloud_provider: Option<CloudProvider>,
+    /// With the out-of-tree controller's code actions (`rancher_controlplane`).
+    pub extra_controller_actions: bool,
     /// Comma-separated resource and data source types
     /// (`provider_permissions`); unset is all of them.
     pub resource_types: Option<&'a str>,
@@ -104,8 +76,12 @@ impl<'a> PresetArgs<'a> {
             oidc_provider_arn: None,
             namespace: None,
             service_account: None,
+            master_role_arn: None,
+            kkp_principal_arn: None,
+            external_id: None,
             kkp_version: None,
             cloud_provider: None,
+            extra_controller_actions: false,
             resource_types: None,
         }
     }
@@ -124,8 +100,12 @@ impl<'a> PresetArgs<'a> {
             oidc_provider_arn,
             namespace: parameter("namespace"),
             service_account: parameter("service_account"),
+            master_role_arn: parameter("master_role_arn"),
+            kkp_principal_arn: parameter("kkp_principal_arn"),
+            external_id: parameter("external_id"),
             kkp_version: parameter("kkp_version").and_then(|v| parse_kkp_version(v).ok()),
             cloud_provider: parameter("cloud_provider").and_then(|c| parse_cloud_provider(c).ok()),
+            extra_controller_actions: parameter("extra_controller_actions") == Some("true"),
             resource_types: parameter("resource_types"),
         }
     }
@@ -161,15 +141,22 @@ impl PresetError {
 }
 
 /// Every parameter any preset takes, in the order the documentation lists them.
-pub const PARAMETERS: [&str; 7] = [
+pub const PARAMETERS: [&str; 11] = [
     "account_id",
     "oidc_provider_arn",
     "namespace",
     "service_account",
+    "master_role_arn",
+    "kkp_principal_arn",
+    "external_id",
     "kkp_version",
     "cloud_provider",
+    "extra_controller_actions",
     "resource_types",
 ];
+
+/// The parameters whose value is a secret: never repeated in an error.
+pub const SENSITIVE_PARAMETERS: &[&str] = &["external_id"];
 
 /// Why `value` is not a valid value of `parameter` (one of [`PARAMETERS`]),
 /// if it is not: the one check of each for the data source and the function.
@@ -185,8 +172,17 @@ pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
             .map_err(|e| e.to_string()),
         "namespace" => check_namespace(value),
         "service_account" => check_service_account(value),
+        "master_role_arn" => check_role_arn(value).map_err(|e| format!("`master_role_arn`: {e}")),
+        "kkp_principal_arn" => {
+            check_principal_arn(value).map_err(|e| format!("`kkp_principal_arn`: {e}"))
+        }
+        "external_id" => check_external_id(value, "external_id"),
         "kkp_version" => parse_kkp_version(value).map(|_| ()),
         "cloud_provider" => parse_cloud_provider(value).map(|_| ()),
+        "extra_controller_actions" if value == "true" || value == "false" => Ok(()),
+        "extra_controller_actions" => Err(format!(
+            "`extra_controller_actions` must be `true` or `false`; got `{value}`"
+        )),
         "resource_types" => Ok(()),
         other => Err(format!(
             "`{other}` is not a preset parameter; expected one of {}",
@@ -221,10 +217,13 @@ impl Preset {
         Preset::RancherNodeTrust,
         Preset::RancherCspAdapter,
         Preset::RancherCspAdapterTrust,
+        Preset::RancherBillingAdapterTrust,
         Preset::KkpAccount,
+        Preset::KkpAssumeRoleTrust,
         Preset::EksConnectorAgent,
         Preset::EksConnectorAgentTrust,
         Preset::IrsaTrust,
+        Preset::TorqueTargetTrust,
         Preset::ProviderPermissions,
     ];
 
@@ -235,10 +234,13 @@ impl Preset {
             Preset::RancherNodeTrust => "rancher_node_trust",
             Preset::RancherCspAdapter => "rancher_csp_adapter",
             Preset::RancherCspAdapterTrust => "rancher_csp_adapter_trust",
+            Preset::RancherBillingAdapterTrust => "rancher_billing_adapter_trust",
             Preset::KkpAccount => "kkp_account",
+            Preset::KkpAssumeRoleTrust => "kkp_assume_role_trust",
             Preset::EksConnectorAgent => "eks_connector_agent",
             Preset::EksConnectorAgentTrust => "eks_connector_agent_trust",
             Preset::IrsaTrust => "irsa_trust",
+            Preset::TorqueTargetTrust => "torque_target_trust",
             Preset::ProviderPermissions => "provider_permissions",
         }
     }
@@ -247,7 +249,7 @@ impl Preset {
     pub fn description(&self) -> &'static str {
         match self {
             Preset::RancherControlplane => {
-                "The inline policy for nodes with the Rancher `controlplane` role: Rancher's page for the in-tree Amazon cloud provider, or with `cloud_provider = \"out-of-tree\"` the AWS cloud controller manager's control-plane policy."
+                "The inline policy for nodes with the Rancher `controlplane` role: Rancher's page for the in-tree Amazon cloud provider, or with `cloud_provider = \"out-of-tree\"` the AWS cloud controller manager's control-plane policy (with `extra_controller_actions = \"true\"`, plus the four actions the controller's code calls beyond it)."
             }
             Preset::RancherEtcdWorker => {
                 "The inline policy for nodes with the Rancher `etcd` or `worker` role (the same for both cloud providers)."
@@ -261,8 +263,14 @@ impl Preset {
             Preset::RancherCspAdapterTrust => {
                 "The trust policy that lets the `cattle-csp-adapter-system/rancher-csp-adapter` service account assume the CSP adapter role through the cluster's OIDC provider."
             }
+            Preset::RancherBillingAdapterTrust => {
+                "The trust policy that lets the Rancher Prime PAYG billing adapter (`cattle-csp-billing-adapter-system/rancher-csp-billing-adapter`) assume its role through the cluster's OIDC provider, as `eksctl create iamserviceaccount` writes it."
+            }
             Preset::KkpAccount => {
-                "The policy Kubermatic KKP needs on the AWS user it runs as, for the given account and `kkp_version`."
+                "The policy Kubermatic KKP needs on the AWS user it runs as, or on the role it assumes, for the given account and `kkp_version`."
+            }
+            Preset::KkpAssumeRoleTrust => {
+                "The trust policy of KKP's AssumeRole role in another account: `sts:AssumeRole` for KKP's principal (`kkp_principal_arn`), with the `sts:ExternalId` condition when `external_id` is given."
             }
             Preset::EksConnectorAgent => {
                 "The inline policy of the Amazon EKS Connector agent role (`AmazonEKSConnectorAgentPolicy`)."
@@ -273,6 +281,9 @@ impl Preset {
             Preset::IrsaTrust => {
                 "The web-identity trust policy that lets exactly one Kubernetes service account assume a role through the cluster's OIDC provider (IRSA, audience `sts.amazonaws.com`)."
             }
+            Preset::TorqueTargetTrust => {
+                "The trust policy of a Torque target account role (one agent provisioning into many accounts): `sts:AssumeRole` for the agent's role in the master account (`master_role_arn`), with the `sts:ExternalId` condition when `external_id` is given."
+            }
             Preset::ProviderPermissions => {
                 "The least-privilege policy that lets this provider manage the resources and read the data sources in `resource_types` (comma-separated; all of them when unset) in the given account: the permissions guide lists each action and why."
             }
@@ -282,24 +293,32 @@ impl Preset {
     /// Which of [`PARAMETERS`] this preset takes.
     pub fn parameters(&self) -> &'static [&'static str] {
         match self {
-            Preset::RancherControlplane | Preset::RancherEtcdWorker => &["cloud_provider"],
+            Preset::RancherControlplane => &["cloud_provider", "extra_controller_actions"],
+            Preset::RancherEtcdWorker => &["cloud_provider"],
             Preset::RancherNodeTrust
             | Preset::RancherCspAdapter
             | Preset::EksConnectorAgent
             | Preset::EksConnectorAgentTrust => &[],
-            Preset::RancherCspAdapterTrust => &["oidc_provider_arn"],
+            Preset::RancherCspAdapterTrust | Preset::RancherBillingAdapterTrust => {
+                &["oidc_provider_arn"]
+            }
             Preset::KkpAccount => &["account_id", "kkp_version"],
+            Preset::KkpAssumeRoleTrust => &["kkp_principal_arn", "external_id"],
             Preset::IrsaTrust => &["oidc_provider_arn", "namespace", "service_account"],
+            Preset::TorqueTargetTrust => &["master_role_arn", "external_id"],
             Preset::ProviderPermissions => &["account_id", "resource_types"],
         }
     }
 
-    /// Which of its parameters this preset cannot do without (`kkp_version`
-    /// and `cloud_provider` have defaults).
+    /// Which of its parameters this preset cannot do without (`kkp_version`,
+    /// `cloud_provider` and `extra_controller_actions` have defaults, an
+    /// external id is optional).
     pub fn required_parameters(&self) -> &'static [&'static str] {
         match self {
             Preset::RancherControlplane | Preset::RancherEtcdWorker => &[],
             Preset::KkpAccount | Preset::ProviderPermissions => &["account_id"],
+            Preset::KkpAssumeRoleTrust => &["kkp_principal_arn"],
+            Preset::TorqueTargetTrust => &["master_role_arn"],
             other => other.parameters(),
         }
     }
@@ -313,10 +332,27 @@ impl Preset {
         };
         let trust = |document, source| Rendered { document, source };
         let rendered = match self {
-            Preset::RancherControlplane => published(
-                documents::rancher_node(cloud_provider, NodeRole::Controlplane),
-                "",
-            ),
+            Preset::RancherControlplane => {
+                if args.extra_controller_actions && cloud_provider != CloudProvider::OutOfTree {
+                    return Err(PresetError {
+                        parameter: Some("extra_controller_actions"),
+                        message: "`extra_controller_actions` adds actions of the out-of-tree \
+                                  controller: it needs `cloud_provider = \"out-of-tree\"`"
+                            .to_string(),
+                    });
+                }
+                let document = documents::rancher_node_policy(
+                    cloud_provider,
+                    NodeRole::Controlplane,
+                    args.extra_controller_actions,
+                    args.partition,
+                );
+                let source = match args.extra_controller_actions {
+                    true => documents::CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT.source,
+                    false => documents::rancher_node(cloud_provider, NodeRole::Controlplane).source,
+                };
+                Rendered { document, source }
+            }
             Preset::RancherEtcdWorker => published(
                 documents::rancher_node(cloud_provider, NodeRole::Worker),
                 "",
@@ -326,6 +362,24 @@ impl Preset {
             Preset::RancherCspAdapterTrust => trust(
                 rancher_csp_adapter_trust(self.required_oidc(args)?),
                 RANCHER_CSP_ADAPTER_PAGE,
+            ),
+            Preset::RancherBillingAdapterTrust => trust(
+                rancher_billing_adapter_trust(self.required_oidc(args)?),
+                RANCHER_PRIME_PAYG_PAGE,
+            ),
+            Preset::KkpAssumeRoleTrust => trust(
+                cross_account_trust(
+                    self.required("kkp_principal_arn", args.kkp_principal_arn)?,
+                    args.external_id,
+                ),
+                KKP_ASSUME_ROLE_PAGE,
+            ),
+            Preset::TorqueTargetTrust => trust(
+                cross_account_trust(
+                    self.required("master_role_arn", args.master_role_arn)?,
+                    args.external_id,
+                ),
+                TORQUE_CROSS_ACCOUNT_PAGE,
             ),
             Preset::KkpAccount => {
                 let account_id = self.required("account_id", args.account_id)?;
@@ -339,7 +393,7 @@ impl Preset {
             }
             Preset::EksConnectorAgent => published(&documents::EKS_CONNECTOR_AGENT, ""),
             Preset::EksConnectorAgentTrust => {
-                trust(eks_connector_agent_trust(), EKS_CONNECTOR_PAGE)
+                trust(eks_connector_agent_trust(), EKS_CONNECTOR_ROLE_PAGE)
             }
             Preset::IrsaTrust => trust(
                 irsa_trust(

@@ -11,8 +11,8 @@ pub const DEFAULT_MAX_SESSION: i64 = 3600;
 pub const NAME_LIMITS: (usize, usize) = (64, 46);
 
 /// `instance_profile`: whether the kind has an instance profile, which takes
-/// the role's path.
-pub fn common_attributes(instance_profile: bool) -> Vec<Attribute> {
+/// the role's path; `trust_sensitive`: whether the trust holds a secret.
+pub fn common_attributes(instance_profile: bool, trust_sensitive: bool) -> Vec<Attribute> {
     let path_description = if instance_profile {
         "The path of the role and its instance profile, e.g. `/rancher/`. Defaults to `/`. Changing it replaces the role."
     } else {
@@ -47,8 +47,19 @@ pub fn common_attributes(instance_profile: bool) -> Vec<Attribute> {
         .default(Value::int(DEFAULT_MAX_SESSION)),
         Attribute::computed_string("arn", "The ARN of the role.").stable(),
         Attribute::computed_string("unique_id", "The stable unique id IAM gives the role.").stable(),
-        Attribute::computed_string("assume_role_policy", "The role's trust policy, as canonical JSON."),
     ];
+    attrs.push(if trust_sensitive {
+        Attribute::computed_string(
+            "assume_role_policy",
+            "The role's trust policy, as canonical JSON. Sensitive, since it holds `external_id`.",
+        )
+        .sensitive()
+    } else {
+        Attribute::computed_string(
+            "assume_role_policy",
+            "The role's trust policy, as canonical JSON.",
+        )
+    });
     attrs.extend(tag_attributes());
     attrs
 }

@@ -5,6 +5,7 @@
 
 mod attributes;
 mod model;
+pub mod user_policies;
 
 use async_trait::async_trait;
 
@@ -39,6 +40,9 @@ pub trait RoleKind: Send + Sync + 'static {
     const MANAGED_POLICIES: Option<&'static str> = None;
     /// Whether the role gets an instance profile of its name.
     const INSTANCE_PROFILE: bool = false;
+    /// Whether the trust policy holds a secret (an external id), so that
+    /// `assume_role_policy` is sensitive too.
+    const TRUST_SENSITIVE: bool = false;
     /// The schema version of the kind's state; raise it with
     /// [`RoleKind::upgrade_state`] when an attribute is added whose absence
     /// in older state means something.
@@ -50,13 +54,20 @@ pub trait RoleKind: Send + Sync + 'static {
     /// The trust policy for `input` (the configuration at plan, the planned
     /// state at apply); Ok(None) while an input is unknown.
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)>;
+    /// Whether the stored trust still serves when the kind now renders
+    /// `wanted`: when equivalent. A kind whose platform reprinted its trust
+    /// with the same meaning accepts the older text too, so that neither a
+    /// state from before nor a role made from the older page plans a change.
+    fn accepts_trust(&self, stored: &str, wanted: &str) -> bool {
+        crate::policy::equivalent(stored, wanted)
+    }
     /// The name of the role's inline policy.
     fn inline_policy_name(&self, _input: &Value) -> Option<String> {
         Self::POLICY_NAME.map(str::to_string)
     }
     /// The inline policy, when `policy` is a computed attribute (Ok(None)
-    /// while an input is unknown). Kinds whose `policy` the user writes are
-    /// never asked.
+    /// while an input is unknown; an error with an empty path is about no
+    /// attribute). Kinds whose `policy` the user writes are never asked.
     fn policy(
         &self,
         _input: &Value,
@@ -159,14 +170,21 @@ impl<K: RoleKind> RoleResource<K> {
         req: &PlanRequest<'_, Clients>,
         resp: &mut PlanResponse,
     ) -> bool {
+        // An empty path: about no attribute (the role's account unknown).
         let invalid = |diags: &mut Diagnostics, (path, message): (AttributePath, String)| {
-            diags.attribute_error(path.clone(), format!("Invalid `{path}`"), message);
+            if path.0.is_empty() {
+                diags.error(format!("planning IAM role for `{}`", K::TYPE_NAME), message);
+            } else {
+                diags.attribute_error(path.clone(), format!("Invalid `{path}`"), message);
+            }
             false
         };
         match self.0.trust(req.config, aws) {
             Ok(trust) => resp.planned.set(
                 "assume_role_policy",
-                keep_equivalent(req.prior, "assume_role_policy", trust),
+                keep_equivalent(req.prior, "assume_role_policy", trust, |stored, wanted| {
+                    self.0.accepts_trust(stored, wanted)
+                }),
             ),
             Err(e) => return invalid(&mut resp.diagnostics, e),
         }
@@ -181,8 +199,10 @@ impl<K: RoleKind> RoleResource<K> {
             req.config.get_str("policy").map(str::to_string)
         };
         if self.computes_policy() || req.config.get_str("policy").is_some() {
-            resp.planned
-                .set("policy", keep_equivalent(req.prior, "policy", policy));
+            resp.planned.set(
+                "policy",
+                keep_equivalent(req.prior, "policy", policy, crate::policy::equivalent),
+            );
         }
         true
     }
@@ -216,7 +236,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         Schema::new(
             K::SCHEMA_VERSION,
             Block::new(K::DESCRIPTION)
-                .attributes(common_attributes(K::INSTANCE_PROFILE))
+                .attributes(common_attributes(K::INSTANCE_PROFILE, K::TRUST_SENSITIVE))
                 .attributes(self.0.attributes()),
         )
     }

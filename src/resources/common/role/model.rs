@@ -114,10 +114,13 @@ pub fn role_state<K: RoleKind>(
         "tags_all",
         Value::string_map(profile_tags.unwrap_or(&role.tags).clone()),
     );
-    let aws_policy = kind
-        .inline_policy_name(&state)
-        .and_then(|n| role.inline_policies.get(&n));
-    state.set("policy", observed_document(prior.get("policy"), aws_policy));
+    // A kind without an inline policy has no `policy` attribute to fill.
+    if kind.attributes().iter().any(|a| a.name == "policy") {
+        let aws_policy = kind
+            .inline_policy_name(&state)
+            .and_then(|n| role.inline_policies.get(&n));
+        state.set("policy", observed_document(prior.get("policy"), aws_policy));
+    }
     if let Some(attr) = K::MANAGED_POLICIES {
         // Always the set, empty when none are attached: the attribute
         // defaults to `[]`, so an import matches either way of writing none.
@@ -145,13 +148,18 @@ fn observed_document(stored: &Value, aws_doc: Option<&String>) -> Value {
 }
 
 /// A document as planned: unknown until its inputs are known; the stored
-/// text while it means the same, so a role imported with a person's
-/// spelling of the documented JSON (`["ssm.amazonaws.com"]` for
-/// `"ssm.amazonaws.com"`), or a `policy` rewritten in an equivalent form,
-/// plans no update.
-pub fn keep_equivalent(prior: &Value, attr: &str, wanted: Option<String>) -> Value {
+/// text while it means the same (`same`: [`equivalent`], or what the kind
+/// accepts for its trust), so a role imported with a person's spelling of
+/// the documented JSON (`["ssm.amazonaws.com"]` for `"ssm.amazonaws.com"`),
+/// or a `policy` rewritten in an equivalent form, plans no update.
+pub fn keep_equivalent(
+    prior: &Value,
+    attr: &str,
+    wanted: Option<String>,
+    same: impl Fn(&str, &str) -> bool,
+) -> Value {
     match (wanted, prior.get_str(attr)) {
-        (Some(wanted), Some(stored)) if equivalent(stored, &wanted) => Value::string(stored),
+        (Some(wanted), Some(stored)) if same(stored, &wanted) => Value::string(stored),
         (Some(wanted), _) => Value::string(wanted),
         (None, _) => Value::Unknown,
     }
