@@ -40,7 +40,7 @@ impl RoleKind for KkpAssumeRole {
 
     const POLICY_NAME: Option<&'static str> = Some(INLINE_POLICY);
 
-    const TRUST_SENSITIVE: bool = true;
+    const TRUST_HIDES_SECRET: bool = true;
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
@@ -80,7 +80,15 @@ impl RoleKind for KkpAssumeRole {
     }
 
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
-        cross_account::trust(input, KKP_PRINCIPAL_ARN, aws)
+        cross_account::trust(input, KKP_PRINCIPAL_ARN, &aws.partition)
+    }
+
+    fn trust_to_send(&self, stored: &str, planned: &Value) -> String {
+        cross_account::trust_to_send(stored, planned)
+    }
+
+    fn trust_to_show(&self, trust: &str) -> String {
+        cross_account::trust_to_show(trust)
     }
 
     /// KKP's policy names the account it manages: the role's own.
@@ -102,6 +110,9 @@ impl RoleKind for KkpAssumeRole {
     }
 
     fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
+        if let Some(role) = role {
+            cross_account::read_external_id(state, role);
+        }
         let arn = role
             .map(|r| r.arn.clone())
             .or(state.get_str("arn").map(str::to_string));

@@ -52,7 +52,10 @@ fn documented_as(node_role: NodeRole, policy: Option<&String>) -> (CloudProvider
 fn extra_controller_actions_description() -> String {
     let cited: Vec<String> = documents::CLOUD_PROVIDER_AWS_CODE_ACTIONS
         .iter()
-        .map(|a| format!("`{}` (`{}`, {})", a.action, a.file, a.when))
+        .map(|a| match a.when {
+            Some(when) => format!("`{}` (`{}`, {when})", a.action, a.file),
+            None => format!("`{}` (`{}`)", a.action, a.file),
+        })
         .collect();
     format!(
         "Whether the `controlplane` policy of the out-of-tree cloud controller also holds the \

@@ -5,7 +5,7 @@
 use super::common::cross_account::{self, external_id_attribute, import_trust_inputs};
 use super::common::role::{Import, RoleKind, user_policies};
 use crate::arn::check_role_arn;
-use crate::aws::Aws;
+use crate::aws::{Aws, ObservedRole};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Value};
 
 pub struct TorqueTargetRole;
@@ -31,7 +31,7 @@ impl RoleKind for TorqueTargetRole {
 
     const MANAGED_POLICIES: Option<&'static str> = Some("policy_arns");
 
-    const TRUST_SENSITIVE: bool = true;
+    const TRUST_HIDES_SECRET: bool = true;
 
     fn attributes(&self) -> Vec<Attribute> {
         let mut attributes = vec![
@@ -67,7 +67,21 @@ impl RoleKind for TorqueTargetRole {
     }
 
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
-        cross_account::trust(input, MASTER_ROLE_ARN, aws)
+        cross_account::trust(input, MASTER_ROLE_ARN, &aws.partition)
+    }
+
+    fn trust_to_send(&self, stored: &str, planned: &Value) -> String {
+        cross_account::trust_to_send(stored, planned)
+    }
+
+    fn trust_to_show(&self, trust: &str) -> String {
+        cross_account::trust_to_show(trust)
+    }
+
+    fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
+        if let Some(role) = role {
+            cross_account::read_external_id(state, role);
+        }
     }
 
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {

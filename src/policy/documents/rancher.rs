@@ -264,8 +264,8 @@ pub struct CodeAction {
     pub action: &'static str,
     /// The file of kubernetes/cloud-provider-aws that calls it.
     pub file: &'static str,
-    /// When the controller calls it.
-    pub when: &'static str,
+    /// When the controller calls it, when the source says.
+    pub when: Option<&'static str>,
 }
 
 /// The actions kubernetes/cloud-provider-aws at 63ec440 calls beyond its
@@ -274,22 +274,26 @@ pub const CLOUD_PROVIDER_AWS_CODE_ACTIONS: &[CodeAction] = &[
     CodeAction {
         action: "elasticloadbalancing:DescribeTargetGroupAttributes",
         file: "pkg/providers/v1/aws_loadbalancer.go",
-        when: "since commit 73428cd (2025-08-20), only for Services with the target-group-attributes annotation",
+        when: Some(
+            "since commit 73428cd (2025-08-20), only for Services with the target-group-attributes annotation",
+        ),
     },
     CodeAction {
         action: "elasticloadbalancing:ModifyTargetGroupAttributes",
         file: "pkg/providers/v1/aws_loadbalancer.go",
-        when: "since commit 73428cd (2025-08-20), only for Services with the target-group-attributes annotation",
+        when: Some(
+            "since commit 73428cd (2025-08-20), only for Services with the target-group-attributes annotation",
+        ),
     },
     CodeAction {
         action: "ec2:DeleteTags",
         file: "pkg/providers/v1/tags.go",
-        when: "when it removes tags it set",
+        when: None,
     },
     CodeAction {
         action: "ec2:DescribeNetworkInterfaces",
         file: "pkg/providers/v1/aws_ec2.go",
-        when: "for Fargate pods only",
+        when: Some("for Fargate only"),
     },
 ];
 

@@ -11,8 +11,9 @@ pub const DEFAULT_MAX_SESSION: i64 = 3600;
 pub const NAME_LIMITS: (usize, usize) = (64, 46);
 
 /// `instance_profile`: whether the kind has an instance profile, which takes
-/// the role's path; `trust_sensitive`: whether the trust holds a secret.
-pub fn common_attributes(instance_profile: bool, trust_sensitive: bool) -> Vec<Attribute> {
+/// the role's path; `trust_hides_secret`: whether the trust shows a
+/// placeholder for its external id.
+pub fn common_attributes(instance_profile: bool, trust_hides_secret: bool) -> Vec<Attribute> {
     let path_description = if instance_profile {
         "The path of the role and its instance profile, e.g. `/rancher/`. Defaults to `/`. Changing it replaces the role."
     } else {
@@ -48,12 +49,12 @@ pub fn common_attributes(instance_profile: bool, trust_sensitive: bool) -> Vec<A
         Attribute::computed_string("arn", "The ARN of the role.").stable(),
         Attribute::computed_string("unique_id", "The stable unique id IAM gives the role.").stable(),
     ];
-    attrs.push(if trust_sensitive {
+    attrs.push(if trust_hides_secret {
         Attribute::computed_string(
             "assume_role_policy",
-            "The role's trust policy, as canonical JSON. Sensitive, since it holds `external_id`.",
+            "The role's trust policy, as canonical JSON, with `\"(sensitive external_id)\"` \
+             in place of the external id, which only the sensitive `external_id` holds.",
         )
-        .sensitive()
     } else {
         Attribute::computed_string(
             "assume_role_policy",

@@ -40,9 +40,13 @@ pub trait RoleKind: Send + Sync + 'static {
     const MANAGED_POLICIES: Option<&'static str> = None;
     /// Whether the role gets an instance profile of its name.
     const INSTANCE_PROFILE: bool = false;
-    /// Whether the trust policy holds a secret (an external id), so that
-    /// `assume_role_policy` is sensitive too.
-    const TRUST_SENSITIVE: bool = false;
+    /// Whether the trust policy holds a secret (an external id), which
+    /// `assume_role_policy` shows as a placeholder ([`RoleKind::trust`]
+    /// renders it so, [`RoleKind::trust_to_send`] and
+    /// [`RoleKind::trust_to_show`] convert): the secret is in one sensitive
+    /// attribute only. (With two, Terraform orders their marks at random and
+    /// `plan -refresh-only -detailed-exitcode` reports changes that are not.)
+    const TRUST_HIDES_SECRET: bool = false;
     /// The schema version of the kind's state; raise it with
     /// [`RoleKind::upgrade_state`] when an attribute is added whose absence
     /// in older state means something.
@@ -60,6 +64,15 @@ pub trait RoleKind: Send + Sync + 'static {
     /// state from before nor a role made from the older page plans a change.
     fn accepts_trust(&self, stored: &str, wanted: &str) -> bool {
         crate::policy::equivalent(stored, wanted)
+    }
+    /// The trust to send to IAM for the planned state `planned`, whose
+    /// `assume_role_policy` is `stored`.
+    fn trust_to_send(&self, stored: &str, _planned: &Value) -> String {
+        stored.to_string()
+    }
+    /// The trust as the state shows it, for IAM's `trust`.
+    fn trust_to_show(&self, trust: &str) -> String {
+        trust.to_string()
     }
     /// The name of the role's inline policy.
     fn inline_policy_name(&self, _input: &Value) -> Option<String> {
@@ -140,7 +153,9 @@ impl<K: RoleKind> RoleResource<K> {
         clients: &Clients,
         mark: String,
     ) -> engine::RoleSpec {
-        RoleInputs::read(planned, K::MANAGED_POLICIES).spec(
+        let mut inputs = RoleInputs::read(planned, K::MANAGED_POLICIES);
+        inputs.trust = self.0.trust_to_send(&inputs.trust, planned);
+        inputs.spec(
             name,
             self.0.inline_policy_name(planned),
             K::INSTANCE_PROFILE,
@@ -236,7 +251,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         Schema::new(
             K::SCHEMA_VERSION,
             Block::new(K::DESCRIPTION)
-                .attributes(common_attributes(K::INSTANCE_PROFILE, K::TRUST_SENSITIVE))
+                .attributes(common_attributes(
+                    K::INSTANCE_PROFILE,
+                    K::TRUST_HIDES_SECRET,
+                ))
                 .attributes(self.0.attributes()),
         )
     }

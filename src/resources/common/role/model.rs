@@ -100,7 +100,10 @@ pub fn role_state<K: RoleKind>(
     );
     state.set(
         "assume_role_policy",
-        observed_document(prior.get("assume_role_policy"), Some(&role.trust)),
+        observed_document(
+            prior.get("assume_role_policy"),
+            Some(&kind.trust_to_show(&role.trust)),
+        ),
     );
     state.set("tags", tags_after_read(&role.tags, prior.get("tags")));
     // The instance profile carries the role's tags: when its own differ
