@@ -103,6 +103,7 @@ pub fn role_state<K: RoleKind>(
         observed_document(
             prior.get("assume_role_policy"),
             Some(&kind.trust_to_show(&role.trust)),
+            |stored, aws| kind.accepts_trust(stored, aws),
         ),
     );
     state.set("tags", tags_after_read(&role.tags, prior.get("tags")));
@@ -122,7 +123,10 @@ pub fn role_state<K: RoleKind>(
         let aws_policy = kind
             .inline_policy_name(&state)
             .and_then(|n| role.inline_policies.get(&n));
-        state.set("policy", observed_document(prior.get("policy"), aws_policy));
+        state.set(
+        "policy",
+        observed_document(prior.get("policy"), aws_policy, equivalent),
+    );
     }
     if let Some(attr) = K::MANAGED_POLICIES {
         // Always the set, empty when none are attached: the attribute
@@ -136,15 +140,19 @@ pub fn role_state<K: RoleKind>(
     state
 }
 
-/// Keeps the stored text of a document while AWS's is equivalent, so IAM's
-/// rewriting never shows as a change; otherwise AWS's text as it was sent
-/// (IAM returns what it was given), which after an import is the text the
-/// configuration wrote.
-fn observed_document(stored: &Value, aws_doc: Option<&String>) -> Value {
+/// Keeps the stored text of a document while AWS's means the same
+/// (`same`), so IAM's rewriting never shows as a change; otherwise AWS's
+/// text as it was sent (IAM returns what it was given), which after an
+/// import is the text the configuration wrote.
+fn observed_document(
+    stored: &Value,
+    aws_doc: Option<&String>,
+    same: impl Fn(&str, &str) -> bool,
+) -> Value {
     match aws_doc {
         None => Value::Null,
         Some(doc) => match stored.as_str() {
-            Some(s) if equivalent(s, doc) => stored.clone(),
+            Some(s) if same(s, doc) => stored.clone(),
             _ => Value::string(doc.trim()),
         },
     }
