@@ -124,9 +124,9 @@ pub fn role_state<K: RoleKind>(
             .inline_policy_name(&state)
             .and_then(|n| role.inline_policies.get(&n));
         state.set(
-        "policy",
-        observed_document(prior.get("policy"), aws_policy, equivalent),
-    );
+            "policy",
+            observed_document(prior.get("policy"), aws_policy, equivalent),
+        );
     }
     if let Some(attr) = K::MANAGED_POLICIES {
         // Always the set, empty when none are attached: the attribute
