@@ -180,7 +180,7 @@ fn rancher_billing_adapter_role_import_and_generated_name() {
         .unwrap()
         .to_string();
     assert!(name.starts_with("rancher-billing-adapter-"), "{name}");
-    assert_eq!(roles(&aws), [name.clone()]);
+    assert_eq!(roles(&aws), std::slice::from_ref(&name));
     ws.assert_no_changes();
     ws.run(&["state", "rm", ADDRESS]).assert_ok();
     ws.import(ADDRESS, &name).assert_ok();
