@@ -8,7 +8,7 @@ pub mod documents;
 pub mod limits;
 pub mod presets;
 #[cfg(test)]
-mod test_seeds;
+pub(crate) mod test_seeds;
 pub mod trusts;
 
 pub use document::{

@@ -85,3 +85,36 @@ impl RoleKind for EksConnectorAgentRole {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::documents::{
+        EKS_CONNECTOR_DEREGISTER_ACTIONS, EKS_CONNECTOR_REGISTER_ACTIONS,
+    };
+    use crate::policy::test_seeds::seed_policies;
+
+    #[test]
+    fn the_seeds_older_trust_is_accepted_and_a_new_role_gets_todays() {
+        let kind = EksConnectorAgentRole;
+        let today = presets::eks_connector_agent_trust().to_canonical_json();
+        let seed = &seed_policies("004")[0];
+        assert!(seed.contains("SSMAccess") && !today.contains("Sid"));
+        assert!(kind.accepts_trust(seed, &today));
+        let other = seed.replace("ssm.amazonaws.com", "ec2.amazonaws.com");
+        assert!(!kind.accepts_trust(&other, &today));
+    }
+
+    #[test]
+    fn the_description_lists_what_registering_a_cluster_needs() {
+        for action in EKS_CONNECTOR_REGISTER_ACTIONS
+            .iter()
+            .chain(EKS_CONNECTOR_DEREGISTER_ACTIONS)
+        {
+            assert!(
+                EksConnectorAgentRole::DESCRIPTION.contains(&format!("`{action}`")),
+                "{action}"
+            );
+        }
+    }
+}

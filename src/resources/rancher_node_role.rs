@@ -290,3 +290,31 @@ impl RoleKind for RancherNodeRole {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_policy_says_which_cloud_provider_and_extra_actions_it_is() {
+        let policy = |c, r, extra| Some(node_policy(c, r, extra));
+        use CloudProvider::{InTree, OutOfTree};
+        use NodeRole::{Controlplane, Worker};
+        for (c, extra) in [(InTree, false), (OutOfTree, false), (OutOfTree, true)] {
+            assert_eq!(
+                documented_as(Controlplane, policy(c, Controlplane, extra).as_ref()),
+                (c, extra)
+            );
+        }
+        // etcd/worker: one policy for both providers, no extra actions.
+        assert_eq!(
+            documented_as(Worker, policy(OutOfTree, Worker, false).as_ref()),
+            (InTree, false)
+        );
+        assert_eq!(documented_as(Controlplane, None), (InTree, false));
+        assert!(
+            extra_controller_actions_description()
+                .contains("`ec2:DeleteTags` (`pkg/providers/v1/tags.go`)")
+        );
+    }
+}
