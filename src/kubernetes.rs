@@ -59,9 +59,16 @@ fn check_name(valid: bool, rule: &str, name: &str) -> Result<(), String> {
 }
 
 /// The SA.yaml of the Torque documentation [003], with the role ARN filled in.
+/// Every value is a double-quoted scalar: a JSON string literal is one in
+/// YAML too (JSON's escapes are a subset of YAML's), so whatever the values
+/// hold, the manifest stays one document with exactly these keys.
 pub fn service_account_manifest(namespace: &str, service_account: &str, role_arn: &str) -> String {
+    let quoted = |s: &str| serde_json::Value::from(s).to_string();
     format!(
-        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    {ROLE_ARN_ANNOTATION}: {role_arn}\n  name: {service_account}\n  namespace: {namespace}\n"
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    {ROLE_ARN_ANNOTATION}: {}\n  name: {}\n  namespace: {}\n",
+        quoted(role_arn),
+        quoted(service_account),
+        quoted(namespace)
     )
 }
 
@@ -107,7 +114,14 @@ mod tests {
         );
         assert_eq!(
             yaml,
-            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/torque\n  name: torque-runner\n  namespace: torque-envs\n"
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    eks.amazonaws.com/role-arn: \"arn:aws:iam::123456789012:role/torque\"\n  name: \"torque-runner\"\n  namespace: \"torque-envs\"\n"
         );
+        // Whatever a value holds, it stays inside its quotes.
+        let yaml = service_account_manifest("ns", "sa", "x\"\n---\nkind: Secret\\");
+        assert!(
+            yaml.contains(r#"role-arn: "x\"\n---\nkind: Secret\\""#),
+            "{yaml}"
+        );
+        assert_eq!(yaml.lines().count(), 7, "{yaml}");
     }
 }

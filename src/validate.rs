@@ -79,9 +79,11 @@ pub fn is_iam_name(s: &str, max: usize) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
 }
 
-/// An IAM path: `/` or `/a/b/`, printable ASCII without spaces, at most 512 characters.
+/// An IAM path: `/` or `/a/b/`, printable ASCII without spaces, at most 512
+/// characters (IAM's pattern: `/`, or `/` and at least one character and `/`).
 pub fn is_iam_path(s: &str) -> bool {
-    s.starts_with('/')
+    (s == "/" || s.len() >= 3)
+        && s.starts_with('/')
         && s.ends_with('/')
         && s.len() <= 512
         && s.bytes().all(|b| (0x21..=0x7e).contains(&b))

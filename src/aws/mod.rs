@@ -32,7 +32,7 @@ pub use bulk::{AUTO_AFTER_READS, BulkReads};
 
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use ec2::ResourceTag;
-pub use endpoint::{PLAIN_HTTP_REMEDY, is_plain_http_to_another_host};
+pub use endpoint::{PLAIN_HTTP_REMEDY, PROXY_REMEDY, ProxyInUse, is_plain_http_to_another_host};
 pub use iam_policy::{MAX_POLICY_VERSIONS, ManagedPolicy, PolicyVersion};
 pub use iam_tags::IamObject;
 use log::Attempts;

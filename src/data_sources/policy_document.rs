@@ -22,7 +22,7 @@ pub struct PolicyDocument;
 /// an optional string attribute.
 const PARAMETER_DESCRIPTIONS: [&str; PARAMETERS.len()] = [
     "The 12-digit AWS account the document refers to (`kkp_account`). Defaults to the caller's account.",
-    "The ARN of the cluster's IAM OIDC provider that a web-identity trust names (`rancher_csp_adapter_trust`, `irsa_trust`).",
+    "The ARN of the cluster's IAM OIDC provider that a web-identity trust names (`rancher_csp_adapter_trust`, `rancher_billing_adapter_trust`, `irsa_trust`).",
     "The Kubernetes namespace of the service account a web-identity trust admits (`irsa_trust`).",
     "The name of the Kubernetes service account a web-identity trust admits (`irsa_trust`).",
     "The ARN of the Torque agent's role in the master account that a target account role trusts (`torque_target_trust`).",
@@ -32,6 +32,10 @@ const PARAMETER_DESCRIPTIONS: [&str; PARAMETERS.len()] = [
     "The Rancher cluster's AWS cloud provider (`rancher_controlplane`, `rancher_etcd_worker`): `in-tree` (the default: Rancher's page) or `out-of-tree` (the AWS cloud controller manager's documented policies, for Kubernetes 1.27 and later).",
     "`\"true\"` adds to the out-of-tree controlplane policy (`rancher_controlplane` with `cloud_provider = \"out-of-tree\"`) the four actions the AWS cloud controller manager's code calls beyond its published policy, as `clusteriam_rancher_node_role`'s `extra_controller_actions` describes. Defaults to `\"false\"`.",
     "The resource and data source types whose permissions `provider_permissions` grants, separated by commas, such as `\"clusteriam_torque_agent_role,clusteriam_oidc_provider\"`. Defaults to all of them.",
+    "The IAM path (`/kubernetes/`) every role, instance profile and managed policy of the configuration has (`provider_permissions`): the policy then reaches only IAM objects under it. Defaults to any path (or `/` with `iam_name_prefix`).",
+    "The prefix of the names of every role, instance profile and managed policy of the configuration (`provider_permissions`): the policy then reaches only IAM objects so named. Defaults to any name.",
+    "The ARN of the managed policy every role of the configuration has as its `permissions_boundary` (`provider_permissions`): the policy then creates roles and puts policies on roles only with that boundary, and cannot remove it, so that no role it makes can do more than the boundary allows.",
+    "The managed policies (ARNs, IAM wildcards allowed, separated by commas) the configuration's roles may be given, as `clusteriam_torque_agent_role`'s `policy_arns` name them (`provider_permissions`): the policy then attaches no other. Defaults to any.",
 ];
 
 /// The type of `source`.

@@ -8,6 +8,7 @@
 
 pub mod managed_policy;
 pub mod oidc;
+pub mod run;
 mod steps;
 pub mod tags;
 pub mod vpc_attribute;

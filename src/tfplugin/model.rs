@@ -231,7 +231,8 @@ pub trait Model: Sized {
 }
 
 /// Declares a [`Model`]: a struct whose fields are `Attr<..>`s named like
-/// the attributes they hold.
+/// the attributes they hold, with an associated constant of each field's
+/// name (`Thing::name == "name"`) for the attribute paths of diagnostics.
 #[macro_export]
 macro_rules! model {
     (
@@ -244,6 +245,12 @@ macro_rules! model {
         #[derive(Clone, Debug, Default, PartialEq)]
         $vis struct $name {
             $( $(#[$field_meta])* $field_vis $field: $ty ),*
+        }
+
+        /// Each attribute's name, for diagnostics' paths: `Model::name`.
+        #[allow(non_upper_case_globals, dead_code)]
+        impl $name {
+            $( pub const $field: &'static str = stringify!($field); )*
         }
 
         impl $crate::tfplugin::model::Model for $name {

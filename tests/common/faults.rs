@@ -47,6 +47,10 @@ pub struct Faults {
     /// given action ran: another party acting in between, e.g. creating the
     /// object the call was about to create.
     pub throttle_first_after: BTreeMap<String, Interloper>,
+    /// Operations whose first call is answered 503 (ServiceUnavailable)
+    /// after the given action ran: an answer that leaves open whether AWS
+    /// acted, while another party made the object meanwhile.
+    pub unavailable_first_after: BTreeMap<String, Interloper>,
     /// Calls numbered in this range (see [`FaultProxy::burst`]) are all throttled.
     pub burst: std::ops::Range<u64>,
     /// IAM operations whose first call is answered NoSuchEntity without
@@ -318,7 +322,13 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
             continue;
         }
 
-        if let Some(interloper) = faults.throttle_first_after.get(&action)
+        let interloper = [
+            (&faults.throttle_first_after, "throttled for an interloper"),
+            (&faults.unavailable_first_after, "503 for an interloper"),
+        ]
+        .into_iter()
+        .find_map(|(rules, label)| Some((rules.get(&action)?, label)));
+        if let Some((interloper, label)) = interloper
             && shared.interloped.lock().unwrap().insert(action.clone())
         {
             // The interloper uses its own runtime: run it on a plain thread.
@@ -330,9 +340,13 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
                 .lock()
                 .unwrap()
                 .failed
-                .entry("throttled for an interloper".into())
+                .entry(label.into())
                 .or_default() += 1;
-            if client.write_all(&throttled(&service)).await.is_err() {
+            let answer = match label {
+                "503 for an interloper" => server_error(&service, 503),
+                _ => throttled(&service),
+            };
+            if client.write_all(&answer).await.is_err() {
                 return;
             }
             continue;

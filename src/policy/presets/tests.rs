@@ -1,4 +1,5 @@
 use super::*;
+use crate::policy::Version;
 use crate::policy::document::equivalent;
 use crate::policy::test_seeds::{ACCOUNT, OIDC_ID, REGION, oidc, seed_policies, seed_text};
 
@@ -86,11 +87,7 @@ fn preset_build_checks_parameters() {
         service_account: Some("sa"),
         master_role_arn: Some("arn:aws:iam::111111111111:role/master"),
         kkp_principal_arn: Some("arn:aws:iam::111111111111:user/kubermatic"),
-        external_id: None,
-        kkp_version: None,
-        cloud_provider: None,
-        extra_controller_actions: false,
-        resource_types: None,
+        ..PresetArgs::new("aws")
     };
     // `provider_permissions` is rendered above policy/ (the data source).
     for preset in Preset::ALL

@@ -78,6 +78,8 @@ fn a_model_reads_what_it_wrote() {
         &Value::string("http://i")
     );
     assert_eq!(Thing::read(&value), thing);
+    // Each attribute's name, for diagnostics.
+    assert_eq!(Thing::endpoints, "endpoints");
 }
 
 #[test]
