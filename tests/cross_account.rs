@@ -454,3 +454,35 @@ fn kkp_assume_role_rejects_bad_input_before_creating_anything() {
         .assert_error(&["Invalid `kkp_principal_arn`", "partition `aws-us-gov`"]);
     assert!(roles(&aws).is_empty(), "nothing was created");
 }
+
+/// The external ids (the role's, and the provider's own `assume_role`'s)
+/// never reach the log, not even at `TF_LOG=TRACE`, where the AWS SDK's
+/// lines copy requests and answers: trust policies plain, escaped and
+/// percent-encoded, and STS's `ExternalId` parameter.
+#[test]
+fn external_ids_never_reach_a_trace_log() {
+    let aws = Emulator::start();
+    let mut ws = Workspace::new();
+    let log = ws.path().join("trace.log");
+    ws.set_env("TF_LOG", "TRACE");
+    ws.set_env("TF_LOG_PATH", log.to_str().unwrap());
+    let provider_secret = "Provider-ext-9f1";
+    let config = torque_target(&aws, "torque-target", "").replace(
+        "  propagation_timeout = \"20s\"",
+        &format!(
+            "  propagation_timeout = \"20s\"\n  assume_role {{\n    role_arn    = \"arn:aws:iam::{ACCOUNT}:role/terraform\"\n    external_id = \"{provider_secret}\"\n  }}"
+        ),
+    );
+    ws.write(&config);
+    ws.apply().assert_ok();
+    ws.assert_no_changes();
+    ws.destroy().assert_ok();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("UpdateAssumeRolePolicy") || text.contains("CreateRole"),
+        "the trace log holds the provider's calls"
+    );
+    for secret in [SECRET, provider_secret] {
+        assert!(!text.contains(secret), "`{secret}` is in the trace log");
+    }
+}
