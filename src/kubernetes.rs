@@ -37,15 +37,17 @@ pub fn check_cluster_id(id: &str) -> Result<(), String> {
 
 /// Why `name` cannot be a namespace, if it cannot.
 pub fn check_namespace(name: &str) -> Result<(), String> {
-    let rule = "`namespace` must be a Kubernetes namespace name \
-                (lower-case letters, digits and '-', at most 63)";
+    let rule = "`namespace` must be a Kubernetes namespace name: Kubernetes checks \
+                namespace names as DNS-1123 labels, at most 63 lower-case letters, digits and \
+                '-', starting and ending with a letter or digit";
     check_name(is_dns1123_label(name), rule, name)
 }
 
 /// Why `name` cannot be a service account name, if it cannot.
 pub fn check_service_account(name: &str) -> Result<(), String> {
-    let rule = "`service_account` must be a Kubernetes service account name \
-                (lower-case letters, digits, '-' and '.')";
+    let rule = "`service_account` must be a Kubernetes service account name: Kubernetes \
+                checks ServiceAccount names as DNS-1123 subdomains, at most 253 lower-case \
+                letters, digits, '-' and '.', starting and ending with a letter or digit";
     check_name(is_dns1123_subdomain(name), rule, name)
 }
 

@@ -115,14 +115,12 @@ impl crate::tfplugin::Provider for ClusterIam {
             );
         }
         check_attr(config, "region", diags, |r| {
-            let ok = !r.is_empty()
-                && r.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-            if ok {
+            if is_region_name(r) {
                 Ok(())
             } else {
                 Err(format!(
-                    "`region` must be an AWS region name such as `us-east-1`; got `{r}`"
+                    "`region` must be an AWS region name such as `us-east-1` (a two-letter \
+                     area, words and a number, joined by `-`); got `{r}`"
                 ))
             }
         });
@@ -358,6 +356,26 @@ fn settings(config: &Value) -> aws::Settings {
             .and_then(|t| parse_duration(t).ok())
             .unwrap_or(DEFAULT_PROPAGATION_TIMEOUT),
         bulk_reads: bulk_reads(config.get_str("bulk_reads")),
+    }
+}
+
+/// Whether `name` has the form of an AWS region name: two letters, one or
+/// more words, then a number, joined by `-` (`us-east-1`, `us-gov-west-1`,
+/// `us-isob-east-1`). A region AWS opens later has the same form, so the form
+/// is checked, not a list: with `endpoints` set nothing else would notice a
+/// misspelt region, and requests would be signed for it.
+fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    let word = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    match parts.as_slice() {
+        [area, words @ .., number] if !words.is_empty() => {
+            area.len() == 2
+                && word(area)
+                && words.iter().all(word)
+                && !number.is_empty()
+                && number.bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
     }
 }
 

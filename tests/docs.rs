@@ -288,6 +288,12 @@ fn page(
             );
         }
     }
+    // Generated from the drift matrix the tests run (tests/drift).
+    if kind == "Resource"
+        && let Some(section) = crate::drift::docs_section(type_name)
+    {
+        let _ = write!(out, "\n{section}");
+    }
     if let Some(import) = import {
         let _ = write!(
             out,

@@ -16,6 +16,7 @@ mod cross_account;
 mod data_sources;
 mod docs;
 mod docs_hcl;
+mod drift;
 mod examples;
 mod functions;
 mod fuzz;

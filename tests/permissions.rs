@@ -64,13 +64,13 @@ const GROUP: &str = "clusteriam-terraform";
 const GUIDE: &str = "docs/guides/permissions.md";
 
 #[derive(Clone, Debug)]
-struct Keys {
-    id: String,
-    secret: String,
+pub(crate) struct Keys {
+    pub(crate) id: String,
+    pub(crate) secret: String,
 }
 
 /// A user with access keys; `policy` inline, if given.
-fn user_with_keys(iam: &aws_sdk_iam::Client, name: &str, policy: Option<&str>) -> Keys {
+pub(crate) fn user_with_keys(iam: &aws_sdk_iam::Client, name: &str, policy: Option<&str>) -> Keys {
     block_on(async {
         iam.create_user().user_name(name).send().await.unwrap();
         if let Some(policy) = policy {
@@ -145,7 +145,7 @@ fn actions_of(document: &serde_json::Value) -> BTreeSet<String> {
 }
 
 /// Turns moto's IAM enforcement on: every request after this one is checked.
-fn enforce(aws: &Emulator) {
+pub(crate) fn enforce(aws: &Emulator) {
     let port = aws.url.rsplit(':').next().unwrap();
     let mut conn = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
     conn.write_all(

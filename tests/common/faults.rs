@@ -24,6 +24,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod client_ids;
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
@@ -57,6 +59,9 @@ pub struct Faults {
     /// reaching the emulator: IAM's eventual consistency, not yet showing
     /// an object made moments ago (moto always shows it at once).
     pub not_yet_visible: BTreeSet<String>,
+    /// Answer the OIDC provider client id calls the emulator lacks, as IAM
+    /// does (see `faults/client_ids.rs`).
+    pub emulate_client_ids: bool,
 }
 
 /// Something another party does against the emulator while a call is held.
@@ -399,7 +404,12 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
             continue;
         }
 
-        let response = match forward(upstream, &request).await {
+        let forwarded = if faults.emulate_client_ids && client_ids::emulated(&action) {
+            client_ids::emulate(upstream, &request, &action).await
+        } else {
+            forward(upstream, &request).await
+        };
+        let response = match forwarded {
             Ok(response) => reshape_moto_auth_error(&service, &response).unwrap_or(response),
             Err(_) => return,
         };

@@ -185,11 +185,27 @@ pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
 
 /// The reason `kkp_version` is not a version, if it is not.
 pub fn parse_kkp_version(text: &str) -> Result<Version, String> {
-    text.parse().map_err(|()| {
+    let version: Version = text.parse().map_err(|()| {
         format!(
             "`kkp_version` must be a KKP version written MAJOR.MINOR, such as `2.28`; got `{text}`"
         )
-    })
+    })?;
+    // "02.28" would name 2.28 in a spelling no release uses.
+    if text
+        .split('.')
+        .any(|part| part.len() > 1 && part.starts_with('0'))
+    {
+        return Err(format!(
+            "`kkp_version` must be written without leading zeros, such as `2.28`; got `{text}`"
+        ));
+    }
+    if version < Version::new(2, 0) {
+        return Err(format!(
+            "`kkp_version` must be 2.0 or later: KKP's releases, and the AWS policies its \
+             documentation prints, are 2.x and later; got `{text}`"
+        ));
+    }
+    Ok(version)
 }
 
 /// The reason `cloud_provider` is not a cloud provider, if it is not.

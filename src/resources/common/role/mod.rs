@@ -9,7 +9,10 @@ pub mod user_policies;
 
 use async_trait::async_trait;
 
-use self::attributes::{NAME_LIMITS, check_partitions, common_attributes, validate_common};
+use self::attributes::{
+    EXTRA_INLINE_POLICIES, EXTRA_POLICY_ARNS, NAME_LIMITS, check_partitions, common_attributes,
+    validate_common,
+};
 use self::model::{RoleInputs, keep_equivalent, role_state};
 use crate::arn::{Arn, IamKind};
 use crate::aws::AwsError;
@@ -253,6 +256,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             Block::new(K::DESCRIPTION)
                 .attributes(common_attributes(
                     K::INSTANCE_PROFILE,
+                    K::MANAGED_POLICIES.is_some(),
                     K::TRUST_HIDES_SECRET,
                 ))
                 .attributes(self.0.attributes()),
@@ -295,6 +299,12 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             resp.planned.set("arn", arn);
         }
         plan_tags_all(resp, req.config, &clients.default_tags);
+        // The role has exactly its own policies: whatever else a read found
+        // shows going away.
+        resp.planned.set(EXTRA_INLINE_POLICIES, Value::Null);
+        if K::MANAGED_POLICIES.is_none() {
+            resp.planned.set(EXTRA_POLICY_ARNS, Value::Null);
+        }
         if !check_partitions(req.config, K::MANAGED_POLICIES, aws, &mut resp.diagnostics)
             || !self.plan_documents(aws, &req, resp)
         {
