@@ -27,6 +27,8 @@ impl RoleKind for TorqueTargetRole {
 
     const NAME_PREFIX: &'static str = "torque-target-";
 
+    const NAME_REQUIRED: bool = true;
+
     const POLICY_NAME: Option<&'static str> = Some(INLINE_POLICY);
 
     const MANAGED_POLICIES: Option<&'static str> = Some("policy_arns");

@@ -43,6 +43,9 @@ pub trait RoleKind: Send + Sync + 'static {
     const MANAGED_POLICIES: Option<&'static str> = None;
     /// Whether the role gets an instance profile of its name.
     const INSTANCE_PROFILE: bool = false;
+    /// Whether `name` is required (the kind's `validate` says why), so that
+    /// no remedy may suggest `name_prefix`.
+    const NAME_REQUIRED: bool = false;
     /// Whether the trust policy holds a secret (an external id), which
     /// `assume_role_policy` shows as a placeholder ([`RoleKind::trust`]
     /// renders it so, [`RoleKind::trust_to_send`] and
@@ -333,7 +336,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                 return diags.attribute_error(
                     "name",
                     format!("creating IAM role (`{name}`)"),
-                    already_exists_detail(&name, existing.mark.is_some()),
+                    already_exists_detail(&name, existing.mark.is_some(), K::NAME_REQUIRED),
                 );
             }
             Err(e) => return report(diags, format!("reading IAM role (`{name}`)"), &e),
@@ -461,13 +464,21 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
 
 /// Why a role can't be created under a name that is taken, and what to do.
 /// A role this provider made (it carries an ownership mark) is most often
-/// this very resource being replaced with `create_before_destroy`.
-pub fn already_exists_detail(name: &str, made_by_clusteriam: bool) -> String {
+/// this very resource being replaced with `create_before_destroy`; a kind
+/// whose `name` is required can only drop that for the replacement.
+pub fn already_exists_detail(name: &str, made_by_clusteriam: bool, name_required: bool) -> String {
+    let remedy = if name_required {
+        "so remove `create_before_destroy` for this change (the old role is then deleted before \
+         the new one is made), or change `name` with it."
+    } else {
+        "so use `name_prefix` instead of `name` for a generated unique name."
+    };
     let replacing = if made_by_clusteriam {
-        " It was created by terraform-provider-clusteriam: if this resource is being replaced \
-             with `lifecycle { create_before_destroy = true }`, a fixed `name` cannot exist twice, \
-             so use `name_prefix` instead of `name` for a generated unique name."
-            .to_string()
+        format!(
+            " It was created by terraform-provider-clusteriam: if this resource is being replaced \
+             with `lifecycle {{ create_before_destroy = true }}`, a fixed `name` cannot exist \
+             twice, {remedy}"
+        )
     } else {
         String::new()
     };
