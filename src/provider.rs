@@ -164,15 +164,7 @@ impl crate::tfplugin::Provider for ClusterIam {
                 path.clone().attribute("external_id"),
                 assume.get("external_id"),
                 diags,
-                |id| {
-                    sts_text(id, "assume_role.external_id", 1224, "+=,.@:/-").map_err(|_| {
-                        format!(
-                            "`assume_role.external_id` must be 2 to 1224 letters, digits and `_+=,.@:/-`, \
-                             as STS accepts; the value given ({} characters) is not",
-                            id.chars().count()
-                        )
-                    })
-                },
+                |id| crate::validate::check_external_id(id, "assume_role.external_id"),
             );
             check_value(
                 path.attribute("duration"),
@@ -285,6 +277,11 @@ impl crate::tfplugin::Provider for ClusterIam {
             Box::new(eks_connector_service_linked_role::EksConnectorServiceLinkedRole),
             Box::new(kkp_account_policy::KkpAccountPolicy),
             Box::new(vpc_dns_hostnames::VpcDnsHostnames),
+            Box::new(RoleResource(
+                rancher_billing_adapter_role::RancherBillingAdapterRole,
+            )),
+            Box::new(RoleResource(torque_target_role::TorqueTargetRole)),
+            Box::new(RoleResource(kkp_assume_role::KkpAssumeRole)),
         ]
     }
 
