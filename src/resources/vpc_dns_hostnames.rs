@@ -10,16 +10,27 @@ use async_trait::async_trait;
 
 use crate::aws::VpcDns;
 use crate::clients::Clients;
-use crate::engine::vpc_attribute::{TurnedOn, enable, to_restore};
+use crate::engine::vpc_attribute::{TurnedOn, enable, restore};
+use crate::model;
 use crate::resources::common::{report, report_on};
 use crate::tfplugin::{
-    Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
-    ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
-    Schema, Type, UpdateRequest, UpdateResponse, Value,
+    Attr, Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
+    Diagnostics, ImportRequest, ImportResponse, Model, PlanRequest, PlanResponse, ReadRequest,
+    ReadResponse, Resource, Schema, Type, UpdateRequest, UpdateResponse, Value,
 };
 use crate::validate::check_attr;
 
 pub struct VpcDnsHostnames;
+
+model! {
+    /// The resource's attributes.
+    struct VpcDnsModel {
+        id: Attr<String>,
+        vpc_id: Attr<String>,
+        enable_dns_support: Attr<bool>,
+        enable_dns_hostnames: Attr<bool>,
+    }
+}
 
 /// What the resource turned on, in its private state.
 fn turned_on(private: &[u8]) -> TurnedOn {
@@ -36,13 +47,20 @@ fn is_vpc_id(s: &str) -> bool {
 }
 
 fn state_for(vpc_id: &str, dns: VpcDns) -> Value {
-    let mut state = Value::Map(Default::default());
-    state.set("id", Value::string(vpc_id));
-    state.set("vpc_id", Value::string(vpc_id));
-    state.set("enable_dns_support", Value::Bool(dns.support));
-    state.set("enable_dns_hostnames", Value::Bool(dns.hostnames));
-    state
+    VpcDnsModel {
+        id: vpc_id.into(),
+        vpc_id: vpc_id.into(),
+        enable_dns_support: dns.support.into(),
+        enable_dns_hostnames: dns.hostnames.into(),
+    }
+    .to_value()
 }
+
+/// Both settings on: what every apply leaves.
+const BOTH_ON: VpcDns = VpcDns {
+    support: true,
+    hostnames: true,
+};
 
 #[async_trait]
 impl Resource<Clients> for VpcDnsHostnames {
@@ -75,7 +93,7 @@ impl Resource<Clients> for VpcDnsHostnames {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        check_attr(config, "vpc_id", diags, |id| {
+        check_attr(config, VpcDnsModel::vpc_id, diags, |id| {
             if is_vpc_id(id) {
                 Ok(())
             } else {
@@ -88,12 +106,17 @@ impl Resource<Clients> for VpcDnsHostnames {
 
     async fn plan(&self, req: PlanRequest<'_, Clients>, resp: &mut PlanResponse) {
         // Both on is the whole point: anything else in state is drift to repair.
-        resp.planned.set("enable_dns_support", Value::Bool(true));
-        resp.planned.set("enable_dns_hostnames", Value::Bool(true));
-        let Some(vpc_id) = req.config.get_str("vpc_id") else {
+        let mut planned = VpcDnsModel::read(&resp.planned);
+        planned.enable_dns_support = true.into();
+        planned.enable_dns_hostnames = true.into();
+        let config = VpcDnsModel::read(req.config);
+        if let Some(vpc_id) = config.vpc_id.as_deref() {
+            planned.id = vpc_id.into();
+        }
+        planned.write(&mut resp.planned);
+        let Some(vpc_id) = config.vpc_id.as_deref() else {
             return;
         };
-        resp.planned.set("id", Value::string(vpc_id));
         // Look only when something is to be done: a create, or a repair.
         if &resp.planned == req.prior {
             return;
@@ -105,13 +128,13 @@ impl Resource<Clients> for VpcDnsHostnames {
             // Name a missing VPC at plan, before anything is applied.
             Ok(None) if req.is_create() => report_on(
                 diags,
-                "vpc_id",
+                VpcDnsModel::vpc_id,
                 format!("checking VPC (`{vpc_id}`)"),
                 &aws.vpc_not_found(vpc_id),
             ),
             // One that vanished since: a warning, so that destroy still works.
             Ok(None) => diags.attribute_warning(
-                "vpc_id",
+                VpcDnsModel::vpc_id,
                 format!("VPC (`{vpc_id}`) no longer exists"),
                 format!(
                     "{} Applying this configuration will fail; remove the resource (its destroy \
@@ -119,14 +142,20 @@ impl Resource<Clients> for VpcDnsHostnames {
                     aws.vpc_not_found(vpc_id)
                 ),
             ),
-            Err(e) => report_on(diags, "vpc_id", format!("checking VPC (`{vpc_id}`)"), &e),
+            Err(e) => report_on(
+                diags,
+                VpcDnsModel::vpc_id,
+                format!("checking VPC (`{vpc_id}`)"),
+                &e,
+            ),
         }
     }
 
     async fn create(&self, req: CreateRequest<'_, Clients>, resp: &mut CreateResponse) {
         let aws = &req.client.aws;
         let diags = &mut resp.diagnostics;
-        let Some(vpc_id) = req.planned.get_str("vpc_id") else {
+        let planned = VpcDnsModel::read(req.planned);
+        let Some(vpc_id) = planned.vpc_id.as_deref() else {
             return;
         };
         let found = match aws.vpc_dns(vpc_id).await {
@@ -134,35 +163,34 @@ impl Resource<Clients> for VpcDnsHostnames {
             Ok(None) => {
                 return report_on(
                     diags,
-                    "vpc_id",
+                    VpcDnsModel::vpc_id,
                     format!("reading VPC (`{vpc_id}`)"),
                     &aws.vpc_not_found(vpc_id),
                 );
             }
             Err(e) => return report(diags, format!("reading VPC (`{vpc_id}`)"), &e),
         };
-        let (changed, failure) = enable(aws, vpc_id, found).await;
+        let (changed, failure) = enable(aws, vpc_id, found, req.cancel).await;
         resp.private = encode(changed);
-        if let Some((attribute, e)) = failure {
-            report(
-                diags,
-                format!("enabling {} of VPC (`{vpc_id}`)", attribute.api_name()),
-                &e,
-            );
-            // Nothing changed: nothing to keep in state.
-            if changed == TurnedOn::default() {
-                return;
-            }
+        let Some(failure) = failure else {
+            resp.state = state_for(vpc_id, BOTH_ON);
+            return;
+        };
+        report(diags, failure.summary, &failure.error);
+        // Nothing changed: nothing to keep in state.
+        if changed == TurnedOn::default() {
+            return;
         }
-        let now = VpcDns {
+        let now = failure.left.exists().unwrap_or(VpcDns {
             support: found.support || changed.support,
             hostnames: found.hostnames || changed.hostnames,
-        };
+        });
         resp.state = state_for(vpc_id, now);
     }
 
     async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
-        let Some(vpc_id) = req.state.get_str("vpc_id") else {
+        let state = VpcDnsModel::read(req.state);
+        let Some(vpc_id) = state.vpc_id.as_deref() else {
             resp.state = Value::Null;
             return;
         };
@@ -187,64 +215,48 @@ impl Resource<Clients> for VpcDnsHostnames {
     }
 
     async fn update(&self, req: UpdateRequest<'_, Clients>, resp: &mut UpdateResponse) {
-        let (aws, prior) = (&req.client.aws, req.prior);
-        let Some(vpc_id) = prior.get_str("vpc_id") else {
+        let aws = &req.client.aws;
+        let prior = VpcDnsModel::read(req.prior);
+        let Some(vpc_id) = prior.vpc_id.as_deref() else {
             return;
         };
         // Drift repair, or the first apply after an import. What it turns on
         // joins the record, so that destroy turns it off again.
         let found = VpcDns {
-            support: prior.get("enable_dns_support").as_bool().unwrap_or(false),
-            hostnames: prior.get("enable_dns_hostnames").as_bool().unwrap_or(false),
+            support: prior.enable_dns_support.known() == Some(&true),
+            hostnames: prior.enable_dns_hostnames.known() == Some(&true),
         };
-        let (changed, failure) = enable(aws, vpc_id, found).await;
+        let (changed, failure) = enable(aws, vpc_id, found, req.cancel).await;
         resp.private = encode(turned_on(req.private).and(changed));
-        if let Some((attribute, e)) = failure {
-            let summary = format!("enabling {} of VPC (`{vpc_id}`)", attribute.api_name());
-            if e.is_not_found() {
-                // Deleted outside Terraform: nothing here can bring it back.
-                return resp.diagnostics.attribute_error(
-                    "vpc_id",
-                    summary,
-                    format!(
-                        "{}\n\nThe VPC was deleted outside Terraform. Remove the resource (its \
-                         destroy succeeds) or point `vpc_id` at an existing VPC.",
-                        aws.vpc_not_found(vpc_id)
-                    ),
-                );
-            }
-            report(&mut resp.diagnostics, summary, &e);
-            if let Ok(Some(dns)) = aws.vpc_dns(vpc_id).await {
-                resp.state = state_for(vpc_id, dns);
-            }
+        let Some(failure) = failure else {
+            resp.state = state_for(vpc_id, BOTH_ON);
             return;
+        };
+        if failure.error.is_not_found() {
+            // Deleted outside Terraform: nothing here can bring it back.
+            return resp.diagnostics.attribute_error(
+                VpcDnsModel::vpc_id,
+                failure.summary,
+                format!(
+                    "{}\n\nThe VPC was deleted outside Terraform. Remove the resource (its \
+                     destroy succeeds) or point `vpc_id` at an existing VPC.",
+                    aws.vpc_not_found(vpc_id)
+                ),
+            );
         }
-        resp.state = state_for(
-            vpc_id,
-            VpcDns {
-                support: true,
-                hostnames: true,
-            },
-        );
+        report(&mut resp.diagnostics, failure.summary, &failure.error);
+        if let Some(dns) = failure.left.exists() {
+            resp.state = state_for(vpc_id, dns);
+        }
     }
 
     async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
-        let Some(vpc_id) = req.prior.get_str("vpc_id") else {
+        let prior = VpcDnsModel::read(req.prior);
+        let Some(vpc_id) = prior.vpc_id.as_deref() else {
             return;
         };
-        for attribute in to_restore(turned_on(req.private)) {
-            match req.client.aws.set_vpc_dns(vpc_id, attribute, false).await {
-                Ok(()) => {}
-                // The VPC is gone: nothing left to restore.
-                Err(e) if e.is_not_found() => return,
-                Err(e) => {
-                    return report(
-                        &mut resp.diagnostics,
-                        format!("restoring {} of VPC (`{vpc_id}`)", attribute.api_name()),
-                        &e,
-                    );
-                }
-            }
+        if let Err(failure) = restore(&req.client.aws, vpc_id, turned_on(req.private)).await {
+            report(&mut resp.diagnostics, failure.summary, &failure.error);
         }
     }
 
@@ -284,6 +296,12 @@ mod tests {
         assert!(!is_vpc_id("vpc-123"));
         assert!(!is_vpc_id("subnet-12345678"));
         assert!(!is_vpc_id("vpc-0123456789ABCDEF0"));
+    }
+
+    #[test]
+    fn the_model_matches_the_schema() {
+        let schema = VpcDnsHostnames.schema();
+        crate::tfplugin::check_models(&schema.block, &[VpcDnsModel::fields()]).unwrap();
     }
 
     #[test]
