@@ -37,3 +37,4 @@ mod reliability;
 mod security;
 mod torque_blueprint;
 mod torque_connector;
+mod vpc_dns_hostnames;
