@@ -3,6 +3,10 @@
 //! exactly a set of resources).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use super::run::{Kind, Ran};
+use crate::aws::{Aws, AwsError};
 
 /// What changes `current` tags into `wanted`: the keys to remove, then the
 /// tags to add or overwrite. Removal comes first, because IAM tag keys are
@@ -60,6 +64,88 @@ pub fn cluster_tag_moves(
         .cloned()
         .collect();
     (untag, tag)
+}
+
+/// Moving a cluster tag from one set of EC2 resources to another, as a kind
+/// of the one runner ([`super::run`]); destroy is the move to no resources.
+pub struct ClusterTagging<'a> {
+    pub aws: &'a Aws,
+    pub cluster_id: &'a str,
+    pub key: String,
+    pub value: &'a str,
+    /// The resources that carry the tag now, as far as the state knows.
+    pub prior: BTreeSet<String>,
+    /// The resources that should carry it.
+    pub desired: BTreeSet<String>,
+}
+
+/// One call on a set of EC2 resources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClusterTagStep {
+    Untag(Vec<String>),
+    Tag(Vec<String>),
+}
+
+impl fmt::Display for ClusterTagStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClusterTagStep::Untag(_) => f.write_str("untagging EC2 resources for cluster"),
+            ClusterTagStep::Tag(_) => f.write_str("tagging EC2 resources for cluster"),
+        }
+    }
+}
+
+impl ClusterTagStep {
+    /// The resources a step untagged.
+    pub fn untagged(&self) -> &[String] {
+        match self {
+            ClusterTagStep::Untag(ids) => ids,
+            ClusterTagStep::Tag(_) => &[],
+        }
+    }
+}
+
+impl Kind for ClusterTagging<'_> {
+    type Step = ClusterTagStep;
+    /// The value of the key on each resource of `prior` and `desired` that carries it.
+    type Observed = BTreeMap<String, String>;
+
+    fn subject(&self) -> &str {
+        self.cluster_id
+    }
+
+    fn steps(&self, carried: Option<&BTreeMap<String, String>>) -> Vec<ClusterTagStep> {
+        let none = BTreeMap::new();
+        let carried = carried.unwrap_or(&none);
+        let (untag, tag) = cluster_tag_moves(&self.prior, &self.desired, self.value, carried);
+        let untag = (!untag.is_empty()).then_some(ClusterTagStep::Untag(untag));
+        let tag = (!tag.is_empty()).then_some(ClusterTagStep::Tag(tag));
+        untag.into_iter().chain(tag).collect()
+    }
+
+    async fn run(&self, step: &ClusterTagStep) -> Result<Ran, AwsError> {
+        match step {
+            ClusterTagStep::Untag(ids) => self.aws.ec2_untag(ids, &self.key).await?,
+            ClusterTagStep::Tag(ids) => self.aws.ec2_tag(ids, &self.key, self.value).await?,
+        }
+        Ok(Ran::Done)
+    }
+
+    async fn observe(&self) -> Result<Option<BTreeMap<String, String>>, AwsError> {
+        let all: Vec<String> = self.prior.union(&self.desired).cloned().collect();
+        let tags = self
+            .aws
+            .ec2_resources_with_tag(&self.key, None, Some(&all))
+            .await?;
+        Ok(Some(
+            tags.into_iter().map(|t| (t.resource_id, t.value)).collect(),
+        ))
+    }
+
+    /// The state follows from the steps done: nothing to look at.
+    fn observe_after_failure(&self, _step: &ClusterTagStep) -> bool {
+        false
+    }
 }
 
 /// When cluster-tag checks run: at plan a problem the plan does not add is

@@ -15,10 +15,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
 
 use crate::aws::Aws;
 use crate::clients::Clients;
-use crate::engine::tags::{Phase, cluster_tag_moves, import_split};
+use crate::engine::run::{Kind, converge};
+use crate::engine::tags::{ClusterTagging, Phase, import_split};
 use crate::kubernetes::{check_cluster_id, cluster_tag_key};
 use crate::resources::common::report;
 use crate::tfplugin::{
@@ -80,6 +82,18 @@ impl Tagging {
         }
     }
 
+    /// The runner's kind that moves the key from `prior`'s resources to these.
+    fn moving_from<'a>(&'a self, aws: &'a Aws, prior: &Tagging) -> ClusterTagging<'a> {
+        ClusterTagging {
+            aws,
+            cluster_id: &self.cluster_id,
+            key: self.key(),
+            value: &self.ownership,
+            prior: prior.ids(),
+            desired: self.ids(),
+        }
+    }
+
     /// Which of its resources exist (a terminated instance does not).
     async fn existing(&self, aws: &Aws) -> Result<BTreeSet<String>, crate::aws::AwsError> {
         let list = |ids: &BTreeSet<String>| ids.iter().cloned().collect::<Vec<_>>();
@@ -115,58 +129,45 @@ impl Tagging {
 
 /// Brings AWS from `prior_state` (null on create) to `planned`; returns the
 /// new state, or on failure the state of what was done.
-async fn apply(aws: &Aws, prior_state: &Value, planned: &Value, diags: &mut Diagnostics) -> Value {
+async fn apply(
+    aws: &Aws,
+    (prior_state, planned): (&Value, &Value),
+    cancel: &CancellationToken,
+    diags: &mut Diagnostics,
+) -> Value {
     let prior = Tagging::from_value(prior_state);
     let desired = Tagging::from_value(planned);
     check_before_write(aws, &desired, &prior, Phase::Apply, diags).await;
     if diags.has_errors() {
         return prior_state.clone();
     }
-    let key = desired.key();
-    let cluster = &desired.cluster_id;
-    let (prior_ids, desired_ids) = (prior.ids(), desired.ids());
-    let all: Vec<String> = prior_ids.union(&desired_ids).cloned().collect();
-    let carried: BTreeMap<String, String> =
-        match aws.ec2_resources_with_tag(&key, None, Some(&all)).await {
-            Ok(tags) => tags.into_iter().map(|t| (t.resource_id, t.value)).collect(),
-            Err(e) => {
-                report(
-                    diags,
-                    format!("tagging EC2 resources for cluster (`{cluster}`)"),
-                    &e,
-                );
-                return prior_state.clone();
-            }
-        };
-    let (untag, tag) = cluster_tag_moves(&prior_ids, &desired_ids, &desired.ownership, &carried);
-    if !untag.is_empty()
-        && let Err(e) = aws.ec2_untag(&untag, &key).await
-    {
-        report(
-            diags,
-            format!("untagging EC2 resources for cluster (`{cluster}`)"),
-            &e,
-        );
-        return prior_state.clone();
-    }
-    if !tag.is_empty()
-        && let Err(e) = aws.ec2_tag(&tag, &key, &desired.ownership).await
-    {
-        report(
-            diags,
-            format!("tagging EC2 resources for cluster (`{cluster}`)"),
-            &e,
-        );
-        // What was done: the removals. The next plan shows the rest again.
-        if prior_state.is_null() {
-            return Value::Null;
+    let kind = desired.moving_from(aws, &prior);
+    let carried = match kind.observe().await {
+        Ok(carried) => carried,
+        Err(e) => {
+            let summary = format!("tagging EC2 resources for cluster (`{}`)", kind.cluster_id);
+            report(diags, summary, &e);
+            return prior_state.clone();
         }
-        let untagged: BTreeSet<&str> = untag.iter().map(String::as_str).collect();
-        return prior
-            .retain(|id| !untagged.contains(id))
-            .to_value(prior_state);
+    };
+    let failure = match converge(&kind, carried.as_ref(), Some(cancel)).await {
+        Ok(_) => return desired.to_value(planned),
+        Err(failure) => failure,
+    };
+    report(diags, failure.summary, &failure.error);
+    // What was done: the removals. The next plan shows the rest again.
+    if prior_state.is_null() {
+        return Value::Null;
     }
-    desired.to_value(planned)
+    let untagged: BTreeSet<&str> = failure
+        .done
+        .iter()
+        .flat_map(|step| step.untagged())
+        .map(String::as_str)
+        .collect();
+    prior
+        .retain(|id| !untagged.contains(id))
+        .to_value(prior_state)
 }
 
 #[async_trait]
@@ -279,13 +280,8 @@ impl Resource<Clients> for ClusterTags {
     }
 
     async fn create(&self, req: CreateRequest<'_, Clients>, resp: &mut CreateResponse) {
-        resp.state = apply(
-            &req.client.aws,
-            &Value::Null,
-            req.planned,
-            &mut resp.diagnostics,
-        )
-        .await;
+        let states = (&Value::Null, req.planned);
+        resp.state = apply(&req.client.aws, states, req.cancel, &mut resp.diagnostics).await;
     }
 
     async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
@@ -336,36 +332,31 @@ impl Resource<Clients> for ClusterTags {
     }
 
     async fn update(&self, req: UpdateRequest<'_, Clients>, resp: &mut UpdateResponse) {
-        resp.state = apply(
-            &req.client.aws,
-            req.prior,
-            req.planned,
-            &mut resp.diagnostics,
-        )
-        .await;
+        let states = (req.prior, req.planned);
+        resp.state = apply(&req.client.aws, states, req.cancel, &mut resp.diagnostics).await;
     }
 
     async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
         let current = Tagging::from_value(req.prior);
-        let ids: Vec<String> = current.ids().into_iter().collect();
-        if ids.is_empty() {
+        if current.ids().is_empty() {
             return;
         }
-        let aws = &req.client.aws;
-        let key = current.key();
-        let summary = format!(
-            "untagging EC2 resources for cluster (`{}`)",
-            current.cluster_id
-        );
-        // Only where the key still is: a resource deleted meanwhile is done.
-        let carrying: Vec<String> = match aws.ec2_resources_with_tag(&key, None, Some(&ids)).await {
-            Ok(tags) => tags.into_iter().map(|t| t.resource_id).collect(),
-            Err(e) => return report(&mut resp.diagnostics, summary, &e),
+        // The move to no resources: only where the key still is (a resource
+        // deleted meanwhile is done).
+        let none = current.retain(|_| false);
+        let kind = none.moving_from(&req.client.aws, &current);
+        let carried = match kind.observe().await {
+            Ok(carried) => carried,
+            Err(e) => {
+                let summary = format!(
+                    "untagging EC2 resources for cluster (`{}`)",
+                    kind.cluster_id
+                );
+                return report(&mut resp.diagnostics, summary, &e);
+            }
         };
-        if !carrying.is_empty()
-            && let Err(e) = aws.ec2_untag(&carrying, &key).await
-        {
-            report(&mut resp.diagnostics, summary, &e);
+        if let Err(failure) = converge(&kind, carried.as_ref(), None).await {
+            report(&mut resp.diagnostics, failure.summary, &failure.error);
         }
     }
 
