@@ -4,7 +4,11 @@
 //! destroy empties the policy in the order IAM requires.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
+use tokio_util::sync::CancellationToken;
+
+use super::run::{self, Failure, Kind, Ran};
 use super::tags::tag_steps;
 use crate::aws::{Aws, AwsError, IamObject, MAX_POLICY_VERSIONS, PolicyVersion};
 
@@ -26,6 +30,18 @@ pub enum PolicyStep {
     AttachUser(String),
     Untag(Vec<String>),
     Tag(BTreeMap<String, String>),
+}
+
+impl std::fmt::Display for PolicyStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PolicyStep::NewDefaultVersion => f.write_str("creating IAM policy version"),
+            PolicyStep::DetachUser(user) => write!(f, "detaching IAM policy from user (`{user}`)"),
+            PolicyStep::AttachUser(user) => write!(f, "attaching IAM policy to user (`{user}`)"),
+            PolicyStep::Untag(_) => f.write_str("untagging IAM policy"),
+            PolicyStep::Tag(_) => f.write_str("tagging IAM policy"),
+        }
+    }
 }
 
 impl PolicyStep {
@@ -78,38 +94,91 @@ pub fn version_to_prune(versions: &[PolicyVersion]) -> Option<&PolicyVersion> {
         .min_by_key(|v| v.number())
 }
 
-/// What an update did: the new default version, if one was made, the steps
-/// done, and the one that failed.
-#[derive(Debug, Default)]
-pub struct Updated {
-    pub new_version: Option<String>,
-    pub done: Vec<PolicyStep>,
-    pub failed: Option<(PolicyStep, AwsError)>,
+/// An update of the policy `arn` from `prior` to `wanted`, as a kind of the
+/// one runner ([`super::run`]). It does not look at AWS: what the update
+/// leaves follows from the steps done and not done.
+pub struct PolicyUpdate<'a> {
+    pub aws: &'a Aws,
+    pub arn: &'a str,
+    pub name: &'a str,
+    pub prior: &'a PolicyModel,
+    pub wanted: &'a PolicyModel,
+    /// The default version the update made, once made.
+    pub new_version: Mutex<Option<String>>,
 }
 
-/// Runs the steps from `prior` to `wanted` on the policy `arn`, stopping at
-/// the first failure.
-pub async fn update(aws: &Aws, arn: &str, prior: &PolicyModel, wanted: &PolicyModel) -> Updated {
-    let mut updated = Updated::default();
-    for step in update_steps(prior, wanted) {
-        let result = match &step {
-            PolicyStep::NewDefaultVersion => new_default_version(aws, arn, &wanted.document)
-                .await
-                .map(|version| updated.new_version = Some(version)),
-            PolicyStep::DetachUser(user) => aws.detach_user_policy(user, arn).await,
-            PolicyStep::AttachUser(user) => aws.attach_user_policy(user, arn).await,
-            PolicyStep::Untag(keys) => aws.untag_iam(IamObject::Policy(arn), keys).await,
-            PolicyStep::Tag(tags) => aws.tag_iam(IamObject::Policy(arn), tags).await,
-        };
-        match result {
-            Ok(()) => updated.done.push(step),
-            Err(e) => {
-                updated.failed = Some((step, e));
-                break;
-            }
+impl<'a> PolicyUpdate<'a> {
+    pub fn new(
+        aws: &'a Aws,
+        (arn, name): (&'a str, &'a str),
+        prior: &'a PolicyModel,
+        wanted: &'a PolicyModel,
+    ) -> Self {
+        PolicyUpdate {
+            aws,
+            arn,
+            name,
+            prior,
+            wanted,
+            new_version: Mutex::new(None),
         }
     }
-    updated
+
+    /// The default version the update made, if it made one.
+    pub fn new_version(&self) -> Option<String> {
+        self.new_version.lock().ok()?.clone()
+    }
+}
+
+impl Kind for PolicyUpdate<'_> {
+    type Step = PolicyStep;
+    type Observed = ();
+
+    fn subject(&self) -> &str {
+        self.name
+    }
+
+    fn steps(&self, _: Option<&()>) -> Vec<PolicyStep> {
+        update_steps(self.prior, self.wanted)
+    }
+
+    async fn run(&self, step: &PolicyStep) -> Result<Ran, AwsError> {
+        let (aws, arn) = (self.aws, self.arn);
+        match step {
+            PolicyStep::NewDefaultVersion => {
+                let version = new_default_version(aws, arn, &self.wanted.document).await?;
+                if let Ok(mut made) = self.new_version.lock() {
+                    *made = Some(version);
+                }
+            }
+            PolicyStep::DetachUser(user) => aws.detach_user_policy(user, arn).await?,
+            PolicyStep::AttachUser(user) => aws.attach_user_policy(user, arn).await?,
+            PolicyStep::Untag(keys) => aws.untag_iam(IamObject::Policy(arn), keys).await?,
+            PolicyStep::Tag(tags) => aws.tag_iam(IamObject::Policy(arn), tags).await?,
+        }
+        Ok(Ran::Done)
+    }
+
+    /// Nothing to look at (see the type's comment).
+    async fn observe(&self) -> Result<Option<()>, AwsError> {
+        Ok(Some(()))
+    }
+
+    fn observe_after_failure(&self, _: &PolicyStep) -> bool {
+        false
+    }
+
+    fn summary(&self, step: &PolicyStep) -> String {
+        step.summary(self.name)
+    }
+}
+
+/// Runs the update, stopping at the first failure.
+pub async fn update(
+    update: &PolicyUpdate<'_>,
+    cancel: Option<&CancellationToken>,
+) -> Result<Vec<PolicyStep>, Failure<PolicyStep, ()>> {
+    run::converge(update, None, cancel).await
 }
 
 async fn new_default_version(aws: &Aws, arn: &str, document: &str) -> Result<String, AwsError> {

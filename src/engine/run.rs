@@ -68,8 +68,8 @@ impl<O> Left<O> {
     }
 }
 
-/// A run that stopped: which step, why, what was done before it, and what
-/// AWS holds now.
+/// A run that stopped: which step, why, what was done before it, what was
+/// not, and what AWS holds now.
 #[derive(Debug)]
 pub struct Failure<S, O> {
     /// The failed step's summary, for the diagnostic.
@@ -79,6 +79,9 @@ pub struct Failure<S, O> {
     /// or when planning again failed to read AWS).
     pub step: Option<S>,
     pub done: Vec<S>,
+    /// The steps planned and not done: the failed one (or the one not
+    /// started) and those after it.
+    pub not_done: Vec<S>,
     pub left: Left<O>,
 }
 
@@ -92,9 +95,20 @@ pub async fn converge<K: Kind>(
     let mut steps = kind.steps(observed).into_iter();
     let mut done = Vec::new();
     while let Some(step) = steps.next() {
+        let not_done = |step: &K::Step, rest: std::vec::IntoIter<K::Step>| {
+            std::iter::once(step.clone())
+                .chain(rest)
+                .collect::<Vec<_>>()
+        };
         if cancel.is_some_and(CancellationToken::is_cancelled) {
             let summary = format!("stopping at Terraform's request (`{}`)", kind.subject());
-            return Err(stopped(kind, summary, AwsError::cancelled(), None, done).await);
+            let ended = Ended {
+                summary,
+                error: AwsError::cancelled(),
+                step: None,
+                not_done: not_done(&step, steps),
+            };
+            return Err(stopped(kind, ended, done).await);
         }
         match kind.run(&step).await {
             Ok(Ran::Done) => done.push(step),
@@ -109,6 +123,7 @@ pub async fn converge<K: Kind>(
                             error,
                             step: None,
                             done,
+                            not_done: steps.collect(),
                             left: Left::Unread,
                         });
                     }
@@ -118,26 +133,38 @@ pub async fn converge<K: Kind>(
                 return Err(Failure {
                     summary: kind.summary(&step),
                     error,
+                    not_done: not_done(&step, steps),
                     step: Some(step),
                     done,
                     left: Left::Gone,
                 });
             }
             Err(error) => {
-                let summary = kind.summary(&step);
-                return Err(stopped(kind, summary, error, Some(step), done).await);
+                let ended = Ended {
+                    summary: kind.summary(&step),
+                    error,
+                    not_done: not_done(&step, steps),
+                    step: Some(step),
+                };
+                return Err(stopped(kind, ended, done).await);
             }
         }
     }
     Ok(done)
 }
 
+/// How a run ended early, before the look at AWS.
+struct Ended<S> {
+    summary: String,
+    error: AwsError,
+    step: Option<S>,
+    not_done: Vec<S>,
+}
+
 /// The failure, with a look at what AWS holds.
 async fn stopped<K: Kind>(
     kind: &K,
-    summary: String,
-    error: AwsError,
-    step: Option<K::Step>,
+    ended: Ended<K::Step>,
     done: Vec<K::Step>,
 ) -> Failure<K::Step, K::Observed> {
     let left = match kind.observe().await {
@@ -146,10 +173,11 @@ async fn stopped<K: Kind>(
         Err(_) => Left::Unread,
     };
     Failure {
-        summary,
-        error,
-        step,
+        summary: ended.summary,
+        error: ended.error,
+        step: ended.step,
         done,
+        not_done: ended.not_done,
         left,
     }
 }

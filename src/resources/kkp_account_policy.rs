@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use crate::arn::{Arn, IamKind, is_account_id};
 use crate::aws::AwsError;
 use crate::clients::Clients;
-use crate::engine::managed_policy::{self, PolicyModel, PolicyStep};
+use crate::engine::managed_policy::{self, PolicyModel, PolicyStep, PolicyUpdate};
 use crate::policy::documents::kkp::{
     SECURITY_CONSIDERATIONS, kkp_account_document, kkp_version_of,
 };
@@ -243,10 +243,11 @@ impl Resource<Clients> for KkpAccountPolicy {
                 user: None,
                 ..wanted.clone()
             };
-            let updated = managed_policy::update(aws, &policy.arn, &attached, &wanted).await;
-            if let Some((step, e)) = updated.failed {
+            let update = PolicyUpdate::new(aws, (&policy.arn, &name), &attached, &wanted);
+            if let Err(failure) = managed_policy::update(&update, Some(req.cancel)).await {
                 state.set("user_name", Value::Null);
-                attach_failed(diags, &name, &step, user, &e);
+                let step = failure.step.unwrap_or(PolicyStep::AttachUser(user.clone()));
+                attach_failed(diags, &name, &step, user, &failure.error);
             }
         }
         resp.state = state;
@@ -332,17 +333,20 @@ impl Resource<Clients> for KkpAccountPolicy {
             ..model(prior, &clients.default_tags)
         };
         let wanted = model(planned, &clients.default_tags);
-        let updated = managed_policy::update(aws, arn, &before, &wanted).await;
+        let update = PolicyUpdate::new(aws, (arn, name), &before, &wanted);
+        let failure = managed_policy::update(&update, Some(req.cancel))
+            .await
+            .err();
         // Start from the plan and put back the prior value of what was not done.
         let mut state = planned.clone();
-        if let Some(version) = &updated.new_version {
+        if let Some(version) = update.new_version() {
             state.set("default_version_id", Value::string(version));
         }
-        let not_done = |step: &PolicyStep| !updated.done.contains(step);
-        for step in managed_policy::update_steps(&before, &wanted) {
-            if !not_done(&step) {
-                continue;
-            }
+        let (done, not_done) = match &failure {
+            Some(failure) => (&failure.done[..], &failure.not_done[..]),
+            None => (&[][..], &[][..]),
+        };
+        for step in not_done {
             let attrs: &[&str] = match step {
                 PolicyStep::NewDefaultVersion => {
                     &["policy", "account_id", "kkp_version", "default_version_id"]
@@ -355,15 +359,17 @@ impl Resource<Clients> for KkpAccountPolicy {
             }
             // An attach that failed after the detach: attached to no one.
             if matches!(step, PolicyStep::AttachUser(_))
-                && updated
-                    .done
-                    .iter()
-                    .any(|s| matches!(s, PolicyStep::DetachUser(_)))
+                && done.iter().any(|s| matches!(s, PolicyStep::DetachUser(_)))
             {
                 state.set("user_name", Value::Null);
             }
         }
-        if let Some((step, e)) = &updated.failed {
+        let Some(failure) = &failure else {
+            resp.state = state;
+            return;
+        };
+        let e = &failure.error;
+        if let Some(step) = &failure.step {
             // The calls on the policy itself find no policy: deleted since
             // the plan. Terraform keeps the prior state; the next plan, after
             // a refresh, creates it anew.
@@ -382,8 +388,10 @@ impl Resource<Clients> for KkpAccountPolicy {
             }
             match step {
                 PolicyStep::AttachUser(user) => attach_failed(diags, name, step, user, e),
-                _ => report(diags, step.summary(name), e),
+                _ => report(diags, &failure.summary, e),
             }
+        } else {
+            report(diags, &failure.summary, e);
         }
         resp.state = state;
     }

@@ -116,12 +116,13 @@ fn the_steps_run_in_order_until_aws_holds_what_is_wanted() {
 
 #[test]
 fn a_failure_names_the_step_and_says_what_was_done_and_what_exists() {
-    let mut words = Words::new(&["a", "b"], None);
+    let mut words = Words::new(&["a", "b", "c"], None);
     words.refuse = Some(Step::Add("b"));
     let failure = block_on(converge(&words, None, None)).unwrap_err();
     assert_eq!(failure.summary, "adding `b` to the set (`words`)");
     assert_eq!(failure.step, Some(Step::Add("b")));
     assert_eq!(failure.done, vec![Step::Create, Step::Add("a")]);
+    assert_eq!(failure.not_done, vec![Step::Add("b"), Step::Add("c")]);
     assert_eq!(failure.left, Left::Exists(["a"].into()));
     // Nothing after the failed step ran.
     assert_eq!(words.calls.lock().unwrap().len(), 3);
@@ -167,6 +168,7 @@ fn a_stop_request_ends_the_run_before_the_next_step() {
     );
     assert_eq!(failure.step, None);
     assert!(failure.done.is_empty());
+    assert_eq!(failure.not_done, vec![Step::Add("a"), Step::Add("b")]);
     assert!(words.calls.lock().unwrap().is_empty());
     assert_eq!(failure.left, Left::Exists(BTreeSet::new()));
 }
