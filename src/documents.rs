@@ -113,4 +113,43 @@ mod tests {
             }
         }
     }
+
+    /// Every preset the data source and the function serve, in every
+    /// partition, passes the checks the provider makes of policies users
+    /// write (`policy::check`), as the kind of document it is.
+    #[test]
+    fn every_rendered_document_passes_the_policy_checks() {
+        use crate::policy::check::{Kind, check};
+        for partition in ["aws", "aws-cn", "aws-us-gov"] {
+            let oidc = crate::arn::OidcProviderArn::for_issuer(
+                partition,
+                ACCOUNT,
+                "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE",
+            )
+            .unwrap();
+            let args = PresetArgs {
+                account_id: Some(ACCOUNT),
+                oidc_provider_arn: Some(&oidc),
+                namespace: Some("torque"),
+                service_account: Some("runner"),
+                ..PresetArgs::new(partition)
+            };
+            for preset in Preset::ALL {
+                let json = render(*preset, &args).unwrap().document.to_canonical_json();
+                let kind = if json.contains("\"Principal\"") {
+                    Kind::Trust
+                } else {
+                    Kind::Managed
+                };
+                let problems: Vec<String> =
+                    check(&json, kind).iter().map(|p| p.to_string()).collect();
+                assert_eq!(
+                    problems,
+                    Vec::<String>::new(),
+                    "{} in {partition}",
+                    preset.name()
+                );
+            }
+        }
+    }
 }

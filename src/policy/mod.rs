@@ -1,7 +1,10 @@
 //! Pure IAM policy logic: the document model, canonical JSON, semantic
 //! equivalence, IAM's size and count limits, the published documents as
-//! versioned data, and the presets users ask for by name.
+//! versioned data, the presets users ask for by name, and the checks of
+//! documents users write (IAM's grammar, and the catalogue of IAM actions).
 
+pub mod catalogue;
+pub mod check;
 pub mod document;
 pub mod documents;
 pub mod limits;
@@ -11,8 +14,7 @@ mod test_seeds;
 
 pub use document::{
     Condition, Document, Effect, POLICY_VERSION, PolicyError, Principal, Statement, canonical_json,
-    check_identity_policy, equivalent, federated_principals, from_iam, trusts_federated,
-    web_identity_subject,
+    equivalent, federated_principals, from_iam, trusts_federated, web_identity_subject,
 };
 pub use documents::{CloudProvider, NodeRole, Published, Source, Version};
 pub use presets::{Preset, PresetArgs, PresetError, Rendered};

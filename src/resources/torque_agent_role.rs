@@ -10,7 +10,7 @@ use crate::aws::{Aws, ObservedRole};
 use crate::kubernetes::{
     ROLE_ARN_ANNOTATION, check_namespace, check_service_account, service_account_manifest,
 };
-use crate::policy::{check_identity_policy, presets, web_identity_subject};
+use crate::policy::{presets, web_identity_subject};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
 use crate::validate::{check_attr, check_value};
 
@@ -51,7 +51,7 @@ impl RoleKind for TorqueAgentRole {
             .default(Value::string_list(Vec::<String>::new())),
             Attribute::optional_string(
                 "policy",
-                "An inline IAM policy (JSON) for the role, e.g. from `jsonencode(...)`. The role has exactly this inline policy (`TorqueAgentPolicy`), or none when unset.",
+                "An inline IAM policy (JSON) for the role, e.g. from `jsonencode(...)`. The role has exactly this inline policy (`TorqueAgentPolicy`), or none when unset. It is checked before anything is created: against IAM's policy grammar at `terraform validate`, and at plan against the provider's catalogue of IAM actions and condition keys, as the provider's `policy_checks` setting says (see the guide \"Policy checks at plan\").",
             ),
             Attribute::computed_string(
                 "service_account_manifest",
@@ -69,10 +69,6 @@ impl RoleKind for TorqueAgentRole {
         validate_oidc_provider_arn(config, diags);
         check_attr(config, "namespace", diags, check_namespace);
         check_attr(config, "service_account", diags, check_service_account);
-        check_attr(config, "policy", diags, |p| {
-            check_identity_policy(p)
-                .map_err(|e| format!("`policy` must be an IAM policy document: {e}"))
-        });
         if let Some(arns) = config.get("policy_arns").as_list() {
             for (i, arn) in arns.iter().enumerate() {
                 let path = AttributePath::root("policy_arns");

@@ -15,6 +15,7 @@ use crate::aws::AwsError;
 use crate::aws::{Aws, ObservedRole, Profiles};
 use crate::clients::Clients;
 use crate::engine;
+use crate::policy::check::Kind;
 use crate::policy::limits::Measure;
 use crate::resources::common::naming::{iam_name_error, unique_name};
 use crate::resources::common::{limits, ownership_mark, plan_tags_all, report, tags_for_import};
@@ -23,6 +24,7 @@ use crate::tfplugin::{
     Diagnostics, ImportRequest, ImportResponse, Mode, PlanRequest, PlanResponse, ReadRequest,
     ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse, Value,
 };
+use crate::validate::{Stage, check_policy};
 
 /// One platform's role: its attributes and documents.
 pub trait RoleKind: Send + Sync + 'static {
@@ -114,6 +116,14 @@ impl<K: RoleKind> RoleResource<K> {
             .attributes()
             .iter()
             .any(|a| a.name == "policy" && a.mode == Mode::Computed)
+    }
+
+    /// Checks the `policy` the user writes (see [`check_policy`]); true
+    /// when it has no error. Kinds that compute `policy` render documents
+    /// whose checks are unit tests.
+    fn check_user_policy(&self, input: &Value, stage: Stage, diags: &mut Diagnostics) -> bool {
+        self.computes_policy()
+            || check_policy("policy", input.get("policy"), Kind::Inline, stage, diags)
     }
 
     /// The state for what AWS holds of the role.
@@ -224,6 +234,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_common(config, diags);
         self.0.validate(config, diags);
+        self.check_user_policy(config, Stage::Validate, diags);
     }
 
     fn upgrade_state(
@@ -257,7 +268,9 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             resp.planned.set("arn", arn);
         }
         plan_tags_all(resp, req.config, &clients.default_tags);
+        let checks = Stage::Plan(clients.policy_checks);
         if !check_partitions(req.config, K::MANAGED_POLICIES, aws, &mut resp.diagnostics)
+            || !self.check_user_policy(req.config, checks, &mut resp.diagnostics)
             || !self.plan_documents(aws, &req, resp)
         {
             return;
@@ -276,7 +289,9 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             None => unique_name(planned.get_str("name_prefix").unwrap_or(K::NAME_PREFIX)),
         };
         // What was unknown at plan is known now: create nothing IAM would refuse.
-        if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
+        if !self.check_user_policy(planned, Stage::Apply(clients.policy_checks), diags)
+            || !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await
+        {
             return;
         }
         match aws.get_role_only(&name).await {
@@ -334,7 +349,9 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let aws = &clients.aws;
         let diags = &mut resp.diagnostics;
         let name = planned.get_str("name").unwrap_or_default().to_string();
-        if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
+        if !self.check_user_policy(planned, Stage::Apply(clients.policy_checks), diags)
+            || !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await
+        {
             return;
         }
         let observed = match aws.get_role_observing(&name, self.profiles()).await {
