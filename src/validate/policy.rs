@@ -18,12 +18,10 @@ use crate::tfplugin::{AttributePath, Diagnostics, Value};
 pub enum Stage {
     /// `ValidateResourceConfig`: only what IAM refuses.
     Validate,
-    /// Plan, under the provider's setting.
+    /// Plan, under the provider's setting. Terraform plans a resource again
+    /// during apply once the values it waited for are known, so a policy
+    /// known only at apply is checked then, before anything is created.
     Plan(PolicyChecks),
-    /// Apply, before anything is written: the plan's checks for a value that
-    /// was unknown then, reporting only errors (a known value's warnings
-    /// were shown at plan).
-    Apply(PolicyChecks),
 }
 
 /// Checks the policy document (JSON) in `value` of kind `kind` at `path`,
@@ -42,20 +40,14 @@ pub fn check_policy(
     let attribute = path.to_string();
     let (problems, setting) = match stage {
         Stage::Validate => (check_grammar(text, kind), PolicyChecks::Off),
-        Stage::Plan(PolicyChecks::Off) | Stage::Apply(PolicyChecks::Off) => {
-            (check_grammar(text, kind), PolicyChecks::Off)
-        }
-        Stage::Plan(setting) | Stage::Apply(setting) => (check(text, kind), setting),
+        Stage::Plan(PolicyChecks::Off) => (check_grammar(text, kind), PolicyChecks::Off),
+        Stage::Plan(setting) => (check(text, kind), setting),
     };
-    let apply = matches!(stage, Stage::Apply(_));
     let mut ok = true;
     for problem in &problems {
         let Some(severity) = setting.severity(problem.finding()) else {
             continue;
         };
-        if apply && severity == Severity::Warning {
-            continue;
-        }
         let summary = problem.rule.summary(&attribute);
         let detail = detail(problem, setting, severity);
         match severity {

@@ -289,9 +289,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             None => unique_name(planned.get_str("name_prefix").unwrap_or(K::NAME_PREFIX)),
         };
         // What was unknown at plan is known now: create nothing IAM would refuse.
-        if !self.check_user_policy(planned, Stage::Apply(clients.policy_checks), diags)
-            || !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await
-        {
+        if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
             return;
         }
         match aws.get_role_only(&name).await {
@@ -349,9 +347,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let aws = &clients.aws;
         let diags = &mut resp.diagnostics;
         let name = planned.get_str("name").unwrap_or_default().to_string();
-        if !self.check_user_policy(planned, Stage::Apply(clients.policy_checks), diags)
-            || !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await
-        {
+        if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
             return;
         }
         let observed = match aws.get_role_observing(&name, self.profiles()).await {
