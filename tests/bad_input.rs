@@ -129,6 +129,8 @@ fn validate_cases() -> Vec<Case> {
         case(TORQUE, "policy", policy(r#"{ Statement = "x" }"#), "`Statement` must be an object or a list of objects"),
         case(TORQUE, "policy", policy(r#"{ Statement = [{ Effect = "Permit", Action = "s3:*", Resource = "*" }] }"#), "`Effect` must be `Allow` or `Deny`"),
         case(TORQUE, "policy", policy(r#"{ Statement = [{ Effect = "Allow", Resource = "*" }] }"#), "the statement has no `Action` (or `NotAction`)"),
+        case(TORQUE, "policy", policy(r#"{ Version = "2012-10-18", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] }"#), "`Version` must be `2012-10-17` (or the older `2008-10-17`); got `2012-10-18`"),
+        case(TORQUE, "policy", policy(r#"{ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "*" }] }"#), "`Statement[0]`: an identity policy takes no `Principal`"),
         case(TORQUE, "policy_arns", r#"policy_arns = ["arn:aws:iam::123456789012:role/x"]"#, "must be the ARN of a managed IAM policy"),
         case(TORQUE, "policy_arns", r#"policy_arns = ["AdministratorAccess"]"#, "must be the ARN of a managed IAM policy"),
         // clusteriam_eks_connector_agent_role
@@ -199,6 +201,7 @@ fn validate_cases() -> Vec<Case> {
         case(PROVIDER, "propagation_timeout", r#"propagation_timeout = "2 minutes""#, "is not a duration; write it like"),
         case(PROVIDER, "propagation_timeout", r#"propagation_timeout = "2h""#, "must be at most 1h"),
         case(PROVIDER, "max_retries", "max_retries = -1", "must be between 0 and 100; got -1"),
+        case(PROVIDER, "policy_checks", r#"policy_checks = "lenient""#, "`policy_checks` must be one of strict, warn, off; got `lenient`"),
         case(PROVIDER, "role_arn", "assume_role {\nrole_arn = \"arn:aws:iam::123456789012:user/terraform\"\n}", "is not an IAM role ARN"),
         case(PROVIDER, "role_arn", "assume_role {\nrole_arn = \"arn:aws-cn:sts::123456789012:role/terraform\"\n}", "is not an IAM role ARN"),
         case(PROVIDER, "duration", "assume_role {\nrole_arn = \"arn:aws:iam::123456789012:role/t\"\nduration = \"1m\"\n}", "between 15m and 12h"),

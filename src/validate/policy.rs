@@ -10,7 +10,9 @@
 //! Terraform before the plan, so nothing is reported twice.
 
 use crate::policy::catalogue::catalogue;
-use crate::policy::check::{Finding, Kind, PolicyChecks, Problem, Severity, check, check_grammar};
+use crate::policy::check::{
+    Finding, Kind, PolicyChecks, Problem, Rule, Severity, check, check_grammar,
+};
 use crate::tfplugin::{AttributePath, Diagnostics, Value};
 
 /// When a policy is checked.
@@ -74,19 +76,30 @@ fn detail(problem: &Problem, setting: PolicyChecks, severity: Severity) -> Strin
     };
     let remedy = match (problem.finding(), severity) {
         (Finding::Malformed, _) => {
-            "IAM would refuse the document (MalformedPolicyDocument) when it is applied.".to_string()
+            "IAM would refuse the document (MalformedPolicyDocument) when it is applied."
+                .to_string()
         }
         (Finding::Unknown, Severity::Error) if problem.rule.uses_catalogue() => format!(
             "IAM accepts a name it does not know, and the policy silently grants or denies nothing with it.{checked} If the name is newer than that, set `policy_checks = \"warn\"` in the provider block to plan with a warning instead (see the guide \"Policy checks at plan\")."
         ),
-        (Finding::Unknown, Severity::Error) => "IAM accepts it, but it matches nothing. To plan anyway, set `policy_checks = \"warn\"` in the provider block (see the guide \"Policy checks at plan\").".to_string(),
+        (Finding::Unknown, Severity::Error) => {
+            let why = match problem.rule {
+                Rule::ResourceArn => "IAM stores such a resource, but it matches nothing.",
+                Rule::Principal => {
+                    "IAM refuses a principal it cannot resolve when the trust policy is applied."
+                }
+                _ => "IAM documents its condition operators in that spelling only.",
+            };
+            format!(
+                "{why} To plan anyway, set `policy_checks = \"warn\"` in the provider block (see the guide \"Policy checks at plan\")."
+            )
+        }
         (_, Severity::Warning) if setting == PolicyChecks::Warn => {
             format!("Planned anyway because the provider's `policy_checks` is `\"warn\"`.{checked}")
         }
-        _ => format!(
-            "{}`policy_checks = \"off\"` in the provider block silences this.",
-            checked.trim_start().to_string() + if checked.is_empty() { "" } else { " " }
-        ),
+        _ => format!("{checked} `policy_checks = \"off\"` in the provider block silences this.")
+            .trim_start()
+            .to_string(),
     };
     let stop = if problem.message.ends_with(['.', '?']) {
         ""

@@ -102,7 +102,9 @@ pub fn check<'a>(document: &'a Value, kind: Kind, problems: &mut Vec<Problem>) -
             ),
         )),
     }
-    if kind == Kind::Managed && parsed.version != Some(VERSIONS[0]) {
+    // (A version that is neither was reported above.)
+    let old_or_missing = document.get("Version").is_none() || parsed.version == Some(VERSIONS[1]);
+    if kind == Kind::Managed && old_or_missing {
         problems.push(malformed(
             None,
             "a managed policy's `Version` must be `2012-10-17`".into(),
