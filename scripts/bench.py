@@ -1113,7 +1113,9 @@ def ten_thousand_character_policy():
         names = actions[prefix][i // 10 * 7 % len(actions[prefix])::11][:6]
         statement = json.dumps({
             "Sid": f"S{i}", "Effect": "Allow",
-            "Action": [f"{prefix}:{a}" for a in names] + [f"{prefix}:Describe*", f"{prefix}:List*"],
+            # Two wildcards, as users write them: starts of real actions.
+            "Action": [f"{prefix}:{a}" for a in names]
+                      + [f"{prefix}:{a[:4]}*" for a in actions[prefix][i % 97::97][:2]],
             "Resource": [f"arn:aws:{prefix}:eu-central-1:{ACCOUNT}:thing/${{aws:username}}/*"],
             "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-central-1"}},
         }, separators=(",", ":"))

@@ -14,7 +14,7 @@ pub fn closest<'a>(
         .into_iter()
         .filter(|c| c.len().abs_diff(target.len()) <= threshold)
         .filter_map(|c| {
-            let d = distance(target.as_bytes(), c.as_bytes());
+            let d = distance(target.as_bytes(), c.as_bytes(), threshold);
             (d <= threshold).then_some((d, c))
         })
         .collect();
@@ -23,8 +23,10 @@ pub fn closest<'a>(
     near.into_iter().take(limit).map(|(_, c)| c).collect()
 }
 
-/// Levenshtein distance between two byte strings, ASCII case ignored.
-fn distance(a: &[u8], b: &[u8]) -> usize {
+/// Levenshtein distance between two byte strings, ASCII case ignored; any
+/// distance over `limit` is given as `limit + 1` (a row whose every entry is
+/// over it cannot lead below it, so the work stops there).
+fn distance(a: &[u8], b: &[u8], limit: usize) -> usize {
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];
     for (i, x) in a.iter().enumerate() {
@@ -33,9 +35,12 @@ fn distance(a: &[u8], b: &[u8]) -> usize {
             let substitution = previous[j] + usize::from(!x.eq_ignore_ascii_case(y));
             current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
         }
+        if current.iter().all(|&d| d > limit) {
+            return limit + 1;
+        }
         std::mem::swap(&mut previous, &mut current);
     }
-    previous[b.len()]
+    previous[b.len()].min(limit + 1)
 }
 
 #[cfg(test)]
@@ -44,10 +49,12 @@ mod tests {
 
     #[test]
     fn distances() {
-        assert_eq!(distance(b"GetObjet", b"GetObject"), 1);
-        assert_eq!(distance(b"getobject", b"GetObject"), 0);
-        assert_eq!(distance(b"", b"abc"), 3);
-        assert_eq!(distance(b"kitten", b"sitting"), 3);
+        assert_eq!(distance(b"GetObjet", b"GetObject", 9), 1);
+        assert_eq!(distance(b"getobject", b"GetObject", 9), 0);
+        assert_eq!(distance(b"", b"abc", 9), 3);
+        assert_eq!(distance(b"kitten", b"sitting", 9), 3);
+        assert_eq!(distance(b"kitten", b"sitting", 1), 2);
+        assert_eq!(distance(b"DescribeInstances", b"ListBuckets", 3), 4);
     }
 
     #[test]
