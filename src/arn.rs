@@ -33,15 +33,36 @@ pub fn is_account_id(s: &str) -> bool {
 }
 
 /// Why `text` is not an IAM role ARN (`assume_role.role_arn`, a
-/// ServiceAccount's role), if it is not.
+/// ServiceAccount's role), if it is not: by IAM's own rules for the path
+/// (printable ASCII, no spaces) and the name (letters, digits and
+/// `+=,.@_-`), so that no role ARN can carry a newline or a space into a
+/// manifest or a log line.
 pub fn check_role_arn(text: &str) -> Result<(), String> {
-    let arn: Arn = text.parse().map_err(|e| format!("{e}"))?;
-    if arn.service != "iam" || !arn.resource.starts_with("role/") || !is_account_id(&arn.account) {
-        return Err(format!(
-            "`{text}` is not an IAM role ARN; expected arn:<partition>:iam::<12-digit account>:role/<name>"
-        ));
-    }
-    Ok(())
+    let not_a_role = || {
+        format!(
+            "`{}` is not an IAM role ARN; expected arn:<partition>:iam::<12-digit account>:role/<path><name>, \
+             where the path is printable ASCII without spaces and the name 1 to 64 letters, digits \
+             or `+=,.@_-`",
+            text.escape_debug()
+        )
+    };
+    // The input is escaped: it may hold a newline.
+    let arn: Arn = text
+        .parse()
+        .map_err(|e: ArnError| format!("`{}` {}", text.escape_debug(), e.problem))?;
+    let Some(path_and_name) = arn.resource.strip_prefix("role/") else {
+        return Err(not_a_role());
+    };
+    let (path, name) = match path_and_name.rsplit_once('/') {
+        Some((path, name)) => (format!("/{path}/"), name),
+        None => ("/".to_string(), path_and_name),
+    };
+    let valid = arn.service == "iam"
+        && arn.region.is_empty()
+        && is_account_id(&arn.account)
+        && crate::validate::is_iam_path(&path)
+        && crate::validate::is_iam_name(name, 64);
+    if valid { Ok(()) } else { Err(not_a_role()) }
 }
 
 /// Why a string is not the ARN that was expected.

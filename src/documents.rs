@@ -18,25 +18,93 @@ const PROVIDER_PERMISSIONS_PAGE: Source = Source {
 
 /// The document of `preset` for `args`, for the data source and the
 /// function alike.
-pub fn render(preset: Preset, args: &PresetArgs<'_>) -> Result<Rendered, PresetError> {
+pub fn render<'a>(preset: Preset, args: &PresetArgs<'a>) -> Result<Rendered, PresetError> {
     if preset != Preset::ProviderPermissions {
         return preset.build(args);
     }
     let account_id = preset.required("account_id", args.account_id)?;
     let types = parse_resource_types(args.resource_types.unwrap_or_default())
         .map_err(|message| PresetError::new(Some("resource_types"), message))?;
+    let given = |name: &'static str,
+                 value: Option<&'a str>|
+     -> Result<Option<&'a str>, PresetError> {
+        let value = value.filter(|v| !v.is_empty());
+        if let Some(v) = value {
+            check_parameter(name, v).map_err(|message| PresetError::new(Some(name), message))?;
+        }
+        Ok(value)
+    };
+    let policy_arns: Vec<&str> = given("policy_arns", args.policy_arns)?
+        .map(split_list)
+        .unwrap_or_default();
+    let scope = permissions::Scope {
+        iam_path: given("iam_path", args.iam_path)?,
+        iam_name_prefix: given("iam_name_prefix", args.iam_name_prefix)?,
+        permissions_boundary: given("permissions_boundary", args.permissions_boundary)?,
+        policy_arns: &policy_arns,
+    };
     Ok(Rendered {
-        document: permissions::policy(&types, args.partition, account_id),
+        document: permissions::scoped_policy(&types, args.partition, account_id, &scope),
         source: PROVIDER_PERMISSIONS_PAGE,
     })
+}
+
+/// The items of a comma-separated list, trimmed, empty ones left out.
+fn split_list(text: &str) -> Vec<&str> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Why `text` is not a managed policy's ARN (IAM wildcards allowed when
+/// `wildcards`), if it is not.
+fn check_policy_arn(parameter: &str, text: &str, wildcards: bool) -> Result<(), String> {
+    let arn: Option<crate::arn::Arn> = text.parse().ok();
+    let valid = arn.is_some_and(|arn| {
+        arn.service == "iam"
+            && arn.region.is_empty()
+            && arn.resource.starts_with("policy/")
+            && (wildcards || !text.contains(['*', '?']))
+            && text.bytes().all(|b| (0x21..=0x7e).contains(&b))
+    });
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{parameter}` must be a managed policy ARN (arn:<partition>:iam::<account or aws>:policy/<path><name>){}; got `{}`",
+            if wildcards {
+                ", IAM wildcards allowed"
+            } else {
+                ""
+            },
+            text.escape_debug()
+        ))
+    }
 }
 
 /// Why `value` is not a valid value of the preset parameter `parameter`, if
 /// it is not: `policy::presets::check_parameter`, and `resource_types`
 /// against the provider's own types.
 pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
+    use crate::validate::{is_iam_name, is_iam_path};
     match parameter {
         "resource_types" => parse_resource_types(value).map(|_| ()),
+        "iam_path" if is_iam_path(value) => Ok(()),
+        "iam_path" => Err(format!(
+            "`iam_path` must be an IAM path: `/`, or `/` and printable characters without spaces \
+             and `/`, at most 512 characters, e.g. `/kubernetes/`; got `{}`",
+            value.escape_debug()
+        )),
+        "iam_name_prefix" if is_iam_name(value, 32) => Ok(()),
+        "iam_name_prefix" => Err(format!(
+            "`iam_name_prefix` must be 1 to 32 letters, digits or `+=,.@_-`; got `{}`",
+            value.escape_debug()
+        )),
+        "permissions_boundary" => check_policy_arn(parameter, value, false),
+        "policy_arns" => split_list(value)
+            .into_iter()
+            .try_for_each(|arn| check_policy_arn(parameter, arn, true)),
         other => presets::check_parameter(other, value),
     }
 }
@@ -90,6 +158,60 @@ mod tests {
         assert!(err.to_string().contains("`aws_iam_role`"), "{err}");
         assert!(check_parameter("resource_types", "aws_iam_role").is_err());
         assert!(check_parameter("resource_types", "clusteriam_oidc_provider").is_ok());
+    }
+
+    #[test]
+    fn provider_permissions_takes_the_scope_of_the_configuration() {
+        let args = PresetArgs {
+            account_id: Some(ACCOUNT),
+            iam_path: Some("/kubernetes/"),
+            iam_name_prefix: Some("team-a-"),
+            permissions_boundary: Some("arn:aws:iam::111122223333:policy/boundary"),
+            policy_arns: Some(
+                "arn:aws:iam::aws:policy/ReadOnlyAccess, arn:aws:iam::111122223333:policy/torque-*",
+            ),
+            ..PresetArgs::new("aws")
+        };
+        let json = render(Preset::ProviderPermissions, &args)
+            .unwrap()
+            .document
+            .to_canonical_json();
+        for needle in [
+            r#""arn:aws:iam::111122223333:role/kubernetes/team-a-*""#,
+            r#""iam:PermissionsBoundary":"arn:aws:iam::111122223333:policy/boundary""#,
+            r#""arn:aws:iam::111122223333:policy/torque-*""#,
+        ] {
+            assert!(json.contains(needle), "{needle} in {json}");
+        }
+        for (parameter, bad) in [
+            ("iam_path", "kubernetes"),
+            ("iam_path", "/a b/"),
+            ("iam_name_prefix", "team a"),
+            ("permissions_boundary", "arn:aws:iam::111122223333:role/x"),
+            ("permissions_boundary", "arn:aws:iam::111122223333:policy/*"),
+            (
+                "policy_arns",
+                "arn:aws:iam::aws:policy/ReadOnlyAccess,AdministratorAccess",
+            ),
+        ] {
+            let error = check_parameter(parameter, bad).unwrap_err();
+            assert!(
+                error.starts_with(&format!("`{parameter}` must be")),
+                "{error}"
+            );
+            let with_bad = PresetArgs {
+                iam_path: (parameter == "iam_path").then_some(bad),
+                iam_name_prefix: (parameter == "iam_name_prefix").then_some(bad),
+                permissions_boundary: (parameter == "permissions_boundary").then_some(bad),
+                policy_arns: (parameter == "policy_arns").then_some(bad),
+                ..PresetArgs {
+                    account_id: Some(ACCOUNT),
+                    ..PresetArgs::new("aws")
+                }
+            };
+            let error = render(Preset::ProviderPermissions, &with_bad).unwrap_err();
+            assert_eq!(error.parameter, Some(parameter));
+        }
     }
 
     /// `provider_permissions` for every type, as `policy::limits` checks the

@@ -37,15 +37,17 @@ pub fn check_cluster_id(id: &str) -> Result<(), String> {
 
 /// Why `name` cannot be a namespace, if it cannot.
 pub fn check_namespace(name: &str) -> Result<(), String> {
-    let rule = "`namespace` must be a Kubernetes namespace name \
-                (lower-case letters, digits and '-', at most 63)";
+    let rule = "`namespace` must be a Kubernetes namespace name: Kubernetes checks \
+                namespace names as DNS-1123 labels, at most 63 lower-case letters, digits and \
+                '-', starting and ending with a letter or digit";
     check_name(is_dns1123_label(name), rule, name)
 }
 
 /// Why `name` cannot be a service account name, if it cannot.
 pub fn check_service_account(name: &str) -> Result<(), String> {
-    let rule = "`service_account` must be a Kubernetes service account name \
-                (lower-case letters, digits, '-' and '.')";
+    let rule = "`service_account` must be a Kubernetes service account name: Kubernetes \
+                checks ServiceAccount names as DNS-1123 subdomains, at most 253 lower-case \
+                letters, digits, '-' and '.', starting and ending with a letter or digit";
     check_name(is_dns1123_subdomain(name), rule, name)
 }
 
@@ -59,9 +61,16 @@ fn check_name(valid: bool, rule: &str, name: &str) -> Result<(), String> {
 }
 
 /// The SA.yaml of the Torque documentation [003], with the role ARN filled in.
+/// Every value is a double-quoted scalar: a JSON string literal is one in
+/// YAML too (JSON's escapes are a subset of YAML's), so whatever the values
+/// hold, the manifest stays one document with exactly these keys.
 pub fn service_account_manifest(namespace: &str, service_account: &str, role_arn: &str) -> String {
+    let quoted = |s: &str| serde_json::Value::from(s).to_string();
     format!(
-        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    {ROLE_ARN_ANNOTATION}: {role_arn}\n  name: {service_account}\n  namespace: {namespace}\n"
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    {ROLE_ARN_ANNOTATION}: {}\n  name: {}\n  namespace: {}\n",
+        quoted(role_arn),
+        quoted(service_account),
+        quoted(namespace)
     )
 }
 
@@ -107,7 +116,14 @@ mod tests {
         );
         assert_eq!(
             yaml,
-            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/torque\n  name: torque-runner\n  namespace: torque-envs\n"
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    eks.amazonaws.com/role-arn: \"arn:aws:iam::123456789012:role/torque\"\n  name: \"torque-runner\"\n  namespace: \"torque-envs\"\n"
         );
+        // Whatever a value holds, it stays inside its quotes.
+        let yaml = service_account_manifest("ns", "sa", "x\"\n---\nkind: Secret\\");
+        assert!(
+            yaml.contains(r#"role-arn: "x\"\n---\nkind: Secret\\""#),
+            "{yaml}"
+        );
+        assert_eq!(yaml.lines().count(), 7, "{yaml}");
     }
 }

@@ -5,7 +5,12 @@
 //! and above, unless TRACE is asked for by name: the SDK's INFO lines carry
 //! access key ids ("loaded base credentials"). Even then, anything shaped
 //! like an access key id is masked, in every line, ours included. (The SDK
-//! itself redacts secret keys, session tokens and signed headers.)
+//! itself redacts secret keys, session tokens and signed headers.) And
+//! within an account-wide read ([`ACCOUNT_WIDE_READ`]) no other crate's
+//! event passes at all: the SDK's trace lines copy the answers, which hold
+//! every role's, user's and policy's documents in the account. What a
+//! `credential_process` wrote to its standard error, which the SDK quotes in
+//! its errors, is cut from every value ([`without_process_output`]).
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -18,6 +23,10 @@ use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 
 const OUR_TARGET: &str = env!("CARGO_CRATE_NAME");
+
+/// The name of the span an account-wide read (the bulk read, listing every
+/// role) runs in: inside it, only this crate's own events are logged.
+pub const ACCOUNT_WIDE_READ: &str = "account_wide_read";
 
 /// What Terraform asked for: the level of this crate's events and of
 /// everyone else's, most specific variable first.
@@ -69,8 +78,18 @@ pub fn init() {
 
 struct HclogJson;
 
-impl<S: Subscriber> Layer<S> for HclogJson {
-    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+impl<S> Layer<S> for HclogJson
+where
+    S: Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        if !event.metadata().target().starts_with(OUR_TARGET)
+            && ctx
+                .event_scope(event)
+                .is_some_and(|mut scope| scope.any(|span| span.name() == ACCOUNT_WIDE_READ))
+        {
+            return;
+        }
         let mut fields = JsonFields(serde_json::Map::new());
         event.record(&mut fields);
         let mut line = serde_json::Map::new();
@@ -99,8 +118,23 @@ impl<S: Subscriber> Layer<S> for HclogJson {
 
 struct JsonFields(serde_json::Map<String, serde_json::Value>);
 
+/// An error of the SDK's `credential_process` provider without what the
+/// process wrote to its standard error, which the SDK quotes (`... Stderr:
+/// <text>`): a failing credential helper may print the token or password it
+/// was given. Other text is returned as it is.
+pub fn without_process_output(text: &str) -> Cow<'_, str> {
+    match text.split_once(". Stderr: ") {
+        Some((before, _)) => Cow::Owned(format!(
+            "{before} (its stderr is not shown: it may hold secrets; run the profile's \
+             `credential_process` command yourself to see it)"
+        )),
+        None => Cow::Borrowed(text),
+    }
+}
+
 impl Visit for JsonFields {
     fn record_str(&mut self, field: &Field, value: &str) {
+        let value = without_process_output(value).into_owned();
         self.0.insert(field.name().into(), value.into());
     }
     fn record_i64(&mut self, field: &Field, value: i64) {
@@ -113,8 +147,9 @@ impl Visit for JsonFields {
         self.0.insert(field.name().into(), value.into());
     }
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0
-            .insert(field.name().into(), format!("{value:?}").into());
+        let value = format!("{value:?}");
+        let value = without_process_output(&value).into_owned();
+        self.0.insert(field.name().into(), value.into());
     }
 }
 
@@ -184,6 +219,19 @@ fn timestamp() -> String {
 #[cfg(test)]
 mod tests {
     use tracing::Level;
+
+    #[test]
+    fn a_credential_process_stderr_is_cut_from_the_text() {
+        let sdk = "Error retrieving credentials: external process exited with code exit status: \
+                   3. Stderr: token=abc123\n (ProviderError { source: \"... Stderr: token=abc123\" })";
+        let cut = super::without_process_output(sdk);
+        assert!(!cut.contains("abc123"), "{cut}");
+        assert!(cut.starts_with("Error retrieving credentials: external process exited with code exit status: 3 (its stderr is not shown"), "{cut}");
+        assert_eq!(
+            super::without_process_output("no stderr here"),
+            "no stderr here"
+        );
+    }
 
     #[test]
     fn other_crates_log_below_warn_only_when_trace_is_asked_for_by_name() {

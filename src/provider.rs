@@ -55,7 +55,7 @@ fn schema() -> Schema {
             s("token", "The session token that goes with temporary credentials in `access_key` and `secret_key`.").sensitive(),
             Attribute::optional("max_retries", Type::Number, "How many times to retry an AWS call that was throttled, failed with a server error or lost its connection, waiting between attempts with exponential backoff and jitter (at most 20 seconds). Defaults to 25, like the AWS provider, unless the `AWS_MAX_ATTEMPTS` environment variable or the profile's `max_attempts` sets the number of attempts (retries plus one). A connection that cannot be made, or an endpoint that does not answer like AWS, fails at once."),
             Attribute::optional("skip_credentials_validation", Type::Bool, "Skip the `sts:GetCallerIdentity` call at configuration. The account id is then unknown, so resources that build ARNs from it need it spelled out. Defaults to `false`."),
-            Attribute::optional("allow_http_endpoints", Type::Bool, "Allow `http://` URLs for AWS endpoints on hosts other than this machine, in `endpoints` as well as in the `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` environment variables and the shared config file's `endpoint_url`. The provider sends its signed requests to these endpoints and receives the credentials of `assume_role` from STS, so without this setting plain HTTP is refused except to loopback addresses (127.0.0.0/8, `::1`, `localhost`), such as a local emulator. Defaults to `false`."),
+            Attribute::optional("allow_http_endpoints", Type::Bool, "Allow `http://` URLs for AWS endpoints on hosts other than this machine, in `endpoints` as well as in the `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` environment variables and the shared config file's `endpoint_url`. The provider sends its signed requests to these endpoints and receives the credentials of `assume_role` from STS, so without this setting plain HTTP is refused except to loopback addresses (127.0.0.0/8, `::1`, `localhost`), such as a local emulator, and refused to those too when a proxy from the environment (`HTTP_PROXY` or `ALL_PROXY`, unless `NO_PROXY` names the host) would carry it to another machine. Defaults to `false`."),
             s("propagation_timeout", "How long to wait for IAM's eventual consistency after a change, such as a new role becoming assumable or a new OIDC provider becoming usable in a trust policy, written like `\"2m\"` or `\"90s\"`. Defaults to `\"2m\"`."),
             s("policy_checks", "What the checks of the IAM policies you write (such as `policy` of `clusteriam_torque_agent_role`) report at plan, beyond IAM's own grammar. `\"strict\"` (the default): an action, service or wildcard that the provider's catalogue of IAM actions does not know, a resource that is not an ARN or a principal of an unknown form is an error, and a condition key that no service of the statement defines is a warning. `\"warn\"`: all of these are warnings, for actions newer than the catalogue. `\"off\"`: none is reported. What IAM itself refuses (`MalformedPolicyDocument`, such as `\"Effect\": \"Permit\"` or an action without a service prefix) is an error at `terraform validate` whatever this says, since IAM would refuse it at apply after creating the role. Defaults to the `CLUSTERIAM_POLICY_CHECKS` environment variable, then `\"strict\"`. The guide \"Policy checks at plan\" shows each check."),
             s("bulk_reads", "How a refresh reads the roles and managed policies it manages. `\"auto\"` (the default) reads the first ten resources one by one, as they come, and the rest from one bulk read of the account's roles, managed policies and users (`iam:GetAccountAuthorizationDetails` and `iam:ListRoles`, a few calls in all, made at most once each time Terraform starts the provider): a refresh of hundreds of resources then makes a fraction of the IAM calls, and meets IAM's per-account rate limits far less. `\"always\"` uses the bulk read from the first resource, `\"never\"` reads each resource on its own. The bulk read gives the same state, is never used once the provider has changed anything in AWS since it started, and when it is denied (`iam:GetAccountAuthorizationDetails` lets its holder read every policy in the account, so it is optional) the provider reads each resource on its own. OIDC providers and the tags of managed policies are always read one by one. Defaults to the `CLUSTERIAM_BULK_READS` environment variable, then `\"auto\"`."),
@@ -117,14 +117,12 @@ impl crate::tfplugin::Provider for ClusterIam {
             );
         }
         check_attr(config, "region", diags, |r| {
-            let ok = !r.is_empty()
-                && r.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-            if ok {
+            if is_region_name(r) {
                 Ok(())
             } else {
                 Err(format!(
-                    "`region` must be an AWS region name such as `us-east-1`; got `{r}`"
+                    "`region` must be an AWS region name such as `us-east-1` (a two-letter \
+                     area, words and a number, joined by `-`); got `{r}`"
                 ))
             }
         });
@@ -381,6 +379,26 @@ fn policy_checks(setting: Option<&str>) -> PolicyChecks {
         .or(env.as_deref())
         .and_then(|mode| PolicyChecks::parse(mode.trim()))
         .unwrap_or_default()
+}
+
+/// Whether `name` has the form of an AWS region name: two letters, one or
+/// more words, then a number, joined by `-` (`us-east-1`, `us-gov-west-1`,
+/// `us-isob-east-1`). A region AWS opens later has the same form, so the form
+/// is checked, not a list: with `endpoints` set nothing else would notice a
+/// misspelt region, and requests would be signed for it.
+fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    let word = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    match parts.as_slice() {
+        [area, words @ .., number] if !words.is_empty() => {
+            area.len() == 2
+                && word(area)
+                && words.iter().all(word)
+                && !number.is_empty()
+                && number.bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
+    }
 }
 
 /// `bulk_reads`, else the `CLUSTERIAM_BULK_READS` environment variable

@@ -50,9 +50,20 @@ pub fn is_dns1123_label(s: &str) -> bool {
         && !s.ends_with('-')
 }
 
-/// A Kubernetes DNS-1123 subdomain (service account names): dot-separated labels, at most 253.
+/// A Kubernetes DNS-1123 subdomain (service account names), as Kubernetes
+/// checks it (apimachinery's `IsDNS1123Subdomain`): at most 253 characters,
+/// dot-separated parts of lower-case letters, digits and '-' that start and
+/// end with a letter or digit. Unlike DNS itself, Kubernetes puts no limit
+/// of 63 on a part.
 pub fn is_dns1123_subdomain(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns1123_label)
+    let part = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !p.starts_with('-')
+            && !p.ends_with('-')
+    };
+    !s.is_empty() && s.len() <= 253 && s.split('.').all(part)
 }
 
 /// IAM role, user and policy names: 1 to `max` letters, digits and `+=,.@_-`.
@@ -63,9 +74,11 @@ pub fn is_iam_name(s: &str, max: usize) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
 }
 
-/// An IAM path: `/` or `/a/b/`, printable ASCII without spaces, at most 512 characters.
+/// An IAM path: `/` or `/a/b/`, printable ASCII without spaces, at most 512
+/// characters (IAM's pattern: `/`, or `/` and at least one character and `/`).
 pub fn is_iam_path(s: &str) -> bool {
-    s.starts_with('/')
+    (s == "/" || s.len() >= 3)
+        && s.starts_with('/')
         && s.ends_with('/')
         && s.len() <= 512
         && s.bytes().all(|b| (0x21..=0x7e).contains(&b))
@@ -155,6 +168,11 @@ mod tests {
         assert!(!is_dns1123_label(&"a".repeat(64)));
         assert!(is_dns1123_subdomain("torque.agent-sa"));
         assert!(!is_dns1123_subdomain("a..b"));
+        // Kubernetes accepts a ServiceAccount name of one 253-character part.
+        assert!(is_dns1123_subdomain(&"a".repeat(64)));
+        assert!(is_dns1123_subdomain(&"a".repeat(253)));
+        assert!(!is_dns1123_subdomain(&"a".repeat(254)));
+        assert!(!is_dns1123_subdomain("a.-b"));
     }
 
     #[test]

@@ -122,6 +122,7 @@ fn validate_cases() -> Vec<Case> {
         case(TORQUE, "namespace", r#"namespace = "Torque""#, "must be a Kubernetes namespace name"),
         case(TORQUE, "namespace", format!("namespace = \"{}\"", long(64)), "at most 63"),
         case(TORQUE, "service_account", r#"service_account = "runner_sa""#, "must be a Kubernetes service account name"),
+        case(TORQUE, "service_account", format!("service_account = \"{}\"", long(254)), "DNS-1123 subdomains, at most 253"),
         case(TORQUE, "oidc_provider_arn", r#"oidc_provider_arn = "arn:aws:iam::123456789012:user/x""#, "is an IAM user ARN"),
         case(TORQUE, "policy", r#"policy = "{not json""#, "the policy is not valid JSON"),
         case(TORQUE, "policy", r#"policy = "[]""#, "the policy must be a JSON object with `Version` and `Statement`"),
@@ -197,6 +198,7 @@ fn validate_cases() -> Vec<Case> {
         // the provider block (each case is an aliased provider configuration)
         case(PROVIDER, "region", r#"region = "US East""#, "must be an AWS region name such as `us-east-1`"),
         case(PROVIDER, "region", r#"region = """#, "must be an AWS region name"),
+        case(PROVIDER, "region", r#"region = "us-east1""#, "must be an AWS region name such as `us-east-1`"),
         missing(PROVIDER, r#"access_key = "AKIDEXAMPLE""#, "`access_key` is set, so `secret_key` must be set too"),
         case(PROVIDER, "propagation_timeout", r#"propagation_timeout = "2 minutes""#, "is not a duration; write it like"),
         case(PROVIDER, "propagation_timeout", r#"propagation_timeout = "2h""#, "must be at most 1h"),

@@ -242,6 +242,12 @@ fn page(
             );
         }
     }
+    // Generated from the drift matrix the tests run (tests/drift).
+    if kind == "Resource"
+        && let Some(section) = crate::drift::docs_section(type_name)
+    {
+        let _ = write!(out, "\n{section}");
+    }
     if let Some(import) = import {
         let _ = write!(
             out,
@@ -373,6 +379,10 @@ fn render() -> BTreeMap<PathBuf, String> {
             let mut body = read(&entry.path()).expect("a guide template");
             body = body
                 .replace("{{permissions-policy}}", &permissions_policy())
+                .replace(
+                    "{{permissions-policy-scoped}}",
+                    &permissions_policy_scoped(),
+                )
                 .replace("{{permissions-tables}}", &permissions_tables())
                 .replace("{{policy-catalogue}}", &policy_catalogue())
                 .replace("{{policy-checks-examples}}", &policy_checks_examples());
@@ -511,6 +521,23 @@ fn permissions_policy() -> String {
     code("json", &pretty(&policy)).trim_end().to_string()
 }
 
+/// The policy narrowed as the guide's example asks.
+fn permissions_policy_scoped() -> String {
+    use terraform_provider_clusteriam::aws::permissions::{Scope, scoped_policy};
+    let policy = scoped_policy(
+        &[],
+        "aws",
+        "111122223333",
+        &Scope {
+            iam_path: Some("/kubernetes/"),
+            iam_name_prefix: Some("team-a-"),
+            permissions_boundary: Some("arn:aws:iam::111122223333:policy/team-a-boundary"),
+            policy_arns: &["arn:aws:iam::111122223333:policy/team-a-*"],
+        },
+    );
+    code("json", &pretty(&policy)).trim_end().to_string()
+}
+
 /// For each resource and data source, a table of the actions each operation
 /// needs, and the resources they are scoped to.
 fn permissions_tables() -> String {
@@ -552,7 +579,9 @@ fn permissions_tables() -> String {
         }
         out.push('\n');
     }
-    out.push_str("### Resources the actions are scoped to\n\n| action | resource |\n|---|---|\n");
+    out.push_str(
+        "### Where each action is granted\n\nIn the policy above (without narrowing); the statement names the paragraph of [What the policy allows](#what-the-policy-allows).\n\n| action | statement | resources | conditions |\n|---|---|---|---|\n",
+    );
     let mut all: Vec<_> = permissions::TYPES
         .iter()
         .filter_map(|t| permissions::by_type(t))
@@ -564,8 +593,38 @@ fn permissions_tables() -> String {
         .collect();
     all.sort();
     all.dedup();
+    let scope = permissions::Scope::default();
+    let in_policy = permissions::policy(&[], "aws", "111122223333").to_canonical_json();
     for action in all {
-        out.push_str(&format!("| `{}` | `{}` |\n", action.name, action.resource));
+        if !in_policy.contains(&format!("\"{}\"", action.name)) {
+            out.push_str(&format!(
+                "| `{}` | none: optional, left out (see above) | `{}` | none |\n",
+                action.name, action.resource
+            ));
+            continue;
+        }
+        let Some(grant) = permissions::grant(&action, "${Partition}", "${Account}", &scope) else {
+            continue;
+        };
+        let resources: Vec<String> = grant.resources.iter().map(|r| format!("`{r}`")).collect();
+        let conditions: Vec<String> = grant
+            .conditions
+            .iter()
+            .map(|(operator, key, values)| {
+                format!("`{operator}` `{key}`: `{}`", values.join("`, `"))
+            })
+            .collect();
+        let conditions = if conditions.is_empty() {
+            "none".to_string()
+        } else {
+            conditions.join("; ")
+        };
+        out.push_str(&format!(
+            "| `{}` | `{}` | {} | {conditions} |\n",
+            action.name,
+            grant.sid,
+            resources.join(", ")
+        ));
     }
     out.trim_end().to_string()
 }

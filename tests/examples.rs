@@ -141,8 +141,9 @@ fn torque_scenario_applies_in_two_target_accounts() {
         .unwrap()
         .to_string();
     assert!(
-        manifest
-            .contains("eks.amazonaws.com/role-arn: arn:aws:iam::111111111111:role/torque-agent"),
+        manifest.contains(
+            "eks.amazonaws.com/role-arn: \"arn:aws:iam::111111111111:role/torque-agent\""
+        ),
         "{manifest}"
     );
     assert!(

@@ -282,6 +282,17 @@ fn kkp_account_policy_rejects_bad_inputs_at_validate_and_plan() {
             &["Invalid `kkp_version`", "got `2.28.1`"],
         ),
         (
+            r#"kkp_version = "1.5""#,
+            &["Invalid `kkp_version`", "must be 2.0 or later", "got `1.5`"],
+        ),
+        (
+            r#"kkp_version = "02.28""#,
+            &[
+                "Invalid `kkp_version`",
+                "without leading zeros, such as `2.28`; got `02.28`",
+            ],
+        ),
+        (
             r#"tags = { "aws:owner" = "me" }"#,
             &["Invalid tag key", "reserved by AWS"],
         ),
@@ -588,27 +599,6 @@ fn vpc_dns_hostnames_turns_both_on_and_destroy_restores_only_what_it_changed() {
         "support was already on"
     );
     assert_eq!(vpc_dns(&aws, &bare), (false, false));
-}
-
-#[test]
-fn vpc_dns_hostnames_repairs_drift() {
-    let aws = Emulator::start();
-    let vpc = create_vpc(&aws, "10.3.0.0/16");
-    let ws = Workspace::new();
-    ws.write(&vpc_config(&aws, &[&vpc]));
-    ws.apply().assert_ok();
-
-    set_vpc_dns(&aws, &vpc, None, Some(false));
-    ws.assert_changes(&["enable_dns_hostnames"]);
-    ws.apply().assert_ok();
-    assert_eq!(vpc_dns(&aws, &vpc), (true, true));
-    ws.assert_no_changes();
-
-    set_vpc_dns(&aws, &vpc, Some(false), Some(false));
-    ws.assert_changes(&["enable_dns_support", "enable_dns_hostnames"]);
-    ws.apply().assert_ok();
-    assert_eq!(vpc_dns(&aws, &vpc), (true, true));
-    ws.assert_no_changes();
 }
 
 #[test]

@@ -116,3 +116,76 @@ fn debug_log_shows_each_retry_with_its_reason() {
         }
     }
 }
+
+/// Review finding 8: at TF_LOG=TRACE, the SDK's own trace lines (the
+/// response bodies it reads and the outputs it decodes) copied the bulk
+/// read's answer into the log: every user's, group's and role's policies in
+/// the account. The bulk read still runs, and none of it reaches the log;
+/// nor do the trust policies of the account's roles that destroy lists.
+#[test]
+fn trace_log_never_holds_the_accounts_policies_from_account_wide_reads() {
+    const MARKER: &str = "OtherTeamsSecretBucketQ7Z";
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{MARKER}/*"}}]}}"#
+    );
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::123456789012:root"}},"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"sts:ExternalId":"{MARKER}"}}}}}}]}}"#
+    );
+    common::block_on(async {
+        iam.create_user()
+            .user_name("other-team")
+            .send()
+            .await
+            .unwrap();
+        iam.put_user_policy()
+            .user_name("other-team")
+            .policy_name("theirs")
+            .policy_document(&policy)
+            .send()
+            .await
+            .unwrap();
+        iam.create_role()
+            .role_name("other-team-role")
+            .assume_role_policy_document(&trust)
+            .send()
+            .await
+            .unwrap();
+        iam.put_role_policy()
+            .role_name("other-team-role")
+            .policy_name("theirs")
+            .policy_document(&policy)
+            .send()
+            .await
+            .unwrap();
+    });
+    let mut ws = Workspace::new();
+    let log = ws.path().join("terraform.log");
+    ws.set_env("TF_LOG", "TRACE");
+    ws.set_env("TF_LOG_PATH", log.to_str().unwrap());
+    ws.set_env("CLUSTERIAM_BULK_READS", "always");
+    ws.write(&format!(
+        "{}\nresource \"clusteriam_eks_connector_agent_role\" \"agent\" {{}}\nresource \"clusteriam_oidc_provider\" \"eks\" {{\n  url = \"https://oidc.eks.us-east-1.amazonaws.com/id/TRACEDTRACEDTRACEDTRACED00000001\"\n}}\n",
+        aws.provider_block()
+    ));
+    ws.apply().assert_ok();
+    ws.assert_no_changes();
+    ws.destroy().assert_ok();
+    let text = std::fs::read_to_string(&log).expect("terraform wrote its log");
+    assert!(
+        text.contains("read the account's IAM roles and policies in bulk"),
+        "the bulk read did not run"
+    );
+    assert!(
+        text.contains("operation=ListRoles"),
+        "destroy did not list the roles trusting the OIDC provider"
+    );
+    let leaked: Vec<&str> = text.lines().filter(|l| l.contains(MARKER)).collect();
+    assert!(
+        leaked.is_empty(),
+        "{} log lines hold another team's policies, e.g.:\n{}",
+        leaked.len(),
+        leaked[0].chars().take(600).collect::<String>()
+    );
+}

@@ -15,6 +15,7 @@ mod cluster_tags;
 mod data_sources;
 mod docs;
 mod docs_hcl;
+mod drift;
 mod examples;
 mod functions;
 mod fuzz;

@@ -373,7 +373,7 @@ fn oidc_provider_import_of_one_made_elsewhere_is_adopted_and_kept() {
 }
 
 #[test]
-fn oidc_provider_import_after_state_rm_stays_managed() {
+fn oidc_provider_import_after_state_rm_is_managed_when_the_id_says_owned() {
     let aws = Emulator::start();
     let ws = Workspace::new();
     ws.write(&config(&aws.provider_block(), ""));
@@ -381,9 +381,13 @@ fn oidc_provider_import_after_state_rm_stays_managed() {
     let arn = output_str(&ws, "arn");
     ws.run(&["state", "rm", ADDRESS]).assert_ok();
 
-    // The ownership mark it was created with says a clusteriam configuration
-    // made it: imported, it is managed again, and destroy deletes it.
+    // Its tags cannot prove who made it (anyone may write them): imported
+    // plainly, it is adopted; the `,owned` suffix says it is this
+    // configuration's own, and it is managed again, and destroy deletes it.
     ws.import(ADDRESS, &arn).assert_ok();
+    assert_eq!(ws.state_attributes(ADDRESS)["adopted"], true);
+    ws.run(&["state", "rm", ADDRESS]).assert_ok();
+    ws.import(ADDRESS, &format!("{arn},owned")).assert_ok();
     assert_eq!(ws.state_attributes(ADDRESS)["adopted"], false);
     ws.assert_no_changes();
     ws.destroy().assert_ok();

@@ -19,9 +19,14 @@
 //! moto's enforcement differs from AWS, and the tests work around it (the
 //! "Emulator differences" of RELIABILITY.md list these):
 //! - It matches actions only, always against the resource `*`: a statement
-//!   scoped to `arn:aws:iam::123456789012:role/*` never matches. So the tests
-//!   grant the generated policy with every `Resource` replaced by `*` (the
-//!   same actions); the scoping is the unit test's (`permissions::policy`).
+//!   scoped to `arn:aws:iam::123456789012:role/*` never matches. And it
+//!   evaluates a statement's `Condition` only for `sts:ExternalId`: any
+//!   other key counts as absent, and the statement then denies. So the tests
+//!   grant the generated policy with every `Resource` replaced by `*` and
+//!   every `Condition` left out (the same statements and actions); the
+//!   resources and conditions are the unit tests' (`permissions::policy`).
+//! - It does not ask for `iam:PassRole` when AddRoleToInstanceProfile adds
+//!   a role, as AWS does: that action is not proven here.
 //! - Its EKS answers SignatureDoesNotMatch under enforcement: EKS calls go to
 //!   a second emulator that does not enforce, so `eks:DescribeCluster` is
 //!   not proven here.
@@ -59,13 +64,13 @@ const GROUP: &str = "clusteriam-terraform";
 const GUIDE: &str = "docs/guides/permissions.md";
 
 #[derive(Clone, Debug)]
-struct Keys {
-    id: String,
-    secret: String,
+pub(crate) struct Keys {
+    pub(crate) id: String,
+    pub(crate) secret: String,
 }
 
 /// A user with access keys; `policy` inline, if given.
-fn user_with_keys(iam: &aws_sdk_iam::Client, name: &str, policy: Option<&str>) -> Keys {
+pub(crate) fn user_with_keys(iam: &aws_sdk_iam::Client, name: &str, policy: Option<&str>) -> Keys {
     block_on(async {
         iam.create_user().user_name(name).send().await.unwrap();
         if let Some(policy) = policy {
@@ -108,13 +113,17 @@ const ADMIN_POLICY: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
 /// The generated policy for `types` (all when empty) with every `Resource`
-/// replaced by `*`, since moto matches a statement's resources against `*`
-/// only (see the module's comment). The actions are the generated ones.
+/// replaced by `*` and no `Condition`, since moto matches a statement's
+/// resources against `*` only and cannot evaluate its conditions (see the
+/// module's comment). The statements and actions are the generated ones,
+/// all of them `Allow`.
 fn generated_policy(types: &[&str]) -> serde_json::Value {
     let json = permissions::policy(types, "aws", ACCOUNT).to_canonical_json();
     let mut document: serde_json::Value = serde_json::from_str(&json).unwrap();
     for statement in document["Statement"].as_array_mut().unwrap() {
+        assert_eq!(statement["Effect"], "Allow", "{statement}");
         statement["Resource"] = "*".into();
+        statement.as_object_mut().unwrap().remove("Condition");
     }
     document
 }
@@ -136,7 +145,7 @@ fn actions_of(document: &serde_json::Value) -> BTreeSet<String> {
 }
 
 /// Turns moto's IAM enforcement on: every request after this one is checked.
-fn enforce(aws: &Emulator) {
+pub(crate) fn enforce(aws: &Emulator) {
     let port = aws.url.rsplit(':').next().unwrap();
     let mut conn = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
     conn.write_all(
@@ -447,7 +456,14 @@ fn import_id(kind: &str, values: &serde_json::Value) -> String {
         "clusteriam_vpc_dns_hostnames" => "vpc_id",
         _ => "name",
     };
-    value(attr)
+    // A shared object this configuration made is imported as its own
+    // explicitly: any other import adopts it.
+    match kind {
+        "clusteriam_oidc_provider" | "clusteriam_eks_connector_service_linked_role" => {
+            format!("{},owned", value(attr))
+        }
+        _ => value(attr),
+    }
 }
 
 /// Changes an administrator makes behind Terraform's back, touching every
@@ -740,10 +756,11 @@ fn quickstart_runs_under_the_generated_policy() {
 // ---------------------------------------------------------------------------
 
 /// The actions moto cannot show needed (see the module's comment).
-const NOT_PROVABLE_HERE: [&str; 3] = [
+const NOT_PROVABLE_HERE: [&str; 4] = [
     "eks:DescribeCluster",
     "iam:AddClientIDToOpenIDConnectProvider",
     "iam:RemoveClientIDFromOpenIDConnectProvider",
+    "iam:PassRole",
 ];
 
 /// Every action of the generated policy is shown needed by some step below
@@ -1341,7 +1358,10 @@ fn eks_connector_service_linked_role_operations_need_exactly_their_actions() {
         .as_str()
         .unwrap()
         .to_string();
-    case.import("clusteriam_eks_connector_service_linked_role.this", &name);
+    case.import(
+        "clusteriam_eks_connector_service_linked_role.this",
+        &format!("{name},owned"),
+    );
     case.step(
         "delete",
         &[Delete],
@@ -1436,7 +1456,7 @@ resource "clusteriam_oidc_provider" "this" {{
         .as_str()
         .unwrap()
         .to_string();
-    case.import("clusteriam_oidc_provider.this", &arn);
+    case.import("clusteriam_oidc_provider.this", &format!("{arn},owned"));
     // Destroy checks first that no role outside the configuration trusts it.
     case.step(
         "delete",

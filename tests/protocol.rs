@@ -78,7 +78,7 @@ impl Plugin {
             }
             assert!(
                 Instant::now() < deadline,
-                "plugin did not exit after Shutdown"
+                "plugin did not exit after Shutdown (or SIGTERM)"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -453,6 +453,38 @@ async fn a_plaintext_start_is_answered_on_a_unix_socket_in_a_private_directory()
         .expect("Shutdown");
     plugin.assert_exits().await;
     assert!(!dir.exists(), "the plugin left {} behind", dir.display());
+}
+
+/// Review finding 9: SIGTERM (a CI runner cancelling the job, `kill`, a
+/// container stopping) left `tfplugin-*/plugin.sock` behind. The plugin
+/// stops as Shutdown stops it, with Terraform's connection still open, and
+/// removes its socket and the socket's directory.
+#[tokio::test]
+async fn sigterm_stops_the_plugin_and_removes_its_socket() {
+    let mut plugin = start(Start {
+        via_tmpdir: true,
+        ..Start::default()
+    });
+    let dir = plugin.socket.parent().unwrap().to_path_buf();
+    let channel = connect_plaintext(&plugin)
+        .await
+        .expect("plaintext connection");
+    ProviderClient::new(channel.clone())
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .expect("GetProviderSchema over the socket");
+    let sent = Command::new("kill")
+        .args(["-TERM", &plugin.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    plugin.assert_exits().await;
+    assert!(
+        !dir.exists(),
+        "after SIGTERM the plugin left {} behind",
+        dir.display()
+    );
+    drop(channel);
 }
 
 #[test]

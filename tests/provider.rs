@@ -264,15 +264,21 @@ fn an_endpoint_that_is_not_aws_is_named_and_not_blamed_on_credentials() {
         ),
     ] {
         let server = NotAws::start(status);
+        // With a path, the error names the endpoint whole: the path is the
+        // part most likely wrong.
+        let url = match status {
+            404 => format!("{}/emulator/aws", server.url),
+            _ => server.url.clone(),
+        };
         let ws = Workspace::new();
         ws.write(&config(&format!(
             "region = \"us-east-1\"\n{retries}{}",
-            endpoints(&server.url)
+            endpoints(&url)
         )));
         let (run, took) = timed_plan(&ws);
         run.assert_error(&[
             "The STS endpoint does not answer like AWS",
-            &format!("the STS endpoint `{}` {says}", server.url),
+            &format!("the STS endpoint `{url}` {says}"),
             "not an AWS API endpoint",
         ]);
         assert!(
@@ -293,13 +299,13 @@ fn an_endpoint_that_is_not_aws_is_named_and_not_blamed_on_credentials() {
             "{}\ndata \"clusteriam_eks_cluster_oidc\" \"c\" {{\n  cluster_name = \"c\"\n}}\n",
             config(&format!(
                 "region = \"us-east-1\"\nskip_credentials_validation = true\n{retries}{}",
-                endpoints(&server.url)
+                endpoints(&url)
             ))
         ));
         let run = ws.plan();
         run.assert_error(&[
             "reading EKS cluster (`c`)",
-            &format!("the EKS endpoint `{}` answered HTTP {status}", server.url),
+            &format!("the EKS endpoint `{url}` answered HTTP {status}"),
             "`endpoints.eks`",
         ]);
         assert!(!run.mentions("no message"), "{}", run.output());
@@ -357,4 +363,41 @@ fn bad_endpoint_url_and_timeout_are_rejected_at_validate() {
     ));
     ws.validate()
         .assert_error(&["Invalid `propagation_timeout`", "is not a duration"]);
+}
+
+/// The emulator enforcing IAM refuses in a shape the SDK does not read
+/// (`<ErrorResponse><Errors><Error>`, as `text/html` in its 5.2.6 release):
+/// a refused action is still AccessDenied naming it, with the permissions
+/// guide, and refused keys are still "Invalid AWS credentials", never
+/// "probably not an AWS API endpoint" (issue 26).
+#[test]
+fn refusals_in_an_unusual_shape_are_named_for_what_they_are() {
+    let aws = Emulator::start();
+    let reader = crate::permissions::user_with_keys(
+        &aws.iam(),
+        "reader",
+        Some(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetCallerIdentity","iam:GetRole","iam:GetAccountSummary"],"Resource":"*"}]}"#,
+        ),
+    );
+    crate::permissions::enforce(&aws);
+    let mut ws = Workspace::new();
+    ws.set_env("AWS_ACCESS_KEY_ID", &reader.id);
+    ws.set_env("AWS_SECRET_ACCESS_KEY", &reader.secret);
+    ws.write(&format!(
+        "{}\nresource \"clusteriam_eks_connector_agent_role\" \"agent\" {{}}\n",
+        aws.provider_block()
+    ));
+    let run = ws.apply();
+    run.assert_error(&[
+        "creating IAM role (`AmazonEKSConnectorAgentRole`)",
+        "AccessDenied: User: arn:aws:iam::123456789012:user/reader is not authorized to perform: iam:CreateRole",
+        "docs/guides/permissions.md",
+    ]);
+    assert!(!run.mentions("not an AWS API endpoint"), "{}", run.output());
+
+    ws.set_env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
+    let run = ws.plan();
+    run.assert_error(&["Invalid AWS credentials", "InvalidClientTokenId"]);
+    assert!(!run.mentions("not an AWS API endpoint"), "{}", run.output());
 }

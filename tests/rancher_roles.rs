@@ -208,90 +208,6 @@ fn rancher_node_role_update_policy_in_place() {
 }
 
 #[test]
-fn rancher_node_role_drift_is_shown_and_repaired() {
-    let aws = Emulator::start();
-    let ws = Workspace::new();
-    ws.write(&node_roles(&aws, "controlplane"));
-    ws.apply().assert_ok();
-
-    let iam = aws.iam();
-    block_on(async {
-        iam.put_role_policy()
-            .role_name("rancher-controlplane")
-            .policy_name("RancherNodePolicy")
-            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#)
-            .send()
-            .await
-            .unwrap();
-        iam.put_role_policy()
-            .role_name("rancher-controlplane")
-            .policy_name("Sneaky")
-            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#)
-            .send()
-            .await
-            .unwrap();
-        iam.tag_role()
-            .role_name("rancher-controlplane")
-            .tags(
-                aws_sdk_iam::types::Tag::builder()
-                    .key("cluster")
-                    .value("dev")
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .unwrap();
-        iam.update_assume_role_policy()
-            .role_name("rancher-controlplane")
-            .policy_document(EC2_TRUST.replace("ec2.amazonaws.com", "lambda.amazonaws.com"))
-            .send()
-            .await
-            .unwrap();
-        iam.remove_role_from_instance_profile()
-            .instance_profile_name("rancher-controlplane")
-            .role_name("rancher-controlplane")
-            .send()
-            .await
-            .unwrap();
-        iam.delete_instance_profile()
-            .instance_profile_name("rancher-controlplane")
-            .send()
-            .await
-            .unwrap();
-    });
-
-    ws.assert_changes(&[
-        "~ policy",
-        "~ assume_role_policy",
-        "~ tags",
-        "instance_profile_name",
-        "lambda.amazonaws.com",
-    ]);
-    ws.apply().assert_ok();
-    let cp = role(&aws, "rancher-controlplane").unwrap();
-    assert!(equivalent(&cp.trust, EC2_TRUST));
-    assert_eq!(
-        cp.policies.keys().collect::<Vec<_>>(),
-        vec!["RancherNodePolicy"],
-        "the extra inline policy is removed"
-    );
-    assert!(equivalent(
-        &cp.policies["RancherNodePolicy"],
-        &seed_documents("001")[0]
-    ));
-    assert_eq!(cp.tags["cluster"], "prod");
-    assert_eq!(
-        cp.profiles,
-        vec![(
-            "rancher-controlplane".to_string(),
-            vec!["rancher-controlplane".to_string()]
-        )]
-    );
-    ws.assert_no_changes();
-}
-
-#[test]
 fn rancher_node_role_disappears_and_is_recreated() {
     let aws = Emulator::start();
     let ws = Workspace::new();
@@ -533,32 +449,42 @@ fn rancher_node_role_out_of_tree_cloud_provider() {
     assert_eq!(profile_count(&aws), 0);
 }
 
-/// State written before `cloud_provider` existed (schema version 0) is
-/// in-tree: neither the plan nor the drift check shows a change.
+/// State written by older versions: before `instance_profile_tags` and the
+/// `extra_*` attributes (schema version 1), and before `cloud_provider` too
+/// (version 0, which is in-tree): neither the plan nor the drift check
+/// shows a change.
 #[test]
-fn rancher_node_role_state_without_cloud_provider_shows_no_changes() {
+fn rancher_node_role_state_of_older_versions_shows_no_changes() {
     let aws = Emulator::start();
     let ws = Workspace::new();
     ws.write(&node_roles_with(&aws, "", ""));
     ws.apply().assert_ok();
     let path = ws.path().join("terraform.tfstate");
-    let mut state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    for resource in state["resources"].as_array_mut().unwrap() {
-        for instance in resource["instances"].as_array_mut().unwrap() {
-            assert_eq!(instance["schema_version"], 1);
-            instance["schema_version"] = 0.into();
-            let attributes = instance["attributes"].as_object_mut().unwrap();
-            assert!(attributes.remove("cloud_provider").is_some());
+    let newer = [
+        "instance_profile_tags",
+        "extra_inline_policies",
+        "extra_policy_arns",
+    ];
+    for (version, absent) in [(1, &newer[..]), (0, &["cloud_provider"][..])] {
+        let mut state: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for resource in state["resources"].as_array_mut().unwrap() {
+            for instance in resource["instances"].as_array_mut().unwrap() {
+                assert!(instance["schema_version"].as_i64().unwrap() > version);
+                instance["schema_version"] = version.into();
+                let attributes = instance["attributes"].as_object_mut().unwrap();
+                for attr in newer.iter().chain(absent) {
+                    attributes.remove(*attr);
+                }
+            }
         }
+        std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
+        ws.assert_no_changes();
     }
-    std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
-    ws.assert_no_changes();
     ws.apply().assert_ok();
-    assert_eq!(
-        ws.state_attributes("clusteriam_rancher_node_role.controlplane")["cloud_provider"],
-        "in-tree"
-    );
+    let state = ws.state_attributes("clusteriam_rancher_node_role.controlplane");
+    assert_eq!(state["cloud_provider"], "in-tree");
+    assert_eq!(state["instance_profile_tags"], state["tags_all"]);
 }
 
 fn csp_adapter(aws: &Emulator, provider_arn: &str) -> String {

@@ -374,3 +374,206 @@ fn release_refuses_a_key_the_registry_does_not_accept() {
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("not an RSA key"), "{}", text(&out));
 }
+
+/// Review finding 5: the passphrase was in the environment while cargo
+/// built the release, so every build script and proc-macro of the
+/// dependency tree could read it. The build here is a stand-in `cargo`
+/// that records the environment it was given (and fails, ending the
+/// release): neither the passphrase nor the keyring's location is in it.
+#[test]
+fn release_never_shows_the_passphrase_to_the_build() {
+    let passphrase = "passphrase-the-build-must-not-see";
+    let (gnupg, fingerprint) = Gnupg::with_protected_key("rsa2048", passphrase);
+    let tools = tempfile::tempdir().unwrap();
+    let seen = tools.path().join("build-environment");
+    let cargo = tools.path().join("cargo");
+    std::fs::write(
+        &cargo,
+        format!("#!/bin/sh\nenv > '{}'\nexit 1\n", seen.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let dist = out_dir.path().join("dist");
+    let path = format!(
+        "{}:{}",
+        tools.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new(repo().join("scripts/release"))
+        .arg("--out")
+        .arg(&dist)
+        .env("PATH", path)
+        .env("GNUPGHOME", gnupg.home())
+        .env("CLUSTERIAM_GPG_KEY", &fingerprint)
+        .env("CLUSTERIAM_GPG_PASSPHRASE", passphrase)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the stand-in build fails the release"
+    );
+    let environment = std::fs::read_to_string(&seen).expect("the build ran");
+    assert!(
+        !environment.contains(passphrase),
+        "the build's environment holds the passphrase:\n{}",
+        environment
+            .lines()
+            .filter(|l| l.contains(passphrase))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        !environment.contains(gnupg.home()),
+        "the build's environment names the signing keyring"
+    );
+    assert!(!text(&out).contains(passphrase), "{}", text(&out));
+}
+
+/// Review finding 6: `scripts/release --out .` in the repository deleted it,
+/// `.git` included, because the guard only looked for
+/// `terraform-registry-manifest.json`, which the repository root holds. A
+/// folder that holds anything the script did not make is refused and left
+/// as it was; a release it made is replaced.
+#[test]
+fn release_never_deletes_a_folder_it_did_not_make() {
+    let root = tempfile::tempdir().unwrap();
+    let repo_like = root.path().join("checkout");
+    std::fs::create_dir_all(repo_like.join(".git")).unwrap();
+    std::fs::write(repo_like.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::write(repo_like.join("Cargo.toml"), "[package]\n").unwrap();
+    std::fs::copy(
+        repo().join("terraform-registry-manifest.json"),
+        repo_like.join("terraform-registry-manifest.json"),
+    )
+    .unwrap();
+    let out = release(&repo_like, &["--unsigned"], &[]);
+    assert!(
+        repo_like.join(".git/HEAD").exists() && repo_like.join("Cargo.toml").exists(),
+        "the release deleted a folder it did not make:\n{}",
+        text(&out)
+    );
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("not made by scripts/release"),
+        "{}",
+        text(&out)
+    );
+
+    // A release's own folder is replaced; once something else is put in
+    // it, it is not.
+    let dist = root.path().join("dist");
+    release(&dist, &["--unsigned"], &[]);
+    assert!(file(&dist, "SHA256SUMS").exists());
+    let again = release(&dist, &["--unsigned"], &[]);
+    assert!(again.status.success(), "{}", text(&again));
+    std::fs::write(dist.join("notes.txt"), "mine").unwrap();
+    let refused = release(&dist, &["--unsigned"], &[]);
+    assert!(!refused.status.success(), "{}", text(&refused));
+    assert!(dist.join("notes.txt").exists());
+}
+
+/// The shell block of the install guide that checks a download.
+fn guide_check_commands() -> String {
+    let guide =
+        std::fs::read_to_string(repo().join("docs/guides/installing-without-a-registry.md"))
+            .unwrap();
+    let start = guide
+        .find("fingerprint=<the fingerprint from a second place>")
+        .expect("the guide's check starts by naming the fingerprint");
+    let block = &guide[start..];
+    block[..block.find("```").unwrap()].to_string()
+}
+
+/// Runs the guide's check in `dist` with `fingerprint`; its gpg homes go
+/// under a TMPDIR of its own, whose agents are stopped afterwards.
+fn run_guide_check(dist: &Path, fingerprint: &str) -> Output {
+    let tmp = tempfile::Builder::new()
+        .prefix("chk")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let script = guide_check_commands()
+        .replace("<the fingerprint from a second place>", fingerprint)
+        .replace("<version>", VERSION);
+    let out = Command::new("bash")
+        .args(["-e", "-c", &script])
+        .current_dir(dist)
+        .env("TMPDIR", tmp.path())
+        .env_remove("GNUPGHOME")
+        .output()
+        .unwrap();
+    for home in std::fs::read_dir(tmp.path()).unwrap().flatten() {
+        let _ = Command::new("gpgconf")
+            .args(["--kill", "gpg-agent"])
+            .env("GNUPGHOME", home.path())
+            .output();
+    }
+    out
+}
+
+/// Review finding 9: the install guide imported the signing key from the
+/// same download it verified, so a release re-signed by someone else, with
+/// their key beside it, verified. The guide's check, run as written with
+/// the fingerprint from a second place, accepts the real release and
+/// refuses one whose signature and key were both replaced.
+#[test]
+fn the_install_guides_check_refuses_a_release_signed_by_another_key() {
+    require("gpg", "gnupg");
+    let (gnupg, fingerprint) = Gnupg::with_key("rsa2048");
+    let out_dir = tempfile::tempdir().unwrap();
+    let dist = out_dir.path().join("dist");
+    let env = [
+        ("GNUPGHOME", gnupg.home()),
+        ("CLUSTERIAM_GPG_KEY", fingerprint.as_str()),
+    ];
+    assert!(release(&dist, &[], &env).status.success());
+    let genuine = run_guide_check(&dist, &fingerprint);
+    assert!(genuine.status.success(), "{}", text(&genuine));
+
+    // Someone who can change the download re-signs it with their own key
+    // and puts that key beside it.
+    let (forger, forged) = Gnupg::with_key("rsa2048");
+    let sums = file(&dist, "SHA256SUMS");
+    let sign = forger
+        .gpg()
+        .args([
+            "--yes",
+            "--local-user",
+            &forged,
+            "--detach-sign",
+            "--output",
+        ])
+        .arg(file(&dist, "SHA256SUMS.sig"))
+        .arg(&sums)
+        .output()
+        .unwrap();
+    assert!(sign.status.success(), "{}", text(&sign));
+    let key = forger
+        .gpg()
+        .args(["--armor", "--export", &forged])
+        .output()
+        .unwrap();
+    std::fs::write(file(&dist, "signing-key.asc"), key.stdout).unwrap();
+    let plain_verify = forger
+        .gpg()
+        .arg("--verify")
+        .arg(file(&dist, "SHA256SUMS.sig"))
+        .arg(&sums)
+        .output()
+        .unwrap();
+    assert!(
+        plain_verify.status.success(),
+        "without the fingerprint, the forgery verifies"
+    );
+    let forged_check = run_guide_check(&dist, &fingerprint);
+    assert!(
+        !forged_check.status.success(),
+        "the guide's check accepted a release signed by another key:\n{}",
+        text(&forged_check)
+    );
+    assert!(
+        text(&forged_check).contains("do not install this release"),
+        "{}",
+        text(&forged_check)
+    );
+}

@@ -147,7 +147,7 @@ fn torque_agent_role_basic() {
     assert_eq!(
         ws.output("manifest"),
         format!(
-            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    eks.amazonaws.com/role-arn: {arn}\n  name: torque-runner\n  namespace: torque-envs\n"
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    eks.amazonaws.com/role-arn: \"{arn}\"\n  name: \"torque-runner\"\n  namespace: \"torque-envs\"\n"
         )
         .as_str()
     );
@@ -339,11 +339,13 @@ fn eks_connector_service_linked_role_created_and_deleted() {
         "clusteriam_eks_connector_service_linked_role.this",
     ])
     .assert_ok();
+    // `,owned`: this configuration made it (its tags could not prove that).
     ws.import(
         "clusteriam_eks_connector_service_linked_role.this",
-        name.as_str().unwrap(),
+        &format!("{},owned", name.as_str().unwrap()),
     )
     .assert_ok();
+    assert_eq!(ws.output("adopted"), false);
     ws.assert_no_changes();
 
     ws.destroy().assert_ok();

@@ -249,3 +249,41 @@ fn account_ids() {
     assert!(!is_account_id("１２３４５６７８９０１２"));
     assert!(!is_account_id(""));
 }
+
+#[test]
+fn role_arns_follow_iams_character_rules() {
+    for ok in [
+        "arn:aws:iam::111122223333:role/torque",
+        "arn:aws-cn:iam::111122223333:role/a/b/c+=,.@_-d",
+        "arn:aws:iam::111122223333:role/p:a#t\"h'/x",
+        &format!("arn:aws:iam::111122223333:role/{}", "n".repeat(64)),
+    ] {
+        assert_eq!(check_role_arn(ok), Ok(()), "{ok}");
+    }
+    for bad in [
+        "arn:aws:iam::111122223333:role/x\n---\nkind: ClusterRoleBinding",
+        "arn:aws:iam::111122223333:role/x y",
+        "arn:aws:iam::111122223333:role/a b/x",
+        "arn:aws:iam::111122223333:role/x\u{85}",
+        "arn:aws:iam::111122223333:role/é",
+        "arn:aws:iam::111122223333:role/",
+        "arn:aws:iam::111122223333:role//x",
+        "arn:aws:iam::111122223333:rolex",
+        "arn:aws:iam::111122223333:policy/x",
+        "arn:aws:iam:us-east-1:111122223333:role/x",
+        "terraform\n---",
+        "arn:aws:iam::aws:role/x",
+        "arn:aws:sts::111122223333:role/x",
+        &format!("arn:aws:iam::111122223333:role/{}", "n".repeat(65)),
+    ] {
+        let error = check_role_arn(bad).unwrap_err();
+        assert!(
+            error.contains("is not an IAM role ARN") || error.contains("is not a valid ARN"),
+            "{bad}: {error}"
+        );
+        assert!(
+            !error.contains('\n'),
+            "the error repeats no newline: {error}"
+        );
+    }
+}

@@ -91,6 +91,9 @@ actions! {
     IAM_LIST_POLICY_VERSIONS = "iam:ListPolicyVersions" on POLICY;
     IAM_LIST_ROLE_POLICIES = "iam:ListRolePolicies" on ROLE;
     IAM_LIST_ROLES = "iam:ListRoles" on ANY;
+    // No call of its own: AddRoleToInstanceProfile is also authorized as
+    // iam:PassRole on the role it adds.
+    IAM_PASS_ROLE = "iam:PassRole" on ROLE;
     IAM_PUT_ROLE_PERMISSIONS_BOUNDARY = "iam:PutRolePermissionsBoundary" on ROLE;
     IAM_PUT_ROLE_POLICY = "iam:PutRolePolicy" on ROLE;
     IAM_REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER = "iam:RemoveClientIDFromOpenIDConnectProvider" on OIDC_PROVIDER;

@@ -374,7 +374,8 @@ impl Aws {
                 .send()
                 .try_collect(),
         );
-        let listed: Result<(Vec<_>, Vec<_>), AwsError> = tokio::try_join!(details, roles);
+        let listed: Result<(Vec<_>, Vec<_>), AwsError> =
+            super::log::account_wide(async { tokio::try_join!(details, roles) }).await;
         match listed {
             Ok((pages, roles)) => {
                 let snapshot = Snapshot::new(&pages, &roles);
@@ -427,7 +428,7 @@ impl Aws {
                         name: role.name.clone(),
                         path: role.path.clone(),
                         arn: role.arn.clone(),
-                        mark: role.mark.clone(),
+                        description: role.description.clone(),
                     }));
                 }
                 Seen::Unsure => {}

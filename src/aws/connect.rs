@@ -82,6 +82,8 @@ pub enum ConnectError {
     PlainHttpEndpoint {
         setting: String,
         url: String,
+        /// The proxy on another machine that would carry it.
+        proxy: Option<endpoint::ProxyInUse>,
     },
     /// STS answered with another error (throttled on every attempt, 5xx).
     Sts(AwsError),
@@ -169,6 +171,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
             ConnectError::PlainHttpEndpoint {
                 setting: refused.setting,
                 url: refused.url,
+                proxy: refused.proxy,
             }
         })?;
     }
@@ -445,6 +448,7 @@ fn profile_file_names(settings: &Settings) -> String {
 /// its causes without the debug dumps some of them embed (those go to the
 /// debug log).
 fn credentials_problem(err: &CredentialsError) -> String {
+    // The log cuts a credential process's stderr from every line.
     tracing::debug!(error = %aws_sdk_sts::error::DisplayErrorContext(err), "no credentials");
     if let CredentialsError::CredentialsNotLoaded(_) = err {
         return "no credentials were found: none in the provider block, the environment or the \
@@ -454,7 +458,7 @@ fn credentials_problem(err: &CredentialsError) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = next {
-        let text = e.to_string();
+        let text = crate::logging::without_process_output(&e.to_string()).into_owned();
         let dump = [
             "DispatchFailure",
             "SdkBody",

@@ -1,24 +1,23 @@
 //! EKS lookups.
 
 use super::actions::EKS_DESCRIBE_CLUSTER;
-use super::{Aws, Found, call, found};
+use super::{Aws, AwsError, call};
 
 impl Aws {
-    /// The OIDC issuer URL of an EKS cluster; None when the cluster does not exist.
-    pub async fn eks_cluster_issuer(&self, cluster_name: &str) -> Found<Option<String>> {
-        let result = call(
+    /// The OIDC issuer URL of an EKS cluster; None when it has none (a
+    /// connected cluster). A cluster that doesn't exist is EKS's not-found
+    /// error.
+    pub async fn eks_cluster_issuer(&self, cluster_name: &str) -> Result<Option<String>, AwsError> {
+        let cluster = call(
             &EKS_DESCRIBE_CLUSTER,
             cluster_name,
             self.eks.describe_cluster().name(cluster_name).send(),
         )
-        .await;
-        found(result).map(|cluster| {
-            cluster.map(|c| {
-                c.cluster
-                    .and_then(|c| c.identity)
-                    .and_then(|i| i.oidc)
-                    .and_then(|o| o.issuer)
-            })
-        })
+        .await?;
+        Ok(cluster
+            .cluster
+            .and_then(|c| c.identity)
+            .and_then(|i| i.oidc)
+            .and_then(|o| o.issuer))
     }
 }

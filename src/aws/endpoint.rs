@@ -16,11 +16,22 @@ pub struct Endpoints {
 }
 
 /// An endpoint that would carry credentials in plain HTTP to another
-/// machine; `setting` says where it was set.
+/// machine; `setting` says where it was set, `proxy` the proxy on another
+/// machine that would carry it, if that is the way out.
 #[derive(Debug)]
 pub struct PlainHttpEndpoint {
     pub setting: String,
     pub url: String,
+    pub proxy: Option<ProxyInUse>,
+}
+
+/// A proxy from the environment, as the SDK's HTTP client picks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyInUse {
+    /// The variable that names it (`HTTP_PROXY`, `ALL_PROXY`, ...).
+    pub variable: &'static str,
+    /// `scheme://host:port`, without any user or password the URL holds.
+    pub address: String,
 }
 
 /// The services the provider calls: the provider block's name and the SDK's
@@ -51,6 +62,36 @@ pub fn is_plain_http_to_another_host(url: &str) -> bool {
     }
 }
 
+/// The proxy the environment's proxy settings (`HTTP_PROXY`, `ALL_PROXY`,
+/// `NO_PROXY`, in either case) would send a plain-HTTP request to `url`
+/// through, when it is on another machine. Decided by the matcher the SDK's
+/// HTTP client itself uses, so that no request escapes the check.
+pub fn remote_proxy_for(url: &str) -> Option<ProxyInUse> {
+    let uri: http::Uri = url.parse().ok()?;
+    if uri.scheme_str() != Some("http") {
+        return None;
+    }
+    let proxy = hyper_util::client::proxy::matcher::Matcher::from_env().intercept(&uri)?;
+    let proxy = proxy.uri();
+    let address = format!(
+        "{}://{}{}",
+        proxy.scheme_str().unwrap_or("http"),
+        proxy.host().unwrap_or_default(),
+        proxy.port().map(|p| format!(":{p}")).unwrap_or_default()
+    );
+    let on_this_machine =
+        !is_plain_http_to_another_host(&format!("http://{}", proxy.host().unwrap_or_default()));
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let variable = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+        .into_iter()
+        .find(|name| env(name).is_some())
+        .unwrap_or("HTTP_PROXY");
+    (!on_this_machine).then_some(ProxyInUse { variable, address })
+}
+
+/// The remedy for a plain-HTTP endpoint that a proxy would carry elsewhere.
+pub const PROXY_REMEDY: &str = "Add the endpoint's host to `NO_PROXY` (e.g.      `NO_PROXY=127.0.0.1,localhost`) so that requests to this machine go to it directly, or use an      https:// endpoint. To send plain HTTP through the proxy anyway, set `allow_http_endpoints =      true` in the provider block.";
+
 /// The remedy shared by every refusal of a plain-HTTP endpoint.
 pub const PLAIN_HTTP_REMEDY: &str = "Use an https:// URL. Plain HTTP is allowed only to loopback \
      addresses (127.0.0.0/8, ::1, localhost), such as a local emulator. To send requests over plain \
@@ -71,16 +112,41 @@ pub(super) fn check(explicit: &Endpoints, config: &SdkConfig) -> Result<(), Plai
             return Err(PlainHttpEndpoint {
                 setting: format!("endpoints.{name}"),
                 url: url.to_string(),
+                proxy: None,
             });
         }
     }
-    match configured_outside(config)
-        .into_iter()
+    let outside = configured_outside(config);
+    if let Some((setting, url)) = outside
+        .iter()
         .find(|(_, url)| is_plain_http_to_another_host(url))
     {
-        Some((setting, url)) => Err(PlainHttpEndpoint { setting, url }),
-        None => Ok(()),
+        return Err(PlainHttpEndpoint {
+            setting: setting.clone(),
+            url: url.clone(),
+            proxy: None,
+        });
     }
+    // A loopback endpoint is this machine only if nothing carries its
+    // requests elsewhere: a proxy on another machine would read them.
+    let explicit = [
+        ("iam", &explicit.iam),
+        ("sts", &explicit.sts),
+        ("ec2", &explicit.ec2),
+        ("eks", &explicit.eks),
+    ]
+    .into_iter()
+    .filter_map(|(name, url)| Some((format!("endpoints.{name}"), url.clone()?)));
+    for (setting, url) in explicit.chain(outside) {
+        if let Some(proxy) = remote_proxy_for(&url) {
+            return Err(PlainHttpEndpoint {
+                setting,
+                url,
+                proxy: Some(proxy),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The endpoints the SDK resolves from the environment and the shared config

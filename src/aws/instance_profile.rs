@@ -8,8 +8,10 @@ use super::actions::{
     IAM_GET_INSTANCE_PROFILE, IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE,
 };
 use super::iam_tags::{iam_tags, tag_map};
-use super::role::{ObservedProfile, not_yet_visible};
-use super::{Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark};
+use super::role::{Creation, ObservedProfile, not_yet_visible};
+use super::{
+    Aws, AwsError, Found, IamObject, call, found, remove, split_ownership_mark, with_ownership_mark,
+};
 
 impl Aws {
     pub async fn get_instance_profile(&self, name: &str) -> Found<ObservedProfile> {
@@ -36,16 +38,21 @@ impl Aws {
         }))
     }
 
-    /// Creates the instance profile, marked as ours. One of that name that
-    /// already exists is ours only when it carries `mark` (made by an
-    /// earlier, interrupted apply of the same resource).
+    /// Creates the instance profile `name` for the role of that name, marked
+    /// as ours. One of that name that already exists is ours when it
+    /// carries `mark` (an earlier, interrupted apply of the same resource
+    /// made it), or when this provider made it (it carries a mark) and it
+    /// holds no other role: the profile a node-role resource made, whose
+    /// role was deleted outside Terraform, is taken over by the resource
+    /// creating the role again, under the new mark. Either way it may differ
+    /// from what was asked, so it is read again ([`Creation::Claimed`]).
     pub async fn create_instance_profile(
         &self,
         name: &str,
         path: &str,
         tags: &BTreeMap<String, String>,
         mark: &str,
-    ) -> Result<(), AwsError> {
+    ) -> Result<Creation, AwsError> {
         let created = call(
             &IAM_CREATE_INSTANCE_PROFILE,
             name,
@@ -57,11 +64,17 @@ impl Aws {
                 .send(),
         )
         .await
-        .map(drop);
+        .map(|_| Creation::Created);
         match created {
             Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
                 match self.get_instance_profile(name).await? {
-                    Some(p) if p.mark.as_deref() == Some(mark) => Ok(()),
+                    Some(p) if p.mark.as_deref() == Some(mark) => Ok(Creation::Claimed),
+                    Some(p) if p.mark.is_some() && p.roles.iter().all(|r| r == name) => {
+                        let mark = with_ownership_mark(&BTreeMap::new(), mark);
+                        self.tag_iam(IamObject::InstanceProfile(name), &mark)
+                            .await?;
+                        Ok(Creation::Claimed)
+                    }
                     // Gone again meanwhile: the next apply creates it.
                     None => Err(e),
                     Some(_) => Err(AwsError {

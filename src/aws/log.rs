@@ -53,6 +53,19 @@ impl Hooks for LogCalls {
     }
 }
 
+/// Runs a read whose answer holds the whole account's IAM data (the bulk
+/// read, every role's trust policy) in a span inside which the log takes no
+/// other crate's events: the SDK's trace lines would copy that answer.
+pub(super) fn account_wide<F: std::future::Future>(
+    read: F,
+) -> tracing::instrument::Instrumented<F> {
+    use tracing::Instrument as _;
+    read.instrument(tracing::span!(
+        tracing::Level::TRACE,
+        crate::logging::ACCOUNT_WIDE_READ
+    ))
+}
+
 /// What the SDK's attempts at one call met, for the non-idempotent creates.
 /// When an attempt fails in a way that leaves open whether AWS acted on it
 /// (no answer, a timeout, a 5xx), a retry may meet EntityAlreadyExists for

@@ -32,7 +32,7 @@ pub use bulk::{AUTO_AFTER_READS, BulkReads};
 
 pub use connect::{AssumeRole, ConnectError, Endpoints, Settings, connect};
 pub use ec2::ResourceTag;
-pub use endpoint::{PLAIN_HTTP_REMEDY, is_plain_http_to_another_host};
+pub use endpoint::{PLAIN_HTTP_REMEDY, PROXY_REMEDY, ProxyInUse, is_plain_http_to_another_host};
 pub use iam_policy::{MAX_POLICY_VERSIONS, ManagedPolicy, PolicyVersion};
 pub use iam_tags::IamObject;
 use log::Attempts;
@@ -321,7 +321,14 @@ fn answer_error(
     let attempts: u32 = header(retry::ATTEMPTS_HEADER)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1);
-    let Some(code) = meta.code() else {
+    // The SDK reads the code only where the protocol puts it; an answer
+    // that carries one elsewhere (`<ErrorResponse><Errors><Error>`, sent
+    // as `text/html` by some AWS-compatible endpoints) is still AWS's error.
+    let (code, message) = match meta.code() {
+        Some(code) => (Some(code.to_string()), meta.message().map(str::to_string)),
+        None => (retry::aws_error_code(raw), retry::aws_error_message(raw)),
+    };
+    let Some(code) = code else {
         let service = header(retry::SERVICE_HEADER).unwrap_or("AWS");
         let mistake = retry::Mistake::NotAws {
             status,
@@ -342,12 +349,12 @@ fn answer_error(
             ),
         };
     };
-    let mut message = meta.message().unwrap_or("no message").to_string();
-    if attempts > 1 && (is_throttling(code) || status >= 500) {
+    let mut message = message.unwrap_or_else(|| "no message".to_string());
+    if attempts > 1 && (is_throttling(&code) || status >= 500) {
         message.push_str(&format!(" (all {attempts} attempts failed)"));
     }
     AwsError {
-        code: Some(code.to_string()),
+        code: Some(code),
         message,
     }
 }

@@ -160,7 +160,7 @@ impl Aws {
     /// provider ARN) as a federated principal: who would lose access if it
     /// went away.
     pub async fn roles_trusting(&self, principal: &str) -> Result<Vec<String>, AwsError> {
-        let roles: Vec<_> = call(
+        let roles: Vec<_> = super::log::account_wide(call(
             &IAM_LIST_ROLES,
             principal,
             self.iam
@@ -169,7 +169,7 @@ impl Aws {
                 .items()
                 .send()
                 .try_collect(),
-        )
+        ))
         .await?;
         Ok(roles
             .into_iter()

@@ -9,6 +9,9 @@ use std::collections::BTreeSet;
 
 use super::actions::*;
 
+mod policy;
+pub use policy::{Grant, Scope, grant, policy, scoped_policy};
+
 /// The operations of a resource (a data source has only `read`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Operation {
@@ -117,11 +120,14 @@ const ROLE_DELETE: &[Action] = &[
 ];
 const ATTACHMENTS: &[Action] = &[IAM_ATTACH_ROLE_POLICY];
 const PROFILE_READ: &[Action] = &[IAM_GET_INSTANCE_PROFILE];
+/// AddRoleToInstanceProfile also needs `iam:PassRole` on the role (IAM's
+/// API reference); moto does not ask for it.
 const PROFILE_WRITE: &[Action] = &[
     IAM_CREATE_INSTANCE_PROFILE,
     IAM_TAG_INSTANCE_PROFILE,
     IAM_UNTAG_INSTANCE_PROFILE,
     IAM_ADD_ROLE_TO_INSTANCE_PROFILE,
+    IAM_PASS_ROLE,
 ];
 
 /// A role-shaped resource: with an instance profile of its name, and with
@@ -254,8 +260,9 @@ pub fn vpc_dns() -> Needs {
 /// `clusteriam_eks_connector_service_linked_role`.
 pub fn service_linked_role() -> Needs {
     Needs {
-        // ListRoles finds the one that exists; TagRole marks a new one.
-        create: vec![IAM_CREATE_SERVICE_LINKED_ROLE, IAM_LIST_ROLES, IAM_TAG_ROLE],
+        // ListRoles finds the one that exists. The ownership mark is the
+        // role's description, set by the create call itself: no tagging.
+        create: vec![IAM_CREATE_SERVICE_LINKED_ROLE, IAM_LIST_ROLES],
         read: vec![IAM_GET_ROLE],
         update: vec![],
         delete: vec![
@@ -299,58 +306,6 @@ pub const TYPES: &[&str] = &[
     "clusteriam_eks_cluster_oidc",
 ];
 
-/// The least-privilege policy for the given types (all of [`TYPES`] when
-/// empty), in the caller's partition and account: one statement per kind of
-/// resource, each with the actions scoped to it. The optional actions are
-/// in (the provider does better with them), except the bulk read, which
-/// would let the holder read every policy in the account; the configure
-/// step's are not (STS lets anyone ask who they are, and `sts:AssumeRole`
-/// belongs to the base credentials, not to the role they assume).
-pub fn policy(types: &[&str], partition: &str, account: &str) -> crate::policy::Document {
-    use crate::policy::{Document, Statement};
-    use std::collections::BTreeMap;
-    let types: &[&str] = if types.is_empty() { TYPES } else { types };
-    let mut by_resource: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for needs in types.iter().filter_map(|t| by_type(t)) {
-        let optional = needs.optional.iter().filter(|a| !BULK_READ.contains(a));
-        for action in needs.all().into_iter().chain(optional.copied()) {
-            by_resource
-                .entry(action.resource)
-                .or_default()
-                .insert(action.name);
-        }
-    }
-    Document::new(by_resource.into_iter().map(|(resource, actions)| {
-        Statement::allow()
-            .sid(statement_id(resource))
-            .actions(actions)
-            .resource(
-                resource
-                    .replace("${Partition}", partition)
-                    .replace("${Account}", account)
-                    .replace("${Region}", "*"),
-            )
-    }))
-}
-
-/// A statement's id, from the kind of resource it grants on.
-fn statement_id(resource: &str) -> &'static str {
-    let kind = resource.rsplit(':').next().unwrap_or(resource);
-    match kind {
-        "*" => "DescribeAndList",
-        _ if resource.contains("aws-service-role") => "ServiceLinkedRole",
-        _ if resource.contains(":iam::*:") => "AssumeTargetRoles",
-        "role/*" => "Roles",
-        "instance-profile/*" => "InstanceProfiles",
-        "policy/*" => "ManagedPolicies",
-        "oidc-provider/*" => "OidcProviders",
-        "user/*" => "PolicyUsers",
-        "vpc/*" => "VpcAttributes",
-        "cluster/*" => "EksClusters",
-        _ => "Ec2Tags",
-    }
-}
-
 /// What each resource type and data source needs, by its Terraform type.
 pub fn by_type(type_name: &str) -> Option<Needs> {
     Some(match type_name {
@@ -373,30 +328,6 @@ pub fn by_type(type_name: &str) -> Option<Needs> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_policy_scopes_each_action_to_its_resources() {
-        let json = policy(&[], "aws-cn", "111122223333").to_canonical_json();
-        assert!(
-            json.contains(r#""arn:aws-cn:iam::111122223333:role/*""#),
-            "{json}"
-        );
-        assert!(
-            json.contains(r#""arn:aws-cn:ec2:*:111122223333:vpc/*""#),
-            "{json}"
-        );
-        assert!(!json.contains("${"), "{json}");
-        assert!(!json.contains("sts:AssumeRole"), "{json}");
-        use crate::policy::check::{Kind, check_grammar};
-        assert_eq!(check_grammar(&json, Kind::Managed), vec![]);
-        // Only what the types asked for.
-        let vpc =
-            policy(&["clusteriam_vpc_dns_hostnames"], "aws", "111122223333").to_canonical_json();
-        assert!(
-            vpc.contains("ec2:ModifyVpcAttribute") && !vpc.contains("iam:"),
-            "{vpc}"
-        );
-    }
 
     #[test]
     fn every_declared_action_is_needed_somewhere_and_every_call_is_covered() {

@@ -212,6 +212,29 @@ pub fn aws_error_code(response: &HttpResponse) -> Option<String> {
     })
 }
 
+/// The message of an error answer, read as [`aws_error_code`] reads the
+/// code: `<Message>` (XML, entities decoded) or `message` / `Message` in a
+/// JSON body.
+pub fn aws_error_message(response: &HttpResponse) -> Option<String> {
+    let body = std::str::from_utf8(response.body().bytes()?).ok()?;
+    if let Some(start) = body.find("<Message>") {
+        let rest = &body[start + "<Message>".len()..];
+        let text = &rest[..rest.find("</Message>")?];
+        return Some(
+            text.trim()
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&"),
+        );
+    }
+    let json: serde_json::Value = serde_json::from_str(body).ok()?;
+    ["message", "Message"]
+        .iter()
+        .find_map(|key| Some(json.get(key)?.as_str()?.to_string()))
+}
+
 /// Why an attempt failed, in a few words for the retry log: the HTTP status
 /// and AWS error code, or what happened to the connection.
 pub fn attempt_failure(
@@ -262,7 +285,7 @@ pub const ENDPOINT_HEADER: &str = "x-clusteriam-endpoint";
 pub const SERVICE_HEADER: &str = "x-clusteriam-service";
 pub const ATTEMPTS_HEADER: &str = "x-clusteriam-attempts";
 
-/// The scheme and host a call went to, e.g. `https://iam.amazonaws.com`.
+/// The endpoint a call went to, e.g. `https://iam.amazonaws.com`.
 #[derive(Debug, Clone)]
 struct Endpoint(String);
 
@@ -281,8 +304,13 @@ impl super::intercept::Hooks for ExplainFailures {
     const NAME: &'static str = "ExplainFailures";
 
     fn before_transmit(&self, request: &HttpRequest, cfg: &mut ConfigBag) {
-        cfg.interceptor_state()
-            .store_put(Endpoint(origin(request.uri()).to_string()));
+        // The endpoint as resolved (what `endpoints` set, path included: a
+        // wrong path is a common mistake), else where the request went.
+        let endpoint = cfg
+            .load::<aws_smithy_types::endpoint::Endpoint>()
+            .map(|e| e.url().trim_end_matches('/').to_string())
+            .unwrap_or_else(|| origin(request.uri()).to_string());
+        cfg.interceptor_state().store_put(Endpoint(endpoint));
     }
 
     fn before_completion(&self, context: &mut FinalizerInterceptorContextMut<'_>, cfg: &ConfigBag) {

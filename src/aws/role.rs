@@ -108,6 +108,10 @@ pub enum Creation {
     /// An attempt whose answer was lost made it: it carries our mark, but
     /// nothing says it still matches what was asked, so read it again.
     MadeByLostAttempt,
+    /// It existed and is ours to take (see
+    /// [`Aws::create_instance_profile`]); read it again, as it may differ
+    /// from what was asked.
+    Claimed,
 }
 
 /// IAM has not yet seen a principal (e.g. an OIDC provider) created moments ago.

@@ -1,5 +1,11 @@
 //! Service-linked roles: created by AWS for a service, found by the service's
 //! path, deleted through an asynchronous deletion task.
+//!
+//! CreateServiceLinkedRole takes no tags, so the ownership mark goes into the
+//! role's description, which the create call sets atomically: a role found
+//! after an attempt whose answer was lost is ours only when its description
+//! is this create's mark. Nothing is ever tagged afterwards, so a role made by
+//! someone else never gets our mark.
 
 use std::time::Duration;
 
@@ -7,7 +13,7 @@ use super::actions::{
     IAM_CREATE_SERVICE_LINKED_ROLE, IAM_DELETE_SERVICE_LINKED_ROLE,
     IAM_GET_SERVICE_LINKED_ROLE_DELETION_STATUS, IAM_LIST_ROLES,
 };
-use super::{Attempts, Aws, AwsError, IamObject, call, with_ownership_mark};
+use super::{Attempts, Aws, AwsError, call};
 
 /// A service-linked role as IAM has it.
 #[derive(Clone, Debug, PartialEq)]
@@ -15,8 +21,9 @@ pub struct ServiceLinkedRole {
     pub name: String,
     pub path: String,
     pub arn: String,
-    /// The ownership mark, when a clusteriam configuration created it.
-    pub mark: Option<String>,
+    /// The role's description: the ownership mark of the create that made
+    /// it, when this provider made it.
+    pub description: Option<String>,
 }
 
 /// The outcome of asking AWS for a service-linked role.
@@ -31,24 +38,14 @@ fn service_path(service: &str) -> String {
 }
 
 impl Aws {
-    /// Creates the service's linked role and marks it as ours (it can't be
-    /// tagged in the create call itself), or finds the one that exists.
+    /// Creates the service's linked role with `mark` as its description, or
+    /// finds the one that exists. One found after an attempt whose answer
+    /// was lost is [`Created::New`] only when its description is `mark`:
+    /// another client may have made it meanwhile.
     pub async fn create_service_linked_role(
         &self,
         service: &str,
         mark: &str,
-    ) -> Result<Created, AwsError> {
-        let created = self.create_service_linked_role_unmarked(service).await?;
-        if let Created::New(role) = &created {
-            let mark = with_ownership_mark(&Default::default(), mark);
-            self.tag_iam(IamObject::Role(&role.name), &mark).await?;
-        }
-        Ok(created)
-    }
-
-    async fn create_service_linked_role_unmarked(
-        &self,
-        service: &str,
     ) -> Result<Created, AwsError> {
         let attempts = Attempts::default();
         let created = call(
@@ -57,6 +54,7 @@ impl Aws {
             self.iam
                 .create_service_linked_role()
                 .aws_service_name(service)
+                .description(mark)
                 .customize()
                 .interceptor(attempts.counter())
                 .send(),
@@ -71,7 +69,7 @@ impl Aws {
                     name: role.role_name,
                     path: role.path,
                     arn: role.arn,
-                    mark: None,
+                    description: role.description,
                 }))
             }
             Err(err) => {
@@ -82,10 +80,11 @@ impl Aws {
                     Some("InvalidInput" | "EntityAlreadyExists")
                 ) && let Some(role) = self.find_service_linked_role(service).await?
                 {
-                    // Found after an attempt whose answer was lost: that
-                    // attempt made it. After a throttle or any other
-                    // answer, it was someone else's.
-                    return Ok(if attempts.may_have_acted_unseen() {
+                    // Ours only if an attempt of this create made it: then
+                    // it carries this create's mark, which no one else has.
+                    let ours = attempts.may_have_acted_unseen()
+                        && role.description.as_deref() == Some(mark);
+                    return Ok(if ours {
                         Created::New(role)
                     } else {
                         Created::Existing(role)
@@ -105,12 +104,11 @@ impl Aws {
         let listing = self.iam.list_roles().path_prefix(&path);
         let pages = listing.into_paginator().items().send();
         let roles = call(&IAM_LIST_ROLES, path, pages.try_collect()).await?;
-        // ListRoles leaves tags out: the mark is read with GetRole when needed.
         Ok(roles.into_iter().next().map(|r| ServiceLinkedRole {
             name: r.role_name,
             path: r.path,
             arn: r.arn,
-            mark: None,
+            description: r.description,
         }))
     }
 
@@ -124,7 +122,7 @@ impl Aws {
             name: r.name,
             path: r.path,
             arn: r.arn,
-            mark: r.mark,
+            description: r.description,
         }))
     }
 

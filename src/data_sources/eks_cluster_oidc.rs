@@ -6,13 +6,25 @@ use async_trait::async_trait;
 
 use crate::arn::OidcProviderArn;
 use crate::clients::Clients;
+use crate::model;
 use crate::tfplugin::{
-    Attribute, Block, DataReadRequest, DataReadResponse, DataSource, Diagnostics, Schema, Type,
-    Value,
+    Attr, Attribute, Block, DataReadRequest, DataReadResponse, DataSource, Diagnostics, Model,
+    Schema, Type, Value,
 };
 use crate::validate::check_attr;
 
 pub struct EksClusterOidc;
+
+model! {
+    /// The cluster asked for, and what the data source finds.
+    struct EksClusterOidcModel {
+        cluster_name: Attr<String>,
+        issuer_url: Attr<String>,
+        issuer_host: Attr<String>,
+        oidc_provider_arn: Attr<String>,
+        oidc_provider_exists: Attr<bool>,
+    }
+}
 
 #[async_trait]
 impl DataSource<Clients> for EksClusterOidc {
@@ -31,7 +43,7 @@ impl DataSource<Clients> for EksClusterOidc {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        check_attr(config, "cluster_name", diags, |name| {
+        check_attr(config, EksClusterOidcModel::cluster_name, diags, |name| {
             let ok = (1..=100).contains(&name.len())
                 && name.starts_with(|c: char| c.is_ascii_alphanumeric())
                 && name
@@ -59,29 +71,32 @@ impl DataSource<Clients> for EksClusterOidc {
 /// The data source's state for `config`; null after an error.
 async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Value {
     let aws = &clients.aws;
-    let Some(name) = config.get_str("cluster_name") else {
+    let mut model = EksClusterOidcModel::read(config);
+    let Some(name) = model.cluster_name.as_deref() else {
         return Value::Null;
     };
+    let name_path = EksClusterOidcModel::cluster_name;
+    let summary = format!("reading EKS cluster (`{name}`)");
     let issuer = match aws.eks_cluster_issuer(name).await {
-        Ok(Some(Some(issuer))) => issuer,
-        Ok(Some(None)) => {
+        Ok(Some(issuer)) => issuer,
+        Ok(None) => {
             diags.attribute_error(
-                "cluster_name",
-                format!("reading EKS cluster (`{name}`)"),
+                name_path,
+                summary,
                 "The cluster has no OIDC issuer. Only EKS clusters (not connected clusters) have one.",
             );
             return Value::Null;
         }
-        Ok(None) => {
-            diags.attribute_error(
-                "cluster_name",
-                format!("reading EKS cluster (`{name}`)"),
-                format!("ResourceNotFoundException: no cluster `{name}` in region {}. Check the name and the provider's `region`.", aws.region),
+        Err(e) if e.is_not_found() => {
+            let remedy = format!(
+                "Check the name and the provider's `region` ({}).",
+                aws.region
             );
+            diags.attribute_error(name_path, summary, format!("{e}\n\n{remedy}"));
             return Value::Null;
         }
         Err(e) => {
-            diags.error(format!("reading EKS cluster (`{name}`)"), e.detail());
+            diags.error(summary, e.detail());
             return Value::Null;
         }
     };
@@ -117,10 +132,24 @@ async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Val
             return Value::Null;
         }
     };
-    let mut state = config.clone();
-    state.set("issuer_url", Value::string(issuer));
-    state.set("issuer_host", Value::string(provider_arn.issuer()));
-    state.set("oidc_provider_arn", Value::string(provider_arn.arn()));
-    state.set("oidc_provider_exists", Value::Bool(exists));
-    state
+    model.issuer_host = provider_arn.issuer().into();
+    model.oidc_provider_arn = provider_arn.arn().into();
+    model.issuer_url = Attr::Known(issuer);
+    model.oidc_provider_exists = Attr::Known(exists);
+    model.to_value()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::check_models;
+
+    #[test]
+    fn the_model_holds_the_schema() {
+        let schema = EksClusterOidc.schema();
+        assert_eq!(
+            check_models(&schema.block, &[EksClusterOidcModel::fields()]),
+            Ok(())
+        );
+    }
 }

@@ -28,6 +28,10 @@ const PARAMETER_DESCRIPTIONS: [&str; PARAMETERS.len()] = [
     "The KKP version whose policy to render (`kkp_account`), written `MAJOR.MINOR` such as `\"2.28\"`: 2.22 and earlier get the older document, 2.23 and later the current one. Defaults to the current KKP.",
     "The Rancher cluster's AWS cloud provider (`rancher_controlplane`, `rancher_etcd_worker`): `in-tree` (the default: Rancher's page) or `out-of-tree` (the AWS cloud controller manager's documented policies, for Kubernetes 1.27 and later).",
     "The resource and data source types whose permissions `provider_permissions` grants, separated by commas, such as `\"clusteriam_torque_agent_role,clusteriam_oidc_provider\"`. Defaults to all of them.",
+    "The IAM path (`/kubernetes/`) every role, instance profile and managed policy of the configuration has (`provider_permissions`): the policy then reaches only IAM objects under it. Defaults to any path (or `/` with `iam_name_prefix`).",
+    "The prefix of the names of every role, instance profile and managed policy of the configuration (`provider_permissions`): the policy then reaches only IAM objects so named. Defaults to any name.",
+    "The ARN of the managed policy every role of the configuration has as its `permissions_boundary` (`provider_permissions`): the policy then creates roles and puts policies on roles only with that boundary, and cannot remove it, so that no role it makes can do more than the boundary allows.",
+    "The managed policies (ARNs, IAM wildcards allowed, separated by commas) the configuration's roles may be given, as `clusteriam_torque_agent_role`'s `policy_arns` name them (`provider_permissions`): the policy then attaches no other. Defaults to any.",
 ];
 
 /// The type of `source`.

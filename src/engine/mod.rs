@@ -8,6 +8,7 @@
 
 pub mod managed_policy;
 pub mod oidc;
+pub mod run;
 mod steps;
 pub mod tags;
 pub mod vpc_attribute;
@@ -83,7 +84,7 @@ pub async fn converge(
             // The role an attempt with a lost answer made is ours, but AWS
             // may hold something else by now: converge from what it holds,
             // trust first, before granting anything.
-            Ok(Creation::MadeByLostAttempt) => {
+            Ok(Creation::MadeByLostAttempt | Creation::Claimed) => {
                 let profiles = Profiles::for_role_owning_profile(spec.instance_profile);
                 let role = match aws.get_role_observing(&spec.name, profiles).await {
                     Ok(role) => role,
@@ -217,10 +218,10 @@ async fn run(aws: &Aws, spec: &RoleSpec, step: &Step) -> Result<Creation, AwsErr
         Step::DeleteInlinePolicy(policy) => done(aws.delete_role_policy(name, policy).await),
         Step::AttachPolicy(arn) => done(aws.attach_role_policy(name, arn).await),
         Step::DetachPolicy(arn) => done(aws.detach_role_policy(name, arn).await),
-        Step::CreateInstanceProfile => done(
+        Step::CreateInstanceProfile => {
             aws.create_instance_profile(name, &spec.path, &spec.tags, &spec.mark)
-                .await,
-        ),
+                .await
+        }
         Step::AddRoleToInstanceProfile => done(aws.add_role_to_instance_profile(name, name).await),
         Step::TagInstanceProfile(tags) => {
             done(aws.tag_iam(IamObject::InstanceProfile(name), tags).await)

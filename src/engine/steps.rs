@@ -141,6 +141,13 @@ pub fn converge_steps(spec: &RoleSpec, observed: Option<&ObservedRole>) -> Vec<S
             }
             (Some(_), Some(profile)) => {
                 if !profile.roles.contains(&spec.name) {
+                    // A profile holds one role: one put in its place goes first.
+                    steps.extend(profile.roles.iter().map(|other| {
+                        Step::RemoveRoleFromInstanceProfile {
+                            profile: spec.name.clone(),
+                            role: other.clone(),
+                        }
+                    }));
                     steps.push(Step::AddRoleToInstanceProfile);
                 }
                 steps.extend(tag_steps(
@@ -302,6 +309,22 @@ mod tests {
             [
                 Step::UntagInstanceProfile(vec!["Team".into()]),
                 Step::TagInstanceProfile(BTreeMap::from([("team".into(), "platform".into())])),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_role_put_in_the_profiles_place_is_taken_out_first() {
+        let mut drifted = applied();
+        drifted.own_profile.as_mut().unwrap().roles = vec!["intruder".into()];
+        assert_eq!(
+            converge_steps(&spec(), Some(&drifted)),
+            vec![
+                Step::RemoveRoleFromInstanceProfile {
+                    profile: "rancher-cp".into(),
+                    role: "intruder".into()
+                },
+                Step::AddRoleToInstanceProfile,
             ]
         );
     }

@@ -93,6 +93,13 @@ pub struct PresetArgs<'a> {
     /// Comma-separated resource and data source types
     /// (`provider_permissions`); unset is all of them.
     pub resource_types: Option<&'a str>,
+    /// How `provider_permissions` is narrowed: the IAM path and name prefix
+    /// of the configuration's IAM objects, the permissions boundary of its
+    /// roles, the managed policies (comma-separated) its roles may be given.
+    pub iam_path: Option<&'a str>,
+    pub iam_name_prefix: Option<&'a str>,
+    pub permissions_boundary: Option<&'a str>,
+    pub policy_arns: Option<&'a str>,
 }
 
 impl<'a> PresetArgs<'a> {
@@ -107,6 +114,10 @@ impl<'a> PresetArgs<'a> {
             kkp_version: None,
             cloud_provider: None,
             resource_types: None,
+            iam_path: None,
+            iam_name_prefix: None,
+            permissions_boundary: None,
+            policy_arns: None,
         }
     }
 
@@ -127,6 +138,10 @@ impl<'a> PresetArgs<'a> {
             kkp_version: parameter("kkp_version").and_then(|v| parse_kkp_version(v).ok()),
             cloud_provider: parameter("cloud_provider").and_then(|c| parse_cloud_provider(c).ok()),
             resource_types: parameter("resource_types"),
+            iam_path: parameter("iam_path"),
+            iam_name_prefix: parameter("iam_name_prefix"),
+            permissions_boundary: parameter("permissions_boundary"),
+            policy_arns: parameter("policy_arns"),
         }
     }
 }
@@ -161,7 +176,7 @@ impl PresetError {
 }
 
 /// Every parameter any preset takes, in the order the documentation lists them.
-pub const PARAMETERS: [&str; 7] = [
+pub const PARAMETERS: [&str; 11] = [
     "account_id",
     "oidc_provider_arn",
     "namespace",
@@ -169,12 +184,17 @@ pub const PARAMETERS: [&str; 7] = [
     "kkp_version",
     "cloud_provider",
     "resource_types",
+    "iam_path",
+    "iam_name_prefix",
+    "permissions_boundary",
+    "policy_arns",
 ];
 
 /// Why `value` is not a valid value of `parameter` (one of [`PARAMETERS`]),
 /// if it is not: the one check of each for the data source and the function.
-/// `resource_types` names the provider's own types, which policy/ does not
-/// know: the data source checks it (`crate::documents`).
+/// `provider_permissions`'s own parameters are checked where it is rendered
+/// (`crate::documents`): `resource_types` names the provider's own types,
+/// which policy/ does not know.
 pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
     match parameter {
         "account_id" if is_account_id(value) => Ok(()),
@@ -187,7 +207,11 @@ pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
         "service_account" => check_service_account(value),
         "kkp_version" => parse_kkp_version(value).map(|_| ()),
         "cloud_provider" => parse_cloud_provider(value).map(|_| ()),
-        "resource_types" => Ok(()),
+        "resource_types"
+        | "iam_path"
+        | "iam_name_prefix"
+        | "permissions_boundary"
+        | "policy_arns" => Ok(()),
         other => Err(format!(
             "`{other}` is not a preset parameter; expected one of {}",
             PARAMETERS.join(", ")
@@ -197,11 +221,27 @@ pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
 
 /// The reason `kkp_version` is not a version, if it is not.
 pub fn parse_kkp_version(text: &str) -> Result<Version, String> {
-    text.parse().map_err(|()| {
+    let version: Version = text.parse().map_err(|()| {
         format!(
             "`kkp_version` must be a KKP version written MAJOR.MINOR, such as `2.28`; got `{text}`"
         )
-    })
+    })?;
+    // "02.28" would name 2.28 in a spelling no release uses.
+    if text
+        .split('.')
+        .any(|part| part.len() > 1 && part.starts_with('0'))
+    {
+        return Err(format!(
+            "`kkp_version` must be written without leading zeros, such as `2.28`; got `{text}`"
+        ));
+    }
+    if version < Version::new(2, 0) {
+        return Err(format!(
+            "`kkp_version` must be 2.0 or later: KKP's releases, and the AWS policies its \
+             documentation prints, are 2.x and later; got `{text}`"
+        ));
+    }
+    Ok(version)
 }
 
 /// The reason `cloud_provider` is not a cloud provider, if it is not.
@@ -274,7 +314,7 @@ impl Preset {
                 "The web-identity trust policy that lets exactly one Kubernetes service account assume a role through the cluster's OIDC provider (IRSA, audience `sts.amazonaws.com`)."
             }
             Preset::ProviderPermissions => {
-                "The least-privilege policy that lets this provider manage the resources and read the data sources in `resource_types` (comma-separated; all of them when unset) in the given account: the permissions guide lists each action and why."
+                "The least-privilege policy that lets this provider manage the resources and read the data sources in `resource_types` (comma-separated; all of them when unset) in the given account, narrowed to the configuration's `iam_path`, `iam_name_prefix`, `permissions_boundary` and `policy_arns` when given: the permissions guide lists each action, and says what the policy allows."
             }
         }
     }
@@ -290,7 +330,14 @@ impl Preset {
             Preset::RancherCspAdapterTrust => &["oidc_provider_arn"],
             Preset::KkpAccount => &["account_id", "kkp_version"],
             Preset::IrsaTrust => &["oidc_provider_arn", "namespace", "service_account"],
-            Preset::ProviderPermissions => &["account_id", "resource_types"],
+            Preset::ProviderPermissions => &[
+                "account_id",
+                "resource_types",
+                "iam_path",
+                "iam_name_prefix",
+                "permissions_boundary",
+                "policy_arns",
+            ],
         }
     }
 

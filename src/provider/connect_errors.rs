@@ -106,7 +106,27 @@ pub(super) fn report_connect_error(
                 err.detail()
             ),
         ),
-        ConnectError::PlainHttpEndpoint { setting, url } => {
+        ConnectError::PlainHttpEndpoint {
+            setting,
+            url,
+            proxy: Some(proxy),
+        } => diags.error(
+            "Plain HTTP through a proxy on another machine",
+            format!(
+                "The AWS endpoint in {} is `{url}`, and the `{}` environment variable sends plain \
+                 HTTP through the proxy `{}` on another machine: it would read the signed requests \
+                 and, with `assume_role`, the credentials STS returns.\n\n{}",
+                if setting.starts_with("endpoints.") {
+                    format!("`{setting}`")
+                } else {
+                    setting
+                },
+                proxy.variable,
+                proxy.address,
+                aws::PROXY_REMEDY
+            ),
+        ),
+        ConnectError::PlainHttpEndpoint { setting, url, .. } => {
             let path = match setting.strip_prefix("endpoints.") {
                 Some(service) => AttributePath::root("endpoints").attribute(service),
                 None => AttributePath::root("allow_http_endpoints"),

@@ -40,3 +40,29 @@ fn errors_never_repeat_secret_settings() {
         "the external id was echoed: {text}"
     );
 }
+
+#[test]
+fn region_names_are_checked_by_form() {
+    for good in [
+        "us-east-1",
+        "us-gov-west-1",
+        "cn-north-1",
+        "us-isob-east-1",
+        "ap-southeast-7",
+        // Well formed but not (yet) a region: AWS opens new ones.
+        "xx-nowhere-9",
+    ] {
+        assert!(is_region_name(good), "{good}");
+    }
+    for bad in [
+        "us-east1",
+        "useast-1",
+        "us-east-",
+        "US-EAST-1",
+        "u-east-1",
+        "us--1",
+        "1",
+    ] {
+        assert!(!is_region_name(bad), "{bad}");
+    }
+}

@@ -30,7 +30,7 @@ use crate::validate::{check_attr, check_value, one_of};
 
 mod checks;
 
-use checks::{check_before_write, check_ec2_id, check_something_to_tag, quoted};
+use checks::{check_before_write, check_ec2_id, check_something_to_tag, quoted, warn_second_group};
 
 const OWNERSHIPS: [&str; 2] = ["owned", "shared"];
 
@@ -257,13 +257,17 @@ impl Resource<Clients> for ClusterTags {
         };
         resp.planned.set("id", id);
         resp.planned.set("tag_key", key);
-        // Check only when something will be written, and once all is known
-        // (otherwise apply checks).
-        if &resp.planned == req.prior || !resp.planned.is_wholly_known() {
+        if !resp.planned.is_wholly_known() {
+            // Apply checks once all is known.
             return;
         }
         let desired = Tagging::from_value(&resp.planned);
         let prior = Tagging::from_value(req.prior);
+        // Nothing to write: only say whether someone tagged a second group
+        // since (the read already warned about resources that are gone).
+        if &resp.planned == req.prior {
+            return warn_second_group(&req.client.aws, &desired, &mut resp.diagnostics).await;
+        }
         check_before_write(
             &req.client.aws,
             &desired,
@@ -298,13 +302,17 @@ impl Resource<Clients> for ClusterTags {
         };
         // A resource whose tag was removed or changed drops out of the state,
         // so the plan shows it being tagged again. One that no longer exists
-        // stays (there is nothing to repair), with a warning.
+        // stays (there is nothing to repair), with a warning. A terminated
+        // instance keeps its tags while EC2 still lists it, so instances are
+        // looked up whatever they carry.
         let untagged = current.retain(|id| carried.get(id) != Some(&current.ownership));
-        let gone: BTreeSet<String> = if untagged.ids().is_empty() {
+        let mut suspects = untagged.clone();
+        suspects.instance_ids = current.instance_ids.clone();
+        let gone: BTreeSet<String> = if suspects.ids().is_empty() {
             BTreeSet::new()
         } else {
-            match untagged.existing(aws).await {
-                Ok(found) => untagged.ids().difference(&found).cloned().collect(),
+            match suspects.existing(aws).await {
+                Ok(found) => suspects.ids().difference(&found).cloned().collect(),
                 Err(e) => return report(&mut resp.diagnostics, summary, &e),
             }
         };

@@ -8,6 +8,7 @@ use crate::aws::AwsError;
 use crate::aws::{Created, ServiceLinkedRole};
 use crate::clients::Clients;
 use crate::resources::common::errors::report_with;
+use crate::resources::common::ownership::{IMPORT_OWNERSHIP, import_ownership};
 use crate::resources::common::{ownership_mark, report};
 use crate::tfplugin::{
     Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportRequest,
@@ -45,7 +46,7 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
         .attribute(Attribute::computed_string("name", "The role name AWS gave the service-linked role.").stable())
         .attribute(Attribute::computed_string("path", "The role's path, `/aws-service-role/eks-connector.amazonaws.com/`.").stable())
         .attribute(Attribute::computed_string("arn", "The ARN of the role.").stable())
-        .attribute(Attribute::computed("adopted", Type::Bool, "Whether the role existed before this resource was created; an adopted role is not deleted on destroy. An import decides from the role itself: one created by this provider (it carries the `clusteriam:created-by` tag) is managed, any other is adopted.").stable())
+        .attribute(Attribute::computed("adopted", Type::Bool, &format!("Whether the role existed before this resource was created; an adopted role is not deleted on destroy. A role found after a create whose answer was lost is this resource's own only when it carries that create's mark in its description. {IMPORT_OWNERSHIP}")).stable())
         .into_schema(0)
     }
 
@@ -131,13 +132,12 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
     }
 
     async fn import(&self, req: ImportRequest<'_, Clients>, resp: &mut ImportResponse) {
-        let id = req.id;
+        // Adopted unless the id asks for ownership: a tag proves nothing.
+        let (id, adopted) = import_ownership(req.id);
         let summary = format!("importing IAM service-linked role (`{id}`)");
         match req.client.aws.read_service_linked_role(id).await {
-            // Ownership comes from the role itself: one without the mark was
-            // made elsewhere, so destroy must leave it.
             Ok(Some(role)) if role.path == format!("/aws-service-role/{SERVICE}/") => {
-                resp.state = state(&role, role.mark.is_none());
+                resp.state = state(&role, adopted);
             }
             Ok(Some(role)) => resp.diagnostics.error(
                 summary,

@@ -18,6 +18,7 @@ use crate::engine::oidc::{
     same_thumbprints,
 };
 use crate::resources::common::errors::report_with;
+use crate::resources::common::ownership::{IMPORT_OWNERSHIP, import_ownership};
 use crate::resources::common::web_identity::validate_oidc_provider;
 use crate::resources::common::{
     limits, merged_tags, ownership_mark, plan_tags_all, report, tag_attributes, tags_after_read,
@@ -90,10 +91,10 @@ fn schema() -> Schema {
             Attribute::computed(
                 "adopted",
                 Type::Bool,
-                "Whether the provider existed before this resource and was adopted. An adopted \
-                 provider is left in place when the resource is destroyed. An import decides from \
-                 the provider itself: one created by this provider (it carries the \
-                 `clusteriam:created-by` tag) is managed, any other is adopted.",
+                &format!(
+                    "Whether the provider existed before this resource and was adopted. An adopted \
+                     provider is left in place when the resource is destroyed. {IMPORT_OWNERSHIP}"
+                ),
             )
             .stable(),
         )
@@ -439,7 +440,9 @@ impl Resource<Clients> for OidcProvider {
 
     async fn import(&self, req: ImportRequest<'_, Clients>, resp: &mut ImportResponse) {
         let diags = &mut resp.diagnostics;
-        let arn = match req.id.parse::<OidcProviderArn>() {
+        // Adopted unless the id asks for ownership: a tag proves nothing.
+        let (id, adopted) = import_ownership(req.id);
+        let arn = match id.parse::<OidcProviderArn>() {
             Ok(arn) => arn,
             Err(e) => {
                 return diags.error(
@@ -462,9 +465,7 @@ impl Resource<Clients> for OidcProvider {
         };
         // Every attribute must be present; unknown ones are read from AWS.
         let mut state = schema().block.null_object();
-        // Ownership comes from AWS, not from whoever runs the import: one
-        // without the mark was made elsewhere, so destroy must leave it.
-        state.set("adopted", Value::Bool(observed.mark.is_none()));
+        state.set("adopted", Value::Bool(adopted));
         state.set(
             "tags",
             tags_for_import(&observed.tags, &req.client.default_tags),

@@ -7,7 +7,7 @@ use crate::aws::{Aws, ObservedRole};
 use crate::policy::documents::{self, CloudProvider, NodeRole};
 use crate::policy::equivalent;
 use crate::policy::presets::{self, parse_cloud_provider};
-use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Value};
+use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
 use crate::validate::{check_attr, one_of};
 
 pub struct RancherNodeRole;
@@ -89,14 +89,21 @@ impl RoleKind for RancherNodeRole {
                 "The name of the instance profile holding the role: what Rancher's node template asks for.",
             ),
             Attribute::computed_string("instance_profile_arn", "The ARN of the instance profile."),
+            Attribute::computed(
+                "instance_profile_tags",
+                Type::map(Type::String),
+                "The tags of the instance profile: always the role's (`tags_all`). Tags changed on the profile outside Terraform show here in the plan, and apply gives the profile the role's tags again.",
+            ),
         ]
     }
 
-    /// Version 1 added `cloud_provider`.
-    const SCHEMA_VERSION: i64 = 1;
+    /// Version 1 added `cloud_provider`, version 2 `instance_profile_tags`.
+    const SCHEMA_VERSION: i64 = 2;
 
     /// State written before `cloud_provider` existed is in-tree: the only
-    /// documents that provider knew. Setting it here, not at the next read,
+    /// documents that provider knew. Before `instance_profile_tags`, the
+    /// profile's tags were the role's (`tags_all`), as the next read finds
+    /// them unless they drifted. Setting them here, not at the next read,
     /// keeps `plan -refresh-only` free of a change nobody made.
     fn upgrade_state(
         &self,
@@ -109,6 +116,10 @@ impl RoleKind for RancherNodeRole {
                 "cloud_provider",
                 CloudProvider::InTree.name().into(),
             )?;
+        }
+        if version < 2 {
+            let tags_all = state.get("tags_all").cloned().unwrap_or_default();
+            fill_in_state(&mut state, "instance_profile_tags", tags_all)?;
         }
         Ok(state)
     }
@@ -146,30 +157,39 @@ impl RoleKind for RancherNodeRole {
     const INSTANCE_PROFILE: bool = true;
 
     fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
-        let (name, arn) = match role {
+        let (name, arn, tags) = match role {
             // After a read: the profile as AWS has it, null when it went missing
             // or lost the role (the plan then shows it and apply puts it back).
             Some(role) => match role.own_profile_holding_role() {
-                Some(p) => (Value::string(&p.name), Value::string(&p.arn)),
-                None => (Value::Null, Value::Null),
+                Some(p) => (
+                    Value::string(&p.name),
+                    Value::string(&p.arn),
+                    Value::string_map(p.tags.clone()),
+                ),
+                None => (Value::Null, Value::Null, Value::Null),
             },
             // At plan: named like the role, its ARN the role's with
             // `instance-profile` for `role` (same partition, account, path),
             // so it is known whenever the role's ARN is, also without STS.
-            None => match (state.get_str("name"), state.get_str("arn")) {
-                (Some(name), Some(arn)) => (
-                    Value::string(name),
-                    arn.split_once(":role/")
-                        .map_or(Value::Unknown, |(head, tail)| {
-                            Value::string(format!("{head}:instance-profile/{tail}"))
-                        }),
-                ),
-                (Some(name), None) => (Value::string(name), Value::Unknown),
-                _ => (Value::Unknown, Value::Unknown),
-            },
+            None => {
+                let (name, arn) = match (state.get_str("name"), state.get_str("arn")) {
+                    (Some(name), Some(arn)) => (
+                        Value::string(name),
+                        arn.split_once(":role/")
+                            .map_or(Value::Unknown, |(head, tail)| {
+                                Value::string(format!("{head}:instance-profile/{tail}"))
+                            }),
+                    ),
+                    (Some(name), None) => (Value::string(name), Value::Unknown),
+                    _ => (Value::Unknown, Value::Unknown),
+                };
+                // The profile carries the role's tags.
+                (name, arn, state.get("tags_all").clone())
+            }
         };
         state.set("instance_profile_name", name);
         state.set("instance_profile_arn", arn);
+        state.set("instance_profile_tags", tags);
     }
 
     /// Recovers `node_role` and `cloud_provider` when they are null (after

@@ -200,11 +200,20 @@ impl Resource<Clients> for VpcDnsHostnames {
         let (changed, failure) = enable(aws, vpc_id, found).await;
         resp.private = encode(turned_on(req.private).and(changed));
         if let Some((attribute, e)) = failure {
-            report(
-                &mut resp.diagnostics,
-                format!("enabling {} of VPC (`{vpc_id}`)", attribute.api_name()),
-                &e,
-            );
+            let summary = format!("enabling {} of VPC (`{vpc_id}`)", attribute.api_name());
+            if e.is_not_found() {
+                // Deleted outside Terraform: nothing here can bring it back.
+                return resp.diagnostics.attribute_error(
+                    "vpc_id",
+                    summary,
+                    format!(
+                        "{}\n\nThe VPC was deleted outside Terraform. Remove the resource (its \
+                         destroy succeeds) or point `vpc_id` at an existing VPC.",
+                        aws.vpc_not_found(vpc_id)
+                    ),
+                );
+            }
+            report(&mut resp.diagnostics, summary, &e);
             if let Ok(Some(dns)) = aws.vpc_dns(vpc_id).await {
                 resp.state = state_for(vpc_id, dns);
             }

@@ -35,6 +35,7 @@ pub async fn serve<P: Provider>(provider: P) -> Result<(), Error> {
     let server = Arc::new(Server::new(provider));
     let shutdown = server.shutdown.clone();
     ignore_interrupts();
+    stop_on_terminate(shutdown.clone());
 
     let plugin = || PluginServices {
         shutdown: shutdown.clone(),
@@ -54,14 +55,21 @@ pub async fn serve<P: Provider>(provider: P) -> Result<(), Error> {
     // removes the socket with its directory.
     let client_cert = std::env::var("PLUGIN_CLIENT_CERT").unwrap_or_default();
     let stopped = shutdown.clone().cancelled_owned();
+    // Connections still open once asked to stop get a grace period; then the
+    // server is dropped anyway, and with it the socket and its directory.
+    let grace_over = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
     if client_cert.is_empty() {
         // Plain gRPC, as Terraform asks with TF_DISABLE_PLUGIN_TLS: the
         // private socket directory is then the only protection.
         announce(&listener, "");
         let incoming = listener.incoming(|conn| async move { Ok(conn) });
-        router
-            .serve_with_incoming_shutdown(incoming, stopped)
-            .await?;
+        tokio::select! {
+            served = router.serve_with_incoming_shutdown(incoming, stopped) => served?,
+            () = grace_over => tracing::debug!("connections still open after the grace period"),
+        }
     } else {
         let (config, server_der) = tls::server_config(&client_cert, binary_name)?;
         announce(
@@ -70,13 +78,40 @@ pub async fn serve<P: Provider>(provider: P) -> Result<(), Error> {
         );
         let acceptor = tokio_rustls::TlsAcceptor::from(config);
         let incoming = listener.incoming(move |conn| acceptor.accept(conn));
-        router
-            .serve_with_incoming_shutdown(incoming, stopped)
-            .await?;
+        tokio::select! {
+            served = router.serve_with_incoming_shutdown(incoming, stopped) => served?,
+            () = grace_over => tracing::debug!("connections still open after the grace period"),
+        }
     }
     tracing::debug!("server stopped");
     Ok(())
 }
+
+/// How long connections may take to close once the plugin is asked to stop.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// SIGTERM (a CI runner cancelling a job, `kill`, a container stopping)
+/// stops the plugin as GRPCController.Shutdown does: serving ends and the
+/// socket with its private directory is removed, instead of the process
+/// dying with them left behind.
+#[cfg(unix)]
+fn stop_on_terminate(shutdown: tokio_util::sync::CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut terminate) => {
+            tokio::spawn(async move {
+                if terminate.recv().await.is_some() {
+                    tracing::debug!("SIGTERM: stopping");
+                    shutdown.cancel();
+                }
+            });
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot handle SIGTERM"),
+    }
+}
+
+#[cfg(not(unix))]
+fn stop_on_terminate(_shutdown: tokio_util::sync::CancellationToken) {}
 
 /// Go-plugin clients list the protocol versions they speak; we speak 6.
 fn check_protocol_versions() -> Result<(), Error> {

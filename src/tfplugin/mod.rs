@@ -7,6 +7,7 @@ mod diagnostics;
 pub mod functions;
 mod handshake;
 mod listen;
+pub mod model;
 mod plan;
 mod resource;
 pub mod schema;
@@ -19,6 +20,7 @@ use async_trait::async_trait;
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics, PathStep, Severity};
 pub use functions::{CallRequest, CallResponse, Definition, Function, FunctionError, Parameter};
 pub use handshake::{MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, serve};
+pub use model::{Attr, Model, check_models};
 pub use resource::{
     CreateRequest, CreateResponse, DataReadRequest, DataReadResponse, DataSource, DeleteRequest,
     DeleteResponse, ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest,

@@ -31,6 +31,10 @@ pub struct Attribute {
     pub stable: bool,
     /// Planned when the configuration leaves an optional+computed attribute out.
     pub default: Option<Value>,
+    /// When two values mean the same although they differ (two spellings of
+    /// one IAM policy): the server then keeps the prior one, see
+    /// [`Block::keep_equal_values`].
+    pub semantic_equality: Option<fn(&Value, &Value) -> bool>,
 }
 
 impl Attribute {
@@ -44,6 +48,7 @@ impl Attribute {
             requires_replace: false,
             stable: false,
             default: None,
+            semantic_equality: None,
         }
     }
     pub fn required(name: &'static str, ty: Type, description: &str) -> Self {
@@ -95,6 +100,12 @@ impl Attribute {
             self.name
         );
         self.default = Some(value);
+        self
+    }
+    /// Values that `same` says mean the same are one value: a plan, read or
+    /// apply that would only rewrite it keeps the prior one.
+    pub fn semantic_equality(mut self, same: fn(&Value, &Value) -> bool) -> Self {
+        self.semantic_equality = Some(same);
         self
     }
     pub fn is_computed(&self) -> bool {

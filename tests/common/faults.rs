@@ -24,6 +24,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod client_ids;
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
@@ -47,12 +49,19 @@ pub struct Faults {
     /// given action ran: another party acting in between, e.g. creating the
     /// object the call was about to create.
     pub throttle_first_after: BTreeMap<String, Interloper>,
+    /// Operations whose first call is answered 503 (ServiceUnavailable)
+    /// after the given action ran: an answer that leaves open whether AWS
+    /// acted, while another party made the object meanwhile.
+    pub unavailable_first_after: BTreeMap<String, Interloper>,
     /// Calls numbered in this range (see [`FaultProxy::burst`]) are all throttled.
     pub burst: std::ops::Range<u64>,
     /// IAM operations whose first call is answered NoSuchEntity without
     /// reaching the emulator: IAM's eventual consistency, not yet showing
     /// an object made moments ago (moto always shows it at once).
     pub not_yet_visible: BTreeSet<String>,
+    /// Answer the OIDC provider client id calls the emulator lacks, as IAM
+    /// does (see `faults/client_ids.rs`).
+    pub emulate_client_ids: bool,
 }
 
 /// Something another party does against the emulator while a call is held.
@@ -318,7 +327,13 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
             continue;
         }
 
-        if let Some(interloper) = faults.throttle_first_after.get(&action)
+        let interloper = [
+            (&faults.throttle_first_after, "throttled for an interloper"),
+            (&faults.unavailable_first_after, "503 for an interloper"),
+        ]
+        .into_iter()
+        .find_map(|(rules, label)| Some((rules.get(&action)?, label)));
+        if let Some((interloper, label)) = interloper
             && shared.interloped.lock().unwrap().insert(action.clone())
         {
             // The interloper uses its own runtime: run it on a plain thread.
@@ -330,9 +345,13 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
                 .lock()
                 .unwrap()
                 .failed
-                .entry("throttled for an interloper".into())
+                .entry(label.into())
                 .or_default() += 1;
-            if client.write_all(&throttled(&service)).await.is_err() {
+            let answer = match label {
+                "503 for an interloper" => server_error(&service, 503),
+                _ => throttled(&service),
+            };
+            if client.write_all(&answer).await.is_err() {
                 return;
             }
             continue;
@@ -385,7 +404,12 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
             continue;
         }
 
-        let response = match forward(upstream, &request).await {
+        let forwarded = if faults.emulate_client_ids && client_ids::emulated(&action) {
+            client_ids::emulate(upstream, &request, &action).await
+        } else {
+            forward(upstream, &request).await
+        };
+        let response = match forwarded {
             Ok(response) => reshape_moto_auth_error(&service, &response).unwrap_or(response),
             Err(_) => return,
         };

@@ -347,6 +347,12 @@ impl Workspace {
             "AWS_MAX_ATTEMPTS",
             "AWS_RETRY_MODE",
             "TF_LOG",
+            // A developer's proxy would carry the emulator's plain HTTP
+            // elsewhere, which the provider refuses.
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
         ]
         .map(String::from)
         .to_vec();

@@ -35,7 +35,7 @@ run "documents" {
   }
 
   assert {
-    condition     = strcontains(output.service_account_yaml, "eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/torque-agent")
+    condition     = strcontains(output.service_account_yaml, "eks.amazonaws.com/role-arn: \"arn:aws:iam::111122223333:role/torque-agent\"")
     error_message = "The ServiceAccount carries the role ARN."
   }
 

@@ -25,6 +25,8 @@ enum Answer {
     Throttled,
     /// Status, body.
     Raw(u16, &'static str),
+    /// Status, content type, body.
+    Typed(u16, &'static str, &'static str),
     /// Close the connection without answering.
     Drop,
 }
@@ -75,15 +77,16 @@ impl FakeAws {
                         continue;
                     }
                     let n = requests.fetch_add(1, Ordering::SeqCst);
-                    let (status, body) = match script(n) {
-                        Answer::Identity => (200, IDENTITY),
-                        Answer::Throttled => (400, THROTTLED),
-                        Answer::Raw(status, body) => (status, body),
+                    let (status, content_type, body) = match script(n) {
+                        Answer::Identity => (200, "text/xml", IDENTITY),
+                        Answer::Throttled => (400, "text/xml", THROTTLED),
+                        Answer::Raw(status, body) => (status, "text/xml", body),
+                        Answer::Typed(status, content_type, body) => (status, content_type, body),
                         Answer::Drop => continue,
                     };
                     let _ = write!(
                         conn,
-                        "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                         body.len()
                     );
                 }
@@ -435,6 +438,42 @@ async fn configuration_mistakes_fail_at_once_naming_the_endpoint() {
         assert_eq!(err.code, None);
         assert!(!text.contains("credentials"), "{text}");
     }
+
+    // An endpoint with a path: the error names it whole, the path being
+    // the part most likely wrong.
+    let aws = FakeAws::start(|_| Answer::Raw(404, HTML_404));
+    let endpoint = format!("{}/emulator/aws", aws.url);
+    let err = identity(&default_client(&endpoint, &sleeps))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("the STS endpoint `{endpoint}` answered HTTP 404")),
+        "{err}"
+    );
+}
+
+/// An AWS-compatible endpoint (the emulator's 5.2.6 release, enforcing IAM)
+/// answers a refusal with `<ErrorResponse><Errors><Error>`, a shape the SDK
+/// does not read, and as `text/html`: its code and message are still the
+/// error, not "probably not an AWS API endpoint".
+#[tokio::test]
+async fn an_aws_error_code_in_an_unusual_shape_is_the_error() {
+    const REFUSED: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ErrorResponse><Errors><Error>\
+        <Code>InvalidClientTokenId</Code><Message>The security token included in the request is \
+        invalid &amp; was refused.</Message><Type>Sender</Type></Error></Errors></ErrorResponse>";
+    let sleeps = RecordedSleeps::default();
+    let aws = FakeAws::start(|_| Answer::Typed(403, "text/html; charset=utf-8", REFUSED));
+    let err = identity(&default_client(&aws.url, &sleeps))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code.as_deref(), Some("InvalidClientTokenId"), "{err}");
+    assert_eq!(
+        err.message,
+        "The security token included in the request is invalid & was refused."
+    );
+    assert!(!err.detail().contains("not an AWS API endpoint"), "{err}");
+    assert_eq!(aws.requests(), 1, "a refusal is not retried");
 }
 
 #[test]

@@ -84,9 +84,7 @@ fn preset_build_checks_parameters() {
         oidc_provider_arn: Some(&oidc),
         namespace: Some("ns"),
         service_account: Some("sa"),
-        kkp_version: None,
-        cloud_provider: None,
-        resource_types: None,
+        ..PresetArgs::new("aws")
     };
     // `provider_permissions` is rendered above policy/ (the data source).
     for preset in Preset::ALL
@@ -170,6 +168,19 @@ fn bad_versions_and_cloud_providers_name_the_attribute() {
         parse_kkp_version("latest").unwrap_err(),
         "`kkp_version` must be a KKP version written MAJOR.MINOR, such as `2.28`; got `latest`"
     );
+    assert_eq!(parse_kkp_version("2.0"), Ok(Version::new(2, 0)));
+    assert_eq!(parse_kkp_version("3.10"), Ok(Version::new(3, 10)));
+    assert!(
+        parse_kkp_version("1.5")
+            .unwrap_err()
+            .contains("2.0 or later")
+    );
+    assert!(
+        parse_kkp_version("02.28")
+            .unwrap_err()
+            .contains("without leading zeros")
+    );
+    assert!(parse_kkp_version("2.08").is_err());
     assert_eq!(
         parse_cloud_provider("out-of-tree"),
         Ok(CloudProvider::OutOfTree)

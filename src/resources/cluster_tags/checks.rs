@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::Tagging;
 use crate::aws::Aws;
-use crate::engine::tags::{Listed, Phase, tag_problems};
+use crate::engine::tags::{Listed, Phase, TagProblem, tag_problems};
 use crate::resources::common::report;
 use crate::tfplugin::{Diagnostics, Value};
 use crate::validate::is_ec2_id;
@@ -117,4 +117,38 @@ pub(super) async fn check_before_write(
             diags.attribute_warning(attribute, warning, detail);
         }
     }
+}
+
+/// Warns when a security group other than the resource's carries the key:
+/// with two, creating a load balancer fails. The group is not the
+/// resource's, so it is only named, at every plan, until one loses the tag.
+pub(super) async fn warn_second_group(aws: &Aws, tagging: &Tagging, diags: &mut Diagnostics) {
+    let Some(own) = &tagging.security_group_id else {
+        return;
+    };
+    let key = tagging.key();
+    let summary = format!(
+        "checking EC2 resources for cluster (`{}`)",
+        tagging.cluster_id
+    );
+    let others: Vec<String> = match aws
+        .ec2_resources_with_tag(&key, Some("security-group"), None)
+        .await
+    {
+        Ok(tagged) => tagged
+            .into_iter()
+            .map(|t| t.resource_id)
+            .filter(|id| id != own)
+            .collect(),
+        Err(e) => return report(diags, &summary, &e),
+    };
+    if others.is_empty() {
+        return;
+    }
+    let problem = TagProblem::SecondGroup {
+        others,
+        ours_already: true,
+    };
+    let (attribute, warning, detail) = problem.describe(&aws.region, &key);
+    diags.attribute_warning(attribute, warning, detail);
 }

@@ -10,6 +10,7 @@ use super::super::resource::{
     DeleteResponse, ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest,
     ReadResponse, UpdateRequest, UpdateResponse,
 };
+use super::super::schema::Block;
 use super::super::value::Value;
 use super::Server;
 use super::conversion::{decode_all, diags_to_pb, encode, path_to_pb};
@@ -41,6 +42,8 @@ impl<P: Provider> Server<P> {
                 };
                 resource.read(request, &mut resp).await;
                 diags.extend(resp.diagnostics);
+                schema.block.keep_equal_values(&state, &mut resp.state);
+                check_in_debug(&schema.block, &resp.state, "read", &mut diags);
                 new_state = encode(&resp.state);
                 private = resp.private;
             }
@@ -94,6 +97,8 @@ impl<P: Provider> Server<P> {
                         };
                         resource.plan(request, &mut plan).await;
                         diags.extend(plan.diagnostics);
+                        schema.block.keep_equal_values(&prior, &mut plan.planned);
+                        check_in_debug(&schema.block, &plan.planned, "plan", &mut diags);
                     }
                     resp.planned_state = encode(&plan.planned);
                     resp.requires_replace = plan.requires_replace.iter().map(path_to_pb).collect();
@@ -160,6 +165,9 @@ impl<P: Provider> Server<P> {
                     diags.extend(out.diagnostics);
                     (out.state, out.private)
                 };
+                let mut new_state = new_state;
+                schema.block.keep_equal_values(&planned, &mut new_state);
+                check_in_debug(&schema.block, &new_state, "apply", &mut diags);
                 resp.new_state = encode(&new_state);
                 resp.private = private;
             }
@@ -174,7 +182,7 @@ impl<P: Provider> Server<P> {
     ) -> pb::import_resource_state::Response {
         let mut diags = Diagnostics::default();
         let mut imported = Vec::new();
-        if let Some((resource, _)) = self.resource(&req.type_name, &mut diags)
+        if let Some((resource, schema)) = self.resource(&req.type_name, &mut diags)
             && let Some(client) = self.client(&mut diags)
         {
             let mut out = ImportResponse::default();
@@ -184,6 +192,7 @@ impl<P: Provider> Server<P> {
             };
             resource.import(request, &mut out).await;
             diags.extend(out.diagnostics);
+            check_in_debug(&schema.block, &out.state, "import", &mut diags);
             if !diags.has_errors() && !out.state.is_null() {
                 imported.push(pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
@@ -225,6 +234,7 @@ impl<P: Provider> Server<P> {
                 };
                 data_source.read(request, &mut out).await;
                 diags.extend(out.diagnostics);
+                check_in_debug(&schema.block, &out.state, "read", &mut diags);
                 if !diags.has_errors() {
                     state = encode(&out.state);
                 }
@@ -235,5 +245,19 @@ impl<P: Provider> Server<P> {
             diagnostics: diags_to_pb(diags),
             deferred: None,
         }
+    }
+}
+
+/// In debug builds (every test), a value a resource or data source returns
+/// that doesn't fit its schema (a misspelt or mistyped attribute) is an
+/// error naming the attribute, not whatever Terraform makes of it.
+fn check_in_debug(block: &Block, value: &Value, operation: &str, diags: &mut Diagnostics) {
+    if cfg!(debug_assertions)
+        && let Err(e) = block.check_value(value)
+    {
+        diags.error(
+            format!("Provider bug: the {operation} returned a value that does not fit the schema"),
+            e,
+        );
     }
 }

@@ -10,9 +10,17 @@ pub const DEFAULT_MAX_SESSION: i64 = 3600;
 /// IAM role names: 64 characters, 46 for a prefix (18 go to the suffix).
 pub const NAME_LIMITS: (usize, usize) = (64, 46);
 
+/// The computed attribute naming inline policies someone else put on the role.
+pub const EXTRA_INLINE_POLICIES: &str = "extra_inline_policies";
+/// The computed attribute naming managed policies someone else attached, for
+/// kinds whose configuration names none.
+pub const EXTRA_POLICY_ARNS: &str = "extra_policy_arns";
+
 /// `instance_profile`: whether the kind has an instance profile, which takes
-/// the role's path.
-pub fn common_attributes(instance_profile: bool) -> Vec<Attribute> {
+/// the role's path; `attaches_policies`: whether the kind's configuration
+/// names the managed policies the role has (else `extra_policy_arns` shows
+/// those attached outside the resource).
+pub fn common_attributes(instance_profile: bool, attaches_policies: bool) -> Vec<Attribute> {
     let path_description = if instance_profile {
         "The path of the role and its instance profile, e.g. `/rancher/`. Defaults to `/`. Changing it replaces the role."
     } else {
@@ -48,7 +56,19 @@ pub fn common_attributes(instance_profile: bool) -> Vec<Attribute> {
         Attribute::computed_string("arn", "The ARN of the role.").stable(),
         Attribute::computed_string("unique_id", "The stable unique id IAM gives the role.").stable(),
         Attribute::computed_string("assume_role_policy", "The role's trust policy, as canonical JSON."),
+        Attribute::computed(
+            EXTRA_INLINE_POLICIES,
+            Type::set(Type::String),
+            "The names of inline policies on the role other than its own (`policy`): policies put on it outside this resource. The role has exactly its own inline policy, so the plan always shows this as null, and apply deletes every policy named here. Null when there is none.",
+        ),
     ];
+    if !attaches_policies {
+        attrs.push(Attribute::computed(
+            EXTRA_POLICY_ARNS,
+            Type::set(Type::String),
+            "The ARNs of managed policies attached to the role outside this resource. The role has no managed policy attached, so the plan always shows this as null, and apply detaches every policy listed here. Null when there is none.",
+        ));
+    }
     attrs.extend(tag_attributes());
     attrs
 }

@@ -8,7 +8,10 @@ mod model;
 
 use async_trait::async_trait;
 
-use self::attributes::{NAME_LIMITS, check_partitions, common_attributes, validate_common};
+use self::attributes::{
+    EXTRA_INLINE_POLICIES, EXTRA_POLICY_ARNS, NAME_LIMITS, check_partitions, common_attributes,
+    validate_common,
+};
 use self::model::{RoleInputs, keep_equivalent, role_state};
 use crate::arn::{Arn, IamKind};
 use crate::aws::AwsError;
@@ -226,7 +229,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         Schema::new(
             K::SCHEMA_VERSION,
             Block::new(K::DESCRIPTION)
-                .attributes(common_attributes(K::INSTANCE_PROFILE))
+                .attributes(common_attributes(
+                    K::INSTANCE_PROFILE,
+                    K::MANAGED_POLICIES.is_some(),
+                ))
                 .attributes(self.0.attributes()),
         )
     }
@@ -268,6 +274,12 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             resp.planned.set("arn", arn);
         }
         plan_tags_all(resp, req.config, &clients.default_tags);
+        // The role has exactly its own policies: whatever else a read found
+        // shows going away.
+        resp.planned.set(EXTRA_INLINE_POLICIES, Value::Null);
+        if K::MANAGED_POLICIES.is_none() {
+            resp.planned.set(EXTRA_POLICY_ARNS, Value::Null);
+        }
         let checks = Stage::Plan(clients.policy_checks);
         if !check_partitions(req.config, K::MANAGED_POLICIES, aws, &mut resp.diagnostics)
             || !self.check_user_policy(req.config, checks, &mut resp.diagnostics)

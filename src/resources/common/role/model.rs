@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::RoleKind;
-use super::attributes::DEFAULT_MAX_SESSION;
+use super::attributes::{DEFAULT_MAX_SESSION, EXTRA_INLINE_POLICIES, EXTRA_POLICY_ARNS};
 use crate::aws::ObservedRole;
 use crate::clients::Clients;
 use crate::engine::RoleSpec;
@@ -103,28 +103,35 @@ pub fn role_state<K: RoleKind>(
         observed_document(prior.get("assume_role_policy"), Some(&role.trust)),
     );
     state.set("tags", tags_after_read(&role.tags, prior.get("tags")));
-    // The instance profile carries the role's tags: when its own differ
-    // (drift), show them, so the plan puts the role's back.
-    let profile_tags = role
-        .own_profile
+    state.set("tags_all", Value::string_map(role.tags.clone()));
+    let own_policy = kind.inline_policy_name(&state);
+    let aws_policy = own_policy
         .as_ref()
-        .map(|p| &p.tags)
-        .filter(|tags| **tags != role.tags);
-    state.set(
-        "tags_all",
-        Value::string_map(profile_tags.unwrap_or(&role.tags).clone()),
-    );
-    let aws_policy = kind
-        .inline_policy_name(&state)
-        .and_then(|n| role.inline_policies.get(&n));
+        .and_then(|n| role.inline_policies.get(n));
     state.set("policy", observed_document(prior.get("policy"), aws_policy));
-    if let Some(attr) = K::MANAGED_POLICIES {
+    // Policies put on the role outside the resource: null when none, which
+    // is what every plan asks for.
+    let listed = |items: Vec<&String>| match items.is_empty() {
+        true => Value::Null,
+        false => Value::string_list(items.into_iter().cloned()),
+    };
+    let extra_inline = role
+        .inline_policies
+        .keys()
+        .filter(|name| Some(*name) != own_policy.as_ref())
+        .collect();
+    state.set(EXTRA_INLINE_POLICIES, listed(extra_inline));
+    match K::MANAGED_POLICIES {
         // Always the set, empty when none are attached: the attribute
         // defaults to `[]`, so an import matches either way of writing none.
-        state.set(
+        Some(attr) => state.set(
             attr,
             Value::string_list(role.managed_policies.iter().cloned()),
-        );
+        ),
+        None => state.set(
+            EXTRA_POLICY_ARNS,
+            listed(role.managed_policies.iter().collect()),
+        ),
     }
     kind.fill_computed(&mut state, &clients.aws, Some(role));
     state
