@@ -1139,6 +1139,11 @@ def policy_checks(args, work, emulator):
     if not BASELINE:
         log("policy checks: no BENCH_BASELINE_PROVIDER, so no growth and no paired plans")
         return result
+    # Terraform's dev_overrides name a folder and look for the provider's own
+    # file name in it, so the baseline gets a folder of its own, and that name.
+    baseline = Path(work) / "baseline" / "terraform-provider-clusteriam"
+    baseline.parent.mkdir(exist_ok=True)
+    shutil.copy2(BASELINE, baseline)
     emulator.reset()
     fixtures = subprocess.run(
         [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/demo-fixtures.py")],
@@ -1156,10 +1161,10 @@ resource "clusteriam_torque_agent_role" "checked" {{
   policy            = {json.dumps(policy).replace("${", "$${")}
 }}
 """
-    pairs = 10 if args.quick else 20
+    pairs = 10 if args.quick else 50
     for variant in ("quick-start", "quick-start + 10,000-character policy"):
         spaces = {}
-        for build, provider in (("with checks", PROVIDER), ("baseline", Path(BASELINE).resolve())):
+        for build, provider in (("with checks", PROVIDER), ("baseline", baseline)):
             ws = Workspace(work, f"policy-{len(result)}-{build.replace(' ', '-')}", emulator, provider)
             for file in (ROOT / "examples/quickstart").glob("*.tf"):
                 ws.write(file.read_text(), file.name)
