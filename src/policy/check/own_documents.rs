@@ -58,7 +58,7 @@ fn published_and_rendered_documents_pass_their_own_checks() {
     }
     for partition in PARTITIONS {
         for published in ALL {
-            let kind = if KKP_ACCOUNT.contains(&published) {
+            let kind = if KKP_ACCOUNT.contains(published) {
                 Kind::Managed
             } else {
                 Kind::Inline
