@@ -21,6 +21,7 @@ mod functions;
 mod fuzz;
 mod install;
 mod kkp;
+mod lifecycle;
 mod limits;
 mod logging;
 mod migration;

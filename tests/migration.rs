@@ -9,6 +9,7 @@
 use crate::common;
 
 use common::{ACCOUNT, Emulator, Workspace, block_on, seed_documents};
+use terraform_provider_clusteriam::policy::{from_iam, web_identity_subject};
 
 const ISSUER: &str = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 
@@ -342,4 +343,217 @@ fn eks_connector_agent_role_adopts_the_documented_hand_made_role() {
     );
     let attrs = ws.state_attributes("clusteriam_eks_connector_agent_role.agent");
     assert_eq!(attrs["policy_name"], "AmazonEKSConnectorAgentPolicy");
+}
+
+/// Seed 003 as Torque's page makes the role, in the AWS console: web
+/// identity, the cluster's provider, audience `sts.amazonaws.com`, and no
+/// condition on the service account (the console asks for none). The
+/// import succeeds, and the plan with the configuration's `namespace` and
+/// `service_account` updates the trust in place to name that service
+/// account, as least privilege wants (issue 26, item 5).
+#[test]
+fn torque_agent_role_adopts_a_console_made_role_and_plans_its_subject() {
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    let provider_arn = block_on(
+        iam.create_open_id_connect_provider()
+            .url(format!("https://{ISSUER}"))
+            .client_id_list("sts.amazonaws.com")
+            .send(),
+    )
+    .unwrap()
+    .open_id_connect_provider_arn
+    .unwrap();
+    let console_trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{provider_arn}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"{ISSUER}:aud":"sts.amazonaws.com"}}}}}}]}}"#
+    );
+    block_on(
+        iam.create_role()
+            .role_name("torque-agent")
+            .assume_role_policy_document(console_trust)
+            .send(),
+    )
+    .unwrap();
+    let before = role_id(&aws, "torque-agent");
+
+    let ws = Workspace::new();
+    ws.write(&format!(
+        r#"{}
+resource "clusteriam_oidc_provider" "cluster" {{
+  url = "https://{ISSUER}"
+}}
+
+resource "clusteriam_torque_agent_role" "agent" {{
+  name              = "torque-agent"
+  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn
+  namespace         = "torque-envs"
+  service_account   = "torque-runner"
+}}
+"#,
+        aws.provider_block()
+    ));
+    ws.import("clusteriam_oidc_provider.cluster", &provider_arn)
+        .assert_ok();
+    ws.import("clusteriam_torque_agent_role.agent", "torque-agent")
+        .assert_ok();
+    let plan = ws.assert_changes(&[
+        "clusteriam_torque_agent_role.agent will be updated in-place",
+        "system:serviceaccount:torque-envs:torque-runner",
+    ]);
+    assert!(
+        plan.mentions("0 to add, 1 to change, 0 to destroy"),
+        "{}",
+        plan.output()
+    );
+    ws.apply().assert_ok();
+    ws.assert_no_changes();
+    assert_eq!(role_id(&aws, "torque-agent"), before, "the same role");
+    let trust = block_on(iam.get_role().role_name("torque-agent").send())
+        .unwrap()
+        .role
+        .unwrap()
+        .assume_role_policy_document
+        .unwrap();
+    assert_eq!(
+        web_identity_subject(&from_iam(&trust)),
+        Some(("torque-envs".to_string(), "torque-runner".to_string()))
+    );
+}
+
+/// Seed 000: the cluster's OIDC provider made as AWS's guide says, and the
+/// CSP adapter's role with the page's trust and its policy inline under a
+/// name the person chose.
+#[test]
+fn rancher_csp_adapter_role_adopts_a_hand_made_role() {
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    let documents = seed_documents("000");
+    let trust = documents
+        .iter()
+        .find(|d| d.contains("AssumeRoleWithWebIdentity"))
+        .expect("the trust in seed 000")
+        .replace("${MY_AWS_ACC}", ACCOUNT)
+        .replace("${MY_AWS_REGION}", "us-east-1")
+        .replace("${MY_OIDC_PROVIDER}", "EXAMPLED539D4633E53DE1B71EXAMPLE");
+    let policy = documents
+        .iter()
+        .find(|d| d.contains("license-manager:CheckoutLicense"))
+        .expect("the policy in seed 000");
+    let provider_arn = block_on(async {
+        let arn = iam
+            .create_open_id_connect_provider()
+            .url(format!("https://{ISSUER}"))
+            .client_id_list("sts.amazonaws.com")
+            .send()
+            .await
+            .unwrap()
+            .open_id_connect_provider_arn
+            .unwrap();
+        iam.create_role()
+            .role_name("rancher-csp-adapter")
+            .assume_role_policy_document(trust)
+            .send()
+            .await
+            .unwrap();
+        iam.put_role_policy()
+            .role_name("rancher-csp-adapter")
+            .policy_name("csp-adapter-license-manager")
+            .policy_document(policy)
+            .send()
+            .await
+            .unwrap();
+        arn
+    });
+    let before = role_id(&aws, "rancher-csp-adapter");
+    let (ws, _) = migrate(
+        &aws,
+        &[
+            ("clusteriam_oidc_provider.cluster", &provider_arn),
+            (
+                "clusteriam_rancher_csp_adapter_role.csp",
+                "rancher-csp-adapter",
+            ),
+        ],
+        // The policy moves to the resource's own inline policy name.
+        1,
+    );
+    assert_eq!(role_id(&aws, "rancher-csp-adapter"), before);
+    let attrs = ws.state_attributes("clusteriam_rancher_csp_adapter_role.csp");
+    assert_eq!(attrs["oidc_provider_arn"], provider_arn.as_str());
+}
+
+/// Seed 001's tags, put by hand with `aws ec2 create-tags` on a node, the
+/// subnet and the one security group, and seed 002's "Enable DNS
+/// hostnames", turned on by hand: both imported as they are.
+#[test]
+fn cluster_tags_and_vpc_dns_hostnames_adopt_what_was_set_by_hand() {
+    let aws = Emulator::start();
+    let (subnet, group, instance) = common::scenarios::rancher_network(&aws);
+    let vpc = common::scenarios::kkp_prerequisites(&aws);
+    let ec2 = aws.ec2();
+    block_on(async {
+        ec2.create_tags()
+            .resources(&instance)
+            .resources(&subnet)
+            .resources(&group)
+            .tags(
+                aws_sdk_ec2::types::Tag::builder()
+                    .key("kubernetes.io/cluster/prod")
+                    .value("owned")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        ec2.modify_vpc_attribute()
+            .vpc_id(&vpc)
+            .enable_dns_hostnames(
+                aws_sdk_ec2::types::AttributeBooleanValue::builder()
+                    .value(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let (ws, generated) = migrate(
+        &aws,
+        &[
+            ("clusteriam_cluster_tags.prod", "prod"),
+            ("clusteriam_vpc_dns_hostnames.kkp", &vpc),
+        ],
+        0,
+    );
+    assert!(generated.contains(&instance), "{generated}");
+    let attrs = ws.state_attributes("clusteriam_cluster_tags.prod");
+    assert_eq!(attrs["security_group_id"], group.as_str());
+    assert_eq!(attrs["subnet_ids"], serde_json::json!([subnet]));
+}
+
+/// Seed 004's service-linked role, made with the page's
+/// `aws iam create-service-linked-role`: imported, it is adopted (nothing
+/// says a clusteriam configuration made it), and destroy leaves it.
+#[test]
+fn eks_connector_service_linked_role_adopts_the_one_made_by_hand() {
+    let aws = Emulator::start();
+    let name = block_on(
+        aws.iam()
+            .create_service_linked_role()
+            .aws_service_name("eks-connector.amazonaws.com")
+            .send(),
+    )
+    .unwrap()
+    .role
+    .unwrap()
+    .role_name;
+    let before = role_id(&aws, &name);
+    let (ws, _) = migrate(
+        &aws,
+        &[("clusteriam_eks_connector_service_linked_role.this", &name)],
+        0,
+    );
+    let attrs = ws.state_attributes("clusteriam_eks_connector_service_linked_role.this");
+    assert_eq!(attrs["adopted"], true);
+    ws.destroy().assert_ok();
+    assert_eq!(role_id(&aws, &name), before, "left in place");
 }

@@ -583,3 +583,71 @@ resource "clusteriam_torque_agent_role" "agent" {{
     adopter.assert_changes(&["clusteriam_oidc_provider.this will be created"]);
     adopter.destroy().assert_ok();
 }
+
+/// Issue 26, item 7: two configurations share a provider and both tag it,
+/// `owner` with different values. The creator's tags are the provider's; the
+/// adopter adds only keys the provider lacks, never overwrites, never puts
+/// back what the creator removed, and warns at each plan about the keys it
+/// asks for that the provider holds otherwise. So no plan flips a tag back:
+/// each is empty once applied, in either order, again and again.
+#[test]
+fn oidc_provider_tags_of_a_shared_provider_never_flip_flop() {
+    let aws = Emulator::start();
+    let owner = Workspace::new();
+    owner.write(&config(
+        &aws.provider_block(),
+        r#"  tags = { owner = "platform", Name = "shared" }"#,
+    ));
+    owner.apply().assert_ok();
+    let arn = output_str(&owner, "arn");
+
+    let adopter = Workspace::new();
+    adopter.write(&config(
+        &aws.provider_block(),
+        r#"  tags = { owner = "apps", team = "apps" }"#,
+    ));
+    let run = adopter.apply();
+    run.assert_ok();
+    assert_eq!(adopter.output("adopted"), true);
+    assert!(
+        run.mentions("`owner` is `platform` (this configuration asks for `apps`)"),
+        "{}",
+        run.output()
+    );
+    // The adopter added what the provider lacked and overwrote nothing.
+    assert_eq!(
+        seen(&aws, &arn).unwrap().tags,
+        tags(&[("Name", "shared"), ("owner", "platform"), ("team", "apps")])
+    );
+
+    // The creator's tags are the provider's: it removes the key it never set.
+    owner.assert_changes(&["team"]);
+    owner.apply().assert_ok();
+    let expected = tags(&[("Name", "shared"), ("owner", "platform")]);
+    assert_eq!(seen(&aws, &arn).unwrap().tags, expected);
+
+    for _ in 0..2 {
+        let plan = adopter.plan();
+        assert_eq!(
+            plan.code,
+            0,
+            "the adopter plans no change:\n{}",
+            plan.output()
+        );
+        assert!(
+            plan.mentions("`team` is absent") && plan.mentions("`owner` is `platform`"),
+            "the adopter's plan warns about both keys:\n{}",
+            plan.output()
+        );
+        adopter.apply().assert_ok();
+        let plan = owner.plan();
+        assert_eq!(
+            plan.code,
+            0,
+            "the creator plans no change:\n{}",
+            plan.output()
+        );
+        owner.apply().assert_ok();
+        assert_eq!(seen(&aws, &arn).unwrap().tags, expected);
+    }
+}

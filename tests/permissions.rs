@@ -1457,12 +1457,16 @@ resource "clusteriam_oidc_provider" "this" {{
         .unwrap()
         .to_string();
     case.import("clusteriam_oidc_provider.this", &format!("{arn},owned"));
-    // Destroy checks first that no role outside the configuration trusts it.
+    // Destroy reads whose it is, then checks that no role still trusts it.
     case.step(
         "delete",
         &[Delete],
         Command::Destroy,
-        &["iam:ListRoles", "iam:DeleteOpenIDConnectProvider"],
+        &[
+            "iam:GetOpenIDConnectProvider",
+            "iam:ListRoles",
+            "iam:DeleteOpenIDConnectProvider",
+        ],
     );
     case.finish();
 }

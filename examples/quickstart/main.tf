@@ -48,6 +48,12 @@ data "clusteriam_eks_cluster_oidc" "this" {
 
 resource "clusteriam_oidc_provider" "this" {
   url = data.clusteriam_eks_cluster_oidc.this.issuer_url
+
+  # A rebuilt cluster's new issuer replaces the provider while the roles
+  # below trust it: the new one first, then the roles, then the old one goes.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "clusteriam_rancher_csp_adapter_role" "this" {

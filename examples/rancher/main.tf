@@ -23,6 +23,12 @@ data "clusteriam_eks_cluster_oidc" "rancher" {
 
 resource "clusteriam_oidc_provider" "rancher" {
   url = data.clusteriam_eks_cluster_oidc.rancher.issuer_url
+
+  # A rebuilt cluster's new issuer replaces the provider while the roles
+  # below trust it: the new one first, then the roles, then the old one goes.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # Step 5: the adapter's role, trusted by exactly its service account.

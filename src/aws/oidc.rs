@@ -156,6 +156,15 @@ impl Aws {
         Ok(())
     }
 
+    /// Marks the provider as made by the resource whose ownership mark is
+    /// `mark`: a replacement taking over the provider of the resource it
+    /// replaces.
+    pub async fn mark_oidc_provider(&self, arn: &str, mark: &str) -> Result<(), AwsError> {
+        let tags = with_ownership_mark(&BTreeMap::new(), mark);
+        self.tag_iam(super::IamObject::OidcProvider(arn), &tags)
+            .await
+    }
+
     /// The names of the roles whose trust policy names `principal` (an OIDC
     /// provider ARN) as a federated principal: who would lose access if it
     /// went away.

@@ -182,8 +182,15 @@ pub fn oidc_provider() -> Needs {
                 IAM_UNTAG_OPEN_ID_CONNECT_PROVIDER,
             ],
         ]),
-        // Who still trusts it, before it goes.
-        delete: vec![IAM_LIST_ROLES, IAM_DELETE_OPEN_ID_CONNECT_PROVIDER],
+        // Whose it is (its ownership mark) and who still trusts it, before
+        // it goes. A provider handed over to a resource that adopted it in
+        // the same run is tagged (TagOpenIDConnectProvider), which that
+        // run's create needs anyway.
+        delete: vec![
+            IAM_GET_OPEN_ID_CONNECT_PROVIDER,
+            IAM_LIST_ROLES,
+            IAM_DELETE_OPEN_ID_CONNECT_PROVIDER,
+        ],
         import: READ.to_vec(),
         optional: vec![IAM_GET_ACCOUNT_SUMMARY],
     }

@@ -11,6 +11,9 @@ use super::tags::tag_diff;
 use crate::arn::OidcProviderArn;
 use crate::aws::{Aws, AwsError, IamObject, OidcCreated, OidcProvider};
 
+mod destroy;
+pub use destroy::{DeleteRefused, Destroy, Destroyed, delete_owned};
+
 /// What a configuration asks of a provider.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OidcSpec {
@@ -94,14 +97,41 @@ pub fn oidc_steps(spec: &OidcSpec, observed: &OidcProvider) -> Vec<OidcStep> {
             steps.push(OidcStep::SetThumbprints(wanted));
         }
     }
-    let (untag, tag) = tag_diff(&observed.tags, &spec.tags);
-    if !untag.is_empty() && !spec.adopted {
+    let (untag, tag) = if spec.adopted {
+        // A guest on a shared provider: it adds the keys the provider
+        // lacks, and never overwrites or removes another writer's tag.
+        let absent = spec
+            .tags
+            .iter()
+            .filter(|(k, _)| !observed.tags.contains_key(*k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        (Vec::new(), absent)
+    } else {
+        tag_diff(&observed.tags, &spec.tags)
+    };
+    if !untag.is_empty() {
         steps.push(OidcStep::Untag(untag));
     }
     if !tag.is_empty() {
         steps.push(OidcStep::Tag(tag));
     }
     steps
+}
+
+/// The tags an adopting configuration asks for that a shared provider
+/// holds otherwise: `(key, wanted, held)`, `held` None when the provider
+/// lacks the key. An adopter does not write these on its own (see
+/// [`oidc_steps`]), so the plan warns about them instead.
+pub fn tags_held_otherwise<'a>(
+    wanted: &'a BTreeMap<String, String>,
+    held: &'a BTreeMap<String, String>,
+) -> Vec<(&'a str, &'a str, Option<&'a str>)> {
+    wanted
+        .iter()
+        .filter(|(k, v)| held.get(*k) != Some(*v))
+        .map(|(k, v)| (k.as_str(), v.as_str(), held.get(k).map(String::as_str)))
+        .collect()
 }
 
 /// A step (or the read after it) that failed, with what AWS holds
@@ -253,34 +283,10 @@ pub async fn create_or_adopt(
     // Ours only when it carries this create's mark: an object that was
     // there before, or that someone else made meanwhile, is adopted.
     let adopted = provider.mark.as_deref() != Some(mark);
-    Ok(Created { provider, adopted })
-}
-
-/// Why a provider this configuration created was not deleted.
-pub enum DeleteRefused {
-    /// IAM roles outside the configuration still trust it.
-    StillTrusted(Vec<String>),
-    /// Who trusts it could not be checked.
-    CheckFailed(AwsError),
-    Failed(AwsError),
-}
-
-/// Deletes a provider this configuration created, unless roles still trust
-/// it (those of the configuration are destroyed first, as they depend on
-/// it, so any left belong to someone else) and `force` is not set.
-pub async fn delete_owned(aws: &Aws, arn: &str, force: bool) -> Result<(), DeleteRefused> {
-    if !force {
-        let roles = aws
-            .roles_trusting(arn)
-            .await
-            .map_err(DeleteRefused::CheckFailed)?;
-        if !roles.is_empty() {
-            return Err(DeleteRefused::StillTrusted(roles));
-        }
+    if adopted && let Some(theirs) = &provider.mark {
+        destroy::record_adoption(&arn, theirs, mark);
     }
-    aws.delete_oidc_provider(arn)
-        .await
-        .map_err(DeleteRefused::Failed)
+    Ok(Created { provider, adopted })
 }
 
 #[cfg(test)]
@@ -347,8 +353,13 @@ mod tests {
             vec![
                 OidcStep::AddClientId("mine".into()),
                 OidcStep::SetThumbprints(vec![T1.to_uppercase(), T2.into()]),
-                OidcStep::Tag(map(&[("env", "dev"), ("team", "b")])),
+                // `env` is held with another value: another writer's, kept.
+                OidcStep::Tag(map(&[("team", "b")])),
             ]
+        );
+        assert_eq!(
+            tags_held_otherwise(&spec(true).tags, &observed().tags),
+            vec![("env", "dev", Some("prod")), ("team", "b", None)]
         );
     }
 

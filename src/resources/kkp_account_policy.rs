@@ -380,6 +380,20 @@ impl Resource<Clients> for KkpAccountPolicy {
             }
         }
         if let Some((step, e)) = &updated.failed {
+            // The calls on the policy itself find no policy: deleted since
+            // the plan. Terraform keeps the prior state; the next plan, after
+            // a refresh, creates it anew.
+            let on_the_policy =
+                !matches!(step, PolicyStep::DetachUser(_) | PolicyStep::AttachUser(_));
+            if on_the_policy && e.is_not_found() {
+                let gone = AwsError::not_found(format!(
+                    "the policy {arn} was deleted outside Terraform after this plan was made, so \
+                     the planned update cannot be applied. Run `terraform plan` (or `apply`) \
+                     again: its plan creates the policy anew."
+                ));
+                resp.state = Value::Null;
+                return report(diags, format!("updating IAM policy (`{name}`)"), &gone);
+            }
             match step {
                 PolicyStep::AttachUser(user) => attach_failed(diags, name, step, user, e),
                 _ => report(diags, step.summary(name), e),

@@ -2,8 +2,8 @@
 //! issuer (seed 000 step 4, seed 003 steps 2-3). It adopts a provider that
 //! already exists for the URL instead of failing; an adopted provider only
 //! gains what the configuration asks for and is never deleted. One this
-//! resource created is deleted on destroy, unless roles outside the
-//! configuration still trust it.
+//! resource created is deleted on destroy, unless roles still trust it once
+//! the same run has had time to delete its own (see `destroy.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,15 +14,14 @@ use crate::aws::AwsError;
 use crate::aws::OidcProvider as Observed;
 use crate::clients::Clients;
 use crate::engine::oidc::{
-    CreateFailure, DeleteRefused, OidcSpec, converge_oidc, create_or_adopt, delete_owned,
-    same_thumbprints,
+    CreateFailure, OidcSpec, converge_oidc, create_or_adopt, same_thumbprints,
 };
-use crate::resources::common::errors::report_with;
-use crate::resources::common::ownership::{IMPORT_OWNERSHIP, import_ownership};
+use crate::resources::common::ownership::{
+    IMPORT_OWNERSHIP, import_ownership, set_replacing, stored_mark,
+};
 use crate::resources::common::web_identity::validate_oidc_provider;
 use crate::resources::common::{
-    limits, merged_tags, ownership_mark, plan_tags_all, report, tag_attributes, tags_after_read,
-    tags_for_import,
+    limits, merged_tags, ownership_mark, plan_tags_all, report, tags_after_read, tags_for_import,
 };
 use crate::tfplugin::{
     Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
@@ -46,9 +45,21 @@ fn schema() -> Schema {
              asks for (client ids, thumbprints, the resource's own `tags`; not the provider's \
              `default_tags`) and loses nothing it had, and destroy leaves it in place. A provider \
              this resource created is managed exactly: the configuration is its truth, and \
-             destroy deletes it, but not while IAM roles outside the configuration still trust \
-             it (see `force_destroy`). Thumbprints are optional: when none are given, IAM \
-             secures the connection itself and nothing is fetched at plan time.",
+             destroy deletes it, but not while IAM roles still trust it (see `force_destroy`). \
+             Roles that trust it are usually in the same configuration and are destroyed in the \
+             same run, at the same time or just before; so destroy first waits, up to the \
+             provider's `propagation_timeout`, for the trusting roles to go, and refuses only \
+             when some remain, naming them. Replacing the provider (a new `url`, such as a \
+             rebuilt cluster's) while roles of the configuration trust it needs `lifecycle { \
+             create_before_destroy = true }`, as in the example: the new provider is created \
+             first, the roles are updated to trust it, and only then is the old one deleted. \
+             With Terraform's default order the old one would go first, breaking the roles, so \
+             that replacement is refused at once with this remedy. When another resource \
+             adopted the provider in the same run (the replacement of a `-replace` with \
+             `create_before_destroy`, which keeps the URL), destroy hands it over to that \
+             resource instead of deleting it. Tags of an adopted provider \
+             follow the rule for shared objects: see `tags`. Thumbprints are optional: when none \
+             are given, IAM secures the connection itself and nothing is fetched at plan time.",
         )
         .attribute(
             Attribute::computed_string("id", "The ARN of the OIDC provider.").stable(),
@@ -57,7 +68,9 @@ fn schema() -> Schema {
             Attribute::required_string(
                 "url",
                 "The issuer URL, starting with `https://`, e.g. the `issuer_url` of \
-                 `clusteriam_eks_cluster_oidc`. Changing it replaces the provider.",
+                 `clusteriam_eks_cluster_oidc`. Changing it replaces the provider; while roles \
+                 of the configuration trust it, that needs `lifecycle { create_before_destroy = \
+                 true }`, as in the example.",
             )
             .requires_replace(),
         )
@@ -82,7 +95,7 @@ fn schema() -> Schema {
             )
             .stable(),
         )
-        .attributes(tag_attributes())
+        .attributes(shared_tags::tag_attributes())
         .attribute(
             Attribute::computed_string("arn", "The ARN of the OIDC provider, for trust policies such as the `oidc_provider_arn` of the role resources.")
                 .stable(),
@@ -101,18 +114,25 @@ fn schema() -> Schema {
         .attribute(Attribute::optional(
             "force_destroy",
             Type::Bool,
-            "Delete the provider on destroy even while IAM roles outside this configuration \
-             still trust it; those roles then stop working. Defaults to `false`: destroy fails \
-             and names the roles, so that another team's IRSA roles are not broken silently. \
-             Has no effect on an adopted provider, which is never deleted.",
+            "Delete the provider on destroy even while IAM roles still trust it; those roles \
+             then stop working. Defaults to `false`: destroy waits up to `propagation_timeout` \
+             for the trusting roles to go (those the same run deletes), then fails naming the \
+             ones left, so that another team's IRSA roles are not broken silently. Has no effect \
+             on an adopted provider, which is never deleted.",
         )),
     )
 }
 
 /// What the planned state asks AWS to hold. An adopted provider is asked
-/// only for the resource's own `tags`: the provider's `default_tags` are for
-/// what this configuration creates.
-fn spec_from(planned: &Value, default_tags: &BTreeMap<String, String>, adopted: bool) -> OidcSpec {
+/// only for the resource's own `tags` (the provider's `default_tags` are for
+/// what this configuration creates), and only when they differ from
+/// `prior`'s (null on adoption): a guest does not fight over tags.
+fn spec_from(
+    planned: &Value,
+    prior: &Value,
+    default_tags: &BTreeMap<String, String>,
+    adopted: bool,
+) -> OidcSpec {
     let thumbprints = match planned.get("thumbprints") {
         Value::List(_) => Some(planned.get_strings("thumbprints")),
         _ => None,
@@ -121,7 +141,9 @@ fn spec_from(planned: &Value, default_tags: &BTreeMap<String, String>, adopted: 
     OidcSpec {
         client_ids: planned.get_strings("client_ids").into_iter().collect(),
         thumbprints,
-        tags: if adopted {
+        tags: if adopted && planned.get("tags") == prior.get("tags") {
+            BTreeMap::new()
+        } else if adopted {
             own_tags
         } else {
             merged_tags(default_tags, &own_tags)
@@ -197,7 +219,11 @@ fn state_from(observed: &Observed, base: &Value) -> Value {
     state.set("url", Value::string(url));
     state.set("client_ids", client_ids);
     state.set("thumbprints", thumbprints);
-    state.set("tags", tags_after_read(&observed.tags, base.get("tags")));
+    // An adopted provider's `tags` stay what the configuration asked for:
+    // what it holds otherwise is another writer's (see `oidc_tag_attributes`).
+    if !adopted {
+        state.set("tags", tags_after_read(&observed.tags, base.get("tags")));
+    }
     state.set("tags_all", Value::string_map(observed.tags.clone()));
     state.set("adopted", Value::Bool(adopted));
     state
@@ -224,12 +250,12 @@ async fn converge_and_read(
     clients: &Clients,
     url: &str,
     observed: Observed,
-    planned: &Value,
+    (prior, planned): (&Value, &Value),
     diags: &mut Diagnostics,
 ) -> Value {
     let adopted = planned.get("adopted").as_bool().unwrap_or(false);
     let arn = observed.arn.clone();
-    let spec = spec_from(planned, &clients.default_tags, adopted);
+    let spec = spec_from(planned, prior, &clients.default_tags, adopted);
     match converge_oidc(&clients.aws, &spec, observed).await {
         Ok(provider) => state_from(&provider, planned),
         Err(failure) => {
@@ -259,24 +285,18 @@ impl Resource<Clients> for OidcProvider {
 
     async fn plan(&self, req: PlanRequest<'_, Clients>, resp: &mut PlanResponse) {
         let default_tags = &req.client.default_tags;
+        // The destroy half of a replacement reads this (see `destroy.rs`).
+        // Terraform plans a replacement's create again, as a create from the
+        // first plan's private state: that one keeps the flag.
+        if !req.is_create() {
+            set_replacing(&mut resp.private, !resp.requires_replace.is_empty());
+        }
         match req.prior.get("adopted").as_bool() {
             // Whether a provider for the URL exists, and so what tags it will
             // hold, is known only once it is created or adopted.
             None => resp.planned.set("tags_all", Value::Unknown),
             Some(false) => plan_tags_all(resp, req.config, default_tags),
-            // Adopted: its tags stay as they are, plus the configured ones.
-            Some(true) => {
-                let prior = req.prior.get_string_map("tags_all");
-                let wanted = req.config.get_string_map("tags");
-                let held = req.config.get("tags").is_wholly_known()
-                    && wanted.iter().all(|(k, v)| prior.get(k) == Some(v));
-                let tags_all = if held {
-                    req.prior.get("tags_all").clone()
-                } else {
-                    Value::Unknown
-                };
-                resp.planned.set("tags_all", tags_all);
-            }
+            Some(true) => shared_tags::plan(req.prior, req.config, resp),
         }
         let tags = limits::tags_measure(&resp.planned, default_tags);
         limits::check(&req.client.aws, tags.as_slice(), &mut resp.diagnostics).await;
@@ -292,10 +312,11 @@ impl Resource<Clients> for OidcProvider {
         }
         let url = planned.get_str("url").unwrap_or_default();
         let summary = format!("creating IAM OIDC provider (`{url}`)");
-        let spec = spec_from(planned, &clients.default_tags, false);
+        let spec = spec_from(planned, &Value::Null, &clients.default_tags, false);
         resp.private.clear();
         let mark = ownership_mark(&mut resp.private);
-        let created = match create_or_adopt(aws, url, &spec, &mark).await {
+        let created = create_or_adopt(aws, url, &spec, &mark).await;
+        let created = match created {
             Ok(created) => created,
             Err(CreateFailure::Refused(e) | CreateFailure::ReadFailed(e)) => {
                 return report(diags, summary, &e);
@@ -344,9 +365,14 @@ impl Resource<Clients> for OidcProvider {
                 ),
             );
         }
+        if created.adopted {
+            let (wanted, held) = (planned.get_string_map("tags"), &created.provider.tags);
+            shared_tags::warn(diags, planned, &created.provider.arn, &wanted, held, true);
+        }
         let mut base = planned.clone();
         base.set("adopted", Value::Bool(created.adopted));
-        resp.state = converge_and_read(clients, url, created.provider, &base, diags).await;
+        let (prior, provider) = (&Value::Null, created.provider);
+        resp.state = converge_and_read(clients, url, provider, (prior, &base), diags).await;
     }
 
     async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
@@ -357,7 +383,15 @@ impl Resource<Clients> for OidcProvider {
         match req.client.aws.oidc_provider(arn).await {
             // Gone: Terraform plans to create it again.
             Ok(None) => resp.state = Value::Null,
-            Ok(Some(observed)) => resp.state = state_from(&observed, req.state),
+            Ok(Some(observed)) => {
+                // Handed over by the resource that made it (see
+                // `Destroyed::HandedOver`): it carries this resource's mark.
+                let mut base = req.state.clone();
+                if observed.mark.is_some() && observed.mark == stored_mark(req.private) {
+                    base.set("adopted", Value::Bool(false));
+                }
+                resp.state = state_from(&observed, &base);
+            }
             Err(e) => report(
                 &mut resp.diagnostics,
                 format!("reading IAM OIDC provider (`{arn}`)"),
@@ -378,11 +412,14 @@ impl Resource<Clients> for OidcProvider {
         let summary = format!("updating IAM OIDC provider (`{url}`)");
         match clients.aws.oidc_provider(arn).await {
             Ok(Some(observed)) => {
-                resp.state = converge_and_read(clients, url, observed, planned, diags).await;
+                let states = (req.prior, planned);
+                resp.state = converge_and_read(clients, url, observed, states, diags).await;
             }
             Ok(None) => {
                 let e = AwsError::not_found(
-                    "the provider was deleted outside Terraform. Apply again to create it.".into(),
+                    "the provider was deleted outside Terraform after this plan was made. Run \
+                     `terraform plan` (or `apply`) again: its plan creates it anew."
+                        .into(),
                 );
                 report(diags, summary, &e);
                 resp.state = Value::Null;
@@ -406,36 +443,7 @@ impl Resource<Clients> for OidcProvider {
                 ),
             );
         }
-        let summary = format!("deleting IAM OIDC provider (`{url}`)");
-        let force = prior.get("force_destroy").as_bool() == Some(true);
-        match delete_owned(&req.client.aws, arn, force).await {
-            Ok(()) => {}
-            Err(DeleteRefused::StillTrusted(roles)) => {
-                let names: Vec<String> = roles.iter().map(|r| format!("`{r}`")).collect();
-                diags.error(
-                    summary,
-                    format!(
-                        "IAM roles outside this configuration still trust `{arn}`: {}. \
-                         Deleting it would break them (their service accounts could no longer \
-                         assume them). Delete or change those roles first, or hand the provider \
-                         over with `terraform state rm`, or set `force_destroy = true` (and \
-                         apply) to delete it anyway.",
-                        names.join(", ")
-                    ),
-                );
-            }
-            Err(DeleteRefused::CheckFailed(e)) => report_with(
-                diags,
-                summary,
-                &e,
-                &format!(
-                    "Destroy checks which IAM roles still trust `{arn}`, so as not to break other \
-                     teams' roles; grant `iam:ListRoles`, or set `force_destroy = true` (and apply) \
-                     to delete without checking."
-                ),
-            ),
-            Err(DeleteRefused::Failed(e)) => report(diags, summary, &e),
-        }
+        destroy::delete(req.client, prior, req.private, diags).await;
     }
 
     async fn import(&self, req: ImportRequest<'_, Clients>, resp: &mut ImportResponse) {
@@ -474,5 +482,7 @@ impl Resource<Clients> for OidcProvider {
     }
 }
 
+mod destroy;
+mod shared_tags;
 #[cfg(test)]
 mod tests;

@@ -122,7 +122,7 @@ impl RoleKind for TorqueAgentRole {
         Ok(state)
     }
 
-    fn fill_computed(&self, state: &mut Value, _aws: &Aws, _role: Option<&ObservedRole>) {
+    fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
         let (manifest, annotations) = match (
             state.get_str("arn"),
             state.get_str("namespace"),
@@ -132,18 +132,25 @@ impl RoleKind for TorqueAgentRole {
                 Value::string(service_account_manifest(ns, sa, arn)),
                 Value::string_map([(ROLE_ARN_ANNOTATION, arn)]),
             ),
+            // Read back from a role whose trust names no service account
+            // (imported before the configuration said which): none yet.
+            _ if role.is_some() => (Value::Null, Value::Null),
             _ => (Value::Unknown, Value::Unknown),
         };
         state.set("service_account_manifest", manifest);
         state.set("service_account_annotations", annotations);
     }
 
+    /// A role made as Torque's page says, in the console (web identity,
+    /// audience `sts.amazonaws.com`), trusts no particular service account:
+    /// `namespace` and `service_account` then stay unset, and the plan with
+    /// the configuration's adds the subject to the trust.
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
         let Import { state, role, .. } = import;
         import_oidc_provider_arn(state, role)?;
-        if state.get("namespace").is_null() || state.get("service_account").is_null() {
-            let (ns, sa) = web_identity_subject(&role.trust)
-                .ok_or_else(|| format!("the trust policy of {} names no `system:serviceaccount:<namespace>:<name>` subject", role.name))?;
+        if (state.get("namespace").is_null() || state.get("service_account").is_null())
+            && let Some((ns, sa)) = web_identity_subject(&role.trust)
+        {
             state.set("namespace", Value::string(ns));
             state.set("service_account", Value::string(sa));
         }

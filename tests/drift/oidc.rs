@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use aws_sdk_iam::types::Tag;
 
-use super::{Lab, Matrix, OWN_TAGS, Row, left_alone, recreated, repaired, sdk};
+use super::{Lab, Matrix, OWN_TAGS, Row, left_alone, left_alone_warning, recreated, repaired, sdk};
 use crate::common::{ACCOUNT, OWNERSHIP_TAG};
 
 pub struct OidcMatrix;
@@ -114,6 +114,8 @@ fn delete(lab: &Lab, t: &Target) {
 }
 
 const SHARED: &str = "an adopted provider may be shared with other configurations: it only gains what this configuration asks for and loses nothing";
+/// The rule for a shared provider's tags (the `tags` attribute says it).
+const GUEST_TAGS: &str = "an adopted provider's tags follow the rule for shared objects: this configuration adds the keys of `tags` the provider lacks when its `tags` change, and never overwrites or removes another writer's tag, so two configurations never undo each other";
 
 impl Matrix for OidcMatrix {
     type Target = Target;
@@ -234,7 +236,21 @@ impl Matrix for OidcMatrix {
                 ADOPTED,
                 "a tag of `tags` removed",
                 |lab, t| untag_provider(lab, t, "cluster"),
-                repaired(&["tags", "tags_all"], "puts it back"),
+                left_alone_warning(
+                    GUEST_TAGS,
+                    "the key the provider lacks",
+                    "`cluster` is absent",
+                ),
+            ),
+            row(
+                ADOPTED,
+                "a tag of `tags` changed",
+                |lab, t| tag_provider(lab, t, "cluster", "dev"),
+                left_alone_warning(
+                    GUEST_TAGS,
+                    "the key the provider holds with another value, naming both values",
+                    "`cluster` is `dev` (this configuration asks for `prod`)",
+                ),
             ),
             row(
                 ADOPTED,
@@ -242,11 +258,6 @@ impl Matrix for OidcMatrix {
                 |lab, t| untag_provider(lab, t, "owner"),
                 left_alone(SHARED),
             ),
-            // Waiting for the shared-object tags rule (issue 26, item 5: an
-            // adopter adds only absent keys and warns about a key another
-            // owner set to another value): "a tag of `tags` changed" on an
-            // adopted provider will be left alone with a warning. Until that
-            // rule is in, the row is not in the table (nor in the docs).
             row(
                 ADOPTED,
                 "deleted",

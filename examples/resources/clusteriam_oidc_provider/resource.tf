@@ -15,6 +15,13 @@ resource "clusteriam_oidc_provider" "example" {
   tags = {
     Name = "rancher-mgmt"
   }
+
+  # A rebuilt cluster has a new issuer, which replaces the provider. Roles
+  # of this configuration trust it: create the new provider first, move the
+  # roles to it, and only then delete the old one.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 output "oidc_provider_arn" {

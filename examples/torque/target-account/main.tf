@@ -31,6 +31,12 @@ variable "policy_arns" {
 
 resource "clusteriam_oidc_provider" "cluster" {
   url = var.issuer_url
+
+  # A rebuilt cluster's new issuer replaces the provider while the roles
+  # below trust it: the new one first, then the roles, then the old one goes.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # What a runner needs to apply this provider's own resources in the account

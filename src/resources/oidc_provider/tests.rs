@@ -80,11 +80,15 @@ fn an_adopted_provider_gets_only_the_resources_own_tags() {
         ("tags", Value::string_map([("b", "2")])),
     ]);
     let defaults = BTreeMap::from([("a".to_string(), "1".to_string())]);
-    assert_eq!(spec_from(&planned, &defaults, false).tags.len(), 2);
-    let adopted = spec_from(&planned, &defaults, true);
+    let null = &Value::Null;
+    assert_eq!(spec_from(&planned, null, &defaults, false).tags.len(), 2);
+    let adopted = spec_from(&planned, null, &defaults, true);
     assert_eq!(
         adopted.tags,
         BTreeMap::from([("b".to_string(), "2".to_string())])
     );
     assert!(adopted.thumbprints.is_none());
+    // Once written, an adopter's tags are asked for again only when they change.
+    let same = spec_from(&planned, &planned, &defaults, true);
+    assert!(same.tags.is_empty(), "{:?}", same.tags);
 }

@@ -363,11 +363,24 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             return;
         }
         let observed = match aws.get_role_observing(&name, self.profiles()).await {
-            Ok(observed) => observed,
+            Ok(Some(observed)) => observed,
+            // Deleted since the plan (a saved plan applied later): making it
+            // anew would break the plan's promise of its `unique_id` and
+            // `arn`. Terraform keeps the prior state; the next plan, after a
+            // refresh, creates it.
+            Ok(None) => {
+                let e = AwsError::not_found(format!(
+                    "the role {name} was deleted outside Terraform after this plan was made, so \
+                     the planned update cannot be applied. Nothing was created. Run `terraform \
+                     plan` (or `apply`) again: its plan creates the role anew."
+                ));
+                resp.state = Value::Null;
+                return report(diags, format!("updating IAM role (`{name}`)"), &e);
+            }
             Err(e) => return report(diags, format!("reading IAM role (`{name}`)"), &e),
         };
         let spec = self.spec(planned, &name, clients, ownership_mark(&mut resp.private));
-        resp.state = match converge(aws, &spec, observed.as_ref(), req.cancel, diags).await {
+        resp.state = match converge(aws, &spec, Some(&observed), req.cancel, diags).await {
             Ok(role) => self.state(planned, &role, clients),
             Err(left) => left.map_or(Value::Null, |role| self.state(prior, &role, clients)),
         };
