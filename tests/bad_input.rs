@@ -132,6 +132,7 @@ fn validate_cases() -> Vec<Case> {
         case(TORQUE, "policy", policy(r#"{ Statement = [{ Effect = "Allow", Resource = "*" }] }"#), "the statement has no `Action` (or `NotAction`)"),
         case(TORQUE, "policy", policy(r#"{ Version = "2012-10-18", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] }"#), "`Version` must be `2012-10-17` (or the older `2008-10-17`); got `2012-10-18`"),
         case(TORQUE, "policy", policy(r#"{ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "*" }] }"#), "`Statement[0]`: an identity policy takes no `Principal`"),
+        case(TORQUE, "policy", policy(r#"{ Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:my-bucket/*" }] }"#), "has `my-bucket/*` where an ARN's region goes"),
         case(TORQUE, "policy_arns", r#"policy_arns = ["arn:aws:iam::123456789012:role/x"]"#, "must be the ARN of a managed IAM policy"),
         case(TORQUE, "policy_arns", r#"policy_arns = ["AdministratorAccess"]"#, "must be the ARN of a managed IAM policy"),
         // clusteriam_eks_connector_agent_role

@@ -442,7 +442,7 @@ fn policy_checks_examples() -> String {
     let examples: Vec<(&str, String, Stage)> = vec![
         (
             "IAM's grammar, at `terraform validate`: IAM would refuse these",
-            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Permit", "Action": "s3 GetObject", "Resource": "*"}]}"#.to_string(),
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Permit", "Action": "s3 GetObject", "Resource": "arn:aws:s3:my-bucket/*"}]}"#.to_string(),
             Stage::Validate,
         ),
         (
@@ -461,8 +461,8 @@ fn policy_checks_examples() -> String {
             Stage::Plan(PolicyChecks::Strict),
         ),
         (
-            "A resource that is not an ARN",
-            statement(r#""Action": "s3:GetObject", "Resource": "arn:aws:s3:my-bucket/*""#),
+            "A resource ARN missing a part (here the account)",
+            statement(r#""Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:eu-central-1:table/orders""#),
             Stage::Plan(PolicyChecks::Strict),
         ),
         (

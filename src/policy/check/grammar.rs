@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::conditions::conditions;
+use super::resources::refused;
 use super::{At, Kind, Problem, Rule};
 use crate::policy::catalogue::closest;
 use crate::policy::document::from_iam;
@@ -230,11 +231,8 @@ fn check_statement<'a>(
     };
     for resource in &resources {
         *variables |= resource.contains("${");
-        if *resource != "*" && !resource.contains(':') {
-            found.push((
-                Rule::Grammar,
-                format!("`{resource}` in `Resource` must be an ARN or `*`"),
-            ));
+        if let Some(message) = refused(resource) {
+            found.push((Rule::Grammar, message));
         }
     }
     let principals = match kind {

@@ -18,6 +18,7 @@ mod grammar;
 mod names;
 #[cfg(test)]
 mod own_documents;
+mod resources;
 
 use std::fmt;
 

@@ -3,23 +3,12 @@
 //! IAM accepts all of these; they are what makes a policy silently not work.
 
 use super::grammar::{Parsed, Said};
+use super::resources::{arn_parts, doubtful};
 use super::{Kind, Problem, Rule};
 use crate::policy::catalogue::{
     Catalogue, GLOBAL_CONDITION_KEYS, Service, catalogue, closest, is_identity_provider_key,
     key_matches,
 };
-
-/// AWS's partitions, for resource ARNs.
-const PARTITIONS: [&str; 8] = [
-    "aws",
-    "aws-cn",
-    "aws-us-gov",
-    "aws-iso",
-    "aws-iso-b",
-    "aws-iso-e",
-    "aws-iso-f",
-    "aws-eusc",
-];
 
 /// The fixed web identity providers a trust policy may name.
 const WEB_IDENTITY_PROVIDERS: [&str; 4] = [
@@ -40,7 +29,7 @@ pub fn check(parsed: &Parsed<'_>, kind: Kind, problems: &mut Vec<Problem>) {
             }
         }
         for resource in &statement.resources {
-            if let Some(message) = arn_problem(resource) {
+            if let Some(message) = doubtful(resource) {
                 found.push((Rule::ResourceArn, message));
             }
         }
@@ -250,59 +239,6 @@ fn unknown_key(
         "the condition key `{key}` (under `{operator}`) is not a global condition key{whose}.{elsewhere} A condition on a key the request does not carry does not match (and with `...IfExists` or a negated operator it always does), so the statement may not do what it says{}",
         did_you_mean(&suggestions)
     ))
-}
-
-/// The parts of an ARN, split at `:` outside policy variables (`${aws:username}`).
-fn arn_parts(arn: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let (mut start, mut depth) = (0, 0usize);
-    let bytes = arn.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'{' if i > 0 && bytes[i - 1] == b'$' => depth += 1,
-            b'}' if depth > 0 => depth -= 1,
-            b':' if depth == 0 => {
-                parts.push(&arn[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&arn[start..]);
-    parts
-}
-
-/// What is wrong with a resource that is not `*`: IAM matches resources
-/// by ARN, so anything else matches nothing.
-fn arn_problem(resource: &str) -> Option<String> {
-    if resource == "*" {
-        return None;
-    }
-    let form = "`arn:<partition>:<service>:<region>:<account>:<resource>`";
-    let parts = arn_parts(resource);
-    let flexible = |s: &str| s.contains(['*', '?']) || s.contains("${");
-    if parts[0] != "arn" {
-        return Some(format!(
-            "`{resource}` in `Resource` is not an ARN ({form}) or `*`"
-        ));
-    }
-    if parts.len() < 6 {
-        return Some(format!(
-            "`{resource}` in `Resource` has {} of the six parts of an ARN ({form})",
-            parts.len()
-        ));
-    }
-    if !PARTITIONS.contains(&parts[1]) && !flexible(parts[1]) {
-        return Some(format!(
-            "`{resource}` in `Resource` names the partition `{}`; AWS's are {}",
-            parts[1],
-            PARTITIONS.map(|p| format!("`{p}`")).join(", ")
-        ));
-    }
-    if parts[2].is_empty() {
-        return Some(format!("`{resource}` in `Resource` names no service"));
-    }
-    None
 }
 
 /// What is wrong with a trust policy's principal of type `kind`.

@@ -279,12 +279,56 @@ fn doubtful_and_unknown_shapes() {
         r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"NullIfExists":{"aws:TagKeys":"true"}}}"#,
     );
     assert_one(&null, Kind::Inline, "`Null` takes no `IfExists`");
+    // Resources IAM refuses (MalformedPolicyDocument): errors at validate,
+    // whatever `policy_checks` says.
+    for (resource, expected) in [
+        ("bucket", "must be an ARN or `*`"),
+        ("s3:::bucket", "names the partition ``"),
+        ("arn:amazon:s3:::bucket", "names the partition `amazon`"),
+        ("arn:aws", "names no service"),
+        ("arn:aws::::x", "names no service"),
+        (
+            "arn:aws:s3:my-bucket/*",
+            "has `my-bucket/*` where an ARN's region goes, and these ARNs have none: write it like `arn:aws:s3:::bucket/key`",
+        ),
+        (
+            "arn:aws:iam:us-east-1:111122223333:role/x",
+            "has `us-east-1` where an ARN's region goes",
+        ),
+    ] {
+        let json = inline(&format!(
+            r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{resource}"}}"#
+        ));
+        let found = check_grammar(&json, Kind::Inline);
+        assert_eq!(found.len(), 1, "{resource}: {found:#?}");
+        assert_eq!(found[0].rule, Rule::Grammar);
+        assert!(found[0].message.contains(expected), "{}", found[0]);
+        assert_eq!(
+            check(&json, Kind::Inline),
+            found,
+            "{resource}: reported once"
+        );
+    }
+    // S3 resources that have a region (Batch Operations jobs, access points)
+    // and wildcards or variables where the region goes are not refused.
+    for resource in [
+        "arn:aws:s3:us-east-1:111122223333:job/*",
+        "arn:aws:s3:eu-west-1:111122223333:accesspoint/ap",
+        "arn:aws:iam:*:111122223333:role/x",
+    ] {
+        let json = inline(&format!(
+            r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{resource}"}}"#
+        ));
+        assert_eq!(check(&json, Kind::Inline), vec![], "{resource}");
+    }
     // Resources IAM stores but that match nothing.
     for (resource, expected) in [
-        ("s3:::bucket", "is not an ARN"),
-        ("arn:aws:s3:bucket", "has 4 of the six parts of an ARN"),
-        ("arn:amazon:s3:::bucket", "names the partition `amazon`"),
-        ("arn:aws::::x", "names no service"),
+        ("bucket:aws:s3:::x", "is not an ARN"),
+        (
+            "arn:aws:dynamodb:eu-central-1:table/orders",
+            "has 5 of the six parts of an ARN",
+        ),
+        ("arn:aws:s3", "has 3 of the six parts of an ARN"),
     ] {
         let json = inline(&format!(
             r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{resource}"}}"#
