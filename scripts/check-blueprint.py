@@ -10,7 +10,9 @@
    repository root) holds the module; each of its `inputs` is a variable of
    the module; every variable without a default is given; each of its
    `outputs` is an output of the module; its scripts exist.
-3. Every `{{ .inputs.NAME }}` the blueprint uses is one of its inputs.
+3. Every input the blueprint uses, `{{ .inputs.NAME }}` or, for a name with
+   spaces, `{{ .inputs.["NAME"] }}`, filters such as `| split: "|"` after
+   it or not, is one of its inputs.
 
 Prints each problem and exits 1 when there is one; prints "ok" otherwise.
 Run with the project's virtualenv: `.venv/bin/python scripts/check-blueprint.py ...`
@@ -92,8 +94,10 @@ def main():
         if grain and grain.get("kind") in ("terraform", "opentofu"):
             problems.extend(grain_problems(name, grain, args.root))
     declared = set(blueprint.get("inputs") or {})
-    for used in sorted(set(re.findall(r"\{\{\s*\.inputs\.([\w-]+)\s*\}\}", text)) - declared):
-        problems.append(f"`{{{{ .inputs.{used} }}}}` names no input of the blueprint")
+    references = re.findall(r"\{\{\s*\.inputs\.(?:\[\"([^\"]+)\"\]|([\w-]+))", text)
+    for used in sorted({quoted or plain for quoted, plain in references} - declared):
+        shown = f'["{used}"]' if re.search(r"[^\w-]", used) else used
+        problems.append(f"`{{{{ .inputs.{shown} }}}}` names no input of the blueprint")
 
     for problem in problems:
         print(f"{args.blueprint}: {problem}")

@@ -65,6 +65,31 @@ pub fn check_role_arn(text: &str) -> Result<(), String> {
     if valid { Ok(()) } else { Err(not_a_role()) }
 }
 
+/// Why `text` is not the ARN of a principal another account's role can
+/// trust: an IAM user, an IAM role, or a whole account
+/// (`arn:<partition>:iam::<account>:root`), if it is not.
+pub fn check_principal_arn(text: &str) -> Result<(), String> {
+    let expected = "expected the ARN of an IAM user (arn:<partition>:iam::<account>:user/<name>), \
+                    an IAM role (...:role/<name>) or an account (...:root)";
+    let arn: Arn = text.parse().map_err(|e| format!("{e}; {expected}"))?;
+    let principal = arn.resource == "root"
+        || ["user/", "role/"].iter().any(|kind| {
+            arn.resource
+                .strip_prefix(kind)
+                .is_some_and(|rest| !rest.is_empty() && !rest.ends_with('/'))
+        });
+    if arn.service != "iam" || !arn.region.is_empty() || !is_account_id(&arn.account) || !principal
+    {
+        return Err(format!("`{text}` is not a principal ARN; {expected}"));
+    }
+    Ok(())
+}
+
+/// The ARN of the AWS-managed policy `name` in `partition`.
+pub fn aws_managed_policy(partition: &str, name: &str) -> String {
+    format!("arn:{partition}:iam::aws:policy/{name}")
+}
+
 /// Why a string is not the ARN that was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArnError {

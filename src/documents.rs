@@ -249,15 +249,42 @@ mod tests {
                 "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE",
             )
             .unwrap();
+            let master = format!("arn:{partition}:iam::111111111111:role/master");
+            let kkp = format!("arn:{partition}:iam::111111111111:root");
             let args = PresetArgs {
                 account_id: Some(ACCOUNT),
                 oidc_provider_arn: Some(&oidc),
                 namespace: Some("torque"),
                 service_account: Some("runner"),
+                master_role_arn: Some(&master),
+                kkp_principal_arn: Some(&kkp),
                 ..PresetArgs::new(partition)
             };
-            for preset in Preset::ALL {
-                let json = render(*preset, &args).unwrap().document.to_canonical_json();
+            // Each preset as it is, with an external id, and out-of-tree
+            // with the controller's extra actions.
+            let variants = [
+                args.clone(),
+                PresetArgs {
+                    external_id: Some("torque-1"),
+                    ..args.clone()
+                },
+                PresetArgs {
+                    cloud_provider: Some(crate::policy::CloudProvider::OutOfTree),
+                    extra_controller_actions: true,
+                    ..args.clone()
+                },
+            ];
+            for (preset, (variant, args)) in Preset::ALL
+                .iter()
+                .flat_map(|p| variants.iter().enumerate().map(move |a| (p, a)))
+            {
+                let rendered = match render(*preset, args) {
+                    Ok(rendered) => rendered,
+                    // A parameter this preset does not take.
+                    Err(_) if variant > 0 => continue,
+                    Err(e) => panic!("{}: {e:?}", preset.name()),
+                };
+                let json = rendered.document.to_canonical_json();
                 let kind = if json.contains("\"Principal\"") {
                     Kind::Trust
                 } else {

@@ -10,7 +10,8 @@
 //! event passes at all: the SDK's trace lines copy the answers, which hold
 //! every role's, user's and policy's documents in the account. What a
 //! `credential_process` wrote to its standard error, which the SDK quotes in
-//! its errors, is cut from every value ([`without_process_output`]).
+//! its errors, is cut from every value ([`without_process_output`]), and
+//! every external id is masked, however the SDK's lines encode it.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -112,6 +113,7 @@ where
         let mut text = serde_json::Value::Object(line).to_string();
         text.push('\n');
         let text = mask_access_key_ids(&text);
+        let text = mask_external_ids(&text);
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
 }
@@ -185,6 +187,69 @@ fn mask_access_key_ids(text: &str) -> Cow<'_, str> {
         Some(out) => Cow::Owned(String::from_utf8(out).unwrap_or_default()),
         None => Cow::Borrowed(text),
     }
+}
+
+/// Masks the value of every external id, in whatever form the SDK's trace
+/// lines copy it: a trust policy's `sts:ExternalId` (plain, JSON-escaped or
+/// percent-encoded, in requests and in answers), STS's `ExternalId`
+/// parameter, a Debug print's `external_id`. External ids are secrets here
+/// (`assume_role.external_id`, the roles' `external_id`).
+fn mask_external_ids(text: &str) -> Cow<'_, str> {
+    const KEYS: [&[u8]; 2] = [b"externalid", b"external_id"];
+    /// What may stand between a key and its value: quotes, `:`, `=`, `[`,
+    /// `(`, spaces, backslashes, their percent-encodings, Debug's `Some(`.
+    const SEPARATORS: [&[u8]; 10] = [
+        b"%22", b"%3a", b"%3d", b"%5b", b"%20", b"some(", b"\\", b"\\\"", b"\"", b"'",
+    ];
+    let bytes = text.as_bytes();
+    let lower = text.to_ascii_lowercase().into_bytes();
+    let mut masked: Vec<u8> = Vec::with_capacity(bytes.len());
+    let (mut i, mut copied, mut changed) = (0, 0, false);
+    while i < bytes.len() {
+        let Some(key) = KEYS.iter().find(|k| lower[i..].starts_with(k)) else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + key.len();
+        let start = j;
+        while j < bytes.len() && j - start < 40 {
+            if let Some(sep) = SEPARATORS.iter().find(|s| lower[j..].starts_with(s)) {
+                j += sep.len();
+            } else if b"\":=[( ".contains(&bytes[j]) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let value_start = j;
+        while j < bytes.len() {
+            let b = bytes[j];
+            let escaped_end = [b"%22", b"%26", b"%5d", b"%5D", b"%7d", b"%7D"]
+                .iter()
+                .any(|end| bytes[j..].starts_with(*end));
+            if escaped_end {
+                break;
+            }
+            if b.is_ascii_alphanumeric() || b"_+=,.@:/-%".contains(&b) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if value_start > start && j > value_start {
+            masked.extend_from_slice(&bytes[copied..value_start]);
+            masked.extend_from_slice(b"********");
+            copied = j;
+            changed = true;
+        }
+        i = j.max(i + 1);
+    }
+    if !changed {
+        return Cow::Borrowed(text);
+    }
+    masked.extend_from_slice(&bytes[copied..]);
+    // Only ASCII runs were replaced by ASCII: still UTF-8.
+    Cow::Owned(String::from_utf8(masked).unwrap_or_default())
 }
 
 /// RFC 3339 UTC with microseconds, as hclog writes it.
@@ -268,6 +333,47 @@ mod tests {
             super::mask_access_key_ids("nothing here"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn external_ids_are_masked_in_every_form() {
+        let secret = "Sec-4d2f_x+y=z,a.b@c:d/e";
+        let percent: String = secret
+            .bytes()
+            .map(|b| match b {
+                b'+' | b'=' | b',' | b'@' | b':' | b'/' => format!("%{b:02X}"),
+                b => (b as char).to_string(),
+            })
+            .collect();
+        let lines = [
+            format!(
+                r#"{{"body":"{{\"Condition\":{{\"StringEquals\":{{\"sts:ExternalId\":\"{secret}\"}}}}}}"}}"#
+            ),
+            format!(r#"{{"body":"sts:externalid\":[\"{secret}\"]"}}"#),
+            format!("AssumeRolePolicyDocument=%7B%22sts%3AExternalId%22%3A%22{percent}%22%7D%7D"),
+            format!("Action=AssumeRole&ExternalId={percent}&RoleArn=x"),
+            format!(r#"AssumeRoleInput {{ external_id: Some("{secret}"), policy: None }}"#),
+        ];
+        for line in &lines {
+            let masked = super::mask_external_ids(line);
+            assert!(
+                !masked.contains(secret) && !masked.contains(&percent),
+                "{line}\n{masked}"
+            );
+            assert!(masked.contains("********"), "{masked}");
+        }
+        // Words that merely name it stay.
+        for text in [
+            "`external_id` must be 2 to 1224 letters",
+            "external_id: None",
+            "nothing here",
+        ] {
+            let masked = super::mask_external_ids(text);
+            assert!(
+                masked == text || masked == "external_id: ********",
+                "{masked}"
+            );
+        }
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn schema() -> Schema {
             Attribute::optional("skip_credentials_validation", Type::Bool, "Skip the `sts:GetCallerIdentity` call at configuration. The account id is then unknown, so resources that build ARNs from it need it spelled out. Defaults to `false`."),
             Attribute::optional("allow_http_endpoints", Type::Bool, "Allow `http://` URLs for AWS endpoints on hosts other than this machine, in `endpoints` as well as in the `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` environment variables and the shared config file's `endpoint_url`. The provider sends its signed requests to these endpoints and receives the credentials of `assume_role` from STS, so without this setting plain HTTP is refused except to loopback addresses (127.0.0.0/8, `::1`, `localhost`), such as a local emulator, and refused to those too when a proxy from the environment (`HTTP_PROXY` or `ALL_PROXY`, unless `NO_PROXY` names the host) would carry it to another machine. Defaults to `false`."),
             s("propagation_timeout", "How long to wait for IAM's eventual consistency after a change, such as a new role becoming assumable or a new OIDC provider becoming usable in a trust policy, written like `\"2m\"` or `\"90s\"`. Defaults to `\"2m\"`."),
-            s("policy_checks", "What the checks of the IAM policies you write (such as `policy` of `clusteriam_torque_agent_role`) report at plan, beyond IAM's own grammar. `\"strict\"` (the default): an action, service or wildcard that the provider's catalogue of IAM actions does not know, a resource that is not an ARN or a principal of an unknown form is an error, and a condition key that no service of the statement defines is a warning. `\"warn\"`: all of these are warnings, for actions newer than the catalogue. `\"off\"`: none is reported. What IAM itself refuses (`MalformedPolicyDocument`, such as `\"Effect\": \"Permit\"` or an action without a service prefix) is an error at `terraform validate` whatever this says, since IAM would refuse it at apply after creating the role. Defaults to the `CLUSTERIAM_POLICY_CHECKS` environment variable, then `\"strict\"`. The guide \"Policy checks at plan\" shows each check."),
+            s("policy_checks", "What the checks of the IAM policies you write (the `policy` of `clusteriam_torque_agent_role` and `clusteriam_torque_target_role`) report at plan, beyond IAM's own grammar. `\"strict\"` (the default): an action, service or wildcard that the provider's catalogue of IAM actions does not know, a resource that is not an ARN or a principal of an unknown form is an error, and a condition key that no service of the statement defines is a warning. `\"warn\"`: all of these are warnings, for actions newer than the catalogue. `\"off\"`: none is reported. What IAM itself refuses (`MalformedPolicyDocument`, such as `\"Effect\": \"Permit\"` or an action without a service prefix) is an error at `terraform validate` whatever this says, since IAM would refuse it at apply after creating the role. Defaults to the `CLUSTERIAM_POLICY_CHECKS` environment variable, then `\"strict\"`. The guide \"Policy checks at plan\" shows each check."),
             s("bulk_reads", "How a refresh reads the roles and managed policies it manages. `\"auto\"` (the default) reads the first ten resources one by one, as they come, and the rest from one bulk read of the account's roles, managed policies and users (`iam:GetAccountAuthorizationDetails` and `iam:ListRoles`, a few calls in all, made at most once each time Terraform starts the provider): a refresh of hundreds of resources then makes a fraction of the IAM calls, and meets IAM's per-account rate limits far less. `\"always\"` uses the bulk read from the first resource, `\"never\"` reads each resource on its own. The bulk read gives the same state, is never used once the provider has changed anything in AWS since it started, and when it is denied (`iam:GetAccountAuthorizationDetails` lets its holder read every policy in the account, so it is optional) the provider reads each resource on its own. OIDC providers and the tags of managed policies are always read one by one. Defaults to the `CLUSTERIAM_BULK_READS` environment variable, then `\"auto\"`."),
         ])
         .block(
@@ -169,15 +169,7 @@ impl crate::tfplugin::Provider for ClusterIam {
                 path.clone().attribute("external_id"),
                 assume.get("external_id"),
                 diags,
-                |id| {
-                    sts_text(id, "assume_role.external_id", 1224, "+=,.@:/-").map_err(|_| {
-                        format!(
-                            "`assume_role.external_id` must be 2 to 1224 letters, digits and `_+=,.@:/-`, \
-                             as STS accepts; the value given ({} characters) is not",
-                            id.chars().count()
-                        )
-                    })
-                },
+                |id| crate::validate::check_external_id(id, "assume_role.external_id"),
             );
             check_value(
                 path.attribute("duration"),
@@ -294,6 +286,11 @@ impl crate::tfplugin::Provider for ClusterIam {
             Box::new(eks_connector_service_linked_role::EksConnectorServiceLinkedRole),
             Box::new(kkp_account_policy::KkpAccountPolicy),
             Box::new(vpc_dns_hostnames::VpcDnsHostnames),
+            Box::new(RoleResource(
+                rancher_billing_adapter_role::RancherBillingAdapterRole,
+            )),
+            Box::new(RoleResource(torque_target_role::TorqueTargetRole)),
+            Box::new(RoleResource(kkp_assume_role::KkpAssumeRole)),
         ]
     }
 

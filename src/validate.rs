@@ -66,6 +66,25 @@ pub fn is_dns1123_subdomain(s: &str) -> bool {
     !s.is_empty() && s.len() <= 253 && s.split('.').all(part)
 }
 
+/// Why `id` is not an external id STS accepts (2 to 1224 letters, digits
+/// and `_+=,.@:/-`), if it is not. The message names `attr` and never
+/// repeats the value, which is treated as a secret.
+pub fn check_external_id(id: &str, attr: &str) -> Result<(), String> {
+    let length = id.chars().count();
+    let ok = (2..=1224).contains(&length)
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{attr}` must be 2 to 1224 letters, digits and `_+=,.@:/-`, as STS accepts; the \
+             value given ({length} characters) is not"
+        ))
+    }
+}
+
 /// IAM role, user and policy names: 1 to `max` letters, digits and `+=,.@_-`.
 pub fn is_iam_name(s: &str, max: usize) -> bool {
     !s.is_empty()
@@ -173,6 +192,19 @@ mod tests {
         assert!(is_dns1123_subdomain(&"a".repeat(253)));
         assert!(!is_dns1123_subdomain(&"a".repeat(254)));
         assert!(!is_dns1123_subdomain("a.-b"));
+    }
+
+    #[test]
+    fn external_ids_are_checked_without_being_repeated() {
+        assert!(check_external_id("Ab_+=,.@:/-9", "external_id").is_ok());
+        for bad in ["Z", "has space", "sécret", &"Z".repeat(1225)] {
+            let error = check_external_id(bad, "external_id").unwrap_err();
+            assert!(
+                error.starts_with("`external_id` must be 2 to 1224"),
+                "{error}"
+            );
+            assert!(!error.contains(bad), "the value is a secret: {error}");
+        }
     }
 
     #[test]

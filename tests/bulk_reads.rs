@@ -1,5 +1,5 @@
-//! Bulk reads (`bulk_reads`, issue 18): the role, KKP and Torque / EKS
-//! Connector suites run again here with every refresh and import read from
+//! Bulk reads (`bulk_reads`, issue 18): the role, KKP, Torque / EKS
+//! Connector, cross-account and billing adapter suites run again here with every refresh and import read from
 //! the account's bulk read (`tests/common` sets `CLUSTERIAM_BULK_READS=always`
 //! for tests under `bulk_reads::`, `never` for the others), and the tests below hold the two
 //! paths to the same answers. The OIDC provider suite is not repeated: OIDC
@@ -7,8 +7,14 @@
 
 // The suites a second time, on purpose (see above).
 #[allow(clippy::duplicate_mod)]
+#[path = "cross_account.rs"]
+mod cross_account;
+#[allow(clippy::duplicate_mod)]
 #[path = "kkp.rs"]
 mod kkp;
+#[allow(clippy::duplicate_mod)]
+#[path = "rancher_billing.rs"]
+mod rancher_billing;
 #[allow(clippy::duplicate_mod)]
 #[path = "rancher_roles.rs"]
 mod rancher_roles;

@@ -3,7 +3,7 @@
 use crate::common;
 
 use common::{ACCOUNT, Emulator, Workspace, block_on, current_document, seed_documents};
-use terraform_provider_clusteriam::policy::equivalent;
+use terraform_provider_clusteriam::policy::{equivalent, equivalent_ignoring_sids};
 
 const OIDC_ARN: &str = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 
@@ -145,8 +145,13 @@ output "torque" {{ value = data.clusteriam_policy_document.torque.json }}
     );
     assert!(equivalent(&out("csp_adapter"), &csp[1]));
 
+    // Seed 004's trust without its `Sid`, as the EKS user guide prints it today.
     let connector = seed_documents("004");
-    assert!(equivalent(&out("connector_trust"), &connector[0]));
+    assert!(equivalent_ignoring_sids(
+        &out("connector_trust"),
+        &connector[0]
+    ));
+    assert!(!out("connector_trust").contains("Sid"));
     assert!(equivalent(&out("connector"), &connector[1]));
 
     // Seed 003's trust: the agent's exact service account, never a wildcard.
@@ -314,4 +319,91 @@ output "exists" {{ value = data.clusteriam_eks_cluster_oidc.this.oidc_provider_e
         "reading EKS cluster (`no-such-cluster`)",
         "ResourceNotFoundException",
     ]);
+}
+
+/// The documents of the set-ups beyond the seeds: the billing adapter's
+/// trust, the two cross-account trusts (with and without an external id),
+/// and the controlplane policy with the controller's code actions.
+#[test]
+fn policy_document_renders_the_documents_beyond_the_seeds() {
+    use terraform_provider_clusteriam::policy::documents::{self, CloudProvider, NodeRole};
+    use terraform_provider_clusteriam::policy::trusts;
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&format!(
+        r#"{provider}
+data "clusteriam_policy_document" "billing" {{
+  preset            = "rancher_billing_adapter_trust"
+  oidc_provider_arn = "{OIDC_ARN}"
+}}
+data "clusteriam_policy_document" "torque_target" {{
+  preset          = "torque_target_trust"
+  master_role_arn = "arn:aws:iam::111111111111:role/My_AWS_ROLE"
+}}
+data "clusteriam_policy_document" "kkp" {{
+  preset            = "kkp_assume_role_trust"
+  kkp_principal_arn = "arn:aws:iam::111111111111:user/kubermatic"
+  external_id       = "kkp-7"
+}}
+data "clusteriam_policy_document" "controlplane_extra" {{
+  preset                   = "rancher_controlplane"
+  cloud_provider           = "out-of-tree"
+  extra_controller_actions = "true"
+}}
+output "billing" {{ value = data.clusteriam_policy_document.billing.json }}
+output "billing_source" {{ value = data.clusteriam_policy_document.billing.source }}
+output "torque_target" {{ value = data.clusteriam_policy_document.torque_target.json }}
+output "kkp" {{
+  value     = data.clusteriam_policy_document.kkp.json
+  sensitive = true
+}}
+output "controlplane_extra" {{ value = data.clusteriam_policy_document.controlplane_extra.json }}
+"#,
+        provider = aws.provider_block()
+    ));
+    ws.apply().assert_ok();
+    let out = |name: &str| ws.output(name).as_str().expect("a JSON string").to_string();
+    let oidc = OIDC_ARN.parse().unwrap();
+    assert_eq!(
+        out("billing"),
+        trusts::rancher_billing_adapter_trust(&oidc).to_canonical_json()
+    );
+    assert!(
+        ws.output("billing_source")["page"]
+            .as_str()
+            .unwrap()
+            .contains("aws-marketplace-payg-integration")
+    );
+    // The page's own example.
+    assert!(equivalent(
+        &out("torque_target"),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/My_AWS_ROLE"},"Action":"sts:AssumeRole"}]}"#
+    ));
+    assert_eq!(
+        out("kkp"),
+        trusts::cross_account_trust("arn:aws:iam::111111111111:user/kubermatic", Some("kkp-7"))
+            .to_canonical_json()
+    );
+    assert_eq!(
+        out("controlplane_extra"),
+        documents::rancher_node_policy(
+            CloudProvider::OutOfTree,
+            NodeRole::Controlplane,
+            true,
+            "aws"
+        )
+        .to_canonical_json()
+    );
+    // The extra actions without the out-of-tree controller: refused.
+    ws.write(&format!(
+        r#"{provider}
+data "clusteriam_policy_document" "bad" {{
+  preset                   = "rancher_controlplane"
+  extra_controller_actions = "true"
+}}
+"#,
+        provider = aws.provider_block()
+    ));
+    ws.plan()
+        .assert_error(&["extra_controller_actions", "out-of-tree"]);
 }

@@ -153,6 +153,11 @@ fn documents(type_name: &str) -> Vec<Shown> {
                     ));
                 }
             }
+            shown_docs.push(shown(
+                "Second statement for `node_role = \"controlplane\"`, `cloud_provider = \"out-of-tree\"`, `extra_controller_actions = true`",
+                documents::CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT.source,
+                &documents::CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT.render_in("aws"),
+            ));
             shown_docs
         }
         "clusteriam_rancher_csp_adapter_role" => vec![
@@ -175,7 +180,7 @@ fn documents(type_name: &str) -> Vec<Shown> {
         "clusteriam_eks_connector_agent_role" => vec![
             shown(
                 "Trust policy",
-                documents::EKS_CONNECTOR_PAGE,
+                documents::EKS_CONNECTOR_ROLE_PAGE,
                 &presets::eks_connector_agent_trust(),
             ),
             shown(
@@ -184,6 +189,47 @@ fn documents(type_name: &str) -> Vec<Shown> {
                 &documents::EKS_CONNECTOR_AGENT.render_in("aws"),
             ),
         ],
+        "clusteriam_rancher_billing_adapter_role" => vec![
+            shown(
+                "Trust policy (for an example OIDC provider)",
+                documents::RANCHER_PRIME_PAYG_PAGE,
+                &presets::rancher_billing_adapter_trust(&oidc),
+            ),
+            shown(
+                "Managed policy `arn:aws:iam::aws:policy/AWSMarketplaceMeteringFullAccess` (AWS-managed, attached by ARN; its content today)",
+                documents::AWS_MARKETPLACE_METERING.source,
+                &documents::AWS_MARKETPLACE_METERING.render_in("aws"),
+            ),
+        ],
+        "clusteriam_torque_target_role" => vec![shown(
+            "Trust policy (for an example master role, `external_id = \"EXTERNAL_ID\"`; without `external_id` there is no `Condition`)",
+            documents::TORQUE_CROSS_ACCOUNT_PAGE,
+            &presets::cross_account_trust(
+                "arn:aws:iam::111111111111:role/torque-agent",
+                Some("EXTERNAL_ID"),
+            ),
+        )],
+        "clusteriam_kkp_assume_role" => {
+            let mut shown_docs = vec![shown(
+                "Trust policy (for an example KKP user, `external_id = \"EXTERNAL_ID\"`; without `external_id` there is no `Condition`)",
+                documents::KKP_ASSUME_ROLE_PAGE,
+                &presets::cross_account_trust(
+                    "arn:aws:iam::111111111111:user/kubermatic",
+                    Some("EXTERNAL_ID"),
+                ),
+            )];
+            shown_docs.extend(documents::KKP_ACCOUNT.iter().map(|published| {
+                shown(
+                    format!(
+                        "Inline policy for {} (role in account `222222222222`, partition `aws`)",
+                        published.source.version_range()
+                    ),
+                    published.source,
+                    &published.render("aws", "222222222222"),
+                )
+            }));
+            shown_docs
+        }
         "clusteriam_kkp_account_policy" => documents::KKP_ACCOUNT
             .iter()
             .map(|published| {
@@ -732,5 +778,24 @@ fn attribute_descriptions_fit_the_resource() {
                 resource.type_name()
             );
         }
+    }
+}
+
+/// The permissions guide lists what the person registering a cluster with
+/// the EKS Connector needs, as the EKS user guide does (the data in
+/// `policy::documents`).
+#[test]
+fn the_permissions_guide_lists_what_registering_a_cluster_needs() {
+    let guide = read(&root().join("templates/guides/permissions.md.tmpl")).unwrap();
+    let (_, section) = guide
+        .split_once("## Registering a cluster with the Amazon EKS Connector")
+        .expect("the section");
+    let (register, deregister) = section.split_once("- to deregister:").unwrap();
+    for action in documents::EKS_CONNECTOR_REGISTER_ACTIONS {
+        assert!(register.contains(&format!("`{action}`")), "{action}");
+    }
+    for action in documents::EKS_CONNECTOR_DEREGISTER_ACTIONS {
+        let line = deregister.split("\n\n").next().unwrap();
+        assert!(line.contains(&format!("`{action}`")), "{action}");
     }
 }

@@ -244,3 +244,243 @@ fn testing_example_passes_terraform_test_with_a_mocked_provider() {
         run.output()
     );
 }
+
+/// The trust of `role` in `account`, decoded.
+fn trust_in(aws: &Emulator, account: &str, role: &str) -> serde_json::Value {
+    let iam = common::scenarios::iam_in(aws, account);
+    let role = block_on(iam.get_role().role_name(role).send())
+        .unwrap_or_else(|e| panic!("role {role} in {account}: {e:?}"))
+        .role
+        .unwrap();
+    let text = terraform_provider_clusteriam::policy::from_iam(
+        role.assume_role_policy_document.as_deref().unwrap(),
+    );
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The one statement of a trust, as IAM gives it back.
+fn only_statement(trust: &serde_json::Value) -> serde_json::Value {
+    match &trust["Statement"] {
+        serde_json::Value::Array(all) if all.len() == 1 => all[0].clone(),
+        serde_json::Value::Object(_) => trust["Statement"].clone(),
+        other => panic!("expected one statement: {other}"),
+    }
+}
+
+/// A value IAM may give back as a string or a list of one.
+fn one(value: &serde_json::Value) -> &str {
+    match value {
+        serde_json::Value::Array(items) if items.len() == 1 => items[0].as_str().unwrap(),
+        other => other
+            .as_str()
+            .unwrap_or_else(|| panic!("a string: {other}")),
+    }
+}
+
+fn attached_in(aws: &Emulator, account: &str, role: &str) -> Vec<String> {
+    let iam = common::scenarios::iam_in(aws, account);
+    block_on(iam.list_attached_role_policies().role_name(role).send())
+        .unwrap()
+        .attached_policies
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.policy_arn)
+        .collect()
+}
+
+#[test]
+fn rancher_prime_payg_scenario_applies_and_destroys() {
+    let aws = Emulator::start();
+    let scenario = Scenario::prepare("rancher-prime-payg", &aws, &aws.url);
+    scenario.apply().assert_ok();
+    common::scenarios::assert_emulator_matches_state(&aws, &scenario);
+    let ws = &scenario.ws;
+    assert_eq!(
+        ws.output("helm_values"),
+        serde_json::json!({
+            "global.aws.accountNumber": common::ACCOUNT,
+            "global.aws.roleName": "rancher-csp-iam-role",
+        })
+    );
+    assert_eq!(
+        ws.output("helm_set_arguments"),
+        format!(
+            "--set global.aws.accountNumber={} --set global.aws.roleName=rancher-csp-iam-role",
+            common::ACCOUNT
+        )
+        .as_str()
+    );
+    assert_eq!(
+        attached_in(&aws, common::ACCOUNT, "rancher-csp-iam-role"),
+        ["arn:aws:iam::aws:policy/AWSMarketplaceMeteringFullAccess"]
+    );
+    let statement = only_statement(&trust_in(&aws, common::ACCOUNT, "rancher-csp-iam-role"));
+    let conditions = statement["Condition"]["StringEquals"].as_object().unwrap();
+    let sub = conditions
+        .iter()
+        .find(|(k, _)| k.ends_with(":sub"))
+        .unwrap();
+    let aud = conditions
+        .iter()
+        .find(|(k, _)| k.ends_with(":aud"))
+        .unwrap();
+    assert_eq!(
+        one(sub.1),
+        "system:serviceaccount:cattle-csp-billing-adapter-system:rancher-csp-billing-adapter"
+    );
+    assert_eq!(one(aud.1), "sts.amazonaws.com");
+    let run = scenario.plan();
+    assert_eq!(
+        run.code,
+        0,
+        "the plan after apply must be empty:\n{}",
+        run.output()
+    );
+    scenario.destroy().assert_ok();
+    assert!(iam_is_empty(&aws), "destroy left IAM objects behind");
+}
+
+#[test]
+fn torque_cross_account_scenario_assumes_a_role_of_one_name_in_each_target_account() {
+    use common::scenarios::{EXTERNAL_ID, OTHER_ACCOUNTS};
+    let aws = Emulator::start();
+    let scenario = Scenario::prepare("torque-cross-account", &aws, &aws.url);
+    let ws = &scenario.ws;
+    scenario.apply().assert_ok();
+    common::scenarios::assert_emulator_matches_state(&aws, &scenario);
+    let master = format!("arn:aws:iam::{}:role/torque-agent", common::ACCOUNT);
+    assert_eq!(ws.output("master_role_arn"), master.as_str());
+    for (key, account) in [
+        ("target_a", OTHER_ACCOUNTS[0]),
+        ("target_b", OTHER_ACCOUNTS[1]),
+    ] {
+        let arn = format!("arn:aws:iam::{account}:role/torque-target");
+        assert_eq!(ws.output("target_role_arns")[key], arn.as_str());
+        // The page's trust: the master role's ARN, and the external id.
+        let statement = only_statement(&trust_in(&aws, account, "torque-target"));
+        assert_eq!(one(&statement["Principal"]["AWS"]), master);
+        assert_eq!(one(&statement["Action"]), "sts:AssumeRole");
+        assert_eq!(
+            one(&statement["Condition"]["StringEquals"]["sts:ExternalId"]),
+            EXTERNAL_ID
+        );
+    }
+    // The blueprint offers exactly the target accounts.
+    let values = ws.output("blueprint_account_values");
+    assert_eq!(
+        values,
+        serde_json::json!([
+            format!("target_a | {}", OTHER_ACCOUNTS[0]),
+            format!("target_b | {}", OTHER_ACCOUNTS[1]),
+        ])
+    );
+    let blueprint = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/torque-cross-account/blueprint.yaml"),
+    )
+    .unwrap();
+    for value in values.as_array().unwrap() {
+        assert!(
+            blueprint.contains(&format!("- \"{}\"", value.as_str().unwrap())),
+            "the blueprint's allowed-values offer {value}"
+        );
+    }
+    let run = scenario.plan();
+    assert_eq!(
+        run.code,
+        0,
+        "the plan after apply must be empty:\n{}",
+        run.output()
+    );
+
+    // What the blueprint's grain applies: the chosen account's target role,
+    // assumed with the external id; it provisions in that account only.
+    let workload = Workspace::new();
+    workload.copy_example("torque-cross-account/workload");
+    let mut workload = workload;
+    workload.set_env("AWS_ENDPOINT_URL", &aws.url);
+    workload.set_env("AWS_REGION", common::REGION);
+    let vars = [
+        "-var".to_string(),
+        format!("aws_account_id={}", OTHER_ACCOUNTS[1]),
+        "-var".to_string(),
+        format!("external_id={EXTERNAL_ID}"),
+    ];
+    let vars: Vec<&str> = vars.iter().map(String::as_str).collect();
+    let apply = [
+        &["apply", "-auto-approve", "-no-color", "-input=false"][..],
+        &vars,
+    ]
+    .concat();
+    workload.run(&apply).assert_ok();
+    let role = workload.output("role_arn");
+    assert!(
+        role.as_str().unwrap().starts_with(&format!(
+            "arn:aws:iam::{}:role/workload-worker-",
+            OTHER_ACCOUNTS[1]
+        )),
+        "{role}"
+    );
+    let destroy = [
+        &["destroy", "-auto-approve", "-no-color", "-input=false"][..],
+        &vars,
+    ]
+    .concat();
+    workload.run(&destroy).assert_ok();
+
+    scenario.destroy().assert_ok();
+    common::scenarios::assert_emulator_matches_state(&aws, &scenario);
+    assert!(iam_is_empty(&aws), "destroy left IAM objects behind");
+}
+
+#[test]
+fn kkp_assume_role_scenario_applies_in_account_b() {
+    use common::scenarios::{EXTERNAL_ID, OTHER_ACCOUNTS};
+    let aws = Emulator::start();
+    let scenario = Scenario::prepare("kkp-assume-role", &aws, &aws.url);
+    let ws = &scenario.ws;
+    scenario.apply().assert_ok();
+    common::scenarios::assert_emulator_matches_state(&aws, &scenario);
+    let account_b = OTHER_ACCOUNTS[0];
+    let arn = format!("arn:aws:iam::{account_b}:role/kubermatic");
+    assert_eq!(ws.output("assume_role_arn"), arn.as_str());
+    let statement = only_statement(&trust_in(&aws, account_b, "kubermatic"));
+    assert_eq!(
+        one(&statement["Principal"]["AWS"]),
+        format!("arn:aws:iam::{}:user/kubermatic", common::ACCOUNT)
+    );
+    assert_eq!(
+        one(&statement["Condition"]["StringEquals"]["sts:ExternalId"]),
+        EXTERNAL_ID
+    );
+    // The KKP policy names account B, where KKP manages roles.
+    let iam = common::scenarios::iam_in(&aws, account_b);
+    let policy = block_on(
+        iam.get_role_policy()
+            .role_name("kubermatic")
+            .policy_name("KubermaticKKPPolicy")
+            .send(),
+    )
+    .unwrap()
+    .policy_document;
+    let policy = terraform_provider_clusteriam::policy::from_iam(&policy);
+    assert!(
+        policy.contains(&format!("arn:aws:iam::{account_b}:role/kubernetes-*")),
+        "{policy}"
+    );
+    // What KKP's user in account A needs in turn.
+    let user_policy: serde_json::Value =
+        serde_json::from_str(ws.output("kkp_user_policy").as_str().unwrap()).unwrap();
+    let user_statement = only_statement(&user_policy);
+    assert_eq!(one(&user_statement["Action"]), "sts:AssumeRole");
+    assert_eq!(one(&user_statement["Resource"]), arn);
+    let run = scenario.plan();
+    assert_eq!(
+        run.code,
+        0,
+        "the plan after apply must be empty:\n{}",
+        run.output()
+    );
+    scenario.destroy().assert_ok();
+    common::scenarios::assert_emulator_matches_state(&aws, &scenario);
+}

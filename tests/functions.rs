@@ -67,6 +67,37 @@ fn calls() -> Vec<(&'static str, String, String)> {
             presets::ec2_trust().to_canonical_json(),
         ),
         (
+            "controlplane_extra_actions",
+            r#"provider::clusteriam::policy_document("rancher_controlplane", { cloud_provider = "out-of-tree", extra_controller_actions = "true" })"#.to_string(),
+            documents::rancher_node_policy(
+                documents::CloudProvider::OutOfTree,
+                documents::NodeRole::Controlplane,
+                true,
+                "aws",
+            )
+            .to_canonical_json(),
+        ),
+        (
+            "billing_adapter_trust",
+            format!(
+                r#"provider::clusteriam::policy_document("rancher_billing_adapter_trust", {{ oidc_provider_arn = "{OIDC_ARN}" }})"#
+            ),
+            presets::rancher_billing_adapter_trust(&oidc).to_canonical_json(),
+        ),
+        (
+            "torque_target_trust",
+            format!(
+                r#"provider::clusteriam::policy_document("torque_target_trust", {{ master_role_arn = "{ROLE_ARN}", partition = "aws" }})"#
+            ),
+            presets::cross_account_trust(ROLE_ARN, None).to_canonical_json(),
+        ),
+        (
+            "kkp_assume_role_trust",
+            r#"provider::clusteriam::policy_document("kkp_assume_role_trust", { kkp_principal_arn = "arn:aws:iam::111122223333:root", external_id = "kkp-1" })"#.to_string(),
+            presets::cross_account_trust("arn:aws:iam::111122223333:root", Some("kkp-1"))
+                .to_canonical_json(),
+        ),
+        (
             "trust",
             format!(r#"provider::clusteriam::irsa_trust("{OIDC_ARN}", "torque-envs", "torque-runner")"#),
             presets::irsa_trust(&oidc, "torque-envs", "torque-runner").to_canonical_json(),
@@ -432,4 +463,45 @@ output "same" {{
     }
     ws.assert_no_changes();
     ws.destroy().assert_ok();
+}
+
+/// An external id from a sensitive variable keeps the rendered trust
+/// sensitive: an output of it must say so, and the plan never shows it.
+#[test]
+fn policy_document_keeps_a_sensitive_external_id_sensitive() {
+    let ws = offline_workspace();
+    let config = |sensitive_output: bool| {
+        format!(
+            r#"{REQUIRED_PROVIDERS}
+variable "external_id" {{
+  type      = string
+  sensitive = true
+  default   = "kept-out-of-sight"
+}}
+output "trust" {{
+  value     = provider::clusteriam::policy_document("torque_target_trust", {{ master_role_arn = "{ROLE_ARN}", external_id = var.external_id }})
+  sensitive = {sensitive_output}
+}}
+"#
+        )
+    };
+    ws.write(&config(false));
+    ws.plan()
+        .assert_error(&["Output refers to sensitive values"]);
+    ws.write(&config(true));
+    let plan = ws.plan();
+    assert_eq!(plan.code, 2, "{}", plan.output());
+    assert!(
+        !plan.output().contains("kept-out-of-sight"),
+        "{}",
+        plan.output()
+    );
+    ws.apply().assert_ok();
+    let trust = ws.output("trust");
+    assert_eq!(
+        trust,
+        presets::cross_account_trust(ROLE_ARN, Some("kept-out-of-sight"))
+            .to_canonical_json()
+            .as_str()
+    );
 }

@@ -27,7 +27,8 @@ use common::scenarios::{
     assert_workspace_matches, emulator_inventory, kkp_prerequisites, rancher_network,
 };
 use common::{ACCOUNT, Emulator, Run, Workspace, block_on};
-use terraform_provider_clusteriam::policy::{federated_principals, from_iam};
+use terraform_provider_clusteriam::policy::trusts::cross_account_trust;
+use terraform_provider_clusteriam::policy::{equivalent, federated_principals, from_iam};
 
 const ISSUER_A: &str = "oidc.eks.us-east-1.amazonaws.com/id/LIFECYCLEA";
 const ISSUER_B: &str = "oidc.eks.us-east-1.amazonaws.com/id/LIFECYCLEB";
@@ -659,6 +660,110 @@ fn eks_connector_agent_role_replaced_with_dependents_in_both_orders() {
     );
 }
 
+/// The Rancher Prime PAYG billing adapter's role: each new role has the
+/// metering policy attached (the old one's went with it), and the chart's
+/// `global.aws.roleName` follows the new name.
+#[test]
+fn rancher_billing_adapter_role_replaced_with_dependents_in_both_orders() {
+    let aws = Emulator::start();
+    let common = "  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn";
+    let rows = role_rows(
+        "clusteriam_rancher_billing_adapter_role",
+        "billing",
+        OIDC_FOR_ROLES,
+        common,
+    );
+    let ws = rows.replace(&aws, &[], &ROLE_REFUSAL);
+    let metering = "arn:aws:iam::aws:policy/AWSMarketplaceMeteringFullAccess";
+    for row in &rows.rows {
+        let attrs = ws.state_attributes(&format!("{}.{}", rows.kind, row.name));
+        let name = attrs["name"].as_str().unwrap();
+        assert_eq!(
+            attrs["helm_values"]["global.aws.roleName"], name,
+            "{}",
+            row.name
+        );
+        let attached = block_on(
+            aws.iam()
+                .list_attached_role_policies()
+                .role_name(name)
+                .send(),
+        )
+        .unwrap()
+        .attached_policies
+        .unwrap_or_default();
+        let arns: Vec<_> = attached.iter().filter_map(|p| p.policy_arn()).collect();
+        assert_eq!(arns, [metering], "{name}");
+    }
+    assert_eq!(role_names(&aws).len(), rows.rows.len(), "no old role left");
+}
+
+/// Torque's target role (cross-account Option B), with an external id: the
+/// new role trusts the master role with the same external id, so the
+/// agent's `assume_role` (the dependent) keeps working. Its `name` is
+/// required (one name in every target account: no `name_prefix`), so with
+/// `create_before_destroy` only a new name can be replaced; a new `path`
+/// under the same name is refused with the remedy.
+#[test]
+fn torque_target_role_replaced_with_dependents_in_both_orders() {
+    let aws = Emulator::start();
+    let master = "arn:aws:iam::111111111111:role/torque-agent";
+    let common = format!("  master_role_arn = \"{master}\"\n  external_id = \"lc-external-1\"");
+    let n = |s: &str| format!("  name = \"lc-target-{s}\"");
+    let path = |identity: String, path: &str| format!("{identity}\n  path = \"/{path}/\"");
+    let mut fixed = row(
+        "cbd_path",
+        &path(n("fixed"), "a"),
+        &path(n("fixed"), "b"),
+        true,
+    );
+    fixed.refused = true;
+    let rows = Rows {
+        kind: "clusteriam_torque_target_role",
+        attribute: "arn",
+        extra: "",
+        common: &common,
+        rows: vec![
+            row("name", &n("a"), &n("b"), false),
+            row("path", &path(n("path"), "a"), &path(n("path"), "b"), false),
+            row("cbd_name", &n("ca"), &n("cb"), true),
+            fixed,
+        ],
+    };
+    rows.replace(
+        &aws,
+        &[],
+        &["already exists", "remove `create_before_destroy`"],
+    );
+    let expected = cross_account_trust(master, Some("lc-external-1")).to_canonical_json();
+    for name in role_names(&aws) {
+        let actual = trust(&aws, &name).unwrap();
+        assert!(equivalent(&actual, &expected), "{name}: {actual}");
+    }
+    assert_eq!(role_names(&aws).len(), rows.rows.len(), "no old role left");
+}
+
+/// KKP's AssumeRole role in account B: the new role has the KKP policy and
+/// trusts KKP's principal with the external id.
+#[test]
+fn kkp_assume_role_replaced_with_dependents_in_both_orders() {
+    let aws = Emulator::start();
+    let kkp_user = "arn:aws:iam::111111111111:user/kubermatic";
+    let common = format!("  kkp_principal_arn = \"{kkp_user}\"\n  external_id = \"lc-external-2\"");
+    let rows = role_rows("clusteriam_kkp_assume_role", "kkp", "", &common);
+    rows.replace(&aws, &[], &ROLE_REFUSAL);
+    let expected = cross_account_trust(kkp_user, Some("lc-external-2")).to_canonical_json();
+    for name in role_names(&aws) {
+        let actual = trust(&aws, &name).unwrap();
+        assert!(equivalent(&actual, &expected), "{name}: {actual}");
+        let inline = block_on(aws.iam().list_role_policies().role_name(&name).send())
+            .unwrap()
+            .policy_names;
+        assert_eq!(inline, ["KubermaticKKPPolicy"], "{name}");
+    }
+    assert_eq!(role_names(&aws).len(), rows.rows.len(), "no old role left");
+}
+
 /// The KKP policy's `name`, `name_prefix`, `path` and `description`, with
 /// the attachment to its user moving to the new policy.
 #[test]
@@ -862,6 +967,22 @@ fn delete_role_by_hand(aws: &Emulator, name: &str) {
                 .unwrap();
         }
         for policy in iam
+            .list_attached_role_policies()
+            .role_name(name)
+            .send()
+            .await
+            .unwrap()
+            .attached_policies
+            .unwrap_or_default()
+        {
+            iam.detach_role_policy()
+                .role_name(name)
+                .policy_arn(policy.policy_arn.unwrap())
+                .send()
+                .await
+                .unwrap();
+        }
+        for policy in iam
             .list_role_policies()
             .role_name(name)
             .send()
@@ -911,6 +1032,25 @@ resource "clusteriam_eks_connector_agent_role" "connector" {{
   name = "lc-connector"
   tags = {{ stage = "{stage}" }}
 }}
+
+resource "clusteriam_rancher_billing_adapter_role" "billing" {{
+  name              = "lc-billing"
+  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn
+  tags              = {{ stage = "{stage}" }}
+}}
+
+resource "clusteriam_torque_target_role" "target" {{
+  name            = "lc-target"
+  master_role_arn = "arn:aws:iam::111111111111:role/torque-agent"
+  external_id     = "lc-external"
+  tags            = {{ stage = "{stage}" }}
+}}
+
+resource "clusteriam_kkp_assume_role" "kkp" {{
+  name              = "lc-kkp"
+  kkp_principal_arn = "arn:aws:iam::111111111111:user/kubermatic"
+  tags              = {{ stage = "{stage}" }}
+}}
 "#,
         aws.provider_block()
     )
@@ -949,11 +1089,36 @@ fn role_kinds_apply_a_saved_plan_after_out_of_band_changes() {
             .send(),
     )
     .unwrap();
+    // The roles beyond the seeds: the billing adapter's deleted (with its
+    // metering policy detached first, as a person must), the Torque target's
+    // trust stripped of its external id, KKP's policy narrowed.
+    delete_role_by_hand(&aws, "lc-billing");
+    let target_master = "arn:aws:iam::111111111111:role/torque-agent";
+    block_on(
+        iam.update_assume_role_policy()
+            .role_name("lc-target")
+            .policy_document(cross_account_trust(target_master, None).to_canonical_json())
+            .send(),
+    )
+    .unwrap();
+    let kkp_policy = ws.state_attributes("clusteriam_kkp_assume_role.kkp")["policy"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    block_on(
+        iam.put_role_policy()
+            .role_name("lc-kkp")
+            .policy_name("KubermaticKKPPolicy")
+            .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:DescribeInstances","Resource":"*"}]}"#)
+            .send(),
+    )
+    .unwrap();
 
     let applied = run(&ws, &["apply", "saved.tfplan"]);
     applied.assert_error(&[
         "updating IAM role (`lc-node`)",
         "updating IAM role (`lc-csp`)",
+        "updating IAM role (`lc-billing`)",
         "was deleted outside Terraform after this plan was made",
         "Run `terraform plan` (or `apply`) again",
     ]);
@@ -964,7 +1129,30 @@ fn role_kinds_apply_a_saved_plan_after_out_of_band_changes() {
     );
     // Nothing made anew behind the plan's back; the others brought to it.
     let roles = role_names(&aws);
-    assert_eq!(roles, set(&["lc-agent", "lc-connector"]));
+    assert_eq!(
+        roles,
+        set(&["lc-agent", "lc-connector", "lc-target", "lc-kkp"])
+    );
+    let target_trust = trust(&aws, "lc-target").unwrap();
+    assert!(
+        equivalent(
+            &target_trust,
+            &cross_account_trust(target_master, Some("lc-external")).to_canonical_json()
+        ),
+        "the external id is back: {target_trust}"
+    );
+    let kkp_now = block_on(
+        iam.get_role_policy()
+            .role_name("lc-kkp")
+            .policy_name("KubermaticKKPPolicy")
+            .send(),
+    )
+    .unwrap()
+    .policy_document;
+    assert!(
+        equivalent(&from_iam(&kkp_now), &kkp_policy),
+        "the KKP policy is back: {kkp_now}"
+    );
     let inline = block_on(iam.list_role_policies().role_name("lc-agent").send())
         .unwrap()
         .policy_names;
@@ -980,6 +1168,7 @@ fn role_kinds_apply_a_saved_plan_after_out_of_band_changes() {
     ws.assert_changes(&[
         "clusteriam_rancher_node_role.node will be created",
         "clusteriam_rancher_csp_adapter_role.csp will be created",
+        "clusteriam_rancher_billing_adapter_role.billing will be created",
     ]);
     ws.apply().assert_ok();
     ws.assert_no_changes();
@@ -1210,6 +1399,25 @@ resource "clusteriam_eks_connector_agent_role" "connector" {{}}
 
 resource "clusteriam_eks_connector_service_linked_role" "connector" {{}}
 
+resource "clusteriam_rancher_billing_adapter_role" "billing" {{
+  name              = "lc-billing"
+  oidc_provider_arn = clusteriam_oidc_provider.cluster.arn
+}}
+
+resource "clusteriam_torque_target_role" "target" {{
+  name            = "lc-target"
+  master_role_arn = "arn:aws:iam::111111111111:role/torque-agent"
+  external_id     = "lc-external"
+  policy_arns     = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+}}
+
+resource "clusteriam_kkp_assume_role" "kkp" {{
+  name              = "lc-kkp-role"
+  kkp_principal_arn = "arn:aws:iam::111111111111:root"
+  kkp_version       = "2.22"
+  external_id       = "lc-kkp-external"
+}}
+
 resource "clusteriam_kkp_account_policy" "kkp" {{
   name      = "lc-kkp"
   user_name = "kubermatic"
@@ -1241,6 +1449,9 @@ resource "clusteriam_vpc_dns_hostnames" "kkp" {{
             "clusteriam_eks_connector_service_linked_role.connector",
             "name",
         ),
+        ("clusteriam_rancher_billing_adapter_role.billing", "name"),
+        ("clusteriam_torque_target_role.target", "name"),
+        ("clusteriam_kkp_assume_role.kkp", "name"),
         ("clusteriam_kkp_account_policy.kkp", "arn"),
         ("clusteriam_cluster_tags.prod", "cluster_id"),
         ("clusteriam_vpc_dns_hostnames.kkp", "vpc_id"),

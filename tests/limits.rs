@@ -2,9 +2,11 @@
 //! anything is created, and what is just within them applies.
 //!
 //! The emulator enforces none of these limits, so each refusal here is the
-//! provider's own. Not built here, because no resource lets a user grow them:
-//! an oversized trust policy and an oversized managed policy (both are
-//! documented presets); `policy::limits` and `resources::limits` unit-test them.
+//! provider's own. Not built here, because no resource lets a user grow them
+//! past a limit: an oversized trust policy (documented presets; the longest
+//! external id and principal ARN still fit, `policy::trusts`' tests) and an
+//! oversized managed policy; `policy::limits` and `resources::limits`
+//! unit-test them.
 
 use crate::common;
 
@@ -273,6 +275,108 @@ fn kkp_account_policy_tags_limit() {
     ws.assert_no_changes();
     ws.destroy().assert_ok();
     assert!(own_managed_policies(&aws).is_empty());
+}
+
+/// The role kinds beyond the seeds. The Torque target role's `policy` and
+/// `policy_arns` are the user's: one over fails at plan (and apply),
+/// creating nothing. The billing adapter's and KKP's AssumeRole role's
+/// documents are fixed (`policy::limits` checks they fit): their tags are
+/// what a user can grow. Each within its limits applies.
+#[test]
+fn roles_beyond_the_seeds_limits() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    let provider = provider_with_default_tags(&aws.url, 40);
+    let arns = managed_policies(&aws, 11);
+    let target = |policy: Option<&str>, policy_arns: &[String], n_tags: usize| {
+        let policy = policy
+            .map(|p| format!("policy = <<-EOT\n{p}\nEOT"))
+            .unwrap_or_default();
+        let arns: Vec<String> = policy_arns.iter().map(|a| format!("\"{a}\"")).collect();
+        let tags: Vec<String> = (0..n_tags).map(|i| format!("own{i:02} = \"t\"")).collect();
+        format!(
+            r#"{provider}
+resource "clusteriam_torque_target_role" "target" {{
+  name            = "target"
+  master_role_arn = "arn:aws:iam::111111111111:role/torque-agent"
+  external_id     = "limits-external"
+  policy_arns     = [{}]
+  tags            = {{ {} }}
+  {policy}
+}}
+"#,
+            arns.join(", "),
+            tags.join(", ")
+        )
+    };
+
+    ws.write(&target(Some(&pretty(&policy_of_size(10_241))), &[], 0));
+    assert_error_on(
+        &ws.plan(),
+        "policy",
+        &[
+            "`policy` is 10,241 characters without whitespace; IAM allows 10,240",
+            "list them in `policy_arns`",
+        ],
+    );
+    ws.write(&target(None, &arns, 0));
+    assert_error_on(
+        &ws.plan(),
+        "policy_arns",
+        &["`policy_arns` lists 11 managed policies; this account allows 10"],
+    );
+    assert_error_on(&ws.apply(), "policy_arns", &["lists 11 managed policies"]);
+    assert!(roles(&aws).is_empty(), "nothing is created");
+
+    let tagged = |n_tags: usize| {
+        let tags: Vec<String> = (0..n_tags).map(|i| format!("own{i:02} = \"t\"")).collect();
+        let tags = tags.join(", ");
+        format!(
+            r#"{provider}
+resource "clusteriam_rancher_billing_adapter_role" "billing" {{
+  name              = "billing"
+  oidc_provider_arn = "{}"
+  tags              = {{ {tags} }}
+}}
+
+resource "clusteriam_kkp_assume_role" "kkp" {{
+  name              = "kkp"
+  kkp_principal_arn = "arn:aws:iam::111111111111:user/kubermatic"
+  tags              = {{ {tags} }}
+}}
+"#,
+            provider_arn()
+        )
+    };
+    ws.write(&tagged(10));
+    let plan = ws.plan();
+    for address in [
+        "clusteriam_rancher_billing_adapter_role.billing",
+        "clusteriam_kkp_assume_role.kkp",
+    ] {
+        assert!(plan.mentions(address), "{address}:\n{}", plan.output());
+    }
+    assert_error_on(&plan, "tags", &["makes 50 tags; IAM allows 49"]);
+    assert!(roles(&aws).is_empty(), "nothing is created");
+
+    // Within every limit, all three apply.
+    block_on(
+        aws.iam()
+            .create_open_id_connect_provider()
+            .url(format!("https://{ISSUER}"))
+            .client_id_list("sts.amazonaws.com")
+            .send(),
+    )
+    .unwrap();
+    let at = pretty(&policy_of_size(10_240));
+    ws.write(&(target(Some(&at), &arns[..10], 9) + &tagged(9).replace(&provider, "")));
+    ws.apply().assert_ok();
+    let mut made = roles(&aws);
+    made.sort();
+    assert_eq!(made, ["billing", "kkp", "target"]);
+    ws.assert_no_changes();
+    ws.destroy().assert_ok();
+    assert!(roles(&aws).is_empty());
 }
 
 /// The account's quotas are read only when a plan needs them, once per

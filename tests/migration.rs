@@ -50,6 +50,18 @@ fn policy_id(aws: &Emulator, arn: &str) -> String {
 /// replacing anything (with `changes` in-place updates), then an empty plan.
 /// Returns the generated config.
 fn migrate(aws: &Emulator, imports: &[(&str, &str)], changes: usize) -> (Workspace, String) {
+    migrate_with(aws, imports, changes, |generated| generated.to_string())
+}
+
+/// [`migrate`], with `edit` applied to the generated configuration before
+/// it is validated: what a user fills in that Terraform cannot generate,
+/// such as a sensitive value (generated as `null # sensitive`).
+fn migrate_with(
+    aws: &Emulator,
+    imports: &[(&str, &str)],
+    changes: usize,
+    edit: impl Fn(&str) -> String,
+) -> (Workspace, String) {
     let ws = Workspace::new();
     let mut config = aws.provider_block();
     for (address, id) in imports {
@@ -76,6 +88,7 @@ fn migrate(aws: &Emulator, imports: &[(&str, &str)], changes: usize) -> (Workspa
     );
     let generated = std::fs::read_to_string(ws.path().join("generated.tf"))
         .unwrap_or_else(|_| panic!("no generated.tf:\n{}", plan.output()));
+    std::fs::write(ws.path().join("generated.tf"), edit(&generated)).unwrap();
     let run = ws.validate();
     assert_eq!(
         run.code,
@@ -343,6 +356,172 @@ fn eks_connector_agent_role_adopts_the_documented_hand_made_role() {
     );
     let attrs = ws.state_attributes("clusteriam_eks_connector_agent_role.agent");
     assert_eq!(attrs["policy_name"], "AmazonEKSConnectorAgentPolicy");
+}
+
+/// Rancher Prime PAYG: the billing adapter's role as `eksctl create
+/// iamserviceaccount --role-only --attach-policy-arn ...` makes it (its
+/// trust, the AWS-managed policy, the tags eksctl's stack sets).
+#[test]
+fn rancher_billing_adapter_role_adopts_the_role_eksctl_made() {
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    let provider_arn = block_on(
+        iam.create_open_id_connect_provider()
+            .url(format!("https://{ISSUER}"))
+            .client_id_list("sts.amazonaws.com")
+            .send(),
+    )
+    .unwrap()
+    .open_id_connect_provider_arn
+    .unwrap();
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{provider_arn}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"{ISSUER}:aud":"sts.amazonaws.com","{ISSUER}:sub":"system:serviceaccount:cattle-csp-billing-adapter-system:rancher-csp-billing-adapter"}}}}}}]}}"#
+    );
+    let tag = |k: &str, v: &str| {
+        aws_sdk_iam::types::Tag::builder()
+            .key(k)
+            .value(v)
+            .build()
+            .unwrap()
+    };
+    block_on(async {
+        iam.create_role()
+            .role_name("rancher-csp-iam-role")
+            .assume_role_policy_document(trust)
+            .tags(tag("alpha.eksctl.io/cluster-name", "rancher-prime"))
+            .tags(tag(
+                "alpha.eksctl.io/iamserviceaccount-name",
+                "cattle-csp-billing-adapter-system/rancher-csp-billing-adapter",
+            ))
+            .send()
+            .await
+            .unwrap();
+        iam.attach_role_policy()
+            .role_name("rancher-csp-iam-role")
+            .policy_arn("arn:aws:iam::aws:policy/AWSMarketplaceMeteringFullAccess")
+            .send()
+            .await
+            .unwrap();
+    });
+    let before = role_id(&aws, "rancher-csp-iam-role");
+
+    let (ws, generated) = migrate(
+        &aws,
+        &[(
+            "clusteriam_rancher_billing_adapter_role.billing",
+            "rancher-csp-iam-role",
+        )],
+        0,
+    );
+    assert!(
+        generated.contains("alpha.eksctl.io/cluster-name"),
+        "{generated}"
+    );
+    assert_eq!(role_id(&aws, "rancher-csp-iam-role"), before);
+    let attrs = ws.state_attributes("clusteriam_rancher_billing_adapter_role.billing");
+    assert_eq!(attrs["oidc_provider_arn"], provider_arn.as_str());
+    assert_eq!(
+        attrs["helm_values"]["global.aws.roleName"],
+        "rancher-csp-iam-role"
+    );
+}
+
+/// Torque Option B: a target role with the page's trust (the master role's
+/// ARN, no external id) and the policy Terraform needs there, attached.
+#[test]
+fn torque_target_role_adopts_a_hand_made_target_role() {
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    let page_trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/My_AWS_ROLE"},"Action":"sts:AssumeRole"}]}"#;
+    block_on(async {
+        iam.create_role()
+            .role_name("My_AWS_ROLE")
+            .assume_role_policy_document(page_trust)
+            .send()
+            .await
+            .unwrap();
+        iam.attach_role_policy()
+            .role_name("My_AWS_ROLE")
+            .policy_arn("arn:aws:iam::aws:policy/PowerUserAccess")
+            .send()
+            .await
+            .unwrap();
+    });
+    let before = role_id(&aws, "My_AWS_ROLE");
+    let (ws, generated) = migrate(
+        &aws,
+        &[("clusteriam_torque_target_role.target", "My_AWS_ROLE")],
+        0,
+    );
+    assert!(generated.contains("master_role_arn"), "{generated}");
+    assert_eq!(role_id(&aws, "My_AWS_ROLE"), before);
+    let attrs = ws.state_attributes("clusteriam_torque_target_role.target");
+    assert_eq!(
+        attrs["master_role_arn"],
+        "arn:aws:iam::111111111111:role/My_AWS_ROLE"
+    );
+    assert_eq!(attrs["external_id"], serde_json::Value::Null);
+    assert_eq!(
+        attrs["policy_arns"],
+        serde_json::json!(["arn:aws:iam::aws:policy/PowerUserAccess"])
+    );
+}
+
+/// KKP AssumeRole: role R trusting KKP's user in account A with an external
+/// id, holding the KKP 2.22 policy inline under its author's name.
+#[test]
+fn kkp_assume_role_adopts_a_hand_made_role() {
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:user/kubermatic"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"kkp-external-7"}}}]}"#;
+    let policy = seed_documents("002")[0].replace("YOUR_ACCOUNT_ID", ACCOUNT);
+    block_on(async {
+        iam.create_role()
+            .role_name("kkp-r")
+            .assume_role_policy_document(trust)
+            .send()
+            .await
+            .unwrap();
+        iam.put_role_policy()
+            .role_name("kkp-r")
+            .policy_name("kubermatic-permissions")
+            .policy_document(policy)
+            .send()
+            .await
+            .unwrap();
+    });
+    let before = role_id(&aws, "kkp-r");
+    // Terraform generates a sensitive value as `null # sensitive`: the user
+    // fills it in, or the apply would drop the external id from the trust.
+    let (ws, generated) = migrate_with(
+        &aws,
+        &[("clusteriam_kkp_assume_role.kkp", "kkp-r")],
+        // The policy moves to the inline policy `KubermaticKKPPolicy`.
+        1,
+        |generated| {
+            let sensitive = |line: &str| {
+                line.trim_start().starts_with("external_id ") && line.ends_with("null # sensitive")
+            };
+            assert!(generated.lines().any(sensitive), "{generated}");
+            generated
+                .lines()
+                .map(|line| match sensitive(line) {
+                    true => "  external_id = \"kkp-external-7\"",
+                    false => line,
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        },
+    );
+    assert!(generated.contains("kkp_version"), "{generated}");
+    assert_eq!(role_id(&aws, "kkp-r"), before);
+    let attrs = ws.state_attributes("clusteriam_kkp_assume_role.kkp");
+    assert_eq!(attrs["kkp_version"], "2.22");
+    assert_eq!(attrs["external_id"], "kkp-external-7");
+    let policies = block_on(iam.list_role_policies().role_name("kkp-r").send())
+        .unwrap()
+        .policy_names;
+    assert_eq!(policies, ["KubermaticKKPPolicy"]);
 }
 
 /// Seed 003 as Torque's page makes the role, in the AWS console: web

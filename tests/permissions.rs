@@ -1664,3 +1664,186 @@ resource "clusteriam_vpc_dns_hostnames" "this" {{
     case.step("delete", &[Delete], Command::Destroy, &[]);
     case.finish();
 }
+
+// The roles of the set-ups beyond the seeds (`shared/seeds/beyond/`).
+
+#[test]
+fn rancher_billing_adapter_role_operations_need_exactly_their_actions() {
+    let lab = lab("clusteriam_rancher_billing_adapter_role");
+    let oidc = admin_oidc_provider(
+        &lab,
+        "https://oidc.eks.us-east-1.amazonaws.com/id/PROOF0004",
+    );
+    let mut case = Case::new(&lab, "clusteriam_rancher_billing_adapter_role");
+    case.config(&format!(
+        r#"
+resource "clusteriam_rancher_billing_adapter_role" "this" {{
+  name              = "proof-billing"
+  oidc_provider_arn = "{oidc}"
+}}
+"#
+    ));
+    // The AWS-managed policy (moto knows it: MOTO_IAM_LOAD_MANAGED_POLICIES)
+    // is attached after the role is created.
+    case.deny_each(
+        "create",
+        &[Create],
+        Command::Apply,
+        &["iam:CreateRole", "iam:AttachRolePolicy"],
+    );
+    case.assert_matches_state("after a create denied half-way");
+    case.succeed(
+        "create, replacing the half-made role",
+        &[Create, Delete],
+        Command::Apply,
+    );
+    case.step(
+        "read",
+        &[Read],
+        Command::Plan,
+        &["iam:GetRole", "iam:ListAttachedRolePolicies"],
+    );
+    // Detached out of band: attached again.
+    block_on(
+        lab.aws
+            .iam()
+            .detach_role_policy()
+            .role_name("proof-billing")
+            .policy_arn("arn:aws:iam::aws:policy/AWSMarketplaceMeteringFullAccess")
+            .send(),
+    )
+    .unwrap();
+    case.step(
+        "update: the metering policy attached again",
+        &[Read, Update],
+        Command::Apply,
+        &["iam:AttachRolePolicy"],
+    );
+    case.import(
+        "clusteriam_rancher_billing_adapter_role.this",
+        "proof-billing",
+    );
+    case.step(
+        "delete",
+        &[Delete],
+        Command::Destroy,
+        &["iam:DetachRolePolicy", "iam:DeleteRole"],
+    );
+    case.finish();
+}
+
+#[test]
+fn torque_target_role_operations_need_exactly_their_actions() {
+    let lab = lab("clusteriam_torque_target_role");
+    let attached = admin_policy(&lab, "proof-target-attached");
+    let mut case = Case::new(&lab, "clusteriam_torque_target_role");
+    let role = |external_id: &str, extra: &str| {
+        format!(
+            r#"
+resource "clusteriam_torque_target_role" "this" {{
+  name            = "proof-target"
+  master_role_arn = "arn:aws:iam::111111111111:role/proof-master"
+  external_id     = "{external_id}"
+{extra}
+}}
+"#
+        )
+    };
+    case.config(&role(
+        "proof-id-1",
+        r#"  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:ListBucket", Resource = "*" }]
+  })"#,
+    ));
+    case.deny_each(
+        "create",
+        &[Create],
+        Command::Apply,
+        &["iam:GetRole", "iam:CreateRole", "iam:PutRolePolicy"],
+    );
+    case.assert_matches_state("after a create denied half-way");
+    case.succeed(
+        "create, replacing the half-made role",
+        &[Create, Delete],
+        Command::Apply,
+    );
+    case.step(
+        "read",
+        &[Read],
+        Command::Plan,
+        &["iam:GetRole", "iam:GetRolePolicy"],
+    );
+    // Another external id (the trust), the inline policy off, a managed
+    // policy on.
+    case.config(&role(
+        "proof-id-2",
+        &format!("  policy_arns = [\"{attached}\"]"),
+    ));
+    case.step(
+        "update: the trust's external id, the policies",
+        &[Update],
+        Command::Apply,
+        &[
+            "iam:UpdateAssumeRolePolicy",
+            "iam:DeleteRolePolicy",
+            "iam:AttachRolePolicy",
+        ],
+    );
+    case.import("clusteriam_torque_target_role.this", "proof-target");
+    case.step(
+        "delete",
+        &[Delete],
+        Command::Destroy,
+        &["iam:DetachRolePolicy", "iam:DeleteRole"],
+    );
+    case.finish();
+}
+
+#[test]
+fn kkp_assume_role_operations_need_exactly_their_actions() {
+    let lab = lab("clusteriam_kkp_assume_role");
+    let mut case = Case::new(&lab, "clusteriam_kkp_assume_role");
+    let role = |kkp_version: &str| {
+        format!(
+            r#"
+resource "clusteriam_kkp_assume_role" "this" {{
+  name              = "proof-kkp"
+  kkp_principal_arn = "arn:aws:iam::111111111111:user/kubermatic"
+  external_id       = "proof-kkp-id"
+{kkp_version}
+}}
+"#
+        )
+    };
+    case.config(&role("  kkp_version = \"2.22\""));
+    case.deny_each(
+        "create",
+        &[Create],
+        Command::Apply,
+        &["iam:CreateRole", "iam:PutRolePolicy"],
+    );
+    case.assert_matches_state("after a create denied half-way");
+    case.succeed(
+        "create, replacing the half-made role",
+        &[Create, Delete],
+        Command::Apply,
+    );
+    case.step("read", &[Read], Command::Plan, &["iam:GetRolePolicy"]);
+    // The current KKP: a new inline policy.
+    case.config(&role(""));
+    case.step(
+        "update: the KKP version",
+        &[Update],
+        Command::Apply,
+        &["iam:PutRolePolicy"],
+    );
+    case.import("clusteriam_kkp_assume_role.this", "proof-kkp");
+    case.step(
+        "delete",
+        &[Delete],
+        Command::Destroy,
+        &["iam:DeleteRolePolicy", "iam:DeleteRole"],
+    );
+    case.finish();
+}

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use common::{ACCOUNT, Emulator, Workspace, block_on, current_document, seed_documents};
 use terraform_provider_clusteriam::policy::{equivalent, from_iam};
@@ -449,23 +449,27 @@ fn rancher_node_role_out_of_tree_cloud_provider() {
     assert_eq!(profile_count(&aws), 0);
 }
 
-/// State written by older versions: before `instance_profile_tags` and the
-/// `extra_*` attributes (schema version 1), and before `cloud_provider` too
-/// (version 0, which is in-tree): neither the plan nor the drift check
+/// State written by older versions: before `extra_controller_actions`
+/// (schema version 2), before `instance_profile_tags` and the `extra_*`
+/// attributes (version 1), and before `cloud_provider` too (version 0,
+/// which is in-tree): neither the plan nor the drift check
 /// shows a change.
 #[test]
 fn rancher_node_role_state_of_older_versions_shows_no_changes() {
     let aws = Emulator::start();
     let ws = Workspace::new();
-    ws.write(&node_roles_with(&aws, "", ""));
+    ws.write(&node_roles_with(&aws, "", "out-of-tree"));
     ws.apply().assert_ok();
     let path = ws.path().join("terraform.tfstate");
+    // Each version in turn, from the newest: what it did not have yet is
+    // missing (and cloud_provider, before version 1, where it was in-tree).
     let newer = [
+        "extra_controller_actions",
         "instance_profile_tags",
         "extra_inline_policies",
         "extra_policy_arns",
     ];
-    for (version, absent) in [(1, &newer[..]), (0, &["cloud_provider"][..])] {
+    for (version, absent) in [(2, &newer[..1]), (1, &newer[..]), (0, &newer[..])] {
         let mut state: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for resource in state["resources"].as_array_mut().unwrap() {
@@ -473,8 +477,11 @@ fn rancher_node_role_state_of_older_versions_shows_no_changes() {
                 assert!(instance["schema_version"].as_i64().unwrap() > version);
                 instance["schema_version"] = version.into();
                 let attributes = instance["attributes"].as_object_mut().unwrap();
-                for attr in newer.iter().chain(absent) {
+                for attr in absent {
                     attributes.remove(*attr);
+                }
+                if version == 0 && attributes["cloud_provider"] == "in-tree" {
+                    attributes.remove("cloud_provider");
                 }
             }
         }
@@ -484,7 +491,90 @@ fn rancher_node_role_state_of_older_versions_shows_no_changes() {
     ws.apply().assert_ok();
     let state = ws.state_attributes("clusteriam_rancher_node_role.controlplane");
     assert_eq!(state["cloud_provider"], "in-tree");
+    assert_eq!(state["extra_controller_actions"], false);
     assert_eq!(state["instance_profile_tags"], state["tags_all"]);
+}
+
+/// `extra_controller_actions`: the out-of-tree controller's control-plane
+/// policy as published, plus a statement with the four actions its code
+/// calls; switched off in place; read back at import; refused where the
+/// controller does not run.
+#[test]
+fn rancher_node_role_extra_controller_actions() {
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    let control_plane = current_document("cloud-provider-aws-control-plane.json");
+    let config = |extra: &str| {
+        node_roles_with(&aws, "out-of-tree", "").replace(
+            "  node_role = \"controlplane\"",
+            &format!("  node_role = \"controlplane\"\n  extra_controller_actions = {extra}"),
+        )
+    };
+    ws.write(&config("true"));
+    ws.apply().assert_ok();
+    let policy = role(&aws, "cp").unwrap().policies["RancherNodePolicy"].clone();
+    let document: serde_json::Value = serde_json::from_str(&policy).unwrap();
+    let statements = document["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 2, "{policy}");
+    let published =
+        serde_json::json!({"Version": "2012-10-17", "Statement": [statements[0].clone()]});
+    assert!(equivalent(&published.to_string(), &control_plane));
+    let extra: BTreeSet<&str> = statements[1]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        extra,
+        BTreeSet::from([
+            "elasticloadbalancing:DescribeTargetGroupAttributes",
+            "elasticloadbalancing:ModifyTargetGroupAttributes",
+            "ec2:DeleteTags",
+            "ec2:DescribeNetworkInterfaces",
+        ])
+    );
+    ws.assert_no_changes();
+
+    // Import reads it from the policy.
+    ws.run(&["state", "rm", "clusteriam_rancher_node_role.controlplane"])
+        .assert_ok();
+    ws.import("clusteriam_rancher_node_role.controlplane", "cp")
+        .assert_ok();
+    let state = ws.state_attributes("clusteriam_rancher_node_role.controlplane");
+    assert_eq!(state["extra_controller_actions"], true);
+    assert_eq!(state["cloud_provider"], "out-of-tree");
+    ws.assert_no_changes();
+
+    // Off: the published policy again, in place.
+    ws.write(&config("false"));
+    ws.assert_changes(&["update in-place", "ec2:DeleteTags"]);
+    ws.apply().assert_ok();
+    assert!(equivalent(
+        &role(&aws, "cp").unwrap().policies["RancherNodePolicy"],
+        &control_plane
+    ));
+    ws.assert_no_changes();
+    ws.destroy().assert_ok();
+
+    // Only where the out-of-tree controller runs: its controlplane nodes.
+    for hcl in [
+        config("true").replace(
+            "cloud_provider = \"out-of-tree\"",
+            "cloud_provider = \"in-tree\"",
+        ),
+        node_roles_with(&aws, "out-of-tree", "").replace(
+            "  node_role = \"worker\"",
+            "  node_role = \"worker\"\n  extra_controller_actions = true",
+        ),
+    ] {
+        ws.write(&hcl);
+        ws.validate().assert_error(&[
+            "Invalid `extra_controller_actions`",
+            "node_role = \"controlplane\"",
+        ]);
+    }
+    assert_eq!(role_count(&aws), 0);
 }
 
 fn csp_adapter(aws: &Emulator, provider_arn: &str) -> String {

@@ -206,3 +206,78 @@ fn torque_pre_tf_init_script_installs_the_provider_for_an_offline_init() {
     assert!(text(&out).contains("not installing it"), "{}", text(&out));
     assert!(!other_home.path().join(".terraform.d").exists());
 }
+
+/// The blueprint's YAML as JSON, read with the project's venv (PyYAML).
+fn yaml_as_json(path: &Path) -> serde_json::Value {
+    let out = Command::new(repo().join(".venv/bin/python"))
+        .args([
+            "-c",
+            "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
+        ])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// examples/torque-cross-account/blueprint.yaml: valid against Torque's
+/// schema and its workload module, with the account-choosing input of
+/// Torque's page (`<name> | <account id>`, the id split out for Terraform).
+#[test]
+fn torque_cross_account_blueprint_validates_and_chooses_an_account() {
+    let path = repo().join("examples/torque-cross-account/blueprint.yaml");
+    let out = check(&path);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).trim_end().ends_with("ok"), "{}", text(&out));
+
+    let blueprint = yaml_as_json(&path);
+    let account = &blueprint["inputs"]["AWS Account"];
+    let allowed: Vec<&str> = account["allowed-values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(allowed.len() >= 2, "{allowed:?}");
+    for value in &allowed {
+        let (name, id) = value.rsplit_once('|').unwrap();
+        assert!(!name.trim().is_empty(), "{value}");
+        let id = id.trim();
+        assert!(
+            id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()),
+            "`{value}` ends in a 12-digit account id"
+        );
+    }
+    assert!(allowed.contains(&account["default"].as_str().unwrap()));
+    let grain = &blueprint["grains"]["workload"]["spec"];
+    let inputs = grain["inputs"].as_array().unwrap();
+    assert!(
+        inputs.contains(&serde_json::json!({
+            "aws_account_id": "{{ .inputs.[\"AWS Account\"] | split: \"|\" | last | strip }}"
+        })),
+        "{inputs:?}"
+    );
+    assert_eq!(
+        blueprint["inputs"]["external_id"]["sensitive"], true,
+        "the external id is a sensitive input"
+    );
+
+    // A misspelt input name in the bracket form is caught too.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("blueprint.yaml");
+    std::fs::write(
+        &broken,
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .replace(".inputs.[\"AWS Account\"]", ".inputs.[\"AWS Acount\"]"),
+    )
+    .unwrap();
+    let out = check(&broken);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("`{{ .inputs.[\"AWS Acount\"] }}` names no input"),
+        "{}",
+        text(&out)
+    );
+}

@@ -6,7 +6,7 @@ use crate::common;
 use std::collections::BTreeSet;
 
 use common::{ACCOUNT, Emulator, Workspace, block_on, seed_documents};
-use terraform_provider_clusteriam::policy::{equivalent, from_iam};
+use terraform_provider_clusteriam::policy::{equivalent, equivalent_ignoring_sids, from_iam};
 
 const ISSUER: &str = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 
@@ -278,9 +278,11 @@ fn eks_connector_agent_role_is_the_documented_role() {
     ));
     ws.apply().assert_ok();
     let seed = seed_documents("004");
+    // Today's trust: seed 004's without its `Sid`.
+    let trust_now = trust(&aws, "AmazonEKSConnectorAgentRole");
     assert!(
-        equivalent(&trust(&aws, "AmazonEKSConnectorAgentRole"), &seed[0]),
-        "trust differs from seed 004"
+        equivalent_ignoring_sids(&trust_now, &seed[0]) && !trust_now.contains("Sid"),
+        "trust differs from today's page: {trust_now}"
     );
     let policy = inline(
         &aws,
@@ -458,4 +460,57 @@ fn torque_agent_role_without_managed_policies_plans_no_change_either_way() {
     instance["attributes"]["policy_arns"] = serde_json::Value::Null;
     std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
     ws.assert_no_changes();
+}
+
+/// Seed 004's trust has `"Sid": "SSMAccess"`, which today's EKS user guide
+/// leaves out. A role that holds the older trust (made by an earlier version
+/// of this provider, or by hand), and a state that stores it, mean the same
+/// and plan no change; a change that matters still shows.
+#[test]
+fn eks_connector_agent_role_with_the_older_trust_plans_no_change() {
+    const ADDRESS: &str = "clusteriam_eks_connector_agent_role.this";
+    let aws = Emulator::start();
+    let ws = Workspace::new();
+    ws.write(&format!(
+        "{}\nresource \"clusteriam_eks_connector_agent_role\" \"this\" {{}}\n",
+        aws.provider_block()
+    ));
+    ws.apply().assert_ok();
+    let older = &seed_documents("004")[0];
+    assert!(older.contains("\"Sid\""));
+    let set_trust = |document: &str| {
+        block_on(
+            aws.iam()
+                .update_assume_role_policy()
+                .role_name("AmazonEKSConnectorAgentRole")
+                .policy_document(document)
+                .send(),
+        )
+        .unwrap();
+    };
+    set_trust(older);
+    ws.assert_no_changes();
+
+    // The state an earlier version wrote: the older text stored.
+    let path = ws.path().join("terraform.tfstate");
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let canonical = terraform_provider_clusteriam::policy::canonical_json(older).unwrap();
+    state["resources"][0]["instances"][0]["attributes"]["assume_role_policy"] =
+        canonical.clone().into();
+    std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
+    ws.assert_no_changes();
+    assert_eq!(
+        ws.state_attributes(ADDRESS)["assume_role_policy"],
+        canonical.as_str()
+    );
+
+    // Another service is a real change.
+    set_trust(&older.replace("ssm.amazonaws.com", "ec2.amazonaws.com"));
+    ws.assert_changes(&["~ assume_role_policy"]);
+    ws.apply().assert_ok();
+    let repaired = trust(&aws, "AmazonEKSConnectorAgentRole");
+    assert!(equivalent_ignoring_sids(&repaired, older), "{repaired}");
+    ws.assert_no_changes();
+    ws.destroy().assert_ok();
 }

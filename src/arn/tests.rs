@@ -251,6 +251,34 @@ fn account_ids() {
 }
 
 #[test]
+fn principal_arns_are_users_roles_or_accounts() {
+    for ok in [
+        "arn:aws:iam::111111111111:root",
+        "arn:aws:iam::111111111111:user/kubermatic",
+        "arn:aws-cn:iam::111111111111:user/ops/kubermatic",
+        "arn:aws:iam::111111111111:role/My_AWS_ROLE",
+    ] {
+        assert!(check_principal_arn(ok).is_ok(), "{ok}");
+    }
+    for bad in [
+        "111111111111",
+        "arn:aws:iam::111111111111:policy/x",
+        "arn:aws:sts::111111111111:assumed-role/r/s",
+        "arn:aws:iam::111111111111:user/",
+        "arn:aws:iam::aws:root",
+        "arn:aws:iam:us-east-1:111111111111:root",
+        "arn:aws:iam::111111111111:group/admins",
+    ] {
+        let error = check_principal_arn(bad).unwrap_err();
+        assert!(error.contains("an IAM user"), "{bad}: {error}");
+    }
+    assert_eq!(
+        aws_managed_policy("aws-cn", "AWSMarketplaceMeteringFullAccess"),
+        "arn:aws-cn:iam::aws:policy/AWSMarketplaceMeteringFullAccess"
+    );
+}
+
+#[test]
 fn role_arns_follow_iams_character_rules() {
     for ok in [
         "arn:aws:iam::111122223333:role/torque",

@@ -305,10 +305,13 @@ pub const TYPES: &[&str] = &[
     "clusteriam_eks_connector_agent_role",
     "clusteriam_eks_connector_service_linked_role",
     "clusteriam_kkp_account_policy",
+    "clusteriam_kkp_assume_role",
     "clusteriam_oidc_provider",
+    "clusteriam_rancher_billing_adapter_role",
     "clusteriam_rancher_csp_adapter_role",
     "clusteriam_rancher_node_role",
     "clusteriam_torque_agent_role",
+    "clusteriam_torque_target_role",
     "clusteriam_vpc_dns_hostnames",
     "clusteriam_eks_cluster_oidc",
 ];
@@ -317,10 +320,12 @@ pub const TYPES: &[&str] = &[
 pub fn by_type(type_name: &str) -> Option<Needs> {
     Some(match type_name {
         "clusteriam_rancher_node_role" => role(true, false),
-        "clusteriam_rancher_csp_adapter_role" | "clusteriam_eks_connector_agent_role" => {
-            role(false, false)
-        }
-        "clusteriam_torque_agent_role" => role(false, true),
+        "clusteriam_rancher_csp_adapter_role"
+        | "clusteriam_eks_connector_agent_role"
+        | "clusteriam_kkp_assume_role" => role(false, false),
+        "clusteriam_torque_agent_role"
+        | "clusteriam_torque_target_role"
+        | "clusteriam_rancher_billing_adapter_role" => role(false, true),
         "clusteriam_oidc_provider" => oidc_provider(),
         "clusteriam_kkp_account_policy" => managed_policy(),
         "clusteriam_cluster_tags" => cluster_tags(),
@@ -343,6 +348,9 @@ mod tests {
             "clusteriam_rancher_csp_adapter_role",
             "clusteriam_eks_connector_agent_role",
             "clusteriam_torque_agent_role",
+            "clusteriam_torque_target_role",
+            "clusteriam_rancher_billing_adapter_role",
+            "clusteriam_kkp_assume_role",
             "clusteriam_oidc_provider",
             "clusteriam_kkp_account_policy",
             "clusteriam_cluster_tags",

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::arn::OidcProviderArn;
 use crate::clients::Clients;
 use crate::documents::{check_parameter, render};
-use crate::policy::presets::{PARAMETERS, describe_parameters};
+use crate::policy::presets::{PARAMETERS, SENSITIVE_PARAMETERS, describe_parameters};
 use crate::policy::{Preset, PresetArgs, Source};
 use crate::tfplugin::{
     Attribute, Block, DataReadRequest, DataReadResponse, DataSource, Diagnostics, Schema, Type,
@@ -22,11 +22,15 @@ pub struct PolicyDocument;
 /// an optional string attribute.
 const PARAMETER_DESCRIPTIONS: [&str; PARAMETERS.len()] = [
     "The 12-digit AWS account the document refers to (`kkp_account`). Defaults to the caller's account.",
-    "The ARN of the cluster's IAM OIDC provider that a web-identity trust names (`rancher_csp_adapter_trust`, `irsa_trust`).",
+    "The ARN of the cluster's IAM OIDC provider that a web-identity trust names (`rancher_csp_adapter_trust`, `rancher_billing_adapter_trust`, `irsa_trust`).",
     "The Kubernetes namespace of the service account a web-identity trust admits (`irsa_trust`).",
     "The name of the Kubernetes service account a web-identity trust admits (`irsa_trust`).",
+    "The ARN of the Torque agent's role in the master account that a target account role trusts (`torque_target_trust`).",
+    "The ARN of the principal KKP runs as in its own account, an IAM user or the account (`arn:aws:iam::<account>:root`), that KKP's AssumeRole role trusts (`kkp_assume_role_trust`).",
+    "The external id a cross-account trust requires (`torque_target_trust`, `kkp_assume_role_trust`): 2 to 1224 letters, digits and `_+=,.@:/-`. Unset, the trust requires none. The rendered `json` holds it; wrap the value in `sensitive()` to keep it out of plan output.",
     "The KKP version whose policy to render (`kkp_account`), written `MAJOR.MINOR` such as `\"2.28\"`: 2.22 and earlier get the older document, 2.23 and later the current one. Defaults to the current KKP.",
     "The Rancher cluster's AWS cloud provider (`rancher_controlplane`, `rancher_etcd_worker`): `in-tree` (the default: Rancher's page) or `out-of-tree` (the AWS cloud controller manager's documented policies, for Kubernetes 1.27 and later).",
+    "`\"true\"` adds to the out-of-tree controlplane policy (`rancher_controlplane` with `cloud_provider = \"out-of-tree\"`) the four actions the AWS cloud controller manager's code calls beyond its published policy, as `clusteriam_rancher_node_role`'s `extra_controller_actions` describes. Defaults to `\"false\"`.",
     "The resource and data source types whose permissions `provider_permissions` grants, separated by commas, such as `\"clusteriam_torque_agent_role,clusteriam_oidc_provider\"`. Defaults to all of them.",
     "The IAM path (`/kubernetes/`) every role, instance profile and managed policy of the configuration has (`provider_permissions`): the policy then reaches only IAM objects under it. Defaults to any path (or `/` with `iam_name_prefix`).",
     "The prefix of the names of every role, instance profile and managed policy of the configuration (`provider_permissions`): the policy then reaches only IAM objects so named. Defaults to any name.",
@@ -78,7 +82,14 @@ impl DataSource<Clients> for PolicyDocument {
                 PARAMETERS
                     .into_iter()
                     .zip(PARAMETER_DESCRIPTIONS)
-                    .map(|(name, description)| Attribute::optional_string(name, description)),
+                    .map(|(name, description)| {
+                    let attribute = Attribute::optional_string(name, description);
+                    if SENSITIVE_PARAMETERS.contains(&name) {
+                        attribute.sensitive()
+                    } else {
+                        attribute
+                    }
+                }),
             )
             .attribute(Attribute::computed_string(
                 "json",

@@ -72,10 +72,13 @@ fn parameters() -> Vec<Parameter> {
             "The preset's parameters by name, as `clusteriam_policy_document` takes them: \
              `account_id` (12 digits; `kkp_account` needs it, since a function has no \
              caller account), `oidc_provider_arn`, `namespace`, `service_account`, \
-             `kkp_version` (`MAJOR.MINOR`; unset is the current KKP) and `cloud_provider` \
-             (`in-tree`, the default, or `out-of-tree`), plus `partition` for every preset \
-             (`aws` unless given). A parameter the preset does not take is an error. Pass \
-             `{}` (or null) when the preset takes none.",
+             `master_role_arn`, `kkp_principal_arn`, `external_id` (a sensitive value \
+             passed here keeps the result sensitive), `kkp_version` (`MAJOR.MINOR`; unset \
+             is the current KKP), `cloud_provider` (`in-tree`, the default, or \
+             `out-of-tree`) and `extra_controller_actions` (`\"true\"` or `\"false\"`, the \
+             default), plus `partition` for every preset (`aws` unless given). A parameter \
+             the preset does not take is an error. Pass `{}` (or null) when the preset \
+             takes none.",
         )
         .allow_null(),
     ]

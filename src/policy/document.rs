@@ -83,17 +83,40 @@ pub fn equivalent(a: &str, b: &str) -> bool {
     }
 }
 
-/// The federated principals (identity provider ARNs) a trust policy's
-/// `Allow` statements name, in order; empty when it is not a policy.
-pub fn federated_principals(s: &str) -> Vec<String> {
+/// Whether two documents mean the same once statement ids are set aside:
+/// a `Sid` names a statement and changes nothing IAM decides. For documents
+/// a platform reprinted without (or with other) `Sid`s, such as the EKS
+/// Connector agent role's trust.
+pub fn equivalent_ignoring_sids(a: &str, b: &str) -> bool {
+    let without_sids = |s: &str| -> Option<String> {
+        let (mut document, statements) = parse_policy(s).ok()?;
+        let statements = statements
+            .into_iter()
+            .map(|mut statement| {
+                statement.remove("Sid");
+                Value::Object(statement)
+            })
+            .collect();
+        document.insert("Statement".into(), Value::Array(statements));
+        Some(Value::Object(document).to_string())
+    };
+    match (without_sids(a), without_sids(b)) {
+        (Some(a), Some(b)) => equivalent(&a, &b),
+        _ => false,
+    }
+}
+
+/// The principals of one kind (`Federated`, `AWS`, `Service`) a trust
+/// policy's `Allow` statements name, in order; empty when it is not a policy.
+fn principals(s: &str, kind: &str) -> Vec<String> {
     let Ok((_, statements)) = parse_policy(s) else {
         return Vec::new();
     };
     statements
         .iter()
         .filter(|st| st.get("Effect").and_then(Value::as_str) == Some("Allow"))
-        .filter_map(|st| st.get("Principal")?.get("Federated"))
-        .flat_map(|federated| match federated {
+        .filter_map(|st| st.get("Principal")?.get(kind))
+        .flat_map(|principal| match principal {
             Value::String(arn) => vec![arn.clone()],
             Value::Array(arns) => arns
                 .iter()
@@ -102,6 +125,36 @@ pub fn federated_principals(s: &str) -> Vec<String> {
             _ => Vec::new(),
         })
         .collect()
+}
+
+/// The federated principals (identity provider ARNs) a trust policy's
+/// `Allow` statements name, in order; empty when it is not a policy.
+pub fn federated_principals(s: &str) -> Vec<String> {
+    principals(s, "Federated")
+}
+
+/// The AWS principals (account, user and role ARNs, or account ids) a
+/// trust policy's `Allow` statements name, in order.
+pub fn aws_principals(s: &str) -> Vec<String> {
+    principals(s, "AWS")
+}
+
+/// The external id a trust policy requires: the one `StringEquals` value of
+/// `sts:ExternalId` (a condition key, so in any case) in its statements.
+pub fn required_external_id(s: &str) -> Option<String> {
+    let (_, statements) = parse_policy(s).ok()?;
+    statements.iter().find_map(|st| {
+        let conditions = st.get("Condition")?.get("StringEquals")?.as_object()?;
+        conditions.iter().find_map(|(key, value)| {
+            let value = match value {
+                Value::String(v) => v.as_str(),
+                Value::Array(items) if items.len() == 1 => items[0].as_str()?,
+                _ => return None,
+            };
+            key.eq_ignore_ascii_case("sts:ExternalId")
+                .then(|| value.to_string())
+        })
+    })
 }
 
 /// The namespace and service account a web-identity trust admits, from the

@@ -396,6 +396,9 @@ mod tests {
                 oidc_provider_arn: Some(&oidc),
                 namespace: Some(&namespace),
                 service_account: Some(&service_account),
+                // The longest cross-account trust: `policy::trusts`' tests.
+                master_role_arn: Some("arn:aws:iam::999999999999:role/m"),
+                kkp_principal_arn: Some("arn:aws:iam::999999999999:root"),
                 ..PresetArgs::new(partition)
             };
             // `provider_permissions` is rendered above policy/: its test

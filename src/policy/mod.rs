@@ -1,7 +1,8 @@
 //! Pure IAM policy logic: the document model, canonical JSON, semantic
 //! equivalence, IAM's size and count limits, the published documents as
-//! versioned data, the presets users ask for by name, and the checks of
-//! documents users write (IAM's grammar, and the catalogue of IAM actions).
+//! versioned data, the trust policies the pages describe, the presets users
+//! ask for by name, and the checks of documents users write (IAM's grammar,
+//! and the catalogue of IAM actions).
 
 pub mod catalogue;
 pub mod check;
@@ -10,11 +11,13 @@ pub mod documents;
 pub mod limits;
 pub mod presets;
 #[cfg(test)]
-mod test_seeds;
+pub(crate) mod test_seeds;
+pub mod trusts;
 
 pub use document::{
-    Condition, Document, Effect, POLICY_VERSION, PolicyError, Principal, Statement, canonical_json,
-    equivalent, federated_principals, from_iam, trusts_federated, web_identity_subject,
+    Condition, Document, Effect, POLICY_VERSION, PolicyError, Principal, Statement, aws_principals,
+    canonical_json, equivalent, equivalent_ignoring_sids, federated_principals, from_iam,
+    required_external_id, trusts_federated, web_identity_subject,
 };
 pub use documents::{CloudProvider, NodeRole, Published, Source, Version};
 pub use presets::{Preset, PresetArgs, PresetError, Rendered};

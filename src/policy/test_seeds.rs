@@ -105,3 +105,17 @@ pub fn current_documents() -> Vec<(String, String)> {
     documents.sort();
     documents
 }
+
+/// A JSON file of `shared/seeds/beyond/`, as printed.
+pub fn beyond_json(file: &str) -> serde_json::Value {
+    let path = seeds_dir().join("beyond").join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `shared/seeds/beyond/README.md`: the facts and sources of those set-ups.
+pub fn beyond_readme() -> String {
+    let path = seeds_dir().join("beyond/README.md");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}

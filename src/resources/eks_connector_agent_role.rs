@@ -3,7 +3,7 @@
 
 use super::common::role::{Import, RoleKind};
 use crate::aws::Aws;
-use crate::policy::{documents, presets};
+use crate::policy::{documents, equivalent_ignoring_sids, presets};
 use crate::tfplugin::{Attribute, AttributePath, Value};
 
 pub struct EksConnectorAgentRole;
@@ -16,7 +16,15 @@ impl RoleKind for EksConnectorAgentRole {
 
     const DESCRIPTION: &'static str = "The IAM role for the Amazon EKS Connector agent, as the EKS Connector documentation creates it: \
          `AmazonEKSConnectorAgentRole`, trusted by `ssm.amazonaws.com`, with the inline \
-         `AmazonEKSConnectorAgentPolicy` that opens Systems Manager channels for connected clusters.";
+         `AmazonEKSConnectorAgentPolicy` that opens Systems Manager channels for connected clusters. \
+         The trust is the one the EKS user guide prints today, without the `\"Sid\": \"SSMAccess\"` of \
+         earlier editions: a role (or a state) with that `Sid` means the same and plans no change. \
+         Registering a cluster needs, besides these roles, `eks:RegisterCluster`, \
+         `ssm:CreateActivation`, `ssm:DeleteActivation` and `iam:PassRole` on this role for the \
+         person who registers it, and `eks:DeregisterCluster`, `ssm:DeleteActivation` and \
+         `ssm:DeregisterManagedInstance` to deregister it (the permissions guide lists them); \
+         the service-linked role, which EKS creates at the first registration if it does not \
+         exist, is `clusteriam_eks_connector_service_linked_role`.";
 
     const DEFAULT_NAME: Option<&'static str> = Some(AGENT_ROLE_NAME);
 
@@ -40,6 +48,12 @@ impl RoleKind for EksConnectorAgentRole {
         Ok(Some(
             presets::eks_connector_agent_trust().to_canonical_json(),
         ))
+    }
+
+    /// Seed 004's trust carries `"Sid": "SSMAccess"`, which today's page
+    /// leaves out: the same trust.
+    fn accepts_trust(&self, stored: &str, wanted: &str) -> bool {
+        equivalent_ignoring_sids(stored, wanted)
     }
 
     fn inline_policy_name(&self, input: &Value) -> Option<String> {
@@ -69,5 +83,38 @@ impl RoleKind for EksConnectorAgentRole {
             state.set("policy_name", Value::string(name));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::documents::{
+        EKS_CONNECTOR_DEREGISTER_ACTIONS, EKS_CONNECTOR_REGISTER_ACTIONS,
+    };
+    use crate::policy::test_seeds::seed_policies;
+
+    #[test]
+    fn the_seeds_older_trust_is_accepted_and_a_new_role_gets_todays() {
+        let kind = EksConnectorAgentRole;
+        let today = presets::eks_connector_agent_trust().to_canonical_json();
+        let seed = &seed_policies("004")[0];
+        assert!(seed.contains("SSMAccess") && !today.contains("Sid"));
+        assert!(kind.accepts_trust(seed, &today));
+        let other = seed.replace("ssm.amazonaws.com", "ec2.amazonaws.com");
+        assert!(!kind.accepts_trust(&other, &today));
+    }
+
+    #[test]
+    fn the_description_lists_what_registering_a_cluster_needs() {
+        for action in EKS_CONNECTOR_REGISTER_ACTIONS
+            .iter()
+            .chain(EKS_CONNECTOR_DEREGISTER_ACTIONS)
+        {
+            assert!(
+                EksConnectorAgentRole::DESCRIPTION.contains(&format!("`{action}`")),
+                "{action}"
+            );
+        }
     }
 }

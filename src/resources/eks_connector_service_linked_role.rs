@@ -39,8 +39,10 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
         Block::new(
             "The service-linked role of the Amazon EKS Connector (`eks-connector.amazonaws.com`), as `aws iam \
              create-service-linked-role --aws-service-name eks-connector.amazonaws.com` creates it. An account \
-             has at most one: when it already exists it is adopted (`adopted = true`) instead of failing, and an \
-             adopted role is left in place on destroy.",
+             has at most one, and EKS now creates it itself the first time a cluster is registered with the \
+             connector, so it may well exist already: then it is adopted (`adopted = true`) instead of failing, \
+             and an adopted role is left in place on destroy. Creating it needs `iam:CreateServiceLinkedRole`, \
+             which the person who registers a cluster needs anyway when EKS creates it.",
         )
         .attribute(Attribute::computed_string("id", "The role name.").stable())
         .attribute(Attribute::computed_string("name", "The role name AWS gave the service-linked role.").stable())

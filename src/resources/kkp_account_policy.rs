@@ -8,12 +8,13 @@ use crate::arn::{Arn, IamKind, is_account_id};
 use crate::aws::AwsError;
 use crate::clients::Clients;
 use crate::engine::managed_policy::{self, PolicyModel, PolicyStep};
-use crate::policy::documents::Version;
 use crate::policy::documents::kkp::{
-    SECURITY_CONSIDERATIONS, kkp_account_document, kkp_version_description, kkp_version_of,
+    SECURITY_CONSIDERATIONS, kkp_account_document, kkp_version_of,
 };
-use crate::policy::presets::parse_kkp_version;
 use crate::policy::{canonical_json, equivalent, from_iam};
+use crate::resources::common::kkp::{
+    kkp_version_attribute, planned_kkp_version, validate_kkp_version,
+};
 use crate::resources::common::naming::{check_naming, iam_name_error};
 use crate::resources::common::{
     limits, merged_tags, ownership_mark, plan_tags_all, report, report_on, tag_attributes,
@@ -45,18 +46,6 @@ fn name_of(state: &Value) -> &str {
     state.get_str("name").unwrap_or_default()
 }
 
-/// The policy's planned `kkp_version`: Some(None) when unset (the current
-/// KKP), None while unknown.
-fn planned_kkp_version(config: &Value) -> Option<Option<Version>> {
-    match config.get("kkp_version") {
-        Value::Null => Some(None),
-        value => value
-            .as_str()
-            .and_then(|v| parse_kkp_version(v).ok())
-            .map(Some),
-    }
-}
-
 #[async_trait]
 impl Resource<Clients> for KkpAccountPolicy {
     fn schema(&self) -> Schema {
@@ -78,10 +67,7 @@ impl Resource<Clients> for KkpAccountPolicy {
             )
             .stable(),
         )
-        .attribute(Attribute::optional_string(
-            "kkp_version",
-            &kkp_version_description(),
-        ))
+        .attribute(kkp_version_attribute())
         .attribute(Attribute::optional_string(
             "user_name",
             "The IAM user KKP runs as (the owner of the access key given to KKP). When set, the policy is attached to this user; changing it moves the attachment.",
@@ -138,9 +124,7 @@ impl Resource<Clients> for KkpAccountPolicy {
                 Err(format!("`account_id` must be 12 digits; got `{a}`"))
             }
         });
-        check_attr(config, "kkp_version", diags, |v| {
-            parse_kkp_version(v).map(|_| ())
-        });
+        validate_kkp_version(config, diags);
         check_attr(config, "user_name", diags, |n| {
             iam_name_error(n, 64, "user_name").map_err(|_| {
                 format!(

@@ -15,26 +15,56 @@ pub struct RancherNodeRole;
 /// The inline policy's name; the documentation leaves it to the reader.
 const INLINE_POLICY: &str = "RancherNodePolicy";
 
-/// The documented policy for a node role under a cloud provider. These
-/// policies name no ARN, so any partition compares the same.
-fn node_policy(cloud_provider: CloudProvider, node_role: NodeRole) -> String {
-    documents::rancher_node(cloud_provider, node_role)
-        .render_in("aws")
-        .to_canonical_json()
+/// The policy for a node role under a cloud provider, with or without the
+/// controller's code actions. These policies name no ARN, so any partition
+/// compares the same.
+fn node_policy(cloud_provider: CloudProvider, node_role: NodeRole, extra: bool) -> String {
+    documents::rancher_node_policy(cloud_provider, node_role, extra, "aws").to_canonical_json()
 }
 
-/// The cloud provider whose documented policy for `node_role` the role has:
-/// the in-tree one unless the policy is the out-of-tree one alone (the two
-/// share the etcd/worker policy).
-fn cloud_provider_of(node_role: NodeRole, policy: Option<&String>) -> CloudProvider {
-    let is = |cloud_provider| {
-        policy.is_some_and(|p| equivalent(&node_policy(cloud_provider, node_role), p))
-    };
-    if is(CloudProvider::OutOfTree) && !is(CloudProvider::InTree) {
-        CloudProvider::OutOfTree
-    } else {
-        CloudProvider::InTree
+/// The policies a role of `node_role` may have: (cloud provider, extra
+/// controller actions) for each, the in-tree one first (the two share the
+/// etcd/worker policy).
+fn variants(node_role: NodeRole) -> Vec<(CloudProvider, bool)> {
+    let mut variants = vec![
+        (CloudProvider::InTree, false),
+        (CloudProvider::OutOfTree, false),
+    ];
+    if node_role == NodeRole::Controlplane {
+        variants.push((CloudProvider::OutOfTree, true));
     }
+    variants
+}
+
+/// The cloud provider and extra actions whose policy for `node_role` the
+/// role has: the first that matches, in-tree when none does.
+fn documented_as(node_role: NodeRole, policy: Option<&String>) -> (CloudProvider, bool) {
+    variants(node_role)
+        .into_iter()
+        .find(|(c, extra)| {
+            policy.is_some_and(|p| equivalent(&node_policy(*c, node_role, *extra), p))
+        })
+        .unwrap_or((CloudProvider::InTree, false))
+}
+
+/// `extra_controller_actions`' description: each action and where the
+/// controller's code calls it, from the data.
+fn extra_controller_actions_description() -> String {
+    let cited: Vec<String> = documents::CLOUD_PROVIDER_AWS_CODE_ACTIONS
+        .iter()
+        .map(|a| match a.when {
+            Some(when) => format!("`{}` (`{}`, {when})", a.action, a.file),
+            None => format!("`{}` (`{}`)", a.action, a.file),
+        })
+        .collect();
+    format!(
+        "Whether the `controlplane` policy of the out-of-tree cloud controller also holds the \
+         actions its code calls that its published policy leaves out (kubernetes/cloud-provider-aws \
+         at commit 63ec440): {}. They come as a second statement of the inline policy. Only with \
+         `node_role = \"controlplane\"` and `cloud_provider = \"out-of-tree\"`. Defaults to \
+         `false`: the published policy, exactly.",
+        cited.join("; ")
+    )
 }
 
 /// The `cloud_provider` attribute's description: when to choose which, and
@@ -80,6 +110,12 @@ impl RoleKind for RancherNodeRole {
             ),
             Attribute::optional_computed_string("cloud_provider", &cloud_provider_description())
                 .default(Value::string(CloudProvider::InTree.name())),
+            Attribute::optional_computed(
+                "extra_controller_actions",
+                Type::Bool,
+                &extra_controller_actions_description(),
+            )
+            .default(Value::Bool(false)),
             Attribute::computed_string(
                 "policy",
                 "The role's inline policy (`RancherNodePolicy`), as canonical JSON: the documented policy for the node role.",
@@ -97,13 +133,15 @@ impl RoleKind for RancherNodeRole {
         ]
     }
 
-    /// Version 1 added `cloud_provider`, version 2 `instance_profile_tags`.
-    const SCHEMA_VERSION: i64 = 2;
+    /// Version 1 added `cloud_provider`, version 2 `instance_profile_tags`,
+    /// version 3 `extra_controller_actions`.
+    const SCHEMA_VERSION: i64 = 3;
 
     /// State written before `cloud_provider` existed is in-tree: the only
     /// documents that provider knew. Before `instance_profile_tags`, the
     /// profile's tags were the role's (`tags_all`), as the next read finds
-    /// them unless they drifted. Setting them here, not at the next read,
+    /// them unless they drifted. Before `extra_controller_actions`, the
+    /// published policies alone. Setting them here, not at the next read,
     /// keeps `plan -refresh-only` free of a change nobody made.
     fn upgrade_state(
         &self,
@@ -121,6 +159,9 @@ impl RoleKind for RancherNodeRole {
             let tags_all = state.get("tags_all").cloned().unwrap_or_default();
             fill_in_state(&mut state, "instance_profile_tags", tags_all)?;
         }
+        if version < 3 {
+            fill_in_state(&mut state, "extra_controller_actions", false.into())?;
+        }
         Ok(state)
     }
 
@@ -131,6 +172,23 @@ impl RoleKind for RancherNodeRole {
         check_attr(config, "cloud_provider", diags, |c| {
             parse_cloud_provider(c).map(|_| ())
         });
+        // Unset cloud_provider is in-tree; unknown ones are checked at apply's plan.
+        let is = |attr: &str, expected: &str| match config.get(attr) {
+            Value::Null => Some(false),
+            value => value.as_str().map(|v| v == expected),
+        };
+        if config.get("extra_controller_actions").as_bool() == Some(true)
+            && (is("node_role", "controlplane") == Some(false)
+                || is("cloud_provider", CloudProvider::OutOfTree.name()) == Some(false))
+        {
+            diags.attribute_error(
+                "extra_controller_actions",
+                "Invalid `extra_controller_actions`",
+                "`extra_controller_actions` adds actions the out-of-tree cloud controller calls on \
+                 control-plane nodes: it needs `node_role = \"controlplane\"` and \
+                 `cloud_provider = \"out-of-tree\"`",
+            );
+        }
     }
 
     fn trust(&self, _input: &Value, _aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
@@ -145,13 +203,17 @@ impl RoleKind for RancherNodeRole {
             value => value.as_str().and_then(|c| c.parse().ok()),
         };
         let node_role = input.get_str("node_role").and_then(|r| r.parse().ok());
-        Ok(cloud_provider
-            .zip(node_role)
-            .map(|(cloud_provider, node_role)| {
-                documents::rancher_node(cloud_provider, node_role)
-                    .render_in(&aws.partition)
-                    .to_canonical_json()
-            }))
+        let extra = match input.get("extra_controller_actions") {
+            Value::Null => Some(false),
+            value => value.as_bool(),
+        };
+        Ok(match (cloud_provider, node_role, extra) {
+            (Some(cloud_provider), Some(node_role), Some(extra)) => Some(
+                documents::rancher_node_policy(cloud_provider, node_role, extra, &aws.partition)
+                    .to_canonical_json(),
+            ),
+            _ => None,
+        })
     }
 
     const INSTANCE_PROFILE: bool = true;
@@ -221,9 +283,9 @@ impl RoleKind for RancherNodeRole {
                         [NodeRole::Controlplane, NodeRole::Worker]
                             .into_iter()
                             .find(|node_role| {
-                                CloudProvider::ALL
-                                    .iter()
-                                    .any(|c| equivalent(&node_policy(*c, *node_role), policy))
+                                variants(*node_role).into_iter().any(|(c, extra)| {
+                                    equivalent(&node_policy(c, *node_role, extra), policy)
+                                })
                             })
                             .ok_or_else(|| format!(
                                 "the role's policy is no documented Rancher node policy; import it as `{}/<node_role>` to say which it should be",
@@ -235,13 +297,45 @@ impl RoleKind for RancherNodeRole {
                 node_role
             }
         };
+        let (documented, extra) = documented_as(node_role, policy);
         if state.get("cloud_provider").is_null() {
             let cloud_provider = match cloud_provider_hint {
                 Some(hint) => parse_cloud_provider(hint)?,
-                None => cloud_provider_of(node_role, policy),
+                None => documented,
             };
             state.set("cloud_provider", Value::string(cloud_provider.name()));
         }
+        if state.get("extra_controller_actions").is_null() {
+            state.set("extra_controller_actions", Value::Bool(extra));
+        }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_policy_says_which_cloud_provider_and_extra_actions_it_is() {
+        let policy = |c, r, extra| Some(node_policy(c, r, extra));
+        use CloudProvider::{InTree, OutOfTree};
+        use NodeRole::{Controlplane, Worker};
+        for (c, extra) in [(InTree, false), (OutOfTree, false), (OutOfTree, true)] {
+            assert_eq!(
+                documented_as(Controlplane, policy(c, Controlplane, extra).as_ref()),
+                (c, extra)
+            );
+        }
+        // etcd/worker: one policy for both providers, no extra actions.
+        assert_eq!(
+            documented_as(Worker, policy(OutOfTree, Worker, false).as_ref()),
+            (InTree, false)
+        );
+        assert_eq!(documented_as(Controlplane, None), (InTree, false));
+        assert!(
+            extra_controller_actions_description()
+                .contains("`ec2:DeleteTags` (`pkg/providers/v1/tags.go`)")
+        );
     }
 }

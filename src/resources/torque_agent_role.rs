@@ -2,7 +2,7 @@
 //! runner pods assume through their Kubernetes service account (IRSA), and
 //! the annotated ServiceAccount manifest that goes with it.
 
-use super::common::role::{Import, RoleKind, fill_in_state};
+use super::common::role::{Import, RoleKind, fill_in_state, user_policies};
 use super::common::web_identity::{
     import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
 };
@@ -12,7 +12,7 @@ use crate::kubernetes::{
 };
 use crate::policy::{presets, web_identity_subject};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
-use crate::validate::{check_attr, check_value};
+use crate::validate::check_attr;
 
 pub struct TorqueAgentRole;
 
@@ -43,16 +43,10 @@ impl RoleKind for TorqueAgentRole {
                 "service_account",
                 "The name of the Kubernetes service account the runner pods use, as the blueprint's agent section names it.",
             ),
-            Attribute::optional_computed(
-                "policy_arns",
-                Type::set(Type::String),
-                "The ARNs of the managed IAM policies the IaC runs need. The role has exactly these attached: others are detached. Unset, the role has none (the same as `[]`).",
-            )
-            .default(Value::string_list(Vec::<String>::new())),
-            Attribute::optional_string(
-                "policy",
-                "An inline IAM policy (JSON) for the role, e.g. from `jsonencode(...)`. The role has exactly this inline policy (`TorqueAgentPolicy`), or none when unset. It is checked before anything is created: against IAM's policy grammar at `terraform validate`, and at plan against the provider's catalogue of IAM actions and condition keys, as the provider's `policy_checks` setting says (see the guide \"Policy checks at plan\").",
-            ),
+        ]
+        .into_iter()
+        .chain(user_policies::attributes("the IaC runs need", INLINE_POLICY))
+        .chain([
             Attribute::computed_string(
                 "service_account_manifest",
                 "The ServiceAccount manifest (SA.yaml) of the Torque documentation with the role ARN filled in, ready for `kubectl apply -f` or the kubernetes provider.",
@@ -62,28 +56,15 @@ impl RoleKind for TorqueAgentRole {
                 Type::map(Type::String),
                 "The annotations the ServiceAccount needs (`eks.amazonaws.com/role-arn`), for a ServiceAccount managed elsewhere.",
             ),
-        ]
+        ])
+        .collect()
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_oidc_provider_arn(config, diags);
         check_attr(config, "namespace", diags, check_namespace);
         check_attr(config, "service_account", diags, check_service_account);
-        if let Some(arns) = config.get("policy_arns").as_list() {
-            for (i, arn) in arns.iter().enumerate() {
-                let path = AttributePath::root("policy_arns");
-                check_value(path, arn, diags, |a| match a.parse::<crate::arn::Arn>() {
-                    Ok(parsed)
-                        if parsed.service == "iam" && parsed.resource.starts_with("policy/") =>
-                    {
-                        Ok(())
-                    }
-                    _ => Err(format!(
-                        "element {i} of `policy_arns` must be the ARN of a managed IAM policy (arn:<partition>:iam::<account or aws>:policy/<name>); got `{a}`"
-                    )),
-                });
-            }
-        }
+        user_policies::validate(config, diags);
     }
 
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {

@@ -73,6 +73,9 @@ impl Emulator {
         let log = tempfile::NamedTempFile::new().expect("temp file for the emulator log");
         let mut child = Command::new(&server)
             .args(["-H", "127.0.0.1", "-p", "0"])
+            // AWS's own managed policies (such as the Rancher Prime billing
+            // adapter's AWSMarketplaceMeteringFullAccess) exist, as in AWS.
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .stdout(Stdio::null())
             .stderr(log.reopen().expect("emulator log"))
             .spawn()

@@ -15,7 +15,21 @@ pub struct Scenario {
     pub accounts: Vec<&'static str>,
 }
 
-pub const SCENARIOS: [&str; 4] = ["rancher", "kkp", "torque", "eks-connector"];
+pub const SCENARIOS: [&str; 7] = [
+    "rancher",
+    "kkp",
+    "torque",
+    "eks-connector",
+    "rancher-prime-payg",
+    "torque-cross-account",
+    "kkp-assume-role",
+];
+
+/// The account B of `kkp-assume-role`, and the target accounts of the two
+/// Torque scenarios.
+pub const OTHER_ACCOUNTS: [&str; 2] = ["111111111111", "222222222222"];
+/// The external id the cross-account scenarios' trusts require.
+pub const EXTERNAL_ID: &str = "clusteriam-proof-3f9a";
 
 impl Scenario {
     /// Creates what `name` needs in the emulator and a workspace whose AWS
@@ -57,6 +71,52 @@ impl Scenario {
                 )
             }
             "eks-connector" => (Vec::new(), vec![ACCOUNT]),
+            "rancher-prime-payg" => {
+                eks_cluster(aws, "rancher-prime");
+                (vec!["cluster_name=rancher-prime".into()], vec![ACCOUNT])
+            }
+            "torque-cross-account" => {
+                eks_cluster(aws, "torque-master");
+                (
+                    vec![
+                        "cluster_name=torque-master".into(),
+                        format!(
+                            "target_a_admin_role_arn=arn:aws:iam::{}:role/terraform",
+                            OTHER_ACCOUNTS[0]
+                        ),
+                        format!(
+                            "target_b_admin_role_arn=arn:aws:iam::{}:role/terraform",
+                            OTHER_ACCOUNTS[1]
+                        ),
+                        format!("external_id={EXTERNAL_ID}"),
+                    ],
+                    vec![ACCOUNT, OTHER_ACCOUNTS[0], OTHER_ACCOUNTS[1]],
+                )
+            }
+            "kkp-assume-role" => {
+                // KKP's user in account A (the caller's); the VPC in B.
+                block_on(aws.iam().create_user().user_name("kubermatic").send()).unwrap();
+                let ec2 = aws_sdk_ec2::Client::new(&sdk_config_in(aws, OTHER_ACCOUNTS[0]));
+                let vpc = block_on(ec2.create_vpc().cidr_block("10.2.0.0/16").send())
+                    .unwrap()
+                    .vpc
+                    .unwrap()
+                    .vpc_id
+                    .unwrap();
+                (
+                    vec![
+                        format!("region={REGION}"),
+                        format!(
+                            "account_b_role_arn=arn:aws:iam::{}:role/terraform",
+                            OTHER_ACCOUNTS[0]
+                        ),
+                        format!("kkp_principal_arn=arn:aws:iam::{ACCOUNT}:user/kubermatic"),
+                        format!("external_id={EXTERNAL_ID}"),
+                        format!("vpc_id={vpc}"),
+                    ],
+                    vec![ACCOUNT, OTHER_ACCOUNTS[0]],
+                )
+            }
             "quickstart" => (demo_fixtures(aws), vec![ACCOUNT]),
             other => panic!("no scenario `{other}`"),
         };
@@ -215,11 +275,17 @@ pub fn kkp_prerequisites(aws: &Emulator) -> String {
 /// An IAM client acting in `account` (moto keeps one IAM per account; the
 /// provider reaches the others through `assume_role`).
 pub fn iam_in(aws: &Emulator, account: &str) -> aws_sdk_iam::Client {
+    aws_sdk_iam::Client::new(&sdk_config_in(aws, account))
+}
+
+/// An SDK config acting in `account`: the caller's own, an administrator's
+/// given to the emulator, or the role `terraform` assumed there.
+pub fn sdk_config_in(aws: &Emulator, account: &str) -> aws_config::SdkConfig {
     if account == ACCOUNT {
-        return aws.iam();
+        return aws.sdk_config();
     }
     if let Some(config) = aws.admin_config(account) {
-        return aws_sdk_iam::Client::new(&config);
+        return config;
     }
     let config = aws.sdk_config();
     let sts = aws_sdk_sts::Client::new(&config);
@@ -232,7 +298,7 @@ pub fn iam_in(aws: &Emulator, account: &str) -> aws_sdk_iam::Client {
     .expect("assuming a role in the emulator")
     .credentials
     .expect("credentials");
-    let config = config
+    config
         .to_builder()
         .credentials_provider(
             aws_credential_types::provider::SharedCredentialsProvider::new(
@@ -245,8 +311,7 @@ pub fn iam_in(aws: &Emulator, account: &str) -> aws_sdk_iam::Client {
                 ),
             ),
         )
-        .build();
-    aws_sdk_iam::Client::new(&config)
+        .build()
 }
 
 /// What the emulator holds that this provider manages, one line per object:
@@ -358,7 +423,10 @@ pub fn state_inventory(ws: &Workspace) -> BTreeSet<String> {
         match kind.as_str() {
             "clusteriam_rancher_node_role"
             | "clusteriam_rancher_csp_adapter_role"
+            | "clusteriam_rancher_billing_adapter_role"
             | "clusteriam_torque_agent_role"
+            | "clusteriam_torque_target_role"
+            | "clusteriam_kkp_assume_role"
             | "clusteriam_eks_connector_agent_role" => {
                 // The account is in the ARN: roles may live in other accounts.
                 let account = s(&v, "arn")

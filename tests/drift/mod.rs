@@ -701,6 +701,36 @@ fn eks_connector_agent_role_drift_matrix_bulk_reads() {
 }
 
 #[test]
+fn rancher_billing_adapter_role_drift_matrix() {
+    run(&roles::RoleMatrix(roles::Kind::BillingAdapter), false);
+}
+
+#[test]
+fn rancher_billing_adapter_role_drift_matrix_bulk_reads() {
+    run(&roles::RoleMatrix(roles::Kind::BillingAdapter), true);
+}
+
+#[test]
+fn torque_target_role_drift_matrix() {
+    run(&roles::RoleMatrix(roles::Kind::TorqueTarget), false);
+}
+
+#[test]
+fn torque_target_role_drift_matrix_bulk_reads() {
+    run(&roles::RoleMatrix(roles::Kind::TorqueTarget), true);
+}
+
+#[test]
+fn kkp_assume_role_drift_matrix() {
+    run(&roles::RoleMatrix(roles::Kind::KkpAssume), false);
+}
+
+#[test]
+fn kkp_assume_role_drift_matrix_bulk_reads() {
+    run(&roles::RoleMatrix(roles::Kind::KkpAssume), true);
+}
+
+#[test]
 fn kkp_account_policy_drift_matrix() {
     run(&kkp::KkpMatrix, false);
 }

@@ -15,21 +15,27 @@ use terraform_provider_clusteriam::policy::{canonical_json, from_iam};
 use super::{Lab, Matrix, OWN_TAGS, Row, left_alone, recreated, repaired, sdk};
 use crate::common::{ACCOUNT, OWNERSHIP_TAG};
 
-/// The four role-shaped resources.
+/// The role-shaped resources.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Node,
     CspAdapter,
     TorqueAgent,
     ConnectorAgent,
+    BillingAdapter,
+    TorqueTarget,
+    KkpAssume,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Node,
         Kind::CspAdapter,
         Kind::TorqueAgent,
         Kind::ConnectorAgent,
+        Kind::BillingAdapter,
+        Kind::TorqueTarget,
+        Kind::KkpAssume,
     ];
 
     pub fn type_name(self) -> &'static str {
@@ -38,6 +44,9 @@ impl Kind {
             Kind::CspAdapter => "clusteriam_rancher_csp_adapter_role",
             Kind::TorqueAgent => "clusteriam_torque_agent_role",
             Kind::ConnectorAgent => "clusteriam_eks_connector_agent_role",
+            Kind::BillingAdapter => "clusteriam_rancher_billing_adapter_role",
+            Kind::TorqueTarget => "clusteriam_torque_target_role",
+            Kind::KkpAssume => "clusteriam_kkp_assume_role",
         }
     }
 
@@ -47,19 +56,36 @@ impl Kind {
             Kind::CspAdapter => "csp",
             Kind::TorqueAgent => "torque",
             Kind::ConnectorAgent => "connector",
+            Kind::BillingAdapter => "billing",
+            Kind::TorqueTarget => "target",
+            Kind::KkpAssume => "kkp",
         }
     }
 
-    /// The name of the role's own inline policy.
+    /// The name of the role's own inline policy (the billing adapter's role
+    /// has none: its rows about it are left out).
     fn policy_name(self) -> &'static str {
         match self {
             Kind::Node => "RancherNodePolicy",
             Kind::CspAdapter => "RancherCSPAdapterPermissions",
             Kind::TorqueAgent => "TorqueAgentPolicy",
             Kind::ConnectorAgent => "AmazonEKSConnectorAgentPolicy",
+            Kind::BillingAdapter => "",
+            Kind::TorqueTarget => "TorqueTargetPolicy",
+            Kind::KkpAssume => "KubermaticKKPPolicy",
         }
     }
+
+    /// Whether the role's trust holds an external id (`external_id`).
+    fn cross_account(self) -> bool {
+        matches!(self, Kind::TorqueTarget | Kind::KkpAssume)
+    }
 }
+
+/// The AWS-managed policy the billing adapter's role has.
+const METERING: &str = "arn:aws:iam::aws:policy/AWSMarketplaceMeteringFullAccess";
+/// The external id of the cross-account roles' configurations.
+const EXTERNAL_ID: &str = "drift-external-id";
 
 pub struct RoleMatrix(pub Kind);
 
@@ -122,8 +148,8 @@ impl Matrix for RoleMatrix {
     fn rows(&self) -> Vec<Row<Self>> {
         let kind = self.0;
         let own_policy_config = match kind {
-            // The Torque role's inline policy is the user's to write.
-            Kind::TorqueAgent => {
+            // The Torque roles' inline policy is the user's to write.
+            Kind::TorqueAgent | Kind::TorqueTarget => {
                 r#"policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })"#
             }
             _ => "",
@@ -133,11 +159,20 @@ impl Matrix for RoleMatrix {
             policy_arn("drift-boundary")
         );
         let (attached_shows, attached_apply): (&[&str], _) = match kind {
-            Kind::TorqueAgent => (
+            Kind::TorqueAgent | Kind::TorqueTarget => (
                 &["policy_arns"],
                 "detaches it: the role has exactly `policy_arns`",
             ),
+            Kind::BillingAdapter => (
+                &["policy_arns"],
+                "detaches it: the role has exactly `AWSMarketplaceMeteringFullAccess`",
+            ),
             _ => (&["extra_policy_arns"], "detaches it"),
+        };
+        // A trust replaced by another no longer requires the external id.
+        let trust_shows: &[&str] = match kind.cross_account() {
+            true => &["assume_role_policy", "external_id"],
+            false => &["assume_role_policy"],
         };
         let mut rows = vec![
             row(
@@ -153,10 +188,7 @@ impl Matrix for RoleMatrix {
                             .send(),
                     );
                 },
-                repaired(
-                    &["assume_role_policy"],
-                    "puts the documented trust policy back",
-                ),
+                repaired(trust_shows, "puts the documented trust policy back"),
             ),
             row(
                 "role",
@@ -419,7 +451,72 @@ impl Matrix for RoleMatrix {
                 }),
             ),
         ];
-        if kind == Kind::TorqueAgent {
+        if kind == Kind::BillingAdapter {
+            // No inline policy of its own: none to edit or delete.
+            rows.retain(|r| !r.change.starts_with("its inline policy"));
+            rows.push(row(
+                "role",
+                "its AWS-managed `AWSMarketplaceMeteringFullAccess` detached",
+                |lab, t| {
+                    sdk(
+                        "DetachRolePolicy",
+                        lab.iam
+                            .detach_role_policy()
+                            .role_name(&t.name)
+                            .policy_arn(METERING)
+                            .send(),
+                    );
+                },
+                repaired(&["policy_arns"], "attaches it again"),
+            ));
+        }
+        if kind.cross_account() {
+            rows.extend([
+                row(
+                    "role",
+                    "its trust's external id changed",
+                    |lab, t| {
+                        let trust = observe_role(lab, &t.name, false)
+                            .trust
+                            .replace(EXTERNAL_ID, "someone-elses-id");
+                        sdk(
+                            "UpdateAssumeRolePolicy",
+                            lab.iam
+                                .update_assume_role_policy()
+                                .role_name(&t.name)
+                                .policy_document(trust)
+                                .send(),
+                        );
+                    },
+                    repaired(&["external_id"], "puts the configured external id back"),
+                ),
+                row(
+                    "role",
+                    "its trust's external id condition removed",
+                    |lab, t| {
+                        let mut trust: serde_json::Value =
+                            serde_json::from_str(&observe_role(lab, &t.name, false).trust).unwrap();
+                        trust["Statement"][0]
+                            .as_object_mut()
+                            .unwrap()
+                            .remove("Condition");
+                        sdk(
+                            "UpdateAssumeRolePolicy",
+                            lab.iam
+                                .update_assume_role_policy()
+                                .role_name(&t.name)
+                                .policy_document(trust.to_string())
+                                .send(),
+                        );
+                    },
+                    repaired(
+                        &["assume_role_policy", "external_id"],
+                        "requires the external id again",
+                    ),
+                ),
+            ]);
+        }
+        if kind == Kind::TorqueAgent || kind == Kind::TorqueTarget {
             rows.extend([
                 row(
                     "role",
@@ -439,14 +536,21 @@ impl Matrix for RoleMatrix {
                 .config(format!("policy_arns = [\"{}\"]", policy_arn("drift-a"))),
                 row(
                     "role",
-                    "an inline policy named `TorqueAgentPolicy` put on it while `policy` is unset",
+                    match kind {
+                        Kind::TorqueAgent => {
+                            "an inline policy named `TorqueAgentPolicy` put on it while `policy` is unset"
+                        }
+                        _ => {
+                            "an inline policy named `TorqueTargetPolicy` put on it while `policy` is unset"
+                        }
+                    },
                     |lab, t| {
                         sdk(
                             "PutRolePolicy",
                             lab.iam
                                 .put_role_policy()
                                 .role_name(&t.name)
-                                .policy_name("TorqueAgentPolicy")
+                                .policy_name(t.kind.policy_name())
                                 .policy_document(ADMIN)
                                 .send(),
                         );
@@ -668,6 +772,13 @@ impl Matrix for RoleMatrix {
                 "oidc_provider_arn = \"{oidc}\"\n  namespace = \"torque-envs\"\n  service_account = \"{LONG_SERVICE_ACCOUNT}\""
             ),
             Kind::ConnectorAgent => String::new(),
+            Kind::BillingAdapter => format!("oidc_provider_arn = \"{oidc}\""),
+            Kind::TorqueTarget => format!(
+                "master_role_arn = \"arn:aws:iam::111111111111:role/drift-master\"\n  external_id = \"{EXTERNAL_ID}\""
+            ),
+            Kind::KkpAssume => format!(
+                "kkp_principal_arn = \"arn:aws:iam::111111111111:user/kubermatic\"\n  external_id = \"{EXTERNAL_ID}\""
+            ),
         };
         format!(
             "resource \"{}\" \"{name}\" {{\n  name = \"{}\"\n  {OWN_TAGS}\n  {own}\n  {}\n}}\n",

@@ -11,10 +11,11 @@
 
 use super::{Kind, Problem, check};
 use crate::policy::documents::{ALL, KKP_ACCOUNT};
-use crate::policy::presets::{
-    ec2_trust, eks_connector_agent_trust, irsa_trust, rancher_csp_adapter_trust,
-};
 use crate::policy::test_seeds::{ACCOUNT, current_documents, oidc, seed_policies};
+use crate::policy::trusts::{
+    cross_account_trust, ec2_trust, eks_connector_agent_trust, irsa_trust,
+    rancher_billing_adapter_trust, rancher_csp_adapter_trust,
+};
 
 /// The published documents' actions the catalogue does not know, as
 /// `(document, action)`. None today.
@@ -72,11 +73,21 @@ fn published_and_rendered_documents_pass_their_own_checks() {
             checked += 1;
         }
         let oidc = oidc(partition);
+        let master = format!("arn:{partition}:iam::111111111111:role/master");
         for (name, trust) in [
             ("ec2 trust", ec2_trust()),
             ("EKS Connector trust", eks_connector_agent_trust()),
             ("CSP adapter trust", rancher_csp_adapter_trust(&oidc)),
+            (
+                "billing adapter trust",
+                rancher_billing_adapter_trust(&oidc),
+            ),
             ("IRSA trust", irsa_trust(&oidc, "torque", "runner")),
+            ("cross-account trust", cross_account_trust(&master, None)),
+            (
+                "cross-account trust with an external id",
+                cross_account_trust(&master, Some("torque-1")),
+            ),
         ] {
             found.extend(problems_of(
                 &format!("{name} ({partition})"),

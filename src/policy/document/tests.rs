@@ -25,6 +25,46 @@ fn the_subject_of_a_web_identity_trust() {
     );
 }
 
+#[test]
+fn aws_principals_and_the_external_id_of_a_cross_account_trust() {
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111111111111:role/master"]},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"STS:externalid":["s3cret-id"]}}}]}"#;
+    assert_eq!(
+        aws_principals(trust),
+        ["arn:aws:iam::111111111111:role/master"]
+    );
+    assert_eq!(aws_principals(&url_encode(trust)), aws_principals(trust));
+    assert_eq!(required_external_id(trust), Some("s3cret-id".into()));
+    assert_eq!(
+        required_external_id(&url_encode(trust)),
+        Some("s3cret-id".into())
+    );
+    // Only an exact `StringEquals` of one value is a required external id.
+    for other in [
+        trust.replace("StringEquals", "StringLike"),
+        trust.replace(r#"["s3cret-id"]"#, r#"["a","b"]"#),
+        trust.replace("STS:externalid", "aws:SourceAccount"),
+    ] {
+        assert_eq!(required_external_id(&other), None, "{other}");
+    }
+    let federated = r#"{"Statement":[{"Effect":"Allow","Principal":{"Federated":"x"}}]}"#;
+    assert!(aws_principals(federated).is_empty());
+    assert!(aws_principals("not json").is_empty());
+}
+
+#[test]
+fn statement_ids_can_be_set_aside() {
+    let with = r#"{"Version":"2012-10-17","Statement":[{"Sid":"SSMAccess","Effect":"Allow","Principal":{"Service":["ssm.amazonaws.com"]},"Action":"sts:AssumeRole"}]}"#;
+    let without = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ssm.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    assert!(!equivalent(with, without), "a Sid is part of the text");
+    assert!(equivalent_ignoring_sids(with, without));
+    assert!(equivalent_ignoring_sids(&url_encode(with), without));
+    assert!(!equivalent_ignoring_sids(
+        with,
+        &without.replace("ssm.amazonaws.com", "ec2.amazonaws.com")
+    ));
+    assert!(!equivalent_ignoring_sids("not json", "not json"));
+}
+
 use super::*;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 

@@ -6,6 +6,16 @@ use crate::policy::equivalent;
 
 const KKP_PAGE: &str = "kubermatic/docs, content/kubermatic/<version>/architecture/supported-providers/aws/_index.en.md";
 
+/// KKP's "Deploy with AWS AssumeRole" page [`shared/seeds/beyond/README.md`]:
+/// a role in account B with the KKP policy, trusting KKP's principal in
+/// account A, optionally with an external id.
+pub const KKP_ASSUME_ROLE_PAGE: Source = Source {
+    platform: "Kubermatic KKP (AWS AssumeRole)",
+    page: "kubermatic/docs, content/kubermatic/main/tutorials-howtos/aws-assume-role/_index.en.md",
+    versioned_by: "KKP",
+    versions: Versions::Any,
+};
+
 /// The policy of the AWS user KKP runs as, KKP 2.22 and earlier [002].
 pub const KKP_2_22_AND_EARLIER: Published = Published {
     title: "KKP 2.22 and earlier",
@@ -210,8 +220,18 @@ pub fn kkp_account_document(
 /// document, the newest version a seed document serves when it is that one,
 /// unset when it is neither (the plan then shows the current document).
 pub fn kkp_version_of(partition: &str, account_id: &str, policy: &str) -> Option<Version> {
+    kkp_document_version(partition, account_id, policy).flatten()
+}
+
+/// Whether `policy` is one of KKP's documents for the account: Some with
+/// the `kkp_version` that renders it (None: the current KKP), or None.
+pub fn kkp_document_version(
+    partition: &str,
+    account_id: &str,
+    policy: &str,
+) -> Option<Option<Version>> {
     if equivalent(policy, &kkp_account_document(partition, account_id, None)) {
-        return None;
+        return Some(None);
     }
     super::KKP_ACCOUNT
         .iter()
@@ -221,7 +241,7 @@ pub fn kkp_version_of(partition: &str, account_id: &str, policy: &str) -> Option
                 &doc.render(partition, account_id).to_canonical_json(),
             )
         })
-        .and_then(|doc| doc.source.versions.bound())
+        .map(|doc| doc.source.versions.bound())
 }
 
 /// The `kkp_version` attribute's description: the documents and how each

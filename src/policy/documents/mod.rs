@@ -19,13 +19,18 @@ use std::str::FromStr;
 
 use crate::policy::document::{Document, Statement};
 
-pub use eks_connector::{EKS_CONNECTOR_AGENT, EKS_CONNECTOR_PAGE};
-pub use kkp::{KKP_2_22_AND_EARLIER, KKP_2_23_AND_LATER};
-pub use rancher::{
-    CLOUD_PROVIDER_AWS_CONTROL_PLANE, CLOUD_PROVIDER_AWS_NODE, RANCHER_CONTROLPLANE,
-    RANCHER_CSP_ADAPTER, RANCHER_CSP_ADAPTER_PAGE, RANCHER_ETCD_WORKER, RANCHER_NODE_PAGE,
+pub use eks_connector::{
+    EKS_CONNECTOR_AGENT, EKS_CONNECTOR_DEREGISTER_ACTIONS, EKS_CONNECTOR_PAGE,
+    EKS_CONNECTOR_REGISTER_ACTIONS, EKS_CONNECTOR_ROLE_PAGE,
 };
-pub use torque::TORQUE_AGENTS_PAGE;
+pub use kkp::{KKP_2_22_AND_EARLIER, KKP_2_23_AND_LATER, KKP_ASSUME_ROLE_PAGE};
+pub use rancher::{
+    AWS_MARKETPLACE_METERING, AWS_MARKETPLACE_METERING_NAME, CLOUD_PROVIDER_AWS_CODE_ACTIONS,
+    CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT, CLOUD_PROVIDER_AWS_CONTROL_PLANE,
+    CLOUD_PROVIDER_AWS_NODE, CodeAction, RANCHER_CONTROLPLANE, RANCHER_CSP_ADAPTER,
+    RANCHER_CSP_ADAPTER_PAGE, RANCHER_ETCD_WORKER, RANCHER_NODE_PAGE, RANCHER_PRIME_PAYG_PAGE,
+};
+pub use torque::{TORQUE_AGENTS_PAGE, TORQUE_CROSS_ACCOUNT_PAGE};
 
 /// A platform version, `MAJOR.MINOR` (`2.28`, `1.27`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -294,6 +299,27 @@ pub fn rancher_node(cloud_provider: CloudProvider, node_role: NodeRole) -> &'sta
     }
 }
 
+/// The inline policy of a Rancher node role as rendered: [`rancher_node`]'s
+/// document, and with `extra_controller_actions` (out-of-tree controlplane
+/// only; validation refuses it elsewhere) a second statement with the
+/// actions the controller's code calls beyond it.
+pub fn rancher_node_policy(
+    cloud_provider: CloudProvider,
+    node_role: NodeRole,
+    extra_controller_actions: bool,
+    partition: &str,
+) -> Document {
+    let mut document = rancher_node(cloud_provider, node_role).render_in(partition);
+    if extra_controller_actions {
+        document.statements.extend(
+            CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT
+                .render_in(partition)
+                .statements,
+        );
+    }
+    document
+}
+
 /// Every published document, for the documentation and the drift tests.
 pub const ALL: &[&Published] = &[
     &RANCHER_CONTROLPLANE,
@@ -301,6 +327,8 @@ pub const ALL: &[&Published] = &[
     &CLOUD_PROVIDER_AWS_CONTROL_PLANE,
     &CLOUD_PROVIDER_AWS_NODE,
     &RANCHER_CSP_ADAPTER,
+    &CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT,
+    &AWS_MARKETPLACE_METERING,
     &KKP_2_22_AND_EARLIER,
     &KKP_2_23_AND_LATER,
     &EKS_CONNECTOR_AGENT,

@@ -225,3 +225,94 @@ pub const RANCHER_CSP_ADAPTER: Published = Published {
         resource: "*",
     }],
 };
+
+/// Rancher Prime pay-as-you-go from the AWS Marketplace, "Installing Rancher
+/// Prime" [`shared/seeds/beyond/rancher-prime-payg.json`]: an IRSA role for
+/// the billing adapter, made with `eksctl create iamserviceaccount
+/// --role-only`, with an AWS-managed policy attached.
+pub const RANCHER_PRIME_PAYG_PAGE: Source = Source {
+    platform: "Rancher Prime PAYG on the AWS Marketplace (billing adapter)",
+    page: "rancher/rancher-docs, docs/integrations-in-rancher/cloud-marketplace/aws-marketplace-payg-integration/installing-rancher-prime.md",
+    versioned_by: "Rancher",
+    versions: Versions::From(Version::new(2, 8)),
+};
+
+/// The AWS-managed policy the billing adapter's role has attached.
+pub const AWS_MARKETPLACE_METERING_NAME: &str = "AWSMarketplaceMeteringFullAccess";
+
+/// What that AWS-managed policy holds (AWS maintains it; the role attaches
+/// it by ARN), for the documentation.
+pub const AWS_MARKETPLACE_METERING: Published = Published {
+    title: "AWSMarketplaceMeteringFullAccess (AWS-managed)",
+    source: Source {
+        platform: "AWS managed policies",
+        page: "iann0036/iam-dataset, aws/managedpolicies/AWSMarketplaceMeteringFullAccess.json",
+        versioned_by: "AWS",
+        versions: Versions::Any,
+    },
+    statements: &[StatementData {
+        sid: None,
+        actions: &["aws-marketplace:MeterUsage"],
+        resource: "*",
+    }],
+};
+
+/// An action the out-of-tree cloud controller's code calls that its
+/// published control-plane policy leaves out, with where and when.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CodeAction {
+    pub action: &'static str,
+    /// The file of kubernetes/cloud-provider-aws that calls it.
+    pub file: &'static str,
+    /// When the controller calls it, when the source says.
+    pub when: Option<&'static str>,
+}
+
+/// The actions kubernetes/cloud-provider-aws at 63ec440 calls beyond its
+/// published control-plane policy [`shared/seeds/beyond/README.md`].
+pub const CLOUD_PROVIDER_AWS_CODE_ACTIONS: &[CodeAction] = &[
+    CodeAction {
+        action: "elasticloadbalancing:DescribeTargetGroupAttributes",
+        file: "pkg/providers/v1/aws_loadbalancer.go",
+        when: Some(
+            "since commit 73428cd (2025-08-20), only for Services with the target-group-attributes annotation",
+        ),
+    },
+    CodeAction {
+        action: "elasticloadbalancing:ModifyTargetGroupAttributes",
+        file: "pkg/providers/v1/aws_loadbalancer.go",
+        when: Some(
+            "since commit 73428cd (2025-08-20), only for Services with the target-group-attributes annotation",
+        ),
+    },
+    CodeAction {
+        action: "ec2:DeleteTags",
+        file: "pkg/providers/v1/tags.go",
+        when: None,
+    },
+    CodeAction {
+        action: "ec2:DescribeNetworkInterfaces",
+        file: "pkg/providers/v1/aws_ec2.go",
+        when: Some("for Fargate only"),
+    },
+];
+
+/// Those actions as a statement of their own, added to the control-plane
+/// policy on request (`extra_controller_actions`).
+pub const CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT: Published = Published {
+    title: "Actions the AWS cloud controller manager's code calls beyond its control-plane policy",
+    source: Source {
+        page: "kubernetes/cloud-provider-aws at 63ec440, pkg/providers/v1/",
+        ..CLOUD_PROVIDER_AWS_PAGE
+    },
+    statements: &[StatementData {
+        sid: None,
+        actions: &[
+            "elasticloadbalancing:DescribeTargetGroupAttributes",
+            "elasticloadbalancing:ModifyTargetGroupAttributes",
+            "ec2:DeleteTags",
+            "ec2:DescribeNetworkInterfaces",
+        ],
+        resource: "*",
+    }],
+};

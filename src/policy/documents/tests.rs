@@ -38,12 +38,24 @@ fn expected_for_seed(number: &str, partition: &str) -> Vec<String> {
         ],
         "002" => vec![render(Preset::KkpAccount, kkp_2_22)],
         "003" => vec![],
+        // The trust as seed 004 prints it, `Sid` and all; today's page
+        // leaves the `Sid` out (see `documents_beyond_the_seeds`).
         "004" => vec![
-            render(Preset::EksConnectorAgentTrust, args),
+            with_sid(&render(Preset::EksConnectorAgentTrust, args), "SSMAccess"),
             render(Preset::EksConnectorAgent, args),
         ],
         _ => unreachable!(),
     }
+}
+
+/// A one-statement document with `sid` as its statement's `Sid`.
+fn with_sid(document: &str, sid: &str) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(document).unwrap();
+    let statement = value["Statement"][0].as_object_mut().unwrap();
+    let mut with = serde_json::Map::from_iter([("Sid".to_string(), sid.into())]);
+    with.extend(std::mem::take(statement));
+    *statement = with;
+    value.to_string()
 }
 
 /// The presets today's documents must equal, by file name. A new file in
@@ -281,5 +293,124 @@ fn sources_say_which_versions_they_serve() {
     for document in ALL {
         assert!(!document.source.platform.is_empty() && !document.source.page.is_empty());
         assert_eq!(document.needs_account(), document.title.starts_with("KKP"));
+    }
+}
+
+/// `shared/seeds/beyond/`: the trusts, the managed policy and the Helm
+/// values of the set-ups beyond the seeds, and the two documents that moved.
+#[test]
+fn documents_beyond_the_seeds() {
+    use crate::arn::aws_managed_policy;
+    use crate::policy::test_seeds::{beyond_json, beyond_readme};
+    use crate::policy::trusts::*;
+
+    // Rancher Prime PAYG: eksctl's trust for the billing adapter's service
+    // account, the AWS-managed policy in each partition.
+    let payg = beyond_json("rancher-prime-payg.json");
+    assert_eq!(payg["namespace"], BILLING_ADAPTER_NAMESPACE);
+    assert_eq!(payg["service_account"], BILLING_ADAPTER_SERVICE_ACCOUNT);
+    assert_eq!(payg["audience"], SERVICE_ACCOUNT_AUDIENCE);
+    assert_eq!(
+        payg["managed_policy_arns"],
+        serde_json::json!([aws_managed_policy("aws", AWS_MARKETPLACE_METERING_NAME)])
+    );
+    assert_eq!(
+        aws_managed_policy("aws-us-gov", AWS_MARKETPLACE_METERING_NAME),
+        "arn:aws-us-gov:iam::aws:policy/AWSMarketplaceMeteringFullAccess"
+    );
+    let keys: Vec<&String> = payg["helm_values"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["global.aws.accountNumber", "global.aws.roleName"]);
+    let oidc = oidc("aws");
+    let trust = render(
+        Preset::RancherBillingAdapterTrust,
+        PresetArgs {
+            oidc_provider_arn: Some(&oidc),
+            ..PresetArgs::new("aws")
+        },
+    );
+    let issuer = oidc.issuer();
+    let eksctl = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"{issuer}:aud":"sts.amazonaws.com","{issuer}:sub":"system:serviceaccount:cattle-csp-billing-adapter-system:rancher-csp-billing-adapter"}}}}}}]}}"#,
+        oidc.arn()
+    );
+    assert_same(&trust, &eksctl, "billing adapter trust");
+    assert_eq!(
+        AWS_MARKETPLACE_METERING.render_in("aws").statements[0].actions,
+        ["aws-marketplace:MeterUsage"]
+    );
+
+    // Torque's target trust: the page's example, principal and all.
+    let page = beyond_json("torque-cross-account-target-trust.json").to_string();
+    let trust = render(
+        Preset::TorqueTargetTrust,
+        PresetArgs {
+            master_role_arn: Some("arn:aws:iam::111111111111:role/My_AWS_ROLE"),
+            ..PresetArgs::new("aws")
+        },
+    );
+    assert_same(&trust, &page, "Torque target trust");
+    // With an external id, the usual StringEquals condition on sts:ExternalId.
+    let with_id = cross_account_trust("arn:aws:iam::111111111111:role/My_AWS_ROLE", Some("x-1"));
+    let expected = page.replace(
+        r#""Action":"sts:AssumeRole""#,
+        r#""Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x-1"}}"#,
+    );
+    assert!(equivalent(&with_id.to_canonical_json(), &expected));
+
+    // The EKS Connector agent trust: today's page is seed 004's without the
+    // Sid, which means the same.
+    let seed = &seed_policies("004")[0];
+    let current = render(Preset::EksConnectorAgentTrust, PresetArgs::new("aws"));
+    assert!(!current.contains("Sid"), "{current}");
+    assert!(!equivalent(&current, seed));
+    assert!(crate::policy::equivalent_ignoring_sids(&current, seed));
+    let mut unsid: serde_json::Value = serde_json::from_str(seed).unwrap();
+    unsid["Statement"][0].as_object_mut().unwrap().remove("Sid");
+    assert_same(&current, &unsid.to_string(), "EKS Connector trust today");
+
+    // The controller's code actions: the four the README names, with their
+    // files, none in the published policy, in the statement that adds them.
+    let readme = beyond_readme();
+    let statement = &CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT.statements[0];
+    assert_eq!(
+        statement.actions,
+        CLOUD_PROVIDER_AWS_CODE_ACTIONS
+            .iter()
+            .map(|a| a.action)
+            .collect::<Vec<_>>()
+    );
+    for code in CLOUD_PROVIDER_AWS_CODE_ACTIONS {
+        assert!(
+            readme.contains(&format!("`{}`", code.action)),
+            "{}",
+            code.action
+        );
+        let file = code.file.rsplit('/').next().unwrap();
+        assert!(readme.contains(file), "{file}");
+        assert!(
+            CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT
+                .actions_beyond(&CLOUD_PROVIDER_AWS_CONTROL_PLANE)
+                .contains(&code.action),
+            "{} is in the published policy",
+            code.action
+        );
+    }
+    let with_extra = rancher_node_policy(
+        CloudProvider::OutOfTree,
+        NodeRole::Controlplane,
+        true,
+        "aws",
+    );
+    assert_eq!(
+        with_extra.statements[0],
+        CLOUD_PROVIDER_AWS_CONTROL_PLANE.render_in("aws").statements[0],
+        "the published document stays whole"
+    );
+    // The register and deregister permissions the README lists.
+    for action in EKS_CONNECTOR_REGISTER_ACTIONS
+        .iter()
+        .chain(EKS_CONNECTOR_DEREGISTER_ACTIONS)
+    {
+        assert!(readme.contains(&format!("`{action}`")), "{action}");
     }
 }

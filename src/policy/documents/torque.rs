@@ -11,3 +11,14 @@ pub const TORQUE_AGENTS_PAGE: Source = Source {
     versioned_by: "Torque",
     versions: Versions::Any,
 };
+
+/// Torque's "Cross Account Provisioning (AWS)" page, Option B
+/// [`shared/seeds/beyond/torque-cross-account-target-trust.json`]: one agent
+/// in a master account; in every target account a role of the same name
+/// that trusts the agent's (master) role.
+pub const TORQUE_CROSS_ACCOUNT_PAGE: Source = Source {
+    platform: "Torque cross-account provisioning (single agent)",
+    page: "QualiTorque/qualitorque.github.io, docs/example-blueprints/cross-account-provisioning.md, \"Option B\"",
+    versioned_by: "Torque",
+    versions: Versions::Any,
+};

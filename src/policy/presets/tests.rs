@@ -1,4 +1,5 @@
 use super::*;
+use crate::policy::Version;
 use crate::policy::document::equivalent;
 use crate::policy::test_seeds::{ACCOUNT, OIDC_ID, REGION, oidc, seed_policies, seed_text};
 
@@ -53,7 +54,7 @@ fn seed_003_oidc_provider_arn_parses() {
 
 #[test]
 fn preset_names_round_trip() {
-    assert_eq!(Preset::ALL.len(), 10);
+    assert_eq!(Preset::ALL.len(), 13);
     for preset in Preset::ALL {
         assert_eq!(preset.name().parse::<Preset>(), Ok(*preset));
         assert_eq!(preset.to_string(), preset.name());
@@ -84,6 +85,8 @@ fn preset_build_checks_parameters() {
         oidc_provider_arn: Some(&oidc),
         namespace: Some("ns"),
         service_account: Some("sa"),
+        master_role_arn: Some("arn:aws:iam::111111111111:role/master"),
+        kkp_principal_arn: Some("arn:aws:iam::111111111111:user/kubermatic"),
         ..PresetArgs::new("aws")
     };
     // `provider_permissions` is rendered above policy/ (the data source).
@@ -157,7 +160,18 @@ fn presets_know_their_sources() {
     );
     assert_eq!(
         source(Preset::EksConnectorAgentTrust, args),
-        EKS_CONNECTOR_PAGE
+        EKS_CONNECTOR_ROLE_PAGE
+    );
+    assert_eq!(
+        source(
+            Preset::RancherControlplane,
+            PresetArgs {
+                extra_controller_actions: true,
+                ..out_of_tree
+            }
+        )
+        .page,
+        "kubernetes/cloud-provider-aws at 63ec440, pkg/providers/v1/"
     );
 }
 
@@ -207,6 +221,22 @@ fn parameters_are_checked_in_one_place() {
         ("service_account", "A", "`service_account` must be"),
         ("kkp_version", "2", "`kkp_version` must be"),
         ("cloud_provider", "x", "`cloud_provider` must be"),
+        (
+            "master_role_arn",
+            "arn:aws:iam::111111111111:user/x",
+            "`master_role_arn`: `arn:aws:iam::111111111111:user/x` is not an IAM role ARN",
+        ),
+        (
+            "kkp_principal_arn",
+            "111111111111",
+            "`kkp_principal_arn`: `111111111111` is not a valid ARN",
+        ),
+        ("external_id", "x", "`external_id` must be 2 to 1224"),
+        (
+            "extra_controller_actions",
+            "yes",
+            "`extra_controller_actions` must be `true` or `false`",
+        ),
         ("region", "x", "`region` is not a preset parameter"),
     ] {
         let error = check_parameter(parameter, bad).unwrap_err();
@@ -220,4 +250,61 @@ fn ec2_trust_shape() {
         ec2_trust().to_canonical_json(),
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
     );
+}
+
+#[test]
+fn cross_account_trusts_take_an_optional_external_id() {
+    let args = PresetArgs {
+        master_role_arn: Some("arn:aws:iam::111111111111:role/My_AWS_ROLE"),
+        kkp_principal_arn: Some("arn:aws:iam::111111111111:root"),
+        ..PresetArgs::new("aws")
+    };
+    let render = |preset: Preset, args| preset.build(&args).unwrap().document;
+    assert_eq!(
+        render(Preset::TorqueTargetTrust, args),
+        cross_account_trust("arn:aws:iam::111111111111:role/My_AWS_ROLE", None)
+    );
+    let with_id = PresetArgs {
+        external_id: Some("id-1"),
+        ..args
+    };
+    assert_eq!(
+        render(Preset::KkpAssumeRoleTrust, with_id),
+        cross_account_trust("arn:aws:iam::111111111111:root", Some("id-1"))
+    );
+    assert_eq!(
+        Preset::TorqueTargetTrust
+            .build(&PresetArgs::new("aws"))
+            .unwrap_err()
+            .to_string(),
+        "preset `torque_target_trust` needs `master_role_arn`"
+    );
+}
+
+#[test]
+fn extra_controller_actions_need_the_out_of_tree_controller() {
+    let extra = PresetArgs {
+        extra_controller_actions: true,
+        ..PresetArgs::new("aws")
+    };
+    let error = Preset::RancherControlplane.build(&extra).unwrap_err();
+    assert_eq!(error.parameter, Some("extra_controller_actions"));
+    let out_of_tree = PresetArgs {
+        cloud_provider: Some(CloudProvider::OutOfTree),
+        ..extra
+    };
+    let document = Preset::RancherControlplane
+        .build(&out_of_tree)
+        .unwrap()
+        .document;
+    assert_eq!(
+        document,
+        documents::rancher_node_policy(
+            CloudProvider::OutOfTree,
+            NodeRole::Controlplane,
+            true,
+            "aws"
+        )
+    );
+    assert_eq!(document.statements.len(), 2);
 }

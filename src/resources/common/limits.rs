@@ -266,8 +266,9 @@ mod tests {
         ));
     }
 
-    /// A trust over the default can't be built from today's resources (no
-    /// resource lets a user grow a trust); the measure of one is checked here.
+    /// A trust over the default can't be built from today's resources (the
+    /// longest external id and principal ARN still fit: `policy::trusts`);
+    /// the measure of one is checked here.
     #[test]
     fn an_oversized_trust_is_measured_against_the_account_quota() {
         let trust = format!(

@@ -1,8 +1,11 @@
 //! What several resources share: the role plumbing every role-shaped
 //! resource is a kind of, tags, names, IAM's limits, the ownership mark,
-//! web-identity checks and how an AWS failure becomes a diagnostic.
+//! web-identity and cross-account trust inputs, the KKP version, and how an
+//! AWS failure becomes a diagnostic.
 
+pub mod cross_account;
 pub mod errors;
+pub mod kkp;
 pub mod limits;
 pub mod naming;
 pub mod ownership;

@@ -19,8 +19,13 @@ pub const EXTRA_POLICY_ARNS: &str = "extra_policy_arns";
 /// `instance_profile`: whether the kind has an instance profile, which takes
 /// the role's path; `attaches_policies`: whether the kind's configuration
 /// names the managed policies the role has (else `extra_policy_arns` shows
-/// those attached outside the resource).
-pub fn common_attributes(instance_profile: bool, attaches_policies: bool) -> Vec<Attribute> {
+/// those attached outside the resource); `trust_hides_secret`: whether the
+/// trust shows a placeholder for its external id.
+pub fn common_attributes(
+    instance_profile: bool,
+    attaches_policies: bool,
+    trust_hides_secret: bool,
+) -> Vec<Attribute> {
     let path_description = if instance_profile {
         "The path of the role and its instance profile, e.g. `/rancher/`. Defaults to `/`. Changing it replaces the role."
     } else {
@@ -55,11 +60,10 @@ pub fn common_attributes(instance_profile: bool, attaches_policies: bool) -> Vec
         .default(Value::int(DEFAULT_MAX_SESSION)),
         Attribute::computed_string("arn", "The ARN of the role.").stable(),
         Attribute::computed_string("unique_id", "The stable unique id IAM gives the role.").stable(),
-        Attribute::computed_string("assume_role_policy", "The role's trust policy, as canonical JSON."),
         Attribute::computed(
             EXTRA_INLINE_POLICIES,
             Type::set(Type::String),
-            "The names of inline policies on the role other than its own (`policy`): policies put on it outside this resource. The role has exactly its own inline policy, so the plan always shows this as null, and apply deletes every policy named here. Null when there is none.",
+            "The names of inline policies on the role other than its own (`policy`, where the resource has one): policies put on it outside this resource. The role has exactly its own inline policy, or none, so the plan always shows this as null, and apply deletes every policy named here. Null when there is none.",
         ),
     ];
     if !attaches_policies {
@@ -69,6 +73,18 @@ pub fn common_attributes(instance_profile: bool, attaches_policies: bool) -> Vec
             "The ARNs of managed policies attached to the role outside this resource. The role has no managed policy attached, so the plan always shows this as null, and apply detaches every policy listed here. Null when there is none.",
         ));
     }
+    attrs.push(if trust_hides_secret {
+        Attribute::computed_string(
+            "assume_role_policy",
+            "The role's trust policy, as canonical JSON, with `\"(sensitive external_id)\"` \
+             in place of the external id, which only the sensitive `external_id` holds.",
+        )
+    } else {
+        Attribute::computed_string(
+            "assume_role_policy",
+            "The role's trust policy, as canonical JSON.",
+        )
+    });
     attrs.extend(tag_attributes());
     attrs
 }

@@ -5,6 +5,7 @@
 
 mod attributes;
 mod model;
+pub mod user_policies;
 
 use async_trait::async_trait;
 
@@ -44,6 +45,16 @@ pub trait RoleKind: Send + Sync + 'static {
     const MANAGED_POLICIES: Option<&'static str> = None;
     /// Whether the role gets an instance profile of its name.
     const INSTANCE_PROFILE: bool = false;
+    /// Whether `name` is required (the kind's `validate` says why), so that
+    /// no remedy may suggest `name_prefix`.
+    const NAME_REQUIRED: bool = false;
+    /// Whether the trust policy holds a secret (an external id), which
+    /// `assume_role_policy` shows as a placeholder ([`RoleKind::trust`]
+    /// renders it so, [`RoleKind::trust_to_send`] and
+    /// [`RoleKind::trust_to_show`] convert): the secret is in one sensitive
+    /// attribute only. (With two, Terraform orders their marks at random and
+    /// `plan -refresh-only -detailed-exitcode` reports changes that are not.)
+    const TRUST_HIDES_SECRET: bool = false;
     /// The schema version of the kind's state; raise it with
     /// [`RoleKind::upgrade_state`] when an attribute is added whose absence
     /// in older state means something.
@@ -55,13 +66,29 @@ pub trait RoleKind: Send + Sync + 'static {
     /// The trust policy for `input` (the configuration at plan, the planned
     /// state at apply); Ok(None) while an input is unknown.
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)>;
+    /// Whether the stored trust still serves when the kind now renders
+    /// `wanted`: when equivalent. A kind whose platform reprinted its trust
+    /// with the same meaning accepts the older text too, so that neither a
+    /// state from before nor a role made from the older page plans a change.
+    fn accepts_trust(&self, stored: &str, wanted: &str) -> bool {
+        crate::policy::equivalent(stored, wanted)
+    }
+    /// The trust to send to IAM for the planned state `planned`, whose
+    /// `assume_role_policy` is `stored`.
+    fn trust_to_send(&self, stored: &str, _planned: &Value) -> String {
+        stored.to_string()
+    }
+    /// The trust as the state shows it, for IAM's `trust`.
+    fn trust_to_show(&self, trust: &str) -> String {
+        trust.to_string()
+    }
     /// The name of the role's inline policy.
     fn inline_policy_name(&self, _input: &Value) -> Option<String> {
         Self::POLICY_NAME.map(str::to_string)
     }
     /// The inline policy, when `policy` is a computed attribute (Ok(None)
-    /// while an input is unknown). Kinds whose `policy` the user writes are
-    /// never asked.
+    /// while an input is unknown; an error with an empty path is about no
+    /// attribute). Kinds whose `policy` the user writes are never asked.
     fn policy(
         &self,
         _input: &Value,
@@ -142,7 +169,9 @@ impl<K: RoleKind> RoleResource<K> {
         clients: &Clients,
         mark: String,
     ) -> engine::RoleSpec {
-        RoleInputs::read(planned, K::MANAGED_POLICIES).spec(
+        let mut inputs = RoleInputs::read(planned, K::MANAGED_POLICIES);
+        inputs.trust = self.0.trust_to_send(&inputs.trust, planned);
+        inputs.spec(
             name,
             self.0.inline_policy_name(planned),
             K::INSTANCE_PROFILE,
@@ -172,14 +201,21 @@ impl<K: RoleKind> RoleResource<K> {
         req: &PlanRequest<'_, Clients>,
         resp: &mut PlanResponse,
     ) -> bool {
+        // An empty path: about no attribute (the role's account unknown).
         let invalid = |diags: &mut Diagnostics, (path, message): (AttributePath, String)| {
-            diags.attribute_error(path.clone(), format!("Invalid `{path}`"), message);
+            if path.0.is_empty() {
+                diags.error(format!("planning IAM role for `{}`", K::TYPE_NAME), message);
+            } else {
+                diags.attribute_error(path.clone(), format!("Invalid `{path}`"), message);
+            }
             false
         };
         match self.0.trust(req.config, aws) {
             Ok(trust) => resp.planned.set(
                 "assume_role_policy",
-                keep_equivalent(req.prior, "assume_role_policy", trust),
+                keep_equivalent(req.prior, "assume_role_policy", trust, |stored, wanted| {
+                    self.0.accepts_trust(stored, wanted)
+                }),
             ),
             Err(e) => return invalid(&mut resp.diagnostics, e),
         }
@@ -194,8 +230,10 @@ impl<K: RoleKind> RoleResource<K> {
             req.config.get_str("policy").map(str::to_string)
         };
         if self.computes_policy() || req.config.get_str("policy").is_some() {
-            resp.planned
-                .set("policy", keep_equivalent(req.prior, "policy", policy));
+            resp.planned.set(
+                "policy",
+                keep_equivalent(req.prior, "policy", policy, crate::policy::equivalent),
+            );
         }
         true
     }
@@ -232,6 +270,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                 .attributes(common_attributes(
                     K::INSTANCE_PROFILE,
                     K::MANAGED_POLICIES.is_some(),
+                    K::TRUST_HIDES_SECRET,
                 ))
                 .attributes(self.0.attributes()),
         )
@@ -310,7 +349,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                 return diags.attribute_error(
                     "name",
                     format!("creating IAM role (`{name}`)"),
-                    already_exists_detail(&name, existing.mark.is_some()),
+                    already_exists_detail(&name, existing.mark.is_some(), K::NAME_REQUIRED),
                 );
             }
             Err(e) => return report(diags, format!("reading IAM role (`{name}`)"), &e),
@@ -438,13 +477,21 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
 
 /// Why a role can't be created under a name that is taken, and what to do.
 /// A role this provider made (it carries an ownership mark) is most often
-/// this very resource being replaced with `create_before_destroy`.
-pub fn already_exists_detail(name: &str, made_by_clusteriam: bool) -> String {
+/// this very resource being replaced with `create_before_destroy`; a kind
+/// whose `name` is required can only drop that for the replacement.
+pub fn already_exists_detail(name: &str, made_by_clusteriam: bool, name_required: bool) -> String {
+    let remedy = if name_required {
+        "so remove `create_before_destroy` for this change (the old role is then deleted before \
+         the new one is made), or change `name` with it."
+    } else {
+        "so use `name_prefix` instead of `name` for a generated unique name."
+    };
     let replacing = if made_by_clusteriam {
-        " It was created by terraform-provider-clusteriam: if this resource is being replaced \
-             with `lifecycle { create_before_destroy = true }`, a fixed `name` cannot exist twice, \
-             so use `name_prefix` instead of `name` for a generated unique name."
-            .to_string()
+        format!(
+            " It was created by terraform-provider-clusteriam: if this resource is being replaced \
+             with `lifecycle {{ create_before_destroy = true }}`, a fixed `name` cannot exist \
+             twice, {remedy}"
+        )
     } else {
         String::new()
     };

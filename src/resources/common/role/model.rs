@@ -100,7 +100,11 @@ pub fn role_state<K: RoleKind>(
     );
     state.set(
         "assume_role_policy",
-        observed_document(prior.get("assume_role_policy"), Some(&role.trust)),
+        observed_document(
+            prior.get("assume_role_policy"),
+            Some(&kind.trust_to_show(&role.trust)),
+            |stored, aws| kind.accepts_trust(stored, aws),
+        ),
     );
     state.set("tags", tags_after_read(&role.tags, prior.get("tags")));
     state.set("tags_all", Value::string_map(role.tags.clone()));
@@ -108,7 +112,13 @@ pub fn role_state<K: RoleKind>(
     let aws_policy = own_policy
         .as_ref()
         .and_then(|n| role.inline_policies.get(n));
-    state.set("policy", observed_document(prior.get("policy"), aws_policy));
+    // A kind without an inline policy has no `policy` attribute to fill.
+    if kind.attributes().iter().any(|a| a.name == "policy") {
+        state.set(
+            "policy",
+            observed_document(prior.get("policy"), aws_policy, equivalent),
+        );
+    }
     // Policies put on the role outside the resource: null when none, which
     // is what every plan asks for.
     let listed = |items: Vec<&String>| match items.is_empty() {
@@ -137,28 +147,37 @@ pub fn role_state<K: RoleKind>(
     state
 }
 
-/// Keeps the stored text of a document while AWS's is equivalent, so IAM's
-/// rewriting never shows as a change; otherwise AWS's text as it was sent
-/// (IAM returns what it was given), which after an import is the text the
-/// configuration wrote.
-fn observed_document(stored: &Value, aws_doc: Option<&String>) -> Value {
+/// Keeps the stored text of a document while AWS's means the same
+/// (`same`), so IAM's rewriting never shows as a change; otherwise AWS's
+/// text as it was sent (IAM returns what it was given), which after an
+/// import is the text the configuration wrote.
+fn observed_document(
+    stored: &Value,
+    aws_doc: Option<&String>,
+    same: impl Fn(&str, &str) -> bool,
+) -> Value {
     match aws_doc {
         None => Value::Null,
         Some(doc) => match stored.as_str() {
-            Some(s) if equivalent(s, doc) => stored.clone(),
+            Some(s) if same(s, doc) => stored.clone(),
             _ => Value::string(doc.trim()),
         },
     }
 }
 
 /// A document as planned: unknown until its inputs are known; the stored
-/// text while it means the same, so a role imported with a person's
-/// spelling of the documented JSON (`["ssm.amazonaws.com"]` for
-/// `"ssm.amazonaws.com"`), or a `policy` rewritten in an equivalent form,
-/// plans no update.
-pub fn keep_equivalent(prior: &Value, attr: &str, wanted: Option<String>) -> Value {
+/// text while it means the same (`same`: [`equivalent`], or what the kind
+/// accepts for its trust), so a role imported with a person's spelling of
+/// the documented JSON (`["ssm.amazonaws.com"]` for `"ssm.amazonaws.com"`),
+/// or a `policy` rewritten in an equivalent form, plans no update.
+pub fn keep_equivalent(
+    prior: &Value,
+    attr: &str,
+    wanted: Option<String>,
+    same: impl Fn(&str, &str) -> bool,
+) -> Value {
     match (wanted, prior.get_str(attr)) {
-        (Some(wanted), Some(stored)) if equivalent(stored, &wanted) => Value::string(stored),
+        (Some(wanted), Some(stored)) if same(stored, &wanted) => Value::string(stored),
         (Some(wanted), _) => Value::string(wanted),
         (None, _) => Value::Unknown,
     }

@@ -1,0 +1,104 @@
+//! `clusteriam_rancher_billing_adapter_role` (Rancher Prime PAYG from the
+//! AWS Marketplace, `shared/seeds/beyond/`): the IRSA role of the billing
+//! adapter, with the AWS-managed `AWSMarketplaceMeteringFullAccess`, and
+//! the Helm values the Rancher Prime chart takes for it.
+
+use super::common::role::{Import, RoleKind};
+use super::common::web_identity::{
+    import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
+};
+use crate::arn::aws_managed_policy;
+use crate::aws::{Aws, ObservedRole};
+use crate::policy::documents::AWS_MARKETPLACE_METERING_NAME;
+use crate::policy::presets;
+use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
+
+pub struct RancherBillingAdapterRole;
+
+/// The Helm values of the Rancher Prime chart that name the role.
+const HELM_ACCOUNT_NUMBER: &str = "global.aws.accountNumber";
+const HELM_ROLE_NAME: &str = "global.aws.roleName";
+
+impl RoleKind for RancherBillingAdapterRole {
+    const TYPE_NAME: &'static str = "clusteriam_rancher_billing_adapter_role";
+
+    const DESCRIPTION: &'static str = "The IAM role of the Rancher Prime pay-as-you-go (PAYG) billing adapter, as Rancher's \
+         \"Installing Rancher Prime\" page for the AWS Marketplace makes it with `eksctl create \
+         iamserviceaccount --role-only`: trusted by the EKS cluster's IAM OIDC provider for exactly \
+         the `cattle-csp-billing-adapter-system:rancher-csp-billing-adapter` service account and \
+         audience `sts.amazonaws.com`, with the AWS-managed policy `AWSMarketplaceMeteringFullAccess` \
+         (in the provider's partition) attached, which allows `aws-marketplace:MeterUsage`. The \
+         Rancher Prime chart takes the role's name and account as `global.aws.roleName` and \
+         `global.aws.accountNumber` (`helm_values`). It is a separate role from the CSP adapter's \
+         (`clusteriam_rancher_csp_adapter_role`, for bring-your-own-license).";
+
+    const NAME_PREFIX: &'static str = "rancher-billing-adapter-";
+
+    const MANAGED_POLICIES: Option<&'static str> = Some("policy_arns");
+
+    fn attributes(&self) -> Vec<Attribute> {
+        vec![
+            Attribute::required_string(
+                "oidc_provider_arn",
+                "The ARN of the EKS cluster's IAM OIDC provider, e.g. from \
+                 `clusteriam_oidc_provider` (the page checks that it exists and creates it if \
+                 not). Changing it updates the trust policy in place.",
+            ),
+            Attribute::computed(
+                "policy_arns",
+                Type::set(Type::String),
+                "The managed policies the role has attached: exactly the AWS-managed \
+                 `AWSMarketplaceMeteringFullAccess` of the provider's partition. Others attached \
+                 outside Terraform are detached.",
+            ),
+            Attribute::computed_string(
+                "account_id",
+                "The AWS account id of the role: the chart's `global.aws.accountNumber`.",
+            ),
+            Attribute::computed(
+                "helm_values",
+                Type::map(Type::String),
+                "The Helm values the Rancher Prime chart takes for the billing adapter, by their \
+                 `--set` names: `global.aws.accountNumber` (the role's account) and \
+                 `global.aws.roleName` (the role's name), e.g. for the helm provider's `set` \
+                 blocks.",
+            ),
+        ]
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        validate_oidc_provider_arn(config, diags);
+    }
+
+    fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
+        Ok(oidc_provider(input, aws)?
+            .map(|arn| presets::rancher_billing_adapter_trust(&arn).to_canonical_json()))
+    }
+
+    fn fill_computed(&self, state: &mut Value, aws: &Aws, role: Option<&ObservedRole>) {
+        if role.is_none() {
+            // At plan: what the role must have; after a read, what it has.
+            let metering = aws_managed_policy(&aws.partition, AWS_MARKETPLACE_METERING_NAME);
+            state.set("policy_arns", Value::string_list([metering]));
+        }
+        // The role's own ARN says its account: the planned one at plan
+        // (known without STS on update), AWS's after a read.
+        let arn = role.map(|r| r.arn.as_str()).or(state.get_str("arn"));
+        let account = arn
+            .and_then(|arn| arn.split(':').nth(4))
+            .map(str::to_string);
+        let helm_values = match (&account, state.get_str("name")) {
+            (Some(account), Some(name)) => Value::string_map([
+                (HELM_ACCOUNT_NUMBER, account.as_str()),
+                (HELM_ROLE_NAME, name),
+            ]),
+            _ => Value::Unknown,
+        };
+        state.set("account_id", account.map_or(Value::Unknown, Value::string));
+        state.set("helm_values", helm_values);
+    }
+
+    fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
+        import_oidc_provider_arn(import.state, import.role)
+    }
+}
