@@ -263,15 +263,15 @@ mod tests {
             // Each preset as it is, with an external id, and out-of-tree
             // with the controller's extra actions.
             let variants = [
-                args.clone(),
+                args,
                 PresetArgs {
                     external_id: Some("torque-1"),
-                    ..args.clone()
+                    ..args
                 },
                 PresetArgs {
                     cloud_provider: Some(crate::policy::CloudProvider::OutOfTree),
                     extra_controller_actions: true,
-                    ..args.clone()
+                    ..args
                 },
             ];
             for (preset, (variant, args)) in Preset::ALL
