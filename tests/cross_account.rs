@@ -235,7 +235,7 @@ fn torque_target_role_import_reads_the_master_role_and_the_external_id() {
     ws.import(ADDRESS, "no such role")
         .assert_error(&["Invalid import id"]);
     ws.import(ADDRESS, "torque-missing")
-        .assert_error(&["there is no role named torque-missing"]);
+        .assert_error(&["There is no role named `torque-missing`"]);
 }
 
 #[test]

@@ -275,7 +275,10 @@ fn rancher_node_role_import() {
     ws.assert_no_changes();
 
     ws.import("clusteriam_rancher_node_role.controlplane", "no-such-role")
-        .assert_error(&["importing IAM role (`no-such-role`)", "NoSuchEntity"]);
+        .assert_error(&[
+            "importing IAM role (`no-such-role`)",
+            "There is no role named `no-such-role`",
+        ]);
 }
 
 #[test]

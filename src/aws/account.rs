@@ -1,14 +1,10 @@
 //! The account's IAM quotas, from GetAccountSummary: read at most once per
 //! provider process, and only when a plan needs one.
 
-use std::collections::BTreeMap;
-
 use super::actions::IAM_GET_ACCOUNT_SUMMARY;
-use super::{Aws, AwsError, call};
-
-/// GetAccountSummary's `SummaryMap`: quota and usage names (`RolesQuota`,
-/// `AssumeRolePolicySizeQuota`, ...) to their values.
-pub type AccountSummary = BTreeMap<String, i64>;
+use super::call::call;
+use super::client::{AccountSummary, Aws};
+use super::error::AwsError;
 
 impl Aws {
     /// The account's summary. The first call asks IAM; every later one, in

@@ -1,6 +1,6 @@
 //! The IAM action of every AWS call the provider makes, with the resources
 //! IAM lets a policy scope it to. Every call site names its action
-//! ([`super::Aws::call`]), a test checks that each SDK call has one and that
+//! ([`super::call::call`]), a test checks that each SDK call has one and that
 //! it is the call's own, and the permissions the provider needs are built
 //! from these (see `docs/guides/permissions.md`).
 

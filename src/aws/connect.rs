@@ -18,12 +18,15 @@ use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvid
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use super::actions::{STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY};
-use super::bulk::Bulk;
+use super::call::{call, sdk_call};
+use super::client::Aws;
 use super::endpoint;
 pub use super::endpoint::Endpoints;
+use super::error::AwsError;
 use super::intercept::Hooked;
 use super::log::{LogCalls, LogRetries};
-use super::{Aws, AwsError, call, pacing, retry, sdk_call};
+use super::snapshot::Bulk;
+use super::{pacing, retry};
 
 /// The provider block, as plain data.
 #[derive(Clone, Debug, Default)]
@@ -43,7 +46,7 @@ pub struct Settings {
     pub skip_credentials_validation: bool,
     pub propagation_timeout: Duration,
     /// When refresh reads use the account's bulk read.
-    pub bulk_reads: super::BulkReads,
+    pub bulk_reads: super::snapshot::BulkReads,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -245,7 +248,7 @@ pub async fn connect(settings: &Settings) -> Result<Aws, ConnectError> {
             Err(e) => {
                 let answered = matches!(e, aws_sdk_sts::error::SdkError::ServiceError(_));
                 let err = AwsError::from(e);
-                return Err(match err.code.as_deref() {
+                return Err(match err.code() {
                     None if answered => ConnectError::NotAws(err.message),
                     None => ConnectError::Unreachable(err.message),
                     Some(code) if is_credentials_refusal(code) => {

@@ -8,7 +8,9 @@ use super::actions::{
     EC2_CREATE_TAGS, EC2_DELETE_TAGS, EC2_DESCRIBE_INSTANCES, EC2_DESCRIBE_SECURITY_GROUPS,
     EC2_DESCRIBE_SUBNETS, EC2_DESCRIBE_TAGS,
 };
-use super::{Aws, AwsError, call};
+use super::call::call;
+use super::client::Aws;
+use super::error::AwsError;
 
 /// How many values one EC2 filter takes (the API's limit is 200).
 const FILTER_CHUNK: usize = 200;

@@ -1,7 +1,9 @@
 //! EKS lookups.
 
 use super::actions::EKS_DESCRIBE_CLUSTER;
-use super::{Aws, AwsError, call};
+use super::call::call;
+use super::client::Aws;
+use super::error::AwsError;
 
 impl Aws {
     /// The OIDC issuer URL of an EKS cluster; None when it has none (a

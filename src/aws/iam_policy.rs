@@ -11,10 +11,12 @@ use super::actions::{
     IAM_DELETE_POLICY_VERSION, IAM_DETACH_USER_POLICY, IAM_GET_POLICY, IAM_GET_POLICY_VERSION,
     IAM_LIST_ENTITIES_FOR_POLICY, IAM_LIST_POLICY_VERSIONS,
 };
-use super::iam_tags::{iam_tags, tag_map};
-use super::{
-    Attempts, Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark,
-};
+use super::call::{call, remove};
+use super::client::Aws;
+use super::error::{AwsError, Found, found};
+use super::log::Attempts;
+use super::observed::{iam_tags, tag_map};
+use super::ownership::{split_ownership_mark, with_ownership_mark};
 use crate::arn::{Arn, IamKind};
 
 /// IAM keeps at most this many versions of a managed policy.
@@ -100,20 +102,21 @@ impl Aws {
             }
             other => other?,
         };
-        out.policy().map(policy_from_sdk).ok_or_else(|| AwsError {
-            code: None,
-            message: "CreatePolicy returned no policy".to_string(),
-        })
+        out.policy()
+            .map(policy_from_sdk)
+            .ok_or_else(|| AwsError::unanswered("CreatePolicy returned no policy"))
     }
 
     /// The customer managed policy `name` under `path`, by its ARN.
     async fn created_policy(&self, name: &str, path: &str) -> Result<ManagedPolicy, AwsError> {
-        let account = self.account_id.as_deref().ok_or_else(|| AwsError {
-            code: Some("EntityAlreadyExists".into()),
-            message: format!(
-                "a policy called {name} exists, and the caller's account is unknown \
+        let account = self.account_id.as_deref().ok_or_else(|| {
+            AwsError::answered(
+                "EntityAlreadyExists",
+                format!(
+                    "a policy called {name} exists, and the caller's account is unknown \
                  (`skip_credentials_validation`); import it by its ARN"
-            ),
+                ),
+            )
         })?;
         let arn = Arn::iam(IamKind::Policy, &self.partition, account, path, name).to_string();
         self.get_policy(&arn)

@@ -3,14 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_iam::types::Tag;
-
 use super::actions::{
     IAM_TAG_INSTANCE_PROFILE, IAM_TAG_OPEN_ID_CONNECT_PROVIDER, IAM_TAG_POLICY, IAM_TAG_ROLE,
     IAM_UNTAG_INSTANCE_PROFILE, IAM_UNTAG_OPEN_ID_CONNECT_PROVIDER, IAM_UNTAG_POLICY,
     IAM_UNTAG_ROLE,
 };
-use super::{Aws, AwsError, call};
+use super::call::call;
+use super::client::Aws;
+use super::error::AwsError;
+use super::observed::iam_tags;
 
 /// A taggable IAM object: roles and instance profiles by name, managed
 /// policies and OIDC providers by ARN, as IAM's tag calls take them.
@@ -20,21 +21,6 @@ pub enum IamObject<'a> {
     InstanceProfile(&'a str),
     Policy(&'a str),
     OidcProvider(&'a str),
-}
-
-/// The SDK's form of a tag map. Building a tag fails only without a key or
-/// value, and both are always given.
-pub(super) fn iam_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
-        .collect()
-}
-
-/// A tag map from the SDK's form.
-pub(super) fn tag_map(tags: &[Tag]) -> BTreeMap<String, String> {
-    tags.iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect()
 }
 
 impl Aws {

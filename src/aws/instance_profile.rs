@@ -7,11 +7,14 @@ use super::actions::{
     IAM_ADD_ROLE_TO_INSTANCE_PROFILE, IAM_CREATE_INSTANCE_PROFILE, IAM_DELETE_INSTANCE_PROFILE,
     IAM_GET_INSTANCE_PROFILE, IAM_REMOVE_ROLE_FROM_INSTANCE_PROFILE,
 };
-use super::iam_tags::{iam_tags, tag_map};
-use super::role::{Creation, ObservedProfile, not_yet_visible};
-use super::{
-    Aws, AwsError, Found, IamObject, call, found, remove, split_ownership_mark, with_ownership_mark,
-};
+use super::call::{call, remove};
+use super::client::Aws;
+use super::error::{AwsError, Found, found};
+use super::iam_tags::IamObject;
+use super::observed::ObservedProfile;
+use super::observed::{iam_tags, tag_map};
+use super::ownership::{split_ownership_mark, with_ownership_mark};
+use super::role::{Creation, not_yet_visible};
 
 impl Aws {
     pub async fn get_instance_profile(&self, name: &str) -> Found<ObservedProfile> {
@@ -66,7 +69,7 @@ impl Aws {
         .await
         .map(|_| Creation::Created);
         match created {
-            Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
+            Err(e) if e.is_already_exists() => {
                 match self.get_instance_profile(name).await? {
                     Some(p) if p.mark.as_deref() == Some(mark) => Ok(Creation::Claimed),
                     Some(p) if p.mark.is_some() && p.roles.iter().all(|r| r == name) => {
@@ -77,14 +80,11 @@ impl Aws {
                     }
                     // Gone again meanwhile: the next apply creates it.
                     None => Err(e),
-                    Some(_) => Err(AwsError {
-                        code: e.code,
-                        message: format!(
+                    Some(_) => Err(e.with_message(format!(
                             "an instance profile named {name} already exists, and this resource did not \
                              create it. Delete it (`aws iam delete-instance-profile \
                              --instance-profile-name {name}`) if nothing uses it, or choose another role name"
-                        ),
-                    }),
+                    ))),
                 }
             }
             other => other,

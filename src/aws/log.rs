@@ -9,7 +9,7 @@ use std::time::Instant;
 use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 
-use super::AwsError;
+use super::error::AwsError;
 use super::intercept::{Hooked, Hooks, attempts, operation};
 
 #[derive(Debug)]
@@ -95,7 +95,7 @@ impl Attempts {
     /// Whether `err` may be EntityAlreadyExists for the object an earlier
     /// attempt of this call made. Callers confirm with the ownership mark.
     pub fn may_have_met_own_object(&self, err: &AwsError) -> bool {
-        err.code.as_deref() == Some("EntityAlreadyExists") && self.may_have_acted_unseen()
+        err.is_already_exists() && self.may_have_acted_unseen()
     }
     fn log(&self) -> std::sync::MutexGuard<'_, AttemptLog> {
         self.0

@@ -8,10 +8,12 @@ use super::actions::{
     IAM_REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER,
     IAM_UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT,
 };
-use super::iam_tags::{iam_tags, tag_map};
-use super::{
-    Attempts, Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark,
-};
+use super::call::{call, remove};
+use super::client::Aws;
+use super::error::{AwsError, Found, found};
+use super::log::Attempts;
+use super::observed::{iam_tags, tag_map};
+use super::ownership::{split_ownership_mark, with_ownership_mark};
 
 /// An IAM OIDC provider as AWS reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,11 +77,9 @@ impl Aws {
                     .unwrap_or_default()
                     .to_string(),
             )),
-            Err(e) if e.code.as_deref() == Some("EntityAlreadyExists") => {
-                Ok(OidcCreated::AlreadyExists {
-                    after_lost_answer: attempts.may_have_acted_unseen(),
-                })
-            }
+            Err(e) if e.is_already_exists() => Ok(OidcCreated::AlreadyExists {
+                after_lost_answer: attempts.may_have_acted_unseen(),
+            }),
             Err(e) => Err(e),
         }
     }
@@ -161,7 +161,7 @@ impl Aws {
     /// replaces.
     pub async fn mark_oidc_provider(&self, arn: &str, mark: &str) -> Result<(), AwsError> {
         let tags = with_ownership_mark(&BTreeMap::new(), mark);
-        self.tag_iam(super::IamObject::OidcProvider(arn), &tags)
+        self.tag_iam(super::iam_tags::IamObject::OidcProvider(arn), &tags)
             .await
     }
 

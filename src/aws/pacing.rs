@@ -363,7 +363,7 @@ impl super::intercept::Hooks for NoticeThrottling {
         let throttled = context
             .response()
             .and_then(super::retry::aws_error_code)
-            .is_some_and(|code| super::is_throttling(&code));
+            .is_some_and(|code| super::error::is_throttling(&code));
         if throttled {
             let operation = super::intercept::operation(cfg).map_or("", |(_, name)| name);
             self.0

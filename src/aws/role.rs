@@ -12,80 +12,14 @@ use super::actions::{
     IAM_PUT_ROLE_PERMISSIONS_BOUNDARY, IAM_PUT_ROLE_POLICY, IAM_UPDATE_ASSUME_ROLE_POLICY,
     IAM_UPDATE_ROLE,
 };
-use super::iam_tags::{iam_tags, tag_map};
-use super::{
-    Attempts, Aws, AwsError, Found, call, found, remove, split_ownership_mark, with_ownership_mark,
-};
+use super::call::{call, remove};
+use super::client::Aws;
+use super::error::{AwsError, Found, found};
+use super::log::Attempts;
+use super::observed::{ObservedProfile, ObservedRole, Profiles};
+use super::observed::{iam_tags, tag_map};
+use super::ownership::{split_ownership_mark, with_ownership_mark};
 use crate::policy::from_iam;
-
-/// A role as IAM has it, with everything attached to it.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ObservedRole {
-    pub name: String,
-    pub path: String,
-    pub arn: String,
-    pub unique_id: String,
-    pub description: Option<String>,
-    /// The trust policy, decoded from IAM's URL encoding.
-    pub trust: String,
-    pub max_session_duration: i32,
-    pub permissions_boundary: Option<String>,
-    /// The role's tags, without the ownership mark.
-    pub tags: BTreeMap<String, String>,
-    /// The ownership mark the role was created with, if any.
-    pub mark: Option<String>,
-    /// Inline policy name -> decoded document.
-    pub inline_policies: BTreeMap<String, String>,
-    pub managed_policies: BTreeSet<String>,
-    /// With [`Profiles::All`]: every instance profile that holds this role.
-    pub instance_profiles: Vec<ObservedProfile>,
-    /// With [`Profiles::Own`]: the instance profile named like the role,
-    /// whether or not it holds the role.
-    pub own_profile: Option<ObservedProfile>,
-}
-
-impl ObservedRole {
-    /// The instance profile named like the role, when it holds the role.
-    pub fn own_profile_holding_role(&self) -> Option<&ObservedProfile> {
-        self.own_profile
-            .as_ref()
-            .filter(|p| p.roles.iter().any(|r| r == &self.name))
-    }
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ObservedProfile {
-    pub name: String,
-    pub arn: String,
-    pub roles: Vec<String>,
-    /// Tags without the ownership mark (read by GetInstanceProfile only:
-    /// IAM's list calls leave tags out).
-    pub tags: BTreeMap<String, String>,
-    pub mark: Option<String>,
-}
-
-/// Which instance profiles reading a role also reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Profiles {
-    /// None: the role owns no instance profile.
-    Skip,
-    /// The one named like the role, with its tags (GetInstanceProfile).
-    Own,
-    /// Every profile holding the role, which deleting it needs
-    /// (ListInstanceProfilesForRole).
-    All,
-}
-
-impl Profiles {
-    /// Only a role that owns an instance profile needs it read.
-    pub fn for_role_owning_profile(owns_profile: bool) -> Self {
-        if owns_profile {
-            Profiles::Own
-        } else {
-            Profiles::Skip
-        }
-    }
-}
 
 /// What CreateRole needs.
 pub struct NewRole<'a> {
@@ -116,15 +50,14 @@ pub enum Creation {
 
 /// IAM has not yet seen a principal (e.g. an OIDC provider) created moments ago.
 fn invalid_principal(e: &AwsError) -> bool {
-    e.code.as_deref() == Some("MalformedPolicyDocument")
+    e.code() == Some("MalformedPolicyDocument")
         && e.message.to_ascii_lowercase().contains("principal")
 }
 
 /// IAM has not yet seen a role or instance profile created moments ago.
 pub(super) fn not_yet_visible(e: &AwsError) -> bool {
     e.is_not_found()
-        || (e.code.as_deref() == Some("InvalidParameterValue")
-            && e.message.contains("nstance profile"))
+        || (e.code() == Some("InvalidParameterValue") && e.message.contains("nstance profile"))
 }
 
 impl Aws {

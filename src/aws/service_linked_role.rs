@@ -13,18 +13,11 @@ use super::actions::{
     IAM_CREATE_SERVICE_LINKED_ROLE, IAM_DELETE_SERVICE_LINKED_ROLE,
     IAM_GET_SERVICE_LINKED_ROLE_DELETION_STATUS, IAM_LIST_ROLES,
 };
-use super::{Attempts, Aws, AwsError, call};
-
-/// A service-linked role as IAM has it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ServiceLinkedRole {
-    pub name: String,
-    pub path: String,
-    pub arn: String,
-    /// The role's description: the ownership mark of the create that made
-    /// it, when this provider made it.
-    pub description: Option<String>,
-}
+use super::call::call;
+use super::client::Aws;
+use super::error::AwsError;
+use super::log::Attempts;
+use super::observed::ServiceLinkedRole;
 
 /// The outcome of asking AWS for a service-linked role.
 pub enum Created {
@@ -63,7 +56,7 @@ impl Aws {
         match created {
             Ok(out) => {
                 let role = out.role.ok_or_else(|| {
-                    AwsError::not_found("CreateServiceLinkedRole returned no role".into())
+                    AwsError::unanswered("CreateServiceLinkedRole returned no role")
                 })?;
                 Ok(Created::New(ServiceLinkedRole {
                     name: role.role_name,
@@ -75,10 +68,8 @@ impl Aws {
             Err(err) => {
                 // AWS answers InvalidInput ("... has been taken in this account"),
                 // others EntityAlreadyExists: either way, look it up by its path.
-                if matches!(
-                    err.code.as_deref(),
-                    Some("InvalidInput" | "EntityAlreadyExists")
-                ) && let Some(role) = self.find_service_linked_role(service).await?
+                if matches!(err.code(), Some("InvalidInput" | "EntityAlreadyExists"))
+                    && let Some(role) = self.find_service_linked_role(service).await?
                 {
                     // Ours only if an attempt of this create made it: then
                     // it carries this create's mark, which no one else has.
@@ -161,16 +152,13 @@ impl Aws {
                         .reason
                         .and_then(|r| r.reason)
                         .unwrap_or_else(|| "the role is still in use by the service".to_string());
-                    return Err(AwsError {
-                        code: Some("DeletionTaskFailed".into()),
-                        message: reason,
-                    });
+                    return Err(AwsError::answered("DeletionTaskFailed", reason));
                 }
                 _ if tokio::time::Instant::now() >= deadline => {
-                    return Err(AwsError {
-                        code: Some("DeletionTaskTimeout".into()),
-                        message: format!("the deletion task {task} did not finish in time"),
-                    });
+                    return Err(AwsError::answered(
+                        "DeletionTaskTimeout",
+                        format!("the deletion task {task} did not finish in time"),
+                    ));
                 }
                 _ => tokio::time::sleep(Duration::from_secs(2)).await,
             }

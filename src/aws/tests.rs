@@ -1,14 +1,17 @@
 //! Ownership marks and waiting for IAM to propagate.
 
-use super::*;
 use std::cell::Cell;
+use std::time::Duration;
+
+use super::call::retry_until;
+use super::ownership::{split_ownership_mark, with_ownership_mark};
+use super::*;
 
 fn invalid_principal() -> AwsError {
-    AwsError {
-        code: Some("MalformedPolicyDocument".into()),
-        message: "Invalid principal in policy: \"arn:aws:iam::123456789012:oidc-provider/x\""
-            .into(),
-    }
+    AwsError::answered(
+        "MalformedPolicyDocument",
+        "Invalid principal in policy: \"arn:aws:iam::123456789012:oidc-provider/x\"",
+    )
 }
 
 #[test]
@@ -40,7 +43,7 @@ async fn propagation_errors_are_retried_until_iam_catches_up() {
             }
         }
     };
-    let malformed = |e: &AwsError| e.code.as_deref() == Some("MalformedPolicyDocument");
+    let malformed = |e: &AwsError| e.kind() == ErrorKind::Malformed;
     let result = retry_until(Duration::from_secs(120), "CreateRole", malformed, attempt).await;
     assert_eq!(result.unwrap(), 4);
 }
@@ -54,16 +57,11 @@ async fn other_errors_and_the_timeout_end_the_wait() {
         |e| e.is_not_found(),
         || {
             calls.set(calls.get() + 1);
-            async {
-                Err::<(), _>(AwsError {
-                    code: Some("AccessDenied".into()),
-                    message: "no".into(),
-                })
-            }
+            async { Err::<(), _>(AwsError::answered("AccessDenied", "no")) }
         },
     )
     .await;
-    assert_eq!(denied.unwrap_err().code.as_deref(), Some("AccessDenied"));
+    assert_eq!(denied.unwrap_err().kind(), ErrorKind::Denied);
     assert_eq!(calls.get(), 1, "a non-retryable error is not retried");
 
     let started = tokio::time::Instant::now();
@@ -71,7 +69,7 @@ async fn other_errors_and_the_timeout_end_the_wait() {
         Duration::from_secs(10),
         "GetRole",
         AwsError::is_not_found,
-        || async { Err::<(), _>(AwsError::not_found("role r not visible yet".into())) },
+        || async { Err::<(), _>(AwsError::not_found("role r not visible yet")) },
     )
     .await;
     assert!(gone.unwrap_err().is_not_found());

@@ -3,7 +3,9 @@
 use aws_sdk_ec2::types::{AttributeBooleanValue, VpcAttributeName};
 
 use super::actions::{EC2_DESCRIBE_VPC_ATTRIBUTE, EC2_MODIFY_VPC_ATTRIBUTE};
-use super::{Aws, AwsError, Found, call, found};
+use super::call::call;
+use super::client::Aws;
+use super::error::{AwsError, Found, found};
 
 /// The VPC's DNS settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,14 +36,14 @@ impl Aws {
     /// EC2's error for a VPC that does not exist, of our own making (a read
     /// answers `None`), with the settings to check.
     pub fn vpc_not_found(&self, vpc_id: &str) -> AwsError {
-        AwsError {
-            code: Some("InvalidVpcID.NotFound".into()),
-            message: format!(
+        AwsError::answered(
+            "InvalidVpcID.NotFound",
+            format!(
                 "the VPC `{vpc_id}` does not exist in region {}. Check `vpc_id` and the \
                  provider's `region`.",
                 self.region
             ),
-        }
+        )
     }
 
     /// The DNS attributes of a VPC; None when the VPC does not exist.

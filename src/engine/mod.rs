@@ -109,19 +109,11 @@ pub async fn converge(
     // Dependants (an EC2 launch naming the profile, a pod assuming the role)
     // need IAM to show the result everywhere: wait until it reads back whole.
     let observed = aws
-        .retry_propagation("GetRole", AwsError::is_not_found, || async {
+        .read_when_visible("GetRole", format!("role {}", spec.name), || async {
             let profiles = Profiles::for_role_owning_profile(spec.instance_profile);
-            match aws.get_role_observing(&spec.name, profiles).await? {
-                Some(role)
-                    if !spec.instance_profile || role.own_profile_holding_role().is_some() =>
-                {
-                    Ok(role)
-                }
-                _ => Err(AwsError::not_found(format!(
-                    "role {} not visible yet",
-                    spec.name
-                ))),
-            }
+            let role = aws.get_role_observing(&spec.name, profiles).await?;
+            Ok(role
+                .filter(|role| !spec.instance_profile || role.own_profile_holding_role().is_some()))
         })
         .await;
     observed.map_err(|error| Failure {

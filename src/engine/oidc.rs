@@ -140,7 +140,9 @@ pub fn tags_held_otherwise<'a>(
 #[derive(Debug)]
 pub struct OidcFailure {
     pub step: String,
-    pub error: AwsError,
+    /// AWS's error; None when the provider disappeared while it was being
+    /// updated (every step succeeded, then the read-back found nothing).
+    pub error: Option<AwsError>,
     pub observed: Option<OidcProvider>,
     pub gone: bool,
 }
@@ -176,17 +178,13 @@ pub async fn converge_oidc(
         (None, Ok(Some(provider))) => Ok(provider),
         (Some((step, error)), Ok(observed)) => Err(OidcFailure {
             step,
-            error,
+            error: Some(error),
             gone: observed.is_none(),
             observed,
         }),
         (None, Ok(None)) => Err(OidcFailure {
             step: "reading IAM OIDC provider".into(),
-            error: AwsError::not_found(
-                "the provider disappeared while it was being updated; the next apply creates it \
-                 again"
-                    .into(),
-            ),
+            error: None,
             observed: None,
             gone: true,
         }),
@@ -194,7 +192,7 @@ pub async fn converge_oidc(
             let (step, error) = failed.unwrap_or(("reading IAM OIDC provider".into(), read_error));
             Err(OidcFailure {
                 step,
-                error,
+                error: Some(error),
                 observed: None,
                 gone: false,
             })
@@ -210,6 +208,8 @@ pub enum CreateFailure {
     /// A provider exists for the URL, but its ARN can't be built: the
     /// caller's account is unknown (`skip_credentials_validation`).
     ExistsWithUnknownAccount,
+    /// A provider exists for the URL, whose ARN can't be built from it.
+    BadUrl(String),
     /// A provider existed for the URL and vanished before it could be read.
     VanishedBeforeAdoption,
     /// Made, but not readable: `arn` is ours, the state can say so.
@@ -254,19 +254,15 @@ pub async fn create_or_adopt(
                 .as_deref()
                 .ok_or(CreateFailure::ExistsWithUnknownAccount)?;
             let arn = OidcProviderArn::for_issuer(&aws.partition, account, url)
-                .map_err(|e| CreateFailure::Refused(AwsError::already_exists(e.to_string())))?;
+                .map_err(|e| CreateFailure::BadUrl(e.to_string()))?;
             (arn.arn().to_string(), after_lost_answer)
         }
     };
     let read = aws
-        .retry_propagation(
+        .read_when_visible(
             "GetOpenIDConnectProvider",
-            AwsError::is_not_found,
-            || async {
-                aws.oidc_provider(&arn).await?.ok_or_else(|| {
-                    AwsError::not_found(format!("OIDC provider {arn} not visible yet"))
-                })
-            },
+            format!("OIDC provider {arn}"),
+            || aws.oidc_provider(&arn),
         )
         .await;
     let provider = match read {

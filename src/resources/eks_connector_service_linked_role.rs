@@ -4,7 +4,6 @@
 
 use async_trait::async_trait;
 
-use crate::aws::AwsError;
 use crate::aws::{Created, ServiceLinkedRole};
 use crate::clients::Clients;
 use crate::resources::common::errors::report_with;
@@ -122,7 +121,7 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
         match aws.delete_service_linked_role(name, timeout).await {
             Ok(()) => {}
             // AWS's deletion task refuses while the service uses the role.
-            Err(e) if e.is_deletion_task_failed() => report_with(
+            Err(e) if e.is_in_use() => report_with(
                 &mut resp.diagnostics,
                 summary,
                 &e,
@@ -148,10 +147,9 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
                     role.path
                 ),
             ),
-            Ok(None) => report(
-                &mut resp.diagnostics,
+            Ok(None) => resp.diagnostics.error(
                 summary,
-                &AwsError::not_found(format!("there is no role named {id}.")),
+                format!("There is no role named `{id}` in this account."),
             ),
             Err(e) => report(&mut resp.diagnostics, summary, &e),
         }

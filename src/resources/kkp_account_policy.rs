@@ -370,13 +370,15 @@ impl Resource<Clients> for KkpAccountPolicy {
             let on_the_policy =
                 !matches!(step, PolicyStep::DetachUser(_) | PolicyStep::AttachUser(_));
             if on_the_policy && e.is_not_found() {
-                let gone = AwsError::not_found(format!(
-                    "the policy {arn} was deleted outside Terraform after this plan was made, so \
-                     the planned update cannot be applied. Run `terraform plan` (or `apply`) \
-                     again: its plan creates the policy anew."
-                ));
                 resp.state = Value::Null;
-                return report(diags, format!("updating IAM policy (`{name}`)"), &gone);
+                return diags.error(
+                    format!("updating IAM policy (`{name}`)"),
+                    format!(
+                        "The policy {arn} was deleted outside Terraform after this plan was \
+                         made, so the planned update cannot be applied ({e}). Run `terraform \
+                         plan` (or `apply`) again: its plan creates the policy anew."
+                    ),
+                );
             }
             match step {
                 PolicyStep::AttachUser(user) => attach_failed(diags, name, step, user, e),
@@ -423,9 +425,10 @@ impl Resource<Clients> for KkpAccountPolicy {
         let policy = match aws.get_policy(id).await {
             Ok(Some(policy)) => policy,
             Ok(None) => {
-                let e =
-                    AwsError::not_found("no such policy in this account; check the ARN.".into());
-                return report(diags, summary, &e);
+                return diags.error(
+                    summary,
+                    "There is no such policy in this account; check the ARN.",
+                );
             }
             Err(e) => return report(diags, summary, &e),
         };

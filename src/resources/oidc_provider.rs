@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_trait::async_trait;
 
 use crate::arn::{OidcProviderArn, issuer_of};
-use crate::aws::AwsError;
 use crate::aws::OidcProvider as Observed;
 use crate::clients::Clients;
 use crate::engine::oidc::{
@@ -259,7 +258,15 @@ async fn converge_and_read(
     match converge_oidc(&clients.aws, &spec, observed).await {
         Ok(provider) => state_from(&provider, planned),
         Err(failure) => {
-            report(diags, format!("{} (`{url}`)", failure.step), &failure.error);
+            let summary = format!("{} (`{url}`)", failure.step);
+            match &failure.error {
+                Some(e) => report(diags, summary, e),
+                None => diags.error(
+                    summary,
+                    "The provider disappeared while it was being updated; the next apply \
+                     creates it again.",
+                ),
+            }
             match failure.observed {
                 Some(provider) => state_from(&provider, planned),
                 None if failure.gone => Value::Null,
@@ -321,22 +328,28 @@ impl Resource<Clients> for OidcProvider {
             Err(CreateFailure::Refused(e) | CreateFailure::ReadFailed(e)) => {
                 return report(diags, summary, &e);
             }
-            Err(CreateFailure::ExistsWithUnknownAccount) => {
-                let e = AwsError::already_exists(
-                    "a provider for this URL already exists, and its ARN cannot be built because \
-                     the caller's account is unknown (`skip_credentials_validation` is set). \
-                     Remove that setting, or import the provider by its ARN."
-                        .into(),
+            Err(CreateFailure::BadUrl(e)) => {
+                return diags.error(
+                    summary,
+                    format!(
+                        "A provider for this URL already exists, and its ARN cannot be built: {e}"
+                    ),
                 );
-                return report(diags, summary, &e);
+            }
+            Err(CreateFailure::ExistsWithUnknownAccount) => {
+                return diags.error(
+                    summary,
+                    "A provider for this URL already exists, and its ARN cannot be built because \
+                     the caller's account is unknown (`skip_credentials_validation` is set). \
+                     Remove that setting, or import the provider by its ARN.",
+                );
             }
             Err(CreateFailure::VanishedBeforeAdoption) => {
-                let e = AwsError::already_exists(
-                    "a provider for this URL existed, then disappeared before it could be \
-                     adopted. Apply again."
-                        .into(),
+                return diags.error(
+                    summary,
+                    "A provider for this URL existed, then disappeared before it could be \
+                     adopted. Apply again.",
                 );
-                return report(diags, summary, &e);
             }
             Err(CreateFailure::NotReadBack { arn, error }) => {
                 match error {
@@ -416,12 +429,11 @@ impl Resource<Clients> for OidcProvider {
                 resp.state = converge_and_read(clients, url, observed, states, diags).await;
             }
             Ok(None) => {
-                let e = AwsError::not_found(
-                    "the provider was deleted outside Terraform after this plan was made. Run \
-                     `terraform plan` (or `apply`) again: its plan creates it anew."
-                        .into(),
+                diags.error(
+                    summary,
+                    "The provider was deleted outside Terraform after this plan was made. Run \
+                     `terraform plan` (or `apply`) again: its plan creates it anew.",
                 );
-                report(diags, summary, &e);
                 resp.state = Value::Null;
             }
             Err(e) => report(diags, summary, &e),
@@ -466,8 +478,7 @@ impl Resource<Clients> for OidcProvider {
         let observed = match req.client.aws.oidc_provider(arn.arn()).await {
             Ok(Some(observed)) => observed,
             Ok(None) => {
-                let e = AwsError::not_found("there is no OIDC provider with this ARN.".into());
-                return report(diags, summary, &e);
+                return diags.error(summary, "There is no OIDC provider with this ARN.");
             }
             Err(e) => return report(diags, summary, &e),
         };

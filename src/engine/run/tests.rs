@@ -70,7 +70,7 @@ impl Kind for Words {
     async fn run(&self, step: &Step) -> Result<Ran, AwsError> {
         self.calls.lock().unwrap().push(step.to_string());
         if self.refuse.as_ref() == Some(step) {
-            return Err(AwsError::not_found("refused".into()));
+            return Err(AwsError::for_test("AccessDenied", "refused"));
         }
         let mut aws = self.aws.lock().unwrap();
         match step {
@@ -90,7 +90,7 @@ impl Kind for Words {
     }
     async fn observe(&self) -> Result<Option<Self::Observed>, AwsError> {
         if self.unreadable {
-            return Err(AwsError::not_found("unreadable".into()));
+            return Err(AwsError::for_test("AccessDenied", "unreadable"));
         }
         Ok(self.aws())
     }

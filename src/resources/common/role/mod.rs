@@ -15,7 +15,6 @@ use self::attributes::{
 };
 use self::model::{RoleInputs, keep_equivalent, role_state};
 use crate::arn::{Arn, IamKind};
-use crate::aws::AwsError;
 use crate::aws::{Aws, ObservedRole, Profiles};
 use crate::clients::Clients;
 use crate::engine;
@@ -408,13 +407,15 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             // `arn`. Terraform keeps the prior state; the next plan, after a
             // refresh, creates it.
             Ok(None) => {
-                let e = AwsError::not_found(format!(
-                    "the role {name} was deleted outside Terraform after this plan was made, so \
-                     the planned update cannot be applied. Nothing was created. Run `terraform \
-                     plan` (or `apply`) again: its plan creates the role anew."
-                ));
                 resp.state = Value::Null;
-                return report(diags, format!("updating IAM role (`{name}`)"), &e);
+                return diags.error(
+                    format!("updating IAM role (`{name}`)"),
+                    format!(
+                        "The role {name} was deleted outside Terraform after this plan was \
+                         made, so the planned update cannot be applied. Nothing was created. \
+                         Run `terraform plan` (or `apply`) again: its plan creates the role anew."
+                    ),
+                );
             }
             Err(e) => return report(diags, format!("reading IAM role (`{name}`)"), &e),
         };
@@ -456,8 +457,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let role = match clients.aws.read_role(name, self.profiles()).await {
             Ok(Some(role)) => role,
             Ok(None) => {
-                let e = AwsError::not_found(format!("there is no role named {name}."));
-                return report(diags, summary, &e);
+                return diags.error(
+                    summary,
+                    format!("There is no role named `{name}` in this account."),
+                );
             }
             Err(e) => return report(diags, summary, &e),
         };
@@ -495,11 +498,10 @@ pub fn already_exists_detail(name: &str, made_by_clusteriam: bool, name_required
     } else {
         String::new()
     };
-    AwsError::already_exists(format!(
-        "a role named {name} already exists.{replacing} To manage an existing role with this \
+    format!(
+        "A role named {name} already exists.{replacing} To manage an existing role with this \
          resource instead, import it: `terraform import <address> {name}`, with this resource's \
          address shown below (or an `import {{ to = <address>, id = \"{name}\" }}` block). \
          Otherwise choose another name."
-    ))
-    .to_string()
+    )
 }
