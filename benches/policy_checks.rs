@@ -102,8 +102,14 @@ fn policy(typos: bool) -> String {
                         .map(|a| format!("\"{prefix}:{}*\"", &a[..a.len().min(4)])),
                 )
                 .collect();
+            // IAM's and S3's ARNs have no region.
+            let region = if ["iam", "s3"].contains(prefix) {
+                ""
+            } else {
+                "eu-central-1"
+            };
             let statement = format!(
-                r#"{{"Sid":"S{round}x{i}","Effect":"Allow","Action":[{}],"Resource":["arn:aws:{prefix}:eu-central-1:111122223333:thing/${{aws:username}}/*","arn:aws:{prefix}:*:111122223333:other/*"],"Condition":{{"StringEquals":{{"aws:RequestedRegion":"eu-central-1","aws:ResourceTag/team":"platform"}},"Bool":{{"aws:SecureTransport":"true"}}}}}}"#,
+                r#"{{"Sid":"S{round}x{i}","Effect":"Allow","Action":[{}],"Resource":["arn:aws:{prefix}:{region}:111122223333:thing/${{aws:username}}/*","arn:aws:{prefix}:*:111122223333:other/*"],"Condition":{{"StringEquals":{{"aws:RequestedRegion":"eu-central-1","aws:ResourceTag/team":"platform"}},"Bool":{{"aws:SecureTransport":"true"}}}}}}"#,
                 actions.join(",")
             );
             if length + statement.len() > 9_950 {

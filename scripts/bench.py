@@ -1116,7 +1116,8 @@ def ten_thousand_character_policy():
             # Two wildcards, as users write them: starts of real actions.
             "Action": [f"{prefix}:{a}" for a in names]
                       + [f"{prefix}:{a[:4]}*" for a in actions[prefix][i % 97::97][:2]],
-            "Resource": [f"arn:aws:{prefix}:eu-central-1:{ACCOUNT}:thing/${{aws:username}}/*"],
+            # IAM's and S3's ARNs have no region.
+            "Resource": [f"arn:aws:{prefix}:{'' if prefix in ('iam', 's3') else 'eu-central-1'}:{ACCOUNT}:thing/${{aws:username}}/*"],
             "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-central-1"}},
         }, separators=(",", ":"))
         if length + len(statement) > 9950:
