@@ -15,6 +15,12 @@ Five parts, one run, one emulator (moto's server on a free loopback port):
      `BENCH_KEEP_LOGS=DIR` keeps each phase's provider DEBUG log there.
      `--populate ROLES` fills the account with other roles first; the proxy
      pages GetAccountAuthorizationDetails as IAM does (the emulator does not).
+  6. policy (only with `--only policy`): the policy checks (issue 30): the
+     binary's growth over BENCH_BASELINE_PROVIDER (a build without them),
+     `cargo bench --bench policy_checks` (catalogue first use, action lookup,
+     the check of a 10,000-character policy), and the quick-start's plan with
+     each build, in pairs (A B A B ...), as it is and with a Torque role
+     carrying a 10,000-character policy.
 
 Targets are checked and printed PASS/MISS; nothing fails on a MISS.
 """
@@ -43,6 +49,8 @@ import boto3
 ROOT = Path(__file__).resolve().parent.parent
 # BENCH_PROVIDER: another build to measure (e.g. the one before a fix).
 PROVIDER = Path(os.environ.get("BENCH_PROVIDER", ROOT / "target/release/terraform-provider-clusteriam")).resolve()
+# BENCH_BASELINE_PROVIDER: the build part 6 compares with (one without the change).
+BASELINE = os.environ.get("BENCH_BASELINE_PROVIDER")
 TF = os.environ.get("TF_BIN", "terraform")
 AWS_CLI = ROOT / ".venv-bench/bin/aws"
 MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
@@ -240,13 +248,13 @@ class Workspace:
     dev_overrides (no `terraform init`) and to the emulator through the
     standard AWS_* variables."""
 
-    def __init__(self, parent, name, emulator):
+    def __init__(self, parent, name, emulator, provider=None):
         self.dir = Path(parent) / name
         self.dir.mkdir(parents=True)
         rc = self.dir / "terraform.rc"
         rc.write_text(
             'provider_installation {\n  dev_overrides {\n'
-            f'    "clusteriam/clusteriam" = "{PROVIDER.parent}"\n  }}\n  direct {{}}\n}}\n'
+            f'    "clusteriam/clusteriam" = "{(provider or PROVIDER).parent}"\n  }}\n  direct {{}}\n}}\n'
         )
         self.env = dict(
             os.environ,
@@ -1086,7 +1094,134 @@ def parse_throttle(text):
 # --- report -----------------------------------------------------------------
 
 
-def report(args, fp, sc, calls, doc, th=None):
+# --- 6. policy checks -------------------------------------------------------
+
+
+def ten_thousand_character_policy():
+    """A policy of about 10,000 characters such as users write, of real actions
+    from the catalogue (as benches/policy_checks.rs builds its own)."""
+    actions, service = {}, None
+    for line in (ROOT / "src/policy/catalogue/iam-actions.txt").read_text().splitlines():
+        if line.startswith("service "):
+            service = line.split()[1]
+            actions[service] = []
+        elif service and line and not line.startswith(("#", "key ")):
+            actions[service].append(line)
+    statements, length = [], 0
+    for i in range(1000):
+        prefix = ["s3", "ec2", "iam", "logs", "kms", "dynamodb", "sqs", "eks", "ecr", "ssm"][i % 10]
+        names = actions[prefix][i // 10 * 7 % len(actions[prefix])::11][:6]
+        statement = json.dumps({
+            "Sid": f"S{i}", "Effect": "Allow",
+            # Two wildcards, as users write them: starts of real actions.
+            "Action": [f"{prefix}:{a}" for a in names]
+                      + [f"{prefix}:{a[:4]}*" for a in actions[prefix][i % 97::97][:2]],
+            # IAM's and S3's ARNs have no region.
+            "Resource": [f"arn:aws:{prefix}:{'' if prefix in ('iam', 's3') else 'eu-central-1'}:{ACCOUNT}:thing/${{aws:username}}/*"],
+            "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-central-1"}},
+        }, separators=(",", ":"))
+        if length + len(statement) > 9950:
+            break
+        statements.append(statement)
+        length += len(statement) + 1
+    return '{"Version":"2012-10-17","Statement":[' + ",".join(statements) + "]}"
+
+
+def policy_checks(args, work, emulator):
+    """Part 6: binary growth, the Rust micro-benchmarks, and the quick-start's
+    plan with and without the checks, paired."""
+    result = {"size": PROVIDER.stat().st_size}
+    if BASELINE:
+        result["baseline_size"] = Path(BASELINE).stat().st_size
+    log("policy checks: cargo bench --bench policy_checks")
+    out = subprocess.run(["cargo", "bench", "--quiet", "--locked", "--bench", "policy_checks"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    result["micro"] = [line.split("\t") for line in out.splitlines() if line.count("\t") == 2]
+    if not BASELINE:
+        log("policy checks: no BENCH_BASELINE_PROVIDER, so no growth and no paired plans")
+        return result
+    # Terraform's dev_overrides name a folder and look for the provider's own
+    # file name in it, so the baseline gets a folder of its own, and that name.
+    baseline = Path(work) / "baseline" / "terraform-provider-clusteriam"
+    baseline.parent.mkdir(exist_ok=True)
+    shutil.copy2(BASELINE, baseline)
+    emulator.reset()
+    fixtures = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/demo-fixtures.py")],
+        env=dict(os.environ, AWS_ENDPOINT_URL=emulator.url, AWS_ACCESS_KEY_ID="bench",
+                 AWS_SECRET_ACCESS_KEY="bench", AWS_REGION=REGION),
+        capture_output=True, text=True, check=True).stdout.split()
+    variables = [arg for f in fixtures for arg in ("-var", f)]
+    policy = ten_thousand_character_policy()
+    extra = f"""
+resource "clusteriam_torque_agent_role" "checked" {{
+  name              = "torque-agent-checked"
+  oidc_provider_arn = clusteriam_oidc_provider.this.arn
+  namespace         = "torque-envs"
+  service_account   = "torque-runner"
+  policy            = {json.dumps(policy).replace("${", "$${")}
+}}
+"""
+    pairs = 10 if args.quick else 50
+    for variant in ("quick-start", "quick-start + 10,000-character policy"):
+        spaces = {}
+        for build, provider in (("with checks", PROVIDER), ("baseline", baseline)):
+            ws = Workspace(work, f"policy-{len(result)}-{build.replace(' ', '-')}", emulator, provider)
+            for file in (ROOT / "examples/quickstart").glob("*.tf"):
+                ws.write(file.read_text(), file.name)
+            if variant != "quick-start":
+                ws.write(extra, "checked.tf")
+            spaces[build] = ws
+        for ws in spaces.values():  # warm-up, not counted
+            ws.run("plan", *variables, ok=(0, 2))
+        walls = {"with checks": [], "baseline": []}
+        log(f"policy checks: {pairs} paired plans of the {variant}")
+        for i in range(pairs):
+            order = ["with checks", "baseline"] if i % 2 == 0 else ["baseline", "with checks"]
+            for build in order:
+                walls[build].append(spaces[build].run("plan", *variables, ok=(0, 2))["wall"])
+        ratios = [a / b for a, b in zip(walls["with checks"], walls["baseline"])]
+        result[variant] = {"walls": walls, "ratios": ratios, "chars": len(policy)}
+    return result
+
+
+def policy_report(p, pc):
+    p("### 6. Policy checks\n")
+    p("| measure | value |\n|---|---|")
+    p(f"| release binary size | {pc['size'] / 1e6:.2f} MB |")
+    if "baseline_size" in pc:
+        growth = (pc["size"] - pc["baseline_size"]) / 1e6
+        p(f"| the same without the checks (BENCH_BASELINE_PROVIDER) | {pc['baseline_size'] / 1e6:.2f} MB |")
+        p(f"| growth | {growth:.2f} MB |")
+        target("binary growth from the policy checks", f"{growth:.2f} MB", "<= 1 MB", growth <= 1.0)
+    micro = {name: (float(value), unit) for name, value, unit in pc["micro"]}
+    for name, (value, unit) in micro.items():
+        p(f"| {name} | {value:.2f} {unit.replace('us', 'µs')} |")
+    lookup = micro.get("action lookup, median")
+    if lookup:
+        target("action lookup, median", f"{lookup[0]:.0f} ns", "< 1 µs", lookup[0] < 1000)
+    for name, (value, unit) in micro.items():
+        if name.startswith("check of a 10,000-character policy") and name.endswith("median"):
+            target("check of a 10,000-character policy, median", f"{value:.0f} µs", "< 1 ms", value < 1000)
+    p("")
+    for variant in ("quick-start", "quick-start + 10,000-character policy"):
+        if variant not in pc:
+            continue
+        r = pc[variant]
+        a, b = r["walls"]["with checks"], r["walls"]["baseline"]
+        p(f"`terraform plan` of the {variant}, {len(a)} pairs (the two builds in turn, "
+          "alternating which goes first): wall seconds\n")
+        p("| build | min | median | max |\n|---|---|---|---|")
+        for build, walls in (("with checks", a), ("baseline", b)):
+            p(f"| {build} | {min(walls):.2f} | {median(walls):.2f} | {max(walls):.2f} |")
+        ratio = median(r["ratios"])
+        p(f"| ratio with/baseline, pair by pair | {min(r['ratios']):.2f} | {ratio:.2f} | {max(r['ratios']):.2f} |\n")
+        if variant == "quick-start":
+            target("quick-start plan with the checks vs without, median of paired ratios",
+                   f"{ratio:.2f}x", "no slower (<= 1.05x, the noise of paired runs)", ratio <= 1.05)
+
+
+def report(args, fp, sc, calls, doc, th=None, pc=None):
     out = []
     p = out.append
     load = os.getloadavg()
@@ -1176,6 +1311,8 @@ def report(args, fp, sc, calls, doc, th=None):
                 p(f"| {n} | {phase} | {t['wall']:.1f} | {u['wall']:.1f} | {iam} | "
                   f"{t['throttled'].get('iam', 0)} | {other} | {other_throttled} | {t['retries']} |")
         p("")
+    if pc:
+        policy_report(p, pc)
     p("### Targets\n")
     p("| target | measured | limit | result |\n|---|---|---|---|")
     for what, measured, limit, passed in TARGETS:
@@ -1186,9 +1323,10 @@ def report(args, fp, sc, calls, doc, th=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small N, one repetition")
-    parser.add_argument("--only", choices=["footprint", "scale", "calls", "cli", "throttled"],
+    parser.add_argument("--only", choices=["footprint", "scale", "calls", "cli", "throttled", "policy"],
                         action="append",
-                        help="run only these parts (repeatable); `throttled` runs only when named")
+                        help="run only these parts (repeatable); `throttled` and `policy` run only "
+                             "when named")
     parser.add_argument("--populate", type=int, default=0, metavar="ROLES",
                         help="throttled part: fill the account with this many unrelated roles "
                              "(and a managed policy for every fourth) first")
@@ -1220,9 +1358,10 @@ def main():
             calls = aws_calls(args, work, emulator) if "calls" in parts else None
             doc = documented_way(args, work, emulator) if "cli" in parts else None
             th = throttled(args, work, emulator) if "throttled" in parts else None
+            pc = policy_checks(args, work, emulator) if "policy" in parts else None
         finally:
             emulator.close()
-    text = report(args, fp, sc, calls, doc, th)
+    text = report(args, fp, sc, calls, doc, th, pc)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)

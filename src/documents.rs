@@ -235,4 +235,70 @@ mod tests {
             }
         }
     }
+
+    /// Every preset the data source and the function serve, in every
+    /// partition, passes the checks the provider makes of policies users
+    /// write (`policy::check`), as the kind of document it is.
+    #[test]
+    fn every_rendered_document_passes_the_policy_checks() {
+        use crate::policy::check::{Kind, check};
+        for partition in ["aws", "aws-cn", "aws-us-gov"] {
+            let oidc = crate::arn::OidcProviderArn::for_issuer(
+                partition,
+                ACCOUNT,
+                "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE",
+            )
+            .unwrap();
+            let master = format!("arn:{partition}:iam::111111111111:role/master");
+            let kkp = format!("arn:{partition}:iam::111111111111:root");
+            let args = PresetArgs {
+                account_id: Some(ACCOUNT),
+                oidc_provider_arn: Some(&oidc),
+                namespace: Some("torque"),
+                service_account: Some("runner"),
+                master_role_arn: Some(&master),
+                kkp_principal_arn: Some(&kkp),
+                ..PresetArgs::new(partition)
+            };
+            // Each preset as it is, with an external id, and out-of-tree
+            // with the controller's extra actions.
+            let variants = [
+                args,
+                PresetArgs {
+                    external_id: Some("torque-1"),
+                    ..args
+                },
+                PresetArgs {
+                    cloud_provider: Some(crate::policy::CloudProvider::OutOfTree),
+                    extra_controller_actions: true,
+                    ..args
+                },
+            ];
+            for (preset, (variant, args)) in Preset::ALL
+                .iter()
+                .flat_map(|p| variants.iter().enumerate().map(move |a| (p, a)))
+            {
+                let rendered = match render(*preset, args) {
+                    Ok(rendered) => rendered,
+                    // A parameter this preset does not take.
+                    Err(_) if variant > 0 => continue,
+                    Err(e) => panic!("{}: {e:?}", preset.name()),
+                };
+                let json = rendered.document.to_canonical_json();
+                let kind = if json.contains("\"Principal\"") {
+                    Kind::Trust
+                } else {
+                    Kind::Managed
+                };
+                let problems: Vec<String> =
+                    check(&json, kind).iter().map(|p| p.to_string()).collect();
+                assert_eq!(
+                    problems,
+                    Vec::<String>::new(),
+                    "{} in {partition}",
+                    preset.name()
+                );
+            }
+        }
+    }
 }

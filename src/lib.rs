@@ -24,7 +24,7 @@ pub mod engine; // pure step planners and the runner that executes them
 pub mod functions; // one file per provider function (pure, no AWS)
 pub mod kubernetes; // cluster tag key, namespace and service account rules, SA manifest
 pub mod logging; // tracing to stderr, levels from TF_LOG
-pub mod policy; // document model, canonical JSON, documents/ as versioned data, presets
+pub mod policy; // document model, canonical JSON, documents/ as versioned data, presets, policy checks and the IAM catalogue
 pub mod provider; // the provider block, configure, what the provider registers
 pub mod resources; // one file per resource
 pub mod tfplugin; // the Terraform plugin protocol, knows nothing about AWS

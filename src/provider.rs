@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use crate::aws;
 pub use crate::clients::Clients;
 use crate::data_sources;
+use crate::policy::check::PolicyChecks;
 use crate::tfplugin::{
     Attribute, AttributePath, Block, DataSource, Diagnostics, Function, Nesting, Resource, Schema,
     Type, Value,
@@ -56,6 +57,7 @@ fn schema() -> Schema {
             Attribute::optional("skip_credentials_validation", Type::Bool, "Skip the `sts:GetCallerIdentity` call at configuration. The account id is then unknown, so resources that build ARNs from it need it spelled out. Defaults to `false`."),
             Attribute::optional("allow_http_endpoints", Type::Bool, "Allow `http://` URLs for AWS endpoints on hosts other than this machine, in `endpoints` as well as in the `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` environment variables and the shared config file's `endpoint_url`. The provider sends its signed requests to these endpoints and receives the credentials of `assume_role` from STS, so without this setting plain HTTP is refused except to loopback addresses (127.0.0.0/8, `::1`, `localhost`), such as a local emulator, and refused to those too when a proxy from the environment (`HTTP_PROXY` or `ALL_PROXY`, unless `NO_PROXY` names the host) would carry it to another machine. Defaults to `false`."),
             s("propagation_timeout", "How long to wait for IAM's eventual consistency after a change, such as a new role becoming assumable or a new OIDC provider becoming usable in a trust policy, written like `\"2m\"` or `\"90s\"`. Defaults to `\"2m\"`."),
+            s("policy_checks", "What the checks of the IAM policies you write (the `policy` of `clusteriam_torque_agent_role` and `clusteriam_torque_target_role`) report at plan, beyond IAM's own grammar. `\"strict\"` (the default): an action, service or wildcard that the provider's catalogue of IAM actions does not know, a resource that is not an ARN or a principal of an unknown form is an error, and a condition key that no service of the statement defines is a warning. `\"warn\"`: all of these are warnings, for actions newer than the catalogue. `\"off\"`: none is reported. What IAM itself refuses (`MalformedPolicyDocument`, such as `\"Effect\": \"Permit\"` or an action without a service prefix) is an error at `terraform validate` whatever this says, since IAM would refuse it at apply after creating the role. Defaults to the `CLUSTERIAM_POLICY_CHECKS` environment variable, then `\"strict\"`. The guide \"Policy checks at plan\" shows each check."),
             s("bulk_reads", "How a refresh reads the roles and managed policies it manages. `\"auto\"` (the default) reads the first ten resources one by one, as they come, and the rest from one bulk read of the account's roles, managed policies and users (`iam:GetAccountAuthorizationDetails` and `iam:ListRoles`, a few calls in all, made at most once each time Terraform starts the provider): a refresh of hundreds of resources then makes a fraction of the IAM calls, and meets IAM's per-account rate limits far less. `\"always\"` uses the bulk read from the first resource, `\"never\"` reads each resource on its own. The bulk read gives the same state, is never used once the provider has changed anything in AWS since it started, and when it is denied (`iam:GetAccountAuthorizationDetails` lets its holder read every policy in the account, so it is optional) the provider reads each resource on its own. OIDC providers and the tags of managed policies are always read one by one. Defaults to the `CLUSTERIAM_BULK_READS` environment variable, then `\"auto\"`."),
         ])
         .block(
@@ -135,6 +137,9 @@ impl crate::tfplugin::Provider for ClusterIam {
         });
         check_attr(config, "bulk_reads", diags, |mode| {
             one_of("bulk_reads", &aws::BulkReads::VALUES, mode)
+        });
+        check_attr(config, "policy_checks", diags, |mode| {
+            one_of("policy_checks", &PolicyChecks::VALUES, mode)
         });
         if let Some(n) = config.get("max_retries").as_i64()
             && !(0..=100).contains(&n)
@@ -251,7 +256,11 @@ impl crate::tfplugin::Provider for ClusterIam {
                     .get_block("default_tags")
                     .map(|b| b.get_string_map("tags"))
                     .unwrap_or_default();
-                Some(Clients { aws, default_tags })
+                Some(Clients {
+                    aws,
+                    default_tags,
+                    policy_checks: policy_checks(config.get_str("policy_checks")),
+                })
             }
             Err(e) => {
                 report_connect_error(e, sts_endpoint_set, diags);
@@ -357,6 +366,16 @@ fn settings(config: &Value) -> aws::Settings {
             .unwrap_or(DEFAULT_PROPAGATION_TIMEOUT),
         bulk_reads: bulk_reads(config.get_str("bulk_reads")),
     }
+}
+
+/// `policy_checks`, else the `CLUSTERIAM_POLICY_CHECKS` environment variable
+/// (ignored when it is not one of the values), else `strict`.
+fn policy_checks(setting: Option<&str>) -> PolicyChecks {
+    let env = std::env::var(PolicyChecks::ENV).ok();
+    setting
+        .or(env.as_deref())
+        .and_then(|mode| PolicyChecks::parse(mode.trim()))
+        .unwrap_or_default()
 }
 
 /// Whether `name` has the form of an AWS region name: two letters, one or

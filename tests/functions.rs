@@ -18,7 +18,7 @@ const ISSUER: &str =
     "https://oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 const ROLE_ARN: &str = "arn:aws:iam::111122223333:role/torque-agent";
 
-const REQUIRED_PROVIDERS: &str = r#"terraform {
+pub(crate) const REQUIRED_PROVIDERS: &str = r#"terraform {
   required_providers {
     clusteriam = { source = "clusteriam/clusteriam" }
   }
@@ -27,7 +27,7 @@ const REQUIRED_PROVIDERS: &str = r#"terraform {
 
 /// A workspace with no credentials, no region and no endpoint: a provider
 /// that needed configuring could not be configured here.
-fn offline_workspace() -> Workspace {
+pub(crate) fn offline_workspace() -> Workspace {
     let mut ws = Workspace::new();
     for key in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
         ws.remove_env(key);
@@ -123,7 +123,7 @@ fn calls() -> Vec<(&'static str, String, String)> {
 }
 
 /// `terraform console` evaluating `expression`; stdout and success.
-fn console(ws: &Workspace, expression: &str) -> (bool, String) {
+pub(crate) fn console(ws: &Workspace, expression: &str) -> (bool, String) {
     let mut cmd = Command::new(terraform_bin());
     cmd.args(["console", "-no-color"])
         .current_dir(ws.path())
@@ -196,7 +196,7 @@ fn functions_run_under_mock_provider_in_terraform_test() {
     let run = ws.run(&["test", "-no-color"]);
     run.assert_ok();
     assert!(
-        run.stdout.contains("Success! 2 passed, 0 failed."),
+        run.stdout.contains("Success! 3 passed, 0 failed."),
         "{}",
         run.stdout
     );
@@ -336,7 +336,8 @@ fn providers_schema_lists_the_functions() {
             "irsa_trust",
             "oidc_provider_arn",
             "policy_document",
-            "service_account_manifest"
+            "service_account_manifest",
+            "validate_policy"
         ]
     );
     let irsa = &functions["irsa_trust"];

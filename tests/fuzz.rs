@@ -14,9 +14,8 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::json;
 use terraform_provider_clusteriam::arn::{Arn, OidcProviderArn};
-use terraform_provider_clusteriam::policy::{
-    canonical_json, check_identity_policy, equivalent, from_iam,
-};
+use terraform_provider_clusteriam::policy::check::{Kind, check};
+use terraform_provider_clusteriam::policy::{canonical_json, equivalent, from_iam};
 use terraform_provider_clusteriam::tfplugin::value::{
     from_json, from_msgpack, to_json, to_msgpack,
 };
@@ -274,7 +273,9 @@ proptest! {
     fn policy_functions_never_panic_on_text(text in any::<String>()) {
         let _ = from_iam(&text);
         let _ = canonical_json(&text);
-        let _ = check_identity_policy(&text);
+        for kind in [Kind::Inline, Kind::Managed, Kind::Trust] {
+            let _ = check(&text, kind);
+        }
         let _ = equivalent(&text, &text);
     }
 
@@ -294,7 +295,9 @@ proptest! {
         if let Ok(canonical) = canonical_json(&text) {
             prop_assert_eq!(canonical_json(&canonical).ok(), Some(canonical.clone()));
         }
-        let _ = check_identity_policy(&text);
+        for kind in [Kind::Inline, Kind::Managed, Kind::Trust] {
+            let _ = check(&text, kind);
+        }
         let _ = equivalent(&text, &text);
     }
 }

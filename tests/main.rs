@@ -28,6 +28,7 @@ mod logging;
 mod migration;
 mod oidc_provider;
 mod permissions;
+mod policy_checks;
 mod protocol;
 mod provider;
 mod rancher_billing;

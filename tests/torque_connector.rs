@@ -253,7 +253,7 @@ fn torque_agent_role_rejects_bad_input_before_creating_anything() {
         ),
         (
             good.replace("policy_arns       = []", "policy = \"{not json\""),
-            &["Invalid `policy`", "must be an IAM policy document"],
+            &["Invalid `policy`", "the policy is not valid JSON"],
         ),
         (
             good.replace(&provider, "arn:aws:iam::123456789012:oidc-provider/"),

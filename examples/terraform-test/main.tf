@@ -18,6 +18,24 @@ variable "issuer_url" {
   default     = "https://oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 }
 
+variable "agent_policy" {
+  description = "The Torque agent role's inline policy."
+  type        = string
+  default     = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:List*"], "Resource": "*"}
+      ]
+    }
+  EOT
+
+  validation {
+    condition     = length(provider::clusteriam::validate_policy(var.agent_policy).errors) == 0
+    error_message = "The agent policy has problems: ${join("; ", provider::clusteriam::validate_policy(var.agent_policy).errors)}."
+  }
+}
+
 variable "cluster_id" {
   description = "The ClusterID for the cluster tags."
   type        = string
@@ -33,6 +51,7 @@ resource "clusteriam_torque_agent_role" "agent" {
   oidc_provider_arn = local.oidc_provider_arn
   namespace         = "torque-envs"
   service_account   = "torque-runner"
+  policy            = var.agent_policy
 }
 
 output "oidc_provider_arn" {

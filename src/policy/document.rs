@@ -72,50 +72,6 @@ pub fn canonical_json(s: &str) -> Result<String, PolicyError> {
     Ok(Value::Object(canonical_document(document, statements)).to_string())
 }
 
-/// Checks what IAM checks of an identity-based policy (one attached to a
-/// role or user) before it is sent: every statement has `Effect` `Allow` or
-/// `Deny`, an `Action` or `NotAction`, a `Resource` or `NotResource`, and no
-/// `Principal` (only trust and resource policies name one).
-pub fn check_identity_policy(s: &str) -> Result<(), PolicyError> {
-    let (_, statements) = parse_policy(s)?;
-    if statements.is_empty() {
-        return Err(PolicyError::new("policy `Statement` is empty"));
-    }
-    for (index, statement) in statements.iter().enumerate() {
-        let n = index + 1;
-        let has = |key: &str| statement.contains_key(key);
-        match statement.get("Effect").and_then(Value::as_str) {
-            Some("Allow" | "Deny") => {}
-            Some(other) => {
-                return Err(PolicyError::new(format!(
-                    "statement {n}: `Effect` must be `Allow` or `Deny`; got `{other}`"
-                )));
-            }
-            None => {
-                return Err(PolicyError::new(format!(
-                    "statement {n}: `Effect` must be `Allow` or `Deny`, and it is missing"
-                )));
-            }
-        }
-        if !has("Action") && !has("NotAction") {
-            return Err(PolicyError::new(format!(
-                "statement {n} needs `Action` or `NotAction`"
-            )));
-        }
-        if !has("Resource") && !has("NotResource") {
-            return Err(PolicyError::new(format!(
-                "statement {n} needs `Resource` or `NotResource`"
-            )));
-        }
-        if has("Principal") || has("NotPrincipal") {
-            return Err(PolicyError::new(format!(
-                "statement {n} names a `Principal`, which only trust and resource policies may"
-            )));
-        }
-    }
-    Ok(())
-}
-
 /// Whether two documents (plain or URL-encoded JSON) mean the same to IAM:
 /// statement order, list order, duplicates, one-element lists versus strings,
 /// key order and the case of condition keys do not matter. Text that is not a

@@ -1,8 +1,11 @@
 //! Pure IAM policy logic: the document model, canonical JSON, semantic
 //! equivalence, IAM's size and count limits, the published documents as
-//! versioned data, the trust policies the pages describe, and the presets
-//! users ask for by name.
+//! versioned data, the trust policies the pages describe, the presets users
+//! ask for by name, and the checks of documents users write (IAM's grammar,
+//! and the catalogue of IAM actions).
 
+pub mod catalogue;
+pub mod check;
 pub mod document;
 pub mod documents;
 pub mod limits;
@@ -13,8 +16,8 @@ pub mod trusts;
 
 pub use document::{
     Condition, Document, Effect, POLICY_VERSION, PolicyError, Principal, Statement, aws_principals,
-    canonical_json, check_identity_policy, equivalent, equivalent_ignoring_sids,
-    federated_principals, from_iam, required_external_id, trusts_federated, web_identity_subject,
+    canonical_json, equivalent, equivalent_ignoring_sids, federated_principals, from_iam,
+    required_external_id, trusts_federated, web_identity_subject,
 };
 pub use documents::{CloudProvider, NodeRole, Published, Source, Version};
 pub use presets::{Preset, PresetArgs, PresetError, Rendered};

@@ -25,6 +25,11 @@ run "documents" {
   }
 
   assert {
+    condition     = length(provider::clusteriam::validate_policy(output.kkp_policy).errors) == 0 && length(provider::clusteriam::validate_policy(output.kkp_policy).warnings) == 0
+    error_message = "The documented KKP policy passes the provider's policy checks."
+  }
+
+  assert {
     condition     = output.cluster_tag_key == "kubernetes.io/cluster/prod"
     error_message = "The cluster tag key names the cluster."
   }
@@ -51,4 +56,15 @@ run "another_cluster" {
     condition     = output.cluster_tag_key == "kubernetes.io/cluster/staging"
     error_message = "The cluster tag key follows the variable."
   }
+}
+
+run "misspelt_policy" {
+  command = plan
+
+  variables {
+    agent_policy = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObjet\", \"Resource\": \"*\"}]}"
+  }
+
+  # The variable's validation refuses it, with validate_policy's message.
+  expect_failures = [var.agent_policy]
 }

@@ -212,41 +212,6 @@ fn canonical_json_is_idempotent_on_nested_single_lists() {
 }
 
 #[test]
-fn identity_policy_checks() {
-    let check = |s: &str| check_identity_policy(s).map_err(|e| e.to_string());
-    assert_eq!(check(TWO_STATEMENTS), Ok(()));
-    let cases = [
-        (r#"{"Statement":[]}"#, "`Statement` is empty"),
-        (
-            r#"{"Statement":{"Effect":"Permit","Action":"a","Resource":"*"}}"#,
-            "statement 1: `Effect` must be `Allow` or `Deny`; got `Permit`",
-        ),
-        (
-            r#"{"Statement":[{"Action":"a","Resource":"*"}]}"#,
-            "and it is missing",
-        ),
-        (
-            r#"{"Statement":[{"Effect":"Allow","Action":"a","Resource":"*"},{"Effect":"Allow","Resource":"*"}]}"#,
-            "statement 2 needs `Action` or `NotAction`",
-        ),
-        (
-            r#"{"Statement":[{"Effect":"Allow","Action":"a"}]}"#,
-            "needs `Resource` or `NotResource`",
-        ),
-        (TRUST, "needs `Resource`"),
-        (
-            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"a","Resource":"*"}]}"#,
-            "names a `Principal`",
-        ),
-        ("{", "not valid JSON"),
-    ];
-    for (doc, reason) in cases {
-        let err = check(doc).expect_err(doc);
-        assert!(err.contains(reason), "{doc}: {err}");
-    }
-}
-
-#[test]
 fn equivalent_ignores_what_iam_rewrites() {
     // Statement order, action order, string vs one-element list, key order.
     let rewritten = r#"{"Statement":[

@@ -18,6 +18,7 @@ use crate::arn::{Arn, IamKind};
 use crate::aws::{Aws, ObservedRole, Profiles};
 use crate::clients::Clients;
 use crate::engine;
+use crate::policy::check::Kind;
 use crate::policy::limits::Measure;
 use crate::resources::common::naming::{iam_name_error, unique_name};
 use crate::resources::common::{limits, ownership_mark, plan_tags_all, report, tags_for_import};
@@ -26,6 +27,7 @@ use crate::tfplugin::{
     Diagnostics, ImportRequest, ImportResponse, Mode, PlanRequest, PlanResponse, ReadRequest,
     ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse, Value,
 };
+use crate::validate::{Stage, check_policy};
 
 /// One platform's role: its attributes and documents.
 pub trait RoleKind: Send + Sync + 'static {
@@ -143,6 +145,14 @@ impl<K: RoleKind> RoleResource<K> {
             .attributes()
             .iter()
             .any(|a| a.name == "policy" && a.mode == Mode::Computed)
+    }
+
+    /// Checks the `policy` the user writes (see [`check_policy`]); true
+    /// when it has no error. Kinds that compute `policy` render documents
+    /// whose checks are unit tests.
+    fn check_user_policy(&self, input: &Value, stage: Stage, diags: &mut Diagnostics) -> bool {
+        self.computes_policy()
+            || check_policy("policy", input.get("policy"), Kind::Inline, stage, diags)
     }
 
     /// The state for what AWS holds of the role.
@@ -268,6 +278,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_common(config, diags);
         self.0.validate(config, diags);
+        self.check_user_policy(config, Stage::Validate, diags);
     }
 
     fn upgrade_state(
@@ -307,7 +318,9 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         if K::MANAGED_POLICIES.is_none() {
             resp.planned.set(EXTRA_POLICY_ARNS, Value::Null);
         }
+        let checks = Stage::Plan(clients.policy_checks);
         if !check_partitions(req.config, K::MANAGED_POLICIES, aws, &mut resp.diagnostics)
+            || !self.check_user_policy(req.config, checks, &mut resp.diagnostics)
             || !self.plan_documents(aws, &req, resp)
         {
             return;

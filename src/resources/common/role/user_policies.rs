@@ -2,9 +2,8 @@
 //! (`policy_arns`) and one inline policy (`policy`), as Torque's roles take
 //! them. The role has exactly these.
 
-use crate::policy::check_identity_policy;
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
-use crate::validate::{check_attr, check_value};
+use crate::validate::check_value;
 
 /// `policy_arns`, defaulting to none, and `policy`, whose inline policy is
 /// named `inline_name`; `purpose` completes "The ARNs of the managed IAM
@@ -22,19 +21,16 @@ pub fn attributes(purpose: &str, inline_name: &str) -> Vec<Attribute> {
         Attribute::optional_string(
             "policy",
             &format!(
-                "An inline IAM policy (JSON) for the role, e.g. from `jsonencode(...)`. The role has exactly this inline policy (`{inline_name}`), or none when unset."
+                "An inline IAM policy (JSON) for the role, e.g. from `jsonencode(...)`. The role has exactly this inline policy (`{inline_name}`), or none when unset. It is checked before anything is created: against IAM's policy grammar at `terraform validate`, and at plan against the provider's catalogue of IAM actions and condition keys, as the provider's `policy_checks` setting says (see the guide \"Policy checks at plan\")."
             ),
         ),
     ]
 }
 
-/// Checks `policy` (an identity policy IAM would take) and `policy_arns`
-/// (managed policy ARNs) at validate.
+/// Checks `policy_arns` (managed policy ARNs) at validate. `policy` is
+/// checked for every role kind that takes one, at validate and at plan (the
+/// role resource's `check_user_policy`).
 pub fn validate(config: &Value, diags: &mut Diagnostics) {
-    check_attr(config, "policy", diags, |p| {
-        check_identity_policy(p)
-            .map_err(|e| format!("`policy` must be an IAM policy document: {e}"))
-    });
     if let Some(arns) = config.get("policy_arns").as_list() {
         for (i, arn) in arns.iter().enumerate() {
             let path = AttributePath::root("policy_arns");
