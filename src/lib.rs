@@ -19,13 +19,13 @@ pub mod arn; // ARN parsing and building, partitions
 pub mod aws; // the only code that calls AWS
 pub mod clients; // the configured AWS access and default tags handed to every resource
 pub mod data_sources; // one file per data source
-pub mod documents; // what the policy_document data source and function render
 pub mod engine; // pure step planners and the runner that executes them
 pub mod functions; // one file per provider function (pure, no AWS)
 pub mod kubernetes; // cluster tag key, namespace and service account rules, SA manifest
 pub mod logging; // tracing to stderr, levels from TF_LOG
-pub mod policy; // document model, canonical JSON, documents/ as versioned data, presets, policy checks and the IAM catalogue
+pub mod policy; // document model, canonical JSON, published/ as versioned data, presets, policy checks and the IAM catalogue
 pub mod provider; // the provider block, configure, what the provider registers
+pub mod rendering; // what the policy_document data source and function render
 pub mod resources; // one file per resource
 pub mod tfplugin; // the Terraform plugin protocol, knows nothing about AWS
 pub mod validate; // plan-time checks shared by the provider, resources and data sources

@@ -12,8 +12,8 @@ use crate::common;
 use std::collections::BTreeSet;
 
 use common::{ACCOUNT, Emulator, Workspace, block_on};
-use terraform_provider_clusteriam::policy::documents::Version;
-use terraform_provider_clusteriam::policy::documents::kkp::kkp_account_document;
+use terraform_provider_clusteriam::policy::published::Version;
+use terraform_provider_clusteriam::policy::published::kkp::kkp_account_document;
 use terraform_provider_clusteriam::policy::{equivalent, from_iam};
 
 const MASTER: &str = "arn:aws:iam::111111111111:role/torque-agent";

@@ -326,7 +326,7 @@ output "exists" {{ value = data.clusteriam_eks_cluster_oidc.this.oidc_provider_e
 /// and the controlplane policy with the controller's code actions.
 #[test]
 fn policy_document_renders_the_documents_beyond_the_seeds() {
-    use terraform_provider_clusteriam::policy::documents::{self, CloudProvider, NodeRole};
+    use terraform_provider_clusteriam::policy::published::{self, CloudProvider, NodeRole};
     use terraform_provider_clusteriam::policy::trusts;
     let aws = Emulator::start();
     let ws = Workspace::new();
@@ -386,7 +386,7 @@ output "controlplane_extra" {{ value = data.clusteriam_policy_document.controlpl
     );
     assert_eq!(
         out("controlplane_extra"),
-        documents::rancher_node_policy(
+        published::rancher_node_policy(
             CloudProvider::OutOfTree,
             NodeRole::Controlplane,
             true,

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use terraform_provider_clusteriam::arn::OidcProviderArn;
-use terraform_provider_clusteriam::policy::documents::{self, CloudProvider, NodeRole, Source};
+use terraform_provider_clusteriam::policy::published::{self, CloudProvider, NodeRole, Source};
 use terraform_provider_clusteriam::policy::{Document, presets};
 use terraform_provider_clusteriam::provider::ClusterIam;
 use terraform_provider_clusteriam::tfplugin::{Block, Definition, Mode, Nesting, Provider, Type};
@@ -134,7 +134,7 @@ fn documents(type_name: &str) -> Vec<Shown> {
         "clusteriam_rancher_node_role" => {
             let mut shown_docs = vec![shown(
                 "Trust policy",
-                documents::RANCHER_NODE_PAGE,
+                published::RANCHER_NODE_PAGE,
                 &presets::ec2_trust(),
             )];
             for cloud_provider in CloudProvider::ALL {
@@ -142,7 +142,7 @@ fn documents(type_name: &str) -> Vec<Shown> {
                     (NodeRole::Controlplane, "`node_role = \"controlplane\"`"),
                     (NodeRole::Worker, "`node_role = \"etcd\"` or `\"worker\"`"),
                 ] {
-                    let published = documents::rancher_node(*cloud_provider, node_role);
+                    let published = published::rancher_node(*cloud_provider, node_role);
                     shown_docs.push(shown(
                         format!(
                             "Inline policy for {roles}, `cloud_provider = \"{}\"`",
@@ -155,55 +155,55 @@ fn documents(type_name: &str) -> Vec<Shown> {
             }
             shown_docs.push(shown(
                 "Second statement for `node_role = \"controlplane\"`, `cloud_provider = \"out-of-tree\"`, `extra_controller_actions = true`",
-                documents::CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT.source,
-                &documents::CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT.render_in("aws"),
+                published::CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT.source,
+                &published::CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT.render_in("aws"),
             ));
             shown_docs
         }
         "clusteriam_rancher_csp_adapter_role" => vec![
             shown(
                 "Trust policy (for an example OIDC provider)",
-                documents::RANCHER_CSP_ADAPTER_PAGE,
+                published::RANCHER_CSP_ADAPTER_PAGE,
                 &presets::rancher_csp_adapter_trust(&oidc),
             ),
             shown(
                 "Inline policy",
-                documents::RANCHER_CSP_ADAPTER.source,
-                &documents::RANCHER_CSP_ADAPTER.render_in("aws"),
+                published::RANCHER_CSP_ADAPTER.source,
+                &published::RANCHER_CSP_ADAPTER.render_in("aws"),
             ),
         ],
         "clusteriam_torque_agent_role" => vec![shown(
             "Trust policy (for an example OIDC provider, `namespace = \"torque-envs\"`, `service_account = \"torque-runner\"`)",
-            documents::TORQUE_AGENTS_PAGE,
+            published::TORQUE_AGENTS_PAGE,
             &presets::irsa_trust(&oidc, "torque-envs", "torque-runner"),
         )],
         "clusteriam_eks_connector_agent_role" => vec![
             shown(
                 "Trust policy",
-                documents::EKS_CONNECTOR_ROLE_PAGE,
+                published::EKS_CONNECTOR_ROLE_PAGE,
                 &presets::eks_connector_agent_trust(),
             ),
             shown(
                 "Inline policy (partition `aws`)",
-                documents::EKS_CONNECTOR_AGENT.source,
-                &documents::EKS_CONNECTOR_AGENT.render_in("aws"),
+                published::EKS_CONNECTOR_AGENT.source,
+                &published::EKS_CONNECTOR_AGENT.render_in("aws"),
             ),
         ],
         "clusteriam_rancher_billing_adapter_role" => vec![
             shown(
                 "Trust policy (for an example OIDC provider)",
-                documents::RANCHER_PRIME_PAYG_PAGE,
+                published::RANCHER_PRIME_PAYG_PAGE,
                 &presets::rancher_billing_adapter_trust(&oidc),
             ),
             shown(
                 "Managed policy `arn:aws:iam::aws:policy/AWSMarketplaceMeteringFullAccess` (AWS-managed, attached by ARN; its content today)",
-                documents::AWS_MARKETPLACE_METERING.source,
-                &documents::AWS_MARKETPLACE_METERING.render_in("aws"),
+                published::AWS_MARKETPLACE_METERING.source,
+                &published::AWS_MARKETPLACE_METERING.render_in("aws"),
             ),
         ],
         "clusteriam_torque_target_role" => vec![shown(
             "Trust policy (for an example master role, `external_id = \"EXTERNAL_ID\"`; without `external_id` there is no `Condition`)",
-            documents::TORQUE_CROSS_ACCOUNT_PAGE,
+            published::TORQUE_CROSS_ACCOUNT_PAGE,
             &presets::cross_account_trust(
                 "arn:aws:iam::111111111111:role/torque-agent",
                 Some("EXTERNAL_ID"),
@@ -212,13 +212,13 @@ fn documents(type_name: &str) -> Vec<Shown> {
         "clusteriam_kkp_assume_role" => {
             let mut shown_docs = vec![shown(
                 "Trust policy (for an example KKP user, `external_id = \"EXTERNAL_ID\"`; without `external_id` there is no `Condition`)",
-                documents::KKP_ASSUME_ROLE_PAGE,
+                published::KKP_ASSUME_ROLE_PAGE,
                 &presets::cross_account_trust(
                     "arn:aws:iam::111111111111:user/kubermatic",
                     Some("EXTERNAL_ID"),
                 ),
             )];
-            shown_docs.extend(documents::KKP_ACCOUNT.iter().map(|published| {
+            shown_docs.extend(published::KKP_ACCOUNT.iter().map(|published| {
                 shown(
                     format!(
                         "Inline policy for {} (role in account `222222222222`, partition `aws`)",
@@ -230,11 +230,11 @@ fn documents(type_name: &str) -> Vec<Shown> {
             }));
             shown_docs
         }
-        "clusteriam_kkp_account_policy" => documents::KKP_ACCOUNT
+        "clusteriam_kkp_account_policy" => published::KKP_ACCOUNT
             .iter()
             .map(|published| {
                 let version = match published.source.versions.bound() {
-                    Some(bound) if published != documents::KKP_ACCOUNT.last().unwrap() => {
+                    Some(bound) if published != published::KKP_ACCOUNT.last().unwrap() => {
                         format!("`kkp_version = \"{bound}\"` or earlier")
                     }
                     _ => "`kkp_version` unset or a later version".to_string(),
@@ -783,7 +783,7 @@ fn attribute_descriptions_fit_the_resource() {
 
 /// The permissions guide lists what the person registering a cluster with
 /// the EKS Connector needs, as the EKS user guide does (the data in
-/// `policy::documents`).
+/// `policy::published`).
 #[test]
 fn the_permissions_guide_lists_what_registering_a_cluster_needs() {
     let guide = read(&root().join("templates/guides/permissions.md.tmpl")).unwrap();
@@ -791,10 +791,10 @@ fn the_permissions_guide_lists_what_registering_a_cluster_needs() {
         .split_once("## Registering a cluster with the Amazon EKS Connector")
         .expect("the section");
     let (register, deregister) = section.split_once("- to deregister:").unwrap();
-    for action in documents::EKS_CONNECTOR_REGISTER_ACTIONS {
+    for action in published::EKS_CONNECTOR_REGISTER_ACTIONS {
         assert!(register.contains(&format!("`{action}`")), "{action}");
     }
-    for action in documents::EKS_CONNECTOR_DEREGISTER_ACTIONS {
+    for action in published::EKS_CONNECTOR_DEREGISTER_ACTIONS {
         let line = deregister.split("\n\n").next().unwrap();
         assert!(line.contains(&format!("`{action}`")), "{action}");
     }

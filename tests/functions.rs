@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use common::{ACCOUNT, Emulator, Workspace, block_on, terraform_bin};
 use terraform_provider_clusteriam::arn::OidcProviderArn;
 use terraform_provider_clusteriam::kubernetes;
-use terraform_provider_clusteriam::policy::{documents, presets};
+use terraform_provider_clusteriam::policy::{presets, published};
 
 const OIDC_ARN: &str = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 const ISSUER: &str =
@@ -43,21 +43,21 @@ fn calls() -> Vec<(&'static str, String, String)> {
         (
             "kkp_2_22",
             r#"provider::clusteriam::policy_document("kkp_account", { account_id = "111122223333", kkp_version = "2.22" })"#.to_string(),
-            documents::KKP_2_22_AND_EARLIER
+            published::KKP_2_22_AND_EARLIER
                 .render("aws", "111122223333")
                 .to_canonical_json(),
         ),
         (
             "kkp_current",
             r#"provider::clusteriam::policy_document("kkp_account", { account_id = "111122223333" })"#.to_string(),
-            documents::kkp_account(None)
+            published::kkp_account(None)
                 .render("aws", "111122223333")
                 .to_canonical_json(),
         ),
         (
             "controlplane_out_of_tree",
             r#"provider::clusteriam::policy_document("rancher_controlplane", { cloud_provider = "out-of-tree" })"#.to_string(),
-            documents::CLOUD_PROVIDER_AWS_CONTROL_PLANE
+            published::CLOUD_PROVIDER_AWS_CONTROL_PLANE
                 .render_in("aws")
                 .to_canonical_json(),
         ),
@@ -69,9 +69,9 @@ fn calls() -> Vec<(&'static str, String, String)> {
         (
             "controlplane_extra_actions",
             r#"provider::clusteriam::policy_document("rancher_controlplane", { cloud_provider = "out-of-tree", extra_controller_actions = "true" })"#.to_string(),
-            documents::rancher_node_policy(
-                documents::CloudProvider::OutOfTree,
-                documents::NodeRole::Controlplane,
+            published::rancher_node_policy(
+                published::CloudProvider::OutOfTree,
+                published::NodeRole::Controlplane,
                 true,
                 "aws",
             )

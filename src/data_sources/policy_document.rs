@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use crate::arn::OidcProviderArn;
 use crate::clients::Clients;
-use crate::documents::{check_parameter, render};
 use crate::policy::presets::{PARAMETERS, SENSITIVE_PARAMETERS, describe_parameters};
 use crate::policy::{Preset, PresetArgs, Source};
+use crate::rendering::{check_parameter, render};
 use crate::tfplugin::{
     Attribute, Block, DataReadRequest, DataReadResponse, DataSource, Diagnostics, Schema, Type,
     Value,

@@ -4,7 +4,8 @@
 //! (from a [`RoleSpec`]), managed-policy versions and attachments in
 //! `managed_policy`, OIDC provider adoption in `oidc`, EC2 tag moves and the
 //! one-security-group rule in `tags` (with the one tag diff every kind uses),
-//! and the VPC DNS attributes in `vpc_attribute`.
+//! and the VPC DNS attributes in `vpc_attribute`. `run` is the one runner:
+//! VPC attributes, cluster tags and managed-policy updates are its kinds.
 
 pub mod managed_policy;
 pub mod oidc;

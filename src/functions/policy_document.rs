@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use super::StringFunction;
 use crate::arn::{OidcProviderArn, PARTITIONS};
-use crate::documents::{check_parameter, render};
 use crate::policy::presets::{PARAMETERS, describe_parameters};
 use crate::policy::{Preset, PresetArgs};
+use crate::rendering::{check_parameter, render};
 use crate::tfplugin::{CallRequest, CallResponse, FunctionError, Parameter, Type, Value};
 
 const PARAMS: usize = 1;
@@ -142,7 +142,7 @@ fn call(request: &CallRequest) -> CallResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::documents;
+    use crate::policy::published;
 
     fn call(preset: &str, params: &[(&str, &str)]) -> CallResponse {
         (POLICY_DOCUMENT.call)(&CallRequest {
@@ -161,7 +161,7 @@ mod tests {
                 &[("account_id", "111122223333"), ("kkp_version", "2.22")]
             ),
             Ok(Value::string(
-                documents::KKP_2_22_AND_EARLIER
+                published::KKP_2_22_AND_EARLIER
                     .render("aws", "111122223333")
                     .to_canonical_json()
             ))
@@ -172,7 +172,7 @@ mod tests {
                 &[("cloud_provider", "out-of-tree"), ("partition", "aws-cn")]
             ),
             Ok(Value::string(
-                documents::CLOUD_PROVIDER_AWS_CONTROL_PLANE
+                published::CLOUD_PROVIDER_AWS_CONTROL_PLANE
                     .render_in("aws-cn")
                     .to_canonical_json()
             ))

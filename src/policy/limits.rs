@@ -402,7 +402,7 @@ mod tests {
                 ..PresetArgs::new(partition)
             };
             // `provider_permissions` is rendered above policy/: its test
-            // is in `crate::documents`.
+            // is in `crate::rendering`.
             for preset in Preset::ALL
                 .iter()
                 .filter(|p| **p != Preset::ProviderPermissions)
@@ -433,7 +433,7 @@ mod tests {
     #[test]
     fn every_published_document_fits_every_limit() {
         for partition in ["aws", "aws-cn", "aws-us-gov"] {
-            for published in crate::policy::documents::ALL {
+            for published in crate::policy::published::ALL {
                 let json = published
                     .render(partition, "999999999999")
                     .to_canonical_json();

@@ -7,9 +7,9 @@
 pub mod catalogue;
 pub mod check;
 pub mod document;
-pub mod documents;
 pub mod limits;
 pub mod presets;
+pub mod published;
 #[cfg(test)]
 pub(crate) mod test_seeds;
 pub mod trusts;
@@ -19,5 +19,5 @@ pub use document::{
     canonical_json, equivalent, equivalent_ignoring_sids, federated_principals, from_iam,
     required_external_id, trusts_federated, web_identity_subject,
 };
-pub use documents::{CloudProvider, NodeRole, Published, Source, Version};
 pub use presets::{Preset, PresetArgs, PresetError, Rendered};
+pub use published::{CloudProvider, NodeRole, Published, Source, Version};

@@ -1,5 +1,5 @@
 //! The documents users can ask for by name: the published permissions
-//! policies (versioned data in [`super::documents`]) and the trust rules
+//! policies (versioned data in [`super::published`]) and the trust rules
 //! the pages describe ([`super::trusts`]). Every ARN is built from the
 //! caller's partition, never a literal `arn:aws:`.
 
@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::arn::{OidcProviderArn, is_account_id};
-use crate::policy::documents::{
+use crate::policy::published::{
     self, CloudProvider, EKS_CONNECTOR_ROLE_PAGE, KKP_ASSUME_ROLE_PAGE, NodeRole,
     RANCHER_CSP_ADAPTER_PAGE, RANCHER_NODE_PAGE, RANCHER_PRIME_PAYG_PAGE, TORQUE_AGENTS_PAGE,
     TORQUE_CROSS_ACCOUNT_PAGE,
@@ -23,7 +23,7 @@ pub use super::trusts::{
 };
 pub use parameters::{
     PARAMETERS, PresetArgs, PresetError, Rendered, SENSITIVE_PARAMETERS, check_parameter,
-    parse_cloud_provider, parse_kkp_version,
+    parse_cloud_provider,
 };
 
 /// The documents users can ask for by name (`clusteriam_policy_document`).
@@ -167,7 +167,7 @@ impl Preset {
     /// The preset's document for these arguments, and its source.
     pub fn build(&self, args: &PresetArgs<'_>) -> Result<Rendered, PresetError> {
         let cloud_provider = args.cloud_provider.unwrap_or_default();
-        let published = |p: &'static documents::Published, account_id: &str| Rendered {
+        let published = |p: &'static published::Published, account_id: &str| Rendered {
             document: p.render(args.partition, account_id),
             source: p.source,
         };
@@ -182,24 +182,24 @@ impl Preset {
                             .to_string(),
                     });
                 }
-                let document = documents::rancher_node_policy(
+                let document = published::rancher_node_policy(
                     cloud_provider,
                     NodeRole::Controlplane,
                     args.extra_controller_actions,
                     args.partition,
                 );
                 let source = match args.extra_controller_actions {
-                    true => documents::CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT.source,
-                    false => documents::rancher_node(cloud_provider, NodeRole::Controlplane).source,
+                    true => published::CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT.source,
+                    false => published::rancher_node(cloud_provider, NodeRole::Controlplane).source,
                 };
                 Rendered { document, source }
             }
             Preset::RancherEtcdWorker => published(
-                documents::rancher_node(cloud_provider, NodeRole::Worker),
+                published::rancher_node(cloud_provider, NodeRole::Worker),
                 "",
             ),
             Preset::RancherNodeTrust => trust(ec2_trust(), RANCHER_NODE_PAGE),
-            Preset::RancherCspAdapter => published(&documents::RANCHER_CSP_ADAPTER, ""),
+            Preset::RancherCspAdapter => published(&published::RANCHER_CSP_ADAPTER, ""),
             Preset::RancherCspAdapterTrust => trust(
                 rancher_csp_adapter_trust(self.required_oidc(args)?),
                 RANCHER_CSP_ADAPTER_PAGE,
@@ -230,9 +230,9 @@ impl Preset {
                         message: format!("`account_id` must be 12 digits; got `{account_id}`"),
                     });
                 }
-                published(documents::kkp_account(args.kkp_version), account_id)
+                published(published::kkp_account(args.kkp_version), account_id)
             }
-            Preset::EksConnectorAgent => published(&documents::EKS_CONNECTOR_AGENT, ""),
+            Preset::EksConnectorAgent => published(&published::EKS_CONNECTOR_AGENT, ""),
             Preset::EksConnectorAgentTrust => {
                 trust(eks_connector_agent_trust(), EKS_CONNECTOR_ROLE_PAGE)
             }
@@ -245,7 +245,7 @@ impl Preset {
                 TORQUE_AGENTS_PAGE,
             ),
             // Built from the actions the provider's AWS calls declare, which
-            // policy/ does not know: see `crate::documents::render`.
+            // policy/ does not know: see `crate::rendering::render`.
             Preset::ProviderPermissions => {
                 return Err(PresetError::new(
                     None,

@@ -3,7 +3,7 @@
 
 use super::common::role::{Import, RoleKind};
 use crate::aws::Aws;
-use crate::policy::{documents, equivalent_ignoring_sids, presets};
+use crate::policy::{equivalent_ignoring_sids, presets, published};
 use crate::tfplugin::{Attribute, AttributePath, Value};
 
 pub struct EksConnectorAgentRole;
@@ -67,7 +67,7 @@ impl RoleKind for EksConnectorAgentRole {
 
     fn policy(&self, _input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
         Ok(Some(
-            documents::EKS_CONNECTOR_AGENT
+            published::EKS_CONNECTOR_AGENT
                 .render_in(&aws.partition)
                 .to_canonical_json(),
         ))
@@ -89,7 +89,7 @@ impl RoleKind for EksConnectorAgentRole {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::documents::{
+    use crate::policy::published::{
         EKS_CONNECTOR_DEREGISTER_ACTIONS, EKS_CONNECTOR_REGISTER_ACTIONS,
     };
     use crate::policy::test_seeds::seed_policies;

@@ -8,7 +8,7 @@ use crate::arn::{Arn, IamKind, is_account_id};
 use crate::aws::AwsError;
 use crate::clients::Clients;
 use crate::engine::managed_policy::{self, PolicyModel, PolicyStep, PolicyUpdate};
-use crate::policy::documents::kkp::{
+use crate::policy::published::kkp::{
     SECURITY_CONSIDERATIONS, kkp_account_document, kkp_version_of,
 };
 use crate::policy::{canonical_json, equivalent, from_iam};

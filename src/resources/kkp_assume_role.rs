@@ -8,7 +8,7 @@ use super::common::kkp::{kkp_version_attribute, planned_kkp_version, validate_kk
 use super::common::role::{Import, RoleKind};
 use crate::arn::check_principal_arn;
 use crate::aws::{Aws, ObservedRole};
-use crate::policy::documents::kkp::{kkp_account_document, kkp_document_version};
+use crate::policy::published::kkp::{kkp_account_document, kkp_document_version};
 use crate::policy::{Document, Statement};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Value};
 

@@ -9,8 +9,8 @@ use super::common::web_identity::{
 };
 use crate::arn::aws_managed_policy;
 use crate::aws::{Aws, ObservedRole};
-use crate::policy::documents::AWS_MARKETPLACE_METERING_NAME;
 use crate::policy::presets;
+use crate::policy::published::AWS_MARKETPLACE_METERING_NAME;
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
 
 pub struct RancherBillingAdapterRole;

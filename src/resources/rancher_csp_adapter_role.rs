@@ -6,7 +6,7 @@ use super::common::web_identity::{
     import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
 };
 use crate::aws::{Aws, ObservedRole};
-use crate::policy::{documents, presets};
+use crate::policy::{presets, published};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Value};
 
 pub struct RancherCspAdapterRole;
@@ -55,7 +55,7 @@ impl RoleKind for RancherCspAdapterRole {
 
     fn policy(&self, _input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
         Ok(Some(
-            documents::RANCHER_CSP_ADAPTER
+            published::RANCHER_CSP_ADAPTER
                 .render_in(&aws.partition)
                 .to_canonical_json(),
         ))

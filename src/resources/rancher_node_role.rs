@@ -4,9 +4,9 @@
 
 use super::common::role::{Import, RoleKind, fill_in_state};
 use crate::aws::{Aws, ObservedRole};
-use crate::policy::documents::{self, CloudProvider, NodeRole};
 use crate::policy::equivalent;
 use crate::policy::presets::{self, parse_cloud_provider};
+use crate::policy::published::{self, CloudProvider, NodeRole};
 use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
 use crate::validate::{check_attr, one_of};
 
@@ -19,7 +19,7 @@ const INLINE_POLICY: &str = "RancherNodePolicy";
 /// controller's code actions. These policies name no ARN, so any partition
 /// compares the same.
 fn node_policy(cloud_provider: CloudProvider, node_role: NodeRole, extra: bool) -> String {
-    documents::rancher_node_policy(cloud_provider, node_role, extra, "aws").to_canonical_json()
+    published::rancher_node_policy(cloud_provider, node_role, extra, "aws").to_canonical_json()
 }
 
 /// The policies a role of `node_role` may have: (cloud provider, extra
@@ -50,7 +50,7 @@ fn documented_as(node_role: NodeRole, policy: Option<&String>) -> (CloudProvider
 /// `extra_controller_actions`' description: each action and where the
 /// controller's code calls it, from the data.
 fn extra_controller_actions_description() -> String {
-    let cited: Vec<String> = documents::CLOUD_PROVIDER_AWS_CODE_ACTIONS
+    let cited: Vec<String> = published::CLOUD_PROVIDER_AWS_CODE_ACTIONS
         .iter()
         .map(|a| match a.when {
             Some(when) => format!("`{}` (`{}`, {when})", a.action, a.file),
@@ -70,8 +70,8 @@ fn extra_controller_actions_description() -> String {
 /// The `cloud_provider` attribute's description: when to choose which, and
 /// the actions that differ, from the documents themselves.
 fn cloud_provider_description() -> String {
-    let extra = documents::CLOUD_PROVIDER_AWS_CONTROL_PLANE
-        .actions_beyond(&documents::RANCHER_CONTROLPLANE)
+    let extra = published::CLOUD_PROVIDER_AWS_CONTROL_PLANE
+        .actions_beyond(&published::RANCHER_CONTROLPLANE)
         .iter()
         .map(|a| format!("`{a}`"))
         .collect::<Vec<_>>()
@@ -209,7 +209,7 @@ impl RoleKind for RancherNodeRole {
         };
         Ok(match (cloud_provider, node_role, extra) {
             (Some(cloud_provider), Some(node_role), Some(extra)) => Some(
-                documents::rancher_node_policy(cloud_provider, node_role, extra, &aws.partition)
+                published::rancher_node_policy(cloud_provider, node_role, extra, &aws.partition)
                     .to_canonical_json(),
             ),
             _ => None,

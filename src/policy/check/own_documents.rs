@@ -10,7 +10,7 @@
 //! run only on policies users write.
 
 use super::{Kind, Problem, check};
-use crate::policy::documents::{ALL, KKP_ACCOUNT};
+use crate::policy::published::{ALL, KKP_ACCOUNT};
 use crate::policy::test_seeds::{ACCOUNT, current_documents, oidc, seed_policies};
 use crate::policy::trusts::{
     cross_account_trust, ec2_trust, eks_connector_agent_trust, irsa_trust,

@@ -6,7 +6,8 @@ use std::fmt;
 use crate::arn::{OidcProviderArn, check_principal_arn, check_role_arn, is_account_id};
 use crate::kubernetes::{check_namespace, check_service_account};
 use crate::policy::document::Document;
-use crate::policy::documents::{CloudProvider, Source, Version};
+use crate::policy::published::kkp::parse_kkp_version;
+use crate::policy::published::{CloudProvider, Source, Version};
 use crate::validate::check_external_id;
 
 /// What a preset may need besides the partition. Unneeded ones are ignored.
@@ -148,7 +149,7 @@ pub const SENSITIVE_PARAMETERS: &[&str] = &["external_id"];
 /// Why `value` is not a valid value of `parameter` (one of [`PARAMETERS`]),
 /// if it is not: the one check of each for the data source and the function.
 /// `provider_permissions`'s own parameters are checked where it is rendered
-/// (`crate::documents`): `resource_types` names the provider's own types,
+/// (`crate::rendering`): `resource_types` names the provider's own types,
 /// which policy/ does not know.
 pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
     match parameter {
@@ -181,31 +182,6 @@ pub fn check_parameter(parameter: &str, value: &str) -> Result<(), String> {
             PARAMETERS.join(", ")
         )),
     }
-}
-
-/// The reason `kkp_version` is not a version, if it is not.
-pub fn parse_kkp_version(text: &str) -> Result<Version, String> {
-    let version: Version = text.parse().map_err(|()| {
-        format!(
-            "`kkp_version` must be a KKP version written MAJOR.MINOR, such as `2.28`; got `{text}`"
-        )
-    })?;
-    // "02.28" would name 2.28 in a spelling no release uses.
-    if text
-        .split('.')
-        .any(|part| part.len() > 1 && part.starts_with('0'))
-    {
-        return Err(format!(
-            "`kkp_version` must be written without leading zeros, such as `2.28`; got `{text}`"
-        ));
-    }
-    if version < Version::new(2, 0) {
-        return Err(format!(
-            "`kkp_version` must be 2.0 or later: KKP's releases, and the AWS policies its \
-             documentation prints, are 2.x and later; got `{text}`"
-        ));
-    }
-    Ok(version)
 }
 
 /// The reason `cloud_provider` is not a cloud provider, if it is not.

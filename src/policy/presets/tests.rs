@@ -1,6 +1,7 @@
 use super::*;
 use crate::policy::Version;
 use crate::policy::document::equivalent;
+use crate::policy::published::kkp::parse_kkp_version;
 use crate::policy::test_seeds::{ACCOUNT, OIDC_ID, REGION, oidc, seed_policies, seed_text};
 
 #[test]
@@ -133,9 +134,9 @@ fn preset_build_checks_parameters() {
         .unwrap();
     assert_eq!(
         china.document,
-        documents::KKP_2_22_AND_EARLIER.render("aws-cn", ACCOUNT)
+        published::KKP_2_22_AND_EARLIER.render("aws-cn", ACCOUNT)
     );
-    assert_eq!(china.source, documents::KKP_2_22_AND_EARLIER.source);
+    assert_eq!(china.source, published::KKP_2_22_AND_EARLIER.source);
 }
 
 #[test]
@@ -299,7 +300,7 @@ fn extra_controller_actions_need_the_out_of_tree_controller() {
         .document;
     assert_eq!(
         document,
-        documents::rancher_node_policy(
+        published::rancher_node_policy(
             CloudProvider::OutOfTree,
             NodeRole::Controlplane,
             true,

@@ -1,9 +1,9 @@
 //! `kkp_version`, as every resource that holds KKP's policy takes it: the
 //! same description, the same check, the same reading of a plan.
 
-use crate::policy::documents::Version;
-use crate::policy::documents::kkp::kkp_version_description;
-use crate::policy::presets::parse_kkp_version;
+use crate::policy::published::Version;
+use crate::policy::published::kkp::kkp_version_description;
+use crate::policy::published::kkp::parse_kkp_version;
 use crate::tfplugin::{Attribute, Diagnostics, Value};
 use crate::validate::check_attr;
 

@@ -4,8 +4,8 @@
 //! from the actions the provider's AWS calls declare (`aws::permissions`).
 
 use crate::aws::permissions;
-use crate::policy::documents::Versions;
 use crate::policy::presets;
+use crate::policy::published::Versions;
 use crate::policy::{Preset, PresetArgs, PresetError, Rendered, Source};
 
 /// Where the provider's own permissions are documented.

@@ -93,7 +93,7 @@ fn expected_for_current(file: &str, partition: &str) -> Vec<String> {
         }
         "cloud-provider-aws-node.json" => vec![render(Preset::RancherEtcdWorker, out_of_tree)],
         other => panic!(
-            "shared/seeds/current/{other} has no preset: add the document to policy/documents/ \
+            "shared/seeds/current/{other} has no preset: add the document to policy/published/ \
              and a line here"
         ),
     }

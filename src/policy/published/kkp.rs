@@ -246,6 +246,32 @@ pub fn kkp_document_version(
 
 /// The `kkp_version` attribute's description: the documents and how each
 /// differs from the one before, from the documents themselves.
+/// `kkp_version` as a user writes it (`2.28`), parsed once here for every
+/// resource, preset and function that takes it; the reason when it is not one.
+pub fn parse_kkp_version(text: &str) -> Result<Version, String> {
+    let version: Version = text.parse().map_err(|()| {
+        format!(
+            "`kkp_version` must be a KKP version written MAJOR.MINOR, such as `2.28`; got `{text}`"
+        )
+    })?;
+    // "02.28" would name 2.28 in a spelling no release uses.
+    if text
+        .split('.')
+        .any(|part| part.len() > 1 && part.starts_with('0'))
+    {
+        return Err(format!(
+            "`kkp_version` must be written without leading zeros, such as `2.28`; got `{text}`"
+        ));
+    }
+    if version < Version::new(2, 0) {
+        return Err(format!(
+            "`kkp_version` must be 2.0 or later: KKP's releases, and the AWS policies its \
+             documentation prints, are 2.x and later; got `{text}`"
+        ));
+    }
+    Ok(version)
+}
+
 pub fn kkp_version_description() -> String {
     let ranges: Vec<String> = super::KKP_ACCOUNT
         .iter()
