@@ -577,12 +577,13 @@ async fn the_listener_survives_200_idle_connections_and_still_answers_terraform(
     drop(idle);
 }
 
-const FUNCTIONS: [&str; 5] = [
+const FUNCTIONS: [&str; 6] = [
     "cluster_tag_key",
     "irsa_trust",
     "oidc_provider_arn",
     "policy_document",
     "service_account_manifest",
+    "validate_policy",
 ];
 
 /// GetProviderSchema as a client from before protocol 6.5 (Terraform 1.7

@@ -3,8 +3,7 @@
 
 use serde_json::Value;
 
-use super::Rule;
-use super::grammar::{Found, backticked};
+use super::problem::{Found, Rule, backticked};
 use crate::policy::catalogue::closest;
 
 /// IAM's condition operators (IAM User Guide, "IAM JSON policy elements:

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::conditions::conditions;
+use super::problem::{At, Found, Kind, Problem, Rule, backticked};
 use super::resources::refused;
-use super::{At, Kind, Problem, Rule};
 use crate::policy::catalogue::closest;
 use crate::policy::document::from_iam;
 
@@ -162,9 +162,6 @@ pub fn check<'a>(document: &'a Value, kind: Kind, problems: &mut Vec<Problem>) -
     }
     parsed
 }
-
-/// A statement's problems, each with its rule, before they are placed.
-pub type Found = Vec<(Rule, String)>;
 
 fn check_statement<'a>(
     statement: &'a Map<String, Value>,
@@ -437,14 +434,5 @@ pub fn text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-/// `a`, `b` and `c`.
-pub fn backticked(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    match quoted.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => quoted.join(""),
     }
 }

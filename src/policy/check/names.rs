@@ -3,8 +3,8 @@
 //! IAM accepts all of these; they are what makes a policy silently not work.
 
 use super::grammar::{Parsed, Said};
+use super::problem::{Kind, Problem, Rule};
 use super::resources::{arn_parts, doubtful};
-use super::{Kind, Problem, Rule};
 use crate::policy::catalogue::{
     Catalogue, GLOBAL_CONDITION_KEYS, Service, catalogue, closest, is_identity_provider_key,
     key_matches,

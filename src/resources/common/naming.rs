@@ -76,6 +76,34 @@ pub fn check_naming(
     });
 }
 
+/// Why a role can't be created under a name that is taken, and what to do.
+/// A role this provider made (it carries an ownership mark) is most often
+/// this very resource being replaced with `create_before_destroy`; a kind
+/// whose `name` is required can only drop that for the replacement.
+pub fn already_exists_detail(name: &str, made_by_clusteriam: bool, name_required: bool) -> String {
+    let remedy = if name_required {
+        "so remove `create_before_destroy` for this change (the old role is then deleted before \
+         the new one is made), or change `name` with it."
+    } else {
+        "so use `name_prefix` instead of `name` for a generated unique name."
+    };
+    let replacing = if made_by_clusteriam {
+        format!(
+            " It was created by terraform-provider-clusteriam: if this resource is being replaced \
+             with `lifecycle {{ create_before_destroy = true }}`, a fixed `name` cannot exist \
+             twice, {remedy}"
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "A role named {name} already exists.{replacing} To manage an existing role with this \
+         resource instead, import it: `terraform import <address> {name}`, with this resource's \
+         address shown below (or an `import {{ to = <address>, id = \"{name}\" }}` block). \
+         Otherwise choose another name."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
