@@ -104,7 +104,7 @@ pub struct PolicyUpdate<'a> {
     pub prior: &'a PolicyModel,
     pub wanted: &'a PolicyModel,
     /// The default version the update made, once made.
-    pub new_version: Mutex<Option<String>>,
+    new_version: Mutex<Option<String>>,
 }
 
 impl<'a> PolicyUpdate<'a> {
