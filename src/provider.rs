@@ -1,6 +1,7 @@
 //! The provider block: the AWS provider's names, so users' habits carry over,
 //! plus `propagation_timeout` for IAM's eventual consistency.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -10,8 +11,8 @@ pub use crate::clients::Clients;
 use crate::data_sources;
 use crate::policy::check::PolicyChecks;
 use crate::tfplugin::{
-    Attribute, AttributePath, Block, DataSource, Diagnostics, Function, Nesting, Resource, Schema,
-    Type, Value,
+    Attr, Attribute, AttributePath, Block, DataSource, Diagnostics, Function, Model, Nesting,
+    Resource, Schema, Type, Value,
 };
 use crate::validate::{check_attr, check_value, one_of, parse_duration};
 
@@ -19,6 +20,55 @@ mod connect_errors;
 use connect_errors::{report_connect_error, scrub};
 
 pub struct ClusterIam;
+
+crate::model! {
+    /// The provider block.
+    struct ProviderModel {
+        region: Attr<String>,
+        profile: Attr<String>,
+        shared_config_files: Attr<Vec<String>>,
+        shared_credentials_files: Attr<Vec<String>>,
+        access_key: Attr<String>,
+        secret_key: Attr<String>,
+        token: Attr<String>,
+        max_retries: Attr<i64>,
+        skip_credentials_validation: Attr<bool>,
+        allow_http_endpoints: Attr<bool>,
+        propagation_timeout: Attr<String>,
+        policy_checks: Attr<String>,
+        bulk_reads: Attr<String>,
+        assume_role: Attr<AssumeRoleModel>,
+        endpoints: Attr<EndpointsModel>,
+        default_tags: Attr<DefaultTagsModel>,
+    }
+}
+
+crate::model! {
+    /// The `assume_role` block.
+    struct AssumeRoleModel {
+        role_arn: Attr<String>,
+        session_name: Attr<String>,
+        external_id: Attr<String>,
+        duration: Attr<String>,
+    }
+}
+
+crate::model! {
+    /// The `endpoints` block.
+    struct EndpointsModel {
+        iam: Attr<String>,
+        sts: Attr<String>,
+        ec2: Attr<String>,
+        eks: Attr<String>,
+    }
+}
+
+crate::model! {
+    /// The `default_tags` block.
+    struct DefaultTagsModel {
+        tags: Attr<BTreeMap<String, String>>,
+    }
+}
 
 const DEFAULT_PROPAGATION_TIMEOUT: Duration = Duration::from_secs(120);
 /// The environment variable `bulk_reads` defaults to.
@@ -100,23 +150,23 @@ impl crate::tfplugin::Provider for ClusterIam {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let key = config.get("access_key");
-        let secret = config.get("secret_key");
+        let key = config.get(ProviderModel::access_key);
+        let secret = config.get(ProviderModel::secret_key);
         if !key.is_null() && secret.is_null() {
             diags.attribute_error(
-                "secret_key",
+                ProviderModel::secret_key,
                 "Missing `secret_key`",
                 "`access_key` is set, so `secret_key` must be set too.",
             );
         }
         if key.is_null() && !secret.is_null() {
             diags.attribute_error(
-                "access_key",
+                ProviderModel::access_key,
                 "Missing `access_key`",
                 "`secret_key` is set, so `access_key` must be set too.",
             );
         }
-        check_attr(config, "region", diags, |r| {
+        check_attr(config, ProviderModel::region, diags, |r| {
             if is_region_name(r) {
                 Ok(())
             } else {
@@ -126,7 +176,7 @@ impl crate::tfplugin::Provider for ClusterIam {
                 ))
             }
         });
-        check_attr(config, "propagation_timeout", diags, |t| {
+        check_attr(config, ProviderModel::propagation_timeout, diags, |t| {
             let d = parse_duration(t)?;
             if d > Duration::from_secs(3600) {
                 return Err(format!(
@@ -135,45 +185,45 @@ impl crate::tfplugin::Provider for ClusterIam {
             }
             Ok(())
         });
-        check_attr(config, "bulk_reads", diags, |mode| {
+        check_attr(config, ProviderModel::bulk_reads, diags, |mode| {
             one_of("bulk_reads", &aws::BulkReads::VALUES, mode)
         });
-        check_attr(config, "policy_checks", diags, |mode| {
+        check_attr(config, ProviderModel::policy_checks, diags, |mode| {
             one_of("policy_checks", &PolicyChecks::VALUES, mode)
         });
-        if let Some(n) = config.get("max_retries").as_i64()
+        if let Some(n) = config.get(ProviderModel::max_retries).as_i64()
             && !(0..=100).contains(&n)
         {
             diags.attribute_error(
-                "max_retries",
+                ProviderModel::max_retries,
                 "Invalid `max_retries`",
                 format!("`max_retries` must be between 0 and 100; got {n}"),
             );
         }
-        if let Some(assume) = config.get_block("assume_role") {
-            let path = AttributePath::root("assume_role");
+        if let Some(assume) = config.get_block(ProviderModel::assume_role) {
+            let path = AttributePath::root(ProviderModel::assume_role);
             check_value(
-                path.clone().attribute("role_arn"),
-                assume.get("role_arn"),
+                path.clone().attribute(AssumeRoleModel::role_arn),
+                assume.get(AssumeRoleModel::role_arn),
                 diags,
                 crate::arn::check_role_arn,
             );
             check_value(
-                path.clone().attribute("session_name"),
-                assume.get("session_name"),
+                path.clone().attribute(AssumeRoleModel::session_name),
+                assume.get(AssumeRoleModel::session_name),
                 diags,
                 |n| sts_text(n, "assume_role.session_name", 64, "+=,.@-"),
             );
             // A secret: the error says what is wrong without repeating it.
             check_value(
-                path.clone().attribute("external_id"),
-                assume.get("external_id"),
+                path.clone().attribute(AssumeRoleModel::external_id),
+                assume.get(AssumeRoleModel::external_id),
                 diags,
                 |id| crate::validate::check_external_id(id, "assume_role.external_id"),
             );
             check_value(
-                path.attribute("duration"),
-                assume.get("duration"),
+                path.attribute(AssumeRoleModel::duration),
+                assume.get(AssumeRoleModel::duration),
                 diags,
                 |t| {
                     let d = parse_duration(t)?;
@@ -186,20 +236,20 @@ impl crate::tfplugin::Provider for ClusterIam {
                 },
             );
         }
-        if let Some(default_tags) = config.get_block("default_tags") {
+        if let Some(default_tags) = config.get_block(ProviderModel::default_tags) {
             crate::resources::common::validate_tag_map(
-                AttributePath::root("default_tags").attribute("tags"),
-                default_tags.get("tags"),
+                AttributePath::root(ProviderModel::default_tags).attribute(DefaultTagsModel::tags),
+                default_tags.get(DefaultTagsModel::tags),
                 diags,
             );
         }
-        if let Some(endpoints) = config.get_block("endpoints") {
+        if let Some(endpoints) = config.get_block(ProviderModel::endpoints) {
             // Unknown until apply counts as allowed: configure checks again.
-            let allow = config.get("allow_http_endpoints");
+            let allow = config.get(ProviderModel::allow_http_endpoints);
             let allow_http = allow.is_unknown() || allow.as_bool() == Some(true);
             for service in ["iam", "sts", "ec2", "eks"] {
                 check_value(
-                    AttributePath::root("endpoints").attribute(service),
+                    AttributePath::root(ProviderModel::endpoints).attribute(service),
                     endpoints.get(service),
                     diags,
                     |url| {
@@ -252,14 +302,12 @@ impl crate::tfplugin::Provider for ClusterIam {
             .map_err(|e| scrub(e, &secrets))
         {
             Ok(aws) => {
-                let default_tags = config
-                    .get_block("default_tags")
-                    .map(|b| b.get_string_map("tags"))
-                    .unwrap_or_default();
+                let provider = ProviderModel::read(config);
+                let default_tags = provider.default_tags.into_known().unwrap_or_default();
                 Some(Clients {
                     aws,
-                    default_tags,
-                    policy_checks: policy_checks(config.get_str("policy_checks")),
+                    default_tags: default_tags.tags.into_known().unwrap_or_default(),
+                    policy_checks: policy_checks(provider.policy_checks.as_deref()),
                 })
             }
             Err(e) => {
@@ -323,48 +371,53 @@ fn sts_text(text: &str, attr: &str, max: usize, extra: &str) -> Result<(), Strin
 }
 
 fn settings(config: &Value) -> aws::Settings {
-    let string = |v: &Value, name: &str| v.get_str(name).map(str::to_string);
-    let assume_role = config.get_block("assume_role").map(|b| aws::AssumeRole {
-        role_arn: string(b, "role_arn").unwrap_or_default(),
-        session_name: string(b, "session_name"),
-        external_id: string(b, "external_id"),
-        duration: b.get_str("duration").and_then(|d| parse_duration(d).ok()),
+    let provider = ProviderModel::read(config);
+    let assume_role = provider.assume_role.into_known().map(|b| aws::AssumeRole {
+        role_arn: b.role_arn.into_known().unwrap_or_default(),
+        session_name: b.session_name.into_known(),
+        external_id: b.external_id.into_known(),
+        duration: b.duration.as_deref().and_then(|d| parse_duration(d).ok()),
     });
-    let endpoints = config
-        .get_block("endpoints")
+    let endpoints = provider
+        .endpoints
+        .into_known()
         .map_or_else(Default::default, |b| aws::Endpoints {
-            iam: string(b, "iam"),
-            sts: string(b, "sts"),
-            ec2: string(b, "ec2"),
-            eks: string(b, "eks"),
+            iam: b.iam.into_known(),
+            sts: b.sts.into_known(),
+            ec2: b.ec2.into_known(),
+            eks: b.eks.into_known(),
         });
     aws::Settings {
-        region: string(config, "region"),
-        profile: string(config, "profile"),
-        shared_config_files: config.get_strings("shared_config_files"),
-        shared_credentials_files: config.get_strings("shared_credentials_files"),
-        access_key: string(config, "access_key"),
-        secret_key: string(config, "secret_key"),
-        token: string(config, "token"),
+        region: provider.region.into_known(),
+        profile: provider.profile.into_known(),
+        shared_config_files: provider
+            .shared_config_files
+            .into_known()
+            .unwrap_or_default(),
+        shared_credentials_files: provider
+            .shared_credentials_files
+            .into_known()
+            .unwrap_or_default(),
+        access_key: provider.access_key.into_known(),
+        secret_key: provider.secret_key.into_known(),
+        token: provider.token.into_known(),
         assume_role,
         endpoints,
-        allow_http_endpoints: config
-            .get("allow_http_endpoints")
-            .as_bool()
-            .unwrap_or(false),
-        max_retries: config
-            .get("max_retries")
-            .as_i64()
+        allow_http_endpoints: provider.allow_http_endpoints.into_known().unwrap_or(false),
+        max_retries: provider
+            .max_retries
+            .into_known()
             .map(|n| n.clamp(0, 100) as u32),
-        skip_credentials_validation: config
-            .get("skip_credentials_validation")
-            .as_bool()
+        skip_credentials_validation: provider
+            .skip_credentials_validation
+            .into_known()
             .unwrap_or(false),
-        propagation_timeout: config
-            .get_str("propagation_timeout")
+        propagation_timeout: provider
+            .propagation_timeout
+            .as_deref()
             .and_then(|t| parse_duration(t).ok())
             .unwrap_or(DEFAULT_PROPAGATION_TIMEOUT),
-        bulk_reads: bulk_reads(config.get_str("bulk_reads")),
+        bulk_reads: bulk_reads(provider.bulk_reads.as_deref()),
     }
 }
 

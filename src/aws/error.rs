@@ -27,6 +27,9 @@ pub enum ErrorKind {
     InUse,
     /// Terraform asked the provider to stop before the work was done.
     Cancelled,
+    /// The object was there when the work began and is gone now: someone
+    /// deleted it meanwhile.
+    Vanished,
     /// No AWS answer: the endpoint was unreachable or is not AWS.
     NoAnswer,
     /// Any other AWS error.
@@ -97,6 +100,15 @@ impl AwsError {
             code: None,
             message: "Terraform asked the provider to stop (interrupt); run apply again to finish"
                 .into(),
+        }
+    }
+    /// The object disappeared while the provider worked on it; `message`
+    /// says what the next apply does about it.
+    pub fn vanished(message: impl Into<String>) -> Self {
+        AwsError {
+            kind: ErrorKind::Vanished,
+            code: None,
+            message: message.into(),
         }
     }
     pub fn kind(&self) -> ErrorKind {

@@ -3,16 +3,15 @@
 
 use async_trait::async_trait;
 
-use std::collections::BTreeMap;
-
 use crate::arn::OidcProviderArn;
 use crate::clients::Clients;
 use crate::policy::presets::{PARAMETERS, SENSITIVE_PARAMETERS, describe_parameters};
 use crate::policy::{Preset, PresetArgs, Source};
 use crate::rendering::{check_parameter, render};
+use crate::tfplugin::model::Known;
 use crate::tfplugin::{
-    Attribute, Block, DataReadRequest, DataReadResponse, DataSource, Diagnostics, Schema, Type,
-    Value,
+    Attr, Attribute, Block, DataReadRequest, DataReadResponse, DataSource, Diagnostics, Model,
+    Schema, Value,
 };
 use crate::validate::check_attr;
 
@@ -38,23 +37,33 @@ const PARAMETER_DESCRIPTIONS: [&str; PARAMETERS.len()] = [
     "The managed policies (ARNs, IAM wildcards allowed, separated by commas) the configuration's roles may be given, as `clusteriam_torque_agent_role`'s `policy_arns` name them (`provider_permissions`): the policy then attaches no other. Defaults to any.",
 ];
 
-/// The type of `source`.
-pub fn source_type() -> Type {
-    Type::Object(BTreeMap::from(
-        ["platform", "page", "versions"].map(|k| (k.to_string(), Type::String)),
-    ))
+crate::model! {
+    /// The data source's own attributes; the parameters are named by the
+    /// presets' [`PARAMETERS`] table and read by those names.
+    struct PolicyDocumentModel {
+        preset: Attr<String>,
+        json: Attr<String>,
+        source: Attr<SourceModel>,
+    }
 }
 
-/// The value of `source`.
-pub fn source_value(source: &Source) -> Value {
-    Value::Map(BTreeMap::from([
-        ("platform".to_string(), Value::string(source.platform)),
-        ("page".to_string(), Value::string(source.page)),
-        (
-            "versions".to_string(),
-            Value::string(source.version_range()),
-        ),
-    ]))
+crate::model! {
+    /// Which published document was rendered.
+    struct SourceModel {
+        platform: Attr<String>,
+        page: Attr<String>,
+        versions: Attr<String>,
+    }
+}
+
+impl SourceModel {
+    fn of(source: &Source) -> Self {
+        SourceModel {
+            platform: source.platform.into(),
+            page: source.page.into(),
+            versions: source.version_range().into(),
+        }
+    }
 }
 
 #[async_trait]
@@ -75,7 +84,7 @@ impl DataSource<Clients> for PolicyDocument {
                  placeholders filled in and every ARN in the caller's partition, as canonical JSON.",
             )
             .attribute(Attribute::required_string(
-                "preset",
+                PolicyDocumentModel::preset,
                 &format!("Which document to render: {}.", presets.join("; ")),
             ))
             .attributes(
@@ -92,25 +101,25 @@ impl DataSource<Clients> for PolicyDocument {
                 }),
             )
             .attribute(Attribute::computed_string(
-                "json",
+                PolicyDocumentModel::json,
                 "The document as canonical JSON, ready for `aws_iam_policy`, `aws iam` commands or any other tool.",
             ))
             .attribute(Attribute::computed(
-                "source",
-                source_type(),
+                PolicyDocumentModel::source,
+                SourceModel::value_type(),
                 "Which published document was rendered: `platform`, `page` (where it is printed) and `versions` (the platform versions it serves, such as `KKP 2.23 and later`).",
             )),
         )
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let preset = match config.get("preset") {
+        let preset = match config.get(PolicyDocumentModel::preset) {
             Value::String(name) => match name.parse::<Preset>() {
                 Ok(p) => Some(p),
                 Err(_) => {
                     let names: Vec<&str> = Preset::ALL.iter().map(Preset::name).collect();
                     diags.attribute_error(
-                        "preset",
+                        PolicyDocumentModel::preset,
                         "Invalid `preset`",
                         format!("`preset` must be one of {}; got `{name}`", names.join(", ")),
                     );
@@ -157,8 +166,10 @@ impl DataSource<Clients> for PolicyDocument {
 
 /// The data source's state for `config`; null after an error.
 async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Value {
-    let Some(preset) = config
-        .get_str("preset")
+    let model = PolicyDocumentModel::read(config);
+    let Some(preset) = model
+        .preset
+        .as_deref()
         .and_then(|p| p.parse::<Preset>().ok())
     else {
         return Value::Null;
@@ -201,8 +212,12 @@ async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Val
     match render(preset, &args) {
         Ok(rendered) => {
             let mut state = config.clone();
-            state.set("json", Value::string(rendered.document.to_canonical_json()));
-            state.set("source", source_value(&rendered.source));
+            PolicyDocumentModel {
+                json: rendered.document.to_canonical_json().into(),
+                source: SourceModel::of(&rendered.source).into(),
+                ..model
+            }
+            .write(&mut state);
             state
         }
         Err(e) => {
@@ -212,5 +227,18 @@ async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Val
             );
             Value::Null
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tfplugin::{Type, check_models};
+
+    #[test]
+    fn the_model_and_the_parameters_match_the_schema() {
+        let parameters = PARAMETERS.iter().map(|p| (*p, Type::String)).collect();
+        let schema = PolicyDocument.schema();
+        check_models(&schema.block, &[PolicyDocumentModel::fields(), parameters]).unwrap();
     }
 }

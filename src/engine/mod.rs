@@ -5,7 +5,8 @@
 //! `managed_policy`, OIDC provider adoption in `oidc`, EC2 tag moves and the
 //! one-security-group rule in `tags` (with the one tag diff every kind uses),
 //! and the VPC DNS attributes in `vpc_attribute`. `run` is the one runner:
-//! VPC attributes, cluster tags and managed-policy updates are its kinds.
+//! roles, VPC attributes, cluster tags and managed-policy updates are its
+//! kinds.
 
 pub mod managed_policy;
 pub mod oidc;
@@ -15,11 +16,11 @@ pub mod tags;
 pub mod vpc_attribute;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 pub use steps::{Step, converge_steps, teardown_steps};
 pub use tags::tag_diff;
 
+use self::run::{Failure, Kind, Left, Ran};
 use crate::aws::{Aws, AwsError, Creation, IamObject, NewRole, ObservedRole, Profiles};
 
 /// The desired state of one IAM role and what hangs off it.
@@ -45,18 +46,46 @@ pub struct RoleSpec {
     pub mark: String,
 }
 
-/// A step that failed, with what exists afterwards so the caller can save it.
-#[derive(Debug)]
-pub struct Failure {
-    pub step: String,
-    pub error: AwsError,
-    /// The role as it is after the failure (None when it does not exist).
-    pub observed: Option<ObservedRole>,
+/// A role converge or destroy that stopped (see [`run::Failure`]).
+pub type RoleFailure = Failure<Step, ObservedRole>;
+
+/// Bringing one role to its spec: a kind of the one runner.
+struct RoleConvergence<'a> {
+    aws: &'a Aws,
+    spec: &'a RoleSpec,
 }
 
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.step, self.error)
+impl Kind for RoleConvergence<'_> {
+    type Step = Step;
+    type Observed = ObservedRole;
+
+    fn subject(&self) -> &str {
+        &self.spec.name
+    }
+
+    fn steps(&self, observed: Option<&ObservedRole>) -> Vec<Step> {
+        converge_steps(self.spec, observed)
+    }
+
+    async fn run(&self, step: &Step) -> Result<Ran, AwsError> {
+        match run(self.aws, self.spec, step).await? {
+            Creation::Created => Ok(Ran::Done),
+            // The role an attempt with a lost answer made is ours, but AWS
+            // may hold something else by now: converge from what it holds,
+            // trust first, before granting anything.
+            Creation::MadeByLostAttempt | Creation::Claimed => Ok(Ran::Replan),
+        }
+    }
+
+    async fn observe(&self) -> Result<Option<ObservedRole>, AwsError> {
+        let profiles = Profiles::for_role_owning_profile(self.spec.instance_profile);
+        self.aws.get_role_observing(&self.spec.name, profiles).await
+    }
+
+    /// A role of this name that CreateRole did not make is not ours: report
+    /// nothing as existing, so no state ever claims it.
+    fn observe_after_failure(&self, step: &Step) -> bool {
+        *step != Step::CreateRole
     }
 }
 
@@ -68,108 +97,88 @@ pub async fn converge(
     spec: &RoleSpec,
     observed: Option<&ObservedRole>,
     cancel: &tokio_util::sync::CancellationToken,
-) -> Result<ObservedRole, Failure> {
-    let mut steps = converge_steps(spec, observed).into_iter();
-    while let Some(step) = steps.next() {
-        if cancel.is_cancelled() {
-            return Err(failure(
-                aws,
-                &spec.name,
-                "stopping at Terraform's request".into(),
-                AwsError::cancelled(),
-            )
-            .await);
-        }
-        match run(aws, spec, &step).await {
-            Ok(Creation::Created) => {}
-            // The role an attempt with a lost answer made is ours, but AWS
-            // may hold something else by now: converge from what it holds,
-            // trust first, before granting anything.
-            Ok(Creation::MadeByLostAttempt | Creation::Claimed) => {
-                let profiles = Profiles::for_role_owning_profile(spec.instance_profile);
-                let role = match aws.get_role_observing(&spec.name, profiles).await {
-                    Ok(role) => role,
-                    Err(error) => {
-                        return Err(failure(aws, &spec.name, step.to_string(), error).await);
-                    }
-                };
-                steps = converge_steps(spec, role.as_ref()).into_iter();
-            }
-            // A role of this name that CreateRole did not make is not ours:
-            // report nothing as existing, so no state ever claims it.
-            Err(error) if step == Step::CreateRole => {
-                return Err(Failure {
-                    step: step.to_string(),
-                    error,
-                    observed: None,
-                });
-            }
-            Err(error) => return Err(failure(aws, &spec.name, step.to_string(), error).await),
-        }
-    }
+) -> Result<ObservedRole, RoleFailure> {
+    let kind = RoleConvergence { aws, spec };
+    let done = run::converge(&kind, observed, Some(cancel)).await?;
     // Dependants (an EC2 launch naming the profile, a pod assuming the role)
     // need IAM to show the result everywhere: wait until it reads back whole.
     let observed = aws
         .read_when_visible("GetRole", format!("role {}", spec.name), || async {
-            let profiles = Profiles::for_role_owning_profile(spec.instance_profile);
-            let role = aws.get_role_observing(&spec.name, profiles).await?;
+            let role = kind.observe().await?;
             Ok(role
                 .filter(|role| !spec.instance_profile || role.own_profile_holding_role().is_some()))
         })
         .await;
-    observed.map_err(|error| Failure {
-        step: format!("reading IAM role (`{}`) back", spec.name),
-        error,
-        observed: None,
+    observed.map_err(|error| {
+        let summary = format!("reading IAM role (`{}`) back", spec.name);
+        Failure::reading(summary, error, done, Left::Unread)
     })
+}
+
+/// Deleting one role: a kind of the one runner.
+struct RoleTeardown<'a> {
+    aws: &'a Aws,
+    /// Only the name: the steps that delete need nothing else.
+    spec: RoleSpec,
+    owned_profile: Option<&'a str>,
+}
+
+impl Kind for RoleTeardown<'_> {
+    type Step = Step;
+    type Observed = ObservedRole;
+
+    fn subject(&self) -> &str {
+        &self.spec.name
+    }
+
+    fn steps(&self, observed: Option<&ObservedRole>) -> Vec<Step> {
+        let mut steps = match observed {
+            Some(role) => teardown_steps(role, self.owned_profile),
+            None => Vec::new(),
+        };
+        // A profile left behind by an earlier failed destroy still goes.
+        if let Some(profile) = self.owned_profile {
+            let listed = steps
+                .iter()
+                .any(|s| matches!(s, Step::DeleteInstanceProfile(p) if p == profile));
+            if !listed {
+                steps.insert(0, Step::DeleteInstanceProfile(profile.to_string()));
+            }
+        }
+        steps
+    }
+
+    async fn run(&self, step: &Step) -> Result<Ran, AwsError> {
+        run(self.aws, &self.spec, step).await.map(|_| Ran::Done)
+    }
+
+    async fn observe(&self) -> Result<Option<ObservedRole>, AwsError> {
+        self.aws.get_role(&self.spec.name).await
+    }
 }
 
 /// Deletes the role and everything attached to it, in the order IAM
 /// requires. `owned_profile` is the instance profile the resource created.
 /// Anything already gone counts as done.
-pub async fn destroy(aws: &Aws, name: &str, owned_profile: Option<&str>) -> Result<(), Failure> {
-    let observed = match aws.get_role(name).await {
-        Ok(observed) => observed,
-        Err(error) => {
-            return Err(Failure {
-                step: format!("reading IAM role (`{name}`)"),
-                error,
-                observed: None,
-            });
-        }
+pub async fn destroy(
+    aws: &Aws,
+    name: &str,
+    owned_profile: Option<&str>,
+) -> Result<(), RoleFailure> {
+    let kind = RoleTeardown {
+        aws,
+        spec: RoleSpec {
+            name: name.to_string(),
+            ..Default::default()
+        },
+        owned_profile,
     };
-    let mut steps = match &observed {
-        Some(role) => teardown_steps(role, owned_profile),
-        None => Vec::new(),
-    };
-    // A profile left behind by an earlier failed destroy still goes.
-    if let Some(profile) = owned_profile {
-        let listed = steps
-            .iter()
-            .any(|s| matches!(s, Step::DeleteInstanceProfile(p) if p == profile));
-        if !listed {
-            steps.insert(0, Step::DeleteInstanceProfile(profile.to_string()));
-        }
-    }
-    let spec = RoleSpec {
-        name: name.to_string(),
-        ..Default::default()
-    };
-    for step in steps {
-        if let Err(error) = run(aws, &spec, &step).await {
-            return Err(failure(aws, name, step.to_string(), error).await);
-        }
-    }
+    let observed = kind.observe().await.map_err(|error| {
+        let summary = format!("reading IAM role (`{name}`)");
+        Failure::reading(summary, error, Vec::new(), Left::Unread)
+    })?;
+    run::converge(&kind, observed.as_ref(), None).await?;
     Ok(())
-}
-
-async fn failure(aws: &Aws, name: &str, step: String, error: AwsError) -> Failure {
-    let observed = aws.get_role(name).await.ok().flatten();
-    Failure {
-        step,
-        error,
-        observed,
-    }
 }
 
 async fn run(aws: &Aws, spec: &RoleSpec, step: &Step) -> Result<Creation, AwsError> {

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use super::run::{self, Failure, Kind, Left, Ran};
 use super::tags::tag_diff;
 use crate::arn::OidcProviderArn;
 use crate::aws::{Aws, AwsError, IamObject, OidcCreated, OidcProvider};
@@ -134,69 +135,79 @@ pub fn tags_held_otherwise<'a>(
         .collect()
 }
 
-/// A step (or the read after it) that failed, with what AWS holds
-/// afterwards when it could be read: None when the provider is gone, or
-/// could not be read at all (`gone` says which).
-#[derive(Debug)]
-pub struct OidcFailure {
-    pub step: String,
-    /// AWS's error; None when the provider disappeared while it was being
-    /// updated (every step succeeded, then the read-back found nothing).
-    pub error: Option<AwsError>,
-    pub observed: Option<OidcProvider>,
-    pub gone: bool,
+/// A converge of an OIDC provider that stopped (see [`run::Failure`]).
+pub type OidcFailure = Failure<OidcStep, OidcProvider>;
+
+/// Bringing one provider to its spec: a kind of the one runner.
+struct OidcConvergence<'a> {
+    aws: &'a Aws,
+    spec: &'a OidcSpec,
+    arn: &'a str,
+    url: &'a str,
 }
 
-/// Brings the provider from `observed` to `spec` and returns it as AWS then
-/// holds it; on failure, what it holds after the failed step.
+impl Kind for OidcConvergence<'_> {
+    type Step = OidcStep;
+    type Observed = OidcProvider;
+
+    fn subject(&self) -> &str {
+        self.url
+    }
+
+    /// A provider that is gone is not brought anywhere: creating it again
+    /// is the next plan's.
+    fn steps(&self, observed: Option<&OidcProvider>) -> Vec<OidcStep> {
+        observed.map_or_else(Vec::new, |observed| oidc_steps(self.spec, observed))
+    }
+
+    async fn run(&self, step: &OidcStep) -> Result<Ran, AwsError> {
+        let (aws, arn) = (self.aws, self.arn);
+        match step {
+            OidcStep::AddClientId(id) => aws.add_oidc_client_id(arn, id).await,
+            OidcStep::RemoveClientId(id) => aws.remove_oidc_client_id(arn, id).await,
+            OidcStep::SetThumbprints(t) => aws.set_oidc_thumbprints(arn, t).await,
+            OidcStep::Untag(keys) => aws.untag_iam(IamObject::OidcProvider(arn), keys).await,
+            OidcStep::Tag(tags) => aws.tag_iam(IamObject::OidcProvider(arn), tags).await,
+        }
+        .map(|()| Ran::Done)
+    }
+
+    async fn observe(&self) -> Result<Option<OidcProvider>, AwsError> {
+        self.aws.oidc_provider(self.arn).await
+    }
+}
+
+/// Brings the provider for `url` from `observed` to `spec` and returns it
+/// as AWS then holds it; on failure, what it holds after the failed step.
 pub async fn converge_oidc(
     aws: &Aws,
+    url: &str,
     spec: &OidcSpec,
     observed: OidcProvider,
 ) -> Result<OidcProvider, OidcFailure> {
-    let steps = oidc_steps(spec, &observed);
-    if steps.is_empty() {
+    let arn = observed.arn.clone();
+    let kind = OidcConvergence {
+        aws,
+        spec,
+        arn: &arn,
+        url,
+    };
+    let done = run::converge(&kind, Some(&observed), None).await?;
+    if done.is_empty() {
         return Ok(observed);
     }
-    let arn = observed.arn.clone();
-    let mut failed = None;
-    for step in steps {
-        let result = match &step {
-            OidcStep::AddClientId(id) => aws.add_oidc_client_id(&arn, id).await,
-            OidcStep::RemoveClientId(id) => aws.remove_oidc_client_id(&arn, id).await,
-            OidcStep::SetThumbprints(t) => aws.set_oidc_thumbprints(&arn, t).await,
-            OidcStep::Untag(keys) => aws.untag_iam(IamObject::OidcProvider(&arn), keys).await,
-            OidcStep::Tag(tags) => aws.tag_iam(IamObject::OidcProvider(&arn), tags).await,
-        };
-        if let Err(error) = result {
-            failed = Some((step.to_string(), error));
-            break;
-        }
-    }
-    let read_back = aws.oidc_provider(&arn).await;
-    match (failed, read_back) {
-        (None, Ok(Some(provider))) => Ok(provider),
-        (Some((step, error)), Ok(observed)) => Err(OidcFailure {
-            step,
-            error: Some(error),
-            gone: observed.is_none(),
-            observed,
-        }),
-        (None, Ok(None)) => Err(OidcFailure {
-            step: "reading IAM OIDC provider".into(),
-            error: None,
-            observed: None,
-            gone: true,
-        }),
-        (failed, Err(read_error)) => {
-            let (step, error) = failed.unwrap_or(("reading IAM OIDC provider".into(), read_error));
-            Err(OidcFailure {
-                step,
-                error: Some(error),
-                observed: None,
-                gone: false,
-            })
-        }
+    let summary = format!("reading IAM OIDC provider (`{url}`)");
+    let failed = |error, left| Failure::reading(summary, error, done, left);
+    match kind.observe().await {
+        Ok(Some(provider)) => Ok(provider),
+        Ok(None) => Err(failed(
+            AwsError::vanished(
+                "The provider disappeared while it was being updated; the next apply creates \
+                 it again.",
+            ),
+            Left::Gone,
+        )),
+        Err(error) => Err(failed(error, Left::Unread)),
     }
 }
 

@@ -85,6 +85,21 @@ pub struct Failure<S, O> {
     pub left: Left<O>,
 }
 
+impl<S, O> Failure<S, O> {
+    /// A read of AWS outside the steps failed (before them, or reading the
+    /// result back after `done`), leaving AWS as `left` says.
+    pub fn reading(summary: String, error: AwsError, done: Vec<S>, left: Left<O>) -> Self {
+        Failure {
+            summary,
+            error,
+            step: None,
+            done,
+            not_done: Vec::new(),
+            left,
+        }
+    }
+}
+
 /// Brings the object from `observed` to what `kind` wants. Returns the
 /// steps done, in order.
 pub async fn converge<K: Kind>(

@@ -66,3 +66,44 @@ fn region_names_are_checked_by_form() {
         assert!(!is_region_name(bad), "{bad}");
     }
 }
+
+#[test]
+fn the_model_matches_the_schema() {
+    crate::tfplugin::check_models(&schema().block, &[ProviderModel::fields()]).unwrap();
+}
+
+#[test]
+fn settings_are_read_from_the_provider_block() {
+    let config = ProviderModel {
+        region: "eu-west-1".into(),
+        max_retries: 250.into(),
+        propagation_timeout: "90s".into(),
+        assume_role: AssumeRoleModel {
+            role_arn: "arn:aws:iam::111122223333:role/terraform".into(),
+            duration: "15m".into(),
+            ..Default::default()
+        }
+        .into(),
+        endpoints: EndpointsModel {
+            iam: "http://127.0.0.1:5000".into(),
+            ..Default::default()
+        }
+        .into(),
+        ..Default::default()
+    }
+    .to_value();
+    let settings = settings(&config);
+    assert_eq!(settings.region.as_deref(), Some("eu-west-1"));
+    assert_eq!(settings.max_retries, Some(100));
+    assert_eq!(settings.propagation_timeout, Duration::from_secs(90));
+    let assume = settings.assume_role.expect("assume_role is set");
+    assert_eq!(assume.role_arn, "arn:aws:iam::111122223333:role/terraform");
+    assert_eq!(assume.duration, Some(Duration::from_secs(15 * 60)));
+    assert_eq!(assume.session_name, None);
+    assert_eq!(
+        settings.endpoints.iam.as_deref(),
+        Some("http://127.0.0.1:5000")
+    );
+    assert_eq!(settings.endpoints.sts, None);
+    assert!(!settings.allow_http_endpoints);
+}

@@ -15,6 +15,7 @@ use crate::clients::Clients;
 use crate::engine::oidc::{
     CreateFailure, OidcSpec, converge_oidc, create_or_adopt, same_thumbprints,
 };
+use crate::engine::run::Left;
 use crate::resources::common::ownership::{
     IMPORT_OWNERSHIP, import_ownership, set_replacing, stored_mark,
 };
@@ -255,22 +256,14 @@ async fn converge_and_read(
     let adopted = planned.get("adopted").as_bool().unwrap_or(false);
     let arn = observed.arn.clone();
     let spec = spec_from(planned, prior, &clients.default_tags, adopted);
-    match converge_oidc(&clients.aws, &spec, observed).await {
+    match converge_oidc(&clients.aws, url, &spec, observed).await {
         Ok(provider) => state_from(&provider, planned),
         Err(failure) => {
-            let summary = format!("{} (`{url}`)", failure.step);
-            match &failure.error {
-                Some(e) => report(diags, summary, e),
-                None => diags.error(
-                    summary,
-                    "The provider disappeared while it was being updated; the next apply \
-                     creates it again.",
-                ),
-            }
-            match failure.observed {
-                Some(provider) => state_from(&provider, planned),
-                None if failure.gone => Value::Null,
-                None => minimal_state(planned, &arn, adopted),
+            report(diags, failure.summary, &failure.error);
+            match failure.left {
+                Left::Exists(provider) => state_from(&provider, planned),
+                Left::Gone => Value::Null,
+                Left::Unread => minimal_state(planned, &arn, adopted),
             }
         }
     }

@@ -18,6 +18,7 @@ use crate::arn::{Arn, IamKind};
 use crate::aws::{Aws, ObservedRole, Profiles};
 use crate::clients::Clients;
 use crate::engine;
+use crate::engine::run::Left;
 use crate::policy::check::Kind;
 use crate::policy::limits::Measure;
 use crate::resources::common::naming::{already_exists_detail, iam_name_error, unique_name};
@@ -239,20 +240,19 @@ impl<K: RoleKind> RoleResource<K> {
 }
 
 /// Brings the role to `spec` (see [`engine::converge`]) and reports a
-/// failure on `diags`; after one, the role as the failure left it, if any.
+/// failure on `diags`; after one, what AWS holds.
 async fn converge(
     aws: &Aws,
     spec: &engine::RoleSpec,
     observed: Option<&ObservedRole>,
     cancel: &tokio_util::sync::CancellationToken,
     diags: &mut Diagnostics,
-) -> Result<ObservedRole, Option<ObservedRole>> {
+) -> Result<ObservedRole, Left<ObservedRole>> {
     engine::converge(aws, spec, observed, cancel)
         .await
         .map_err(|failure| {
-            let summary = format!("{} (`{}`)", failure.step, spec.name);
-            report(diags, summary, &failure.error);
-            failure.observed
+            report(diags, failure.summary, &failure.error);
+            failure.left
         })
 }
 
@@ -358,7 +358,9 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let mark = ownership_mark(&mut resp.private);
         let spec = self.spec(planned, &name, clients, mark);
         // After a failure, save what exists so the next apply converges from it.
-        if let Ok(role) | Err(Some(role)) = converge(aws, &spec, None, req.cancel, diags).await {
+        if let Ok(role) | Err(Left::Exists(role)) =
+            converge(aws, &spec, None, req.cancel, diags).await
+        {
             resp.state = self.state(planned, &role, clients);
         }
     }
@@ -422,7 +424,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let spec = self.spec(planned, &name, clients, ownership_mark(&mut resp.private));
         resp.state = match converge(aws, &spec, Some(&observed), req.cancel, diags).await {
             Ok(role) => self.state(planned, &role, clients),
-            Err(left) => left.map_or(Value::Null, |role| self.state(prior, &role, clients)),
+            Err(Left::Exists(role)) => self.state(prior, &role, clients),
+            Err(Left::Gone) => Value::Null,
+            // Not readable after the failure: the state keeps what it said.
+            Err(Left::Unread) => prior.clone(),
         };
     }
 
@@ -432,11 +437,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         };
         let profile = K::INSTANCE_PROFILE.then_some(name);
         if let Err(failure) = engine::destroy(&req.client.aws, name, profile).await {
-            report(
-                &mut resp.diagnostics,
-                format!("{} (`{name}`)", failure.step),
-                &failure.error,
-            );
+            report(&mut resp.diagnostics, failure.summary, &failure.error);
         }
     }
 
