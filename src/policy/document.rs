@@ -18,8 +18,10 @@ pub const POLICY_VERSION: &str = "2012-10-17";
 /// A JSON object, keeping insertion order (serde_json `preserve_order`).
 type JsonObject = Map<String, Value>;
 
-const DOCUMENT_KEY_ORDER: &[&str] = &["Version", "Id", "Statement"];
-const STATEMENT_KEY_ORDER: &[&str] = &[
+/// The elements of IAM's policy grammar, of a document and of a statement,
+/// in the order canonical JSON writes them.
+pub const DOCUMENT_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+pub const STATEMENT_ELEMENTS: [&str; 9] = [
     "Sid",
     "Effect",
     "Principal",
@@ -225,7 +227,7 @@ fn canonical_document(mut document: JsonObject, statements: Vec<JsonObject>) -> 
     for value in document.values_mut() {
         collapse_single_strings(value);
     }
-    ordered(document, DOCUMENT_KEY_ORDER)
+    ordered(document, &DOCUMENT_ELEMENTS)
 }
 
 fn canonical_statement(statement: JsonObject) -> JsonObject {
@@ -249,7 +251,7 @@ fn canonical_statement(statement: JsonObject) -> JsonObject {
             (key, value)
         })
         .collect();
-    ordered(statement, STATEMENT_KEY_ORDER)
+    ordered(statement, &STATEMENT_ELEMENTS)
 }
 
 /// Known keys first in `order`, then any others alphabetically.

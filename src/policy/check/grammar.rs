@@ -10,21 +10,9 @@ use super::conditions::conditions;
 use super::problem::{At, Found, Kind, Problem, Rule, backticked};
 use super::resources::refused;
 use crate::policy::catalogue::closest;
-use crate::policy::document::from_iam;
+use crate::policy::document::{DOCUMENT_ELEMENTS, STATEMENT_ELEMENTS, from_iam};
 
 const VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
-const DOCUMENT_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
-const STATEMENT_ELEMENTS: [&str; 9] = [
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
 const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
 /// What a document says, for the checks against the catalogue.
