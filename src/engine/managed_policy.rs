@@ -189,33 +189,117 @@ async fn new_default_version(aws: &Aws, arn: &str, document: &str) -> Result<Str
     aws.create_default_policy_version(arn, document).await
 }
 
-/// Deletes the policy: detached from `user`, its other versions deleted,
-/// then the policy (IAM refuses in any other order). What is gone already
-/// counts as done.
-/// On failure, the error's summary for the policy `name` and the error.
+/// A step of deleting the policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TeardownStep {
+    DetachUser(String),
+    DeleteVersion(String),
+    DeletePolicy,
+}
+
+impl std::fmt::Display for TeardownStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TeardownStep::DetachUser(user) => PolicyStep::DetachUser(user.clone()).fmt(f),
+            TeardownStep::DeleteVersion(version) => {
+                write!(f, "deleting version `{version}` of IAM policy")
+            }
+            TeardownStep::DeletePolicy => f.write_str("deleting IAM policy"),
+        }
+    }
+}
+
+impl TeardownStep {
+    /// The error summary for this step on the policy `name`: which policy,
+    /// and for a detach which user.
+    pub fn summary(&self, name: &str) -> String {
+        match self {
+            TeardownStep::DetachUser(user) => PolicyStep::DetachUser(user.clone()).summary(name),
+            _ => format!("deleting IAM policy (`{name}`)"),
+        }
+    }
+}
+
+/// The steps that delete a policy of `versions` attached to `user`:
+/// detached, its other versions deleted, then the policy (IAM refuses any
+/// other order).
+pub fn teardown_steps(versions: &[PolicyVersion], user: Option<&str>) -> Vec<TeardownStep> {
+    let detach = user.map(|u| TeardownStep::DetachUser(u.to_string()));
+    let versions = versions
+        .iter()
+        .filter(|v| !v.is_default)
+        .map(|v| TeardownStep::DeleteVersion(v.version_id.clone()));
+    detach
+        .into_iter()
+        .chain(versions)
+        .chain([TeardownStep::DeletePolicy])
+        .collect()
+}
+
+/// Deleting the policy: a kind of the one runner. It observes the policy's
+/// versions (None: the policy is gone, and so attached to no one).
+struct PolicyTeardown<'a> {
+    aws: &'a Aws,
+    arn: &'a str,
+    name: &'a str,
+    user: Option<&'a str>,
+}
+
+impl Kind for PolicyTeardown<'_> {
+    type Step = TeardownStep;
+    type Observed = Vec<PolicyVersion>;
+
+    fn subject(&self) -> &str {
+        self.name
+    }
+
+    fn steps(&self, versions: Option<&Vec<PolicyVersion>>) -> Vec<TeardownStep> {
+        versions.map_or_else(Vec::new, |versions| teardown_steps(versions, self.user))
+    }
+
+    async fn run(&self, step: &TeardownStep) -> Result<Ran, AwsError> {
+        let (aws, arn) = (self.aws, self.arn);
+        match step {
+            TeardownStep::DetachUser(user) => aws.detach_user_policy(user, arn).await?,
+            TeardownStep::DeleteVersion(id) => aws.delete_policy_version(arn, id).await?,
+            TeardownStep::DeletePolicy => aws.delete_policy(arn).await?,
+        }
+        Ok(Ran::Done)
+    }
+
+    async fn observe(&self) -> Result<Option<Vec<PolicyVersion>>, AwsError> {
+        match self.aws.list_policy_versions(self.arn).await {
+            Ok(versions) => Ok(Some(versions)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn summary(&self, step: &TeardownStep) -> String {
+        step.summary(self.name)
+    }
+}
+
+/// Deletes the policy, attached to `user`, in the order IAM requires. What
+/// is gone already counts as done.
 pub async fn destroy(
     aws: &Aws,
     arn: &str,
     name: &str,
     user: Option<&str>,
-) -> Result<(), (String, AwsError)> {
-    if let Some(user) = user {
-        aws.detach_user_policy(user, arn)
-            .await
-            .map_err(|e| (PolicyStep::DetachUser(user.to_string()).summary(name), e))?;
-    }
-    let deleting = || format!("deleting IAM policy (`{name}`)");
-    let versions = match aws.list_policy_versions(arn).await {
-        Ok(versions) => versions,
-        Err(e) if e.is_not_found() => return Ok(()),
-        Err(e) => return Err((deleting(), e)),
+) -> Result<(), Failure<TeardownStep, Vec<PolicyVersion>>> {
+    let kind = PolicyTeardown {
+        aws,
+        arn,
+        name,
+        user,
     };
-    for version in versions.iter().filter(|v| !v.is_default) {
-        aws.delete_policy_version(arn, &version.version_id)
-            .await
-            .map_err(|e| (deleting(), e))?;
-    }
-    aws.delete_policy(arn).await.map_err(|e| (deleting(), e))
+    let versions = kind.observe().await.map_err(|error| {
+        let summary = format!("deleting IAM policy (`{name}`)");
+        Failure::reading(summary, error, Vec::new(), run::Left::Unread)
+    })?;
+    run::converge(&kind, versions.as_ref(), None).await?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -244,6 +328,32 @@ mod tests {
         assert_eq!(
             version_to_prune(&five).map(|v| v.version_id.as_str()),
             Some("v2")
+        );
+    }
+
+    #[test]
+    fn destroy_detaches_then_deletes_the_other_versions_then_the_policy() {
+        let versions = vec![
+            version("v1", false),
+            version("v2", true),
+            version("v3", false),
+        ];
+        assert_eq!(
+            teardown_steps(&versions, Some("kkp-user")),
+            vec![
+                TeardownStep::DetachUser("kkp-user".into()),
+                TeardownStep::DeleteVersion("v1".into()),
+                TeardownStep::DeleteVersion("v3".into()),
+                TeardownStep::DeletePolicy,
+            ]
+        );
+        assert_eq!(
+            TeardownStep::DetachUser("kkp-user".into()).summary("kkp"),
+            "detaching IAM policy (`kkp`) from user (`kkp-user`)"
+        );
+        assert_eq!(
+            TeardownStep::DeleteVersion("v1".into()).summary("kkp"),
+            "deleting IAM policy (`kkp`)"
         );
     }
 

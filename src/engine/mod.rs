@@ -4,9 +4,9 @@
 //! (from a [`RoleSpec`]), managed-policy versions and attachments in
 //! `managed_policy`, OIDC provider adoption in `oidc`, EC2 tag moves and the
 //! one-security-group rule in `tags` (with the one tag diff every kind uses),
-//! and the VPC DNS attributes in `vpc_attribute`. `run` is the one runner:
-//! roles, VPC attributes, cluster tags and managed-policy updates are its
-//! kinds.
+//! and the VPC DNS attributes in `vpc_attribute`. `run` is the one runner,
+//! with one failure type: each of these is a kind of it, creates, updates
+//! and destroys alike.
 
 pub mod managed_policy;
 pub mod oidc;

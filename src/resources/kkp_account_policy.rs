@@ -403,8 +403,8 @@ impl Resource<Clients> for KkpAccountPolicy {
             return;
         };
         let user = prior.get_str("user_name");
-        if let Err((summary, e)) = managed_policy::destroy(&req.client.aws, arn, name, user).await {
-            report(&mut resp.diagnostics, summary, &e);
+        if let Err(failure) = managed_policy::destroy(&req.client.aws, arn, name, user).await {
+            report(&mut resp.diagnostics, failure.summary, &failure.error);
         }
     }
 
