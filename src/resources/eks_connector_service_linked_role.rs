@@ -6,30 +6,40 @@ use async_trait::async_trait;
 
 use crate::aws::{Created, ServiceLinkedRole};
 use crate::clients::Clients;
+use crate::model;
 use crate::resources::common::errors::report_with;
 use crate::resources::common::ownership::{IMPORT_OWNERSHIP, import_ownership};
 use crate::resources::common::{ownership_mark, report};
 use crate::tfplugin::{
-    Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportRequest,
-    ImportResponse, ReadRequest, ReadResponse, Resource, Schema, Type, UpdateRequest,
-    UpdateResponse, Value,
+    Attr, Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
+    ImportRequest, ImportResponse, Model, ReadRequest, ReadResponse, Resource, Schema, Type,
+    UpdateRequest, UpdateResponse, Value,
 };
 
 pub struct EksConnectorServiceLinkedRole;
 
 const SERVICE: &str = "eks-connector.amazonaws.com";
 
+model! {
+    /// The resource's attributes.
+    struct ServiceLinkedRoleModel {
+        id: Attr<String>,
+        name: Attr<String>,
+        path: Attr<String>,
+        arn: Attr<String>,
+        adopted: Attr<bool>,
+    }
+}
+
 fn state(role: &ServiceLinkedRole, adopted: bool) -> Value {
-    Value::Map(
-        [
-            ("id".to_string(), Value::string(&role.name)),
-            ("name".to_string(), Value::string(&role.name)),
-            ("path".to_string(), Value::string(&role.path)),
-            ("arn".to_string(), Value::string(&role.arn)),
-            ("adopted".to_string(), Value::Bool(adopted)),
-        ]
-        .into(),
-    )
+    ServiceLinkedRoleModel {
+        id: role.name.as_str().into(),
+        name: role.name.as_str().into(),
+        path: role.path.as_str().into(),
+        arn: role.arn.as_str().into(),
+        adopted: adopted.into(),
+    }
+    .to_value()
 }
 
 #[async_trait]
@@ -82,15 +92,15 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
     }
 
     async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
-        let prior = req.state;
-        let Some(name) = prior.get_str("name").or(prior.get_str("id")) else {
+        let prior = ServiceLinkedRoleModel::read(req.state);
+        let Some(name) = prior.name.as_deref().or(prior.id.as_deref()) else {
             resp.state = Value::Null;
             return;
         };
         let summary = format!("reading IAM service-linked role (`{name}`)");
         match req.client.aws.read_service_linked_role(name).await {
             Ok(Some(role)) => {
-                resp.state = state(&role, prior.get("adopted").as_bool().unwrap_or(false));
+                resp.state = state(&role, prior.adopted == Attr::Known(true));
             }
             Ok(None) => resp.state = Value::Null,
             Err(e) => report(&mut resp.diagnostics, summary, &e),
@@ -103,10 +113,11 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
     }
 
     async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
-        let Some(name) = req.prior.get_str("name") else {
+        let prior = ServiceLinkedRoleModel::read(req.prior);
+        let Some(name) = prior.name.as_deref() else {
             return;
         };
-        if req.prior.get("adopted").as_bool() == Some(true) {
+        if prior.adopted == Attr::Known(true) {
             resp.diagnostics.warning(
                 format!("IAM service-linked role (`{name}`) left in place"),
                 "The role existed before this resource adopted it, so destroy leaves it for whoever created it.",
@@ -157,5 +168,16 @@ impl Resource<Clients> for EksConnectorServiceLinkedRole {
 
     fn type_name(&self) -> &'static str {
         "clusteriam_eks_connector_service_linked_role"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_model_matches_the_schema() {
+        let schema = EksConnectorServiceLinkedRole.schema();
+        crate::tfplugin::check_models(&schema.block, &[ServiceLinkedRoleModel::fields()]).unwrap();
     }
 }

@@ -24,10 +24,11 @@ use crate::resources::common::{
     limits, merged_tags, ownership_mark, plan_tags_all, report, tags_after_read, tags_for_import,
 };
 use crate::tfplugin::{
-    Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
-    ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
-    Schema, Type, UpdateRequest, UpdateResponse, Value,
+    Attr, Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
+    Diagnostics, ImportRequest, ImportResponse, Model, PlanRequest, PlanResponse, ReadRequest,
+    ReadResponse, Resource, Schema, Type, UpdateRequest, UpdateResponse, Value,
 };
+use model::OidcModel;
 
 pub struct OidcProvider;
 
@@ -128,20 +129,19 @@ fn schema() -> Schema {
 /// what this configuration creates), and only when they differ from
 /// `prior`'s (null on adoption): a guest does not fight over tags.
 fn spec_from(
-    planned: &Value,
-    prior: &Value,
+    planned: &OidcModel,
+    prior: &OidcModel,
     default_tags: &BTreeMap<String, String>,
     adopted: bool,
 ) -> OidcSpec {
-    let thumbprints = match planned.get("thumbprints") {
-        Value::List(_) => Some(planned.get_strings("thumbprints")),
-        _ => None,
-    };
-    let own_tags = planned.get_string_map("tags");
+    let own_tags = planned.own_tags();
     OidcSpec {
-        client_ids: planned.get_strings("client_ids").into_iter().collect(),
-        thumbprints,
-        tags: if adopted && planned.get("tags") == prior.get("tags") {
+        client_ids: planned.client_ids.known().cloned().unwrap_or_default(),
+        thumbprints: planned
+            .thumbprints
+            .known()
+            .map(|t| t.iter().cloned().collect()),
+        tags: if adopted && planned.tags == prior.tags {
             BTreeMap::new()
         } else if adopted {
             own_tags
@@ -152,96 +152,82 @@ fn spec_from(
     }
 }
 
-/// For an adopted provider, a list attribute shows what the configuration
-/// asked for and the provider has: `stored` while the provider holds all of
-/// it, else the part it holds (the plan then adds the rest). None when
-/// nothing was stored (import, or create before it was known).
+/// For an adopted provider, a set attribute shows what the configuration
+/// asked for and the provider has: the part of `stored` it holds, in the
+/// stored spelling (the plan then adds the rest).
 fn adopted_view(
-    stored: &Value,
+    stored: &BTreeSet<String>,
     observed: &[String],
     same: impl Fn(&str, &str) -> bool,
-) -> Option<Value> {
-    let Value::List(_) = stored else {
-        return None;
-    };
-    let held: Vec<String> = stored
-        .as_list()
-        .unwrap_or_default()
+) -> BTreeSet<String> {
+    stored
         .iter()
-        .filter_map(Value::as_str)
         .filter(|s| observed.iter().any(|o| same(s, o)))
-        .map(str::to_string)
-        .collect();
-    Some(
-        if held.len() == stored.as_list().map_or(0, <[Value]>::len) {
-            stored.clone()
-        } else {
-            Value::string_list(held)
-        },
-    )
+        .cloned()
+        .collect()
 }
 
 /// The state for what AWS has, keeping from `base` what AWS reports in
 /// another spelling (the URL's scheme, thumbprints' case) and `adopted`.
-fn state_from(observed: &Observed, base: &Value) -> Value {
-    let mut state = base.clone();
-    let adopted = base.get("adopted").as_bool().unwrap_or(false);
-    let url = match base.get_str("url") {
+fn state_from(observed: &Observed, base: &OidcModel) -> OidcModel {
+    let adopted = base.is_adopted();
+    let url = match base.url.as_deref() {
         Some(url) if issuer_of(url) == issuer_of(&observed.url) => url.to_string(),
         _ => format!("https://{}", observed.url),
     };
-    let sorted = |items: &[String]| {
-        Value::string_list(items.iter().collect::<BTreeSet<_>>().into_iter().cloned())
+    let all = |items: &[String]| items.iter().cloned().collect::<BTreeSet<_>>();
+    let client_ids = match base.client_ids.known() {
+        Some(stored) if adopted => adopted_view(stored, &observed.client_ids, |a, b| a == b),
+        _ => all(&observed.client_ids),
     };
-    let client_ids = if adopted {
-        adopted_view(base.get("client_ids"), &observed.client_ids, |a, b| a == b)
-    } else {
-        None
-    }
-    .unwrap_or_else(|| sorted(&observed.client_ids));
     let same_thumbprint = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-    let thumbprints = match base.get("thumbprints") {
-        stored @ Value::List(_) if adopted => {
-            adopted_view(stored, &observed.thumbprints, same_thumbprint).unwrap_or(Value::Null)
+    let thumbprints = match base.thumbprints.known() {
+        Some(stored) if adopted => {
+            Attr::Known(adopted_view(stored, &observed.thumbprints, same_thumbprint))
         }
-        Value::List(_)
-            if same_thumbprints(&base.get_strings("thumbprints"), &observed.thumbprints) =>
+        Some(stored)
+            if same_thumbprints(&Vec::from_iter(stored.clone()), &observed.thumbprints) =>
         {
-            base.get("thumbprints").clone()
+            base.thumbprints.clone()
         }
         // IAM manages them and has none to show: unset, which a
         // configuration can say (an empty list it cannot).
-        _ if observed.thumbprints.is_empty() => Value::Null,
-        _ => sorted(&observed.thumbprints),
+        _ if observed.thumbprints.is_empty() => Attr::Null,
+        _ => Attr::Known(all(&observed.thumbprints)),
     };
-    state.set("id", Value::string(&observed.arn));
-    state.set("arn", Value::string(&observed.arn));
-    state.set("url", Value::string(url));
-    state.set("client_ids", client_ids);
-    state.set("thumbprints", thumbprints);
+    let mut state = OidcModel {
+        id: observed.arn.as_str().into(),
+        url: url.into(),
+        client_ids: client_ids.into(),
+        thumbprints,
+        tags: base.tags.clone(),
+        tags_all: observed.tags.clone().into(),
+        arn: observed.arn.as_str().into(),
+        adopted: adopted.into(),
+        force_destroy: base.force_destroy.clone(),
+    };
     // An adopted provider's `tags` stay what the configuration asked for:
-    // what it holds otherwise is another writer's (see `oidc_tag_attributes`).
+    // what it holds otherwise is another writer's (see `shared_tags`).
     if !adopted {
-        state.set("tags", tags_after_read(&observed.tags, base.get("tags")));
+        state.set_tags(&tags_after_read(&observed.tags, &base.tags_value()));
     }
-    state.set("tags_all", Value::string_map(observed.tags.clone()));
-    state.set("adopted", Value::Bool(adopted));
     state
 }
 
 /// A state holding only what is certain, for when a provider exists but
 /// could not be read back: the next refresh fills in the rest.
-fn minimal_state(planned: &Value, arn: &str, adopted: bool) -> Value {
+fn minimal_state(planned: &OidcModel, arn: &str, adopted: bool) -> Value {
     let mut state = planned.clone();
-    state.set("id", Value::string(arn));
-    state.set("arn", Value::string(arn));
-    state.set("adopted", Value::Bool(adopted));
-    for attr in ["thumbprints", "tags_all"] {
-        if state.get(attr).is_unknown() {
-            state.set(attr, Value::Null);
-        }
+    state.id = arn.into();
+    state.arn = arn.into();
+    state.adopted = adopted.into();
+    if state.thumbprints.is_unknown() {
+        state.thumbprints = Attr::Null;
     }
-    state
+    if state.tags_all.is_unknown() {
+        state.tags_all = Attr::Null;
+    }
+    state.to_value()
 }
 
 /// Converges an existing provider to `planned` and returns its new state;
@@ -250,18 +236,18 @@ async fn converge_and_read(
     clients: &Clients,
     url: &str,
     observed: Observed,
-    (prior, planned): (&Value, &Value),
+    (prior, planned): (&OidcModel, &OidcModel),
     diags: &mut Diagnostics,
 ) -> Value {
-    let adopted = planned.get("adopted").as_bool().unwrap_or(false);
+    let adopted = planned.is_adopted();
     let arn = observed.arn.clone();
     let spec = spec_from(planned, prior, &clients.default_tags, adopted);
     match converge_oidc(&clients.aws, url, &spec, observed).await {
-        Ok(provider) => state_from(&provider, planned),
+        Ok(provider) => state_from(&provider, planned).to_value(),
         Err(failure) => {
             report(diags, failure.summary, &failure.error);
             match failure.left {
-                Left::Exists(provider) => state_from(&provider, planned),
+                Left::Exists(provider) => state_from(&provider, planned).to_value(),
                 Left::Gone => Value::Null,
                 Left::Unread => minimal_state(planned, &arn, adopted),
             }
@@ -291,12 +277,13 @@ impl Resource<Clients> for OidcProvider {
         if !req.is_create() {
             set_replacing(&mut resp.private, !resp.requires_replace.is_empty());
         }
-        match req.prior.get("adopted").as_bool() {
+        let prior = OidcModel::read(req.prior);
+        match prior.adopted.known() {
             // Whether a provider for the URL exists, and so what tags it will
             // hold, is known only once it is created or adopted.
-            None => resp.planned.set("tags_all", Value::Unknown),
+            None => OidcModel::set_planned_tags_all(&mut resp.planned, &Attr::Unknown),
             Some(false) => plan_tags_all(resp, req.config, default_tags),
-            Some(true) => shared_tags::plan(req.prior, req.config, resp),
+            Some(true) => shared_tags::plan(&prior, &OidcModel::read(req.config), resp),
         }
         let tags = limits::tags_measure(&resp.planned, default_tags);
         limits::check(&req.client.aws, tags.as_slice(), &mut resp.diagnostics).await;
@@ -310,9 +297,15 @@ impl Resource<Clients> for OidcProvider {
         if !limits::check_before_write(aws, tags.as_slice(), diags).await {
             return;
         }
-        let url = planned.get_str("url").unwrap_or_default();
+        let planned = OidcModel::read(planned);
+        let url = planned.url.as_deref().unwrap_or_default();
         let summary = format!("creating IAM OIDC provider (`{url}`)");
-        let spec = spec_from(planned, &Value::Null, &clients.default_tags, false);
+        let spec = spec_from(
+            &planned,
+            &OidcModel::default(),
+            &clients.default_tags,
+            false,
+        );
         resp.private.clear();
         let mark = ownership_mark(&mut resp.private);
         let created = create_or_adopt(aws, url, &spec, &mark).await;
@@ -355,7 +348,7 @@ impl Resource<Clients> for OidcProvider {
                         ),
                     ),
                 }
-                resp.state = minimal_state(planned, &arn, false);
+                resp.state = minimal_state(&planned, &arn, false);
                 return;
             }
         };
@@ -372,17 +365,18 @@ impl Resource<Clients> for OidcProvider {
             );
         }
         if created.adopted {
-            let (wanted, held) = (planned.get_string_map("tags"), &created.provider.tags);
-            shared_tags::warn(diags, planned, &created.provider.arn, &wanted, held, true);
+            let (wanted, held) = (planned.own_tags(), &created.provider.tags);
+            shared_tags::warn(diags, url, &created.provider.arn, &wanted, held, true);
         }
         let mut base = planned.clone();
-        base.set("adopted", Value::Bool(created.adopted));
-        let (prior, provider) = (&Value::Null, created.provider);
+        base.adopted = created.adopted.into();
+        let (prior, provider) = (&OidcModel::default(), created.provider);
         resp.state = converge_and_read(clients, url, provider, (prior, &base), diags).await;
     }
 
     async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
-        let Some(arn) = req.state.get_str("arn") else {
+        let state = OidcModel::read(req.state);
+        let Some(arn) = state.arn.as_deref() else {
             resp.state = Value::Null;
             return;
         };
@@ -392,11 +386,11 @@ impl Resource<Clients> for OidcProvider {
             Ok(Some(observed)) => {
                 // Handed over by the resource that made it (see
                 // `Destroyed::HandedOver`): it carries this resource's mark.
-                let mut base = req.state.clone();
+                let mut base = state.clone();
                 if observed.mark.is_some() && observed.mark == stored_mark(req.private) {
-                    base.set("adopted", Value::Bool(false));
+                    base.adopted = false.into();
                 }
-                resp.state = state_from(&observed, &base);
+                resp.state = state_from(&observed, &base).to_value();
             }
             Err(e) => report(
                 &mut resp.diagnostics,
@@ -413,12 +407,13 @@ impl Resource<Clients> for OidcProvider {
         if !limits::check_before_write(&clients.aws, tags.as_slice(), diags).await {
             return;
         }
-        let url = planned.get_str("url").unwrap_or_default();
-        let arn = req.prior.get_str("arn").unwrap_or_default();
+        let (prior, planned) = (OidcModel::read(req.prior), OidcModel::read(planned));
+        let url = planned.url.as_deref().unwrap_or_default();
+        let arn = prior.arn.as_deref().unwrap_or_default();
         let summary = format!("updating IAM OIDC provider (`{url}`)");
         match clients.aws.oidc_provider(arn).await {
             Ok(Some(observed)) => {
-                let states = (req.prior, planned);
+                let states = (&prior, &planned);
                 resp.state = converge_and_read(clients, url, observed, states, diags).await;
             }
             Ok(None) => {
@@ -434,11 +429,11 @@ impl Resource<Clients> for OidcProvider {
     }
 
     async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
-        let prior = req.prior;
+        let prior = OidcModel::read(req.prior);
         let diags = &mut resp.diagnostics;
-        let url = prior.get_str("url").unwrap_or_default();
-        let arn = prior.get_str("arn").unwrap_or_default();
-        if prior.get("adopted").as_bool() == Some(true) {
+        let url = prior.url.as_deref().unwrap_or_default();
+        let arn = prior.arn.as_deref().unwrap_or_default();
+        if prior.is_adopted() {
             return diags.warning(
                 format!("IAM OIDC provider left in place (`{url}`)"),
                 format!(
@@ -448,7 +443,7 @@ impl Resource<Clients> for OidcProvider {
                 ),
             );
         }
-        destroy::delete(req.client, prior, req.private, diags).await;
+        destroy::delete(req.client, &prior, req.private, diags).await;
     }
 
     async fn import(&self, req: ImportRequest<'_, Clients>, resp: &mut ImportResponse) {
@@ -475,18 +470,18 @@ impl Resource<Clients> for OidcProvider {
             }
             Err(e) => return report(diags, summary, &e),
         };
-        // Every attribute must be present; unknown ones are read from AWS.
-        let mut state = schema().block.null_object();
-        state.set("adopted", Value::Bool(adopted));
-        state.set(
-            "tags",
-            tags_for_import(&observed.tags, &req.client.default_tags),
-        );
-        resp.state = state_from(&observed, &state);
+        // The rest is read from AWS.
+        let mut base = OidcModel {
+            adopted: adopted.into(),
+            ..OidcModel::default()
+        };
+        base.set_tags(&tags_for_import(&observed.tags, &req.client.default_tags));
+        resp.state = state_from(&observed, &base).to_value();
     }
 }
 
 mod destroy;
+mod model;
 mod shared_tags;
 #[cfg(test)]
 mod tests;

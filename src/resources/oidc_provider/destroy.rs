@@ -14,28 +14,29 @@
 
 use std::time::Duration;
 
+use super::model::OidcModel;
 use crate::clients::Clients;
 use crate::engine::oidc::{DeleteRefused, Destroy, Destroyed, delete_owned};
 use crate::resources::common::errors::report_with;
 use crate::resources::common::ownership::{is_replacing, stored_mark};
 use crate::resources::common::report;
-use crate::tfplugin::{Diagnostics, Value};
+use crate::tfplugin::{Attr, Diagnostics};
 
 /// Deletes the provider `prior` describes, which this resource created.
 pub(super) async fn delete(
     clients: &Clients,
-    prior: &Value,
+    prior: &OidcModel,
     private: &[u8],
     diags: &mut Diagnostics,
 ) {
-    let url = prior.get_str("url").unwrap_or_default();
-    let arn = prior.get_str("arn").unwrap_or_default();
+    let url = prior.url.as_deref().unwrap_or_default();
+    let arn = prior.arn.as_deref().unwrap_or_default();
     let summary = format!("deleting IAM OIDC provider (`{url}`)");
     let mark = stored_mark(private);
     let destroy = Destroy {
         arn,
         mark: mark.as_deref(),
-        force: prior.get("force_destroy").as_bool() == Some(true),
+        force: prior.force_destroy == Attr::Known(true),
         replacing: is_replacing(private),
     };
     match delete_owned(&clients.aws, destroy).await {

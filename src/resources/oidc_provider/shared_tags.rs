@@ -10,9 +10,10 @@
 
 use std::collections::BTreeMap;
 
+use super::model::OidcModel;
 use crate::engine::oidc::tags_held_otherwise;
 use crate::resources::common::tag_attributes as common_tag_attributes;
-use crate::tfplugin::{Attribute, Diagnostics, PlanResponse, Value};
+use crate::tfplugin::{Attr, Attribute, Diagnostics, PlanResponse};
 
 /// `tags` and `tags_all`, with the rule for a shared provider's tags.
 pub(super) fn tag_attributes() -> [Attribute; 2] {
@@ -31,26 +32,27 @@ pub(super) fn tag_attributes() -> [Attribute; 2] {
 /// An adopted provider's planned `tags_all`: as it is, unless the
 /// configuration's `tags` changed and name a key the provider lacks (which
 /// the apply adds). Warns about the rest.
-pub(super) fn plan(prior: &Value, config: &Value, resp: &mut PlanResponse) {
-    let held = prior.get_string_map("tags_all");
-    let wanted = config.get_string_map("tags");
-    let changed = config.get("tags") != prior.get("tags");
+pub(super) fn plan(prior: &OidcModel, config: &OidcModel, resp: &mut PlanResponse) {
+    let held = prior.tags_all.known().cloned().unwrap_or_default();
+    let wanted = config.own_tags();
+    let changed = config.tags != prior.tags;
     let adds = changed && wanted.keys().any(|k| !held.contains_key(k));
-    let tags_all = if !config.get("tags").is_wholly_known() || adds {
-        Value::Unknown
+    let tags_all = if !config.tags_are_known() || adds {
+        Attr::Unknown
     } else {
-        prior.get("tags_all").clone()
+        prior.tags_all.clone()
     };
-    resp.planned.set("tags_all", tags_all);
-    let arn = prior.get_str("arn").unwrap_or_default();
-    warn(&mut resp.diagnostics, prior, arn, &wanted, &held, changed);
+    OidcModel::set_planned_tags_all(&mut resp.planned, &tags_all);
+    let url = prior.url.as_deref().unwrap_or_default();
+    let arn = prior.arn.as_deref().unwrap_or_default();
+    warn(&mut resp.diagnostics, url, arn, &wanted, &held, changed);
 }
 
 /// Warns about each key of `wanted` that the provider `held` otherwise and
 /// that this apply does not write (when `writing`, absent keys are added).
 pub(super) fn warn(
     diags: &mut Diagnostics,
-    state: &Value,
+    url: &str,
     arn: &str,
     wanted: &BTreeMap<String, String>,
     held: &BTreeMap<String, String>,
@@ -73,11 +75,8 @@ pub(super) fn warn(
         return;
     }
     diags.attribute_warning(
-        "tags",
-        format!(
-            "Tags of a shared IAM OIDC provider left as they are (`{}`)",
-            state.get_str("url").unwrap_or_default()
-        ),
+        OidcModel::tags,
+        format!("Tags of a shared IAM OIDC provider left as they are (`{url}`)"),
         format!(
             "This resource adopted `{arn}`, which other configurations or people may manage \
              too, so it never overwrites or removes a tag, and adds its own only when its \

@@ -6,6 +6,21 @@ use crate::resources::common::object as config;
 const URL: &str = "https://oidc.eks.us-east-1.amazonaws.com/id/ABC";
 const THUMB: &str = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280";
 
+/// The state for `observed`, from a base given as a value.
+fn state_from(observed: &Observed, base: &Value) -> Value {
+    super::state_from(observed, &OidcModel::read(base)).to_value()
+}
+
+fn spec_from(
+    planned: &Value,
+    prior: &Value,
+    default_tags: &BTreeMap<String, String>,
+    adopted: bool,
+) -> OidcSpec {
+    let (planned, prior) = (OidcModel::read(planned), OidcModel::read(prior));
+    super::spec_from(&planned, &prior, default_tags, adopted)
+}
+
 fn observed() -> Observed {
     Observed {
         arn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
@@ -91,4 +106,10 @@ fn an_adopted_provider_gets_only_the_resources_own_tags() {
     // Once written, an adopter's tags are asked for again only when they change.
     let same = spec_from(&planned, &planned, &defaults, true);
     assert!(same.tags.is_empty(), "{:?}", same.tags);
+}
+
+#[test]
+fn the_model_matches_the_schema() {
+    let schema = OidcProvider.schema();
+    crate::tfplugin::check_models(&schema.block, &[OidcModel::fields()]).unwrap();
 }
