@@ -225,10 +225,7 @@ impl Resource<Clients> for KkpAccountPolicy {
             Err(e) => return report(diags, summary, &e),
         };
         let mut state = planned.clone();
-        state.id = policy.arn.as_str().into();
-        state.arn = policy.arn.as_str().into();
-        state.name = policy.name.as_str().into();
-        state.default_version_id = policy.default_version_id.as_str().into();
+        state.set_identity(&policy);
         state.tags_all = wanted.tags.clone().into();
         if let Some(user) = &wanted.user {
             // The policy exists: keep it in state with the error, so the next
@@ -271,10 +268,7 @@ impl Resource<Clients> for KkpAccountPolicy {
             Err(e) => return report(&mut resp.diagnostics, summary, &e),
         };
         let mut new = state.clone();
-        new.id = policy.arn.as_str().into();
-        new.arn = policy.arn.as_str().into();
-        new.default_version_id = policy.default_version_id.as_str().into();
-        new.name = policy.name.as_str().into();
+        new.set_identity(&policy);
         new.path = policy.path.as_str().into();
         new.description = Attr::from_option(policy.description.clone());
         // The server keeps the stored text while it means the same (the
@@ -476,12 +470,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_model_matches_the_schema() {
-        let schema = KkpAccountPolicy.schema();
-        crate::tfplugin::check_models(&schema.block, &[AccountPolicyModel::fields()]).unwrap();
-    }
-
-    #[test]
     fn a_read_keeps_the_stored_text_of_an_equivalent_document() {
         let block = KkpAccountPolicy.schema().block;
         let stored = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:GetRole"], "Resource": "*"}]}"#;
@@ -498,5 +486,11 @@ mod tests {
         let mut changed = state(&stored.replace("GetRole", "PassRole"));
         block.keep_equal_values(&state(stored), &mut changed);
         assert_ne!(changed, state(stored));
+    }
+
+    #[test]
+    fn the_model_matches_the_schema() {
+        let schema = KkpAccountPolicy.schema();
+        crate::tfplugin::check_models(&schema.block, &[AccountPolicyModel::fields()]).unwrap();
     }
 }

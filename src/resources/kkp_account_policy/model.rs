@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::aws::ManagedPolicy;
 use crate::engine::managed_policy::{PolicyModel, PolicyStep};
 use crate::model;
 use crate::policy::equivalent;
@@ -12,32 +13,40 @@ use crate::tfplugin::{Attr, Value};
 
 model! {
     /// The resource's attributes.
-    pub struct AccountPolicyModel {
-        pub id: Attr<String>,
-        pub account_id: Attr<String>,
-        pub kkp_version: Attr<String>,
-        pub user_name: Attr<String>,
-        pub name: Attr<String>,
-        pub name_prefix: Attr<String>,
-        pub path: Attr<String>,
-        pub description: Attr<String>,
+    pub(super) struct AccountPolicyModel {
+        pub(super) id: Attr<String>,
+        pub(super) account_id: Attr<String>,
+        pub(super) kkp_version: Attr<String>,
+        pub(super) user_name: Attr<String>,
+        pub(super) name: Attr<String>,
+        pub(super) name_prefix: Attr<String>,
+        pub(super) path: Attr<String>,
+        pub(super) description: Attr<String>,
         /// A plan's values may be unknown (or null) one by one.
-        pub tags: Attr<BTreeMap<String, Attr<String>>>,
-        pub tags_all: Attr<BTreeMap<String, String>>,
-        pub arn: Attr<String>,
-        pub policy: Attr<String>,
-        pub default_version_id: Attr<String>,
+        pub(super) tags: Attr<BTreeMap<String, Attr<String>>>,
+        pub(super) tags_all: Attr<BTreeMap<String, String>>,
+        pub(super) arn: Attr<String>,
+        pub(super) policy: Attr<String>,
+        pub(super) default_version_id: Attr<String>,
     }
 }
 
 impl AccountPolicyModel {
     /// The policy's name; empty when unknown.
-    pub fn name_or_empty(&self) -> &str {
+    pub(super) fn name_or_empty(&self) -> &str {
         self.name.as_deref().unwrap_or_default()
     }
 
+    /// What IAM says of the policy: its ARN (also the id), name and default version.
+    pub(super) fn set_identity(&mut self, policy: &ManagedPolicy) {
+        self.id = policy.arn.as_str().into();
+        self.arn = policy.arn.as_str().into();
+        self.name = policy.name.as_str().into();
+        self.default_version_id = policy.default_version_id.as_str().into();
+    }
+
     /// What the prior or planned state says the policy holds.
-    pub fn policy_model(&self, default_tags: &BTreeMap<String, String>) -> PolicyModel {
+    pub(super) fn policy_model(&self, default_tags: &BTreeMap<String, String>) -> PolicyModel {
         PolicyModel {
             document: self.policy.as_deref().unwrap_or_default().to_string(),
             user: self.user_name.known().cloned(),
@@ -53,12 +62,12 @@ impl AccountPolicyModel {
     }
 
     /// `tags` as a common tag helper gives them.
-    pub fn set_tags(&mut self, tags: &Value) {
+    pub(super) fn set_tags(&mut self, tags: &Value) {
         self.tags = Known::decode(tags).unwrap_or_default();
     }
 
     /// Puts back `prior`'s values of what `step`, not done, would have changed.
-    pub fn put_back(&mut self, step: &PolicyStep, prior: &AccountPolicyModel) {
+    pub(super) fn put_back(&mut self, step: &PolicyStep, prior: &AccountPolicyModel) {
         match step {
             PolicyStep::NewDefaultVersion => {
                 self.policy = prior.policy.clone();
@@ -78,7 +87,7 @@ impl AccountPolicyModel {
 }
 
 /// The semantic equality of `policy`: two texts of one document.
-pub fn same_policy(a: &Value, b: &Value) -> bool {
+pub(super) fn same_policy(a: &Value, b: &Value) -> bool {
     match (a.as_str(), b.as_str()) {
         (Some(a), Some(b)) => equivalent(a, b),
         _ => false,
