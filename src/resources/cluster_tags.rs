@@ -22,11 +22,12 @@ use crate::clients::Clients;
 use crate::engine::run::{Kind, converge};
 use crate::engine::tags::{ClusterTagging, Phase, import_split};
 use crate::kubernetes::{check_cluster_id, cluster_tag_key};
+use crate::model;
 use crate::resources::common::report;
 use crate::tfplugin::{
-    Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
-    ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
-    Schema, Type, UpdateRequest, UpdateResponse, Value,
+    Attr, Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
+    Diagnostics, ImportRequest, ImportResponse, Model, PlanRequest, PlanResponse, ReadRequest,
+    ReadResponse, Resource, Schema, Type, UpdateRequest, UpdateResponse, Value,
 };
 use crate::validate::{check_attr, check_value, one_of};
 
@@ -37,6 +38,49 @@ use checks::{check_before_write, check_ec2_id, check_something_to_tag, quoted, w
 const OWNERSHIPS: [&str; 2] = ["owned", "shared"];
 
 pub struct ClusterTags;
+
+/// Ids of a set attribute, each of which may be unknown in a configuration.
+type Ids = Attr<BTreeSet<Attr<String>>>;
+
+model! {
+    /// The attributes the configuration gives.
+    struct TaggingModel {
+        cluster_id: Attr<String>,
+        ownership: Attr<String>,
+        instance_ids: Ids,
+        subnet_ids: Ids,
+        security_group_id: Attr<String>,
+    }
+}
+
+model! {
+    /// The attributes that follow from `cluster_id`, known at plan when it is.
+    struct ComputedModel {
+        id: Attr<String>,
+        tag_key: Attr<String>,
+    }
+}
+
+impl ComputedModel {
+    fn of(cluster_id: Option<&str>) -> ComputedModel {
+        match cluster_id {
+            Some(c) => ComputedModel {
+                id: c.into(),
+                tag_key: cluster_tag_key(c).into(),
+            },
+            None => ComputedModel {
+                id: Attr::Unknown,
+                tag_key: Attr::Unknown,
+            },
+        }
+    }
+}
+
+/// The known ids.
+fn known_ids(ids: &Ids) -> BTreeSet<String> {
+    let ids = ids.known().into_iter().flatten();
+    ids.filter_map(|id| id.known().cloned()).collect()
+}
 
 /// The resource's model: one key, with one value, on a set of resources.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -50,12 +94,13 @@ struct Tagging {
 
 impl Tagging {
     fn from_value(v: &Value) -> Tagging {
+        let model = TaggingModel::read(v);
         Tagging {
-            cluster_id: v.get_str("cluster_id").unwrap_or_default().to_string(),
-            ownership: v.get_str("ownership").unwrap_or("owned").to_string(),
-            instance_ids: v.get_strings("instance_ids").into_iter().collect(),
-            subnet_ids: v.get_strings("subnet_ids").into_iter().collect(),
-            security_group_id: v.get_str("security_group_id").map(str::to_string),
+            cluster_id: model.cluster_id.into_known().unwrap_or_default(),
+            ownership: model.ownership.into_known().unwrap_or("owned".into()),
+            instance_ids: known_ids(&model.instance_ids),
+            subnet_ids: known_ids(&model.subnet_ids),
+            security_group_id: model.security_group_id.into_known(),
         }
     }
 
@@ -105,24 +150,23 @@ impl Tagging {
     /// The state value. An empty set is stored as `like` had it (null or
     /// empty), so that what the configuration said shows no diff.
     fn to_value(&self, like: &Value) -> Value {
-        let set = |name: &str, ids: &BTreeSet<String>| {
-            if ids.is_empty() && like.get(name).is_null() {
-                Value::Null
+        let like = TaggingModel::read(like);
+        let set = |ids: &BTreeSet<String>, like: &Ids| {
+            if ids.is_empty() && like.is_null() {
+                Attr::Null
             } else {
-                Value::string_list(ids.iter().cloned())
+                Attr::Known(ids.iter().map(|id| id.as_str().into()).collect())
             }
         };
-        let mut v = Value::Map(BTreeMap::new());
-        v.set("id", Value::string(&self.cluster_id));
-        v.set("cluster_id", Value::string(&self.cluster_id));
-        v.set("tag_key", Value::string(self.key()));
-        v.set("ownership", Value::string(&self.ownership));
-        v.set("instance_ids", set("instance_ids", &self.instance_ids));
-        v.set("subnet_ids", set("subnet_ids", &self.subnet_ids));
-        v.set(
-            "security_group_id",
-            Value::opt_string(self.security_group_id.clone()),
-        );
+        let mut v = ComputedModel::of(Some(&self.cluster_id)).to_value();
+        TaggingModel {
+            cluster_id: self.cluster_id.as_str().into(),
+            ownership: self.ownership.as_str().into(),
+            instance_ids: set(&self.instance_ids, &like.instance_ids),
+            subnet_ids: set(&self.subnet_ids, &like.subnet_ids),
+            security_group_id: Attr::from_option(self.security_group_id.clone()),
+        }
+        .write(&mut v);
         v
     }
 }
@@ -234,30 +278,31 @@ impl Resource<Clients> for ClusterTags {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        check_attr(config, "cluster_id", diags, check_cluster_id);
-        check_attr(config, "ownership", diags, |o| {
-            one_of("ownership", &OWNERSHIPS, o)
+        check_attr(config, TaggingModel::cluster_id, diags, check_cluster_id);
+        check_attr(config, TaggingModel::ownership, diags, |o| {
+            one_of(TaggingModel::ownership, &OWNERSHIPS, o)
         });
-        for (attr, prefix) in [("instance_ids", "i-"), ("subnet_ids", "subnet-")] {
-            for id in config.get_strings(attr) {
+        let model = TaggingModel::read(config);
+        let listed = [
+            (TaggingModel::instance_ids, "i-", &model.instance_ids),
+            (TaggingModel::subnet_ids, "subnet-", &model.subnet_ids),
+        ];
+        for (attr, prefix, ids) in listed {
+            for id in known_ids(ids) {
                 check_value(attr, &Value::string(&id), diags, |s| {
                     check_ec2_id(attr, prefix, s)
                 });
             }
         }
-        check_attr(config, "security_group_id", diags, |s| {
-            check_ec2_id("security_group_id", "sg-", s)
+        check_attr(config, TaggingModel::security_group_id, diags, |s| {
+            check_ec2_id(TaggingModel::security_group_id, "sg-", s)
         });
-        check_something_to_tag(config, diags);
+        check_something_to_tag(&model, diags);
     }
 
     async fn plan(&self, req: PlanRequest<'_, Clients>, resp: &mut PlanResponse) {
-        let (id, key) = match req.config.get_str("cluster_id") {
-            Some(c) => (Value::string(c), Value::string(cluster_tag_key(c))),
-            None => (Value::Unknown, Value::Unknown),
-        };
-        resp.planned.set("id", id);
-        resp.planned.set("tag_key", key);
+        let config = TaggingModel::read(req.config);
+        ComputedModel::of(config.cluster_id.as_deref()).write(&mut resp.planned);
         if !resp.planned.is_wholly_known() {
             // Apply checks once all is known.
             return;

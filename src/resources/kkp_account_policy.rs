@@ -4,6 +4,10 @@
 
 use async_trait::async_trait;
 
+mod model;
+
+use model::{AccountPolicyModel, same_policy};
+
 use crate::arn::{Arn, IamKind, is_account_id};
 use crate::aws::AwsError;
 use crate::clients::Clients;
@@ -17,13 +21,14 @@ use crate::resources::common::kkp::{
 };
 use crate::resources::common::naming::{check_naming, iam_name_error};
 use crate::resources::common::{
-    limits, merged_tags, ownership_mark, plan_tags_all, report, report_on, tag_attributes,
-    tags_after_read, tags_for_import, unique_name,
+    limits, ownership_mark, plan_tags_all, report, report_on, tag_attributes, tags_after_read,
+    tags_for_import, unique_name,
 };
+use crate::tfplugin::model::Known;
 use crate::tfplugin::{
-    Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
-    ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
-    Schema, UpdateRequest, UpdateResponse, Value,
+    Attr, Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
+    Diagnostics, ImportRequest, ImportResponse, Model, PlanRequest, PlanResponse, ReadRequest,
+    ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse, Value,
 };
 use crate::validate::check_attr;
 
@@ -32,19 +37,6 @@ pub struct KkpAccountPolicy;
 const DEFAULT_PREFIX: &str = "kkp-";
 /// IAM policy names: 128 characters; a prefix leaves room for the suffix.
 const NAME_LIMITS: (usize, usize) = (128, 100);
-
-/// What the prior or planned state says the policy holds.
-fn model(state: &Value, default_tags: &std::collections::BTreeMap<String, String>) -> PolicyModel {
-    PolicyModel {
-        document: state.get_str("policy").unwrap_or_default().to_string(),
-        user: state.get_str("user_name").map(str::to_string),
-        tags: merged_tags(default_tags, &state.get_string_map("tags")),
-    }
-}
-
-fn name_of(state: &Value) -> &str {
-    state.get_str("name").unwrap_or_default()
-}
 
 #[async_trait]
 impl Resource<Clients> for KkpAccountPolicy {
@@ -104,10 +96,10 @@ impl Resource<Clients> for KkpAccountPolicy {
         )
         .attributes(tag_attributes())
         .attribute(Attribute::computed_string("arn", "The ARN of the policy.").stable())
-        .attribute(Attribute::computed_string(
-            "policy",
-            "The policy document as canonical JSON.",
-        ))
+        .attribute(
+            Attribute::computed_string("policy", "The policy document as canonical JSON.")
+                .semantic_equality(same_policy),
+        )
         .attribute(Attribute::computed_string(
             "default_version_id",
             "The id of the policy's default version, such as `v1`.",
@@ -117,7 +109,7 @@ impl Resource<Clients> for KkpAccountPolicy {
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         check_naming(config, "policy", NAME_LIMITS, diags);
-        check_attr(config, "account_id", diags, |a| {
+        check_attr(config, AccountPolicyModel::account_id, diags, |a| {
             if is_account_id(a) {
                 Ok(())
             } else {
@@ -125,8 +117,8 @@ impl Resource<Clients> for KkpAccountPolicy {
             }
         });
         validate_kkp_version(config, diags);
-        check_attr(config, "user_name", diags, |n| {
-            iam_name_error(n, 64, "user_name").map_err(|_| {
+        check_attr(config, AccountPolicyModel::user_name, diags, |n| {
+            iam_name_error(n, 64, AccountPolicyModel::user_name).map_err(|_| {
                 format!(
                     "`user_name` must be an IAM user name (1 to 64 letters, digits and `+=,.@_-`); got `{n}`"
                 )
@@ -138,73 +130,78 @@ impl Resource<Clients> for KkpAccountPolicy {
     async fn plan(&self, req: PlanRequest<'_, Clients>, resp: &mut PlanResponse) {
         let (clients, config) = (req.client, req.config);
         plan_tags_all(resp, config, &clients.default_tags);
-        let account = match config.get("account_id") {
-            Value::String(a) => Some(a.clone()),
-            Value::Null => match &clients.aws.account_id {
+        let prior = AccountPolicyModel::read(req.prior);
+        let mut planned = AccountPolicyModel::read(&resp.planned);
+        let account = match AccountPolicyModel::read(config).account_id {
+            Attr::Known(a) => Some(a),
+            Attr::Null => match &clients.aws.account_id {
                 Some(a) => {
-                    resp.planned.set("account_id", Value::string(a));
+                    planned.account_id = a.as_str().into();
                     Some(a.clone())
                 }
                 None => {
                     return resp.diagnostics.attribute_error(
-                        "account_id",
+                        AccountPolicyModel::account_id,
                         "Missing `account_id`",
                         "The caller's account is unknown because `skip_credentials_validation` is set; give `account_id`.",
                     );
                 }
             },
-            _ => None,
+            Attr::Unknown => None,
         };
         match (account, planned_kkp_version(config)) {
             (Some(account), Some(kkp_version)) => {
                 let wanted = kkp_account_document(&clients.aws.partition, &account, kkp_version);
-                // Keep the stored text when it means the same, so nothing shows.
-                match req.prior.get_str("policy") {
-                    Some(prior) if equivalent(prior, &wanted) => {
-                        resp.planned.set("policy", Value::string(prior));
-                        let version = req.prior.get("default_version_id").clone();
-                        resp.planned.set("default_version_id", version);
+                // Keep the stored text when it means the same, so nothing
+                // shows, and with it the version that holds it (which is why
+                // this is not left to the server's semantic equality).
+                match prior.policy.as_deref() {
+                    Some(stored) if equivalent(stored, &wanted) => {
+                        planned.policy = stored.into();
+                        planned.default_version_id = prior.default_version_id;
                     }
                     _ => {
-                        resp.planned.set("policy", Value::string(wanted));
-                        resp.planned.set("default_version_id", Value::Unknown);
+                        planned.policy = wanted.into();
+                        planned.default_version_id = Attr::Unknown;
                     }
                 }
             }
             _ => {
-                resp.planned.set("policy", Value::Unknown);
-                resp.planned.set("default_version_id", Value::Unknown);
+                planned.policy = Attr::Unknown;
+                planned.default_version_id = Attr::Unknown;
             }
         }
+        planned.write(&mut resp.planned);
         let measures = limits::managed_policy_measures(&resp.planned, &clients.default_tags);
         limits::check(&clients.aws, &measures, &mut resp.diagnostics).await;
     }
 
     async fn create(&self, req: CreateRequest<'_, Clients>, resp: &mut CreateResponse) {
-        let (clients, planned) = (req.client, req.planned);
+        let clients = req.client;
+        let planned = AccountPolicyModel::read(req.planned);
         let aws = &clients.aws;
         let diags = &mut resp.diagnostics;
         resp.private.clear();
         let mark = ownership_mark(&mut resp.private);
-        let name = match (planned.get_str("name"), planned.get_str("name_prefix")) {
+        let name = match (planned.name.as_deref(), planned.name_prefix.as_deref()) {
             (Some(name), _) => name.to_string(),
             (None, prefix) => unique_name(prefix.unwrap_or(DEFAULT_PREFIX)),
         };
         let summary = format!("creating IAM policy (`{name}`)");
         // What was unknown at plan is known now: create nothing IAM would refuse.
-        let measures = limits::managed_policy_measures(planned, &clients.default_tags);
+        let measures = limits::managed_policy_measures(req.planned, &clients.default_tags);
         if !limits::check_before_write(aws, &measures, diags).await {
             return;
         }
-        let path = planned.get_str("path").unwrap_or("/");
-        let Some(document) = planned.get_str("policy") else {
+        let path = planned.path.as_deref().unwrap_or("/");
+        let Some(document) = planned.policy.as_deref() else {
             return diags.error(
                 summary,
                 "The policy document is unknown at apply; `account_id` and `kkp_version` must be known.",
             );
         };
-        let wanted = model(planned, &clients.default_tags);
-        let description = planned.get_str("description");
+        let wanted = planned.policy_model(&clients.default_tags);
+        let description = planned.description.as_deref();
         let created = aws
             .create_policy(&name, path, description, document, &wanted.tags, &mark)
             .await;
@@ -214,7 +211,7 @@ impl Resource<Clients> for KkpAccountPolicy {
                 let account = aws.account_id.as_deref().unwrap_or("<account>");
                 let arn = Arn::iam(IamKind::Policy, &aws.partition, account, path, &name);
                 return diags.attribute_error(
-                    "name",
+                    AccountPolicyModel::name,
                     summary,
                     format!(
                         "{e}\n\nA managed policy named {name} already exists under path `{path}`. \
@@ -228,14 +225,8 @@ impl Resource<Clients> for KkpAccountPolicy {
             Err(e) => return report(diags, summary, &e),
         };
         let mut state = planned.clone();
-        state.set("id", Value::string(&policy.arn));
-        state.set("arn", Value::string(&policy.arn));
-        state.set("name", Value::string(&policy.name));
-        state.set(
-            "default_version_id",
-            Value::string(&policy.default_version_id),
-        );
-        state.set("tags_all", Value::string_map(wanted.tags.clone()));
+        state.set_identity(&policy);
+        state.tags_all = wanted.tags.clone().into();
         if let Some(user) = &wanted.user {
             // The policy exists: keep it in state with the error, so the next
             // apply attaches it, never orphaned.
@@ -245,18 +236,19 @@ impl Resource<Clients> for KkpAccountPolicy {
             };
             let update = PolicyUpdate::new(aws, (&policy.arn, &name), &attached, &wanted);
             if let Err(failure) = managed_policy::update(&update, Some(req.cancel)).await {
-                state.set("user_name", Value::Null);
+                state.user_name = Attr::Null;
                 let step = failure.step.unwrap_or(PolicyStep::AttachUser(user.clone()));
                 attach_failed(diags, &name, &step, user, &failure.error);
             }
         }
-        resp.state = state;
+        resp.state = state.to_value();
     }
 
     async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
-        let (clients, state) = (req.client, req.state);
+        let clients = req.client;
+        let state = AccountPolicyModel::read(req.state);
         let aws = &clients.aws;
-        let Some(arn) = state.get_str("arn") else {
+        let Some(arn) = state.arn.as_deref() else {
             resp.state = Value::Null;
             return;
         };
@@ -266,7 +258,7 @@ impl Resource<Clients> for KkpAccountPolicy {
             Ok(None) => return resp.state = Value::Null,
             Err(e) => return report(&mut resp.diagnostics, summary, &e),
         };
-        let user = state.get_str("user_name");
+        let user = state.user_name.as_deref();
         let (document, users) = match aws
             .read_policy_details(arn, &policy.default_version_id, user.is_some())
             .await
@@ -276,63 +268,52 @@ impl Resource<Clients> for KkpAccountPolicy {
             Err(e) => return report(&mut resp.diagnostics, summary, &e),
         };
         let mut new = state.clone();
-        new.set("id", Value::string(&policy.arn));
-        new.set("arn", Value::string(&policy.arn));
-        new.set(
-            "default_version_id",
-            Value::string(&policy.default_version_id),
-        );
-        new.set("name", Value::string(&policy.name));
-        new.set("path", Value::string(&policy.path));
-        new.set("description", Value::opt_string(policy.description.clone()));
-        let keep = state
-            .get_str("policy")
-            .is_some_and(|stored| equivalent(stored, &document));
-        if !keep {
-            let text = canonical_json(&document).unwrap_or_else(|_| from_iam(&document));
-            new.set("policy", Value::string(text));
-        }
+        new.set_identity(&policy);
+        new.path = policy.path.as_str().into();
+        new.description = Attr::from_option(policy.description.clone());
+        // The server keeps the stored text while it means the same (the
+        // attribute's semantic equality), so IAM's rewriting never shows.
+        let text = canonical_json(&document).unwrap_or_else(|_| from_iam(&document));
+        new.policy = text.into();
         // An imported state has no `default_version_id` yet, and no
         // configuration says which tags are its own: they come from AWS.
-        let importing = state.get("default_version_id").is_null();
-        new.set(
-            "tags",
-            if importing {
-                tags_for_import(&policy.tags, &clients.default_tags)
-            } else {
-                tags_after_read(&policy.tags, state.get("tags"))
-            },
-        );
-        new.set("tags_all", Value::string_map(policy.tags.clone()));
+        new.set_tags(&if state.default_version_id.is_null() {
+            tags_for_import(&policy.tags, &clients.default_tags)
+        } else {
+            tags_after_read(&policy.tags, &state.tags.encode())
+        });
+        new.tags_all = policy.tags.clone().into();
         // A detached user shows as a planned attachment.
         if let Some(user) = user
             && !users.iter().any(|u| u == user)
         {
-            new.set("user_name", Value::Null);
+            new.user_name = Attr::Null;
         }
-        resp.state = new;
+        resp.state = new.to_value();
     }
 
     async fn update(&self, req: UpdateRequest<'_, Clients>, resp: &mut UpdateResponse) {
-        let (clients, prior, planned) = (req.client, req.prior, req.planned);
+        let clients = req.client;
+        let prior = AccountPolicyModel::read(req.prior);
+        let planned = AccountPolicyModel::read(req.planned);
         let aws = &clients.aws;
         let diags = &mut resp.diagnostics;
-        let name = name_of(prior);
-        let Some(arn) = prior.get_str("arn") else {
+        let name = prior.name_or_empty();
+        let Some(arn) = prior.arn.as_deref() else {
             return diags.error(
                 format!("updating IAM policy (`{name}`)"),
                 "The state has no `arn`; remove the resource from state and import it.",
             );
         };
-        let measures = limits::managed_policy_measures(planned, &clients.default_tags);
+        let measures = limits::managed_policy_measures(req.planned, &clients.default_tags);
         if !limits::check_before_write(aws, &measures, diags).await {
             return;
         }
         let before = PolicyModel {
-            tags: prior.get_string_map("tags_all"),
-            ..model(prior, &clients.default_tags)
+            tags: prior.tags_all.known().cloned().unwrap_or_default(),
+            ..prior.policy_model(&clients.default_tags)
         };
-        let wanted = model(planned, &clients.default_tags);
+        let wanted = planned.policy_model(&clients.default_tags);
         let update = PolicyUpdate::new(aws, (arn, name), &before, &wanted);
         let failure = managed_policy::update(&update, Some(req.cancel))
             .await
@@ -340,32 +321,23 @@ impl Resource<Clients> for KkpAccountPolicy {
         // Start from the plan and put back the prior value of what was not done.
         let mut state = planned.clone();
         if let Some(version) = update.new_version() {
-            state.set("default_version_id", Value::string(version));
+            state.default_version_id = version.into();
         }
         let (done, not_done) = match &failure {
             Some(failure) => (&failure.done[..], &failure.not_done[..]),
             None => (&[][..], &[][..]),
         };
         for step in not_done {
-            let attrs: &[&str] = match step {
-                PolicyStep::NewDefaultVersion => {
-                    &["policy", "account_id", "kkp_version", "default_version_id"]
-                }
-                PolicyStep::DetachUser(_) | PolicyStep::AttachUser(_) => &["user_name"],
-                PolicyStep::Untag(_) | PolicyStep::Tag(_) => &["tags", "tags_all"],
-            };
-            for attr in attrs {
-                state.set(attr, prior.get(attr).clone());
-            }
+            state.put_back(step, &prior);
             // An attach that failed after the detach: attached to no one.
             if matches!(step, PolicyStep::AttachUser(_))
                 && done.iter().any(|s| matches!(s, PolicyStep::DetachUser(_)))
             {
-                state.set("user_name", Value::Null);
+                state.user_name = Attr::Null;
             }
         }
         let Some(failure) = &failure else {
-            resp.state = state;
+            resp.state = state.to_value();
             return;
         };
         let e = &failure.error;
@@ -393,16 +365,16 @@ impl Resource<Clients> for KkpAccountPolicy {
         } else {
             report(diags, &failure.summary, e);
         }
-        resp.state = state;
+        resp.state = state.to_value();
     }
 
     async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
-        let prior = req.prior;
-        let name = name_of(prior);
-        let Some(arn) = prior.get_str("arn") else {
+        let prior = AccountPolicyModel::read(req.prior);
+        let name = prior.name_or_empty();
+        let Some(arn) = prior.arn.as_deref() else {
             return;
         };
-        let user = prior.get_str("user_name");
+        let user = prior.user_name.as_deref();
         if let Err(failure) = managed_policy::destroy(&req.client.aws, arn, name, user).await {
             report(&mut resp.diagnostics, failure.summary, &failure.error);
         }
@@ -441,11 +413,13 @@ impl Resource<Clients> for KkpAccountPolicy {
             Err(e) => return report(diags, summary, &e),
         };
         // Every attribute, null until `read` fills it in.
-        let mut state = self.schema().block.null_object();
-        state.set("id", Value::string(id));
-        state.set("arn", Value::string(id));
-        // The document names the account whose roles KKP manages: the owner's.
-        state.set("account_id", Value::string(&arn.account));
+        let mut state = AccountPolicyModel {
+            id: id.into(),
+            arn: id.into(),
+            // The document names the account whose roles KKP manages: the owner's.
+            account_id: arn.account.as_str().into(),
+            ..Default::default()
+        };
         // The KKP version whose document the policy is, and the attachment
         // when there is exactly one user to pick.
         match aws
@@ -454,18 +428,15 @@ impl Resource<Clients> for KkpAccountPolicy {
         {
             Ok(Some((document, users))) => {
                 let version = kkp_version_of(&aws.partition, &arn.account, &document);
-                state.set(
-                    "kkp_version",
-                    Value::opt_string(version.map(|v| v.to_string())),
-                );
+                state.kkp_version = Attr::from_option(version.map(|v| v.to_string()));
                 if let [user] = users.as_slice() {
-                    state.set("user_name", Value::string(user));
+                    state.user_name = user.as_str().into();
                 }
             }
             Ok(None) => {}
             Err(e) => return report(diags, summary, &e),
         }
-        resp.state = state;
+        resp.state = state.to_value();
     }
 
     fn type_name(&self) -> &'static str {
@@ -484,8 +455,42 @@ fn attach_failed(
     let summary = step.summary(name);
     if err.is_not_found() {
         let remedy = format!("Check that the IAM user `{user}` exists, then apply again.");
-        diags.attribute_error("user_name", summary, format!("{err}\n\n{remedy}"));
+        diags.attribute_error(
+            AccountPolicyModel::user_name,
+            summary,
+            format!("{err}\n\n{remedy}"),
+        );
     } else {
-        report_on(diags, "user_name", summary, err);
+        report_on(diags, AccountPolicyModel::user_name, summary, err);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_keeps_the_stored_text_of_an_equivalent_document() {
+        let block = KkpAccountPolicy.schema().block;
+        let stored = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:GetRole"], "Resource": "*"}]}"#;
+        let state = |policy: &str| {
+            AccountPolicyModel {
+                policy: policy.into(),
+                ..Default::default()
+            }
+            .to_value()
+        };
+        let mut read = state(&canonical_json(stored).unwrap());
+        block.keep_equal_values(&state(stored), &mut read);
+        assert_eq!(read, state(stored));
+        let mut changed = state(&stored.replace("GetRole", "PassRole"));
+        block.keep_equal_values(&state(stored), &mut changed);
+        assert_ne!(changed, state(stored));
+    }
+
+    #[test]
+    fn the_model_matches_the_schema() {
+        let schema = KkpAccountPolicy.schema();
+        crate::tfplugin::check_models(&schema.block, &[AccountPolicyModel::fields()]).unwrap();
     }
 }

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use super::Tagging;
+use super::{Tagging, TaggingModel};
 use crate::aws::Aws;
 use crate::engine::tags::{Listed, Phase, TagProblem, tag_problems};
 use crate::resources::common::report;
-use crate::tfplugin::{Diagnostics, Value};
+use crate::tfplugin::{Attr, Diagnostics};
 use crate::validate::is_ec2_id;
 
 pub(super) fn check_ec2_id(attr: &str, prefix: &str, id: &str) -> Result<(), String> {
@@ -24,22 +24,29 @@ pub(super) fn check_ec2_id(attr: &str, prefix: &str, id: &str) -> Result<(), Str
 
 /// Refuses a configuration whose targets are all known and empty: it would
 /// tag nothing, which is always a mistake (an id list that came out empty).
-pub(super) fn check_something_to_tag(config: &Value, diags: &mut Diagnostics) {
-    let empty = |attr: &str| match config.get(attr) {
-        Value::Null => true,
-        Value::List(items) => items.is_empty(),
-        _ => false,
+pub(super) fn check_something_to_tag(config: &TaggingModel, diags: &mut Diagnostics) {
+    let empty = |ids: &super::Ids| match ids {
+        Attr::Null => true,
+        Attr::Known(ids) => ids.is_empty(),
+        Attr::Unknown => false,
     };
-    if !(empty("instance_ids") && empty("subnet_ids") && empty("security_group_id")) {
+    if !(empty(&config.instance_ids)
+        && empty(&config.subnet_ids)
+        && config.security_group_id.is_null())
+    {
         return;
     }
     let summary = "Nothing to tag";
     let detail = "`instance_ids`, `subnet_ids` and `security_group_id` are all empty, so no EC2 \
                   resource would carry the cluster tag. Give at least one instance, subnet or \
                   security group id.";
-    match ["subnet_ids", "instance_ids"]
+    let listed = [
+        (TaggingModel::subnet_ids, &config.subnet_ids),
+        (TaggingModel::instance_ids, &config.instance_ids),
+    ];
+    match listed
         .into_iter()
-        .find(|attr| !config.get(attr).is_null())
+        .find_map(|(attr, ids)| (!ids.is_null()).then_some(attr))
     {
         Some(attr) => diags.attribute_error(attr, summary, detail),
         None => diags.error(summary, detail),
@@ -89,15 +96,15 @@ pub(super) async fn check_before_write(
     let groups: BTreeSet<String> = desired.security_group_id.iter().cloned().collect();
     let listed = [
         Listed {
-            attribute: "instance_ids",
+            attribute: TaggingModel::instance_ids,
             ids: &desired.instance_ids,
         },
         Listed {
-            attribute: "subnet_ids",
+            attribute: TaggingModel::subnet_ids,
             ids: &desired.subnet_ids,
         },
         Listed {
-            attribute: "security_group_id",
+            attribute: TaggingModel::security_group_id,
             ids: &groups,
         },
     ];

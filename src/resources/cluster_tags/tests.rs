@@ -30,3 +30,10 @@ fn retain_filters_every_kind() {
     assert_eq!(kept.ids(), ["i-2".to_string()].into());
     assert_eq!(kept.security_group_id, None);
 }
+
+#[test]
+fn the_model_matches_the_schema() {
+    let schema = ClusterTags.schema();
+    let models = [TaggingModel::fields(), ComputedModel::fields()];
+    crate::tfplugin::check_models(&schema.block, &models).unwrap();
+}
