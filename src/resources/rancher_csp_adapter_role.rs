@@ -1,17 +1,27 @@
 //! `clusteriam_rancher_csp_adapter_role` (seed 000): the web-identity role
 //! the Rancher CSP adapter uses to check licenses in and out.
 
-use super::common::role::{Import, RoleKind};
+use super::common::role::{Import, PolicyModel, RoleKind, role_account};
 use super::common::web_identity::{
-    import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
+    OidcProviderArnModel, import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
 };
 use crate::aws::{Aws, ObservedRole};
+use crate::model;
 use crate::policy::{presets, published};
-use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Value};
+use crate::tfplugin::{Attr, Attribute, AttributePath, Diagnostics, Model, Value};
 
 pub struct RancherCspAdapterRole;
 
 const INLINE_POLICY: &str = "RancherCSPAdapterPermissions";
+
+model! {
+    /// The kind's own attribute, beside every role's
+    /// ([`RoleResource::common_fields`](super::common::role::RoleResource::common_fields))
+    /// and `oidc_provider_arn` ([`OidcProviderArnModel`]).
+    struct CspAdapterModel {
+        account_id: Attr<String>,
+    }
+}
 
 impl RoleKind for RancherCspAdapterRole {
     const TYPE_NAME: &'static str = "clusteriam_rancher_csp_adapter_role";
@@ -27,16 +37,16 @@ impl RoleKind for RancherCspAdapterRole {
     fn attributes(&self) -> Vec<Attribute> {
         vec![
             Attribute::required_string(
-                "oidc_provider_arn",
+                OidcProviderArnModel::oidc_provider_arn,
                 "The ARN of the EKS cluster's IAM OIDC provider, e.g. from \
                  `clusteriam_oidc_provider`. Changing it updates the trust policy in place.",
             ),
             Attribute::computed_string(
-                "policy",
+                PolicyModel::policy,
                 "The role's inline policy (`RancherCSPAdapterPermissions`), as canonical JSON: the documented license-manager permissions.",
             ),
             Attribute::computed_string(
-                "account_id",
+                CspAdapterModel::account_id,
                 "The AWS account id of the role, which the CSP adapter install asks for beside the role name.",
             ),
         ]
@@ -62,16 +72,31 @@ impl RoleKind for RancherCspAdapterRole {
     }
 
     fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
-        // The role's own ARN says its account: at plan the planned ARN (the
-        // prior one on update, so also known without STS), after a read AWS's.
-        let arn = role.map(|r| r.arn.as_str()).or(state.get_str("arn"));
-        let account = arn
-            .and_then(|arn| arn.split(':').nth(4))
-            .map(str::to_string);
-        state.set("account_id", account.map_or(Value::Unknown, Value::string));
+        CspAdapterModel {
+            account_id: role_account(state, role).map_or(Attr::Unknown, Attr::Known),
+        }
+        .write(state);
     }
 
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
         import_oidc_provider_arn(import.state, import.role)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::common::role::RoleResource;
+    use crate::tfplugin::Resource;
+
+    #[test]
+    fn the_model_matches_the_schema() {
+        let role = RoleResource(RancherCspAdapterRole);
+        let models = [
+            role.common_fields(),
+            CspAdapterModel::fields(),
+            OidcProviderArnModel::fields(),
+        ];
+        crate::tfplugin::check_models(&role.schema().block, &models).unwrap();
     }
 }

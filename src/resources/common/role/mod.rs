@@ -9,11 +9,14 @@ pub mod user_policies;
 
 use async_trait::async_trait;
 
-use self::attributes::{
-    EXTRA_INLINE_POLICIES, EXTRA_POLICY_ARNS, NAME_LIMITS, check_partitions, common_attributes,
-    validate_common,
+pub use self::model::{
+    ExtraPolicyArnsModel, PolicyArnsModel, PolicyModel, RoleModel, known_elements,
 };
-use self::model::{RoleInputs, keep_equivalent, role_state};
+
+use self::attributes::{
+    NAME_LIMITS, check_partitions, common_attributes, same_policy, validate_common,
+};
+use self::model::{RoleInputs, role_state};
 use crate::arn::{Arn, IamKind};
 use crate::aws::{Aws, ObservedRole, Profiles};
 use crate::clients::Clients;
@@ -21,12 +24,16 @@ use crate::engine;
 use crate::engine::run::Left;
 use crate::policy::check::Kind;
 use crate::policy::limits::Measure;
+use crate::resources::common::cross_account::{self, ExternalIdModel};
 use crate::resources::common::naming::{already_exists_detail, iam_name_error, unique_name};
-use crate::resources::common::{limits, ownership_mark, plan_tags_all, report, tags_for_import};
+use crate::resources::common::tags::{TagsModel, own_tags_for_import, planned_tags_all};
+use crate::resources::common::{limits, ownership_mark, report};
+use crate::tfplugin::model::Known;
 use crate::tfplugin::{
-    Attribute, AttributePath, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
-    Diagnostics, ImportRequest, ImportResponse, Mode, PlanRequest, PlanResponse, ReadRequest,
-    ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse, Value,
+    Attr, Attribute, AttributePath, Block, CreateRequest, CreateResponse, DeleteRequest,
+    DeleteResponse, Diagnostics, ImportRequest, ImportResponse, Mode, Model, PlanRequest,
+    PlanResponse, ReadRequest, ReadResponse, Resource, Schema, Type, UpdateRequest, UpdateResponse,
+    Value,
 };
 use crate::validate::{Stage, check_policy};
 
@@ -41,8 +48,10 @@ pub trait RoleKind: Send + Sync + 'static {
     const DEFAULT_NAME: Option<&'static str> = None;
     /// The role's inline policy's name, when it does not depend on an input.
     const POLICY_NAME: Option<&'static str> = None;
-    /// The attribute holding the managed policy ARNs the role has, if any.
-    const MANAGED_POLICIES: Option<&'static str> = None;
+    /// Whether the kind names the managed policies the role has, in
+    /// `policy_arns` ([`PolicyArnsModel`]); else `extra_policy_arns` shows
+    /// those attached outside the resource.
+    const ATTACHES_POLICIES: bool = false;
     /// Whether the role gets an instance profile of its name.
     const INSTANCE_PROFILE: bool = false;
     /// Whether `name` is required (the kind's `validate` says why), so that
@@ -52,15 +61,17 @@ pub trait RoleKind: Send + Sync + 'static {
     /// `assume_role_policy` shows as a placeholder ([`RoleKind::trust`]
     /// renders it so, [`RoleKind::trust_to_send`] and
     /// [`RoleKind::trust_to_show`] convert): the secret is in one sensitive
-    /// attribute only. (With two, Terraform orders their marks at random and
+    /// attribute only, `external_id` ([`ExternalIdModel`]), which a read
+    /// takes from the role's trust. (With two, Terraform orders their marks at random and
     /// `plan -refresh-only -detailed-exitcode` reports changes that are not.)
     const TRUST_HIDES_SECRET: bool = false;
     /// The schema version of the kind's state; raise it with
-    /// [`RoleKind::upgrade_state`] when an attribute is added whose absence
+    /// [`RoleKind::added_since`] when an attribute is added whose absence
     /// in older state means something.
     const SCHEMA_VERSION: i64 = 0;
 
-    /// The platform's own attributes, including `policy`.
+    /// The platform's own attributes, including `policy` (which is a
+    /// [`PolicyModel`]'s), `policy_arns` and `external_id` where it has them.
     fn attributes(&self) -> Vec<Attribute>;
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
     /// The trust policy for `input` (the configuration at plan, the planned
@@ -70,17 +81,31 @@ pub trait RoleKind: Send + Sync + 'static {
     /// `wanted`: when equivalent. A kind whose platform reprinted its trust
     /// with the same meaning accepts the older text too, so that neither a
     /// state from before nor a role made from the older page plans a change.
-    fn accepts_trust(&self, stored: &str, wanted: &str) -> bool {
+    /// (The schema's semantic equality of `assume_role_policy`.)
+    fn accepts_trust(stored: &str, wanted: &str) -> bool {
         crate::policy::equivalent(stored, wanted)
     }
     /// The trust to send to IAM for the planned state `planned`, whose
-    /// `assume_role_policy` is `stored`.
-    fn trust_to_send(&self, stored: &str, _planned: &Value) -> String {
-        stored.to_string()
+    /// `assume_role_policy` is `stored`: with the external id in place of
+    /// the placeholder.
+    fn trust_to_send(&self, stored: &str, planned: &Value) -> String {
+        match Self::TRUST_HIDES_SECRET {
+            true => cross_account::trust_to_send(stored, planned),
+            false => stored.to_string(),
+        }
     }
     /// The trust as the state shows it, for IAM's `trust`.
     fn trust_to_show(&self, trust: &str) -> String {
-        trust.to_string()
+        match Self::TRUST_HIDES_SECRET {
+            true => cross_account::trust_to_show(trust),
+            false => trust.to_string(),
+        }
+    }
+    /// Whether the kind has a `policy` attribute.
+    fn has_policy(&self) -> bool {
+        self.attributes()
+            .iter()
+            .any(|a| a.name == PolicyModel::policy)
     }
     /// The name of the role's inline policy.
     fn inline_policy_name(&self, _input: &Value) -> Option<String> {
@@ -100,13 +125,15 @@ pub trait RoleKind: Send + Sync + 'static {
     /// `state`: at plan (`role` None) some may still be unknown; after a read
     /// `role` is what AWS has.
     fn fill_computed(&self, _state: &mut Value, _aws: &Aws, _role: Option<&ObservedRole>) {}
-    /// Upgrades stored JSON state from an older schema version.
-    fn upgrade_state(
+    /// The attributes added since schema `version` whose absence in state
+    /// from before means something, each with the value it stands for
+    /// there (`state` is the stored state, for values that follow from it).
+    fn added_since(
         &self,
         _version: i64,
-        state: serde_json::Value,
-    ) -> Result<serde_json::Value, String> {
-        Ok(state)
+        _state: &serde_json::Value,
+    ) -> Vec<(&'static str, serde_json::Value)> {
+        Vec::new()
     }
     /// After an import (inputs still null), recovers the kind's inputs from
     /// the role.
@@ -115,9 +142,9 @@ pub trait RoleKind: Send + Sync + 'static {
     }
 }
 
-/// For [`RoleKind::upgrade_state`]: sets `attr` of stored state to `value`
-/// where a state from before it had one holds nothing (missing or null).
-pub fn fill_in_state(
+/// Sets `attr` of stored state to `value` where a state from before it had
+/// one holds nothing (missing or null).
+fn fill_in_state(
     state: &mut serde_json::Value,
     attr: &str,
     value: serde_json::Value,
@@ -127,6 +154,20 @@ pub fn fill_in_state(
         attributes.insert(attr.into(), value);
     }
     Ok(())
+}
+
+/// The role's ARN, which says its account: AWS's after a read (`role`),
+/// else the planned one (at plan the prior one on update, so also known
+/// without STS).
+pub fn role_arn(state: &Value, role: Option<&ObservedRole>) -> Option<String> {
+    role.map(|r| r.arn.clone())
+        .or_else(|| RoleModel::read(state).arn.into_known())
+}
+
+/// The account of [`role_arn`].
+pub fn role_account(state: &Value, role: Option<&ObservedRole>) -> Option<String> {
+    let arn = role_arn(state, role)?;
+    arn.split(':').nth(4).map(str::to_string)
 }
 
 /// What an import knows: the state being built (the kind's inputs still
@@ -140,20 +181,47 @@ pub struct Import<'a> {
 pub struct RoleResource<K>(pub K);
 
 impl<K: RoleKind> RoleResource<K> {
+    /// The fields of the models every role of the kind has: [`RoleModel`],
+    /// [`TagsModel`], and [`PolicyModel`], [`PolicyArnsModel`] or
+    /// [`ExtraPolicyArnsModel`] and [`ExternalIdModel`] as the kind has
+    /// them. With the kind's own model's, they hold every attribute.
+    pub fn common_fields(&self) -> Vec<(&'static str, Type)> {
+        let mut fields = RoleModel::fields();
+        fields.extend(TagsModel::fields());
+        if self.0.has_policy() {
+            fields.extend(PolicyModel::fields());
+        }
+        fields.extend(match K::ATTACHES_POLICIES {
+            true => PolicyArnsModel::fields(),
+            false => ExtraPolicyArnsModel::fields(),
+        });
+        if K::TRUST_HIDES_SECRET {
+            fields.extend(ExternalIdModel::fields());
+        }
+        fields
+    }
+
     /// Whether `policy` is the provider's to compute (rather than the user's to write).
     fn computes_policy(&self) -> bool {
         self.0
             .attributes()
             .iter()
-            .any(|a| a.name == "policy" && a.mode == Mode::Computed)
+            .any(|a| a.name == PolicyModel::policy && a.mode == Mode::Computed)
     }
 
     /// Checks the `policy` the user writes (see [`check_policy`]); true
     /// when it has no error. Kinds that compute `policy` render documents
     /// whose checks are unit tests.
     fn check_user_policy(&self, input: &Value, stage: Stage, diags: &mut Diagnostics) -> bool {
+        let policy = PolicyModel::read(input).policy;
         self.computes_policy()
-            || check_policy("policy", input.get("policy"), Kind::Inline, stage, diags)
+            || check_policy(
+                PolicyModel::policy,
+                &policy.encode(),
+                Kind::Inline,
+                stage,
+                diags,
+            )
     }
 
     /// The state for what AWS holds of the role.
@@ -169,7 +237,7 @@ impl<K: RoleKind> RoleResource<K> {
         clients: &Clients,
         mark: String,
     ) -> engine::RoleSpec {
-        let mut inputs = RoleInputs::read(planned, K::MANAGED_POLICIES);
+        let mut inputs = RoleInputs::read(planned, K::ATTACHES_POLICIES);
         inputs.trust = self.0.trust_to_send(&inputs.trust, planned);
         inputs.spec(
             name,
@@ -184,7 +252,7 @@ impl<K: RoleKind> RoleResource<K> {
     fn limit_measures(&self, state: &Value, clients: &Clients) -> Vec<Measure> {
         limits::role_measures(
             state,
-            K::MANAGED_POLICIES,
+            K::ATTACHES_POLICIES,
             self.computes_policy(),
             &clients.default_tags,
         )
@@ -194,7 +262,12 @@ impl<K: RoleKind> RoleResource<K> {
         Profiles::for_role_owning_profile(K::INSTANCE_PROFILE)
     }
 
-    /// The planned trust and (computed) policy; false after an error.
+    /// The planned trust and (computed) policy; false after an error. One
+    /// that means what the state's does keeps the state's text (the
+    /// schema's semantic equality), so a role imported with a person's
+    /// spelling of the documented JSON (`["ssm.amazonaws.com"]` for
+    /// `"ssm.amazonaws.com"`), or a `policy` rewritten in an equivalent
+    /// form, plans no update.
     fn plan_documents(
         &self,
         aws: &Aws,
@@ -210,30 +283,31 @@ impl<K: RoleKind> RoleResource<K> {
             }
             false
         };
+        // Unknown until its inputs are known.
+        let planned_text = |document: Option<String>| document.map_or(Attr::Unknown, Attr::Known);
         match self.0.trust(req.config, aws) {
-            Ok(trust) => resp.planned.set(
-                "assume_role_policy",
-                keep_equivalent(req.prior, "assume_role_policy", trust, |stored, wanted| {
-                    self.0.accepts_trust(stored, wanted)
-                }),
-            ),
+            Ok(trust) => {
+                let mut planned = RoleModel::read(&resp.planned);
+                planned.assume_role_policy = planned_text(trust);
+                planned.write(&mut resp.planned);
+            }
             Err(e) => return invalid(&mut resp.diagnostics, e),
         }
+        let configured = PolicyModel::read(req.config).policy;
         let policy = if self.computes_policy() {
             match self.0.policy(req.config, aws) {
                 Ok(policy) => policy,
                 Err(e) => return invalid(&mut resp.diagnostics, e),
             }
         } else {
-            // A policy the user writes stands as configured, unless the
-            // state's text means the same.
-            req.config.get_str("policy").map(str::to_string)
+            // A policy the user writes stands as configured.
+            configured.known().cloned()
         };
-        if self.computes_policy() || req.config.get_str("policy").is_some() {
-            resp.planned.set(
-                "policy",
-                keep_equivalent(req.prior, "policy", policy, crate::policy::equivalent),
-            );
+        if self.computes_policy() || configured.known().is_some() {
+            PolicyModel {
+                policy: planned_text(policy),
+            }
+            .write(&mut resp.planned);
         }
         true
     }
@@ -266,12 +340,14 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         Schema::new(
             K::SCHEMA_VERSION,
             Block::new(K::DESCRIPTION)
-                .attributes(common_attributes(
-                    K::INSTANCE_PROFILE,
-                    K::MANAGED_POLICIES.is_some(),
-                    K::TRUST_HIDES_SECRET,
-                ))
-                .attributes(self.0.attributes()),
+                .attributes(common_attributes::<K>())
+                .attributes(self.0.attributes().into_iter().map(|attribute| {
+                    // Every role's `policy` is one document, however written.
+                    match attribute.name == PolicyModel::policy {
+                        true => attribute.semantic_equality(same_policy),
+                        false => attribute,
+                    }
+                })),
         )
     }
 
@@ -281,45 +357,55 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         self.check_user_policy(config, Stage::Validate, diags);
     }
 
+    /// Fills in what the kind added since `version` (see
+    /// [`RoleKind::added_since`]). Setting it here, not at the next read,
+    /// keeps `plan -refresh-only` free of a change nobody made.
     fn upgrade_state(
         &self,
         version: i64,
-        state: serde_json::Value,
+        mut state: serde_json::Value,
     ) -> Result<serde_json::Value, String> {
-        self.0.upgrade_state(version, state)
+        for (attr, value) in self.0.added_since(version, &state) {
+            fill_in_state(&mut state, attr, value)?;
+        }
+        Ok(state)
     }
 
     async fn plan(&self, req: PlanRequest<'_, Clients>, resp: &mut PlanResponse) {
         let clients = req.client;
         let aws = &clients.aws;
+        let mut planned = RoleModel::read(&resp.planned);
         if req.is_create() {
-            if req.config.get("name").is_null()
-                && req.config.get("name_prefix").is_null()
+            let config = RoleModel::read(req.config);
+            if config.name.is_null()
+                && config.name_prefix.is_null()
                 && let Some(default) = K::DEFAULT_NAME
             {
-                resp.planned.set("name", Value::string(default));
+                planned.name = default.into();
             }
-            let name = resp.planned.get_str("name").map(str::to_string);
-            let path = resp.planned.get_str("path").map(str::to_string);
-            let arn = match (name.as_deref(), path.as_deref(), aws.account_id.as_deref()) {
-                (Some(n), Some(p), Some(account)) => Value::string(
-                    Arn::iam(IamKind::Role, &aws.partition, account, p, n).to_string(),
-                ),
-                _ => Value::Unknown,
+            let (name, path) = (planned.name.as_deref(), planned.path.as_deref());
+            planned.arn = match (name, path, aws.account_id.as_deref()) {
+                (Some(n), Some(p), Some(account)) => {
+                    Arn::iam(IamKind::Role, &aws.partition, account, p, n)
+                        .to_string()
+                        .into()
+                }
+                _ => Attr::Unknown,
             };
-            resp.planned
-                .set("id", name.map_or(Value::Unknown, Value::string));
-            resp.planned.set("arn", arn);
+            planned.id = name.map_or(Attr::Unknown, Attr::from);
         }
-        plan_tags_all(resp, req.config, &clients.default_tags);
         // The role has exactly its own policies: whatever else a read found
         // shows going away.
-        resp.planned.set(EXTRA_INLINE_POLICIES, Value::Null);
-        if K::MANAGED_POLICIES.is_none() {
-            resp.planned.set(EXTRA_POLICY_ARNS, Value::Null);
+        planned.extra_inline_policies = Attr::Null;
+        planned.write(&mut resp.planned);
+        if !K::ATTACHES_POLICIES {
+            ExtraPolicyArnsModel::default().write(&mut resp.planned);
         }
+        let mut tags = TagsModel::read(&resp.planned);
+        tags.tags_all = planned_tags_all(&TagsModel::read(req.config).tags, &clients.default_tags);
+        tags.write(&mut resp.planned);
         let checks = Stage::Plan(clients.policy_checks);
-        if !check_partitions(req.config, K::MANAGED_POLICIES, aws, &mut resp.diagnostics)
+        if !check_partitions(req.config, K::ATTACHES_POLICIES, aws, &mut resp.diagnostics)
             || !self.check_user_policy(req.config, checks, &mut resp.diagnostics)
             || !self.plan_documents(aws, &req, resp)
         {
@@ -334,9 +420,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let (clients, planned) = (req.client, req.planned);
         let aws = &clients.aws;
         let diags = &mut resp.diagnostics;
-        let name = match planned.get_str("name") {
-            Some(n) => n.to_string(),
-            None => unique_name(planned.get_str("name_prefix").unwrap_or(K::NAME_PREFIX)),
+        let role = RoleModel::read(planned);
+        let name = match role.name.into_known() {
+            Some(n) => n,
+            None => unique_name(role.name_prefix.as_deref().unwrap_or(K::NAME_PREFIX)),
         };
         // What was unknown at plan is known now: create nothing IAM would refuse.
         if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
@@ -346,7 +433,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             Ok(None) => {}
             Ok(Some(existing)) => {
                 return diags.attribute_error(
-                    "name",
+                    RoleModel::name,
                     format!("creating IAM role (`{name}`)"),
                     already_exists_detail(&name, existing.mark.is_some(), K::NAME_REQUIRED),
                 );
@@ -367,7 +454,8 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
 
     async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
         let (clients, state) = (req.client, req.state);
-        let Some(name) = state.get_str("name").or(state.get_str("id")) else {
+        let stored = RoleModel::read(state);
+        let Some(name) = stored.name.as_deref().or(stored.id.as_deref()) else {
             resp.state = Value::Null;
             return;
         };
@@ -398,7 +486,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let (clients, prior, planned) = (req.client, req.prior, req.planned);
         let aws = &clients.aws;
         let diags = &mut resp.diagnostics;
-        let name = planned.get_str("name").unwrap_or_default().to_string();
+        let name = RoleModel::read(planned)
+            .name
+            .into_known()
+            .unwrap_or_default();
         if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
             return;
         }
@@ -432,7 +523,8 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
     }
 
     async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
-        let Some(name) = req.prior.get_str("name") else {
+        let prior = RoleModel::read(req.prior);
+        let Some(name) = prior.name.as_deref() else {
             return;
         };
         let profile = K::INSTANCE_PROFILE.then_some(name);
@@ -474,7 +566,9 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         if let Err(e) = self.0.import_inputs(import) {
             return diags.error(summary, e);
         }
-        state.set("tags", tags_for_import(&role.tags, &clients.default_tags));
+        let mut tags = TagsModel::read(&state);
+        tags.tags = own_tags_for_import(&role.tags, &clients.default_tags);
+        tags.write(&mut state);
         resp.state = self.state(&state, &role, clients);
     }
 }
