@@ -12,14 +12,6 @@ pub struct EksConnectorAgentRole;
 const AGENT_ROLE_NAME: &str = "AmazonEKSConnectorAgentRole";
 const DEFAULT_POLICY_NAME: &str = "AmazonEKSConnectorAgentPolicy";
 
-model! {
-    /// The kind's own attribute, beside every role's
-    /// ([`RoleResource::common_fields`](super::common::role::RoleResource::common_fields)).
-    struct EksConnectorAgentModel {
-        policy_name: Attr<String>,
-    }
-}
-
 impl RoleKind for EksConnectorAgentRole {
     const TYPE_NAME: &'static str = "clusteriam_eks_connector_agent_role";
 
@@ -98,15 +90,23 @@ impl RoleKind for EksConnectorAgentRole {
     }
 }
 
+model! {
+    /// The inline policy's name: the documented one by default.
+    struct EksConnectorAgentModel {
+        policy_name: Attr<String>,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    crate::role_models_test!(EksConnectorAgentRole, EksConnectorAgentModel);
+
     use crate::policy::published::{
         EKS_CONNECTOR_DEREGISTER_ACTIONS, EKS_CONNECTOR_REGISTER_ACTIONS,
     };
     use crate::policy::test_seeds::seed_policies;
-    use crate::resources::common::role::RoleResource;
-    use crate::tfplugin::Resource;
 
     #[test]
     fn the_seeds_older_trust_is_accepted_and_a_new_role_gets_todays() {
@@ -116,13 +116,6 @@ mod tests {
         assert!(EksConnectorAgentRole::accepts_trust(seed, &today));
         let other = seed.replace("ssm.amazonaws.com", "ec2.amazonaws.com");
         assert!(!EksConnectorAgentRole::accepts_trust(&other, &today));
-    }
-
-    #[test]
-    fn the_model_matches_the_schema() {
-        let role = RoleResource(EksConnectorAgentRole);
-        let models = [role.common_fields(), EksConnectorAgentModel::fields()];
-        crate::tfplugin::check_models(&role.schema().block, &models).unwrap();
     }
 
     #[test]

@@ -19,17 +19,6 @@ pub struct KkpAssumeRole;
 
 const INLINE_POLICY: &str = "KubermaticKKPPolicy";
 
-model! {
-    /// The kind's own attributes, beside every role's
-    /// ([`RoleResource::common_fields`](super::common::role::RoleResource::common_fields))
-    /// and `kkp_version` ([`KkpVersionModel`]).
-    struct KkpAssumeRoleModel {
-        kkp_principal_arn: Attr<String>,
-        account_id: Attr<String>,
-        kkp_principal_policy: Attr<String>,
-    }
-}
-
 /// The account of an ARN (`arn:<partition>:iam::<account>:...`).
 fn account_of(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
@@ -159,20 +148,15 @@ impl RoleKind for KkpAssumeRole {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::resources::common::role::RoleResource;
-    use crate::tfplugin::Resource;
-
-    #[test]
-    fn the_model_matches_the_schema() {
-        let role = RoleResource(KkpAssumeRole);
-        let models = [
-            role.common_fields(),
-            KkpAssumeRoleModel::fields(),
-            KkpVersionModel::fields(),
-        ];
-        crate::tfplugin::check_models(&role.schema().block, &models).unwrap();
+model! {
+    /// KKP's principal and what it is given; the rest are every role's
+    /// attributes and `kkp_version` ([`KkpVersionModel`]).
+    struct KkpAssumeRoleModel {
+        kkp_principal_arn: Attr<String>,
+        account_id: Attr<String>,
+        kkp_principal_policy: Attr<String>,
     }
 }
+
+#[cfg(test)]
+crate::role_models_test!(KkpAssumeRole, KkpAssumeRoleModel, KkpVersionModel);

@@ -5,28 +5,17 @@
 
 use std::collections::BTreeMap;
 
-use super::common::role::{Import, PolicyArnsModel, RoleKind, RoleModel, role_account};
-use super::common::web_identity::{
-    OidcProviderArnModel, import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
-};
+use super::common::naming::NamingModel;
+use super::common::role::{PolicyArnsModel, RoleKind, role_account};
+use super::common::web_identity::{OidcProviderArnModel, oidc_provider};
 use crate::arn::aws_managed_policy;
 use crate::aws::{Aws, ObservedRole};
 use crate::model;
 use crate::policy::presets;
 use crate::policy::published::AWS_MARKETPLACE_METERING_NAME;
-use crate::tfplugin::{Attr, Attribute, AttributePath, Diagnostics, Model, Type, Value};
+use crate::tfplugin::{Attr, Attribute, AttributePath, Model, Type, Value};
 
 pub struct RancherBillingAdapterRole;
-
-model! {
-    /// The kind's own attributes, beside every role's
-    /// ([`RoleResource::common_fields`](super::common::role::RoleResource::common_fields))
-    /// and `oidc_provider_arn` ([`OidcProviderArnModel`]).
-    struct BillingAdapterModel {
-        account_id: Attr<String>,
-        helm_values: Attr<BTreeMap<String, String>>,
-    }
-}
 
 /// The Helm values of the Rancher Prime chart that name the role.
 const HELM_ACCOUNT_NUMBER: &str = "global.aws.accountNumber";
@@ -44,6 +33,8 @@ impl RoleKind for RancherBillingAdapterRole {
          Rancher Prime chart takes the role's name and account as `global.aws.roleName` and \
          `global.aws.accountNumber` (`helm_values`). It is a separate role from the CSP adapter's \
          (`clusteriam_rancher_csp_adapter_role`, for bring-your-own-license).";
+
+    const WEB_IDENTITY: bool = true;
 
     const NAME_PREFIX: &'static str = "rancher-billing-adapter-";
 
@@ -79,10 +70,6 @@ impl RoleKind for RancherBillingAdapterRole {
         ]
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate_oidc_provider_arn(config, diags);
-    }
-
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
         Ok(oidc_provider(input, aws)?
             .map(|arn| presets::rancher_billing_adapter_trust(&arn).to_canonical_json()))
@@ -98,7 +85,7 @@ impl RoleKind for RancherBillingAdapterRole {
             .write(state);
         }
         let account = role_account(state, role);
-        let helm_values = match (&account, RoleModel::read(state).name) {
+        let helm_values = match (&account, NamingModel::read(state).name) {
             (Some(account), Attr::Known(name)) => Attr::Known(BTreeMap::from([
                 (HELM_ACCOUNT_NUMBER.to_string(), account.clone()),
                 (HELM_ROLE_NAME.to_string(), name),
@@ -111,26 +98,15 @@ impl RoleKind for RancherBillingAdapterRole {
         }
         .write(state);
     }
+}
 
-    fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
-        import_oidc_provider_arn(import.state, import.role)
+model! {
+    /// What the Rancher Prime chart takes.
+    struct BillingAdapterModel {
+        account_id: Attr<String>,
+        helm_values: Attr<BTreeMap<String, String>>,
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::resources::common::role::RoleResource;
-    use crate::tfplugin::Resource;
-
-    #[test]
-    fn the_model_matches_the_schema() {
-        let role = RoleResource(RancherBillingAdapterRole);
-        let models = [
-            role.common_fields(),
-            BillingAdapterModel::fields(),
-            OidcProviderArnModel::fields(),
-        ];
-        crate::tfplugin::check_models(&role.schema().block, &models).unwrap();
-    }
-}
+crate::role_models_test!(RancherBillingAdapterRole, BillingAdapterModel);

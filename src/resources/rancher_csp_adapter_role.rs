@@ -1,27 +1,16 @@
 //! `clusteriam_rancher_csp_adapter_role` (seed 000): the web-identity role
 //! the Rancher CSP adapter uses to check licenses in and out.
 
-use super::common::role::{Import, PolicyModel, RoleKind, role_account};
-use super::common::web_identity::{
-    OidcProviderArnModel, import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
-};
+use super::common::role::{PolicyModel, RoleKind, role_account};
+use super::common::web_identity::{OidcProviderArnModel, oidc_provider};
 use crate::aws::{Aws, ObservedRole};
 use crate::model;
 use crate::policy::{presets, published};
-use crate::tfplugin::{Attr, Attribute, AttributePath, Diagnostics, Model, Value};
+use crate::tfplugin::{Attr, Attribute, AttributePath, Model, Value};
 
 pub struct RancherCspAdapterRole;
 
 const INLINE_POLICY: &str = "RancherCSPAdapterPermissions";
-
-model! {
-    /// The kind's own attribute, beside every role's
-    /// ([`RoleResource::common_fields`](super::common::role::RoleResource::common_fields))
-    /// and `oidc_provider_arn` ([`OidcProviderArnModel`]).
-    struct CspAdapterModel {
-        account_id: Attr<String>,
-    }
-}
 
 impl RoleKind for RancherCspAdapterRole {
     const TYPE_NAME: &'static str = "clusteriam_rancher_csp_adapter_role";
@@ -31,6 +20,8 @@ impl RoleKind for RancherCspAdapterRole {
          for exactly the `cattle-csp-adapter-system:rancher-csp-adapter` service account and audience \
          `sts.amazonaws.com`, with the documented license-manager policy. The adapter install asks for the \
          role's name and `account_id`.";
+
+    const WEB_IDENTITY: bool = true;
 
     const NAME_PREFIX: &'static str = "rancher-csp-adapter-";
 
@@ -50,10 +41,6 @@ impl RoleKind for RancherCspAdapterRole {
                 "The AWS account id of the role, which the CSP adapter install asks for beside the role name.",
             ),
         ]
-    }
-
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate_oidc_provider_arn(config, diags);
     }
 
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
@@ -77,26 +64,15 @@ impl RoleKind for RancherCspAdapterRole {
         }
         .write(state);
     }
+}
 
-    fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
-        import_oidc_provider_arn(import.state, import.role)
+model! {
+    /// What the CSP adapter install asks for besides the role name; the
+    /// rest are every role's attributes and `oidc_provider_arn`.
+    struct CspAdapterModel {
+        account_id: Attr<String>,
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::resources::common::role::RoleResource;
-    use crate::tfplugin::Resource;
-
-    #[test]
-    fn the_model_matches_the_schema() {
-        let role = RoleResource(RancherCspAdapterRole);
-        let models = [
-            role.common_fields(),
-            CspAdapterModel::fields(),
-            OidcProviderArnModel::fields(),
-        ];
-        crate::tfplugin::check_models(&role.schema().block, &models).unwrap();
-    }
-}
+crate::role_models_test!(RancherCspAdapterRole, CspAdapterModel);

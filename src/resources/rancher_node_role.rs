@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::common::role::{Import, PolicyModel, RoleKind, RoleModel};
+use super::common::naming::NamingModel;
+use super::common::role::{Added, Import, PolicyModel, RoleKind, RoleModel};
 use super::common::tags::TagsModel;
 use crate::aws::{Aws, ObservedRole};
 use crate::model;
@@ -15,19 +16,6 @@ use crate::tfplugin::{Attr, Attribute, AttributePath, Diagnostics, Model, Type, 
 use crate::validate::{check_attr, one_of};
 
 pub struct RancherNodeRole;
-
-model! {
-    /// The kind's own attributes, beside every role's
-    /// ([`RoleResource::common_fields`](super::common::role::RoleResource::common_fields)).
-    struct NodeRoleModel {
-        node_role: Attr<String>,
-        cloud_provider: Attr<String>,
-        extra_controller_actions: Attr<bool>,
-        instance_profile_name: Attr<String>,
-        instance_profile_arn: Attr<String>,
-        instance_profile_tags: Attr<BTreeMap<String, String>>,
-    }
-}
 
 /// The inline policy's name; the documentation leaves it to the reader.
 const INLINE_POLICY: &str = "RancherNodePolicy";
@@ -166,13 +154,9 @@ impl RoleKind for RancherNodeRole {
     /// them unless they drifted. Before `extra_controller_actions`, the
     /// published policies alone. Setting them here, not at the next read,
     /// keeps `plan -refresh-only` free of a change nobody made.
-    fn added_since(
-        &self,
-        version: i64,
-        state: &serde_json::Value,
-    ) -> Vec<(&'static str, serde_json::Value)> {
+    fn added(&self, state: &serde_json::Value) -> Vec<Added> {
         let tags_all = state.get(TagsModel::tags_all).cloned().unwrap_or_default();
-        [
+        vec![
             (
                 1,
                 NodeRoleModel::cloud_provider,
@@ -181,10 +165,6 @@ impl RoleKind for RancherNodeRole {
             (2, NodeRoleModel::instance_profile_tags, tags_all),
             (3, NodeRoleModel::extra_controller_actions, false.into()),
         ]
-        .into_iter()
-        .filter(|(added_in, ..)| version < *added_in)
-        .map(|(_, attr, value)| (attr, value))
-        .collect()
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -264,8 +244,8 @@ impl RoleKind for RancherNodeRole {
             // `instance-profile` for `role` (same partition, account, path),
             // so it is known whenever the role's ARN is, also without STS.
             None => {
-                let planned = RoleModel::read(state);
-                let (name, arn) = match (planned.name.as_deref(), planned.arn.as_deref()) {
+                let (naming, planned) = (NamingModel::read(state), RoleModel::read(state));
+                let (name, arn) = match (naming.name.as_deref(), planned.arn.as_deref()) {
                     (Some(name), Some(arn)) => (
                         name.into(),
                         arn.split_once(":role/")
@@ -343,18 +323,23 @@ impl RoleKind for RancherNodeRole {
     }
 }
 
+model! {
+    /// The node role, its documents' variant and its instance profile.
+    struct NodeRoleModel {
+        node_role: Attr<String>,
+        cloud_provider: Attr<String>,
+        extra_controller_actions: Attr<bool>,
+        instance_profile_name: Attr<String>,
+        instance_profile_tags: Attr<BTreeMap<String, String>>,
+        instance_profile_arn: Attr<String>,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::common::role::RoleResource;
-    use crate::tfplugin::Resource;
 
-    #[test]
-    fn the_model_matches_the_schema() {
-        let role = RoleResource(RancherNodeRole);
-        let models = [role.common_fields(), NodeRoleModel::fields()];
-        crate::tfplugin::check_models(&role.schema().block, &models).unwrap();
-    }
+    crate::role_models_test!(RancherNodeRole, NodeRoleModel);
 
     #[test]
     fn a_policy_says_which_cloud_provider_and_extra_actions_it_is() {

@@ -4,10 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::common::role::{Import, PolicyArnsModel, RoleKind, RoleModel, user_policies};
-use super::common::web_identity::{
-    OidcProviderArnModel, import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
-};
+use super::common::role::{Added, Import, PolicyArnsModel, RoleKind, RoleModel, user_policies};
+use super::common::web_identity::{OidcProviderArnModel, oidc_provider};
 use crate::aws::{Aws, ObservedRole};
 use crate::kubernetes::{
     ROLE_ARN_ANNOTATION, check_namespace, check_service_account, service_account_manifest,
@@ -21,18 +19,6 @@ pub struct TorqueAgentRole;
 
 const INLINE_POLICY: &str = "TorqueAgentPolicy";
 
-model! {
-    /// The kind's own attributes, beside every role's
-    /// ([`RoleResource::common_fields`](super::common::role::RoleResource::common_fields))
-    /// and `oidc_provider_arn` ([`OidcProviderArnModel`]).
-    struct TorqueAgentModel {
-        namespace: Attr<String>,
-        service_account: Attr<String>,
-        service_account_manifest: Attr<String>,
-        service_account_annotations: Attr<BTreeMap<String, String>>,
-    }
-}
-
 impl RoleKind for TorqueAgentRole {
     const TYPE_NAME: &'static str = "clusteriam_torque_agent_role";
 
@@ -42,6 +28,8 @@ impl RoleKind for TorqueAgentRole {
          manifest to apply in the cluster. Create one in every target account, with a provider alias each.";
 
     const NAME_PREFIX: &'static str = "torque-agent-";
+
+    const WEB_IDENTITY: bool = true;
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
@@ -76,7 +64,6 @@ impl RoleKind for TorqueAgentRole {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate_oidc_provider_arn(config, diags);
         check_attr(config, TorqueAgentModel::namespace, diags, check_namespace);
         let service_account = TorqueAgentModel::service_account;
         check_attr(config, service_account, diags, check_service_account);
@@ -109,16 +96,8 @@ impl RoleKind for TorqueAgentRole {
 
     /// Version 0 stored "no managed policies" as null, as an import still
     /// would have: it is the empty set now, so neither plan shows a change.
-    fn added_since(
-        &self,
-        version: i64,
-        _state: &serde_json::Value,
-    ) -> Vec<(&'static str, serde_json::Value)> {
-        if version < 1 {
-            vec![(PolicyArnsModel::policy_arns, serde_json::json!([]))]
-        } else {
-            Vec::new()
-        }
+    fn added(&self, _state: &serde_json::Value) -> Vec<Added> {
+        vec![(1, PolicyArnsModel::policy_arns, serde_json::json!([]))]
     }
 
     fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
@@ -147,7 +126,6 @@ impl RoleKind for TorqueAgentRole {
     /// the configuration's adds the subject to the trust.
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
         let Import { state, role, .. } = import;
-        import_oidc_provider_arn(state, role)?;
         let mut own = TorqueAgentModel::read(state);
         if (own.namespace.is_null() || own.service_account.is_null())
             && let Some((ns, sa)) = web_identity_subject(&role.trust)
@@ -159,22 +137,21 @@ impl RoleKind for TorqueAgentRole {
     }
 }
 
+model! {
+    /// The service account that assumes the role, and its manifest.
+    struct TorqueAgentModel {
+        namespace: Attr<String>,
+        service_account: Attr<String>,
+        service_account_manifest: Attr<String>,
+        service_account_annotations: Attr<BTreeMap<String, String>>,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resources::common::role::RoleResource;
-    use crate::tfplugin::Resource;
 
-    #[test]
-    fn the_model_matches_the_schema() {
-        let role = RoleResource(TorqueAgentRole);
-        let models = [
-            role.common_fields(),
-            TorqueAgentModel::fields(),
-            OidcProviderArnModel::fields(),
-        ];
-        crate::tfplugin::check_models(&role.schema().block, &models).unwrap();
-    }
+    crate::role_models_test!(TorqueAgentRole, TorqueAgentModel);
 
     #[test]
     fn subject_is_read_back_from_a_trust() {

@@ -3,7 +3,8 @@
 //! the same name that the agent's role in the master account assumes.
 
 use super::common::cross_account::{self, external_id_attribute, import_principal};
-use super::common::role::{Import, RoleKind, RoleModel, user_policies};
+use super::common::naming::NamingModel;
+use super::common::role::{Import, RoleKind, user_policies};
 use crate::arn::check_role_arn;
 use crate::aws::Aws;
 use crate::model;
@@ -12,14 +13,6 @@ use crate::tfplugin::{Attr, Attribute, AttributePath, Diagnostics, Model, Value}
 pub struct TorqueTargetRole;
 
 const INLINE_POLICY: &str = "TorqueTargetPolicy";
-
-model! {
-    /// The kind's own attribute, beside every role's
-    /// ([`RoleResource::common_fields`](super::common::role::RoleResource::common_fields)).
-    struct TorqueTargetModel {
-        master_role_arn: Attr<String>,
-    }
-}
 
 impl RoleKind for TorqueTargetRole {
     const TYPE_NAME: &'static str = "clusteriam_torque_target_role";
@@ -63,9 +56,9 @@ impl RoleKind for TorqueTargetRole {
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         // The agent assumes `arn:...:<account>:role/<name>` in whichever
         // account a run targets: one name, set, in every account.
-        if RoleModel::read(config).name.is_null() {
+        if NamingModel::read(config).name.is_null() {
             diags.attribute_error(
-                RoleModel::name,
+                NamingModel::name,
                 "Missing `name`",
                 "Set `name`: Torque's agent assumes a role of the same name in every target \
                  account, so the name is chosen, not generated (`name_prefix` would make it differ \
@@ -92,16 +85,14 @@ impl RoleKind for TorqueTargetRole {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::resources::common::role::RoleResource;
-    use crate::tfplugin::Resource;
-
-    #[test]
-    fn the_model_matches_the_schema() {
-        let role = RoleResource(TorqueTargetRole);
-        let models = [role.common_fields(), TorqueTargetModel::fields()];
-        crate::tfplugin::check_models(&role.schema().block, &models).unwrap();
+model! {
+    /// The agent's role in the master account, which the trust names. The
+    /// rest are every role's attributes: `external_id`, `policy_arns` and
+    /// `policy` too.
+    struct TorqueTargetModel {
+        master_role_arn: Attr<String>,
     }
 }
+
+#[cfg(test)]
+crate::role_models_test!(TorqueTargetRole, TorqueTargetModel);

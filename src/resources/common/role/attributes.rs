@@ -3,7 +3,7 @@
 use super::RoleKind;
 use super::model::{ExtraPolicyArnsModel, PolicyArnsModel, RoleModel, known_elements};
 use crate::aws::Aws;
-use crate::resources::common::naming::check_naming;
+use crate::resources::common::naming::{NamingModel, check_naming};
 use crate::resources::common::tags::{tag_attributes, validate_tags};
 use crate::tfplugin::{Attribute, Diagnostics, Model, Type, Value};
 use crate::validate::check_attr;
@@ -12,7 +12,7 @@ pub const DEFAULT_MAX_SESSION: i64 = 3600;
 /// IAM role names: 64 characters, 46 for a prefix (18 go to the suffix).
 pub const NAME_LIMITS: (usize, usize) = (64, 46);
 
-/// The attributes of [`RoleModel`] and [`TagsModel`](crate::resources::common::tags::TagsModel),
+/// The attributes of [`RoleModel`], [`NamingModel`] and [`TagsModel`](crate::resources::common::tags::TagsModel),
 /// and `extra_policy_arns` for a kind that attaches no policies.
 pub fn common_attributes<K: RoleKind>() -> Vec<Attribute> {
     let path_description = if K::INSTANCE_PROFILE {
@@ -23,20 +23,20 @@ pub fn common_attributes<K: RoleKind>() -> Vec<Attribute> {
     let mut attrs = vec![
         Attribute::computed_string(RoleModel::id, "The role name.").stable(),
         Attribute::optional_computed_string(
-            RoleModel::name,
+            NamingModel::name,
             "The role name (1-64 letters, digits and `+=,.@_-`). Conflicts with `name_prefix`. Changing it replaces the role.",
         )
         .requires_replace()
         .stable(),
         Attribute::optional_string(
-            RoleModel::name_prefix,
+            NamingModel::name_prefix,
             "Create a unique role name beginning with this prefix, at most 46 characters (IAM's 64 less the 18 of the generated suffix). Conflicts with `name`. Changing it replaces the role.",
         )
         .requires_replace(),
-        Attribute::optional_computed_string(RoleModel::path, path_description)
+        Attribute::optional_computed_string(NamingModel::path, path_description)
             .requires_replace()
             .default(Value::string("/")),
-        Attribute::optional_string(RoleModel::description, "A description of the role."),
+        Attribute::optional_string(NamingModel::description, "A description of the role."),
         Attribute::optional_string(
             RoleModel::permissions_boundary,
             "The ARN of a managed policy that sets the maximum permissions of the role.",

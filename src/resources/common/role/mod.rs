@@ -17,7 +17,7 @@ pub use self::model::{
 use self::attributes::{
     NAME_LIMITS, check_partitions, common_attributes, same_policy, validate_common,
 };
-pub use self::kind::{Import, RoleKind, role_account, role_arn};
+pub use self::kind::{Added, Import, RoleKind, role_account, role_arn};
 
 use self::kind::fill_in_state;
 use self::model::{RoleInputs, role_state};
@@ -29,8 +29,13 @@ use crate::engine::run::Left;
 use crate::policy::check::Kind;
 use crate::policy::limits::Measure;
 use crate::resources::common::cross_account::ExternalIdModel;
-use crate::resources::common::naming::{already_exists_detail, iam_name_error, unique_name};
+use crate::resources::common::naming::{
+    NamingModel, already_exists_detail, iam_name_error, unique_name,
+};
 use crate::resources::common::tags::{TagsModel, own_tags_for_import, planned_tags_all};
+use crate::resources::common::web_identity::{
+    OidcProviderArnModel, import_oidc_provider_arn, validate_oidc_provider_arn,
+};
 use crate::resources::common::{limits, ownership_mark, report};
 use crate::tfplugin::model::Known;
 use crate::tfplugin::{
@@ -42,13 +47,30 @@ use crate::validate::{Stage, check_policy};
 
 pub struct RoleResource<K>(pub K);
 
+/// A role kind's `the_model_matches_the_schema` test: the common models and
+/// the kind's own (`$own`) hold every attribute once, each with its type
+/// (see [`RoleResource::check_models`]).
+#[cfg(test)]
+#[macro_export]
+macro_rules! role_models_test {
+    ($kind:expr, $($own:ty),+) => {
+        #[test]
+        fn the_model_matches_the_schema() {
+            use $crate::tfplugin::Model;
+            let role = $crate::resources::common::role::RoleResource($kind);
+            role.check_models(&[$(<$own>::fields()),+]).unwrap();
+        }
+    };
+}
+
 impl<K: RoleKind> RoleResource<K> {
     /// The fields of the models every role of the kind has: [`RoleModel`],
-    /// [`TagsModel`], and [`PolicyModel`], [`PolicyArnsModel`] or
-    /// [`ExtraPolicyArnsModel`] and [`ExternalIdModel`] as the kind has
-    /// them. With the kind's own model's, they hold every attribute.
+    /// [`NamingModel`], [`TagsModel`], and [`PolicyModel`], [`PolicyArnsModel`] or
+    /// [`ExtraPolicyArnsModel`], [`ExternalIdModel`] and
+    /// [`OidcProviderArnModel`] as the kind has them. With the kind's own model's, they hold every attribute.
     pub fn common_fields(&self) -> Vec<(&'static str, Type)> {
         let mut fields = RoleModel::fields();
+        fields.extend(NamingModel::fields());
         fields.extend(TagsModel::fields());
         if self.0.has_policy() {
             fields.extend(PolicyModel::fields());
@@ -60,7 +82,29 @@ impl<K: RoleKind> RoleResource<K> {
         if K::TRUST_HIDES_SECRET {
             fields.extend(ExternalIdModel::fields());
         }
+        if K::WEB_IDENTITY {
+            fields.extend(OidcProviderArnModel::fields());
+        }
         fields
+    }
+
+    /// Checks that the common models and the kind's own (`own`) hold every
+    /// attribute of the schema once, each with its type (see
+    /// [`check_models`](crate::tfplugin::check_models)).
+    #[cfg(test)]
+    pub fn check_models(&self, own: &[Vec<(&'static str, Type)>]) -> Result<(), String> {
+        let mut models = vec![self.common_fields()];
+        models.extend_from_slice(own);
+        crate::tfplugin::check_models(&self.schema().block, &models)
+    }
+
+    /// Recovers the kind's inputs from the role (see [`RoleKind::import_inputs`]),
+    /// a web-identity role's OIDC provider first.
+    fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
+        if K::WEB_IDENTITY {
+            import_oidc_provider_arn(import.state, import.role)?;
+        }
+        self.0.import_inputs(import)
     }
 
     /// Whether `policy` is the provider's to compute (rather than the user's to write).
@@ -215,20 +259,25 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_common(config, diags);
+        if K::WEB_IDENTITY {
+            validate_oidc_provider_arn(config, diags);
+        }
         self.0.validate(config, diags);
         self.check_user_policy(config, Stage::Validate, diags);
     }
 
     /// Fills in what the kind added since `version` (see
-    /// [`RoleKind::added_since`]). Setting it here, not at the next read,
+    /// [`RoleKind::added`]). Setting it here, not at the next read,
     /// keeps `plan -refresh-only` free of a change nobody made.
     fn upgrade_state(
         &self,
         version: i64,
         mut state: serde_json::Value,
     ) -> Result<serde_json::Value, String> {
-        for (attr, value) in self.0.added_since(version, &state) {
-            fill_in_state(&mut state, attr, value)?;
+        for (added_in, attr, value) in self.0.added(&state) {
+            if version < added_in {
+                fill_in_state(&mut state, attr, value)?;
+            }
         }
         Ok(state)
     }
@@ -238,14 +287,16 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let aws = &clients.aws;
         let mut planned = RoleModel::read(&resp.planned);
         if req.is_create() {
-            let config = RoleModel::read(req.config);
+            let config = NamingModel::read(req.config);
+            let mut naming = NamingModel::read(&resp.planned);
             if config.name.is_null()
                 && config.name_prefix.is_null()
                 && let Some(default) = K::DEFAULT_NAME
             {
-                planned.name = default.into();
+                naming.name = default.into();
+                naming.write(&mut resp.planned);
             }
-            let (name, path) = (planned.name.as_deref(), planned.path.as_deref());
+            let (name, path) = (naming.name.as_deref(), naming.path.as_deref());
             planned.arn = match (name, path, aws.account_id.as_deref()) {
                 (Some(n), Some(p), Some(account)) => {
                     Arn::iam(IamKind::Role, &aws.partition, account, p, n)
@@ -282,10 +333,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let (clients, planned) = (req.client, req.planned);
         let aws = &clients.aws;
         let diags = &mut resp.diagnostics;
-        let role = RoleModel::read(planned);
-        let name = match role.name.into_known() {
+        let naming = NamingModel::read(planned);
+        let name = match naming.name.into_known() {
             Some(n) => n,
-            None => unique_name(role.name_prefix.as_deref().unwrap_or(K::NAME_PREFIX)),
+            None => unique_name(naming.name_prefix.as_deref().unwrap_or(K::NAME_PREFIX)),
         };
         // What was unknown at plan is known now: create nothing IAM would refuse.
         if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
@@ -295,7 +346,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             Ok(None) => {}
             Ok(Some(existing)) => {
                 return diags.attribute_error(
-                    RoleModel::name,
+                    NamingModel::name,
                     format!("creating IAM role (`{name}`)"),
                     already_exists_detail(&name, existing.mark.is_some(), K::NAME_REQUIRED),
                 );
@@ -316,8 +367,8 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
 
     async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
         let (clients, state) = (req.client, req.state);
-        let stored = RoleModel::read(state);
-        let Some(name) = stored.name.as_deref().or(stored.id.as_deref()) else {
+        let (naming, stored) = (NamingModel::read(state), RoleModel::read(state));
+        let Some(name) = naming.name.as_deref().or(stored.id.as_deref()) else {
             resp.state = Value::Null;
             return;
         };
@@ -329,7 +380,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                     role: &role,
                     hint: None,
                 };
-                if let Err(e) = self.0.import_inputs(import) {
+                if let Err(e) = self.import_inputs(import) {
                     resp.diagnostics
                         .error(format!("importing IAM role (`{name}`)"), e);
                 }
@@ -348,7 +399,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let (clients, prior, planned) = (req.client, req.prior, req.planned);
         let aws = &clients.aws;
         let diags = &mut resp.diagnostics;
-        let name = RoleModel::read(planned)
+        let name = NamingModel::read(planned)
             .name
             .into_known()
             .unwrap_or_default();
@@ -385,7 +436,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
     }
 
     async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
-        let prior = RoleModel::read(req.prior);
+        let prior = NamingModel::read(req.prior);
         let Some(name) = prior.name.as_deref() else {
             return;
         };
@@ -425,7 +476,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             role: &role,
             hint,
         };
-        if let Err(e) = self.0.import_inputs(import) {
+        if let Err(e) = self.import_inputs(import) {
             return diags.error(summary, e);
         }
         let mut tags = TagsModel::read(&state);

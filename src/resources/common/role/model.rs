@@ -12,23 +12,22 @@ use crate::engine::RoleSpec;
 use crate::model;
 use crate::policy::{equivalent, required_external_id};
 use crate::resources::common::cross_account::ExternalIdModel;
+use crate::resources::common::naming::NamingModel;
 use crate::resources::common::tags::{TagsModel, known_tags, merged_tags, own_tags_after_read};
 use crate::tfplugin::{Attr, Model, Value};
 
 model! {
-    /// The attributes every role kind has, besides its tags ([`TagsModel`]).
+    /// The attributes every role kind has, besides its naming
+    /// ([`NamingModel`]) and tags ([`TagsModel`]).
     pub struct RoleModel {
+        /// The role's name.
         pub id: Attr<String>,
-        pub name: Attr<String>,
-        pub name_prefix: Attr<String>,
-        pub path: Attr<String>,
-        pub description: Attr<String>,
-        pub permissions_boundary: Attr<String>,
-        pub max_session_duration: Attr<i64>,
         pub arn: Attr<String>,
         pub unique_id: Attr<String>,
         /// Inline policies put on the role outside the resource.
         pub extra_inline_policies: Attr<BTreeSet<String>>,
+        pub permissions_boundary: Attr<String>,
+        pub max_session_duration: Attr<i64>,
         /// The trust, as the state shows it.
         pub assume_role_policy: Attr<String>,
     }
@@ -82,9 +81,10 @@ pub struct RoleInputs {
 impl RoleInputs {
     pub fn read(planned: &Value, attaches_policies: bool) -> RoleInputs {
         let role = RoleModel::read(planned);
+        let naming = NamingModel::read(planned);
         RoleInputs {
-            path: role.path.into_known().unwrap_or_else(|| "/".to_string()),
-            description: role.description.into_known(),
+            path: naming.path.into_known().unwrap_or_else(|| "/".to_string()),
+            description: naming.description.into_known(),
             trust: role.assume_role_policy.into_known().unwrap_or_default(),
             policy: PolicyModel::read(planned).policy.into_known(),
             managed_policies: match attaches_policies {
@@ -152,13 +152,17 @@ pub fn role_state<K: RoleKind>(
         .filter(|name| Some(*name) != own_policy.as_ref())
         .cloned()
         .collect();
-    RoleModel {
-        id: role.name.as_str().into(),
+    NamingModel {
         name: role.name.as_str().into(),
         path: role.path.as_str().into(),
+        description: Attr::from_option(role.description.clone()),
+        ..NamingModel::read(prior)
+    }
+    .write(&mut state);
+    RoleModel {
+        id: role.name.as_str().into(),
         arn: role.arn.as_str().into(),
         unique_id: role.unique_id.as_str().into(),
-        description: Attr::from_option(role.description.clone()),
         permissions_boundary: Attr::from_option(role.permissions_boundary.clone()),
         max_session_duration: i64::from(role.max_session_duration).into(),
         assume_role_policy: observed_document(
@@ -167,7 +171,6 @@ pub fn role_state<K: RoleKind>(
             K::accepts_trust,
         ),
         extra_inline_policies: listed(extra_inline),
-        ..stored
     }
     .write(&mut state);
     TagsModel {
