@@ -12,7 +12,8 @@ pub const DEFAULT_MAX_SESSION: i64 = 3600;
 /// IAM role names: 64 characters, 46 for a prefix (18 go to the suffix).
 pub const NAME_LIMITS: (usize, usize) = (64, 46);
 
-/// The attributes of [`RoleModel`], [`NamingModel`] and [`TagsModel`](crate::resources::common::tags::TagsModel),
+/// The attributes of [`RoleModel`], [`NamingModel`] and
+/// [`TagsModel`](crate::resources::common::tags::TagsModel),
 /// and `extra_policy_arns` for a kind that attaches no policies.
 pub fn common_attributes<K: RoleKind>() -> Vec<Attribute> {
     let path_description = if K::INSTANCE_PROFILE {

@@ -65,9 +65,10 @@ macro_rules! role_models_test {
 
 impl<K: RoleKind> RoleResource<K> {
     /// The fields of the models every role of the kind has: [`RoleModel`],
-    /// [`NamingModel`], [`TagsModel`], and [`PolicyModel`], [`PolicyArnsModel`] or
-    /// [`ExtraPolicyArnsModel`], [`ExternalIdModel`] and
-    /// [`OidcProviderArnModel`] as the kind has them. With the kind's own model's, they hold every attribute.
+    /// [`NamingModel`], [`TagsModel`], and [`PolicyModel`],
+    /// [`PolicyArnsModel`] or [`ExtraPolicyArnsModel`], [`ExternalIdModel`]
+    /// and [`OidcProviderArnModel`] as the kind has them. With the kind's
+    /// own model's, they hold every attribute.
     pub fn common_fields(&self) -> Vec<(&'static str, Type)> {
         let mut fields = RoleModel::fields();
         fields.extend(NamingModel::fields());
@@ -98,8 +99,9 @@ impl<K: RoleKind> RoleResource<K> {
         crate::tfplugin::check_models(&self.schema().block, &models)
     }
 
-    /// Recovers the kind's inputs from the role (see [`RoleKind::import_inputs`]),
-    /// a web-identity role's OIDC provider first.
+    /// Recovers the kind's inputs from the role (see
+    /// [`RoleKind::import_inputs`]), a web-identity role's OIDC provider
+    /// first.
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
         if K::WEB_IDENTITY {
             import_oidc_provider_arn(import.state, import.role)?;
