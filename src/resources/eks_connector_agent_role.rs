@@ -1,10 +1,11 @@
 //! `clusteriam_eks_connector_agent_role` (seed 004): the IAM role the Amazon
 //! EKS Connector agent assumes through Systems Manager.
 
-use super::common::role::{Import, RoleKind};
+use super::common::role::{Import, PolicyModel, RoleKind};
 use crate::aws::Aws;
+use crate::model;
 use crate::policy::{equivalent_ignoring_sids, presets, published};
-use crate::tfplugin::{Attribute, AttributePath, Value};
+use crate::tfplugin::{Attr, Attribute, AttributePath, Model, Value};
 
 pub struct EksConnectorAgentRole;
 
@@ -32,15 +33,16 @@ impl RoleKind for EksConnectorAgentRole {
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
-            Attribute::optional_computed_string("policy_name", "The name of the role's inline policy. Defaults to `AmazonEKSConnectorAgentPolicy`, as documented.")
+            Attribute::optional_computed_string(EksConnectorAgentModel::policy_name, "The name of the role's inline policy. Defaults to `AmazonEKSConnectorAgentPolicy`, as documented.")
                 .default(Value::string(DEFAULT_POLICY_NAME)),
-            Attribute::computed_string("policy", "The role's inline policy, as canonical JSON: the documented agent policy with ARNs in the caller's partition."),
+            Attribute::computed_string(PolicyModel::policy, "The role's inline policy, as canonical JSON: the documented agent policy with ARNs in the caller's partition."),
         ]
     }
 
     fn validate(&self, config: &Value, diags: &mut crate::tfplugin::Diagnostics) {
-        crate::validate::check_attr(config, "policy_name", diags, |n| {
-            super::common::naming::iam_name_error(n, 128, "policy_name")
+        let policy_name = EksConnectorAgentModel::policy_name;
+        crate::validate::check_attr(config, policy_name, diags, |n| {
+            super::common::naming::iam_name_error(n, 128, policy_name)
         });
     }
 
@@ -52,16 +54,16 @@ impl RoleKind for EksConnectorAgentRole {
 
     /// Seed 004's trust carries `"Sid": "SSMAccess"`, which today's page
     /// leaves out: the same trust.
-    fn accepts_trust(&self, stored: &str, wanted: &str) -> bool {
+    fn accepts_trust(stored: &str, wanted: &str) -> bool {
         equivalent_ignoring_sids(stored, wanted)
     }
 
     fn inline_policy_name(&self, input: &Value) -> Option<String> {
+        let policy_name = EksConnectorAgentModel::read(input).policy_name;
         Some(
-            input
-                .get_str("policy_name")
-                .unwrap_or(DEFAULT_POLICY_NAME)
-                .to_string(),
+            policy_name
+                .into_known()
+                .unwrap_or(DEFAULT_POLICY_NAME.to_string()),
         )
     }
 
@@ -75,20 +77,32 @@ impl RoleKind for EksConnectorAgentRole {
 
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
         let Import { state, role, .. } = import;
-        if state.get("policy_name").is_null() {
+        let mut own = EksConnectorAgentModel::read(state);
+        if own.policy_name.is_null() {
             let name = match role.inline_policies.keys().collect::<Vec<_>>().as_slice() {
                 [only] => only.to_string(),
                 _ => DEFAULT_POLICY_NAME.to_string(),
             };
-            state.set("policy_name", Value::string(name));
+            own.policy_name = name.into();
+            own.write(state);
         }
         Ok(())
+    }
+}
+
+model! {
+    /// The inline policy's name: the documented one by default.
+    struct EksConnectorAgentModel {
+        policy_name: Attr<String>,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    crate::role_models_test!(EksConnectorAgentRole, EksConnectorAgentModel);
+
     use crate::policy::published::{
         EKS_CONNECTOR_DEREGISTER_ACTIONS, EKS_CONNECTOR_REGISTER_ACTIONS,
     };
@@ -96,13 +110,12 @@ mod tests {
 
     #[test]
     fn the_seeds_older_trust_is_accepted_and_a_new_role_gets_todays() {
-        let kind = EksConnectorAgentRole;
         let today = presets::eks_connector_agent_trust().to_canonical_json();
         let seed = &seed_policies("004")[0];
         assert!(seed.contains("SSMAccess") && !today.contains("Sid"));
-        assert!(kind.accepts_trust(seed, &today));
+        assert!(EksConnectorAgentRole::accepts_trust(seed, &today));
         let other = seed.replace("ssm.amazonaws.com", "ec2.amazonaws.com");
-        assert!(!kind.accepts_trust(&other, &today));
+        assert!(!EksConnectorAgentRole::accepts_trust(&other, &today));
     }
 
     #[test]

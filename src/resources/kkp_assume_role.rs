@@ -3,19 +3,21 @@
 //! running as a principal of account A, assumes to run user clusters in B,
 //! holding the KKP policy of the KKP version in use.
 
-use super::common::cross_account::{self, external_id_attribute, import_trust_inputs};
-use super::common::kkp::{kkp_version_attribute, planned_kkp_version, validate_kkp_version};
-use super::common::role::{Import, RoleKind};
+use super::common::cross_account::{self, external_id_attribute, import_principal};
+use super::common::kkp::{
+    KkpVersionModel, kkp_version_attribute, planned_kkp_version, validate_kkp_version,
+};
+use super::common::role::{Import, PolicyModel, RoleKind, role_arn};
 use crate::arn::check_principal_arn;
 use crate::aws::{Aws, ObservedRole};
+use crate::model;
 use crate::policy::published::kkp::{kkp_account_document, kkp_document_version};
 use crate::policy::{Document, Statement};
-use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Value};
+use crate::tfplugin::{Attr, Attribute, AttributePath, Diagnostics, Model, Value};
 
 pub struct KkpAssumeRole;
 
 const INLINE_POLICY: &str = "KubermaticKKPPolicy";
-const KKP_PRINCIPAL_ARN: &str = "kkp_principal_arn";
 
 /// The account of an ARN (`arn:<partition>:iam::<account>:...`).
 fn account_of(arn: &str) -> Option<&str> {
@@ -45,7 +47,7 @@ impl RoleKind for KkpAssumeRole {
     fn attributes(&self) -> Vec<Attribute> {
         vec![
             Attribute::required_string(
-                KKP_PRINCIPAL_ARN,
+                KkpAssumeRoleModel::kkp_principal_arn,
                 "The ARN of KKP's principal in account A, whose credentials KKP is given: the IAM \
                  user (`arn:aws:iam::<account A>:user/<name>`), or account A itself \
                  (`arn:aws:iam::<account A>:root`), which lets every principal of account A that \
@@ -55,18 +57,18 @@ impl RoleKind for KkpAssumeRole {
             external_id_attribute("KKP (the cluster's \"External ID\")"),
             kkp_version_attribute(),
             Attribute::computed_string(
-                "policy",
+                PolicyModel::policy,
                 "The role's inline policy (`KubermaticKKPPolicy`), as canonical JSON: KKP's \
                  documented policy for `kkp_version`, with the role's account where the \
                  documentation says `YOUR_ACCOUNT_ID`.",
             ),
             Attribute::computed_string(
-                "account_id",
+                KkpAssumeRoleModel::account_id,
                 "The AWS account id of the role (account B): where KKP creates the user clusters' \
                  resources.",
             ),
             Attribute::computed_string(
-                "kkp_principal_policy",
+                KkpAssumeRoleModel::kkp_principal_policy,
                 "An IAM policy (JSON) that allows `sts:AssumeRole` on this role, for KKP's \
                  principal in account A: a cross-account role is assumable only when the \
                  principal's own policies allow it too. Attach it to the KKP user there.",
@@ -75,28 +77,24 @@ impl RoleKind for KkpAssumeRole {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        cross_account::validate(config, KKP_PRINCIPAL_ARN, check_principal_arn, diags);
+        let principal = KkpAssumeRoleModel::kkp_principal_arn;
+        cross_account::validate(config, principal, check_principal_arn, diags);
         validate_kkp_version(config, diags);
     }
 
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
-        cross_account::trust(input, KKP_PRINCIPAL_ARN, &aws.partition)
-    }
-
-    fn trust_to_send(&self, stored: &str, planned: &Value) -> String {
-        cross_account::trust_to_send(stored, planned)
-    }
-
-    fn trust_to_show(&self, trust: &str) -> String {
-        cross_account::trust_to_show(trust)
+        let principal = KkpAssumeRoleModel::read(input).kkp_principal_arn;
+        let principal_attr = KkpAssumeRoleModel::kkp_principal_arn;
+        cross_account::trust(input, (principal_attr, &principal), &aws.partition)
     }
 
     /// KKP's policy names the account it manages: the role's own.
     fn policy(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
+        let arn = role_arn(input, None);
         let account = aws
             .account_id
             .as_deref()
-            .or_else(|| input.get_str("arn").and_then(account_of));
+            .or_else(|| arn.as_deref().and_then(account_of));
         let Some(account) = account else {
             return Err((
                 AttributePath::default(),
@@ -110,24 +108,17 @@ impl RoleKind for KkpAssumeRole {
     }
 
     fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
-        if let Some(role) = role {
-            cross_account::read_external_id(state, role);
-        }
-        let arn = role
-            .map(|r| r.arn.clone())
-            .or(state.get_str("arn").map(str::to_string));
-        let (account, principal_policy) = match &arn {
+        let mut own = KkpAssumeRoleModel::read(state);
+        (own.account_id, own.kkp_principal_policy) = match role_arn(state, role) {
             Some(arn) => (
-                account_of(arn).map_or(Value::Unknown, Value::string),
-                Value::string(
-                    Document::new([Statement::allow().action("sts:AssumeRole").resource(arn)])
-                        .to_canonical_json(),
-                ),
+                account_of(&arn).map_or(Attr::Unknown, Attr::from),
+                Document::new([Statement::allow().action("sts:AssumeRole").resource(&arn)])
+                    .to_canonical_json()
+                    .into(),
             ),
-            None => (Value::Unknown, Value::Unknown),
+            None => (Attr::Unknown, Attr::Unknown),
         };
-        state.set("account_id", account);
-        state.set("kkp_principal_policy", principal_policy);
+        own.write(state);
     }
 
     /// The principal and external id from the trust; `kkp_version` from
@@ -135,10 +126,11 @@ impl RoleKind for KkpAssumeRole {
     /// role made by hand names it as its author chose).
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
         let Import { state, role, .. } = import;
-        if !state.get(KKP_PRINCIPAL_ARN).is_null() {
+        let mut own = KkpAssumeRoleModel::read(state);
+        if !import_principal(&mut own.kkp_principal_arn, role)? {
             return Ok(());
         }
-        import_trust_inputs(state, role, KKP_PRINCIPAL_ARN)?;
+        own.write(state);
         let partition = role.arn.split(':').nth(1).unwrap_or("aws");
         let account = account_of(&role.arn).unwrap_or_default();
         let mut documents = std::iter::once(role.inline_policies.get(INLINE_POLICY))
@@ -148,10 +140,23 @@ impl RoleKind for KkpAssumeRole {
         let version = documents
             .find_map(|policy| kkp_document_version(partition, account, policy))
             .flatten();
-        state.set(
-            "kkp_version",
-            Value::opt_string(version.map(|v| v.to_string())),
-        );
+        KkpVersionModel {
+            kkp_version: Attr::from_option(version.map(|v| v.to_string())),
+        }
+        .write(state);
         Ok(())
     }
 }
+
+model! {
+    /// KKP's principal and what it is given; the rest are every role's
+    /// attributes and `kkp_version` ([`KkpVersionModel`]).
+    struct KkpAssumeRoleModel {
+        kkp_principal_arn: Attr<String>,
+        account_id: Attr<String>,
+        kkp_principal_policy: Attr<String>,
+    }
+}
+
+#[cfg(test)]
+crate::role_models_test!(KkpAssumeRole, KkpAssumeRoleModel, KkpVersionModel);

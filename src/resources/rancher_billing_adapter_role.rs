@@ -3,15 +3,17 @@
 //! adapter, with the AWS-managed `AWSMarketplaceMeteringFullAccess`, and
 //! the Helm values the Rancher Prime chart takes for it.
 
-use super::common::role::{Import, RoleKind};
-use super::common::web_identity::{
-    import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
-};
+use std::collections::BTreeMap;
+
+use super::common::naming::NamingModel;
+use super::common::role::{PolicyArnsModel, RoleKind, role_account};
+use super::common::web_identity::{OidcProviderArnModel, oidc_provider};
 use crate::arn::aws_managed_policy;
 use crate::aws::{Aws, ObservedRole};
+use crate::model;
 use crate::policy::presets;
 use crate::policy::published::AWS_MARKETPLACE_METERING_NAME;
-use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
+use crate::tfplugin::{Attr, Attribute, AttributePath, Model, Type, Value};
 
 pub struct RancherBillingAdapterRole;
 
@@ -32,31 +34,33 @@ impl RoleKind for RancherBillingAdapterRole {
          `global.aws.accountNumber` (`helm_values`). It is a separate role from the CSP adapter's \
          (`clusteriam_rancher_csp_adapter_role`, for bring-your-own-license).";
 
+    const WEB_IDENTITY: bool = true;
+
     const NAME_PREFIX: &'static str = "rancher-billing-adapter-";
 
-    const MANAGED_POLICIES: Option<&'static str> = Some("policy_arns");
+    const ATTACHES_POLICIES: bool = true;
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
             Attribute::required_string(
-                "oidc_provider_arn",
+                OidcProviderArnModel::oidc_provider_arn,
                 "The ARN of the EKS cluster's IAM OIDC provider, e.g. from \
                  `clusteriam_oidc_provider` (the page checks that it exists and creates it if \
                  not). Changing it updates the trust policy in place.",
             ),
             Attribute::computed(
-                "policy_arns",
+                PolicyArnsModel::policy_arns,
                 Type::set(Type::String),
                 "The managed policies the role has attached: exactly the AWS-managed \
                  `AWSMarketplaceMeteringFullAccess` of the provider's partition. Others attached \
                  outside Terraform are detached.",
             ),
             Attribute::computed_string(
-                "account_id",
+                BillingAdapterModel::account_id,
                 "The AWS account id of the role: the chart's `global.aws.accountNumber`.",
             ),
             Attribute::computed(
-                "helm_values",
+                BillingAdapterModel::helm_values,
                 Type::map(Type::String),
                 "The Helm values the Rancher Prime chart takes for the billing adapter, by their \
                  `--set` names: `global.aws.accountNumber` (the role's account) and \
@@ -64,10 +68,6 @@ impl RoleKind for RancherBillingAdapterRole {
                  blocks.",
             ),
         ]
-    }
-
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate_oidc_provider_arn(config, diags);
     }
 
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
@@ -79,26 +79,34 @@ impl RoleKind for RancherBillingAdapterRole {
         if role.is_none() {
             // At plan: what the role must have; after a read, what it has.
             let metering = aws_managed_policy(&aws.partition, AWS_MARKETPLACE_METERING_NAME);
-            state.set("policy_arns", Value::string_list([metering]));
+            PolicyArnsModel {
+                policy_arns: Attr::Known([Attr::Known(metering)].into()),
+            }
+            .write(state);
         }
-        // The role's own ARN says its account: the planned one at plan
-        // (known without STS on update), AWS's after a read.
-        let arn = role.map(|r| r.arn.as_str()).or(state.get_str("arn"));
-        let account = arn
-            .and_then(|arn| arn.split(':').nth(4))
-            .map(str::to_string);
-        let helm_values = match (&account, state.get_str("name")) {
-            (Some(account), Some(name)) => Value::string_map([
-                (HELM_ACCOUNT_NUMBER, account.as_str()),
-                (HELM_ROLE_NAME, name),
-            ]),
-            _ => Value::Unknown,
+        let account = role_account(state, role);
+        let helm_values = match (&account, NamingModel::read(state).name) {
+            (Some(account), Attr::Known(name)) => Attr::Known(BTreeMap::from([
+                (HELM_ACCOUNT_NUMBER.to_string(), account.clone()),
+                (HELM_ROLE_NAME.to_string(), name),
+            ])),
+            _ => Attr::Unknown,
         };
-        state.set("account_id", account.map_or(Value::Unknown, Value::string));
-        state.set("helm_values", helm_values);
-    }
-
-    fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
-        import_oidc_provider_arn(import.state, import.role)
+        BillingAdapterModel {
+            account_id: account.map_or(Attr::Unknown, Attr::Known),
+            helm_values,
+        }
+        .write(state);
     }
 }
+
+model! {
+    /// What the Rancher Prime chart takes.
+    struct BillingAdapterModel {
+        account_id: Attr<String>,
+        helm_values: Attr<BTreeMap<String, String>>,
+    }
+}
+
+#[cfg(test)]
+crate::role_models_test!(RancherBillingAdapterRole, BillingAdapterModel);

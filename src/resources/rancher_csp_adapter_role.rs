@@ -1,13 +1,12 @@
 //! `clusteriam_rancher_csp_adapter_role` (seed 000): the web-identity role
 //! the Rancher CSP adapter uses to check licenses in and out.
 
-use super::common::role::{Import, RoleKind};
-use super::common::web_identity::{
-    import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
-};
+use super::common::role::{PolicyModel, RoleKind, role_account};
+use super::common::web_identity::{OidcProviderArnModel, oidc_provider};
 use crate::aws::{Aws, ObservedRole};
+use crate::model;
 use crate::policy::{presets, published};
-use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Value};
+use crate::tfplugin::{Attr, Attribute, AttributePath, Model, Value};
 
 pub struct RancherCspAdapterRole;
 
@@ -22,28 +21,26 @@ impl RoleKind for RancherCspAdapterRole {
          `sts.amazonaws.com`, with the documented license-manager policy. The adapter install asks for the \
          role's name and `account_id`.";
 
+    const WEB_IDENTITY: bool = true;
+
     const NAME_PREFIX: &'static str = "rancher-csp-adapter-";
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
             Attribute::required_string(
-                "oidc_provider_arn",
+                OidcProviderArnModel::oidc_provider_arn,
                 "The ARN of the EKS cluster's IAM OIDC provider, e.g. from \
                  `clusteriam_oidc_provider`. Changing it updates the trust policy in place.",
             ),
             Attribute::computed_string(
-                "policy",
+                PolicyModel::policy,
                 "The role's inline policy (`RancherCSPAdapterPermissions`), as canonical JSON: the documented license-manager permissions.",
             ),
             Attribute::computed_string(
-                "account_id",
+                CspAdapterModel::account_id,
                 "The AWS account id of the role, which the CSP adapter install asks for beside the role name.",
             ),
         ]
-    }
-
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate_oidc_provider_arn(config, diags);
     }
 
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
@@ -62,16 +59,20 @@ impl RoleKind for RancherCspAdapterRole {
     }
 
     fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
-        // The role's own ARN says its account: at plan the planned ARN (the
-        // prior one on update, so also known without STS), after a read AWS's.
-        let arn = role.map(|r| r.arn.as_str()).or(state.get_str("arn"));
-        let account = arn
-            .and_then(|arn| arn.split(':').nth(4))
-            .map(str::to_string);
-        state.set("account_id", account.map_or(Value::Unknown, Value::string));
-    }
-
-    fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
-        import_oidc_provider_arn(import.state, import.role)
+        CspAdapterModel {
+            account_id: role_account(state, role).map_or(Attr::Unknown, Attr::Known),
+        }
+        .write(state);
     }
 }
+
+model! {
+    /// What the CSP adapter install asks for besides the role name; the
+    /// rest are every role's attributes and `oidc_provider_arn`.
+    struct CspAdapterModel {
+        account_id: Attr<String>,
+    }
+}
+
+#[cfg(test)]
+crate::role_models_test!(RancherCspAdapterRole, CspAdapterModel);

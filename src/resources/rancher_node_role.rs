@@ -2,12 +2,17 @@
 //! controller's documents): the IAM role, inline policy and instance profile
 //! Rancher's Amazon cloud provider needs on nodes of one node role.
 
-use super::common::role::{Import, RoleKind, fill_in_state};
+use std::collections::BTreeMap;
+
+use super::common::naming::NamingModel;
+use super::common::role::{Added, Import, PolicyModel, RoleKind, RoleModel};
+use super::common::tags::TagsModel;
 use crate::aws::{Aws, ObservedRole};
+use crate::model;
 use crate::policy::equivalent;
 use crate::policy::presets::{self, parse_cloud_provider};
 use crate::policy::published::{self, CloudProvider, NodeRole};
-use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
+use crate::tfplugin::{Attr, Attribute, AttributePath, Diagnostics, Model, Type, Value};
 use crate::validate::{check_attr, one_of};
 
 pub struct RancherNodeRole;
@@ -104,29 +109,35 @@ impl RoleKind for RancherNodeRole {
     fn attributes(&self) -> Vec<Attribute> {
         vec![
             Attribute::required_string(
-                "node_role",
+                NodeRoleModel::node_role,
                 "The Rancher node role whose documented policy the role gets: `controlplane`, \
                  `etcd` or `worker` (`etcd` and `worker` share one policy). Changing it updates the policy in place.",
             ),
-            Attribute::optional_computed_string("cloud_provider", &cloud_provider_description())
-                .default(Value::string(CloudProvider::InTree.name())),
+            Attribute::optional_computed_string(
+                NodeRoleModel::cloud_provider,
+                &cloud_provider_description(),
+            )
+            .default(Value::string(CloudProvider::InTree.name())),
             Attribute::optional_computed(
-                "extra_controller_actions",
+                NodeRoleModel::extra_controller_actions,
                 Type::Bool,
                 &extra_controller_actions_description(),
             )
             .default(Value::Bool(false)),
             Attribute::computed_string(
-                "policy",
+                PolicyModel::policy,
                 "The role's inline policy (`RancherNodePolicy`), as canonical JSON: the documented policy for the node role.",
             ),
             Attribute::computed_string(
-                "instance_profile_name",
+                NodeRoleModel::instance_profile_name,
                 "The name of the instance profile holding the role: what Rancher's node template asks for.",
             ),
-            Attribute::computed_string("instance_profile_arn", "The ARN of the instance profile."),
+            Attribute::computed_string(
+                NodeRoleModel::instance_profile_arn,
+                "The ARN of the instance profile.",
+            ),
             Attribute::computed(
-                "instance_profile_tags",
+                NodeRoleModel::instance_profile_tags,
                 Type::map(Type::String),
                 "The tags of the instance profile: always the role's (`tags_all`). Tags changed on the profile outside Terraform show here in the plan, and apply gives the profile the role's tags again.",
             ),
@@ -143,46 +154,39 @@ impl RoleKind for RancherNodeRole {
     /// them unless they drifted. Before `extra_controller_actions`, the
     /// published policies alone. Setting them here, not at the next read,
     /// keeps `plan -refresh-only` free of a change nobody made.
-    fn upgrade_state(
-        &self,
-        version: i64,
-        mut state: serde_json::Value,
-    ) -> Result<serde_json::Value, String> {
-        if version < 1 {
-            fill_in_state(
-                &mut state,
-                "cloud_provider",
+    fn added(&self, state: &serde_json::Value) -> Vec<Added> {
+        let tags_all = state.get(TagsModel::tags_all).cloned().unwrap_or_default();
+        vec![
+            (
+                1,
+                NodeRoleModel::cloud_provider,
                 CloudProvider::InTree.name().into(),
-            )?;
-        }
-        if version < 2 {
-            let tags_all = state.get("tags_all").cloned().unwrap_or_default();
-            fill_in_state(&mut state, "instance_profile_tags", tags_all)?;
-        }
-        if version < 3 {
-            fill_in_state(&mut state, "extra_controller_actions", false.into())?;
-        }
-        Ok(state)
+            ),
+            (2, NodeRoleModel::instance_profile_tags, tags_all),
+            (3, NodeRoleModel::extra_controller_actions, false.into()),
+        ]
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        check_attr(config, "node_role", diags, |r| {
-            one_of("node_role", NodeRole::NAMES, r)
+        let node_role = NodeRoleModel::node_role;
+        check_attr(config, node_role, diags, |r| {
+            one_of(node_role, NodeRole::NAMES, r)
         });
-        check_attr(config, "cloud_provider", diags, |c| {
+        check_attr(config, NodeRoleModel::cloud_provider, diags, |c| {
             parse_cloud_provider(c).map(|_| ())
         });
         // Unset cloud_provider is in-tree; unknown ones are checked at apply's plan.
-        let is = |attr: &str, expected: &str| match config.get(attr) {
-            Value::Null => Some(false),
-            value => value.as_str().map(|v| v == expected),
+        let is = |value: &Attr<String>, expected: &str| match value {
+            Attr::Null => Some(false),
+            value => value.as_deref().map(|v| v == expected),
         };
-        if config.get("extra_controller_actions").as_bool() == Some(true)
-            && (is("node_role", "controlplane") == Some(false)
-                || is("cloud_provider", CloudProvider::OutOfTree.name()) == Some(false))
+        let own = NodeRoleModel::read(config);
+        if own.extra_controller_actions == Attr::Known(true)
+            && (is(&own.node_role, "controlplane") == Some(false)
+                || is(&own.cloud_provider, CloudProvider::OutOfTree.name()) == Some(false))
         {
             diags.attribute_error(
-                "extra_controller_actions",
+                NodeRoleModel::extra_controller_actions,
                 "Invalid `extra_controller_actions`",
                 "`extra_controller_actions` adds actions the out-of-tree cloud controller calls on \
                  control-plane nodes: it needs `node_role = \"controlplane\"` and \
@@ -198,14 +202,15 @@ impl RoleKind for RancherNodeRole {
     const POLICY_NAME: Option<&'static str> = Some(INLINE_POLICY);
 
     fn policy(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
-        let cloud_provider = match input.get("cloud_provider") {
-            Value::Null => Some(CloudProvider::default()),
-            value => value.as_str().and_then(|c| c.parse().ok()),
+        let own = NodeRoleModel::read(input);
+        let cloud_provider = match own.cloud_provider {
+            Attr::Null => Some(CloudProvider::default()),
+            value => value.as_deref().and_then(|c| c.parse().ok()),
         };
-        let node_role = input.get_str("node_role").and_then(|r| r.parse().ok());
-        let extra = match input.get("extra_controller_actions") {
-            Value::Null => Some(false),
-            value => value.as_bool(),
+        let node_role = own.node_role.as_deref().and_then(|r| r.parse().ok());
+        let extra = match own.extra_controller_actions {
+            Attr::Null => Some(false),
+            value => value.into_known(),
         };
         Ok(match (cloud_provider, node_role, extra) {
             (Some(cloud_provider), Some(node_role), Some(extra)) => Some(
@@ -219,39 +224,43 @@ impl RoleKind for RancherNodeRole {
     const INSTANCE_PROFILE: bool = true;
 
     fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
-        let (name, arn, tags) = match role {
+        let mut own = NodeRoleModel::read(state);
+        (
+            own.instance_profile_name,
+            own.instance_profile_arn,
+            own.instance_profile_tags,
+        ) = match role {
             // After a read: the profile as AWS has it, null when it went missing
             // or lost the role (the plan then shows it and apply puts it back).
             Some(role) => match role.own_profile_holding_role() {
                 Some(p) => (
-                    Value::string(&p.name),
-                    Value::string(&p.arn),
-                    Value::string_map(p.tags.clone()),
+                    p.name.as_str().into(),
+                    p.arn.as_str().into(),
+                    p.tags.clone().into(),
                 ),
-                None => (Value::Null, Value::Null, Value::Null),
+                None => (Attr::Null, Attr::Null, Attr::Null),
             },
             // At plan: named like the role, its ARN the role's with
             // `instance-profile` for `role` (same partition, account, path),
             // so it is known whenever the role's ARN is, also without STS.
             None => {
-                let (name, arn) = match (state.get_str("name"), state.get_str("arn")) {
+                let (naming, planned) = (NamingModel::read(state), RoleModel::read(state));
+                let (name, arn) = match (naming.name.as_deref(), planned.arn.as_deref()) {
                     (Some(name), Some(arn)) => (
-                        Value::string(name),
+                        name.into(),
                         arn.split_once(":role/")
-                            .map_or(Value::Unknown, |(head, tail)| {
-                                Value::string(format!("{head}:instance-profile/{tail}"))
+                            .map_or(Attr::Unknown, |(head, tail)| {
+                                format!("{head}:instance-profile/{tail}").into()
                             }),
                     ),
-                    (Some(name), None) => (Value::string(name), Value::Unknown),
-                    _ => (Value::Unknown, Value::Unknown),
+                    (Some(name), None) => (name.into(), Attr::Unknown),
+                    _ => (Attr::Unknown, Attr::Unknown),
                 };
                 // The profile carries the role's tags.
-                (name, arn, state.get("tags_all").clone())
+                (name, arn, TagsModel::read(state).tags_all)
             }
         };
-        state.set("instance_profile_name", name);
-        state.set("instance_profile_arn", arn);
-        state.set("instance_profile_tags", tags);
+        own.write(state);
     }
 
     /// Recovers `node_role` and `cloud_provider` when they are null (after
@@ -266,13 +275,14 @@ impl RoleKind for RancherNodeRole {
             Some(None) => (hint, None),
             None => (None, None),
         };
-        let node_role = match state.get_str("node_role").map(str::parse::<NodeRole>) {
+        let mut own = NodeRoleModel::read(state);
+        let node_role = match own.node_role.as_deref().map(str::parse::<NodeRole>) {
             Some(Ok(node_role)) => node_role,
             Some(Err(())) => return Ok(()),
             None => {
                 let node_role = match node_role_hint {
                     Some(hint) => {
-                        one_of("node_role", NodeRole::NAMES, hint)?;
+                        one_of(NodeRoleModel::node_role, NodeRole::NAMES, hint)?;
                         hint.parse().map_err(|()| hint.to_string())?
                     }
                     None => {
@@ -293,28 +303,43 @@ impl RoleKind for RancherNodeRole {
                             ))?
                     }
                 };
-                state.set("node_role", Value::string(node_role.name()));
+                own.node_role = node_role.name().into();
                 node_role
             }
         };
         let (documented, extra) = documented_as(node_role, policy);
-        if state.get("cloud_provider").is_null() {
+        if own.cloud_provider.is_null() {
             let cloud_provider = match cloud_provider_hint {
                 Some(hint) => parse_cloud_provider(hint)?,
                 None => documented,
             };
-            state.set("cloud_provider", Value::string(cloud_provider.name()));
+            own.cloud_provider = cloud_provider.name().into();
         }
-        if state.get("extra_controller_actions").is_null() {
-            state.set("extra_controller_actions", Value::Bool(extra));
+        if own.extra_controller_actions.is_null() {
+            own.extra_controller_actions = extra.into();
         }
+        own.write(state);
         Ok(())
+    }
+}
+
+model! {
+    /// The node role, its documents' variant and its instance profile.
+    struct NodeRoleModel {
+        node_role: Attr<String>,
+        cloud_provider: Attr<String>,
+        extra_controller_actions: Attr<bool>,
+        instance_profile_name: Attr<String>,
+        instance_profile_tags: Attr<BTreeMap<String, String>>,
+        instance_profile_arn: Attr<String>,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    crate::role_models_test!(RancherNodeRole, NodeRoleModel);
 
     #[test]
     fn a_policy_says_which_cloud_provider_and_extra_actions_it_is() {

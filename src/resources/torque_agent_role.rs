@@ -2,16 +2,17 @@
 //! runner pods assume through their Kubernetes service account (IRSA), and
 //! the annotated ServiceAccount manifest that goes with it.
 
-use super::common::role::{Import, RoleKind, fill_in_state, user_policies};
-use super::common::web_identity::{
-    import_oidc_provider_arn, oidc_provider, validate_oidc_provider_arn,
-};
+use std::collections::BTreeMap;
+
+use super::common::role::{Added, Import, PolicyArnsModel, RoleKind, RoleModel, user_policies};
+use super::common::web_identity::{OidcProviderArnModel, oidc_provider};
 use crate::aws::{Aws, ObservedRole};
 use crate::kubernetes::{
     ROLE_ARN_ANNOTATION, check_namespace, check_service_account, service_account_manifest,
 };
+use crate::model;
 use crate::policy::{presets, web_identity_subject};
-use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Type, Value};
+use crate::tfplugin::{Attr, Attribute, AttributePath, Diagnostics, Model, Type, Value};
 use crate::validate::check_attr;
 
 pub struct TorqueAgentRole;
@@ -28,19 +29,21 @@ impl RoleKind for TorqueAgentRole {
 
     const NAME_PREFIX: &'static str = "torque-agent-";
 
+    const WEB_IDENTITY: bool = true;
+
     fn attributes(&self) -> Vec<Attribute> {
         vec![
             Attribute::required_string(
-                "oidc_provider_arn",
+                OidcProviderArnModel::oidc_provider_arn,
                 "The ARN of the cluster's IAM OIDC provider in this account, e.g. from \
                  `clusteriam_oidc_provider`.",
             ),
             Attribute::required_string(
-                "namespace",
+                TorqueAgentModel::namespace,
                 "The Kubernetes namespace of the agent's service account: the environment namespace of the Torque blueprint.",
             ),
             Attribute::required_string(
-                "service_account",
+                TorqueAgentModel::service_account,
                 "The name of the Kubernetes service account the runner pods use, as the blueprint's agent section names it.",
             ),
         ]
@@ -48,11 +51,11 @@ impl RoleKind for TorqueAgentRole {
         .chain(user_policies::attributes("the IaC runs need", INLINE_POLICY))
         .chain([
             Attribute::computed_string(
-                "service_account_manifest",
+                TorqueAgentModel::service_account_manifest,
                 "The ServiceAccount manifest (SA.yaml) of the Torque documentation with the role ARN filled in, ready for `kubectl apply -f` or the kubernetes provider.",
             ),
             Attribute::computed(
-                "service_account_annotations",
+                TorqueAgentModel::service_account_annotations,
                 Type::map(Type::String),
                 "The annotations the ServiceAccount needs (`eks.amazonaws.com/role-arn`), for a ServiceAccount managed elsewhere.",
             ),
@@ -61,19 +64,20 @@ impl RoleKind for TorqueAgentRole {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate_oidc_provider_arn(config, diags);
-        check_attr(config, "namespace", diags, check_namespace);
-        check_attr(config, "service_account", diags, check_service_account);
+        check_attr(config, TorqueAgentModel::namespace, diags, check_namespace);
+        let service_account = TorqueAgentModel::service_account;
+        check_attr(config, service_account, diags, check_service_account);
         user_policies::validate(config, diags);
     }
 
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
         let oidc = oidc_provider(input, aws)?;
+        let own = TorqueAgentModel::read(input);
         Ok(
             match (
                 oidc,
-                input.get_str("namespace"),
-                input.get_str("service_account"),
+                own.namespace.as_deref(),
+                own.service_account.as_deref(),
             ) {
                 (Some(oidc), Some(ns), Some(sa)) => {
                     Some(presets::irsa_trust(&oidc, ns, sa).to_canonical_json())
@@ -85,41 +89,35 @@ impl RoleKind for TorqueAgentRole {
 
     const POLICY_NAME: Option<&'static str> = Some(INLINE_POLICY);
 
-    const MANAGED_POLICIES: Option<&'static str> = Some("policy_arns");
+    const ATTACHES_POLICIES: bool = true;
 
     /// Version 1 gave `policy_arns` a default, the empty set.
     const SCHEMA_VERSION: i64 = 1;
 
     /// Version 0 stored "no managed policies" as null, as an import still
     /// would have: it is the empty set now, so neither plan shows a change.
-    fn upgrade_state(
-        &self,
-        version: i64,
-        mut state: serde_json::Value,
-    ) -> Result<serde_json::Value, String> {
-        if version < 1 {
-            fill_in_state(&mut state, "policy_arns", serde_json::json!([]))?;
-        }
-        Ok(state)
+    fn added(&self, _state: &serde_json::Value) -> Vec<Added> {
+        vec![(1, PolicyArnsModel::policy_arns, serde_json::json!([]))]
     }
 
     fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
-        let (manifest, annotations) = match (
-            state.get_str("arn"),
-            state.get_str("namespace"),
-            state.get_str("service_account"),
-        ) {
+        let arn = RoleModel::read(state).arn;
+        let mut own = TorqueAgentModel::read(state);
+        let (ns, sa) = (own.namespace.as_deref(), own.service_account.as_deref());
+        (
+            own.service_account_manifest,
+            own.service_account_annotations,
+        ) = match (arn.as_deref(), ns, sa) {
             (Some(arn), Some(ns), Some(sa)) => (
-                Value::string(service_account_manifest(ns, sa, arn)),
-                Value::string_map([(ROLE_ARN_ANNOTATION, arn)]),
+                service_account_manifest(ns, sa, arn).into(),
+                BTreeMap::from([(ROLE_ARN_ANNOTATION.to_string(), arn.to_string())]).into(),
             ),
             // Read back from a role whose trust names no service account
             // (imported before the configuration said which): none yet.
-            _ if role.is_some() => (Value::Null, Value::Null),
-            _ => (Value::Unknown, Value::Unknown),
+            _ if role.is_some() => (Attr::Null, Attr::Null),
+            _ => (Attr::Unknown, Attr::Unknown),
         };
-        state.set("service_account_manifest", manifest);
-        state.set("service_account_annotations", annotations);
+        own.write(state);
     }
 
     /// A role made as Torque's page says, in the console (web identity,
@@ -128,20 +126,32 @@ impl RoleKind for TorqueAgentRole {
     /// the configuration's adds the subject to the trust.
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
         let Import { state, role, .. } = import;
-        import_oidc_provider_arn(state, role)?;
-        if (state.get("namespace").is_null() || state.get("service_account").is_null())
+        let mut own = TorqueAgentModel::read(state);
+        if (own.namespace.is_null() || own.service_account.is_null())
             && let Some((ns, sa)) = web_identity_subject(&role.trust)
         {
-            state.set("namespace", Value::string(ns));
-            state.set("service_account", Value::string(sa));
+            (own.namespace, own.service_account) = (ns.into(), sa.into());
+            own.write(state);
         }
         Ok(())
+    }
+}
+
+model! {
+    /// The service account that assumes the role, and its manifest.
+    struct TorqueAgentModel {
+        namespace: Attr<String>,
+        service_account: Attr<String>,
+        service_account_manifest: Attr<String>,
+        service_account_annotations: Attr<BTreeMap<String, String>>,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    crate::role_models_test!(TorqueAgentRole, TorqueAgentModel);
 
     #[test]
     fn subject_is_read_back_from_a_trust() {

@@ -2,16 +2,17 @@
 //! "Option B", `shared/seeds/beyond/`): in every target account, a role of
 //! the same name that the agent's role in the master account assumes.
 
-use super::common::cross_account::{self, external_id_attribute, import_trust_inputs};
+use super::common::cross_account::{self, external_id_attribute, import_principal};
+use super::common::naming::NamingModel;
 use super::common::role::{Import, RoleKind, user_policies};
 use crate::arn::check_role_arn;
-use crate::aws::{Aws, ObservedRole};
-use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Value};
+use crate::aws::Aws;
+use crate::model;
+use crate::tfplugin::{Attr, Attribute, AttributePath, Diagnostics, Model, Value};
 
 pub struct TorqueTargetRole;
 
 const INLINE_POLICY: &str = "TorqueTargetPolicy";
-const MASTER_ROLE_ARN: &str = "master_role_arn";
 
 impl RoleKind for TorqueTargetRole {
     const TYPE_NAME: &'static str = "clusteriam_torque_target_role";
@@ -31,14 +32,14 @@ impl RoleKind for TorqueTargetRole {
 
     const POLICY_NAME: Option<&'static str> = Some(INLINE_POLICY);
 
-    const MANAGED_POLICIES: Option<&'static str> = Some("policy_arns");
+    const ATTACHES_POLICIES: bool = true;
 
     const TRUST_HIDES_SECRET: bool = true;
 
     fn attributes(&self) -> Vec<Attribute> {
         let mut attributes = vec![
             Attribute::required_string(
-                MASTER_ROLE_ARN,
+                TorqueTargetModel::master_role_arn,
                 "The ARN of the Torque agent's role in the master account (the role its service \
                  account assumes through IRSA), e.g. `clusteriam_torque_agent_role`'s `arn` there. \
                  IAM checks that it exists. Changing it updates the trust policy in place.",
@@ -55,38 +56,43 @@ impl RoleKind for TorqueTargetRole {
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         // The agent assumes `arn:...:<account>:role/<name>` in whichever
         // account a run targets: one name, set, in every account.
-        if config.get("name").is_null() {
+        if NamingModel::read(config).name.is_null() {
             diags.attribute_error(
-                "name",
+                NamingModel::name,
                 "Missing `name`",
                 "Set `name`: Torque's agent assumes a role of the same name in every target \
                  account, so the name is chosen, not generated (`name_prefix` would make it differ \
                  from account to account).",
             );
         }
-        cross_account::validate(config, MASTER_ROLE_ARN, check_role_arn, diags);
+        let principal = TorqueTargetModel::master_role_arn;
+        cross_account::validate(config, principal, check_role_arn, diags);
         user_policies::validate(config, diags);
     }
 
     fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)> {
-        cross_account::trust(input, MASTER_ROLE_ARN, &aws.partition)
-    }
-
-    fn trust_to_send(&self, stored: &str, planned: &Value) -> String {
-        cross_account::trust_to_send(stored, planned)
-    }
-
-    fn trust_to_show(&self, trust: &str) -> String {
-        cross_account::trust_to_show(trust)
-    }
-
-    fn fill_computed(&self, state: &mut Value, _aws: &Aws, role: Option<&ObservedRole>) {
-        if let Some(role) = role {
-            cross_account::read_external_id(state, role);
-        }
+        let principal = TorqueTargetModel::read(input).master_role_arn;
+        let principal_attr = TorqueTargetModel::master_role_arn;
+        cross_account::trust(input, (principal_attr, &principal), &aws.partition)
     }
 
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
-        import_trust_inputs(import.state, import.role, MASTER_ROLE_ARN)
+        let mut own = TorqueTargetModel::read(import.state);
+        if import_principal(&mut own.master_role_arn, import.role)? {
+            own.write(import.state);
+        }
+        Ok(())
     }
 }
+
+model! {
+    /// The agent's role in the master account, which the trust names. The
+    /// rest are every role's attributes: `external_id`, `policy_arns` and
+    /// `policy` too.
+    struct TorqueTargetModel {
+        master_role_arn: Attr<String>,
+    }
+}
+
+#[cfg(test)]
+crate::role_models_test!(TorqueTargetRole, TorqueTargetModel);

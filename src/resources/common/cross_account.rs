@@ -10,20 +10,29 @@ use serde_json::Value as Json;
 
 use crate::arn::Arn;
 use crate::aws::ObservedRole;
+use crate::model;
+use crate::policy::aws_principals;
 use crate::policy::trusts::{EXTERNAL_ID_KEY, cross_account_trust};
-use crate::policy::{aws_principals, required_external_id};
-use crate::tfplugin::{Attribute, AttributePath, Diagnostics, Value};
+use crate::tfplugin::{Attr, Attribute, AttributePath, Diagnostics, Model, Value};
 use crate::validate::{check_attr, check_external_id};
 
 /// What `assume_role_policy` shows for the external id. No external id can
 /// be this text: STS takes no spaces or parentheses.
 pub const EXTERNAL_ID_PLACEHOLDER: &str = "(sensitive external_id)";
 
+model! {
+    /// The external id of a kind whose trust hides it
+    /// ([`RoleKind::TRUST_HIDES_SECRET`](super::role::RoleKind::TRUST_HIDES_SECRET)).
+    pub struct ExternalIdModel {
+        pub external_id: Attr<String>,
+    }
+}
+
 /// `external_id`: optional and sensitive; `who` completes "the external id
 /// ... must pass", e.g. "Terraform on the Torque agent".
 pub fn external_id_attribute(who: &str) -> Attribute {
     Attribute::optional_string(
-        "external_id",
+        ExternalIdModel::external_id,
         &format!(
             "The external id {who} must pass to assume the role (2 to 1224 letters, digits and \
              `_+=,.@:/-`). When set, the trust requires it with a `StringEquals` condition on \
@@ -49,26 +58,26 @@ pub fn validate(
     check_attr(config, principal_attr, diags, |arn| {
         check(arn).map_err(|e| format!("`{principal_attr}`: {e}"))
     });
-    check_attr(config, "external_id", diags, |id| {
-        check_external_id(id, "external_id")
+    check_attr(config, ExternalIdModel::external_id, diags, |id| {
+        check_external_id(id, ExternalIdModel::external_id)
     });
 }
 
-/// The trust for `input` as the state shows it: `sts:AssumeRole` for the
-/// principal in `principal_attr`, with the external id (as the placeholder)
-/// when set; None while either is unknown. A principal in another partition
-/// than the caller's (`partition`) is refused.
+/// The trust for `input` as the state shows it: `sts:AssumeRole` for
+/// `principal` (the attribute `principal_attr`), with the external id (as
+/// the placeholder) when set; None while either is unknown. A principal in
+/// another partition than the caller's (`partition`) is refused.
 pub fn trust(
     input: &Value,
-    principal_attr: &str,
+    (principal_attr, principal): (&str, &Attr<String>),
     partition: &str,
 ) -> Result<Option<String>, (AttributePath, String)> {
-    let external_id = match input.get("external_id") {
-        Value::Null => None,
-        Value::String(id) => Some(id.as_str()),
-        _ => return Ok(None),
+    let external_id = match ExternalIdModel::read(input).external_id {
+        Attr::Null => None,
+        Attr::Known(id) => Some(id),
+        Attr::Unknown => return Ok(None),
     };
-    let Some(principal) = input.get_str(principal_attr) else {
+    let Some(principal) = principal.as_deref() else {
         return Ok(None);
     };
     if let Ok(arn) = principal.parse::<Arn>()
@@ -92,7 +101,7 @@ pub fn trust(
 /// The trust to send: `stored` with the planned `external_id` in place of
 /// the placeholder.
 pub fn trust_to_send(stored: &str, planned: &Value) -> String {
-    match planned.get_str("external_id") {
+    match ExternalIdModel::read(planned).external_id.as_deref() {
         Some(id) => stored.replace(
             &Json::from(EXTERNAL_ID_PLACEHOLDER).to_string(),
             &Json::from(id).to_string(),
@@ -135,38 +144,23 @@ pub fn trust_to_show(trust: &str) -> String {
     document.to_string()
 }
 
-/// After a read: `external_id` as the role's trust requires it, so that a
-/// changed or removed external id shows (as a sensitive change) in the plan.
-pub fn read_external_id(state: &mut Value, role: &ObservedRole) {
-    state.set(
-        "external_id",
-        Value::opt_string(required_external_id(&role.trust)),
-    );
-}
-
-/// At import (or a read of state that lacks them), fills in an unset
-/// principal and `external_id` from the role's trust policy.
-pub fn import_trust_inputs(
-    state: &mut Value,
-    role: &ObservedRole,
-    principal_attr: &str,
-) -> Result<(), String> {
-    if !state.get(principal_attr).is_null() {
-        return Ok(());
+/// At import (or a read of state that lacks it), fills in an unset
+/// `principal` from the role's trust policy; whether it did. (The external
+/// id is read with every role whose trust hides one.)
+pub fn import_principal(principal: &mut Attr<String>, role: &ObservedRole) -> Result<bool, String> {
+    if !principal.is_null() {
+        return Ok(false);
     }
-    let principal = aws_principals(&role.trust)
-        .into_iter()
-        .next()
-        .ok_or_else(|| {
-            format!(
-                "the trust policy of {} names no AWS principal (an account, user or role) that may \
+    let first = aws_principals(&role.trust).into_iter().next();
+    let found = first.ok_or_else(|| {
+        format!(
+            "the trust policy of {} names no AWS principal (an account, user or role) that may \
              assume it",
-                role.name
-            )
-        })?;
-    state.set(principal_attr, Value::string(principal));
-    read_external_id(state, role);
-    Ok(())
+            role.name
+        )
+    })?;
+    *principal = Attr::Known(found);
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -179,11 +173,14 @@ mod tests {
 
     #[test]
     fn the_external_id_is_in_the_trust_only_on_its_way_to_iam() {
+        let master = Attr::Known(MASTER.to_string());
         let input = object(&[
             ("master_role_arn", Value::string(MASTER)),
             ("external_id", Value::string("id-1")),
         ]);
-        let shown = trust(&input, "master_role_arn", "aws").unwrap().unwrap();
+        let shown = trust(&input, ("master_role_arn", &master), "aws")
+            .unwrap()
+            .unwrap();
         assert!(!shown.contains("id-1") && shown.contains(EXTERNAL_ID_PLACEHOLDER));
         let sent = trust_to_send(&shown, &input);
         assert_eq!(
@@ -197,7 +194,9 @@ mod tests {
         assert!(equivalent(&read_back, &shown), "{read_back}");
         // Without an external id there is nothing to hide.
         let none = object(&[("master_role_arn", Value::string(MASTER))]);
-        let plain = trust(&none, "master_role_arn", "aws").unwrap().unwrap();
+        let plain = trust(&none, ("master_role_arn", &master), "aws")
+            .unwrap()
+            .unwrap();
         assert_eq!(trust_to_send(&plain, &none), plain);
         assert!(equivalent(&trust_to_show(&plain), &plain));
         // Unknown while the external id is.
@@ -205,6 +204,9 @@ mod tests {
             ("master_role_arn", Value::string(MASTER)),
             ("external_id", Value::Unknown),
         ]);
-        assert_eq!(trust(&unknown, "master_role_arn", "aws"), Ok(None));
+        assert_eq!(
+            trust(&unknown, ("master_role_arn", &master), "aws"),
+            Ok(None)
+        );
     }
 }

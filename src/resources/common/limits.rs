@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::aws::Aws;
 use crate::policy::limits::{Limit, Measure, Verdict};
-use crate::tfplugin::{Diagnostics, Severity, Value};
+use crate::resources::common::role::{PolicyArnsModel, PolicyModel, RoleModel};
+use crate::resources::common::tags::TagsModel;
+use crate::tfplugin::{Attr, Diagnostics, Model, Severity, Value};
 
 /// The remedy for a computed document over a limit: the user cannot change
 /// it, and the unit tests keep every documented document within its limits.
@@ -19,42 +21,41 @@ const COMPUTED_REMEDY: &str = "this is the platform's documented document, which
                                tests keep within IAM's limits: please report this as a bug";
 
 /// What IAM counts of a role (and its instance profile) that `state`
-/// describes: the inline `policy`, the trust, the managed policies listed in
-/// `managed_policies_attribute`, and the tags.
+/// describes: the inline `policy`, the trust, the managed policies in
+/// `policy_arns` (of a kind that `attaches_policies`), and the tags.
 pub fn role_measures(
     state: &Value,
-    managed_policies_attribute: Option<&str>,
+    attaches_policies: bool,
     policy_is_computed: bool,
     default_tags: &BTreeMap<String, String>,
 ) -> Vec<Measure> {
     let mut measures = Vec::new();
-    if let Some(policy) = state.get_str("policy") {
-        let measure = Measure::document("policy", Limit::RoleInlinePolicies, policy);
-        measures.push(match (policy_is_computed, managed_policies_attribute) {
+    let policy_arns = PolicyArnsModel::policy_arns;
+    if let Some(policy) = PolicyModel::read(state).policy.known() {
+        let measure = Measure::document(PolicyModel::policy, Limit::RoleInlinePolicies, policy);
+        measures.push(match (policy_is_computed, attaches_policies) {
             (true, _) => measure.remedy(COMPUTED_REMEDY),
-            (false, Some(attr)) => measure.remedy(format!(
-                "move statements into managed policies and list them in `{attr}`"
+            (false, true) => measure.remedy(format!(
+                "move statements into managed policies and list them in `{policy_arns}`"
             )),
-            (false, None) => measure,
+            (false, false) => measure,
         });
     }
-    if let Some(trust) = state.get_str("assume_role_policy") {
+    if let Some(trust) = RoleModel::read(state).assume_role_policy.known() {
         measures.push(Measure::document(
-            "assume_role_policy",
+            RoleModel::assume_role_policy,
             Limit::TrustPolicy,
             trust,
         ));
     }
-    if let Some(attr) = managed_policies_attribute
-        && let Some(arns) = state.get(attr).as_list()
-    {
+    if attaches_policies && let Attr::Known(arns) = PolicyArnsModel::read(state).policy_arns {
         // Unknown elements may turn out to repeat known ones: count only
         // the distinct known ARNs, which the role will have at least.
-        let known: BTreeSet<&str> = arns.iter().filter_map(Value::as_str).collect();
+        let known = arns.iter().filter(|arn| arn.known().is_some()).count();
         measures.push(Measure::new(
-            attr,
+            policy_arns,
             Limit::AttachedPoliciesPerRole,
-            known.len(),
+            known,
         ));
     }
     measures.extend(tags_measure(state, default_tags));
@@ -68,9 +69,10 @@ pub fn managed_policy_measures(
     default_tags: &BTreeMap<String, String>,
 ) -> Vec<Measure> {
     let mut measures = Vec::new();
-    if let Some(policy) = state.get_str("policy") {
+    if let Some(policy) = PolicyModel::read(state).policy.known() {
         measures.push(
-            Measure::document("policy", Limit::ManagedPolicy, policy).remedy(COMPUTED_REMEDY),
+            Measure::document(PolicyModel::policy, Limit::ManagedPolicy, policy)
+                .remedy(COMPUTED_REMEDY),
         );
     }
     measures.extend(tags_measure(state, default_tags));
@@ -80,16 +82,17 @@ pub fn managed_policy_measures(
 /// The number of tags `tags` and `default_tags` make together, when the
 /// keys of `tags` are known (values may still be unknown: keys decide).
 pub fn tags_measure(state: &Value, default_tags: &BTreeMap<String, String>) -> Option<Measure> {
-    let keys: BTreeSet<&str> = match state.get("tags") {
-        Value::Null => default_tags.keys().map(String::as_str).collect(),
-        Value::Map(tags) => default_tags
+    let tags = TagsModel::read(state).tags;
+    let keys: BTreeSet<&str> = match &tags {
+        Attr::Null => default_tags.keys().map(String::as_str).collect(),
+        Attr::Known(tags) => default_tags
             .keys()
             .chain(tags.keys())
             .map(String::as_str)
             .collect(),
-        _ => return None,
+        Attr::Unknown => return None,
     };
-    Some(Measure::new("tags", Limit::Tags, keys.len()))
+    Some(Measure::new(TagsModel::tags, Limit::Tags, keys.len()))
 }
 
 /// Reports each measure over its limit as an error on its attribute, reading
@@ -179,7 +182,7 @@ mod tests {
             ),
         ]);
         assert_eq!(
-            measured(&role_measures(&role, Some("policy_arns"), false, &defaults)),
+            measured(&role_measures(&role, true, false, &defaults)),
             vec![
                 ("policy".into(), Limit::RoleInlinePolicies, 7),
                 ("assume_role_policy".into(), Limit::TrustPolicy, 7),
@@ -199,7 +202,7 @@ mod tests {
             ("policy_arns", Value::Unknown),
             ("tags", Value::Unknown),
         ]);
-        assert!(role_measures(&role, Some("policy_arns"), false, &defaults).is_empty());
+        assert!(role_measures(&role, true, false, &defaults).is_empty());
 
         // Known parts of a partly known list or map still count.
         let partly = state(&[
@@ -213,12 +216,7 @@ mod tests {
             ),
         ]);
         assert_eq!(
-            measured(&role_measures(
-                &partly,
-                Some("policy_arns"),
-                false,
-                &defaults
-            )),
+            measured(&role_measures(&partly, true, false, &defaults)),
             vec![
                 ("policy_arns".into(), Limit::AttachedPoliciesPerRole, 1),
                 ("tags".into(), Limit::Tags, 2),
@@ -226,7 +224,7 @@ mod tests {
         );
         // No `tags`: the provider's default tags alone.
         assert_eq!(
-            measured(&role_measures(&state(&[]), None, true, &defaults)),
+            measured(&role_measures(&state(&[]), false, true, &defaults)),
             vec![("tags".into(), Limit::Tags, 1)]
         );
     }
@@ -243,7 +241,7 @@ mod tests {
             )[0]
             .verdict(None)
         };
-        let Verdict::Over(torque) = verdict(false, Some("policy_arns")) else {
+        let Verdict::Over(torque) = verdict(false, true) else {
             panic!("over")
         };
         assert!(
@@ -251,7 +249,7 @@ mod tests {
                 .ends_with("move statements into managed policies and list them in `policy_arns`."),
             "{torque}"
         );
-        let Verdict::Over(node) = verdict(true, None) else {
+        let Verdict::Over(node) = verdict(true, false) else {
             panic!("over")
         };
         assert!(node.contains("report this as a bug"), "{node}");
@@ -277,7 +275,7 @@ mod tests {
         );
         let measures = role_measures(
             &state(&[("assume_role_policy", Value::string(trust))]),
-            None,
+            false,
             false,
             &BTreeMap::new(),
         );

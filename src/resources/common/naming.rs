@@ -2,8 +2,19 @@
 //! names, paths and descriptions, shared by every resource that names an
 //! IAM object, so that they say the same thing in the same words.
 
-use crate::tfplugin::{Diagnostics, Value};
+use crate::model;
+use crate::tfplugin::{Attr, Diagnostics, Model, Value};
 use crate::validate::{check_attr, is_iam_name, is_iam_path};
+
+model! {
+    /// The naming attributes of an IAM object, as [`check_naming`] checks them.
+    pub struct NamingModel {
+        pub name: Attr<String>,
+        pub name_prefix: Attr<String>,
+        pub path: Attr<String>,
+        pub description: Attr<String>,
+    }
+}
 
 /// Room in IAM's names for the suffix [`unique_name`] adds.
 pub const UNIQUE_SUFFIX_LEN: usize = 18;
@@ -44,20 +55,22 @@ pub fn check_naming(
     diags: &mut Diagnostics,
 ) {
     debug_assert!(max_prefix + UNIQUE_SUFFIX_LEN <= max);
-    if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+    let naming = NamingModel::read(config);
+    if !naming.name.is_null() && !naming.name_prefix.is_null() {
         diags.attribute_error(
-            "name_prefix",
+            NamingModel::name_prefix,
             "Conflicting `name` and `name_prefix`",
             format!(
                 "Set `name` for a fixed {object} name or `name_prefix` for a generated one, not both."
             ),
         );
     }
-    check_attr(config, "name", diags, |n| iam_name_error(n, max, "name"));
-    check_attr(config, "name_prefix", diags, |n| {
-        iam_name_error(n, max_prefix, "name_prefix")
+    let (name, name_prefix) = (NamingModel::name, NamingModel::name_prefix);
+    check_attr(config, name, diags, |n| iam_name_error(n, max, name));
+    check_attr(config, name_prefix, diags, |n| {
+        iam_name_error(n, max_prefix, name_prefix)
     });
-    check_attr(config, "path", diags, |p| {
+    check_attr(config, NamingModel::path, diags, |p| {
         if is_iam_path(p) {
             Ok(())
         } else {
@@ -67,7 +80,7 @@ pub fn check_naming(
             ))
         }
     });
-    check_attr(config, "description", diags, |d| {
+    check_attr(config, NamingModel::description, diags, |d| {
         if d.chars().count() <= 1000 {
             Ok(())
         } else {

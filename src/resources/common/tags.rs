@@ -3,22 +3,58 @@
 
 use std::collections::BTreeMap;
 
-use crate::tfplugin::{Attribute, AttributePath, Diagnostics, PlanResponse, Type, Value};
+use crate::model;
+use crate::tfplugin::model::Known;
+use crate::tfplugin::{
+    Attr, Attribute, AttributePath, Diagnostics, Model, PlanResponse, Type, Value,
+};
+
+/// A configured `tags`: its keys are known at plan, some values may not be yet.
+pub type Tags = BTreeMap<String, Attr<String>>;
+
+model! {
+    /// `tags` and `tags_all`, as [`tag_attributes`] declares them.
+    pub struct TagsModel {
+        pub tags: Attr<Tags>,
+        pub tags_all: Attr<BTreeMap<String, String>>,
+    }
+}
 
 /// `tags` and `tags_all`, the AWS provider's pair.
 pub fn tag_attributes() -> [Attribute; 2] {
     [
         Attribute::optional(
-            "tags",
+            TagsModel::tags,
             Type::map(Type::String),
             "Tags to put on the object. They are merged over the provider's `default_tags`.",
         ),
         Attribute::computed(
-            "tags_all",
+            TagsModel::tags_all,
             Type::map(Type::String),
             "All tags on the object: the provider's `default_tags` merged with `tags`.",
         ),
     ]
+}
+
+/// The known values of `tags` (none when it is null or unknown).
+pub fn known_tags(tags: &Attr<Tags>) -> BTreeMap<String, String> {
+    tags.known()
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.clone(), v.known()?.clone())))
+        .collect()
+}
+
+/// The planned `tags_all` for the configured `tags`: unknown until they all are.
+pub fn planned_tags_all(
+    tags: &Attr<Tags>,
+    default_tags: &BTreeMap<String, String>,
+) -> Attr<BTreeMap<String, String>> {
+    match tags {
+        Attr::Unknown => Attr::Unknown,
+        Attr::Known(m) if m.values().any(Attr::is_unknown) => Attr::Unknown,
+        _ => Attr::Known(merged_tags(default_tags, &known_tags(tags))),
+    }
 }
 
 /// Plans `tags_all` from `default_tags` and the configured `tags`.
@@ -27,13 +63,9 @@ pub fn plan_tags_all(
     config: &Value,
     default_tags: &BTreeMap<String, String>,
 ) {
-    let tags = config.get("tags");
-    let tags_all = match tags {
-        Value::Unknown => Value::Unknown,
-        Value::Map(m) if m.values().any(Value::is_unknown) => Value::Unknown,
-        _ => Value::string_map(merged_tags(default_tags, &config.get_string_map("tags"))),
-    };
-    plan.planned.set("tags_all", tags_all);
+    let mut planned = TagsModel::read(&plan.planned);
+    planned.tags_all = planned_tags_all(&TagsModel::read(config).tags, default_tags);
+    planned.write(&mut plan.planned);
 }
 
 /// `default_tags` overlaid with the resource's own tags.
@@ -51,44 +83,63 @@ pub fn merged_tags(
 /// plan shows it being put back. Everything else AWS holds shows in
 /// `tags_all`, so a `tags` the configuration never set stays null, whatever
 /// `default_tags` did meanwhile.
+pub fn own_tags_after_read(aws_tags: &BTreeMap<String, String>, prior: &Attr<Tags>) -> Attr<Tags> {
+    prior.known().map_or(Attr::Null, |keys| {
+        Attr::Known(
+            keys.keys()
+                .filter_map(|k| aws_tags.get(k).map(|v| (k.clone(), v.as_str().into())))
+                .collect(),
+        )
+    })
+}
+
+/// [`own_tags_after_read`] of a `tags` value.
 pub fn tags_after_read(aws_tags: &BTreeMap<String, String>, prior: &Value) -> Value {
-    let Some(keys) = prior.as_map() else {
-        return Value::Null;
-    };
-    Value::string_map(
-        keys.keys()
-            .filter_map(|k| aws_tags.get(k).map(|v| (k.clone(), v.clone())))
-            .collect::<BTreeMap<_, _>>(),
-    )
+    let prior = Attr::<Tags>::decode(prior).unwrap_or_default();
+    own_tags_after_read(aws_tags, &prior).encode()
 }
 
 /// The state's `tags` for an import, where no configuration says which tags
 /// are the resource's own: what AWS has minus what `default_tags` put there
 /// (the AWS provider's convention), null when that is nothing.
+pub fn own_tags_for_import(
+    aws_tags: &BTreeMap<String, String>,
+    default_tags: &BTreeMap<String, String>,
+) -> Attr<Tags> {
+    let own: Tags = aws_tags
+        .iter()
+        .filter(|(k, v)| default_tags.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.as_str().into()))
+        .collect();
+    if own.is_empty() {
+        Attr::Null
+    } else {
+        Attr::Known(own)
+    }
+}
+
+/// [`own_tags_for_import`] as a `tags` value.
 pub fn tags_for_import(
     aws_tags: &BTreeMap<String, String>,
     default_tags: &BTreeMap<String, String>,
 ) -> Value {
-    let own: BTreeMap<String, String> = aws_tags
-        .iter()
-        .filter(|(k, v)| default_tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if own.is_empty() {
-        Value::Null
-    } else {
-        Value::string_map(own)
-    }
+    own_tags_for_import(aws_tags, default_tags).encode()
 }
 
 /// IAM and EC2 tag limits, checked at plan.
 pub fn validate_tags(config: &Value, diags: &mut Diagnostics) {
-    validate_tag_map(AttributePath::root("tags"), config.get("tags"), diags);
+    let tags = TagsModel::read(config).tags;
+    check_tags(AttributePath::root(TagsModel::tags), &tags, diags);
 }
 
 /// IAM and EC2 tag limits for the tag map at `path`.
 pub fn validate_tag_map(path: AttributePath, tags: &Value, diags: &mut Diagnostics) {
-    let Some(tags) = tags.as_map() else {
+    check_tags(path, &Attr::decode(tags).unwrap_or_default(), diags);
+}
+
+/// IAM and EC2 tag limits for the tags at `path`.
+pub fn check_tags(path: AttributePath, tags: &Attr<Tags>, diags: &mut Diagnostics) {
+    let Some(tags) = tags.known() else {
         return;
     };
     for (key, value) in tags {
@@ -107,7 +158,7 @@ pub fn validate_tag_map(path: AttributePath, tags: &Value, diags: &mut Diagnosti
                 format!("Tag keys starting with `aws:` are reserved by AWS; got `{key}`."),
             );
         }
-        if let Some(v) = value.as_str()
+        if let Some(v) = value.known()
             && v.chars().count() > 256
         {
             diags.attribute_error(

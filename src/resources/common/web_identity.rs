@@ -5,10 +5,18 @@
 use crate::arn::{ArnError, OidcProviderArn};
 use crate::aws::{Aws, ObservedRole};
 use crate::engine::oidc::MAX_THUMBPRINTS;
+use crate::model;
 use crate::policy::federated_principals;
 use crate::resources::common::tags::validate_tags;
-use crate::tfplugin::{AttributePath, Diagnostics, Value};
+use crate::tfplugin::{Attr, AttributePath, Diagnostics, Model, Value};
 use crate::validate::check_attr;
+
+model! {
+    /// The OIDC provider a web-identity role trusts.
+    pub struct OidcProviderArnModel {
+        pub oidc_provider_arn: Attr<String>,
+    }
+}
 
 /// The OIDC provider named by `input`, checked against the caller's partition;
 /// None while it is unknown.
@@ -16,15 +24,19 @@ pub fn oidc_provider(
     input: &Value,
     aws: &Aws,
 ) -> Result<Option<OidcProviderArn>, (AttributePath, String)> {
-    let Some(text) = input.get_str("oidc_provider_arn") else {
+    let Some(text) = OidcProviderArnModel::read(input)
+        .oidc_provider_arn
+        .into_known()
+    else {
         return Ok(None);
     };
+    let attr = OidcProviderArnModel::oidc_provider_arn;
     let arn: OidcProviderArn = text
         .parse()
-        .map_err(|e: ArnError| ("oidc_provider_arn".into(), e.to_string()))?;
+        .map_err(|e: ArnError| (attr.into(), e.to_string()))?;
     if arn.partition() != aws.partition {
         return Err((
-            "oidc_provider_arn".into(),
+            attr.into(),
             format!(
                 "`oidc_provider_arn` is in partition `{}`, but the provider works in `{}`",
                 arn.partition(),
@@ -38,23 +50,34 @@ pub fn oidc_provider(
 /// At import, fills in an unset `oidc_provider_arn` from the OIDC provider
 /// the role's trust policy names.
 pub fn import_oidc_provider_arn(state: &mut Value, role: &ObservedRole) -> Result<(), String> {
-    if state.get("oidc_provider_arn").is_null() {
+    if OidcProviderArnModel::read(state)
+        .oidc_provider_arn
+        .is_null()
+    {
         let arn = federated_principals(&role.trust)
             .into_iter()
             .next()
             .ok_or_else(|| format!("the trust policy of {} names no OIDC provider", role.name))?;
-        state.set("oidc_provider_arn", Value::string(arn));
+        OidcProviderArnModel {
+            oidc_provider_arn: arn.into(),
+        }
+        .write(state);
     }
     Ok(())
 }
 
 /// Validates the shape of `oidc_provider_arn`.
 pub fn validate_oidc_provider_arn(config: &Value, diags: &mut Diagnostics) {
-    check_attr(config, "oidc_provider_arn", diags, |a| {
-        a.parse::<OidcProviderArn>()
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    });
+    check_attr(
+        config,
+        OidcProviderArnModel::oidc_provider_arn,
+        diags,
+        |a| {
+            a.parse::<OidcProviderArn>()
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        },
+    );
 }
 
 /// An OIDC issuer URL as IAM takes it for a provider: https, a host name
@@ -116,45 +139,59 @@ fn is_thumbprint(t: &str) -> bool {
     t.len() == 40 && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// The number of elements a list or set holds when it is known.
-fn known_len(value: &Value) -> Option<usize> {
-    value.as_list().map(<[Value]>::len)
+model! {
+    /// What [`validate_oidc_provider`] checks. The sets are read as lists:
+    /// every element Terraform sent, in its order, unknown ones too.
+    struct OidcProviderInputs {
+        url: Attr<String>,
+        client_ids: Attr<Vec<Attr<String>>>,
+        thumbprints: Attr<Vec<Attr<String>>>,
+    }
+}
+
+/// The known elements of a list.
+fn known_strings(list: &Attr<Vec<Attr<String>>>) -> impl Iterator<Item = &String> {
+    list.known().into_iter().flatten().filter_map(Attr::known)
 }
 
 /// The attributes of `clusteriam_oidc_provider`: the issuer URL, client ids
 /// and thumbprints as IAM takes them, and tags.
 pub fn validate_oidc_provider(config: &Value, diags: &mut Diagnostics) {
-    check_attr(config, "url", diags, check_issuer_url);
+    let inputs = OidcProviderInputs::read(config);
+    check_attr(config, OidcProviderInputs::url, diags, check_issuer_url);
 
-    for id in config.get_strings("client_ids") {
+    let client_ids = OidcProviderInputs::client_ids;
+    for id in known_strings(&inputs.client_ids) {
         if id.is_empty() || id.chars().count() > 255 {
             diags.attribute_error(
-                "client_ids",
+                client_ids,
                 "Invalid `client_ids`",
                 format!("each of `client_ids` must be 1 to 255 characters; got `{id}`"),
             );
         }
     }
-    if known_len(config.get("client_ids")) == Some(0) {
+    let client_id_count = inputs.client_ids.known().map(Vec::len);
+    if client_id_count == Some(0) {
         diags.attribute_error(
-            "client_ids",
+            client_ids,
             "Invalid `client_ids`",
             "`client_ids` must hold at least one client id (the audience of the tokens, such as \
              `sts.amazonaws.com`); leave it out for the default `[\"sts.amazonaws.com\"]`",
         );
     }
-    if known_len(config.get("client_ids")).is_some_and(|n| n > MAX_CLIENT_IDS) {
+    if client_id_count.is_some_and(|n| n > MAX_CLIENT_IDS) {
         diags.attribute_error(
-            "client_ids",
+            client_ids,
             "Invalid `client_ids`",
             format!("`client_ids` may hold at most {MAX_CLIENT_IDS} client ids"),
         );
     }
 
-    for t in config.get_strings("thumbprints") {
-        if !is_thumbprint(&t) {
+    let thumbprints = OidcProviderInputs::thumbprints;
+    for t in known_strings(&inputs.thumbprints) {
+        if !is_thumbprint(t) {
             diags.attribute_error(
-                "thumbprints",
+                thumbprints,
                 "Invalid `thumbprints`",
                 format!(
                     "each of `thumbprints` must be a SHA-1 fingerprint of 40 hexadecimal characters; got `{t}`"
@@ -162,11 +199,11 @@ pub fn validate_oidc_provider(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    if let Some(n) = known_len(config.get("thumbprints"))
+    if let Some(n) = inputs.thumbprints.known().map(Vec::len)
         && (n == 0 || n > MAX_THUMBPRINTS)
     {
         diags.attribute_error(
-            "thumbprints",
+            thumbprints,
             "Invalid `thumbprints`",
             format!(
                 "`thumbprints` must hold 1 to {MAX_THUMBPRINTS} thumbprints; got {n}. Leave it out to let IAM manage them"

@@ -1,98 +1,106 @@
 //! The attributes every role-shaped resource has, and their checks.
 
+use super::RoleKind;
+use super::model::{ExtraPolicyArnsModel, PolicyArnsModel, RoleModel, known_elements};
 use crate::aws::Aws;
-use crate::resources::common::naming::check_naming;
+use crate::resources::common::naming::{NamingModel, check_naming};
 use crate::resources::common::tags::{tag_attributes, validate_tags};
-use crate::tfplugin::{Attribute, Diagnostics, Type, Value};
+use crate::tfplugin::{Attribute, Diagnostics, Model, Type, Value};
 use crate::validate::check_attr;
 
 pub const DEFAULT_MAX_SESSION: i64 = 3600;
 /// IAM role names: 64 characters, 46 for a prefix (18 go to the suffix).
 pub const NAME_LIMITS: (usize, usize) = (64, 46);
 
-/// The computed attribute naming inline policies someone else put on the role.
-pub const EXTRA_INLINE_POLICIES: &str = "extra_inline_policies";
-/// The computed attribute naming managed policies someone else attached, for
-/// kinds whose configuration names none.
-pub const EXTRA_POLICY_ARNS: &str = "extra_policy_arns";
-
-/// `instance_profile`: whether the kind has an instance profile, which takes
-/// the role's path; `attaches_policies`: whether the kind's configuration
-/// names the managed policies the role has (else `extra_policy_arns` shows
-/// those attached outside the resource); `trust_hides_secret`: whether the
-/// trust shows a placeholder for its external id.
-pub fn common_attributes(
-    instance_profile: bool,
-    attaches_policies: bool,
-    trust_hides_secret: bool,
-) -> Vec<Attribute> {
-    let path_description = if instance_profile {
+/// The attributes of [`RoleModel`], [`NamingModel`] and
+/// [`TagsModel`](crate::resources::common::tags::TagsModel),
+/// and `extra_policy_arns` for a kind that attaches no policies.
+pub fn common_attributes<K: RoleKind>() -> Vec<Attribute> {
+    let path_description = if K::INSTANCE_PROFILE {
         "The path of the role and its instance profile, e.g. `/rancher/`. Defaults to `/`. Changing it replaces the role."
     } else {
         "The path of the role, e.g. `/platform/`. Defaults to `/`. Changing it replaces the role."
     };
     let mut attrs = vec![
-        Attribute::computed_string("id", "The role name.").stable(),
+        Attribute::computed_string(RoleModel::id, "The role name.").stable(),
         Attribute::optional_computed_string(
-            "name",
+            NamingModel::name,
             "The role name (1-64 letters, digits and `+=,.@_-`). Conflicts with `name_prefix`. Changing it replaces the role.",
         )
         .requires_replace()
         .stable(),
         Attribute::optional_string(
-            "name_prefix",
+            NamingModel::name_prefix,
             "Create a unique role name beginning with this prefix, at most 46 characters (IAM's 64 less the 18 of the generated suffix). Conflicts with `name`. Changing it replaces the role.",
         )
         .requires_replace(),
-        Attribute::optional_computed_string("path", path_description)
+        Attribute::optional_computed_string(NamingModel::path, path_description)
             .requires_replace()
             .default(Value::string("/")),
-        Attribute::optional_string("description", "A description of the role."),
+        Attribute::optional_string(NamingModel::description, "A description of the role."),
         Attribute::optional_string(
-            "permissions_boundary",
+            RoleModel::permissions_boundary,
             "The ARN of a managed policy that sets the maximum permissions of the role.",
         ),
         Attribute::optional_computed(
-            "max_session_duration",
+            RoleModel::max_session_duration,
             Type::Number,
             "The longest session, in seconds, that assuming the role gives: 3600 to 43200. Defaults to 3600.",
         )
         .default(Value::int(DEFAULT_MAX_SESSION)),
-        Attribute::computed_string("arn", "The ARN of the role.").stable(),
-        Attribute::computed_string("unique_id", "The stable unique id IAM gives the role.").stable(),
+        Attribute::computed_string(RoleModel::arn, "The ARN of the role.").stable(),
+        Attribute::computed_string(RoleModel::unique_id, "The stable unique id IAM gives the role.")
+            .stable(),
         Attribute::computed(
-            EXTRA_INLINE_POLICIES,
+            RoleModel::extra_inline_policies,
             Type::set(Type::String),
             "The names of inline policies on the role other than its own (`policy`, where the resource has one): policies put on it outside this resource. The role has exactly its own inline policy, or none, so the plan always shows this as null, and apply deletes every policy named here. Null when there is none.",
         ),
     ];
-    if !attaches_policies {
+    if !K::ATTACHES_POLICIES {
         attrs.push(Attribute::computed(
-            EXTRA_POLICY_ARNS,
+            ExtraPolicyArnsModel::extra_policy_arns,
             Type::set(Type::String),
             "The ARNs of managed policies attached to the role outside this resource. The role has no managed policy attached, so the plan always shows this as null, and apply detaches every policy listed here. Null when there is none.",
         ));
     }
-    attrs.push(if trust_hides_secret {
+    let trust = RoleModel::assume_role_policy;
+    let trust = if K::TRUST_HIDES_SECRET {
         Attribute::computed_string(
-            "assume_role_policy",
+            trust,
             "The role's trust policy, as canonical JSON, with `\"(sensitive external_id)\"` \
              in place of the external id, which only the sensitive `external_id` holds.",
         )
     } else {
-        Attribute::computed_string(
-            "assume_role_policy",
-            "The role's trust policy, as canonical JSON.",
-        )
-    });
+        Attribute::computed_string(trust, "The role's trust policy, as canonical JSON.")
+    };
+    // A trust the kind accepts for the one it now renders is no change.
+    attrs.push(trust.semantic_equality(same_trust::<K>));
     attrs.extend(tag_attributes());
     attrs
+}
+
+/// [`RoleKind::accepts_trust`] of two `assume_role_policy` values.
+fn same_trust<K: RoleKind>(stored: &Value, wanted: &Value) -> bool {
+    match (stored.as_str(), wanted.as_str()) {
+        (Some(stored), Some(wanted)) => K::accepts_trust(stored, wanted),
+        _ => false,
+    }
+}
+
+/// Whether two `policy` values are the same policy, however written.
+pub fn same_policy(stored: &Value, wanted: &Value) -> bool {
+    match (stored.as_str(), wanted.as_str()) {
+        (Some(stored), Some(wanted)) => crate::policy::equivalent(stored, wanted),
+        _ => false,
+    }
 }
 
 /// Checks the common attributes at validate.
 pub fn validate_common(config: &Value, diags: &mut Diagnostics) {
     check_naming(config, "role", NAME_LIMITS, diags);
-    check_attr(config, "permissions_boundary", diags, |arn| {
+    let boundary = RoleModel::permissions_boundary;
+    check_attr(config, boundary, diags, |arn| {
         let parsed: Result<crate::arn::Arn, _> = arn.parse();
         match parsed {
             Ok(a) if a.service == "iam" && a.resource.starts_with("policy/") => Ok(()),
@@ -101,11 +109,11 @@ pub fn validate_common(config: &Value, diags: &mut Diagnostics) {
             )),
         }
     });
-    if let Some(n) = config.get("max_session_duration").as_i64()
+    if let Some(n) = RoleModel::read(config).max_session_duration.into_known()
         && !(3600..=43200).contains(&n)
     {
         diags.attribute_error(
-            "max_session_duration",
+            RoleModel::max_session_duration,
             "Invalid `max_session_duration`",
             format!("`max_session_duration` must be between 3600 and 43200 seconds; got {n}"),
         );
@@ -113,12 +121,12 @@ pub fn validate_common(config: &Value, diags: &mut Diagnostics) {
     validate_tags(config, diags);
 }
 
-/// Reports policy ARNs (the boundary, the attached policies in
-/// `managed_attribute`) from another partition than the caller's, which IAM
+/// Reports policy ARNs (the boundary, the attached policies of a kind that
+/// `attaches_policies`) from another partition than the caller's, which IAM
 /// would refuse only at apply. Returns whether all are in the caller's.
 pub fn check_partitions(
     config: &Value,
-    managed_attribute: Option<&str>,
+    attaches_policies: bool,
     aws: &Aws,
     diags: &mut Diagnostics,
 ) -> bool {
@@ -139,15 +147,13 @@ pub fn check_partitions(
             ok = false;
         }
     };
-    if let Some(arn) = config.get_str("permissions_boundary") {
-        check(
-            "permissions_boundary",
-            arn,
-            "`permissions_boundary`".to_string(),
-        );
+    let boundary = RoleModel::permissions_boundary;
+    if let Some(arn) = RoleModel::read(config).permissions_boundary.known() {
+        check(boundary, arn, format!("`{boundary}`"));
     }
-    if let Some(attr) = managed_attribute {
-        for arn in config.get_strings(attr) {
+    if attaches_policies {
+        let attr = PolicyArnsModel::policy_arns;
+        for arn in known_elements(&PolicyArnsModel::read(config).policy_arns) {
             check(attr, &arn, format!("`{arn}` in `{attr}`"));
         }
     }

@@ -4,16 +4,23 @@
 //! documents, nothing else.
 
 mod attributes;
+mod kind;
 mod model;
 pub mod user_policies;
 
 use async_trait::async_trait;
 
-use self::attributes::{
-    EXTRA_INLINE_POLICIES, EXTRA_POLICY_ARNS, NAME_LIMITS, check_partitions, common_attributes,
-    validate_common,
+pub use self::model::{
+    ExtraPolicyArnsModel, PolicyArnsModel, PolicyModel, RoleModel, known_elements,
 };
-use self::model::{RoleInputs, keep_equivalent, role_state};
+
+use self::attributes::{
+    NAME_LIMITS, check_partitions, common_attributes, same_policy, validate_common,
+};
+pub use self::kind::{Added, Import, RoleKind, role_account, role_arn};
+
+use self::kind::fill_in_state;
+use self::model::{RoleInputs, role_state};
 use crate::arn::{Arn, IamKind};
 use crate::aws::{Aws, ObservedRole, Profiles};
 use crate::clients::Clients;
@@ -21,139 +28,108 @@ use crate::engine;
 use crate::engine::run::Left;
 use crate::policy::check::Kind;
 use crate::policy::limits::Measure;
-use crate::resources::common::naming::{already_exists_detail, iam_name_error, unique_name};
-use crate::resources::common::{limits, ownership_mark, plan_tags_all, report, tags_for_import};
+use crate::resources::common::cross_account::ExternalIdModel;
+use crate::resources::common::naming::{
+    NamingModel, already_exists_detail, iam_name_error, unique_name,
+};
+use crate::resources::common::tags::{TagsModel, own_tags_for_import, planned_tags_all};
+use crate::resources::common::web_identity::{
+    OidcProviderArnModel, import_oidc_provider_arn, validate_oidc_provider_arn,
+};
+use crate::resources::common::{limits, ownership_mark, report};
+use crate::tfplugin::model::Known;
 use crate::tfplugin::{
-    Attribute, AttributePath, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
-    Diagnostics, ImportRequest, ImportResponse, Mode, PlanRequest, PlanResponse, ReadRequest,
-    ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse, Value,
+    Attr, AttributePath, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
+    Diagnostics, ImportRequest, ImportResponse, Mode, Model, PlanRequest, PlanResponse,
+    ReadRequest, ReadResponse, Resource, Schema, Type, UpdateRequest, UpdateResponse, Value,
 };
 use crate::validate::{Stage, check_policy};
 
-/// One platform's role: its attributes and documents.
-pub trait RoleKind: Send + Sync + 'static {
-    const TYPE_NAME: &'static str;
-    /// The resource's description (a full sentence or more).
-    const DESCRIPTION: &'static str;
-    /// The prefix of a generated name when neither `name` nor `name_prefix` is set.
-    const NAME_PREFIX: &'static str;
-    /// The name used instead when neither is set; None generates one.
-    const DEFAULT_NAME: Option<&'static str> = None;
-    /// The role's inline policy's name, when it does not depend on an input.
-    const POLICY_NAME: Option<&'static str> = None;
-    /// The attribute holding the managed policy ARNs the role has, if any.
-    const MANAGED_POLICIES: Option<&'static str> = None;
-    /// Whether the role gets an instance profile of its name.
-    const INSTANCE_PROFILE: bool = false;
-    /// Whether `name` is required (the kind's `validate` says why), so that
-    /// no remedy may suggest `name_prefix`.
-    const NAME_REQUIRED: bool = false;
-    /// Whether the trust policy holds a secret (an external id), which
-    /// `assume_role_policy` shows as a placeholder ([`RoleKind::trust`]
-    /// renders it so, [`RoleKind::trust_to_send`] and
-    /// [`RoleKind::trust_to_show`] convert): the secret is in one sensitive
-    /// attribute only. (With two, Terraform orders their marks at random and
-    /// `plan -refresh-only -detailed-exitcode` reports changes that are not.)
-    const TRUST_HIDES_SECRET: bool = false;
-    /// The schema version of the kind's state; raise it with
-    /// [`RoleKind::upgrade_state`] when an attribute is added whose absence
-    /// in older state means something.
-    const SCHEMA_VERSION: i64 = 0;
-
-    /// The platform's own attributes, including `policy`.
-    fn attributes(&self) -> Vec<Attribute>;
-    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
-    /// The trust policy for `input` (the configuration at plan, the planned
-    /// state at apply); Ok(None) while an input is unknown.
-    fn trust(&self, input: &Value, aws: &Aws) -> Result<Option<String>, (AttributePath, String)>;
-    /// Whether the stored trust still serves when the kind now renders
-    /// `wanted`: when equivalent. A kind whose platform reprinted its trust
-    /// with the same meaning accepts the older text too, so that neither a
-    /// state from before nor a role made from the older page plans a change.
-    fn accepts_trust(&self, stored: &str, wanted: &str) -> bool {
-        crate::policy::equivalent(stored, wanted)
-    }
-    /// The trust to send to IAM for the planned state `planned`, whose
-    /// `assume_role_policy` is `stored`.
-    fn trust_to_send(&self, stored: &str, _planned: &Value) -> String {
-        stored.to_string()
-    }
-    /// The trust as the state shows it, for IAM's `trust`.
-    fn trust_to_show(&self, trust: &str) -> String {
-        trust.to_string()
-    }
-    /// The name of the role's inline policy.
-    fn inline_policy_name(&self, _input: &Value) -> Option<String> {
-        Self::POLICY_NAME.map(str::to_string)
-    }
-    /// The inline policy, when `policy` is a computed attribute (Ok(None)
-    /// while an input is unknown; an error with an empty path is about no
-    /// attribute). Kinds whose `policy` the user writes are never asked.
-    fn policy(
-        &self,
-        _input: &Value,
-        _aws: &Aws,
-    ) -> Result<Option<String>, (AttributePath, String)> {
-        Ok(None)
-    }
-    /// Fills the kind's computed attributes that follow from the rest of
-    /// `state`: at plan (`role` None) some may still be unknown; after a read
-    /// `role` is what AWS has.
-    fn fill_computed(&self, _state: &mut Value, _aws: &Aws, _role: Option<&ObservedRole>) {}
-    /// Upgrades stored JSON state from an older schema version.
-    fn upgrade_state(
-        &self,
-        _version: i64,
-        state: serde_json::Value,
-    ) -> Result<serde_json::Value, String> {
-        Ok(state)
-    }
-    /// After an import (inputs still null), recovers the kind's inputs from
-    /// the role.
-    fn import_inputs(&self, _import: Import<'_>) -> Result<(), String> {
-        Ok(())
-    }
-}
-
-/// For [`RoleKind::upgrade_state`]: sets `attr` of stored state to `value`
-/// where a state from before it had one holds nothing (missing or null).
-pub fn fill_in_state(
-    state: &mut serde_json::Value,
-    attr: &str,
-    value: serde_json::Value,
-) -> Result<(), String> {
-    let attributes = state.as_object_mut().ok_or("the state is not an object")?;
-    if attributes.get(attr).is_none_or(|v| v.is_null()) {
-        attributes.insert(attr.into(), value);
-    }
-    Ok(())
-}
-
-/// What an import knows: the state being built (the kind's inputs still
-/// null), the role as AWS has it, and what followed `/` in the import id.
-pub struct Import<'a> {
-    pub state: &'a mut Value,
-    pub role: &'a ObservedRole,
-    pub hint: Option<&'a str>,
-}
-
 pub struct RoleResource<K>(pub K);
 
+/// A role kind's `the_model_matches_the_schema` test: the common models and
+/// the kind's own (`$own`) hold every attribute once, each with its type
+/// (see [`RoleResource::check_models`]).
+#[cfg(test)]
+#[macro_export]
+macro_rules! role_models_test {
+    ($kind:expr, $($own:ty),+) => {
+        #[test]
+        fn the_model_matches_the_schema() {
+            use $crate::tfplugin::Model;
+            let role = $crate::resources::common::role::RoleResource($kind);
+            role.check_models(&[$(<$own>::fields()),+]).unwrap();
+        }
+    };
+}
+
 impl<K: RoleKind> RoleResource<K> {
+    /// The fields of the models every role of the kind has: [`RoleModel`],
+    /// [`NamingModel`], [`TagsModel`], and [`PolicyModel`],
+    /// [`PolicyArnsModel`] or [`ExtraPolicyArnsModel`], [`ExternalIdModel`]
+    /// and [`OidcProviderArnModel`] as the kind has them. With the kind's
+    /// own model's, they hold every attribute.
+    pub fn common_fields(&self) -> Vec<(&'static str, Type)> {
+        let mut fields = RoleModel::fields();
+        fields.extend(NamingModel::fields());
+        fields.extend(TagsModel::fields());
+        if self.0.has_policy() {
+            fields.extend(PolicyModel::fields());
+        }
+        fields.extend(match K::ATTACHES_POLICIES {
+            true => PolicyArnsModel::fields(),
+            false => ExtraPolicyArnsModel::fields(),
+        });
+        if K::TRUST_HIDES_SECRET {
+            fields.extend(ExternalIdModel::fields());
+        }
+        if K::WEB_IDENTITY {
+            fields.extend(OidcProviderArnModel::fields());
+        }
+        fields
+    }
+
+    /// Checks that the common models and the kind's own (`own`) hold every
+    /// attribute of the schema once, each with its type (see
+    /// [`check_models`](crate::tfplugin::check_models)).
+    #[cfg(test)]
+    pub fn check_models(&self, own: &[Vec<(&'static str, Type)>]) -> Result<(), String> {
+        let mut models = vec![self.common_fields()];
+        models.extend_from_slice(own);
+        crate::tfplugin::check_models(&self.schema().block, &models)
+    }
+
+    /// Recovers the kind's inputs from the role (see
+    /// [`RoleKind::import_inputs`]), a web-identity role's OIDC provider
+    /// first.
+    fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
+        if K::WEB_IDENTITY {
+            import_oidc_provider_arn(import.state, import.role)?;
+        }
+        self.0.import_inputs(import)
+    }
+
     /// Whether `policy` is the provider's to compute (rather than the user's to write).
     fn computes_policy(&self) -> bool {
         self.0
             .attributes()
             .iter()
-            .any(|a| a.name == "policy" && a.mode == Mode::Computed)
+            .any(|a| a.name == PolicyModel::policy && a.mode == Mode::Computed)
     }
 
     /// Checks the `policy` the user writes (see [`check_policy`]); true
     /// when it has no error. Kinds that compute `policy` render documents
     /// whose checks are unit tests.
     fn check_user_policy(&self, input: &Value, stage: Stage, diags: &mut Diagnostics) -> bool {
+        let policy = PolicyModel::read(input).policy;
         self.computes_policy()
-            || check_policy("policy", input.get("policy"), Kind::Inline, stage, diags)
+            || check_policy(
+                PolicyModel::policy,
+                &policy.encode(),
+                Kind::Inline,
+                stage,
+                diags,
+            )
     }
 
     /// The state for what AWS holds of the role.
@@ -169,7 +145,7 @@ impl<K: RoleKind> RoleResource<K> {
         clients: &Clients,
         mark: String,
     ) -> engine::RoleSpec {
-        let mut inputs = RoleInputs::read(planned, K::MANAGED_POLICIES);
+        let mut inputs = RoleInputs::read(planned, K::ATTACHES_POLICIES);
         inputs.trust = self.0.trust_to_send(&inputs.trust, planned);
         inputs.spec(
             name,
@@ -184,7 +160,7 @@ impl<K: RoleKind> RoleResource<K> {
     fn limit_measures(&self, state: &Value, clients: &Clients) -> Vec<Measure> {
         limits::role_measures(
             state,
-            K::MANAGED_POLICIES,
+            K::ATTACHES_POLICIES,
             self.computes_policy(),
             &clients.default_tags,
         )
@@ -194,7 +170,12 @@ impl<K: RoleKind> RoleResource<K> {
         Profiles::for_role_owning_profile(K::INSTANCE_PROFILE)
     }
 
-    /// The planned trust and (computed) policy; false after an error.
+    /// The planned trust and (computed) policy; false after an error. One
+    /// that means what the state's does keeps the state's text (the
+    /// schema's semantic equality), so a role imported with a person's
+    /// spelling of the documented JSON (`["ssm.amazonaws.com"]` for
+    /// `"ssm.amazonaws.com"`), or a `policy` rewritten in an equivalent
+    /// form, plans no update.
     fn plan_documents(
         &self,
         aws: &Aws,
@@ -210,30 +191,31 @@ impl<K: RoleKind> RoleResource<K> {
             }
             false
         };
+        // Unknown until its inputs are known.
+        let planned_text = |document: Option<String>| document.map_or(Attr::Unknown, Attr::Known);
         match self.0.trust(req.config, aws) {
-            Ok(trust) => resp.planned.set(
-                "assume_role_policy",
-                keep_equivalent(req.prior, "assume_role_policy", trust, |stored, wanted| {
-                    self.0.accepts_trust(stored, wanted)
-                }),
-            ),
+            Ok(trust) => {
+                let mut planned = RoleModel::read(&resp.planned);
+                planned.assume_role_policy = planned_text(trust);
+                planned.write(&mut resp.planned);
+            }
             Err(e) => return invalid(&mut resp.diagnostics, e),
         }
+        let configured = PolicyModel::read(req.config).policy;
         let policy = if self.computes_policy() {
             match self.0.policy(req.config, aws) {
                 Ok(policy) => policy,
                 Err(e) => return invalid(&mut resp.diagnostics, e),
             }
         } else {
-            // A policy the user writes stands as configured, unless the
-            // state's text means the same.
-            req.config.get_str("policy").map(str::to_string)
+            // A policy the user writes stands as configured.
+            configured.known().cloned()
         };
-        if self.computes_policy() || req.config.get_str("policy").is_some() {
-            resp.planned.set(
-                "policy",
-                keep_equivalent(req.prior, "policy", policy, crate::policy::equivalent),
-            );
+        if self.computes_policy() || configured.known().is_some() {
+            PolicyModel {
+                policy: planned_text(policy),
+            }
+            .write(&mut resp.planned);
         }
         true
     }
@@ -266,60 +248,79 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         Schema::new(
             K::SCHEMA_VERSION,
             Block::new(K::DESCRIPTION)
-                .attributes(common_attributes(
-                    K::INSTANCE_PROFILE,
-                    K::MANAGED_POLICIES.is_some(),
-                    K::TRUST_HIDES_SECRET,
-                ))
-                .attributes(self.0.attributes()),
+                .attributes(common_attributes::<K>())
+                .attributes(self.0.attributes().into_iter().map(|attribute| {
+                    // Every role's `policy` is one document, however written.
+                    match attribute.name == PolicyModel::policy {
+                        true => attribute.semantic_equality(same_policy),
+                        false => attribute,
+                    }
+                })),
         )
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_common(config, diags);
+        if K::WEB_IDENTITY {
+            validate_oidc_provider_arn(config, diags);
+        }
         self.0.validate(config, diags);
         self.check_user_policy(config, Stage::Validate, diags);
     }
 
+    /// Fills in what the kind added since `version` (see
+    /// [`RoleKind::added`]). Setting it here, not at the next read,
+    /// keeps `plan -refresh-only` free of a change nobody made.
     fn upgrade_state(
         &self,
         version: i64,
-        state: serde_json::Value,
+        mut state: serde_json::Value,
     ) -> Result<serde_json::Value, String> {
-        self.0.upgrade_state(version, state)
+        for (added_in, attr, value) in self.0.added(&state) {
+            if version < added_in {
+                fill_in_state(&mut state, attr, value)?;
+            }
+        }
+        Ok(state)
     }
 
     async fn plan(&self, req: PlanRequest<'_, Clients>, resp: &mut PlanResponse) {
         let clients = req.client;
         let aws = &clients.aws;
+        let mut planned = RoleModel::read(&resp.planned);
         if req.is_create() {
-            if req.config.get("name").is_null()
-                && req.config.get("name_prefix").is_null()
+            let config = NamingModel::read(req.config);
+            let mut naming = NamingModel::read(&resp.planned);
+            if config.name.is_null()
+                && config.name_prefix.is_null()
                 && let Some(default) = K::DEFAULT_NAME
             {
-                resp.planned.set("name", Value::string(default));
+                naming.name = default.into();
+                naming.write(&mut resp.planned);
             }
-            let name = resp.planned.get_str("name").map(str::to_string);
-            let path = resp.planned.get_str("path").map(str::to_string);
-            let arn = match (name.as_deref(), path.as_deref(), aws.account_id.as_deref()) {
-                (Some(n), Some(p), Some(account)) => Value::string(
-                    Arn::iam(IamKind::Role, &aws.partition, account, p, n).to_string(),
-                ),
-                _ => Value::Unknown,
+            let (name, path) = (naming.name.as_deref(), naming.path.as_deref());
+            planned.arn = match (name, path, aws.account_id.as_deref()) {
+                (Some(n), Some(p), Some(account)) => {
+                    Arn::iam(IamKind::Role, &aws.partition, account, p, n)
+                        .to_string()
+                        .into()
+                }
+                _ => Attr::Unknown,
             };
-            resp.planned
-                .set("id", name.map_or(Value::Unknown, Value::string));
-            resp.planned.set("arn", arn);
+            planned.id = name.map_or(Attr::Unknown, Attr::from);
         }
-        plan_tags_all(resp, req.config, &clients.default_tags);
         // The role has exactly its own policies: whatever else a read found
         // shows going away.
-        resp.planned.set(EXTRA_INLINE_POLICIES, Value::Null);
-        if K::MANAGED_POLICIES.is_none() {
-            resp.planned.set(EXTRA_POLICY_ARNS, Value::Null);
+        planned.extra_inline_policies = Attr::Null;
+        planned.write(&mut resp.planned);
+        if !K::ATTACHES_POLICIES {
+            ExtraPolicyArnsModel::default().write(&mut resp.planned);
         }
+        let mut tags = TagsModel::read(&resp.planned);
+        tags.tags_all = planned_tags_all(&TagsModel::read(req.config).tags, &clients.default_tags);
+        tags.write(&mut resp.planned);
         let checks = Stage::Plan(clients.policy_checks);
-        if !check_partitions(req.config, K::MANAGED_POLICIES, aws, &mut resp.diagnostics)
+        if !check_partitions(req.config, K::ATTACHES_POLICIES, aws, &mut resp.diagnostics)
             || !self.check_user_policy(req.config, checks, &mut resp.diagnostics)
             || !self.plan_documents(aws, &req, resp)
         {
@@ -334,9 +335,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let (clients, planned) = (req.client, req.planned);
         let aws = &clients.aws;
         let diags = &mut resp.diagnostics;
-        let name = match planned.get_str("name") {
-            Some(n) => n.to_string(),
-            None => unique_name(planned.get_str("name_prefix").unwrap_or(K::NAME_PREFIX)),
+        let naming = NamingModel::read(planned);
+        let name = match naming.name.into_known() {
+            Some(n) => n,
+            None => unique_name(naming.name_prefix.as_deref().unwrap_or(K::NAME_PREFIX)),
         };
         // What was unknown at plan is known now: create nothing IAM would refuse.
         if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
@@ -346,7 +348,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             Ok(None) => {}
             Ok(Some(existing)) => {
                 return diags.attribute_error(
-                    "name",
+                    NamingModel::name,
                     format!("creating IAM role (`{name}`)"),
                     already_exists_detail(&name, existing.mark.is_some(), K::NAME_REQUIRED),
                 );
@@ -367,7 +369,8 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
 
     async fn read(&self, req: ReadRequest<'_, Clients>, resp: &mut ReadResponse) {
         let (clients, state) = (req.client, req.state);
-        let Some(name) = state.get_str("name").or(state.get_str("id")) else {
+        let (naming, stored) = (NamingModel::read(state), RoleModel::read(state));
+        let Some(name) = naming.name.as_deref().or(stored.id.as_deref()) else {
             resp.state = Value::Null;
             return;
         };
@@ -379,7 +382,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
                     role: &role,
                     hint: None,
                 };
-                if let Err(e) = self.0.import_inputs(import) {
+                if let Err(e) = self.import_inputs(import) {
                     resp.diagnostics
                         .error(format!("importing IAM role (`{name}`)"), e);
                 }
@@ -398,7 +401,10 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
         let (clients, prior, planned) = (req.client, req.prior, req.planned);
         let aws = &clients.aws;
         let diags = &mut resp.diagnostics;
-        let name = planned.get_str("name").unwrap_or_default().to_string();
+        let name = NamingModel::read(planned)
+            .name
+            .into_known()
+            .unwrap_or_default();
         if !limits::check_before_write(aws, &self.limit_measures(planned, clients), diags).await {
             return;
         }
@@ -432,7 +438,8 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
     }
 
     async fn delete(&self, req: DeleteRequest<'_, Clients>, resp: &mut DeleteResponse) {
-        let Some(name) = req.prior.get_str("name") else {
+        let prior = NamingModel::read(req.prior);
+        let Some(name) = prior.name.as_deref() else {
             return;
         };
         let profile = K::INSTANCE_PROFILE.then_some(name);
@@ -471,10 +478,12 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             role: &role,
             hint,
         };
-        if let Err(e) = self.0.import_inputs(import) {
+        if let Err(e) = self.import_inputs(import) {
             return diags.error(summary, e);
         }
-        state.set("tags", tags_for_import(&role.tags, &clients.default_tags));
+        let mut tags = TagsModel::read(&state);
+        tags.tags = own_tags_for_import(&role.tags, &clients.default_tags);
+        tags.write(&mut state);
         resp.state = self.state(&state, &role, clients);
     }
 }
