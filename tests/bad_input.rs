@@ -106,6 +106,7 @@ fn validate_cases() -> Vec<Case> {
         case(NODE, "permissions_boundary", r#"permissions_boundary = "arn:aws:s3:::bucket""#, "must be the ARN of a managed policy"),
         case(NODE, "max_session_duration", "max_session_duration = 600", "between 3600 and 43200 seconds; got 600"),
         case(NODE, "max_session_duration", "max_session_duration = 86400", "between 3600 and 43200 seconds; got 86400"),
+        case(NODE, "max_session_duration", "max_session_duration = 3600.5", "whole number of seconds; got 3600.5"),
         case(NODE, "tags", r#"tags = { "aws:owner" = "me" }"#, "reserved by AWS"),
         case(NODE, "tags", r#"tags = { "" = "x" }"#, "Tag keys must be 1 to 128 characters"),
         case(NODE, "tags", format!("tags = {{ team = \"{}\" }}", long(257)), "at most 256 characters"),

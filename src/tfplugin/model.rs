@@ -193,6 +193,10 @@ impl<T: Known> Known for Attr<T> {
                 Some(v) => Attr::Known(v),
                 // Known in part: unknown as a whole.
                 None if !value.is_wholly_known() => Attr::Unknown,
+                // Of the schema's type, but not of the model's Rust type (a
+                // fraction for an `i64`): the resource's validation reports
+                // it, so the model sees nothing.
+                None if fits(value, &T::value_type()).is_ok() => Attr::Null,
                 None => {
                     debug_assert!(
                         false,

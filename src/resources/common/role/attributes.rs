@@ -109,14 +109,21 @@ pub fn validate_common(config: &Value, diags: &mut Diagnostics) {
             )),
         }
     });
-    if let Some(n) = RoleModel::read(config).max_session_duration.into_known()
-        && !(3600..=43200).contains(&n)
-    {
-        diags.attribute_error(
+    // A number that is not whole reads as unset: IAM takes whole seconds.
+    let duration = config.get(RoleModel::max_session_duration);
+    let whole = RoleModel::read(config).max_session_duration.into_known();
+    match (duration, whole) {
+        (Value::Number(n), None) => diags.attribute_error(
+            RoleModel::max_session_duration,
+            "Invalid `max_session_duration`",
+            format!("`max_session_duration` must be a whole number of seconds; got {n}"),
+        ),
+        (_, Some(n)) if !(3600..=43200).contains(&n) => diags.attribute_error(
             RoleModel::max_session_duration,
             "Invalid `max_session_duration`",
             format!("`max_session_duration` must be between 3600 and 43200 seconds; got {n}"),
-        );
+        ),
+        _ => {}
     }
     validate_tags(config, diags);
 }
