@@ -10,8 +10,9 @@
 //! [`provider::ClusterIam`] provider; `tfplugin::server` decodes each RPC and
 //! hands a typed request to a [`tfplugin::Resource`] (one file in
 //! `resources/`, sharing `resources::common`); the resource reads its
-//! configuration into a model, asks `policy` for documents and `engine` for
-//! the steps, and the engine runs them through [`clients::Clients`] on `aws`,
+//! configuration into its typed model (`tfplugin::model`), asks `policy` for
+//! documents and `engine` for the steps, and the engine's one runner
+//! (`engine::run`) runs them through [`clients::Clients`] on `aws`,
 //! where every SDK request goes through one logged, retried `call` that
 //! declares its IAM action (`aws::actions`, `aws::permissions`).
 

@@ -6,9 +6,6 @@ use std::time::Duration;
 
 use crate::tfplugin::{AttributePath, Diagnostics, Value};
 
-mod policy;
-pub use policy::{Stage, check_policy};
-
 /// Parses a Go-style duration as Terraform users write them: "90s", "2m", "1h30m".
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let bad = || format!("`{text}` is not a duration; write it like \"90s\", \"2m\" or \"1h30m\"");

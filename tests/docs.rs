@@ -478,8 +478,8 @@ fn group_digits(n: usize) -> String {
 /// the provider says it (so the guide cannot drift from the code).
 fn policy_checks_examples() -> String {
     use terraform_provider_clusteriam::policy::check::{Kind, PolicyChecks};
+    use terraform_provider_clusteriam::resources::common::policy_checks::{Stage, check_policy};
     use terraform_provider_clusteriam::tfplugin::{Diagnostics, Severity, Value};
-    use terraform_provider_clusteriam::validate::{Stage, check_policy};
     let statement = |body: &str| {
         format!(
             r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "Runs", "Effect": "Allow", {body}}}]}}"#

@@ -5,7 +5,9 @@ use async_trait::async_trait;
 
 use crate::arn::OidcProviderArn;
 use crate::clients::Clients;
-use crate::policy::presets::{PARAMETERS, SENSITIVE_PARAMETERS, describe_parameters};
+use crate::policy::presets::{
+    ACCOUNT_ID, OIDC_PROVIDER_ARN, PARAMETERS, SENSITIVE_PARAMETERS, describe_parameters,
+};
 use crate::policy::{Preset, PresetArgs, Source};
 use crate::rendering::{check_parameter, render};
 use crate::tfplugin::model::Known;
@@ -145,7 +147,7 @@ impl DataSource<Clients> for PolicyDocument {
                 }
                 // account_id falls back to the caller's account.
                 let required = preset.required_parameters().contains(&param);
-                if required && value.is_null() && param != "account_id" {
+                if required && value.is_null() && param != ACCOUNT_ID {
                     diags.attribute_error(
                         param,
                         format!("Missing `{param}`"),
@@ -175,13 +177,13 @@ async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Val
         return Value::Null;
     };
     let oidc = config
-        .get_str("oidc_provider_arn")
+        .get_str(OIDC_PROVIDER_ARN)
         .and_then(|a| a.parse::<OidcProviderArn>().ok());
     if let Some(oidc) = &oidc
         && oidc.partition() != clients.aws.partition
     {
         diags.attribute_error(
-            "oidc_provider_arn",
+            OIDC_PROVIDER_ARN,
             "OIDC provider in another partition",
             format!(
                 "`oidc_provider_arn` is in partition `{}`, but the provider works in `{}`. Use the \
@@ -193,11 +195,11 @@ async fn read(clients: &Clients, config: &Value, diags: &mut Diagnostics) -> Val
         return Value::Null;
     }
     let account_id = config
-        .get_str("account_id")
+        .get_str(ACCOUNT_ID)
         .or(clients.aws.account_id.as_deref());
-    if preset.parameters().contains(&"account_id") && account_id.is_none() {
+    if preset.parameters().contains(&ACCOUNT_ID) && account_id.is_none() {
         diags.attribute_error(
-            "account_id",
+            ACCOUNT_ID,
             "Missing `account_id`",
             "The caller's account is unknown because `skip_credentials_validation` is set; give `account_id`.",
         );

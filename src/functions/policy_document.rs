@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::StringFunction;
 use crate::arn::{OidcProviderArn, PARTITIONS};
-use crate::policy::presets::{PARAMETERS, describe_parameters};
+use crate::policy::presets::{ACCOUNT_ID, OIDC_PROVIDER_ARN, PARAMETERS, describe_parameters};
 use crate::policy::{Preset, PresetArgs};
 use crate::rendering::{check_parameter, render};
 use crate::tfplugin::{CallRequest, CallResponse, FunctionError, Parameter, Type, Value};
@@ -127,11 +127,11 @@ fn call(request: &CallRequest) -> CallResponse {
         check_parameter(param, value).map_err(bad)?;
     }
     let oidc = params
-        .get("oidc_provider_arn")
+        .get(OIDC_PROVIDER_ARN)
         .and_then(|a| a.parse::<OidcProviderArn>().ok());
     let args = PresetArgs::from_parameters(
         partition,
-        params.get("account_id").copied(),
+        params.get(ACCOUNT_ID).copied(),
         oidc.as_ref(),
         |parameter| params.get(parameter).copied(),
     );

@@ -22,8 +22,8 @@ pub use super::trusts::{
     rancher_csp_adapter_trust,
 };
 pub use parameters::{
-    PARAMETERS, PresetArgs, PresetError, Rendered, SENSITIVE_PARAMETERS, check_parameter,
-    parse_cloud_provider,
+    ACCOUNT_ID, OIDC_PROVIDER_ARN, PARAMETERS, PresetArgs, PresetError, Rendered,
+    SENSITIVE_PARAMETERS, check_parameter, parse_cloud_provider,
 };
 
 /// The documents users can ask for by name (`clusteriam_policy_document`).

@@ -124,10 +124,16 @@ impl PresetError {
     }
 }
 
+/// The parameters that the data source and the function read before the
+/// others: the account falls back to the caller's, the OIDC provider's
+/// partition must be the caller's.
+pub const ACCOUNT_ID: &str = "account_id";
+pub const OIDC_PROVIDER_ARN: &str = "oidc_provider_arn";
+
 /// Every parameter any preset takes, in the order the documentation lists them.
 pub const PARAMETERS: [&str; 15] = [
-    "account_id",
-    "oidc_provider_arn",
+    ACCOUNT_ID,
+    OIDC_PROVIDER_ARN,
     "namespace",
     "service_account",
     "master_role_arn",

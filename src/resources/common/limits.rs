@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::aws::Aws;
 use crate::policy::limits::{Limit, Measure, Verdict};
-use crate::resources::common::role::{PolicyArnsModel, PolicyModel, RoleModel};
+use crate::resources::common::role::model::{PolicyArnsModel, PolicyModel, RoleModel};
 use crate::resources::common::tags::TagsModel;
 use crate::tfplugin::{Attr, Diagnostics, Model, Severity, Value};
 

@@ -1,7 +1,7 @@
 //! What several resources share: the role plumbing every role-shaped
 //! resource is a kind of, tags, names, IAM's limits, the ownership mark,
-//! web-identity and cross-account trust inputs, the KKP version, and how an
-//! AWS failure becomes a diagnostic.
+//! web-identity and cross-account trust inputs, the KKP version, the checks
+//! of the policies users write, and how an AWS failure becomes a diagnostic.
 
 pub mod cross_account;
 pub mod errors;
@@ -9,6 +9,7 @@ pub mod kkp;
 pub mod limits;
 pub mod naming;
 pub mod ownership;
+pub mod policy_checks;
 pub mod role;
 pub mod tags;
 pub mod web_identity;

@@ -1,14 +1,15 @@
 //! The attributes every role-shaped resource has, and their checks.
 
 use super::RoleKind;
-use super::model::{ExtraPolicyArnsModel, PolicyArnsModel, RoleModel, known_elements};
+use super::model::{
+    DEFAULT_MAX_SESSION, ExtraPolicyArnsModel, PolicyArnsModel, RoleModel, known_elements,
+};
 use crate::aws::Aws;
 use crate::resources::common::naming::{NamingModel, check_naming};
 use crate::resources::common::tags::{tag_attributes, validate_tags};
 use crate::tfplugin::{Attribute, Diagnostics, Model, Type, Value};
 use crate::validate::check_attr;
 
-pub const DEFAULT_MAX_SESSION: i64 = 3600;
 /// IAM role names: 64 characters, 46 for a prefix (18 go to the suffix).
 pub const NAME_LIMITS: (usize, usize) = (64, 46);
 

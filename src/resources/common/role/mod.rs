@@ -5,7 +5,7 @@
 
 mod attributes;
 mod kind;
-mod model;
+pub(super) mod model;
 pub mod user_policies;
 
 use async_trait::async_trait;
@@ -32,6 +32,7 @@ use crate::resources::common::cross_account::ExternalIdModel;
 use crate::resources::common::naming::{
     NamingModel, already_exists_detail, iam_name_error, unique_name,
 };
+use crate::resources::common::policy_checks::{Stage, check_policy};
 use crate::resources::common::tags::{TagsModel, own_tags_for_import, planned_tags_all};
 use crate::resources::common::web_identity::{
     OidcProviderArnModel, import_oidc_provider_arn, validate_oidc_provider_arn,
@@ -43,7 +44,6 @@ use crate::tfplugin::{
     Diagnostics, ImportRequest, ImportResponse, Mode, Model, PlanRequest, PlanResponse,
     ReadRequest, ReadResponse, Resource, Schema, Type, UpdateRequest, UpdateResponse, Value,
 };
-use crate::validate::{Stage, check_policy};
 
 pub struct RoleResource<K>(pub K);
 

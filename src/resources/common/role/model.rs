@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::RoleKind;
-use super::attributes::DEFAULT_MAX_SESSION;
 use crate::aws::ObservedRole;
 use crate::clients::Clients;
 use crate::engine::RoleSpec;
@@ -15,6 +14,9 @@ use crate::resources::common::cross_account::ExternalIdModel;
 use crate::resources::common::naming::NamingModel;
 use crate::resources::common::tags::{TagsModel, known_tags, merged_tags, own_tags_after_read};
 use crate::tfplugin::{Attr, Model, Value};
+
+/// IAM's default `max_session_duration`, in seconds.
+pub const DEFAULT_MAX_SESSION: i64 = 3600;
 
 model! {
     /// The attributes every role kind has, besides its naming
