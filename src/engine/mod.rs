@@ -49,13 +49,23 @@ pub struct RoleSpec {
 /// A role converge or destroy that stopped (see [`run::Failure`]).
 pub type RoleFailure = Failure<Step, ObservedRole>;
 
-/// Bringing one role to its spec: a kind of the one runner.
-struct RoleConvergence<'a> {
+/// One role's work for the one runner: bringing it to its spec, or
+/// deleting it.
+struct RoleWork<'a> {
     aws: &'a Aws,
     spec: &'a RoleSpec,
+    goal: Goal<'a>,
 }
 
-impl Kind for RoleConvergence<'_> {
+enum Goal<'a> {
+    Converge,
+    /// Delete it, with `owned_profile`, the instance profile the resource created.
+    Teardown {
+        owned_profile: Option<&'a str>,
+    },
+}
+
+impl Kind for RoleWork<'_> {
     type Step = Step;
     type Observed = ObservedRole;
 
@@ -64,7 +74,20 @@ impl Kind for RoleConvergence<'_> {
     }
 
     fn steps(&self, observed: Option<&ObservedRole>) -> Vec<Step> {
-        converge_steps(self.spec, observed)
+        let Goal::Teardown { owned_profile } = self.goal else {
+            return converge_steps(self.spec, observed);
+        };
+        let mut steps = observed.map_or_else(Vec::new, |role| teardown_steps(role, owned_profile));
+        // A profile left behind by an earlier failed destroy still goes.
+        if let Some(profile) = owned_profile {
+            let listed = steps
+                .iter()
+                .any(|s| matches!(s, Step::DeleteInstanceProfile(p) if p == profile));
+            if !listed {
+                steps.insert(0, Step::DeleteInstanceProfile(profile.to_string()));
+            }
+        }
+        steps
     }
 
     async fn run(&self, step: &Step) -> Result<Ran, AwsError> {
@@ -77,8 +100,13 @@ impl Kind for RoleConvergence<'_> {
         }
     }
 
+    /// Deleting a role needs every instance profile it is in; converging
+    /// only the one it owns.
     async fn observe(&self) -> Result<Option<ObservedRole>, AwsError> {
-        let profiles = Profiles::for_role_owning_profile(self.spec.instance_profile);
+        let profiles = match self.goal {
+            Goal::Converge => Profiles::for_role_owning_profile(self.spec.instance_profile),
+            Goal::Teardown { .. } => Profiles::All,
+        };
         self.aws.get_role_observing(&self.spec.name, profiles).await
     }
 
@@ -98,7 +126,11 @@ pub async fn converge(
     observed: Option<&ObservedRole>,
     cancel: &tokio_util::sync::CancellationToken,
 ) -> Result<ObservedRole, RoleFailure> {
-    let kind = RoleConvergence { aws, spec };
+    let kind = RoleWork {
+        aws,
+        spec,
+        goal: Goal::Converge,
+    };
     let done = run::converge(&kind, observed, Some(cancel)).await?;
     // Dependants (an EC2 launch naming the profile, a pod assuming the role)
     // need IAM to show the result everywhere: wait until it reads back whole.
@@ -115,48 +147,6 @@ pub async fn converge(
     })
 }
 
-/// Deleting one role: a kind of the one runner.
-struct RoleTeardown<'a> {
-    aws: &'a Aws,
-    /// Only the name: the steps that delete need nothing else.
-    spec: RoleSpec,
-    owned_profile: Option<&'a str>,
-}
-
-impl Kind for RoleTeardown<'_> {
-    type Step = Step;
-    type Observed = ObservedRole;
-
-    fn subject(&self) -> &str {
-        &self.spec.name
-    }
-
-    fn steps(&self, observed: Option<&ObservedRole>) -> Vec<Step> {
-        let mut steps = match observed {
-            Some(role) => teardown_steps(role, self.owned_profile),
-            None => Vec::new(),
-        };
-        // A profile left behind by an earlier failed destroy still goes.
-        if let Some(profile) = self.owned_profile {
-            let listed = steps
-                .iter()
-                .any(|s| matches!(s, Step::DeleteInstanceProfile(p) if p == profile));
-            if !listed {
-                steps.insert(0, Step::DeleteInstanceProfile(profile.to_string()));
-            }
-        }
-        steps
-    }
-
-    async fn run(&self, step: &Step) -> Result<Ran, AwsError> {
-        run(self.aws, &self.spec, step).await.map(|_| Ran::Done)
-    }
-
-    async fn observe(&self) -> Result<Option<ObservedRole>, AwsError> {
-        self.aws.get_role(&self.spec.name).await
-    }
-}
-
 /// Deletes the role and everything attached to it, in the order IAM
 /// requires. `owned_profile` is the instance profile the resource created.
 /// Anything already gone counts as done.
@@ -165,13 +155,15 @@ pub async fn destroy(
     name: &str,
     owned_profile: Option<&str>,
 ) -> Result<(), RoleFailure> {
-    let kind = RoleTeardown {
+    // Only the name: the steps that delete need nothing else.
+    let spec = RoleSpec {
+        name: name.to_string(),
+        ..Default::default()
+    };
+    let kind = RoleWork {
         aws,
-        spec: RoleSpec {
-            name: name.to_string(),
-            ..Default::default()
-        },
-        owned_profile,
+        spec: &spec,
+        goal: Goal::Teardown { owned_profile },
     };
     let observed = kind.observe().await.map_err(|error| {
         let summary = format!("reading IAM role (`{name}`)");

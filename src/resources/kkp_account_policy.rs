@@ -6,7 +6,7 @@ use async_trait::async_trait;
 
 mod model;
 
-use model::{AccountPolicyModel, same_policy};
+use model::AccountPolicyModel;
 
 use crate::arn::{Arn, IamKind, is_account_id};
 use crate::aws::AwsError;
@@ -21,10 +21,9 @@ use crate::resources::common::kkp::{
 };
 use crate::resources::common::naming::{check_naming, iam_name_error};
 use crate::resources::common::{
-    limits, ownership_mark, plan_tags_all, report, report_on, tag_attributes, tags_after_read,
-    tags_for_import, unique_name,
+    limits, own_tags_after_read, own_tags_for_import, ownership_mark, plan_tags_all, report,
+    report_on, same_policy, tag_attributes, unique_name,
 };
-use crate::tfplugin::model::Known;
 use crate::tfplugin::{
     Attr, Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
     Diagnostics, ImportRequest, ImportResponse, Model, PlanRequest, PlanResponse, ReadRequest,
@@ -277,11 +276,11 @@ impl Resource<Clients> for KkpAccountPolicy {
         new.policy = text.into();
         // An imported state has no `default_version_id` yet, and no
         // configuration says which tags are its own: they come from AWS.
-        new.set_tags(&if state.default_version_id.is_null() {
-            tags_for_import(&policy.tags, &clients.default_tags)
+        new.tags = if state.default_version_id.is_null() {
+            own_tags_for_import(&policy.tags, &clients.default_tags)
         } else {
-            tags_after_read(&policy.tags, &state.tags.encode())
-        });
+            own_tags_after_read(&policy.tags, &state.tags)
+        };
         new.tags_all = policy.tags.clone().into();
         // A detached user shows as a planned attachment.
         if let Some(user) = user

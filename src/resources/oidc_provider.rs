@@ -21,7 +21,8 @@ use crate::resources::common::ownership::{
 };
 use crate::resources::common::web_identity::validate_oidc_provider;
 use crate::resources::common::{
-    limits, merged_tags, ownership_mark, plan_tags_all, report, tags_after_read, tags_for_import,
+    limits, merged_tags, own_tags_after_read, own_tags_for_import, ownership_mark, plan_tags_all,
+    report,
 };
 use crate::tfplugin::{
     Attr, Attribute, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
@@ -209,7 +210,7 @@ fn state_from(observed: &Observed, base: &OidcModel) -> OidcModel {
     // An adopted provider's `tags` stay what the configuration asked for:
     // what it holds otherwise is another writer's (see `shared_tags`).
     if !adopted {
-        state.set_tags(&tags_after_read(&observed.tags, &base.tags_value()));
+        state.tags = own_tags_after_read(&observed.tags, &base.tags);
     }
     state
 }
@@ -475,7 +476,7 @@ impl Resource<Clients> for OidcProvider {
             adopted: adopted.into(),
             ..OidcModel::default()
         };
-        base.set_tags(&tags_for_import(&observed.tags, &req.client.default_tags));
+        base.tags = own_tags_for_import(&observed.tags, &req.client.default_tags);
         resp.state = state_from(&observed, &base).to_value();
     }
 }

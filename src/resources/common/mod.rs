@@ -15,12 +15,24 @@ pub mod tags;
 pub mod web_identity;
 
 pub use errors::{report, report_on};
+
 pub use naming::unique_name;
 pub use ownership::ownership_mark;
 pub use tags::{
-    merged_tags, plan_tags_all, tag_attributes, tags_after_read, tags_for_import, validate_tag_map,
-    validate_tags,
+    Tags, known_tags, merged_tags, own_tags_after_read, own_tags_for_import, plan_tags_all,
+    tag_attributes, validate_tag_map, validate_tags,
 };
+
+use crate::tfplugin::Value;
+
+/// The semantic equality of a `policy` attribute: two texts of one IAM
+/// document, however written.
+pub fn same_policy(stored: &Value, wanted: &Value) -> bool {
+    match (stored.as_str(), wanted.as_str()) {
+        (Some(stored), Some(wanted)) => crate::policy::equivalent(stored, wanted),
+        _ => false,
+    }
+}
 
 /// An object value from attribute names and values, for the unit tests.
 #[cfg(test)]

@@ -93,12 +93,6 @@ pub fn own_tags_after_read(aws_tags: &BTreeMap<String, String>, prior: &Attr<Tag
     })
 }
 
-/// [`own_tags_after_read`] of a `tags` value.
-pub fn tags_after_read(aws_tags: &BTreeMap<String, String>, prior: &Value) -> Value {
-    let prior = Attr::<Tags>::decode(prior).unwrap_or_default();
-    own_tags_after_read(aws_tags, &prior).encode()
-}
-
 /// The state's `tags` for an import, where no configuration says which tags
 /// are the resource's own: what AWS has minus what `default_tags` put there
 /// (the AWS provider's convention), null when that is nothing.
@@ -116,14 +110,6 @@ pub fn own_tags_for_import(
     } else {
         Attr::Known(own)
     }
-}
-
-/// [`own_tags_for_import`] as a `tags` value.
-pub fn tags_for_import(
-    aws_tags: &BTreeMap<String, String>,
-    default_tags: &BTreeMap<String, String>,
-) -> Value {
-    own_tags_for_import(aws_tags, default_tags).encode()
 }
 
 /// IAM and EC2 tag limits, checked at plan.
@@ -176,6 +162,18 @@ pub fn check_tags(path: AttributePath, tags: &Attr<Tags>, diags: &mut Diagnostic
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tags_after_read(aws_tags: &BTreeMap<String, String>, prior: &Value) -> Value {
+        let prior = Attr::<Tags>::decode(prior).unwrap_or_default();
+        own_tags_after_read(aws_tags, &prior).encode()
+    }
+
+    fn tags_for_import(
+        aws_tags: &BTreeMap<String, String>,
+        default_tags: &BTreeMap<String, String>,
+    ) -> Value {
+        own_tags_for_import(aws_tags, default_tags).encode()
+    }
 
     #[test]
     fn own_tags_win_and_default_only_tags_stay_out_of_tags() {

@@ -6,10 +6,8 @@ use std::collections::BTreeMap;
 use crate::aws::ManagedPolicy;
 use crate::engine::managed_policy::{PolicyModel, PolicyStep};
 use crate::model;
-use crate::policy::equivalent;
-use crate::resources::common::merged_tags;
-use crate::tfplugin::model::Known;
-use crate::tfplugin::{Attr, Value};
+use crate::resources::common::{Tags, known_tags, merged_tags};
+use crate::tfplugin::Attr;
 
 model! {
     /// The resource's attributes.
@@ -23,7 +21,7 @@ model! {
         pub(super) path: Attr<String>,
         pub(super) description: Attr<String>,
         /// A plan's values may be unknown (or null) one by one.
-        pub(super) tags: Attr<BTreeMap<String, Attr<String>>>,
+        pub(super) tags: Attr<Tags>,
         pub(super) tags_all: Attr<BTreeMap<String, String>>,
         pub(super) arn: Attr<String>,
         pub(super) policy: Attr<String>,
@@ -50,20 +48,8 @@ impl AccountPolicyModel {
         PolicyModel {
             document: self.policy.as_deref().unwrap_or_default().to_string(),
             user: self.user_name.known().cloned(),
-            tags: merged_tags(default_tags, &self.own_tags()),
+            tags: merged_tags(default_tags, &known_tags(&self.tags)),
         }
-    }
-
-    /// The known values of `tags`.
-    fn own_tags(&self) -> BTreeMap<String, String> {
-        let tags = self.tags.known().into_iter().flatten();
-        tags.filter_map(|(k, v)| Some((k.clone(), v.known()?.clone())))
-            .collect()
-    }
-
-    /// `tags` as a common tag helper gives them.
-    pub(super) fn set_tags(&mut self, tags: &Value) {
-        self.tags = Known::decode(tags).unwrap_or_default();
     }
 
     /// Puts back `prior`'s values of what `step`, not done, would have changed.
@@ -83,13 +69,5 @@ impl AccountPolicyModel {
                 self.tags_all = prior.tags_all.clone();
             }
         }
-    }
-}
-
-/// The semantic equality of `policy`: two texts of one document.
-pub(super) fn same_policy(a: &Value, b: &Value) -> bool {
-    match (a.as_str(), b.as_str()) {
-        (Some(a), Some(b)) => equivalent(a, b),
-        _ => false,
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model;
+use crate::resources::common::{Tags, known_tags};
 use crate::tfplugin::model::Known;
 use crate::tfplugin::{Attr, Value};
 
@@ -16,7 +17,7 @@ model! {
         pub(super) thumbprints: Attr<BTreeSet<String>>,
         /// Some values may be unknown at plan, while the rest still count
         /// (an adopter's warnings name them).
-        pub(super) tags: Attr<BTreeMap<String, Attr<String>>>,
+        pub(super) tags: Attr<Tags>,
         pub(super) tags_all: Attr<BTreeMap<String, String>>,
         pub(super) arn: Attr<String>,
         pub(super) adopted: Attr<bool>,
@@ -32,12 +33,7 @@ impl OidcModel {
 
     /// The resource's own `tags` whose values are known.
     pub(super) fn own_tags(&self) -> BTreeMap<String, String> {
-        self.tags
-            .known()
-            .into_iter()
-            .flatten()
-            .filter_map(|(k, v)| Some((k.clone(), v.known()?.clone())))
-            .collect()
+        known_tags(&self.tags)
     }
 
     /// Whether `tags` is known, values and all.
@@ -49,11 +45,6 @@ impl OidcModel {
         }
     }
 
-    /// Sets `tags` from a value the common tag helpers made.
-    pub(super) fn set_tags(&mut self, tags: &Value) {
-        self.tags = Known::decode(tags).unwrap_or_default();
-    }
-
     /// Sets a plan's `tags_all` alone. The plan is not written back whole:
     /// its sets (`client_ids`, `thumbprints`) may be known in part, which
     /// the model holds as unknown as a whole.
@@ -62,10 +53,5 @@ impl OidcModel {
         tags_all: &Attr<BTreeMap<String, String>>,
     ) {
         planned.set(Self::tags_all, tags_all.encode());
-    }
-
-    /// `tags` as a value, for the common tag helpers.
-    pub(super) fn tags_value(&self) -> Value {
-        self.tags.encode()
     }
 }

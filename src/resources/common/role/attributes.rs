@@ -89,14 +89,6 @@ fn same_trust<K: RoleKind>(stored: &Value, wanted: &Value) -> bool {
     }
 }
 
-/// Whether two `policy` values are the same policy, however written.
-pub fn same_policy(stored: &Value, wanted: &Value) -> bool {
-    match (stored.as_str(), wanted.as_str()) {
-        (Some(stored), Some(wanted)) => crate::policy::equivalent(stored, wanted),
-        _ => false,
-    }
-}
-
 /// Checks the common attributes at validate.
 pub fn validate_common(config: &Value, diags: &mut Diagnostics) {
     check_naming(config, "role", NAME_LIMITS, diags);

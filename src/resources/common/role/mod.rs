@@ -14,9 +14,7 @@ pub use self::model::{
     ExtraPolicyArnsModel, PolicyArnsModel, PolicyModel, RoleModel, known_elements,
 };
 
-use self::attributes::{
-    NAME_LIMITS, check_partitions, common_attributes, same_policy, validate_common,
-};
+use self::attributes::{NAME_LIMITS, check_partitions, common_attributes, validate_common};
 pub use self::kind::{Added, Import, RoleKind, role_account, role_arn};
 
 use self::kind::fill_in_state;
@@ -37,7 +35,7 @@ use crate::resources::common::tags::{TagsModel, own_tags_for_import, planned_tag
 use crate::resources::common::web_identity::{
     OidcProviderArnModel, import_oidc_provider_arn, validate_oidc_provider_arn,
 };
-use crate::resources::common::{limits, ownership_mark, report};
+use crate::resources::common::{limits, ownership_mark, report, same_policy};
 use crate::tfplugin::model::Known;
 use crate::tfplugin::{
     Attr, AttributePath, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
