@@ -278,19 +278,25 @@ pub struct Workspace {
     removed_env: Vec<String>,
 }
 
+/// The Terraform (or OpenTofu) binary the tests run: `TF_BIN`, else
+/// `terraform` on PATH; checked once per test run, not before every command.
 pub fn terraform_bin() -> String {
-    let bin = std::env::var("TF_BIN").unwrap_or_else(|_| "terraform".to_string());
-    let found = Command::new(&bin)
-        .arg("version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    assert!(
-        matches!(found, Ok(s) if s.success()),
-        "`{bin}` was not found or does not run: the acceptance tests need Terraform 1.x on PATH \
-         (or TF_BIN pointing at Terraform or OpenTofu)"
-    );
-    bin
+    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        let bin = std::env::var("TF_BIN").unwrap_or_else(|_| "terraform".to_string());
+        let found = Command::new(&bin)
+            .arg("version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        assert!(
+            matches!(found, Ok(s) if s.success()),
+            "`{bin}` was not found or does not run: the acceptance tests need Terraform 1.x on PATH \
+             (or TF_BIN pointing at Terraform or OpenTofu)"
+        );
+        bin
+    })
+    .clone()
 }
 
 impl Workspace {
