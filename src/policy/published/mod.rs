@@ -120,6 +120,31 @@ pub struct Source {
 }
 
 impl Source {
+    /// A page of `platform` that serves every version of it.
+    pub const fn new(platform: &'static str, page: &'static str) -> Self {
+        Source {
+            platform,
+            page,
+            versioned_by: "",
+            versions: Versions::Any,
+        }
+    }
+
+    /// This source for the `versions` of what `versioned_by` counts only:
+    /// `.serving("KKP", Versions::From(Version::new(2, 23)))`.
+    pub const fn serving(self, versioned_by: &'static str, versions: Versions) -> Self {
+        Source {
+            versioned_by,
+            versions,
+            ..self
+        }
+    }
+
+    /// The same source, the document printed on another page.
+    pub const fn on_page(self, page: &'static str) -> Self {
+        Source { page, ..self }
+    }
+
     /// The version range as a reader wants it: `KKP 2.23 and later`.
     pub fn version_range(&self) -> String {
         match self.versions {
@@ -127,6 +152,48 @@ impl Source {
             versions => format!("{} {versions}", self.versioned_by),
         }
     }
+}
+
+/// The actions of several runs, one after the other, as one list: for two
+/// versions of a document that print the same runs of actions with a few
+/// of their own between them, each run written once. A compile-time
+/// constant, like the lists written out.
+macro_rules! actions {
+    ($($run:expr),+ $(,)?) => {{
+        const RUNS: &[&[&str]] = &[$($run),+];
+        const ACTIONS: [&str; $crate::policy::published::count_actions(RUNS)] =
+            $crate::policy::published::concat_actions(RUNS);
+        &ACTIONS
+    }};
+}
+use actions;
+
+/// How many actions `runs` hold together.
+const fn count_actions(runs: &[&[&str]]) -> usize {
+    let mut count = 0;
+    let mut run = 0;
+    while run < runs.len() {
+        count += runs[run].len();
+        run += 1;
+    }
+    count
+}
+
+/// The actions of `runs` in order; `N` is [`count_actions`] of them.
+const fn concat_actions<const N: usize>(runs: &[&[&'static str]]) -> [&'static str; N] {
+    let mut all = [""; N];
+    let mut next = 0;
+    let mut run = 0;
+    while run < runs.len() {
+        let mut i = 0;
+        while i < runs[run].len() {
+            all[next] = runs[run][i];
+            next += 1;
+            i += 1;
+        }
+        run += 1;
+    }
+    all
 }
 
 /// One `Allow` statement of a published policy. Resource ARNs are written
