@@ -288,70 +288,61 @@ pub fn kkp_account(version: Option<Version>) -> &'static Published {
     }
 }
 
-/// Which AWS cloud provider runs the Rancher cluster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum CloudProvider {
-    /// Kubernetes' built-in provider, as Rancher's page documents it.
-    #[default]
-    InTree,
-    /// The external `aws-cloud-controller-manager` (Kubernetes 1.27 and later).
-    OutOfTree,
-}
-
-impl CloudProvider {
-    pub const ALL: &[CloudProvider] = &[CloudProvider::InTree, CloudProvider::OutOfTree];
-    pub const NAMES: &[&str] = &["in-tree", "out-of-tree"];
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            CloudProvider::InTree => "in-tree",
-            CloudProvider::OutOfTree => "out-of-tree",
+/// An enum whose variants a configuration names, from one table of variants
+/// and names: `ALL` and `NAMES` in the table's order, `name()`, and
+/// `FromStr` (`Err(())` for any other name).
+macro_rules! named_choices {
+    (
+        $(#[$meta:meta])*
+        pub enum $enum:ident {
+            $($(#[$variant_meta:meta])* $variant:ident = $name:literal,)+
         }
-    }
-}
-
-impl FromStr for CloudProvider {
-    type Err = ();
-
-    fn from_str(s: &str) -> Result<Self, ()> {
-        CloudProvider::ALL
-            .iter()
-            .find(|c| c.name() == s)
-            .copied()
-            .ok_or(())
-    }
-}
-
-/// The Rancher node roles, of which `etcd` and `worker` share a policy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum NodeRole {
-    Controlplane,
-    Etcd,
-    Worker,
-}
-
-impl NodeRole {
-    pub const ALL: &[NodeRole] = &[NodeRole::Controlplane, NodeRole::Etcd, NodeRole::Worker];
-    pub const NAMES: &[&str] = &["controlplane", "etcd", "worker"];
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            NodeRole::Controlplane => "controlplane",
-            NodeRole::Etcd => "etcd",
-            NodeRole::Worker => "worker",
+    ) => {
+        $(#[$meta])*
+        pub enum $enum {
+            $($(#[$variant_meta])* $variant,)+
         }
+
+        impl $enum {
+            pub const ALL: &[$enum] = &[$($enum::$variant),+];
+            pub const NAMES: &[&str] = &[$($name),+];
+
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $($enum::$variant => $name,)+
+                }
+            }
+        }
+
+        impl FromStr for $enum {
+            type Err = ();
+
+            fn from_str(s: &str) -> Result<Self, ()> {
+                $enum::ALL.iter().find(|c| c.name() == s).copied().ok_or(())
+            }
+        }
+    };
+}
+
+named_choices! {
+    /// Which AWS cloud provider runs the Rancher cluster.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+    pub enum CloudProvider {
+        /// Kubernetes' built-in provider, as Rancher's page documents it.
+        #[default]
+        InTree = "in-tree",
+        /// The external `aws-cloud-controller-manager` (Kubernetes 1.27 and later).
+        OutOfTree = "out-of-tree",
     }
 }
 
-impl FromStr for NodeRole {
-    type Err = ();
-
-    fn from_str(s: &str) -> Result<Self, ()> {
-        NodeRole::ALL
-            .iter()
-            .find(|r| r.name() == s)
-            .copied()
-            .ok_or(())
+named_choices! {
+    /// The Rancher node roles, of which `etcd` and `worker` share a policy.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum NodeRole {
+        Controlplane = "controlplane",
+        Etcd = "etcd",
+        Worker = "worker",
     }
 }
 
