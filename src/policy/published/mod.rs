@@ -114,7 +114,8 @@ pub struct Source {
     pub platform: &'static str,
     /// The page that prints the document.
     pub page: &'static str,
-    /// What `versions` counts, e.g. `KKP` or `Kubernetes`.
+    /// What `versions` counts, e.g. `KKP` or `Kubernetes` (unused, and empty
+    /// from [`Source::new`], for a page that serves every version).
     pub versioned_by: &'static str,
     pub versions: Versions,
 }
