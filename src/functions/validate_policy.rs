@@ -109,11 +109,9 @@ mod tests {
         assert_eq!(errors.len(), 2, "{errors:#?}");
         // What IAM refuses first.
         assert!(
-            errors[0].starts_with("`Statement[1]`: `Effect` must be `Allow` or `Deny`"),
-            "{errors:#?}"
-        );
-        assert!(
-            errors[1].starts_with("`Statement[0]` (Sid `Read`): `s3:GetObjet` is not an action"),
+            errors[0].starts_with("`Statement[1]`: `Effect` must be `Allow` or `Deny`")
+                && errors[1]
+                    .starts_with("`Statement[0]` (Sid `Read`): `s3:GetObjet` is not an action"),
             "{errors:#?}"
         );
         assert_eq!(warnings.len(), 1, "{warnings:#?}");

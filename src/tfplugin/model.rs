@@ -100,40 +100,28 @@ pub trait Known: Sized {
     fn encode(&self) -> Value;
 }
 
-impl Known for String {
-    fn value_type() -> Type {
-        Type::String
-    }
-    fn decode(value: &Value) -> Option<Self> {
-        value.as_str().map(str::to_string)
-    }
-    fn encode(&self) -> Value {
-        Value::string(self.as_str())
-    }
+/// The scalar types, a row each: the Rust type, its Terraform type, how it
+/// is read from a value and how it is written as one.
+macro_rules! known_scalars {
+    ($($rust:ty => $terraform:expr, $decode:expr, $encode:expr;)+) => {$(
+        impl Known for $rust {
+            fn value_type() -> Type {
+                $terraform
+            }
+            fn decode(value: &Value) -> Option<Self> {
+                ($decode)(value)
+            }
+            fn encode(&self) -> Value {
+                ($encode)(self)
+            }
+        }
+    )+};
 }
 
-impl Known for bool {
-    fn value_type() -> Type {
-        Type::Bool
-    }
-    fn decode(value: &Value) -> Option<Self> {
-        value.as_bool()
-    }
-    fn encode(&self) -> Value {
-        Value::Bool(*self)
-    }
-}
-
-impl Known for i64 {
-    fn value_type() -> Type {
-        Type::Number
-    }
-    fn decode(value: &Value) -> Option<Self> {
-        value.as_i64()
-    }
-    fn encode(&self) -> Value {
-        Value::int(*self)
-    }
+known_scalars! {
+    String => Type::String, |v: &Value| v.as_str().map(str::to_string), |s: &String| Value::string(s);
+    bool => Type::Bool, Value::as_bool, |b: &bool| Value::Bool(*b);
+    i64 => Type::Number, Value::as_i64, |n: &i64| Value::int(*n);
 }
 
 /// A list.

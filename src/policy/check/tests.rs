@@ -12,6 +12,21 @@ fn inline(statements: &str) -> String {
     format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)
 }
 
+/// An inline policy that allows `s3:GetObject` on `resource`.
+fn get_object_on(resource: &str) -> String {
+    inline(&format!(
+        r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{resource}"}}"#
+    ))
+}
+
+/// `found` is one problem, of `rule`, whose message says `expected`.
+#[track_caller]
+fn assert_single(found: &[Problem], rule: Rule, expected: &str, what: &str) {
+    assert_eq!(found.len(), 1, "{what}: {found:#?}");
+    assert_eq!(found[0].rule, rule);
+    assert!(found[0].message.contains(expected), "{}", found[0]);
+}
+
 #[track_caller]
 fn assert_one(json: &str, kind: Kind, expected: &str) {
     let found = problems(json, kind);
@@ -296,13 +311,9 @@ fn doubtful_and_unknown_shapes() {
             "has `us-east-1` where an ARN's region goes",
         ),
     ] {
-        let json = inline(&format!(
-            r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{resource}"}}"#
-        ));
+        let json = get_object_on(resource);
         let found = check_grammar(&json, Kind::Inline);
-        assert_eq!(found.len(), 1, "{resource}: {found:#?}");
-        assert_eq!(found[0].rule, Rule::Grammar);
-        assert!(found[0].message.contains(expected), "{}", found[0]);
+        assert_single(&found, Rule::Grammar, expected, resource);
         assert_eq!(
             check(&json, Kind::Inline),
             found,
@@ -316,10 +327,11 @@ fn doubtful_and_unknown_shapes() {
         "arn:aws:s3:eu-west-1:111122223333:accesspoint/ap",
         "arn:aws:iam:*:111122223333:role/x",
     ] {
-        let json = inline(&format!(
-            r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{resource}"}}"#
-        ));
-        assert_eq!(check(&json, Kind::Inline), vec![], "{resource}");
+        assert_eq!(
+            check(&get_object_on(resource), Kind::Inline),
+            vec![],
+            "{resource}"
+        );
     }
     // Resources IAM stores but that match nothing.
     for (resource, expected) in [
@@ -330,13 +342,8 @@ fn doubtful_and_unknown_shapes() {
         ),
         ("arn:aws:s3", "has 3 of the six parts of an ARN"),
     ] {
-        let json = inline(&format!(
-            r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"{resource}"}}"#
-        ));
-        let found = check(&json, Kind::Inline);
-        assert_eq!(found.len(), 1, "{resource}: {found:#?}");
-        assert_eq!(found[0].rule, Rule::ResourceArn);
-        assert!(found[0].message.contains(expected), "{}", found[0]);
+        let found = check(&get_object_on(resource), Kind::Inline);
+        assert_single(&found, Rule::ResourceArn, expected, resource);
     }
     // Policy variables hold colons and wildcards may stand for the partition.
     let variables = inline(
@@ -380,29 +387,20 @@ fn every_problem_is_found_in_one_pass() {
     let found = problems(&json, Kind::Inline);
     assert_eq!(found.len(), 5, "{found:#?}");
     // What IAM refuses comes first within a statement.
-    assert!(
-        found[0].starts_with("Grammar: `Statement[0]` (Sid `A`): `Effect`"),
-        "{found:#?}"
-    );
-    assert!(
-        found[1].starts_with("Grammar: `Statement[0]` (Sid `A`): `s3 GetObject`"),
-        "{found:#?}"
-    );
-    assert!(
-        found
-            .iter()
-            .any(|p| p.starts_with("Action: `Statement[0]` (Sid `A`): `s3:GetObjet`"))
-    );
-    assert!(
-        found
-            .iter()
-            .any(|p| p.starts_with("Grammar: `Statement[1]` (Sid `A`): the Sid `A`"))
-    );
-    assert!(
-        found
-            .iter()
-            .any(|p| p.starts_with("Action: `Statement[1]` (Sid `A`): `ec2:DescribeInstance`"))
-    );
+    let first = [
+        "Grammar: `Statement[0]` (Sid `A`): `Effect`",
+        "Grammar: `Statement[0]` (Sid `A`): `s3 GetObject`",
+    ];
+    for (problem, start) in found.iter().zip(first) {
+        assert!(problem.starts_with(start), "{found:#?}");
+    }
+    for start in [
+        "Action: `Statement[0]` (Sid `A`): `s3:GetObjet`",
+        "Grammar: `Statement[1]` (Sid `A`): the Sid `A`",
+        "Action: `Statement[1]` (Sid `A`): `ec2:DescribeInstance`",
+    ] {
+        assert!(found.iter().any(|p| p.starts_with(start)), "{start}");
+    }
 }
 
 #[test]

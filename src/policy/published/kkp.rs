@@ -1,30 +1,27 @@
 //! Kubermatic KKP's account policy: seed 002 for KKP 2.22 and earlier, the
 //! document of KKP 2.23 and later [`shared/seeds/current/kkp-2.23-and-later.json`].
 
-use super::{Published, Source, StatementData, Version, Versions};
+use super::{Published, Source, StatementData, Version, Versions, actions};
 use crate::policy::equivalent;
 
-const KKP_PAGE: &str = "kubermatic/docs, content/kubermatic/<version>/architecture/supported-providers/aws/_index.en.md";
+/// KKP's AWS page, where each version's documentation prints the policy.
+const KKP_PAGE: Source = Source::new(
+    "Kubermatic KKP",
+    "kubermatic/docs, content/kubermatic/<version>/architecture/supported-providers/aws/_index.en.md",
+);
 
 /// KKP's "Deploy with AWS AssumeRole" page [`shared/seeds/beyond/README.md`]:
 /// a role in account B with the KKP policy, trusting KKP's principal in
 /// account A, optionally with an external id.
-pub const KKP_ASSUME_ROLE_PAGE: Source = Source {
-    platform: "Kubermatic KKP (AWS AssumeRole)",
-    page: "kubermatic/docs, content/kubermatic/main/tutorials-howtos/aws-assume-role/_index.en.md",
-    versioned_by: "KKP",
-    versions: Versions::Any,
-};
+pub const KKP_ASSUME_ROLE_PAGE: Source = Source::new(
+    "Kubermatic KKP (AWS AssumeRole)",
+    "kubermatic/docs, content/kubermatic/main/tutorials-howtos/aws-assume-role/_index.en.md",
+);
 
 /// The policy of the AWS user KKP runs as, KKP 2.22 and earlier [002].
 pub const KKP_2_22_AND_EARLIER: Published = Published {
     title: "KKP 2.22 and earlier",
-    source: Source {
-        platform: "Kubermatic KKP",
-        page: KKP_PAGE,
-        versioned_by: "KKP",
-        versions: Versions::Through(Version::new(2, 22)),
-    },
+    source: KKP_PAGE.serving("KKP", Versions::Through(Version::new(2, 22))),
     statements: &[
         StatementData {
             sid: None,
@@ -35,40 +32,7 @@ pub const KKP_2_22_AND_EARLIER: Published = Published {
         INSTANCE_PROFILES,
         StatementData {
             sid: None,
-            actions: &[
-                "ec2:*",
-                "elasticloadbalancing:CreateListener",
-                "elasticloadbalancing:CreateRule",
-                "elasticloadbalancing:CreateTargetGroup",
-                "elasticloadbalancing:CreateLoadBalancer",
-                "elasticloadbalancing:ConfigureHealthCheck",
-                "elasticloadbalancing:DeleteListener",
-                "elasticloadbalancing:DeleteRule",
-                "elasticloadbalancing:DeleteTargetGroup",
-                "elasticloadbalancing:DeleteLoadBalancer",
-                "elasticloadbalancing:DeregisterTargets",
-                "elasticloadbalancing:DescribeListeners",
-                "elasticloadbalancing:DescribeRules",
-                "elasticloadbalancing:DescribeTargetGroupAttributes",
-                "elasticloadbalancing:DescribeTargetGroups",
-                "elasticloadbalancing:DescribeTargetHealth",
-                "elasticloadbalancing:DescribeLoadBalancers",
-                "elasticloadbalancing:DescribeLoadBalancerAttributes",
-                "elasticloadbalancing:ModifyListener",
-                "elasticloadbalancing:ModifyRule",
-                "elasticloadbalancing:ModifyTargetGroup",
-                "elasticloadbalancing:ModifyTargetGroupAttributes",
-                "elasticloadbalancing:ModifyLoadBalancerAttributes",
-                "elasticloadbalancing:RegisterTargets",
-                "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
-                "elasticloadbalancing:RemoveListenerCertificates",
-                "elasticloadbalancing:SetIpAddressType",
-                "elasticloadbalancing:SetRulePriorities",
-                "elasticloadbalancing:SetSecurityGroups",
-                "elasticloadbalancing:SetSubnets",
-                "elasticloadbalancing:SetWebAcl",
-                "sts:GetFederationToken",
-            ],
+            actions: actions![&["ec2:*"], LOAD_BALANCERS, &["sts:GetFederationToken"]],
             resource: "*",
         },
     ],
@@ -79,12 +43,7 @@ pub const KKP_2_22_AND_EARLIER: Published = Published {
 /// `instance-profile/*` and `elasticloadbalancing:AddTags` added.
 pub const KKP_2_23_AND_LATER: Published = Published {
     title: "KKP 2.23 and later",
-    source: Source {
-        platform: "Kubermatic KKP",
-        page: KKP_PAGE,
-        versioned_by: "KKP",
-        versions: Versions::From(Version::new(2, 23)),
-    },
+    source: KKP_PAGE.serving("KKP", Versions::From(Version::new(2, 23))),
     statements: &[
         StatementData {
             sid: None,
@@ -99,45 +58,51 @@ pub const KKP_2_23_AND_LATER: Published = Published {
         INSTANCE_PROFILES,
         StatementData {
             sid: None,
-            actions: &[
-                "ec2:*",
-                "elasticloadbalancing:AddTags",
-                "elasticloadbalancing:CreateListener",
-                "elasticloadbalancing:CreateRule",
-                "elasticloadbalancing:CreateTargetGroup",
-                "elasticloadbalancing:CreateLoadBalancer",
-                "elasticloadbalancing:ConfigureHealthCheck",
-                "elasticloadbalancing:DeleteListener",
-                "elasticloadbalancing:DeleteRule",
-                "elasticloadbalancing:DeleteTargetGroup",
-                "elasticloadbalancing:DeleteLoadBalancer",
-                "elasticloadbalancing:DeregisterTargets",
-                "elasticloadbalancing:DescribeListeners",
-                "elasticloadbalancing:DescribeRules",
-                "elasticloadbalancing:DescribeTargetGroupAttributes",
-                "elasticloadbalancing:DescribeTargetGroups",
-                "elasticloadbalancing:DescribeTargetHealth",
-                "elasticloadbalancing:DescribeLoadBalancers",
-                "elasticloadbalancing:DescribeLoadBalancerAttributes",
-                "elasticloadbalancing:ModifyListener",
-                "elasticloadbalancing:ModifyRule",
-                "elasticloadbalancing:ModifyTargetGroup",
-                "elasticloadbalancing:ModifyTargetGroupAttributes",
-                "elasticloadbalancing:ModifyLoadBalancerAttributes",
-                "elasticloadbalancing:RegisterTargets",
-                "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
-                "elasticloadbalancing:RemoveListenerCertificates",
-                "elasticloadbalancing:SetIpAddressType",
-                "elasticloadbalancing:SetRulePriorities",
-                "elasticloadbalancing:SetSecurityGroups",
-                "elasticloadbalancing:SetSubnets",
-                "elasticloadbalancing:SetWebAcl",
-                "sts:GetFederationToken",
+            actions: actions![
+                &["ec2:*", "elasticloadbalancing:AddTags"],
+                LOAD_BALANCERS,
+                &["sts:GetFederationToken"],
             ],
             resource: "*",
         },
     ],
 };
+
+/// The load-balancer actions between `ec2:*` (2.23: and
+/// `elasticloadbalancing:AddTags`) and `sts:GetFederationToken`, the same in
+/// both versions.
+const LOAD_BALANCERS: &[&str] = &[
+    "elasticloadbalancing:CreateListener",
+    "elasticloadbalancing:CreateRule",
+    "elasticloadbalancing:CreateTargetGroup",
+    "elasticloadbalancing:CreateLoadBalancer",
+    "elasticloadbalancing:ConfigureHealthCheck",
+    "elasticloadbalancing:DeleteListener",
+    "elasticloadbalancing:DeleteRule",
+    "elasticloadbalancing:DeleteTargetGroup",
+    "elasticloadbalancing:DeleteLoadBalancer",
+    "elasticloadbalancing:DeregisterTargets",
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeRules",
+    "elasticloadbalancing:DescribeTargetGroupAttributes",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    "elasticloadbalancing:ModifyListener",
+    "elasticloadbalancing:ModifyRule",
+    "elasticloadbalancing:ModifyTargetGroup",
+    "elasticloadbalancing:ModifyTargetGroupAttributes",
+    "elasticloadbalancing:ModifyLoadBalancerAttributes",
+    "elasticloadbalancing:RegisterTargets",
+    "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
+    "elasticloadbalancing:RemoveListenerCertificates",
+    "elasticloadbalancing:SetIpAddressType",
+    "elasticloadbalancing:SetRulePriorities",
+    "elasticloadbalancing:SetSecurityGroups",
+    "elasticloadbalancing:SetSubnets",
+    "elasticloadbalancing:SetWebAcl",
+];
 
 /// The roles statement, the same in both versions.
 const ROLES: StatementData = StatementData {

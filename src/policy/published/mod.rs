@@ -114,12 +114,38 @@ pub struct Source {
     pub platform: &'static str,
     /// The page that prints the document.
     pub page: &'static str,
-    /// What `versions` counts, e.g. `KKP` or `Kubernetes`.
+    /// What `versions` counts, e.g. `KKP` or `Kubernetes` (unused, and empty
+    /// from [`Source::new`], for a page that serves every version).
     pub versioned_by: &'static str,
     pub versions: Versions,
 }
 
 impl Source {
+    /// A page of `platform` that serves every version of it.
+    pub const fn new(platform: &'static str, page: &'static str) -> Self {
+        Source {
+            platform,
+            page,
+            versioned_by: "",
+            versions: Versions::Any,
+        }
+    }
+
+    /// This source for the `versions` of what `versioned_by` counts only:
+    /// `.serving("KKP", Versions::From(Version::new(2, 23)))`.
+    pub const fn serving(self, versioned_by: &'static str, versions: Versions) -> Self {
+        Source {
+            versioned_by,
+            versions,
+            ..self
+        }
+    }
+
+    /// The same source, the document printed on another page.
+    pub const fn on_page(self, page: &'static str) -> Self {
+        Source { page, ..self }
+    }
+
     /// The version range as a reader wants it: `KKP 2.23 and later`.
     pub fn version_range(&self) -> String {
         match self.versions {
@@ -127,6 +153,48 @@ impl Source {
             versions => format!("{} {versions}", self.versioned_by),
         }
     }
+}
+
+/// The actions of several runs, one after the other, as one list: for two
+/// versions of a document that print the same runs of actions with a few
+/// of their own between them, each run written once. A compile-time
+/// constant, like the lists written out.
+macro_rules! actions {
+    ($($run:expr),+ $(,)?) => {{
+        const RUNS: &[&[&str]] = &[$($run),+];
+        const ACTIONS: [&str; $crate::policy::published::count_actions(RUNS)] =
+            $crate::policy::published::concat_actions(RUNS);
+        &ACTIONS
+    }};
+}
+use actions;
+
+/// How many actions `runs` hold together.
+const fn count_actions(runs: &[&[&str]]) -> usize {
+    let mut count = 0;
+    let mut run = 0;
+    while run < runs.len() {
+        count += runs[run].len();
+        run += 1;
+    }
+    count
+}
+
+/// The actions of `runs` in order; `N` is [`count_actions`] of them.
+const fn concat_actions<const N: usize>(runs: &[&[&'static str]]) -> [&'static str; N] {
+    let mut all = [""; N];
+    let mut next = 0;
+    let mut run = 0;
+    while run < runs.len() {
+        let mut i = 0;
+        while i < runs[run].len() {
+            all[next] = runs[run][i];
+            next += 1;
+            i += 1;
+        }
+        run += 1;
+    }
+    all
 }
 
 /// One `Allow` statement of a published policy. Resource ARNs are written
@@ -221,70 +289,61 @@ pub fn kkp_account(version: Option<Version>) -> &'static Published {
     }
 }
 
-/// Which AWS cloud provider runs the Rancher cluster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum CloudProvider {
-    /// Kubernetes' built-in provider, as Rancher's page documents it.
-    #[default]
-    InTree,
-    /// The external `aws-cloud-controller-manager` (Kubernetes 1.27 and later).
-    OutOfTree,
-}
-
-impl CloudProvider {
-    pub const ALL: &[CloudProvider] = &[CloudProvider::InTree, CloudProvider::OutOfTree];
-    pub const NAMES: &[&str] = &["in-tree", "out-of-tree"];
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            CloudProvider::InTree => "in-tree",
-            CloudProvider::OutOfTree => "out-of-tree",
+/// An enum whose variants a configuration names, from one table of variants
+/// and names: `ALL` and `NAMES` in the table's order, `name()`, and
+/// `FromStr` (`Err(())` for any other name).
+macro_rules! named_choices {
+    (
+        $(#[$meta:meta])*
+        pub enum $enum:ident {
+            $($(#[$variant_meta:meta])* $variant:ident = $name:literal,)+
         }
-    }
-}
-
-impl FromStr for CloudProvider {
-    type Err = ();
-
-    fn from_str(s: &str) -> Result<Self, ()> {
-        CloudProvider::ALL
-            .iter()
-            .find(|c| c.name() == s)
-            .copied()
-            .ok_or(())
-    }
-}
-
-/// The Rancher node roles, of which `etcd` and `worker` share a policy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum NodeRole {
-    Controlplane,
-    Etcd,
-    Worker,
-}
-
-impl NodeRole {
-    pub const ALL: &[NodeRole] = &[NodeRole::Controlplane, NodeRole::Etcd, NodeRole::Worker];
-    pub const NAMES: &[&str] = &["controlplane", "etcd", "worker"];
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            NodeRole::Controlplane => "controlplane",
-            NodeRole::Etcd => "etcd",
-            NodeRole::Worker => "worker",
+    ) => {
+        $(#[$meta])*
+        pub enum $enum {
+            $($(#[$variant_meta])* $variant,)+
         }
+
+        impl $enum {
+            pub const ALL: &[$enum] = &[$($enum::$variant),+];
+            pub const NAMES: &[&str] = &[$($name),+];
+
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $($enum::$variant => $name,)+
+                }
+            }
+        }
+
+        impl FromStr for $enum {
+            type Err = ();
+
+            fn from_str(s: &str) -> Result<Self, ()> {
+                $enum::ALL.iter().find(|c| c.name() == s).copied().ok_or(())
+            }
+        }
+    };
+}
+
+named_choices! {
+    /// Which AWS cloud provider runs the Rancher cluster.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+    pub enum CloudProvider {
+        /// Kubernetes' built-in provider, as Rancher's page documents it.
+        #[default]
+        InTree = "in-tree",
+        /// The external `aws-cloud-controller-manager` (Kubernetes 1.27 and later).
+        OutOfTree = "out-of-tree",
     }
 }
 
-impl FromStr for NodeRole {
-    type Err = ();
-
-    fn from_str(s: &str) -> Result<Self, ()> {
-        NodeRole::ALL
-            .iter()
-            .find(|r| r.name() == s)
-            .copied()
-            .ok_or(())
+named_choices! {
+    /// The Rancher node roles, of which `etcd` and `worker` share a policy.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum NodeRole {
+        Controlplane = "controlplane",
+        Etcd = "etcd",
+        Worker = "worker",
     }
 }
 

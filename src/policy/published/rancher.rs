@@ -2,99 +2,114 @@
 //! controller's, which Rancher requires from Kubernetes 1.27 on
 //! [`shared/seeds/current/cloud-provider-aws-*.json`].
 
-use super::{Published, Source, StatementData, Version, Versions};
+use super::{Published, Source, StatementData, Version, Versions, actions};
 
 /// Rancher's "Setting up the Amazon Cloud Provider" page [001]: the in-tree
 /// provider, which Kubernetes removed in 1.27.
-pub const RANCHER_NODE_PAGE: Source = Source {
-    platform: "Rancher (Amazon cloud provider, in-tree)",
-    page: "Rancher documentation, \"Setting up the Amazon Cloud Provider\"",
-    versioned_by: "Kubernetes",
-    versions: Versions::Through(Version::new(1, 26)),
-};
+pub const RANCHER_NODE_PAGE: Source = Source::new(
+    "Rancher (Amazon cloud provider, in-tree)",
+    "Rancher documentation, \"Setting up the Amazon Cloud Provider\"",
+)
+.serving("Kubernetes", Versions::Through(Version::new(1, 26)));
 
 /// The controller's prerequisites page, at commit 63ec440 (2026-07-07).
-const CLOUD_PROVIDER_AWS_PAGE: Source = Source {
-    platform: "Rancher (AWS cloud controller manager, out-of-tree)",
-    page: "kubernetes/cloud-provider-aws, docs/prerequisites.md",
-    versioned_by: "Kubernetes",
-    versions: Versions::From(Version::new(1, 27)),
-};
+const CLOUD_PROVIDER_AWS_PAGE: Source = Source::new(
+    "Rancher (AWS cloud controller manager, out-of-tree)",
+    "kubernetes/cloud-provider-aws, docs/prerequisites.md",
+)
+.serving("Kubernetes", Versions::From(Version::new(1, 27)));
 
 /// Rancher's CSP adapter requirements page [000].
-pub const RANCHER_CSP_ADAPTER_PAGE: Source = Source {
-    platform: "Rancher on the AWS Marketplace (CSP adapter)",
-    page: "https://ranchermanager.docs.rancher.com/integrations-in-rancher/cloud-marketplace/aws-cloud-marketplace/adapter-requirements",
-    versioned_by: "Rancher",
-    versions: Versions::Any,
-};
+pub const RANCHER_CSP_ADAPTER_PAGE: Source = Source::new(
+    "Rancher on the AWS Marketplace (CSP adapter)",
+    "https://ranchermanager.docs.rancher.com/integrations-in-rancher/cloud-marketplace/aws-cloud-marketplace/adapter-requirements",
+);
 
-/// Rancher `controlplane` nodes [001]. The action list is kept exactly as
-/// printed, including `elasticloadbalancing:AddTags` twice.
+/// Rancher `controlplane` nodes [001]: the actions exactly as printed, the
+/// runs the controller's policy prints too (below) and three more.
 pub const RANCHER_CONTROLPLANE: Published = Published {
     title: "Rancher controlplane nodes, in-tree cloud provider",
     source: RANCHER_NODE_PAGE,
     statements: &[StatementData {
         sid: None,
-        actions: &[
-            "autoscaling:DescribeAutoScalingGroups",
-            "autoscaling:DescribeLaunchConfigurations",
-            "autoscaling:DescribeTags",
-            "ec2:DescribeInstances",
-            "ec2:DescribeRegions",
-            "ec2:DescribeRouteTables",
-            "ec2:DescribeSecurityGroups",
-            "ec2:DescribeSubnets",
-            "ec2:DescribeVolumes",
-            "ec2:CreateSecurityGroup",
-            "ec2:CreateTags",
-            "ec2:CreateVolume",
-            "ec2:ModifyInstanceAttribute",
-            "ec2:ModifyVolume",
-            "ec2:AttachVolume",
-            "ec2:AuthorizeSecurityGroupIngress",
-            "ec2:CreateRoute",
-            "ec2:DeleteRoute",
-            "ec2:DeleteSecurityGroup",
-            "ec2:DeleteVolume",
-            "ec2:DetachVolume",
-            "ec2:RevokeSecurityGroupIngress",
-            "ec2:DescribeVpcs",
-            "elasticloadbalancing:AddTags",
-            "elasticloadbalancing:AttachLoadBalancerToSubnets",
-            "elasticloadbalancing:ApplySecurityGroupsToLoadBalancer",
-            "elasticloadbalancing:CreateLoadBalancer",
-            "elasticloadbalancing:CreateLoadBalancerPolicy",
-            "elasticloadbalancing:CreateLoadBalancerListeners",
-            "elasticloadbalancing:ConfigureHealthCheck",
-            "elasticloadbalancing:DeleteLoadBalancer",
-            "elasticloadbalancing:DeleteLoadBalancerListeners",
-            "elasticloadbalancing:DescribeLoadBalancers",
-            "elasticloadbalancing:DescribeLoadBalancerAttributes",
-            "elasticloadbalancing:DetachLoadBalancerFromSubnets",
-            "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
-            "elasticloadbalancing:ModifyLoadBalancerAttributes",
-            "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
-            "elasticloadbalancing:SetLoadBalancerPoliciesForBackendServer",
-            "elasticloadbalancing:AddTags",
-            "elasticloadbalancing:CreateListener",
-            "elasticloadbalancing:CreateTargetGroup",
-            "elasticloadbalancing:DeleteListener",
-            "elasticloadbalancing:DeleteTargetGroup",
-            "elasticloadbalancing:DescribeListeners",
-            "elasticloadbalancing:DescribeLoadBalancerPolicies",
-            "elasticloadbalancing:DescribeTargetGroups",
-            "elasticloadbalancing:DescribeTargetHealth",
-            "elasticloadbalancing:ModifyListener",
-            "elasticloadbalancing:ModifyTargetGroup",
-            "elasticloadbalancing:RegisterTargets",
-            "elasticloadbalancing:SetLoadBalancerPoliciesOfListener",
-            "iam:CreateServiceLinkedRole",
-            "kms:DescribeKey",
+        actions: actions![
+            CONTROLPLANE_DESCRIBE,
+            CONTROLPLANE_EC2,
+            CONTROLPLANE_LOAD_BALANCERS,
+            &[
+                "elasticloadbalancing:SetLoadBalancerPoliciesOfListener",
+                "iam:CreateServiceLinkedRole",
+                "kms:DescribeKey",
+            ],
         ],
         resource: "*",
     }],
 };
+
+/// The runs of actions both control-plane policies print, in the printed
+/// order: the autoscaling and EC2 reads first ...
+const CONTROLPLANE_DESCRIBE: &[&str] = &[
+    "autoscaling:DescribeAutoScalingGroups",
+    "autoscaling:DescribeLaunchConfigurations",
+    "autoscaling:DescribeTags",
+    "ec2:DescribeInstances",
+    "ec2:DescribeRegions",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVolumes",
+];
+
+/// ... then the EC2 changes (and `ec2:DescribeVpcs`, printed last) ...
+const CONTROLPLANE_EC2: &[&str] = &[
+    "ec2:CreateSecurityGroup",
+    "ec2:CreateTags",
+    "ec2:CreateVolume",
+    "ec2:ModifyInstanceAttribute",
+    "ec2:ModifyVolume",
+    "ec2:AttachVolume",
+    "ec2:AuthorizeSecurityGroupIngress",
+    "ec2:CreateRoute",
+    "ec2:DeleteRoute",
+    "ec2:DeleteSecurityGroup",
+    "ec2:DeleteVolume",
+    "ec2:DetachVolume",
+    "ec2:RevokeSecurityGroupIngress",
+    "ec2:DescribeVpcs",
+];
+
+/// ... then the load-balancer actions, Classic Load Balancer's then v2's
+/// (`elasticloadbalancing:AddTags` in both, so twice).
+const CONTROLPLANE_LOAD_BALANCERS: &[&str] = &[
+    "elasticloadbalancing:AddTags",
+    "elasticloadbalancing:AttachLoadBalancerToSubnets",
+    "elasticloadbalancing:ApplySecurityGroupsToLoadBalancer",
+    "elasticloadbalancing:CreateLoadBalancer",
+    "elasticloadbalancing:CreateLoadBalancerPolicy",
+    "elasticloadbalancing:CreateLoadBalancerListeners",
+    "elasticloadbalancing:ConfigureHealthCheck",
+    "elasticloadbalancing:DeleteLoadBalancer",
+    "elasticloadbalancing:DeleteLoadBalancerListeners",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    "elasticloadbalancing:DetachLoadBalancerFromSubnets",
+    "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
+    "elasticloadbalancing:ModifyLoadBalancerAttributes",
+    "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
+    "elasticloadbalancing:SetLoadBalancerPoliciesForBackendServer",
+    "elasticloadbalancing:AddTags",
+    "elasticloadbalancing:CreateListener",
+    "elasticloadbalancing:CreateTargetGroup",
+    "elasticloadbalancing:DeleteListener",
+    "elasticloadbalancing:DeleteTargetGroup",
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeLoadBalancerPolicies",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth",
+    "elasticloadbalancing:ModifyListener",
+    "elasticloadbalancing:ModifyTargetGroup",
+    "elasticloadbalancing:RegisterTargets",
+];
 
 /// Rancher `etcd` and `worker` nodes [001].
 pub const RANCHER_ETCD_WORKER: Published = Published {
@@ -123,75 +138,27 @@ const NODE_STATEMENTS: &[StatementData] = &[StatementData {
 /// The controller's "Control Plane Policy": seed 001's controlplane policy
 /// plus `ec2:DescribeAvailabilityZones`, `ec2:DescribeInstanceTopology`,
 /// `elasticloadbalancing:DeregisterTargets` and
-/// `elasticloadbalancing:SetSecurityGroups`, in the published order
-/// (`elasticloadbalancing:AddTags` twice, as printed).
+/// `elasticloadbalancing:SetSecurityGroups`, in the published order: between
+/// seed 001's runs and among its last three actions.
 pub const CLOUD_PROVIDER_AWS_CONTROL_PLANE: Published = Published {
     title: "Rancher controlplane nodes, out-of-tree AWS cloud controller manager",
-    source: Source {
-        page: "kubernetes/cloud-provider-aws, docs/prerequisites.md, \"Control Plane Policy\"",
-        ..CLOUD_PROVIDER_AWS_PAGE
-    },
+    source: CLOUD_PROVIDER_AWS_PAGE
+        .on_page("kubernetes/cloud-provider-aws, docs/prerequisites.md, \"Control Plane Policy\""),
     statements: &[StatementData {
         sid: None,
-        actions: &[
-            "autoscaling:DescribeAutoScalingGroups",
-            "autoscaling:DescribeLaunchConfigurations",
-            "autoscaling:DescribeTags",
-            "ec2:DescribeInstances",
-            "ec2:DescribeRegions",
-            "ec2:DescribeRouteTables",
-            "ec2:DescribeSecurityGroups",
-            "ec2:DescribeSubnets",
-            "ec2:DescribeVolumes",
-            "ec2:DescribeAvailabilityZones",
-            "ec2:CreateSecurityGroup",
-            "ec2:CreateTags",
-            "ec2:CreateVolume",
-            "ec2:ModifyInstanceAttribute",
-            "ec2:ModifyVolume",
-            "ec2:AttachVolume",
-            "ec2:AuthorizeSecurityGroupIngress",
-            "ec2:CreateRoute",
-            "ec2:DeleteRoute",
-            "ec2:DeleteSecurityGroup",
-            "ec2:DeleteVolume",
-            "ec2:DetachVolume",
-            "ec2:RevokeSecurityGroupIngress",
-            "ec2:DescribeVpcs",
-            "ec2:DescribeInstanceTopology",
-            "elasticloadbalancing:AddTags",
-            "elasticloadbalancing:AttachLoadBalancerToSubnets",
-            "elasticloadbalancing:ApplySecurityGroupsToLoadBalancer",
-            "elasticloadbalancing:CreateLoadBalancer",
-            "elasticloadbalancing:CreateLoadBalancerPolicy",
-            "elasticloadbalancing:CreateLoadBalancerListeners",
-            "elasticloadbalancing:ConfigureHealthCheck",
-            "elasticloadbalancing:DeleteLoadBalancer",
-            "elasticloadbalancing:DeleteLoadBalancerListeners",
-            "elasticloadbalancing:DescribeLoadBalancers",
-            "elasticloadbalancing:DescribeLoadBalancerAttributes",
-            "elasticloadbalancing:DetachLoadBalancerFromSubnets",
-            "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
-            "elasticloadbalancing:ModifyLoadBalancerAttributes",
-            "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
-            "elasticloadbalancing:SetLoadBalancerPoliciesForBackendServer",
-            "elasticloadbalancing:AddTags",
-            "elasticloadbalancing:CreateListener",
-            "elasticloadbalancing:CreateTargetGroup",
-            "elasticloadbalancing:DeleteListener",
-            "elasticloadbalancing:DeleteTargetGroup",
-            "elasticloadbalancing:DescribeListeners",
-            "elasticloadbalancing:DescribeLoadBalancerPolicies",
-            "elasticloadbalancing:DescribeTargetGroups",
-            "elasticloadbalancing:DescribeTargetHealth",
-            "elasticloadbalancing:ModifyListener",
-            "elasticloadbalancing:ModifyTargetGroup",
-            "elasticloadbalancing:RegisterTargets",
-            "elasticloadbalancing:DeregisterTargets",
-            "elasticloadbalancing:SetLoadBalancerPoliciesOfListener",
-            "elasticloadbalancing:SetSecurityGroups",
-            "iam:CreateServiceLinkedRole",
-            "kms:DescribeKey",
+        actions: actions![
+            CONTROLPLANE_DESCRIBE,
+            &["ec2:DescribeAvailabilityZones"],
+            CONTROLPLANE_EC2,
+            &["ec2:DescribeInstanceTopology"],
+            CONTROLPLANE_LOAD_BALANCERS,
+            &[
+                "elasticloadbalancing:DeregisterTargets",
+                "elasticloadbalancing:SetLoadBalancerPoliciesOfListener",
+                "elasticloadbalancing:SetSecurityGroups",
+                "iam:CreateServiceLinkedRole",
+                "kms:DescribeKey",
+            ],
         ],
         resource: "*",
     }],
@@ -201,10 +168,8 @@ pub const CLOUD_PROVIDER_AWS_CONTROL_PLANE: Published = Published {
 /// etcd/worker policy.
 pub const CLOUD_PROVIDER_AWS_NODE: Published = Published {
     title: "Rancher etcd and worker nodes, out-of-tree AWS cloud controller manager",
-    source: Source {
-        page: "kubernetes/cloud-provider-aws, docs/prerequisites.md, \"Node Policy\"",
-        ..CLOUD_PROVIDER_AWS_PAGE
-    },
+    source: CLOUD_PROVIDER_AWS_PAGE
+        .on_page("kubernetes/cloud-provider-aws, docs/prerequisites.md, \"Node Policy\""),
     statements: NODE_STATEMENTS,
 };
 
@@ -230,12 +195,11 @@ pub const RANCHER_CSP_ADAPTER: Published = Published {
 /// Prime" [`shared/seeds/beyond/rancher-prime-payg.json`]: an IRSA role for
 /// the billing adapter, made with `eksctl create iamserviceaccount
 /// --role-only`, with an AWS-managed policy attached.
-pub const RANCHER_PRIME_PAYG_PAGE: Source = Source {
-    platform: "Rancher Prime PAYG on the AWS Marketplace (billing adapter)",
-    page: "rancher/rancher-docs, docs/integrations-in-rancher/cloud-marketplace/aws-marketplace-payg-integration/installing-rancher-prime.md",
-    versioned_by: "Rancher",
-    versions: Versions::From(Version::new(2, 8)),
-};
+pub const RANCHER_PRIME_PAYG_PAGE: Source = Source::new(
+    "Rancher Prime PAYG on the AWS Marketplace (billing adapter)",
+    "rancher/rancher-docs, docs/integrations-in-rancher/cloud-marketplace/aws-marketplace-payg-integration/installing-rancher-prime.md",
+)
+.serving("Rancher", Versions::From(Version::new(2, 8)));
 
 /// The AWS-managed policy the billing adapter's role has attached.
 pub const AWS_MARKETPLACE_METERING_NAME: &str = "AWSMarketplaceMeteringFullAccess";
@@ -244,12 +208,10 @@ pub const AWS_MARKETPLACE_METERING_NAME: &str = "AWSMarketplaceMeteringFullAcces
 /// it by ARN), for the documentation.
 pub const AWS_MARKETPLACE_METERING: Published = Published {
     title: "AWSMarketplaceMeteringFullAccess (AWS-managed)",
-    source: Source {
-        platform: "AWS managed policies",
-        page: "iann0036/iam-dataset, aws/managedpolicies/AWSMarketplaceMeteringFullAccess.json",
-        versioned_by: "AWS",
-        versions: Versions::Any,
-    },
+    source: Source::new(
+        "AWS managed policies",
+        "iann0036/iam-dataset, aws/managedpolicies/AWSMarketplaceMeteringFullAccess.json",
+    ),
     statements: &[StatementData {
         sid: None,
         actions: &["aws-marketplace:MeterUsage"],
@@ -301,10 +263,8 @@ pub const CLOUD_PROVIDER_AWS_CODE_ACTIONS: &[CodeAction] = &[
 /// policy on request (`extra_controller_actions`).
 pub const CLOUD_PROVIDER_AWS_CODE_ACTIONS_STATEMENT: Published = Published {
     title: "Actions the AWS cloud controller manager's code calls beyond its control-plane policy",
-    source: Source {
-        page: "kubernetes/cloud-provider-aws at 63ec440, pkg/providers/v1/",
-        ..CLOUD_PROVIDER_AWS_PAGE
-    },
+    source: CLOUD_PROVIDER_AWS_PAGE
+        .on_page("kubernetes/cloud-provider-aws at 63ec440, pkg/providers/v1/"),
     statements: &[StatementData {
         sid: None,
         actions: &[

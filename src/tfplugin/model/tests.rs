@@ -122,23 +122,13 @@ fn states_are_checked_against_the_schema() {
     assert_eq!(block().check_value(&state), Ok(()));
     assert_eq!(block().check_value(&Value::Null), Ok(()));
 
-    let mut misspelt = state.clone();
-    misspelt.set("nmae", Value::string("x"));
-    assert!(
-        block()
-            .check_value(&misspelt)
-            .unwrap_err()
-            .contains("`nmae`")
-    );
-
-    let mut mistyped = state.clone();
-    mistyped.set("count", Value::string("3"));
-    assert!(
-        block()
-            .check_value(&mistyped)
-            .unwrap_err()
-            .contains("`count`")
-    );
+    // A misspelt attribute and a mistyped one: the error names it.
+    for (attribute, value) in [("nmae", "x"), ("count", "3")] {
+        let mut wrong = state.clone();
+        wrong.set(attribute, Value::string(value));
+        let error = block().check_value(&wrong).unwrap_err();
+        assert!(error.contains(&format!("`{attribute}`")), "{error}");
+    }
 
     let mut wrong_element = state.clone();
     wrong_element.set("arns", Value::List(vec![Value::int(1)]));
