@@ -4,6 +4,7 @@
 //! documents, nothing else.
 
 mod attributes;
+mod documents;
 mod kind;
 pub(super) mod model;
 pub mod user_policies;
@@ -24,23 +25,21 @@ use crate::aws::{Aws, ObservedRole, Profiles};
 use crate::clients::Clients;
 use crate::engine;
 use crate::engine::run::Left;
-use crate::policy::check::Kind;
 use crate::policy::limits::Measure;
 use crate::resources::common::cross_account::ExternalIdModel;
 use crate::resources::common::naming::{
     NamingModel, already_exists_detail, iam_name_error, unique_name,
 };
-use crate::resources::common::policy_checks::{Stage, check_policy};
+use crate::resources::common::policy_checks::Stage;
 use crate::resources::common::tags::{TagsModel, own_tags_for_import, planned_tags_all};
 use crate::resources::common::web_identity::{
     OidcProviderArnModel, import_oidc_provider_arn, validate_oidc_provider_arn,
 };
 use crate::resources::common::{limits, ownership_mark, report, same_policy};
-use crate::tfplugin::model::Known;
 use crate::tfplugin::{
-    Attr, AttributePath, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
-    Diagnostics, ImportRequest, ImportResponse, Mode, Model, PlanRequest, PlanResponse,
-    ReadRequest, ReadResponse, Resource, Schema, Type, UpdateRequest, UpdateResponse, Value,
+    Attr, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
+    ImportRequest, ImportResponse, Model, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
+    Resource, Schema, Type, UpdateRequest, UpdateResponse, Value,
 };
 
 pub struct RoleResource<K>(pub K);
@@ -107,29 +106,6 @@ impl<K: RoleKind> RoleResource<K> {
         self.0.import_inputs(import)
     }
 
-    /// Whether `policy` is the provider's to compute (rather than the user's to write).
-    fn computes_policy(&self) -> bool {
-        self.0
-            .attributes()
-            .iter()
-            .any(|a| a.name == PolicyModel::policy && a.mode == Mode::Computed)
-    }
-
-    /// Checks the `policy` the user writes (see [`check_policy`]); true
-    /// when it has no error. Kinds that compute `policy` render documents
-    /// whose checks are unit tests.
-    fn check_user_policy(&self, input: &Value, stage: Stage, diags: &mut Diagnostics) -> bool {
-        let policy = PolicyModel::read(input).policy;
-        self.computes_policy()
-            || check_policy(
-                PolicyModel::policy,
-                &policy.encode(),
-                Kind::Inline,
-                stage,
-                diags,
-            )
-    }
-
     /// The state for what AWS holds of the role.
     fn state(&self, prior: &Value, role: &ObservedRole, clients: &Clients) -> Value {
         role_state(&self.0, prior, role, clients)
@@ -166,56 +142,6 @@ impl<K: RoleKind> RoleResource<K> {
 
     fn profiles(&self) -> Profiles {
         Profiles::for_role_owning_profile(K::INSTANCE_PROFILE)
-    }
-
-    /// The planned trust and (computed) policy; false after an error. One
-    /// that means what the state's does keeps the state's text (the
-    /// schema's semantic equality), so a role imported with a person's
-    /// spelling of the documented JSON (`["ssm.amazonaws.com"]` for
-    /// `"ssm.amazonaws.com"`), or a `policy` rewritten in an equivalent
-    /// form, plans no update.
-    fn plan_documents(
-        &self,
-        aws: &Aws,
-        req: &PlanRequest<'_, Clients>,
-        resp: &mut PlanResponse,
-    ) -> bool {
-        // An empty path: about no attribute (the role's account unknown).
-        let invalid = |diags: &mut Diagnostics, (path, message): (AttributePath, String)| {
-            if path.0.is_empty() {
-                diags.error(format!("planning IAM role for `{}`", K::TYPE_NAME), message);
-            } else {
-                diags.attribute_error(path.clone(), format!("Invalid `{path}`"), message);
-            }
-            false
-        };
-        // Unknown until its inputs are known.
-        let planned_text = |document: Option<String>| document.map_or(Attr::Unknown, Attr::Known);
-        match self.0.trust(req.config, aws) {
-            Ok(trust) => {
-                let mut planned = RoleModel::read(&resp.planned);
-                planned.assume_role_policy = planned_text(trust);
-                planned.write(&mut resp.planned);
-            }
-            Err(e) => return invalid(&mut resp.diagnostics, e),
-        }
-        let configured = PolicyModel::read(req.config).policy;
-        let policy = if self.computes_policy() {
-            match self.0.policy(req.config, aws) {
-                Ok(policy) => policy,
-                Err(e) => return invalid(&mut resp.diagnostics, e),
-            }
-        } else {
-            // A policy the user writes stands as configured.
-            configured.known().cloned()
-        };
-        if self.computes_policy() || configured.known().is_some() {
-            PolicyModel {
-                policy: planned_text(policy),
-            }
-            .write(&mut resp.planned);
-        }
-        true
     }
 }
 
