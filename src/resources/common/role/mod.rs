@@ -33,7 +33,8 @@ use crate::resources::common::naming::{
 use crate::resources::common::policy_checks::Stage;
 use crate::resources::common::tags::{TagsModel, own_tags_for_import, planned_tags_all};
 use crate::resources::common::web_identity::{
-    OidcProviderArnModel, import_oidc_provider_arn, validate_oidc_provider_arn,
+    OidcProviderArnModel, import_oidc_provider_arn, oidc_provider_arn_attribute,
+    validate_oidc_provider_arn,
 };
 use crate::resources::common::{limits, ownership_mark, report, same_policy};
 use crate::tfplugin::{
@@ -80,7 +81,7 @@ impl<K: RoleKind> RoleResource<K> {
         if K::TRUST_HIDES_SECRET {
             fields.extend(ExternalIdModel::fields());
         }
-        if K::WEB_IDENTITY {
+        if K::OIDC_PROVIDER_ARN.is_some() {
             fields.extend(OidcProviderArnModel::fields());
         }
         fields
@@ -100,7 +101,7 @@ impl<K: RoleKind> RoleResource<K> {
     /// [`RoleKind::import_inputs`]), a web-identity role's OIDC provider
     /// first.
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
-        if K::WEB_IDENTITY {
+        if K::OIDC_PROVIDER_ARN.is_some() {
             import_oidc_provider_arn(import.state, import.role)?;
         }
         self.0.import_inputs(import)
@@ -173,6 +174,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             K::SCHEMA_VERSION,
             Block::new(K::DESCRIPTION)
                 .attributes(common_attributes::<K>())
+                .attributes(K::OIDC_PROVIDER_ARN.map(oidc_provider_arn_attribute))
                 .attributes(self.0.attributes().into_iter().map(|attribute| {
                     // Every role's `policy` is one document, however written.
                     match attribute.name == PolicyModel::policy {
@@ -185,7 +187,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_common(config, diags);
-        if K::WEB_IDENTITY {
+        if K::OIDC_PROVIDER_ARN.is_some() {
             validate_oidc_provider_arn(config, diags);
         }
         self.0.validate(config, diags);
