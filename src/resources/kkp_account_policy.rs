@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 
+mod import;
 mod model;
 
 use model::AccountPolicyModel;
@@ -12,9 +13,7 @@ use crate::arn::{Arn, IamKind, is_account_id};
 use crate::aws::AwsError;
 use crate::clients::Clients;
 use crate::engine::managed_policy::{self, PolicyModel, PolicyStep, PolicyUpdate};
-use crate::policy::published::kkp::{
-    SECURITY_CONSIDERATIONS, kkp_account_document, kkp_version_of,
-};
+use crate::policy::published::kkp::{SECURITY_CONSIDERATIONS, kkp_account_document};
 use crate::policy::{canonical_json, equivalent, from_iam};
 use crate::resources::common::kkp::{
     kkp_version_attribute, planned_kkp_version, validate_kkp_version,
@@ -380,62 +379,7 @@ impl Resource<Clients> for KkpAccountPolicy {
     }
 
     async fn import(&self, req: ImportRequest<'_, Clients>, resp: &mut ImportResponse) {
-        let (aws, id) = (&req.client.aws, req.id);
-        let diags = &mut resp.diagnostics;
-        let summary = format!("importing IAM policy (`{id}`)");
-        let arn = match id.parse::<Arn>() {
-            Ok(arn)
-                if arn.service == "iam"
-                    && arn.resource.starts_with("policy/")
-                    && is_account_id(&arn.account) =>
-            {
-                arn
-            }
-            _ => {
-                return diags.error(
-                    summary,
-                    format!(
-                        "Import by the policy's ARN, such as `arn:{}:iam::123456789012:policy/kkp`; got `{id}`.",
-                        aws.partition
-                    ),
-                );
-            }
-        };
-        let policy = match aws.get_policy(id).await {
-            Ok(Some(policy)) => policy,
-            Ok(None) => {
-                return diags.error(
-                    summary,
-                    "There is no such policy in this account; check the ARN.",
-                );
-            }
-            Err(e) => return report(diags, summary, &e),
-        };
-        // Every attribute, null until `read` fills it in.
-        let mut state = AccountPolicyModel {
-            id: id.into(),
-            arn: id.into(),
-            // The document names the account whose roles KKP manages: the owner's.
-            account_id: arn.account.as_str().into(),
-            ..Default::default()
-        };
-        // The KKP version whose document the policy is, and the attachment
-        // when there is exactly one user to pick.
-        match aws
-            .read_policy_details(id, &policy.default_version_id, true)
-            .await
-        {
-            Ok(Some((document, users))) => {
-                let version = kkp_version_of(&aws.partition, &arn.account, &document);
-                state.kkp_version = Attr::from_option(version.map(|v| v.to_string()));
-                if let [user] = users.as_slice() {
-                    state.user_name = user.as_str().into();
-                }
-            }
-            Ok(None) => {}
-            Err(e) => return report(diags, summary, &e),
-        }
-        resp.state = state.to_value();
+        import::import(req, resp).await;
     }
 
     fn type_name(&self) -> &'static str {
@@ -465,31 +409,4 @@ fn attach_failed(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_read_keeps_the_stored_text_of_an_equivalent_document() {
-        let block = KkpAccountPolicy.schema().block;
-        let stored = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:GetRole"], "Resource": "*"}]}"#;
-        let state = |policy: &str| {
-            AccountPolicyModel {
-                policy: policy.into(),
-                ..Default::default()
-            }
-            .to_value()
-        };
-        let mut read = state(&canonical_json(stored).unwrap());
-        block.keep_equal_values(&state(stored), &mut read);
-        assert_eq!(read, state(stored));
-        let mut changed = state(&stored.replace("GetRole", "PassRole"));
-        block.keep_equal_values(&state(stored), &mut changed);
-        assert_ne!(changed, state(stored));
-    }
-
-    #[test]
-    fn the_model_matches_the_schema() {
-        let schema = KkpAccountPolicy.schema();
-        crate::tfplugin::check_models(&schema.block, &[AccountPolicyModel::fields()]).unwrap();
-    }
-}
+mod tests;

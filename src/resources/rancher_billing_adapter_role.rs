@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::common::naming::NamingModel;
 use super::common::role::{PolicyArnsModel, RoleKind, role_account};
-use super::common::web_identity::{OidcProviderArnModel, oidc_provider};
+use super::common::web_identity::oidc_provider;
 use crate::arn::aws_managed_policy;
 use crate::aws::{Aws, ObservedRole};
 use crate::model;
@@ -34,7 +34,11 @@ impl RoleKind for RancherBillingAdapterRole {
          `global.aws.accountNumber` (`helm_values`). It is a separate role from the CSP adapter's \
          (`clusteriam_rancher_csp_adapter_role`, for bring-your-own-license).";
 
-    const WEB_IDENTITY: bool = true;
+    const OIDC_PROVIDER_ARN: Option<&'static str> = Some(
+        "The ARN of the EKS cluster's IAM OIDC provider, e.g. from \
+         `clusteriam_oidc_provider` (the page checks that it exists and creates it if \
+         not). Changing it updates the trust policy in place.",
+    );
 
     const NAME_PREFIX: &'static str = "rancher-billing-adapter-";
 
@@ -42,12 +46,6 @@ impl RoleKind for RancherBillingAdapterRole {
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
-            Attribute::required_string(
-                OidcProviderArnModel::oidc_provider_arn,
-                "The ARN of the EKS cluster's IAM OIDC provider, e.g. from \
-                 `clusteriam_oidc_provider` (the page checks that it exists and creates it if \
-                 not). Changing it updates the trust policy in place.",
-            ),
             Attribute::computed(
                 PolicyArnsModel::policy_arns,
                 Type::set(Type::String),

@@ -2,7 +2,7 @@
 //! the Rancher CSP adapter uses to check licenses in and out.
 
 use super::common::role::{PolicyModel, RoleKind, role_account};
-use super::common::web_identity::{OidcProviderArnModel, oidc_provider};
+use super::common::web_identity::oidc_provider;
 use crate::aws::{Aws, ObservedRole};
 use crate::model;
 use crate::policy::{presets, published};
@@ -21,17 +21,15 @@ impl RoleKind for RancherCspAdapterRole {
          `sts.amazonaws.com`, with the documented license-manager policy. The adapter install asks for the \
          role's name and `account_id`.";
 
-    const WEB_IDENTITY: bool = true;
+    const OIDC_PROVIDER_ARN: Option<&'static str> = Some(
+        "The ARN of the EKS cluster's IAM OIDC provider, e.g. from \
+         `clusteriam_oidc_provider`. Changing it updates the trust policy in place.",
+    );
 
     const NAME_PREFIX: &'static str = "rancher-csp-adapter-";
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
-            Attribute::required_string(
-                OidcProviderArnModel::oidc_provider_arn,
-                "The ARN of the EKS cluster's IAM OIDC provider, e.g. from \
-                 `clusteriam_oidc_provider`. Changing it updates the trust policy in place.",
-            ),
             Attribute::computed_string(
                 PolicyModel::policy,
                 "The role's inline policy (`RancherCSPAdapterPermissions`), as canonical JSON: the documented license-manager permissions.",

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::common::role::{Added, Import, PolicyArnsModel, RoleKind, RoleModel, user_policies};
-use super::common::web_identity::{OidcProviderArnModel, oidc_provider};
+use super::common::web_identity::oidc_provider;
 use crate::aws::{Aws, ObservedRole};
 use crate::kubernetes::{
     ROLE_ARN_ANNOTATION, check_namespace, check_service_account, service_account_manifest,
@@ -29,15 +29,13 @@ impl RoleKind for TorqueAgentRole {
 
     const NAME_PREFIX: &'static str = "torque-agent-";
 
-    const WEB_IDENTITY: bool = true;
+    const OIDC_PROVIDER_ARN: Option<&'static str> = Some(
+        "The ARN of the cluster's IAM OIDC provider in this account, e.g. from \
+         `clusteriam_oidc_provider`.",
+    );
 
     fn attributes(&self) -> Vec<Attribute> {
         vec![
-            Attribute::required_string(
-                OidcProviderArnModel::oidc_provider_arn,
-                "The ARN of the cluster's IAM OIDC provider in this account, e.g. from \
-                 `clusteriam_oidc_provider`.",
-            ),
             Attribute::required_string(
                 TorqueAgentModel::namespace,
                 "The Kubernetes namespace of the agent's service account: the environment namespace of the Torque blueprint.",

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Tagging, TaggingModel};
+use super::model::{Ids, Tagging, TaggingModel};
 use crate::aws::Aws;
 use crate::engine::tags::{Listed, Phase, TagProblem, tag_problems};
 use crate::resources::common::report;
@@ -25,7 +25,7 @@ pub(super) fn check_ec2_id(attr: &str, prefix: &str, id: &str) -> Result<(), Str
 /// Refuses a configuration whose targets are all known and empty: it would
 /// tag nothing, which is always a mistake (an id list that came out empty).
 pub(super) fn check_something_to_tag(config: &TaggingModel, diags: &mut Diagnostics) {
-    let empty = |ids: &super::Ids| match ids {
+    let empty = |ids: &Ids| match ids {
         Attr::Null => true,
         Attr::Known(ids) => ids.is_empty(),
         Attr::Unknown => false,

@@ -8,7 +8,7 @@ use crate::engine::oidc::MAX_THUMBPRINTS;
 use crate::model;
 use crate::policy::federated_principals;
 use crate::resources::common::tags::validate_tags;
-use crate::tfplugin::{Attr, AttributePath, Diagnostics, Model, Value};
+use crate::tfplugin::{Attr, Attribute, AttributePath, Diagnostics, Model, Value};
 use crate::validate::check_attr;
 
 model! {
@@ -64,6 +64,14 @@ pub fn import_oidc_provider_arn(state: &mut Value, role: &ObservedRole) -> Resul
         .write(state);
     }
     Ok(())
+}
+
+/// A web-identity role's `oidc_provider_arn`, described as the kind says
+/// (see [`RoleKind::OIDC_PROVIDER_ARN`]).
+///
+/// [`RoleKind::OIDC_PROVIDER_ARN`]: crate::resources::common::role::RoleKind::OIDC_PROVIDER_ARN
+pub fn oidc_provider_arn_attribute(description: &str) -> Attribute {
+    Attribute::required_string(OidcProviderArnModel::oidc_provider_arn, description)
 }
 
 /// Validates the shape of `oidc_provider_arn`.

@@ -38,12 +38,13 @@ pub trait RoleKind: Send + Sync + 'static {
     /// at random and `plan -refresh-only -detailed-exitcode` reports changes
     /// that are not.)
     const TRUST_HIDES_SECRET: bool = false;
-    /// Whether the role trusts an OIDC provider, `oidc_provider_arn`
-    /// ([`OidcProviderArnModel`]), which the common code checks at validate
-    /// and reads back from the trust at import.
+    /// For a role that trusts an OIDC provider, the description of its
+    /// `oidc_provider_arn` ([`OidcProviderArnModel`]), which the common code
+    /// declares (first of the kind's attributes), checks at validate and
+    /// reads back from the trust at import.
     ///
     /// [`OidcProviderArnModel`]: crate::resources::common::web_identity::OidcProviderArnModel
-    const WEB_IDENTITY: bool = false;
+    const OIDC_PROVIDER_ARN: Option<&'static str> = None;
     /// The schema version of the kind's state; raise it with
     /// [`RoleKind::added`] when an attribute is added whose absence
     /// in older state means something.

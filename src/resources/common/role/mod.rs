@@ -4,6 +4,7 @@
 //! documents, nothing else.
 
 mod attributes;
+mod documents;
 mod kind;
 pub(super) mod model;
 pub mod user_policies;
@@ -24,23 +25,22 @@ use crate::aws::{Aws, ObservedRole, Profiles};
 use crate::clients::Clients;
 use crate::engine;
 use crate::engine::run::Left;
-use crate::policy::check::Kind;
 use crate::policy::limits::Measure;
 use crate::resources::common::cross_account::ExternalIdModel;
 use crate::resources::common::naming::{
     NamingModel, already_exists_detail, iam_name_error, unique_name,
 };
-use crate::resources::common::policy_checks::{Stage, check_policy};
+use crate::resources::common::policy_checks::Stage;
 use crate::resources::common::tags::{TagsModel, own_tags_for_import, planned_tags_all};
 use crate::resources::common::web_identity::{
-    OidcProviderArnModel, import_oidc_provider_arn, validate_oidc_provider_arn,
+    OidcProviderArnModel, import_oidc_provider_arn, oidc_provider_arn_attribute,
+    validate_oidc_provider_arn,
 };
 use crate::resources::common::{limits, ownership_mark, report, same_policy};
-use crate::tfplugin::model::Known;
 use crate::tfplugin::{
-    Attr, AttributePath, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
-    Diagnostics, ImportRequest, ImportResponse, Mode, Model, PlanRequest, PlanResponse,
-    ReadRequest, ReadResponse, Resource, Schema, Type, UpdateRequest, UpdateResponse, Value,
+    Attr, Block, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostics,
+    ImportRequest, ImportResponse, Model, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
+    Resource, Schema, Type, UpdateRequest, UpdateResponse, Value,
 };
 
 pub struct RoleResource<K>(pub K);
@@ -81,7 +81,7 @@ impl<K: RoleKind> RoleResource<K> {
         if K::TRUST_HIDES_SECRET {
             fields.extend(ExternalIdModel::fields());
         }
-        if K::WEB_IDENTITY {
+        if K::OIDC_PROVIDER_ARN.is_some() {
             fields.extend(OidcProviderArnModel::fields());
         }
         fields
@@ -101,33 +101,10 @@ impl<K: RoleKind> RoleResource<K> {
     /// [`RoleKind::import_inputs`]), a web-identity role's OIDC provider
     /// first.
     fn import_inputs(&self, import: Import<'_>) -> Result<(), String> {
-        if K::WEB_IDENTITY {
+        if K::OIDC_PROVIDER_ARN.is_some() {
             import_oidc_provider_arn(import.state, import.role)?;
         }
         self.0.import_inputs(import)
-    }
-
-    /// Whether `policy` is the provider's to compute (rather than the user's to write).
-    fn computes_policy(&self) -> bool {
-        self.0
-            .attributes()
-            .iter()
-            .any(|a| a.name == PolicyModel::policy && a.mode == Mode::Computed)
-    }
-
-    /// Checks the `policy` the user writes (see [`check_policy`]); true
-    /// when it has no error. Kinds that compute `policy` render documents
-    /// whose checks are unit tests.
-    fn check_user_policy(&self, input: &Value, stage: Stage, diags: &mut Diagnostics) -> bool {
-        let policy = PolicyModel::read(input).policy;
-        self.computes_policy()
-            || check_policy(
-                PolicyModel::policy,
-                &policy.encode(),
-                Kind::Inline,
-                stage,
-                diags,
-            )
     }
 
     /// The state for what AWS holds of the role.
@@ -167,56 +144,6 @@ impl<K: RoleKind> RoleResource<K> {
     fn profiles(&self) -> Profiles {
         Profiles::for_role_owning_profile(K::INSTANCE_PROFILE)
     }
-
-    /// The planned trust and (computed) policy; false after an error. One
-    /// that means what the state's does keeps the state's text (the
-    /// schema's semantic equality), so a role imported with a person's
-    /// spelling of the documented JSON (`["ssm.amazonaws.com"]` for
-    /// `"ssm.amazonaws.com"`), or a `policy` rewritten in an equivalent
-    /// form, plans no update.
-    fn plan_documents(
-        &self,
-        aws: &Aws,
-        req: &PlanRequest<'_, Clients>,
-        resp: &mut PlanResponse,
-    ) -> bool {
-        // An empty path: about no attribute (the role's account unknown).
-        let invalid = |diags: &mut Diagnostics, (path, message): (AttributePath, String)| {
-            if path.0.is_empty() {
-                diags.error(format!("planning IAM role for `{}`", K::TYPE_NAME), message);
-            } else {
-                diags.attribute_error(path.clone(), format!("Invalid `{path}`"), message);
-            }
-            false
-        };
-        // Unknown until its inputs are known.
-        let planned_text = |document: Option<String>| document.map_or(Attr::Unknown, Attr::Known);
-        match self.0.trust(req.config, aws) {
-            Ok(trust) => {
-                let mut planned = RoleModel::read(&resp.planned);
-                planned.assume_role_policy = planned_text(trust);
-                planned.write(&mut resp.planned);
-            }
-            Err(e) => return invalid(&mut resp.diagnostics, e),
-        }
-        let configured = PolicyModel::read(req.config).policy;
-        let policy = if self.computes_policy() {
-            match self.0.policy(req.config, aws) {
-                Ok(policy) => policy,
-                Err(e) => return invalid(&mut resp.diagnostics, e),
-            }
-        } else {
-            // A policy the user writes stands as configured.
-            configured.known().cloned()
-        };
-        if self.computes_policy() || configured.known().is_some() {
-            PolicyModel {
-                policy: planned_text(policy),
-            }
-            .write(&mut resp.planned);
-        }
-        true
-    }
 }
 
 /// Brings the role to `spec` (see [`engine::converge`]) and reports a
@@ -247,6 +174,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
             K::SCHEMA_VERSION,
             Block::new(K::DESCRIPTION)
                 .attributes(common_attributes::<K>())
+                .attributes(K::OIDC_PROVIDER_ARN.map(oidc_provider_arn_attribute))
                 .attributes(self.0.attributes().into_iter().map(|attribute| {
                     // Every role's `policy` is one document, however written.
                     match attribute.name == PolicyModel::policy {
@@ -259,7 +187,7 @@ impl<K: RoleKind> Resource<Clients> for RoleResource<K> {
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_common(config, diags);
-        if K::WEB_IDENTITY {
+        if K::OIDC_PROVIDER_ARN.is_some() {
             validate_oidc_provider_arn(config, diags);
         }
         self.0.validate(config, diags);
