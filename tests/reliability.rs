@@ -357,12 +357,14 @@ fn policy_and_oidc_create_failing_at_each_step_keeps_what_exists_and_converges()
 /// (dropped, the next apply would create it again over the existing one,
 /// or adopt and so orphan it), and the next apply converges from it, with
 /// nothing left behind by destroy. `config` writes the configuration of a
-/// generation, 1 before the update and 2 after.
+/// generation, 1 before the update and 2 after; `kept` names attributes
+/// the state must still show as before the update, besides `arn`.
 fn update_failing_and_then_unreadable(
     address: &str,
     config: impl Fn(&str, u8) -> String,
     (refused, unread): (&str, &str),
     needles: &[&str],
+    kept: &[&str],
 ) {
     let aws = Emulator::start();
     let proxy = FaultProxy::start(&aws.url, Faults::default());
@@ -383,8 +385,13 @@ fn update_failing_and_then_unreadable(
         "{refused} and the {unread} after it were refused: {}",
         proxy.counts()
     );
-    let kept = ws.state_attributes(address);
-    assert_eq!(kept["arn"], created["arn"], "the state still records it");
+    let after_failure = ws.state_attributes(address);
+    for attribute in ["arn"].iter().chain(kept) {
+        assert_eq!(
+            after_failure[attribute], created[attribute],
+            "the state still says what it said of `{attribute}`"
+        );
+    }
     assert_workspace_matches(&aws, &ws, &accounts, "after the failure");
 
     proxy.configure(|f| *f = Faults::default());
@@ -429,6 +436,7 @@ resource "clusteriam_rancher_node_role" "node" {{
             "on IAM role (`unread-node`)",
             "AccessDenied",
         ],
+        &["node_role", "policy", "tags"],
     );
 }
 
@@ -453,6 +461,7 @@ resource "clusteriam_oidc_provider" "this" {{
         config,
         ("TagOpenIDConnectProvider", "GetOpenIDConnectProvider"),
         &["tagging IAM OIDC provider", "AccessDenied"],
+        &["adopted"],
     );
 }
 
