@@ -807,18 +807,11 @@ fn an_instance_profile_with_a_forged_mark_is_taken_over_without_its_tags() {
     const NAME: &str = "forged-profile-node";
     let aws = Emulator::start();
     let iam = aws.iam();
-    let tag = |k: &str, v: &str| {
-        aws_sdk_iam::types::Tag::builder()
-            .key(k)
-            .value(v)
-            .build()
-            .unwrap()
-    };
     common::block_on(
         iam.create_instance_profile()
             .instance_profile_name(NAME)
-            .tags(tag(common::OWNERSHIP_TAG, "forged"))
-            .tags(tag("owner", "someone-else"))
+            .tags(common::iam_tag(common::OWNERSHIP_TAG, "forged"))
+            .tags(common::iam_tag("owner", "someone-else"))
             .send(),
     )
     .unwrap();
