@@ -377,19 +377,15 @@ fn rancher_billing_adapter_role_adopts_the_role_eksctl_made() {
     let trust = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{provider_arn}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"{ISSUER}:aud":"sts.amazonaws.com","{ISSUER}:sub":"system:serviceaccount:cattle-csp-billing-adapter-system:rancher-csp-billing-adapter"}}}}}}]}}"#
     );
-    let tag = |k: &str, v: &str| {
-        aws_sdk_iam::types::Tag::builder()
-            .key(k)
-            .value(v)
-            .build()
-            .unwrap()
-    };
     block_on(async {
         iam.create_role()
             .role_name("rancher-csp-iam-role")
             .assume_role_policy_document(trust)
-            .tags(tag("alpha.eksctl.io/cluster-name", "rancher-prime"))
-            .tags(tag(
+            .tags(common::iam_tag(
+                "alpha.eksctl.io/cluster-name",
+                "rancher-prime",
+            ))
+            .tags(common::iam_tag(
                 "alpha.eksctl.io/iamserviceaccount-name",
                 "cattle-csp-billing-adapter-system/rancher-csp-billing-adapter",
             ))

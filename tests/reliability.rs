@@ -6,7 +6,8 @@
 //!   empty, repairs drift and destroys with 40% and 20% of AWS calls failing
 //!   the way AWS fails them (throttling, 500/503, dropped connections) and
 //!   through a burst of 10 consecutive throttled calls;
-//! - partial failure: one step of a multi-step resource denied for good;
+//! - partial failure: one step of a multi-step resource denied for good,
+//!   also with the read after it failing;
 //! - interruption: SIGINT to Terraform in the middle of an apply;
 //! - concurrency: 100+ resources at `-parallelism=20`.
 //!
@@ -348,6 +349,120 @@ fn policy_and_oidc_create_failing_at_each_step_keeps_what_exists_and_converges()
         ),
         ("GetOpenIDConnectProvider", &["creating IAM OIDC provider"]),
     ]);
+}
+
+/// An update whose step is refused and whose look at AWS after it is
+/// refused too (`then_deny`), so the provider cannot say what AWS holds:
+/// the error is shown, the resource stays in state as the same object
+/// (dropped, the next apply would create it again over the existing one,
+/// or adopt and so orphan it), and the next apply converges from it, with
+/// nothing left behind by destroy. `config` writes the configuration of a
+/// generation, 1 before the update and 2 after; `kept` names attributes
+/// the state must still show as before the update, besides `arn`.
+fn update_failing_and_then_unreadable(
+    address: &str,
+    config: impl Fn(&str, u8) -> String,
+    (refused, unread): (&str, &str),
+    needles: &[&str],
+    kept: &[&str],
+) {
+    let aws = Emulator::start();
+    let proxy = FaultProxy::start(&aws.url, Faults::default());
+    let ws = common::Workspace::new();
+    let accounts = [common::ACCOUNT];
+    ws.write(&config(&proxy.url, 1));
+    ws.apply().assert_ok();
+    let created = ws.state_attributes(address);
+
+    ws.write(&config(&proxy.url, 2));
+    proxy.configure(|f| {
+        f.deny = [refused.to_string()].into();
+        f.then_deny = [(refused.to_string(), [unread.to_string()].into())].into();
+    });
+    ws.apply().assert_error(needles);
+    assert!(
+        proxy.counts().denied >= 2,
+        "{refused} and the {unread} after it were refused: {}",
+        proxy.counts()
+    );
+    let after_failure = ws.state_attributes(address);
+    for attribute in ["arn"].iter().chain(kept) {
+        assert_eq!(
+            after_failure[attribute], created[attribute],
+            "the state still says what it said of `{attribute}`"
+        );
+    }
+    assert_workspace_matches(&aws, &ws, &accounts, "after the failure");
+
+    proxy.configure(|f| *f = Faults::default());
+    ws.apply().assert_ok();
+    ws.assert_no_changes();
+    let converged = ws.state_attributes(address);
+    assert_eq!(converged["arn"], created["arn"], "the same object");
+    assert_eq!(
+        converged["adopted"], created["adopted"],
+        "still ours, so destroy deletes it"
+    );
+    assert_workspace_matches(&aws, &ws, &accounts, "after the next apply");
+    ws.destroy().assert_ok();
+    assert_workspace_matches(&aws, &ws, &accounts, "after destroy");
+    assert!(state_resources(&ws).is_empty());
+}
+
+/// A new node role (so a new inline policy) and new tags: tagging the role
+/// succeeds, putting the policy is refused, and the role cannot be read
+/// after that (the `Left::Unread` arm of the role resources' update).
+#[test]
+fn a_role_update_failing_and_then_unreadable_keeps_the_role_and_converges() {
+    let config = |endpoint: &str, generation: u8| {
+        let node_role = ["worker", "controlplane"][usize::from(generation - 1)];
+        format!(
+            r#"{}
+resource "clusteriam_rancher_node_role" "node" {{
+  name      = "unread-node"
+  node_role = "{node_role}"
+  tags      = {{ generation = "{generation}" }}
+}}
+"#,
+            common::provider_block_for(endpoint)
+        )
+    };
+    update_failing_and_then_unreadable(
+        "clusteriam_rancher_node_role.node",
+        config,
+        ("PutRolePolicy", "GetRole"),
+        &[
+            "putting inline policy",
+            "on IAM role (`unread-node`)",
+            "AccessDenied",
+        ],
+        &["node_role", "policy", "tags"],
+    );
+}
+
+/// New tags on a provider this configuration created: tagging it is
+/// refused, and it cannot be read after that (`minimal_state` in
+/// `converge_and_read`).
+#[test]
+fn an_oidc_provider_update_failing_and_then_unreadable_keeps_the_provider_and_converges() {
+    let config = |endpoint: &str, generation: u8| {
+        format!(
+            r#"{}
+resource "clusteriam_oidc_provider" "this" {{
+  url  = "https://oidc.eks.us-east-1.amazonaws.com/id/UNREADABLEUNREADABLE000000000001"
+  tags = {{ generation = "{generation}" }}
+}}
+"#,
+            common::provider_block_for(endpoint)
+        )
+    };
+    update_failing_and_then_unreadable(
+        "clusteriam_oidc_provider.this",
+        config,
+        ("TagOpenIDConnectProvider", "GetOpenIDConnectProvider"),
+        &["tagging IAM OIDC provider", "AccessDenied"],
+        &["adopted"],
+    );
 }
 
 #[test]

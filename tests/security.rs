@@ -795,6 +795,72 @@ fn an_imported_service_linked_role_is_adopted_whatever_its_tags_say() {
     assert!(common::block_on(iam.get_role().role_name(&name).send()).is_err());
 }
 
+/// The one object taken over on the strength of the ownership mark: an
+/// instance profile named like a node role, marked and holding no other
+/// role (what a role deleted outside Terraform leaves). The mark is a tag
+/// anyone allowed `iam:TagInstanceProfile` can forge; what the forger gets
+/// is only the role in a profile they made (launching with it still needs
+/// `iam:PassRole` on the role, which moto does not check): the same apply
+/// replaces their tags with the role's, and their mark with this resource's.
+#[test]
+fn an_instance_profile_with_a_forged_mark_is_taken_over_without_its_tags() {
+    const NAME: &str = "forged-profile-node";
+    let aws = Emulator::start();
+    let iam = aws.iam();
+    common::block_on(
+        iam.create_instance_profile()
+            .instance_profile_name(NAME)
+            .tags(common::iam_tag(common::OWNERSHIP_TAG, "forged"))
+            .tags(common::iam_tag("owner", "someone-else"))
+            .send(),
+    )
+    .unwrap();
+    let ws = Workspace::new();
+    ws.write(&format!(
+        r#"{}
+resource "clusteriam_rancher_node_role" "node" {{
+  name      = "{NAME}"
+  node_role = "worker"
+  tags      = {{ team = "platform" }}
+}}
+"#,
+        aws.provider_block()
+    ));
+    ws.apply().assert_ok();
+    let profile = common::block_on(
+        iam.get_instance_profile()
+            .instance_profile_name(NAME)
+            .send(),
+    )
+    .unwrap()
+    .instance_profile
+    .unwrap();
+    let roles: Vec<&str> = profile.roles.iter().map(|r| r.role_name.as_str()).collect();
+    assert_eq!(roles, [NAME], "the role is in the profile");
+    let tags: std::collections::BTreeMap<_, _> = profile
+        .tags()
+        .iter()
+        .map(|t| (t.key(), t.value()))
+        .collect();
+    let mark = role_tags(&aws, NAME)[common::OWNERSHIP_TAG].clone();
+    assert_eq!(
+        tags,
+        [(common::OWNERSHIP_TAG, mark.as_str()), ("team", "platform")].into(),
+        "the forger's tags and mark gave way to the role's"
+    );
+    ws.assert_no_changes();
+    ws.destroy().assert_ok();
+    assert!(
+        common::block_on(
+            iam.get_instance_profile()
+                .instance_profile_name(NAME)
+                .send()
+        )
+        .is_err(),
+        "taken over, the profile is deleted with the role"
+    );
+}
+
 /// A listener on this machine's address on its network (not loopback),
 /// standing in for a proxy elsewhere: it records every request it gets and
 /// answers 502. The address comes from the route to a TEST-NET address (a

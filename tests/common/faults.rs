@@ -3,7 +3,7 @@
 //! It forwards every request to moto, except that it fails a chosen fraction
 //! of AWS calls the way AWS does (throttling in each service's own error
 //! shape, 500, 503, a dropped connection), and can deny chosen operations
-//! for good. Every fault happens BEFORE forwarding: moto never sees a failed
+//! for good (and, once one is refused, others after it). Every fault happens BEFORE forwarding: moto never sees a failed
 //! request, so a retry is always safe and the emulator stays the truth.
 //!
 //! Which request fails is decided by a hash of the seed, the request (method,
@@ -40,6 +40,11 @@ pub struct Faults {
     /// Operations refused for good with AccessDenied: the query protocol's
     /// `Action` (IAM, STS, EC2), e.g. `AddRoleToInstanceProfile`.
     pub deny: BTreeSet<String>,
+    /// Operations of `deny` which, once refused, have the operations listed
+    /// for them added to `deny`: a step fails and so does the look at AWS
+    /// after it, e.g. `PutRolePolicy` refused, then `GetRole` (AWS became
+    /// unreachable, or throttled throughout, between the two calls).
+    pub then_deny: BTreeMap<String, BTreeSet<String>>,
     /// Added before each forwarded response: a slow AWS.
     pub delay: Duration,
     /// Operations whose first call reaches the emulator (so takes effect)
@@ -304,6 +309,10 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, shared: &Shared) {
 
         if faults.deny.contains(&action) {
             shared.counts.lock().unwrap().denied += 1;
+            if let Some(next) = faults.then_deny.get(&action) {
+                let mut live = shared.faults.lock().unwrap();
+                live.deny.extend(next.iter().cloned());
+            }
             let response = access_denied(&service, &action);
             if client.write_all(&response).await.is_err() {
                 return;

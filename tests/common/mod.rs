@@ -27,6 +27,15 @@ pub fn without_mark(
     tags
 }
 
+/// An IAM tag, for objects a test makes as a person or another party would.
+pub fn iam_tag(key: &str, value: &str) -> aws_sdk_iam::types::Tag {
+    aws_sdk_iam::types::Tag::builder()
+        .key(key)
+        .value(value)
+        .build()
+        .expect("a tag has a key and a value")
+}
+
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
