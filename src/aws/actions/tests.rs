@@ -62,13 +62,16 @@ fn operations(source: &str) -> Vec<(String, String)> {
     found
 }
 
-/// The actions named at `call(&ACTION, ...)` and `remove(&ACTION, ...)`
-/// sites, in order.
+/// The actions named at `call(&ACTION, ...)` sites and those of the
+/// helpers that send one request like it (`remove`, `call_when_visible`,
+/// `which_exist`), in order.
 fn called_actions(source: &str) -> Vec<String> {
     let text: String = source
         .split_whitespace()
         .collect::<String>()
-        .replace("remove(&", "call(&");
+        .replace("remove(&", "call(&")
+        .replace("call_when_visible(&", "call(&")
+        .replace("which_exist(&", "call(&");
     text.split("call(&")
         .skip(1)
         .map(|rest| {
