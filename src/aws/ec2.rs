@@ -33,9 +33,11 @@ trait Described {
     fn existing_ids(self) -> impl IntoIterator<Item = String>;
 }
 
+/// DescribeInstances lists reservations, each holding instances.
 impl Described for Reservation {
     const ID_FILTER: &'static str = "instance-id";
-    /// Terminated instances are listed for a while, but do not count.
+    /// Instances shutting down or terminated are listed for a while, but do
+    /// not count.
     fn existing_ids(self) -> impl IntoIterator<Item = String> {
         let instances = self.instances.unwrap_or_default().into_iter();
         let running = instances.filter(|i| {
