@@ -77,6 +77,30 @@ impl Aws {
         retry_until(self.propagation_timeout, operation, retryable, op).await
     }
 
+    /// [`call`] for a request IAM can refuse until it has caught up with an
+    /// object made moments ago: `request` is sent again while `not_yet` says
+    /// so, until `propagation_timeout` ([`Aws::retry_propagation`]).
+    pub(super) async fn call_when_visible<T, E, Fut>(
+        &self,
+        action: &'static actions::Action,
+        subject: &str,
+        not_yet: impl Fn(&AwsError) -> bool,
+        request: impl Fn() -> Fut,
+    ) -> Result<(), AwsError>
+    where
+        Fut: std::future::Future<Output = Result<T, E>>,
+        AwsError: From<E>,
+    {
+        // `iam:CreateRole` waits as `CreateRole` in the log.
+        let operation = action
+            .name
+            .split_once(':')
+            .map_or(action.name, |(_, op)| op);
+        self.retry_propagation(operation, not_yet, || call(action, subject, request()))
+            .await
+            .map(drop)
+    }
+
     /// Reads `what` until IAM shows it (`read` answers `Some`), until
     /// `propagation_timeout`: an object just made, or changed, is not seen
     /// everywhere at once.

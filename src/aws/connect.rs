@@ -1,24 +1,20 @@
 //! Building SDK clients from the provider settings, the way the AWS provider
 //! does: explicit settings first, then the standard `AWS_*` environment,
-//! shared config files and the rest of the default credential chain.
+//! shared config files and the rest of the default credential chain. The
+//! `assume_role` credentials are in `credentials`, the shared files are read
+//! in `profiles`.
 
 use std::time::Duration;
 
 use aws_config::identity::IdentityCache;
-use aws_config::profile::ProfileSet;
-#[allow(deprecated)]
-// the replacement types live in aws-runtime, which aws-config does not re-export
-use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
 use aws_config::retry::RetryMode;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::Credentials;
-use aws_credential_types::provider::error::CredentialsError;
-use aws_credential_types::provider::future::ProvideCredentials as ProvideCredentialsFuture;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
-use super::actions::{STS_ASSUME_ROLE, STS_GET_CALLER_IDENTITY};
-use super::call::{call, sdk_call};
+use super::actions::STS_GET_CALLER_IDENTITY;
+use super::call::sdk_call;
 use super::client::Aws;
 use super::endpoint;
 pub use super::endpoint::Endpoints;
@@ -27,6 +23,12 @@ use super::intercept::Hooked;
 use super::log::{LogCalls, LogRetries};
 use super::snapshot::Bulk;
 use super::{pacing, retry};
+
+mod credentials;
+mod profiles;
+
+use credentials::{AssumeRoleCredentials, credentials_problem};
+use profiles::{load_profiles, profile_files};
 
 /// The provider block, as plain data.
 #[derive(Clone, Debug, Default)]
@@ -91,8 +93,6 @@ pub enum ConnectError {
     /// STS answered with another error (throttled on every attempt, 5xx).
     Sts(AwsError),
 }
-
-const DEFAULT_SESSION_NAME: &str = "terraform-provider-clusteriam";
 
 /// A service client on the shared config with the provider's retry policy
 /// (its own partition without a retry quota, configuration mistakes not
@@ -300,56 +300,6 @@ fn eks_client(config: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_eks::Client
     client!(aws_sdk_eks, config, endpoint, "eks")
 }
 
-/// The role in `assume_role`, assumed with the base credentials. Not the
-/// SDK's AssumeRoleProvider: that builds its own STS client, without the
-/// provider's retry policy (it would retry a refused connection 25 times)
-/// and with the SDK's debug output in its errors.
-#[derive(Debug)]
-struct AssumeRoleCredentials {
-    sts: aws_sdk_sts::Client,
-    assume: AssumeRole,
-}
-
-impl AssumeRoleCredentials {
-    async fn assume(&self) -> aws_credential_types::provider::Result {
-        let assume = &self.assume;
-        let request = self
-            .sts
-            .assume_role()
-            .role_arn(&assume.role_arn)
-            .role_session_name(
-                assume
-                    .session_name
-                    .as_deref()
-                    .unwrap_or(DEFAULT_SESSION_NAME),
-            )
-            .set_external_id(assume.external_id.clone())
-            .set_duration_seconds(assume.duration.map(|d| d.as_secs() as i32));
-        let out = call(&STS_ASSUME_ROLE, &assume.role_arn, request.send())
-            .await
-            .map_err(CredentialsError::provider_error)?;
-        let credentials = out
-            .credentials
-            .ok_or_else(|| CredentialsError::unhandled("STS AssumeRole returned no credentials"))?;
-        Ok(Credentials::new(
-            credentials.access_key_id,
-            credentials.secret_access_key,
-            Some(credentials.session_token),
-            std::time::SystemTime::try_from(credentials.expiration).ok(),
-            "AssumeRole",
-        ))
-    }
-}
-
-impl ProvideCredentials for AssumeRoleCredentials {
-    fn provide_credentials<'a>(&'a self) -> ProvideCredentialsFuture<'a>
-    where
-        Self: 'a,
-    {
-        ProvideCredentialsFuture::new(self.assume())
-    }
-}
-
 /// STS codes that mean the credentials themselves were refused.
 fn is_credentials_refusal(code: &str) -> bool {
     matches!(
@@ -366,127 +316,4 @@ fn is_credentials_refusal(code: &str) -> bool {
             | "AccessDenied"
             | "AuthFailure"
     )
-}
-
-/// The shared config and credentials files, and the check that a profile
-/// named explicitly (`profile`, or AWS_PROFILE) is in them: without it the
-/// SDK's credential chain moves on to instance metadata and reports an
-/// IMDS error that never names the profile.
-#[allow(deprecated)] // ProfileFiles: see the import
-async fn load_profiles(settings: &Settings) -> Result<ProfileSet, ConnectError> {
-    let files = if settings.shared_config_files.is_empty()
-        && settings.shared_credentials_files.is_empty()
-    {
-        ProfileFiles::default()
-    } else {
-        profile_files(settings)
-    };
-    let env_profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
-    let named = settings.profile.clone().or(env_profile);
-    let loaded = aws_config::profile::load(
-        &aws_types::os_shim_internal::Fs::real(),
-        &aws_types::os_shim_internal::Env::real(),
-        &files,
-        named.clone().map(Into::into),
-    )
-    .await;
-    let profiles = match loaded {
-        Ok(profiles) => profiles,
-        // Files that cannot be read matter only when a profile is named:
-        // the SDK itself goes on without them.
-        Err(e) if named.is_some() => {
-            let causes =
-                std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| {
-                    e.source()
-                });
-            let text: Vec<String> = causes.map(|e| e.to_string()).collect();
-            return Err(ConnectError::ProfileFiles(text.join(": ")));
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "ignoring the shared config files");
-            ProfileSet::default()
-        }
-    };
-    match named {
-        // `default` may be absent: credentials then come from the environment.
-        Some(name) if name != "default" && profiles.get_profile(&name).is_none() => {
-            let mut found: Vec<String> = profiles.profiles().map(str::to_string).collect();
-            found.sort();
-            Err(ConnectError::NoProfile {
-                from_setting: settings.profile.is_some(),
-                files: profile_file_names(settings),
-                found,
-                name,
-            })
-        }
-        _ => Ok(profiles),
-    }
-}
-
-/// The files profiles were read from, for the error message.
-fn profile_file_names(settings: &Settings) -> String {
-    if !settings.shared_config_files.is_empty() || !settings.shared_credentials_files.is_empty() {
-        return settings
-            .shared_config_files
-            .iter()
-            .chain(&settings.shared_credentials_files)
-            .map(|f| format!("`{f}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-    }
-    let file = |env: &str, default: &str| {
-        format!(
-            "`{}`",
-            std::env::var(env).unwrap_or_else(|_| default.to_string())
-        )
-    };
-    format!(
-        "{} and {}",
-        file("AWS_CONFIG_FILE", "~/.aws/config"),
-        file("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
-    )
-}
-
-/// What went wrong looking for credentials, in words: the SDK's error and
-/// its causes without the debug dumps some of them embed (those go to the
-/// debug log).
-fn credentials_problem(err: &CredentialsError) -> String {
-    // The log cuts a credential process's stderr from every line.
-    tracing::debug!(error = %aws_sdk_sts::error::DisplayErrorContext(err), "no credentials");
-    if let CredentialsError::CredentialsNotLoaded(_) = err {
-        return "no credentials were found: none in the provider block, the environment or the \
-                shared files, and no container or instance role"
-            .into();
-    }
-    let mut parts: Vec<String> = Vec::new();
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = next {
-        let text = crate::logging::without_process_output(&e.to_string()).into_owned();
-        let dump = [
-            "DispatchFailure",
-            "SdkBody",
-            "ConnectorError",
-            " { ",
-            "Some(",
-        ]
-        .iter()
-        .any(|d| text.contains(d));
-        if !dump && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = e.source();
-    }
-    parts.join(": ")
-}
-
-#[allow(deprecated)] // the replacement types live in aws-runtime, which aws-config does not re-export
-fn profile_files(settings: &Settings) -> ProfileFiles {
-    let mut files = ProfileFiles::builder();
-    for path in &settings.shared_config_files {
-        files = files.with_file(ProfileFileKind::Config, path);
-    }
-    for path in &settings.shared_credentials_files {
-        files = files.with_file(ProfileFileKind::Credentials, path);
-    }
-    files.build()
 }

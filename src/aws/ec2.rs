@@ -2,10 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use aws_sdk_ec2::types::{Filter, Tag};
+use aws_sdk_ec2::types::{Filter, Reservation, SecurityGroup, Subnet, Tag};
 
 use super::actions::{
-    EC2_CREATE_TAGS, EC2_DELETE_TAGS, EC2_DESCRIBE_INSTANCES, EC2_DESCRIBE_SECURITY_GROUPS,
+    Action, EC2_CREATE_TAGS, EC2_DELETE_TAGS, EC2_DESCRIBE_INSTANCES, EC2_DESCRIBE_SECURITY_GROUPS,
     EC2_DESCRIBE_SUBNETS, EC2_DESCRIBE_TAGS,
 };
 use super::call::call;
@@ -26,18 +26,61 @@ pub struct ResourceTag {
     pub value: String,
 }
 
-/// Asks `describe` which ids exist, as many at a time as one filter takes.
-async fn existing_by_chunks<F, Fut>(
+/// An EC2 object [`which_exist`] asks about: the describe call's filter
+/// on its id, and the ids of the existing ones an item of the answer holds.
+trait Described {
+    const ID_FILTER: &'static str;
+    fn existing_ids(self) -> impl IntoIterator<Item = String>;
+}
+
+/// DescribeInstances lists reservations, each holding instances.
+impl Described for Reservation {
+    const ID_FILTER: &'static str = "instance-id";
+    /// Instances shutting down or terminated are listed for a while, but do
+    /// not count.
+    fn existing_ids(self) -> impl IntoIterator<Item = String> {
+        let instances = self.instances.unwrap_or_default().into_iter();
+        let running = instances.filter(|i| {
+            !matches!(
+                i.state().and_then(|s| s.name()).map(|n| n.as_str()),
+                Some("terminated" | "shutting-down")
+            )
+        });
+        running.filter_map(|i| i.instance_id)
+    }
+}
+
+impl Described for Subnet {
+    const ID_FILTER: &'static str = "subnet-id";
+    fn existing_ids(self) -> impl IntoIterator<Item = String> {
+        self.subnet_id
+    }
+}
+
+impl Described for SecurityGroup {
+    const ID_FILTER: &'static str = "group-id";
+    fn existing_ids(self) -> impl IntoIterator<Item = String> {
+        self.group_id
+    }
+}
+
+/// Which of `ids` exist, by the describe call `describe` sends with a filter
+/// on the id, as many ids at a time as one filter takes. A filter, unlike
+/// an id list, leaves unknown ids out instead of failing.
+async fn which_exist<T: Described, E, Fut>(
+    action: &'static Action,
     ids: &[String],
-    mut describe: F,
+    describe: impl Fn(Filter) -> Fut,
 ) -> Result<BTreeSet<String>, AwsError>
 where
-    F: FnMut(Vec<String>) -> Fut,
-    Fut: std::future::Future<Output = Result<BTreeSet<String>, AwsError>>,
+    Fut: std::future::Future<Output = Result<Vec<T>, E>>,
+    AwsError: From<E>,
 {
     let mut existing = BTreeSet::new();
     for ids in ids.chunks(FILTER_CHUNK) {
-        existing.extend(describe(ids.to_vec()).await?);
+        let filter = filter(T::ID_FILTER, ids);
+        let listed = call(action, ids.join(","), describe(filter)).await?;
+        existing.extend(listed.into_iter().flat_map(T::existing_ids));
     }
     Ok(existing)
 }
@@ -145,98 +188,32 @@ impl Aws {
         subnets: &[String],
         groups: &[String],
     ) -> Result<BTreeSet<String>, AwsError> {
-        let mut found = BTreeSet::new();
-        if !instances.is_empty() {
-            found.extend(self.ec2_existing_instances(instances).await?);
-        }
-        if !subnets.is_empty() {
-            found.extend(self.ec2_existing_subnets(subnets).await?);
-        }
-        if !groups.is_empty() {
-            found.extend(self.ec2_existing_security_groups(groups).await?);
-        }
+        let mut found = self.existing_instances(instances).await?;
+        found.extend(self.existing_subnets(subnets).await?);
+        found.extend(self.existing_security_groups(groups).await?);
         Ok(found)
     }
 
-    /// Which of these instances exist and are not terminated.
-    pub async fn ec2_existing_instances(
-        &self,
-        ids: &[String],
-    ) -> Result<BTreeSet<String>, AwsError> {
-        existing_by_chunks(ids, |ids| async move {
-            // A filter, unlike InstanceIds, leaves unknown ids out instead of failing.
-            let reservations = call(
-                &EC2_DESCRIBE_INSTANCES,
-                ids.join(","),
-                self.ec2
-                    .describe_instances()
-                    .filters(filter("instance-id", &ids))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
-            Ok(reservations
-                .iter()
-                .flat_map(|r| r.instances())
-                .filter(|i| {
-                    !matches!(
-                        i.state().and_then(|s| s.name()).map(|n| n.as_str()),
-                        Some("terminated" | "shutting-down")
-                    )
-                })
-                .filter_map(|i| i.instance_id().map(str::to_string))
-                .collect())
+    async fn existing_instances(&self, ids: &[String]) -> Result<BTreeSet<String>, AwsError> {
+        which_exist(&EC2_DESCRIBE_INSTANCES, ids, |filter| {
+            let request = self.ec2.describe_instances().filters(filter);
+            request.into_paginator().items().send().try_collect()
         })
         .await
     }
 
-    /// Which of these subnets exist.
-    pub async fn ec2_existing_subnets(&self, ids: &[String]) -> Result<BTreeSet<String>, AwsError> {
-        existing_by_chunks(ids, |ids| async move {
-            let subnets = call(
-                &EC2_DESCRIBE_SUBNETS,
-                ids.join(","),
-                self.ec2
-                    .describe_subnets()
-                    .filters(filter("subnet-id", &ids))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
-            Ok(subnets
-                .iter()
-                .filter_map(|s| s.subnet_id().map(str::to_string))
-                .collect())
+    async fn existing_subnets(&self, ids: &[String]) -> Result<BTreeSet<String>, AwsError> {
+        which_exist(&EC2_DESCRIBE_SUBNETS, ids, |filter| {
+            let request = self.ec2.describe_subnets().filters(filter);
+            request.into_paginator().items().send().try_collect()
         })
         .await
     }
 
-    /// Which of these security groups exist.
-    pub async fn ec2_existing_security_groups(
-        &self,
-        ids: &[String],
-    ) -> Result<BTreeSet<String>, AwsError> {
-        existing_by_chunks(ids, |ids| async move {
-            let groups = call(
-                &EC2_DESCRIBE_SECURITY_GROUPS,
-                ids.join(","),
-                self.ec2
-                    .describe_security_groups()
-                    .filters(filter("group-id", &ids))
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
-            )
-            .await?;
-            Ok(groups
-                .iter()
-                .filter_map(|g| g.group_id().map(str::to_string))
-                .collect())
+    async fn existing_security_groups(&self, ids: &[String]) -> Result<BTreeSet<String>, AwsError> {
+        which_exist(&EC2_DESCRIBE_SECURITY_GROUPS, ids, |filter| {
+            let request = self.ec2.describe_security_groups().filters(filter);
+            request.into_paginator().items().send().try_collect()
         })
         .await
     }

@@ -10,12 +10,8 @@ impl Aws {
     /// connected cluster). A cluster that doesn't exist is EKS's not-found
     /// error.
     pub async fn eks_cluster_issuer(&self, cluster_name: &str) -> Result<Option<String>, AwsError> {
-        let cluster = call(
-            &EKS_DESCRIBE_CLUSTER,
-            cluster_name,
-            self.eks.describe_cluster().name(cluster_name).send(),
-        )
-        .await?;
+        let request = self.eks.describe_cluster().name(cluster_name);
+        let cluster = call(&EKS_DESCRIBE_CLUSTER, cluster_name, request.send()).await?;
         Ok(cluster
             .cluster
             .and_then(|c| c.identity)

@@ -96,19 +96,18 @@ impl Aws {
         profile: &str,
         role: &str,
     ) -> Result<(), AwsError> {
-        self.retry_propagation("AddRoleToInstanceProfile", not_yet_visible, || async {
-            call(
-                &IAM_ADD_ROLE_TO_INSTANCE_PROFILE,
-                profile,
+        self.call_when_visible(
+            &IAM_ADD_ROLE_TO_INSTANCE_PROFILE,
+            profile,
+            not_yet_visible,
+            || {
                 self.iam
                     .add_role_to_instance_profile()
                     .instance_profile_name(profile)
                     .role_name(role)
-                    .send(),
-            )
-            .await
-            .map(drop)
-        })
+                    .send()
+            },
+        )
         .await
     }
 

@@ -227,25 +227,19 @@ impl Aws {
         let tags = with_ownership_mark(role.tags, role.mark);
         let attempts = Attempts::default();
         let created = self
-            .retry_propagation("CreateRole", invalid_principal, || async {
-                call(
-                    &IAM_CREATE_ROLE,
-                    role.name,
-                    self.iam
-                        .create_role()
-                        .role_name(role.name)
-                        .path(role.path)
-                        .set_description(role.description.map(str::to_string))
-                        .assume_role_policy_document(role.trust)
-                        .max_session_duration(role.max_session_duration)
-                        .set_permissions_boundary(role.permissions_boundary.map(str::to_string))
-                        .set_tags(Some(iam_tags(&tags)))
-                        .customize()
-                        .interceptor(attempts.counter())
-                        .send(),
-                )
-                .await
-                .map(drop)
+            .call_when_visible(&IAM_CREATE_ROLE, role.name, invalid_principal, || {
+                self.iam
+                    .create_role()
+                    .role_name(role.name)
+                    .path(role.path)
+                    .set_description(role.description.map(str::to_string))
+                    .assume_role_policy_document(role.trust)
+                    .max_session_duration(role.max_session_duration)
+                    .set_permissions_boundary(role.permissions_boundary.map(str::to_string))
+                    .set_tags(Some(iam_tags(&tags)))
+                    .customize()
+                    .interceptor(attempts.counter())
+                    .send()
             })
             .await;
         match created {
@@ -263,19 +257,18 @@ impl Aws {
     }
 
     pub async fn update_role_trust(&self, name: &str, trust: &str) -> Result<(), AwsError> {
-        self.retry_propagation("UpdateAssumeRolePolicy", invalid_principal, || async {
-            call(
-                &IAM_UPDATE_ASSUME_ROLE_POLICY,
-                name,
+        self.call_when_visible(
+            &IAM_UPDATE_ASSUME_ROLE_POLICY,
+            name,
+            invalid_principal,
+            || {
                 self.iam
                     .update_assume_role_policy()
                     .role_name(name)
                     .policy_document(trust)
-                    .send(),
-            )
-            .await
-            .map(drop)
-        })
+                    .send()
+            },
+        )
         .await
     }
 
@@ -331,19 +324,13 @@ impl Aws {
         policy: &str,
         document: &str,
     ) -> Result<(), AwsError> {
-        self.retry_propagation("PutRolePolicy", not_yet_visible, || async {
-            call(
-                &IAM_PUT_ROLE_POLICY,
-                role,
-                self.iam
-                    .put_role_policy()
-                    .role_name(role)
-                    .policy_name(policy)
-                    .policy_document(document)
-                    .send(),
-            )
-            .await
-            .map(drop)
+        self.call_when_visible(&IAM_PUT_ROLE_POLICY, role, not_yet_visible, || {
+            self.iam
+                .put_role_policy()
+                .role_name(role)
+                .policy_name(policy)
+                .policy_document(document)
+                .send()
         })
         .await
     }
@@ -362,23 +349,14 @@ impl Aws {
     }
 
     pub async fn attach_role_policy(&self, role: &str, policy_arn: &str) -> Result<(), AwsError> {
-        self.retry_propagation(
-            "AttachRolePolicy",
-            |e| e.is_not_found() && e.message.contains("role"),
-            || async {
-                call(
-                    &IAM_ATTACH_ROLE_POLICY,
-                    role,
-                    self.iam
-                        .attach_role_policy()
-                        .role_name(role)
-                        .policy_arn(policy_arn)
-                        .send(),
-                )
-                .await
-                .map(drop)
-            },
-        )
+        let role_not_yet_visible = |e: &AwsError| e.is_not_found() && e.message.contains("role");
+        self.call_when_visible(&IAM_ATTACH_ROLE_POLICY, role, role_not_yet_visible, || {
+            self.iam
+                .attach_role_policy()
+                .role_name(role)
+                .policy_arn(policy_arn)
+                .send()
+        })
         .await
     }
 

@@ -2,27 +2,29 @@
 
 use super::ALL;
 
-/// The sources of the AWS layer, as text.
+/// `(file, its text)` for each of these files of the AWS layer.
+macro_rules! sources {
+    ($($file:literal),* $(,)?) => {
+        vec![$(($file, include_str!(concat!("../", $file)))),*]
+    };
+}
+
+/// The sources of the AWS layer that make SDK calls, as text.
 fn sources() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("account.rs", include_str!("../account.rs")),
-        ("bulk.rs", include_str!("../bulk.rs")),
-        ("connect.rs", include_str!("../connect.rs")),
-        ("ec2.rs", include_str!("../ec2.rs")),
-        ("eks.rs", include_str!("../eks.rs")),
-        ("iam_policy.rs", include_str!("../iam_policy.rs")),
-        ("iam_tags.rs", include_str!("../iam_tags.rs")),
-        (
-            "instance_profile.rs",
-            include_str!("../instance_profile.rs"),
-        ),
-        ("oidc.rs", include_str!("../oidc.rs")),
-        ("role.rs", include_str!("../role.rs")),
-        (
-            "service_linked_role.rs",
-            include_str!("../service_linked_role.rs"),
-        ),
-        ("vpc.rs", include_str!("../vpc.rs")),
+    sources![
+        "account.rs",
+        "bulk.rs",
+        "connect.rs",
+        "connect/credentials.rs",
+        "ec2.rs",
+        "eks.rs",
+        "iam_policy.rs",
+        "iam_tags.rs",
+        "instance_profile.rs",
+        "oidc.rs",
+        "role.rs",
+        "service_linked_role.rs",
+        "vpc.rs",
     ]
 }
 
@@ -62,13 +64,16 @@ fn operations(source: &str) -> Vec<(String, String)> {
     found
 }
 
-/// The actions named at `call(&ACTION, ...)` and `remove(&ACTION, ...)`
-/// sites, in order.
+/// The actions named at `call(&ACTION, ...)` sites and those of the
+/// helpers that send one request like it (`remove`, `call_when_visible`,
+/// `which_exist`), in order.
 fn called_actions(source: &str) -> Vec<String> {
     let text: String = source
         .split_whitespace()
         .collect::<String>()
-        .replace("remove(&", "call(&");
+        .replace("remove(&", "call(&")
+        .replace("call_when_visible(&", "call(&")
+        .replace("which_exist(&", "call(&");
     text.split("call(&")
         .skip(1)
         .map(|rest| {

@@ -18,6 +18,11 @@ fn statements(document: &Document) -> BTreeMap<String, Value> {
         .collect()
 }
 
+/// The statements of the default policy (no scope), in `aws` and [`ACCOUNT`].
+fn default_statements() -> BTreeMap<String, Value> {
+    statements(&policy(&[], "aws", ACCOUNT))
+}
+
 /// A JSON value as a list of strings (IAM writes one item as a string).
 fn list(value: &Value) -> Vec<String> {
     match value {
@@ -69,7 +74,7 @@ fn the_default_policy_is_in_the_callers_partition_and_account_and_valid() {
 
 #[test]
 fn ec2_tags_are_only_the_cluster_tag_on_instances_subnets_and_security_groups() {
-    let all = statements(&policy(&[], "aws", ACCOUNT));
+    let all = default_statements();
     let tags = &all["ClusterTags"];
     assert_eq!(list(&tags["Action"]), ["ec2:CreateTags", "ec2:DeleteTags"]);
     assert_eq!(
@@ -108,7 +113,7 @@ fn ec2_tags_are_only_the_cluster_tag_on_instances_subnets_and_security_groups() 
 
 #[test]
 fn users_get_only_managed_policies_of_the_account_and_roles_are_passed_only_to_instance_profiles() {
-    let all = statements(&policy(&[], "aws", ACCOUNT));
+    let all = default_statements();
     let users = &all["PolicyUsers"];
     assert_eq!(
         list(&users["Action"]),
@@ -136,8 +141,7 @@ fn users_get_only_managed_policies_of_the_account_and_roles_are_passed_only_to_i
 /// writes are on every role, without a condition.
 #[test]
 fn the_default_role_statement_is_what_the_page_says_it_is() {
-    let all = statements(&policy(&[], "aws", ACCOUNT));
-    let roles = &all["Roles"];
+    let roles = &default_statements()["Roles"];
     assert_eq!(
         list(&roles["Resource"]),
         ["arn:aws:iam::111122223333:role/*"]
