@@ -461,7 +461,7 @@ resource "clusteriam_oidc_provider" "this" {{
         config,
         ("TagOpenIDConnectProvider", "GetOpenIDConnectProvider"),
         &["tagging IAM OIDC provider", "AccessDenied"],
-        &["adopted"],
+        &["adopted", "tags", "tags_all"],
     );
 }
 

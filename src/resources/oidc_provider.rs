@@ -215,8 +215,8 @@ fn state_from(observed: &Observed, base: &OidcModel) -> OidcModel {
     state
 }
 
-/// A state holding only what is certain, for when a provider exists but
-/// could not be read back: the next refresh fills in the rest.
+/// A state holding only what is certain, for when a provider this apply made
+/// or adopted could not be read back: the next refresh fills in the rest.
 fn minimal_state(planned: &OidcModel, arn: &str, adopted: bool) -> Value {
     let mut state = planned.clone();
     state.id = arn.into();
@@ -250,6 +250,10 @@ async fn converge_and_read(
             match failure.left {
                 Left::Exists(provider) => state_from(&provider, planned).to_value(),
                 Left::Gone => Value::Null,
+                // An update: what the state said still holds as far as
+                // anyone knows (the planned values would claim the refused
+                // change), so the next plan shows the difference again.
+                Left::Unread if prior.arn.known().is_some() => prior.to_value(),
                 Left::Unread => minimal_state(planned, &arn, adopted),
             }
         }

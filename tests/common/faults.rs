@@ -3,8 +3,9 @@
 //! It forwards every request to moto, except that it fails a chosen fraction
 //! of AWS calls the way AWS does (throttling in each service's own error
 //! shape, 500, 503, a dropped connection), and can deny chosen operations
-//! for good (and, once one is refused, others after it). Every fault happens BEFORE forwarding: moto never sees a failed
-//! request, so a retry is always safe and the emulator stays the truth.
+//! for good (and, once one is refused, others after it). Every fault
+//! happens BEFORE forwarding: moto never sees a failed request, so a retry
+//! is always safe and the emulator stays the truth.
 //!
 //! Which request fails is decided by a hash of the seed, the request (method,
 //! path, body) and how often that same request was seen before, so a run is

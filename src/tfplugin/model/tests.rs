@@ -27,20 +27,13 @@ model! {
 }
 
 fn block() -> Block {
+    let (strings, string_map) = (Type::set(Type::String), Type::map(Type::String));
     Block::new("A thing.")
         .attribute(Attribute::required("name", Type::String, "The name."))
         .attribute(Attribute::optional("count", Type::Number, "How many."))
         .attribute(Attribute::optional("enabled", Type::Bool, "Whether."))
-        .attribute(Attribute::optional(
-            "arns",
-            Type::set(Type::String),
-            "ARNs.",
-        ))
-        .attribute(Attribute::optional(
-            "tags",
-            Type::map(Type::String),
-            "Tags.",
-        ))
+        .attribute(Attribute::optional("arns", strings, "ARNs."))
+        .attribute(Attribute::optional("tags", string_map, "Tags."))
         .attribute(Attribute::computed("arn", Type::String, "The ARN."))
         .block(
             "endpoints",
