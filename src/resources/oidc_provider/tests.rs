@@ -1,6 +1,9 @@
 //! Unit tests of the resource's validation and state mapping.
 use super::*;
 
+use std::collections::BTreeMap;
+
+use crate::engine::oidc::OidcSpec;
 use crate::resources::common::object as config;
 
 const URL: &str = "https://oidc.eks.us-east-1.amazonaws.com/id/ABC";
