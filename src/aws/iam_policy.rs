@@ -2,7 +2,6 @@
 //! attachment to users.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
 
 use aws_sdk_iam::types::EntityType;
 
@@ -246,28 +245,19 @@ impl Aws {
     /// may not be visible to IAM yet, so NoSuchEntity is retried until the
     /// provider's `propagation_timeout`.
     pub async fn attach_user_policy(&self, user_name: &str, arn: &str) -> Result<(), AwsError> {
-        let deadline = Instant::now() + self.propagation_timeout;
-        let mut pause = Duration::from_millis(500);
-        loop {
-            let result = call(
-                &IAM_ATTACH_USER_POLICY,
-                user_name,
+        self.call_when_visible(
+            &IAM_ATTACH_USER_POLICY,
+            user_name,
+            AwsError::is_not_found,
+            || {
                 self.iam
                     .attach_user_policy()
                     .user_name(user_name)
                     .policy_arn(arn)
-                    .send(),
-            )
-            .await
-            .map(drop);
-            match result {
-                Err(e) if e.is_not_found() && Instant::now() + pause < deadline => {
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_secs(5));
-                }
-                other => return other,
-            }
-        }
+                    .send()
+            },
+        )
+        .await
     }
 
     /// Detaches the policy from a user; Ok also when it was not attached or
