@@ -7,7 +7,7 @@
 pub mod faults;
 pub mod scenarios;
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -43,9 +43,10 @@ fn repo_root() -> PathBuf {
 /// A moto server on a loopback port of its own, stopped when dropped (also when
 /// the test panics).
 pub struct Emulator {
-    child: Child,
+    pid: u32,
     pub url: String,
-    _log: tempfile::NamedTempFile,
+    /// What the emulator printed: its request log and errors.
+    log: tempfile::NamedTempFile,
     /// An administrator's access keys by account, once the test has made
     /// them: moto then enforces IAM (tests/permissions.rs), refuses the
     /// `testing` keys, and the test's own clients use these instead.
@@ -67,56 +68,98 @@ pub fn iam_at(url: &str) -> aws_sdk_iam::Client {
     aws_sdk_iam::Client::new(&config)
 }
 
-impl Emulator {
-    pub fn start() -> Emulator {
-        let server = repo_root().join(".venv/bin/moto_server");
+/// The emulators' fork server (tests/common/moto_forkserver.py): one warm
+/// moto process that forks a fresh emulator per test, instead of a
+/// `moto_server` per test paying moto's start (a third of the suite's CPU).
+/// Started by the first test that needs an emulator; it ends with the test
+/// process, whose end closes its stdin, and takes its children with it.
+struct ForkServer {
+    _process: Child,
+    requests: std::process::ChildStdin,
+    answers: BufReader<std::process::ChildStdout>,
+}
+
+impl ForkServer {
+    fn start() -> ForkServer {
+        let python = repo_root().join(".venv/bin/python");
         assert!(
-            server.exists(),
+            repo_root().join(".venv/bin/moto_server").exists(),
             "the AWS emulator is not installed: {} is missing. Run `scripts/setup` (the README's \
              test command `scripts/test` does it for you).",
-            server.display()
+            repo_root().join(".venv/bin/moto_server").display()
         );
-        // moto binds port 0 itself and names the port it got: a port picked
-        // here and handed over could be taken meanwhile (by another test's
-        // emulator, which would then answer for this one until it stops).
-        let log = tempfile::NamedTempFile::new().expect("temp file for the emulator log");
-        let mut child = Command::new(&server)
-            .args(["-H", "127.0.0.1", "-p", "0"])
+        let mut process = Command::new(python)
+            .arg(repo_root().join("tests/common/moto_forkserver.py"))
             // AWS's own managed policies (such as the Rancher Prime billing
             // adapter's AWSMarketplaceMeteringFullAccess) exist, as in AWS.
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-            .stdout(Stdio::null())
-            .stderr(log.reopen().expect("emulator log"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
             .spawn()
-            .expect("starting moto_server");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let port = loop {
-            let said = std::fs::read_to_string(log.path()).unwrap_or_default();
-            if let Some(port) = listening_port(&said) {
-                break port;
-            }
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("moto_server exited ({status}) before listening:\n{said}");
-            }
-            if Instant::now() >= deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("moto_server did not start within 60s:\n{said}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
+            .expect("starting the emulators' fork server");
+        let mut server = ForkServer {
+            requests: process.stdin.take().expect("piped stdin"),
+            answers: BufReader::new(process.stdout.take().expect("piped stdout")),
+            _process: process,
         };
+        let ready = server.answer();
+        assert_eq!(
+            ready.as_deref(),
+            Ok("ready"),
+            "the emulators' fork server did not start (its error is above)"
+        );
+        server
+    }
+
+    fn ask(&mut self, request: &str) -> Result<String, String> {
+        writeln!(self.requests, "{request}")
+            .map_err(|e| format!("the emulators' fork server is gone: {e}"))?;
+        self.answer()
+    }
+
+    fn answer(&mut self) -> Result<String, String> {
+        let mut line = String::new();
+        match self.answers.read_line(&mut line) {
+            Ok(0) => Err("the emulators' fork server ended".to_string()),
+            Ok(_) => Ok(line.trim().to_string()),
+            Err(e) => Err(format!("reading the emulators' fork server: {e}")),
+        }
+    }
+}
+
+fn fork_server() -> std::sync::MutexGuard<'static, ForkServer> {
+    static SERVER: std::sync::OnceLock<std::sync::Mutex<ForkServer>> = std::sync::OnceLock::new();
+    SERVER
+        .get_or_init(|| std::sync::Mutex::new(ForkServer::start()))
+        .lock()
+        // A test that panicked while asking leaves the server usable.
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        let log = tempfile::NamedTempFile::new().expect("temp file for the emulator log");
+        let answer = fork_server().ask(&format!("start {}", log.path().display()));
+        let said = || std::fs::read_to_string(log.path()).unwrap_or_default();
+        let answer = answer.unwrap_or_else(|e| panic!("starting an emulator: {e}"));
+        let (port, pid) = answer
+            .split_once(' ')
+            .and_then(|(port, pid)| Some((port.parse::<u16>().ok()?, pid.parse().ok()?)))
+            .unwrap_or_else(|| panic!("starting an emulator: {answer}\n{}", said()));
         let emulator = Emulator {
-            child,
+            pid,
             url: format!("http://127.0.0.1:{port}"),
-            _log: log,
+            log,
             admin_keys: Default::default(),
         };
+        let deadline = Instant::now() + Duration::from_secs(60);
         while !http_ok(port, "/moto-api/") {
             assert!(
                 Instant::now() < deadline,
-                "moto_server did not answer within 60s"
+                "the emulator did not answer within 60s:\n{}",
+                std::fs::read_to_string(emulator.log.path()).unwrap_or_default()
             );
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(20));
         }
         emulator
     }
@@ -202,16 +245,26 @@ provider "clusteriam" {{
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = fork_server().ask(&format!("stop {}", self.pid));
+        // A test must not depend on what the emulator lacks (design.md): an
+        // action it does not implement answers 500, which the provider
+        // retries as AWS's own failure, and a test passing that way proves
+        // nothing about AWS. Not while unwinding: that would abort.
+        let said = std::fs::read_to_string(self.log.path()).unwrap_or_default();
+        let mut gaps: Vec<&str> = said
+            .lines()
+            .filter(|line| line.starts_with("NotImplementedError"))
+            .collect();
+        gaps.dedup();
+        if !gaps.is_empty() && !std::thread::panicking() {
+            panic!(
+                "the emulator was asked for actions it does not implement, so this test \
+                 depends on its gaps; answer them in the fault proxy as AWS does (see \
+                 Faults::emulate_client_ids) or avoid them:\n{}",
+                gaps.join("\n")
+            );
+        }
     }
-}
-
-/// The port in the server's "Running on http://127.0.0.1:PORT" line.
-fn listening_port(log: &str) -> Option<u16> {
-    let after = log.split("Running on http://127.0.0.1:").nth(1)?;
-    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
 }
 
 fn http_ok(port: u16, path: &str) -> bool {
