@@ -18,6 +18,7 @@ mod docs;
 mod docs_hcl;
 mod drift;
 mod examples;
+mod fault_scenarios;
 mod functions;
 mod fuzz;
 mod install;
