@@ -81,14 +81,14 @@ struct ForkServer {
 
 impl ForkServer {
     fn start() -> ForkServer {
-        let python = repo_root().join(".venv/bin/python");
+        let venv = repo_root().join(".venv/bin");
         assert!(
-            repo_root().join(".venv/bin/moto_server").exists(),
+            venv.join("moto_server").exists(),
             "the AWS emulator is not installed: {} is missing. Run `scripts/setup` (the README's \
              test command `scripts/test` does it for you).",
-            repo_root().join(".venv/bin/moto_server").display()
+            venv.join("moto_server").display()
         );
-        let mut process = Command::new(python)
+        let mut process = Command::new(venv.join("python"))
             .arg(repo_root().join("tests/common/moto_forkserver.py"))
             // AWS's own managed policies (such as the Rancher Prime billing
             // adapter's AWSMarketplaceMeteringFullAccess) exist, as in AWS.
@@ -139,13 +139,16 @@ fn fork_server() -> std::sync::MutexGuard<'static, ForkServer> {
 impl Emulator {
     pub fn start() -> Emulator {
         let log = tempfile::NamedTempFile::new().expect("temp file for the emulator log");
-        let answer = fork_server().ask(&format!("start {}", log.path().display()));
-        let said = || std::fs::read_to_string(log.path()).unwrap_or_default();
-        let answer = answer.unwrap_or_else(|e| panic!("starting an emulator: {e}"));
-        let (port, pid) = answer
+        let answer = fork_server()
+            .ask(&format!("start {}", log.path().display()))
+            .unwrap_or_else(|e| panic!("starting an emulator: {e}"));
+        let Some((port, pid)) = answer
             .split_once(' ')
             .and_then(|(port, pid)| Some((port.parse::<u16>().ok()?, pid.parse().ok()?)))
-            .unwrap_or_else(|| panic!("starting an emulator: {answer}\n{}", said()));
+        else {
+            let said = std::fs::read_to_string(log.path()).unwrap_or_default();
+            panic!("starting an emulator: {answer}\n{said}");
+        };
         let emulator = Emulator {
             pid,
             url: format!("http://127.0.0.1:{port}"),
@@ -157,11 +160,16 @@ impl Emulator {
             assert!(
                 Instant::now() < deadline,
                 "the emulator did not answer within 60s:\n{}",
-                std::fs::read_to_string(emulator.log.path()).unwrap_or_default()
+                emulator.said()
             );
             std::thread::sleep(Duration::from_millis(20));
         }
         emulator
+    }
+
+    /// What the emulator printed so far.
+    fn said(&self) -> String {
+        std::fs::read_to_string(self.log.path()).unwrap_or_default()
     }
 
     /// An SDK config pointed at the emulator, for checking AWS from tests.
@@ -250,7 +258,7 @@ impl Drop for Emulator {
         // action it does not implement answers 500, which the provider
         // retries as AWS's own failure, and a test passing that way proves
         // nothing about AWS. Not while unwinding: that would abort.
-        let said = std::fs::read_to_string(self.log.path()).unwrap_or_default();
+        let said = self.said();
         let mut gaps: Vec<&str> = said
             .lines()
             .filter(|line| line.starts_with("NotImplementedError"))
