@@ -18,6 +18,7 @@ killed and this process exits.
 """
 
 import ctypes
+import functools
 import gc
 import os
 import signal
@@ -26,6 +27,8 @@ import threading
 
 os.environ["MOTO_PORT"] = "0"  # as `moto_server -p 0` sets it
 
+import moto.backends  # noqa: E402
+import moto.core.utils  # noqa: E402
 from moto.moto_api._internal import mock_random  # noqa: E402
 from moto.moto_server.werkzeug_app import (  # noqa: E402
     DomainDispatcherApplication,
@@ -36,6 +39,19 @@ from werkzeug.serving import make_server  # noqa: E402
 from werkzeug.test import Client  # noqa: E402
 
 PR_SET_PDEATHSIG = 1
+
+
+def remember_what_never_changes():
+    """Two of moto's lookups read the disk again on every request although
+    their answers cannot change while it runs: the names of its own packages
+    (a directory listing and a stat per service, to route each request) and
+    botocore's service names (to serialize each error). Asked once here, in
+    the fork server, they were about a tenth of an emulator's CPU."""
+    packages = tuple(moto.backends.list_of_moto_modules())
+    moto.backends.list_of_moto_modules = lambda: packages
+    moto.core.utils.service_name_from_moto_package_name = functools.cache(
+        moto.core.utils.service_name_from_moto_package_name
+    )
 
 
 def signed_for(service):
@@ -119,6 +135,7 @@ def stop(pid, children):
 def main():
     app = DomainDispatcherApplication(create_backend_app)
     app.debug = True
+    remember_what_never_changes()
     warm(app)
     # Forking is only safe with one thread, and frozen objects are not
     # touched by the collector, so a child copies fewer pages.
